@@ -1,0 +1,116 @@
+//! `mesa bench`: measures the case list, full-text search, dashboard and SLA recomputation on
+//! the data currently in the store (load it first with `mesa demo --cases 200000`).
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use mesa_core::{CoreError, Store, TicketQuery, TicketStatus};
+
+fn p95(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() as f64 * 0.95).ceil() as usize)
+        .saturating_sub(1)
+        .min(v.len() - 1)]
+}
+
+fn time<T>(f: impl FnOnce() -> Result<T, CoreError>) -> Result<(f64, T), CoreError> {
+    let t = Instant::now();
+    let r = f()?;
+    Ok((t.elapsed().as_secs_f64() * 1000.0, r))
+}
+
+pub fn run(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    runs: usize,
+    json: bool,
+) -> Result<(), CoreError> {
+    let runs = runs.max(20);
+    let total = store
+        .list_tickets(
+            &TicketQuery {
+                limit: 1,
+                ..Default::default()
+            },
+            now,
+        )?
+        .total;
+    let cats = store.catalogs()?;
+    let deps = cats.departments.clone();
+    let sorts = [
+        "received_at",
+        "number",
+        "requester",
+        "resolution_due_at",
+        "status",
+    ];
+    let mut list = Vec::new();
+    for i in 0..runs {
+        let q = TicketQuery {
+            status: Some(
+                [
+                    TicketStatus::InProgress,
+                    TicketStatus::Closed,
+                    TicketStatus::New,
+                ][i % 3],
+            ),
+            department: (i % 2 == 0).then(|| deps[i % deps.len()].clone()),
+            overdue: (i % 5 == 0).then_some(true),
+            sort: Some(sorts[i % sorts.len()].to_string()),
+            desc: i % 2 == 0,
+            limit: 100,
+            offset: ((i % 4) * 100) as i64,
+            ..Default::default()
+        };
+        list.push(time(|| store.list_tickets(&q, now))?.0);
+    }
+    let terms = [
+        "correo",
+        "impresora",
+        "Gutiérrez",
+        "contraseña",
+        "video beam",
+        "MA-2026",
+        "lento reinicia",
+        "Ospino",
+        "publicar resolución",
+        "extensión",
+    ];
+    let mut search = Vec::new();
+    for i in 0..runs {
+        let q = TicketQuery {
+            search: Some(terms[i % terms.len()].to_string()),
+            limit: 100,
+            ..Default::default()
+        };
+        search.push(time(|| store.list_tickets(&q, now))?.0);
+    }
+    let mut dash = Vec::new();
+    for _ in 0..(runs / 4).max(5) {
+        dash.push(time(|| store.dashboard(now))?.0);
+    }
+    let (recompute_ms, n) = time(|| store.recompute_all_deadlines())?;
+    let (list_p95, search_p95, dash_p95) = (p95(list), p95(search), p95(dash));
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "cases": total,
+                "list_page_p95_ms": list_p95,
+                "search_p95_ms": search_p95,
+                "dashboard_p95_ms": dash_p95,
+                "recompute_all_ms": recompute_ms,
+                "recomputed": n,
+            })
+        );
+    } else {
+        println!("Casos en la base: {total}");
+        println!("Página de lista con filtros y orden  p95 {list_p95:8.2} ms  (meta < 10 ms)");
+        println!("Búsqueda de texto (FTS5)             p95 {search_p95:8.2} ms  (meta < 30 ms)");
+        println!("Contadores del inicio                p95 {dash_p95:8.2} ms  (meta < 50 ms)");
+        println!(
+            "Recalcular vencimientos de {n} casos     {recompute_ms:8.0} ms  (meta < 2000 ms)"
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! The one place that opens SQLite connections and applies the embedded migrations.
+//!
+//! Invariants: WAL journal, `foreign_keys=ON`, busy timeout, `synchronous=FULL`; every
+//! migration runs in its own transaction and records its SHA-256; a database whose schema is
+//! newer than this binary knows is refused untouched.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::error::{CoreError, Result};
+
+/// A numbered migration embedded in the binary from `migrations/`.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// All migrations, in order. Never edit a released one: add a new file instead.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_initial.sql",
+    sql: include_str!("../../../migrations/0001_initial.sql"),
+}];
+
+/// Application id written in the SQLite header, to recognise our files ("MESA").
+pub const APPLICATION_ID: i64 = 0x4D45_5341;
+
+pub fn checksum(sql: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(sql.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+        return Err(CoreError::NotADatabase {
+            path: conn.path().unwrap_or_default().to_string(),
+            detail: format!("no se pudo activar el modo WAL (modo {mode})"),
+        });
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    restrict_permissions(path);
+    let not_db = |e: rusqlite::Error| CoreError::NotADatabase {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    // The first read of the header tells whether the file is SQLite at all.
+    conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+        .map_err(not_db)?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// An in-memory database with the full schema (tests).
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    // The database holds personal data (Ley 1581 de 2012): readable by the user only.
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) {}
+
+/// Applies pending migrations, each in one transaction, checking recorded checksums.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let user_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let has_tables: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_tables && app_id != APPLICATION_ID {
+        return Err(CoreError::NotADatabase {
+            path: conn.path().unwrap_or_default().to_string(),
+            detail: "la base de datos pertenece a otra aplicación".into(),
+        });
+    }
+    if user_version > latest_version() {
+        return Err(CoreError::DatabaseTooNew {
+            found: user_version,
+            known: latest_version(),
+        });
+    }
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        ) STRICT;",
+    )?;
+    for m in MIGRATIONS {
+        let recorded: Option<String> = conn
+            .query_row(
+                "SELECT checksum FROM schema_migrations WHERE version = ?1",
+                [m.version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let sum = checksum(m.sql);
+        match recorded {
+            Some(r) if r == sum => continue,
+            Some(_) => {
+                return Err(CoreError::MigrationChecksum {
+                    version: m.version,
+                    name: m.name.to_string(),
+                })
+            }
+            None => {
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                let res = (|| -> Result<()> {
+                    conn.execute_batch(m.sql)?;
+                    conn.execute(
+                        "INSERT INTO schema_migrations(version, name, checksum) VALUES (?1, ?2, ?3)",
+                        rusqlite::params![m.version, m.name, sum],
+                    )?;
+                    conn.pragma_update(None, "user_version", m.version)?;
+                    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+                    Ok(())
+                })();
+                match res {
+                    Ok(()) => conn.execute_batch("COMMIT")?,
+                    Err(e) => {
+                        let _ = conn.execute_batch("ROLLBACK");
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Released migrations are frozen: their checksums are pinned here. Editing a released
+    /// migration makes this test fail; add a new numbered file instead.
+    const RELEASED: &[(i64, &str)] = &[(1, "PINNED_0001")];
+
+    #[test]
+    fn released_migrations_are_unchanged() {
+        for (v, sum) in RELEASED {
+            let m = MIGRATIONS.iter().find(|m| m.version == *v).unwrap();
+            assert_eq!(checksum(m.sql), *sum, "migración {} editada", m.name);
+        }
+    }
+
+    #[test]
+    fn migrations_are_numbered_in_order_and_named_by_number() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1);
+            assert!(m.name.starts_with(&format!("{:04}_", m.version)));
+        }
+    }
+
+    #[test]
+    fn open_sets_pragmas_and_is_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("mesa.db");
+        let c = open(&p).unwrap();
+        let fk: i64 = c
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        let jm: String = c
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        let uv: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((fk, jm.as_str(), sync, uv), (1, "wal", 2, latest_version()));
+        drop(c);
+        let c = open(&p).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn newer_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("mesa.db");
+        drop(open(&p).unwrap());
+        {
+            let c = Connection::open(&p).unwrap();
+            c.pragma_update(None, "user_version", latest_version() + 1)
+                .unwrap();
+        }
+        let before = std::fs::read(&p).unwrap();
+        let e = open(&p).unwrap_err();
+        assert_eq!(e.code(), "database_too_new");
+        assert!(e.to_string().contains("más reciente"));
+        assert_eq!(std::fs::read(&p).unwrap(), before);
+    }
+
+    #[test]
+    fn edited_migration_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("mesa.db");
+        drop(open(&p).unwrap());
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute(
+                "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1",
+                [],
+            )
+            .unwrap();
+        }
+        let e = open(&p).unwrap_err();
+        assert_eq!(e.code(), "migration_checksum");
+    }
+
+    #[test]
+    fn foreign_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("otro.db");
+        std::fs::write(
+            &p,
+            b"esto no es sqlite, es texto plano cualquiera...........",
+        )
+        .unwrap();
+        let e = open(&p).unwrap_err();
+        assert_eq!(e.code(), "not_a_database", "{e}");
+        let p2 = dir.path().join("ajena.db");
+        {
+            let c = Connection::open(&p2).unwrap();
+            c.execute_batch("CREATE TABLE clientes(id INTEGER)")
+                .unwrap();
+        }
+        let e = open(&p2).unwrap_err();
+        assert_eq!(e.code(), "not_a_database", "{e}");
+    }
+}

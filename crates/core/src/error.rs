@@ -1,0 +1,81 @@
+//! Errors of the core. Every variant has a stable machine `code` and a Spanish message
+//! (its `Display`) that the UI and the CLI show as is.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum CoreError {
+    #[error("Dato inválido en «{field}»: {message}")]
+    Validation { field: String, message: String },
+
+    #[error("No existe el caso {0}.")]
+    TicketNotFound(String),
+
+    #[error("No existe {what} «{name}» en el catálogo.")]
+    CatalogNotFound { what: &'static str, name: String },
+
+    #[error("No se puede {action} un caso en estado «{status}».")]
+    InvalidTransition { action: String, status: String },
+
+    #[error(
+        "La base de datos fue creada por una versión más reciente de Mesa de Ayuda TI \
+         (esquema {found}, esta versión conoce hasta {known}). Actualice la aplicación; \
+         el archivo no se modificó."
+    )]
+    DatabaseTooNew { found: i64, known: i64 },
+
+    #[error(
+        "La migración {version} ({name}) ya aplicada en esta base de datos no coincide con \
+         la incluida en la aplicación (suma de verificación distinta). No se modificó nada."
+    )]
+    MigrationChecksum { version: i64, name: String },
+
+    #[error("El archivo «{path}» no es una base de datos de Mesa de Ayuda TI válida: {detail}")]
+    NotADatabase { path: String, detail: String },
+
+    #[error(
+        "No se pudo determinar la carpeta de datos del usuario; use --data-dir o MESA_DATA_DIR."
+    )]
+    NoDataDir,
+
+    #[error("Error de entrada/salida en «{path}»: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("Error de la base de datos: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("Error interno de datos: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl CoreError {
+    /// Stable code for programs (UI, scripts). Never translated.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Validation { .. } => "validation",
+            CoreError::TicketNotFound(_) => "ticket_not_found",
+            CoreError::CatalogNotFound { .. } => "catalog_not_found",
+            CoreError::InvalidTransition { .. } => "invalid_transition",
+            CoreError::DatabaseTooNew { .. } => "database_too_new",
+            CoreError::MigrationChecksum { .. } => "migration_checksum",
+            CoreError::NotADatabase { .. } => "not_a_database",
+            CoreError::NoDataDir => "no_data_dir",
+            CoreError::Io { .. } => "io",
+            CoreError::Sqlite(_) => "database",
+            CoreError::Json(_) => "internal",
+        }
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        CoreError::Validation {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, CoreError>;

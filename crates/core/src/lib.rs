@@ -1,0 +1,22 @@
+//! Mesa de Ayuda TI — core: domain rules, the SQLite store and (later) importers and report
+//! builders. Knows nothing of Tauri or of the UI. Time is always passed in.
+
+pub mod calendar;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod model;
+pub mod paths;
+pub mod settings;
+pub mod store;
+pub mod text;
+pub mod tickets;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{CoreError, Result};
+pub use model::*;
+pub use store::Store;
+
+/// Version of the application (the workspace version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

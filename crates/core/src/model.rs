@@ -1,0 +1,324 @@
+//! Types shared with the UI and the CLI's JSON output. TypeScript bindings are generated from
+//! these with ts-rs into `ui/src/lib/bindings/` (see `bindings` test).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    New,
+    Assigned,
+    InProgress,
+    OnHold,
+    Resolved,
+    Closed,
+    Cancelled,
+}
+
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 7] = [
+        TicketStatus::New,
+        TicketStatus::Assigned,
+        TicketStatus::InProgress,
+        TicketStatus::OnHold,
+        TicketStatus::Resolved,
+        TicketStatus::Closed,
+        TicketStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::New => "new",
+            TicketStatus::Assigned => "assigned",
+            TicketStatus::InProgress => "in_progress",
+            TicketStatus::OnHold => "on_hold",
+            TicketStatus::Resolved => "resolved",
+            TicketStatus::Closed => "closed",
+            TicketStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Spanish label, as the UI shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TicketStatus::New => "Nuevo",
+            TicketStatus::Assigned => "Asignado",
+            TicketStatus::InProgress => "En proceso",
+            TicketStatus::OnHold => "En espera",
+            TicketStatus::Resolved => "Solucionado",
+            TicketStatus::Closed => "Cerrado",
+            TicketStatus::Cancelled => "Anulado",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let k = s.trim().to_lowercase().replace(['-', ' '], "_");
+        TicketStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str() == k || st.label().to_lowercase().replace(' ', "_") == k)
+    }
+
+    /// Open = the requester is still waiting for a solution.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            TicketStatus::New
+                | TicketStatus::Assigned
+                | TicketStatus::InProgress
+                | TicketStatus::OnHold
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Survey {
+    pub scores: Vec<i64>,
+    pub comment: Option<String>,
+    pub answered_at: String,
+}
+
+/// Where an imported case came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Source {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub row: Option<i64>,
+}
+
+/// A case as the UI and `mesa ticket show --json` see it. Times are RFC 3339 in Bogota time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Ticket {
+    pub number: String,
+    pub legacy_number: Option<String>,
+    pub received_at: Option<String>,
+    pub registered_at: String,
+    pub requester: String,
+    pub department: String,
+    pub location: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub channel: String,
+    pub origin: String,
+    pub service_type: Option<String>,
+    pub level: i64,
+    pub priority: String,
+    pub urgency: i64,
+    pub impact: i64,
+    pub assignee: Option<String>,
+    pub status: TicketStatus,
+    pub response_due_at: Option<String>,
+    pub resolution_due_at: Option<String>,
+    pub first_response_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub close_reason: Option<String>,
+    pub description: String,
+    pub solution: Option<String>,
+    pub asset_tag: Option<String>,
+    pub survey: Option<Survey>,
+    pub survey_due_at: Option<String>,
+    pub source: Option<Source>,
+    #[ts(type = "Record<string, string>")]
+    pub extra: BTreeMap<String, String>,
+    pub overdue: bool,
+    pub due_soon: bool,
+}
+
+/// Input of "register a case".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct NewTicket {
+    pub requester: String,
+    pub department: String,
+    pub description: String,
+    /// RFC 3339, or `YYYY-MM-DDTHH:MM` in Bogota time; `null` = now.
+    pub received_at: Option<String>,
+    pub location: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub channel: Option<String>,
+    pub origin: Option<String>,
+    pub service_type: Option<String>,
+    pub asset_tag: Option<String>,
+    pub urgency: Option<i64>,
+    pub impact: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TicketQuery {
+    pub status: Option<TicketStatus>,
+    pub search: Option<String>,
+    pub service_type: Option<String>,
+    pub department: Option<String>,
+    pub assignee: Option<String>,
+    pub level: Option<i64>,
+    pub overdue: Option<bool>,
+    /// Received on or after this date (`YYYY-MM-DD`, Bogota).
+    pub from: Option<String>,
+    /// Received on or before this date (`YYYY-MM-DD`, Bogota).
+    pub to: Option<String>,
+    pub sort: Option<String>,
+    pub desc: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Default for TicketQuery {
+    fn default() -> Self {
+        TicketQuery {
+            status: None,
+            search: None,
+            service_type: None,
+            department: None,
+            assignee: None,
+            level: None,
+            overdue: None,
+            from: None,
+            to: None,
+            sort: None,
+            desc: true,
+            limit: 100,
+            offset: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TicketPage {
+    pub total: i64,
+    pub items: Vec<Ticket>,
+}
+
+/// One entry of a case's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TicketEvent {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub events: Vec<TicketEvent>,
+}
+
+/// What can be done to a case. Serialized with a `kind` tag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TicketAction {
+    Assign {
+        to: String,
+    },
+    Start,
+    Hold {
+        reason: String,
+    },
+    Resume,
+    Escalate {
+        to: String,
+        reason: String,
+    },
+    Resolve {
+        solution: String,
+        products: Option<String>,
+        time_spent_minutes: Option<i64>,
+    },
+    Verify,
+    Reject {
+        reason: String,
+    },
+    Cancel {
+        reason: String,
+    },
+    Survey {
+        scores: Vec<i64>,
+        comment: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AssigneeCount {
+    pub assignee: String,
+    pub open: i64,
+    pub overdue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TypeCount {
+    pub service_type: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Dashboard {
+    pub open: i64,
+    pub overdue: i64,
+    pub due_today: i64,
+    pub awaiting_survey: i64,
+    pub by_assignee: Vec<AssigneeCount>,
+    pub by_type: Vec<TypeCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ServiceType {
+    pub name: String,
+    pub default_level: i64,
+    pub response_minutes: i64,
+    pub resolution_minutes: i64,
+    pub default_assignee: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StaffMember {
+    pub name: String,
+    pub role: String,
+    pub level: i64,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Catalogs {
+    pub departments: Vec<String>,
+    pub service_types: Vec<ServiceType>,
+    pub staff: Vec<StaffMember>,
+    pub survey_questions: Vec<String>,
+    pub channels: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub db_path: String,
+}
+
+/// The error shape at every boundary (Tauri commands, CLI `--json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&crate::error::CoreError> for ApiError {
+    fn from(e: &crate::error::CoreError) -> Self {
+        ApiError {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+pub const CHANNELS: [&str; 5] = [
+    "correo",
+    "teléfono",
+    "presencial",
+    "aplicativo",
+    "alarma automática",
+];

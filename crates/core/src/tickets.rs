@@ -1,0 +1,1400 @@
+//! Cases (casos): registration with consecutive numbering, lifecycle, SLA deadlines on the
+//! business calendar, timeline, survey and automatic closing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use crate::calendar::BusinessCalendar;
+use crate::clock::{from_db, from_local, parse_time_input, to_db, to_local, to_rfc3339_local};
+use crate::error::{CoreError, Result};
+use crate::model::*;
+use crate::store::Store;
+use crate::text::{clean, clean_opt, fold};
+
+/// Columns read for a [`Ticket`], in the order [`row_to_ticket`] expects.
+const COLUMNS: &str = "t.id, t.number, t.legacy_number, t.received_at, t.received_date_only, \
+    t.registered_at, t.requester, t.department, t.location, t.phone, t.email, t.channel, t.origin, \
+    t.service_type, t.level, t.priority, t.urgency, t.impact, t.assignee, t.status, \
+    t.response_due_at, t.resolution_due_at, t.first_response_at, t.resolved_at, t.closed_at, \
+    t.close_reason, t.description, t.solution, t.asset_tag, t.survey_due_at, t.source_file, \
+    t.source_sheet, t.source_row, t.extra, s.scores, s.comment, s.answered_at";
+
+const FROM: &str = "tickets t LEFT JOIN surveys s ON s.ticket_id = t.id";
+
+/// Sortable columns of the case list.
+const SORTS: &[(&str, &str)] = &[
+    ("number", "t.year {d}, t.seq {d}"),
+    ("received_at", "t.received_at {d}"),
+    ("requester", "t.requester COLLATE NOCASE {d}"),
+    ("department", "t.department COLLATE NOCASE {d}"),
+    ("service_type", "t.service_type COLLATE NOCASE {d}"),
+    ("status", "t.status {d}"),
+    ("assignee", "t.assignee COLLATE NOCASE {d}"),
+    ("resolution_due_at", "t.resolution_due_at {d}"),
+    ("level", "t.level {d}"),
+    ("priority", "t.urgency + t.impact {d}"),
+];
+
+/// SQL condition: the case's response or resolution clock is running past its deadline.
+const OVERDUE_SQL: &str = "(t.status IN ('new','assigned','in_progress','on_hold') AND \
+    ((t.first_response_at IS NULL AND t.response_due_at < :now) OR t.resolution_due_at < :now))";
+
+struct Raw {
+    id: i64,
+    ticket: Ticket,
+    received_utc: Option<DateTime<Utc>>,
+}
+
+fn opt_time(v: Option<String>) -> Result<Option<String>> {
+    v.map(|s| from_db(&s).map(to_rfc3339_local)).transpose()
+}
+
+fn row_to_raw(r: &Row<'_>) -> rusqlite::Result<(i64, Vec<Option<String>>, [i64; 5])> {
+    // Pull everything as text/integers first; conversion happens outside the rusqlite closure.
+    let mut texts = Vec::with_capacity(37);
+    for i in [
+        1usize, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
+        28, 29, 30, 31, 33, 34, 35, 36,
+    ] {
+        texts.push(r.get::<_, Option<String>>(i)?);
+    }
+    let ints = [
+        r.get::<_, i64>(4)?,
+        r.get::<_, i64>(14)?,
+        r.get::<_, i64>(16)?,
+        r.get::<_, i64>(17)?,
+        r.get::<_, Option<i64>>(32)?.unwrap_or(-1),
+    ];
+    Ok((r.get(0)?, texts, ints))
+}
+
+fn build(id: i64, t: Vec<Option<String>>, ints: [i64; 5]) -> Result<Raw> {
+    let mut it = t.into_iter();
+    let mut next = || it.next().flatten();
+    let number = next().unwrap_or_default();
+    let legacy_number = next();
+    let received_raw = next();
+    let registered_at = next().unwrap_or_default();
+    let requester = next().unwrap_or_default();
+    let department = next().unwrap_or_default();
+    let location = next();
+    let phone = next();
+    let email = next();
+    let channel = next().unwrap_or_default();
+    let origin = next().unwrap_or_default();
+    let service_type = next();
+    let priority = next().unwrap_or_default();
+    let assignee = next();
+    let status = next().unwrap_or_default();
+    let response_due_at = next();
+    let resolution_due_at = next();
+    let first_response_at = next();
+    let resolved_at = next();
+    let closed_at = next();
+    let close_reason = next();
+    let description = next().unwrap_or_default();
+    let solution = next();
+    let asset_tag = next();
+    let survey_due_at = next();
+    let source_file = next();
+    let source_sheet = next();
+    let extra = next().unwrap_or_else(|| "{}".into());
+    let scores = next();
+    let comment = next();
+    let answered_at = next();
+    let [date_only, level, urgency, impact, source_row] = ints;
+
+    let received_utc = received_raw.as_deref().map(from_db).transpose()?;
+    let received_at = received_utc.map(|t| {
+        if date_only == 1 {
+            to_local(t).date().format("%Y-%m-%d").to_string()
+        } else {
+            to_rfc3339_local(t)
+        }
+    });
+    let survey = match (scores, answered_at) {
+        (Some(s), Some(a)) => Some(Survey {
+            scores: serde_json::from_str(&s)?,
+            comment,
+            answered_at: to_rfc3339_local(from_db(&a)?),
+        }),
+        _ => None,
+    };
+    let extra: BTreeMap<String, String> = serde_json::from_str(&extra)?;
+    let ticket = Ticket {
+        number,
+        legacy_number,
+        received_at,
+        registered_at: to_rfc3339_local(from_db(&registered_at)?),
+        requester,
+        department,
+        location,
+        phone,
+        email,
+        channel,
+        origin,
+        service_type,
+        level,
+        priority,
+        urgency,
+        impact,
+        assignee,
+        status: TicketStatus::parse(&status).unwrap_or(TicketStatus::New),
+        response_due_at: opt_time(response_due_at)?,
+        resolution_due_at: opt_time(resolution_due_at)?,
+        first_response_at: opt_time(first_response_at)?,
+        resolved_at: opt_time(resolved_at)?,
+        closed_at: opt_time(closed_at)?,
+        close_reason,
+        description,
+        solution,
+        asset_tag,
+        survey,
+        survey_due_at: opt_time(survey_due_at)?,
+        source: source_file.map(|file| Source {
+            file,
+            sheet: source_sheet,
+            row: (source_row >= 0).then_some(source_row),
+        }),
+        extra,
+        overdue: false,
+        due_soon: false,
+    };
+    Ok(Raw {
+        id,
+        ticket,
+        received_utc,
+    })
+}
+
+/// Everything a deadline computation needs about one case.
+pub(crate) struct SlaInput {
+    pub received: Option<DateTime<Utc>>,
+    pub response_minutes: Option<i64>,
+    pub resolution_minutes: Option<i64>,
+    pub pauses: Vec<(NaiveDateTime, Option<NaiveDateTime>)>,
+}
+
+/// Computes (response, resolution) deadlines on the business calendar.
+pub(crate) fn deadlines(
+    cal: &BusinessCalendar,
+    sla: &SlaInput,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let Some(received) = sla.received else {
+        return (None, None);
+    };
+    let start = to_local(received);
+    let due = |m: Option<i64>| {
+        m.and_then(|m| {
+            cal.deadline_with_pauses(start, m, &sla.pauses)
+                .map(from_local)
+        })
+    };
+    (due(sla.response_minutes), due(sla.resolution_minutes))
+}
+
+fn is_valid_email(s: &str) -> bool {
+    let Some((user, host)) = s.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !s.chars().any(char::is_whitespace)
+}
+
+fn status_error(action: &str, status: TicketStatus) -> CoreError {
+    CoreError::InvalidTransition {
+        action: action.to_string(),
+        status: status.label().to_string(),
+    }
+}
+
+fn required(field: &str, v: &str) -> Result<String> {
+    let v = clean(v);
+    if v.is_empty() {
+        Err(CoreError::validation(field, "es obligatorio"))
+    } else {
+        Ok(v)
+    }
+}
+
+impl Store {
+    /// Registers a new case with the next consecutive number of the registration year.
+    pub fn create_ticket(
+        &mut self,
+        input: &NewTicket,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        let requester = required("solicitante", &input.requester)?;
+        let department_in = required("dependencia", &input.department)?;
+        let description = input.description.trim().to_string();
+        if description.is_empty() {
+            return Err(CoreError::validation("descripción", "es obligatoria"));
+        }
+        let received = match input.received_at.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => parse_time_input("recibido", s)?,
+            _ => now,
+        };
+        if received > now + Duration::minutes(5) {
+            return Err(CoreError::validation(
+                "recibido",
+                "la fecha de recepción no puede ser posterior al registro",
+            ));
+        }
+        let email = clean_opt(input.email.as_deref());
+        if let Some(e) = &email {
+            if !is_valid_email(e) {
+                return Err(CoreError::validation(
+                    "correo",
+                    format!("«{e}» no es una dirección de correo válida"),
+                ));
+            }
+        }
+        let channel = clean_opt(input.channel.as_deref()).unwrap_or_else(|| "correo".into());
+        let channel = CHANNELS
+            .iter()
+            .find(|c| fold(c) == fold(&channel))
+            .ok_or_else(|| {
+                CoreError::validation(
+                    "canal",
+                    format!("«{channel}» no es un canal; use: {}", CHANNELS.join(", ")),
+                )
+            })?
+            .to_string();
+        let origin = clean_opt(input.origin.as_deref()).unwrap_or_else(|| "interna".into());
+        let origin = match fold(&origin).as_str() {
+            "interna" | "interno" => "interna",
+            "externa" | "externo" => "externa",
+            _ => {
+                return Err(CoreError::validation(
+                    "origen",
+                    format!("«{origin}» no es válido; use interna o externa"),
+                ))
+            }
+        };
+        let urgency = input.urgency.unwrap_or(2);
+        let impact = input.impact.unwrap_or(2);
+        for (f, v) in [("urgencia", urgency), ("impacto", impact)] {
+            if !(1..=3).contains(&v) {
+                return Err(CoreError::validation(
+                    f,
+                    "debe ser 1 (baja), 2 (media) o 3 (alta)",
+                ));
+            }
+        }
+
+        let cal = self.calendar.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stype = match clean_opt(input.service_type.as_deref()) {
+            Some(name) => Some(find_service_type(&tx, &name)?),
+            None => None,
+        };
+        let department = ensure_department(&tx, &department_in)?;
+        let priority: String = tx.query_row(
+            "SELECT priority FROM priority_matrix WHERE urgency = ?1 AND impact = ?2",
+            [urgency, impact],
+            |r| r.get(0),
+        )?;
+        let default_response = setting_i64(&tx, "default_response_minutes", 720)?;
+        let default_resolution = setting_i64(&tx, "default_resolution_minutes", 2880)?;
+        let (level, response_minutes, resolution_minutes, assignee) = match &stype {
+            Some(st) => (
+                st.default_level,
+                st.response_minutes,
+                st.resolution_minutes,
+                st.default_assignee.clone(),
+            ),
+            None => (1, default_response, default_resolution, None),
+        };
+        let status = if assignee.is_some() {
+            TicketStatus::Assigned
+        } else {
+            TicketStatus::New
+        };
+        let year = to_local(now).year();
+        let seq: i64 = tx.query_row(
+            "INSERT INTO ticket_counters(year, last) VALUES (?1, 1)
+             ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+            [year],
+            |r| r.get(0),
+        )?;
+        let prefix = setting_text(&tx, "ticket_prefix")?.unwrap_or_else(|| "MA".into());
+        let number = format!("{prefix}-{year}-{seq:04}");
+        let sla = SlaInput {
+            received: Some(received),
+            response_minutes: Some(response_minutes),
+            resolution_minutes: Some(resolution_minutes),
+            pauses: vec![],
+        };
+        let (resp_due, resol_due) = deadlines(&cal, &sla);
+        tx.execute(
+            "INSERT INTO tickets(number, year, seq, received_at, registered_at, requester, department,
+                location, phone, email, channel, origin, service_type, level, urgency, impact, priority,
+                assignee, status, response_minutes, resolution_minutes, response_due_at,
+                resolution_due_at, description, asset_tag)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+            params![
+                number,
+                year,
+                seq,
+                to_db(received),
+                to_db(now),
+                requester,
+                department,
+                clean_opt(input.location.as_deref()),
+                clean_opt(input.phone.as_deref()),
+                email,
+                channel,
+                origin,
+                stype.as_ref().map(|s| s.name.clone()),
+                level,
+                urgency,
+                impact,
+                priority,
+                assignee,
+                status.as_str(),
+                response_minutes,
+                resolution_minutes,
+                resp_due.map(to_db),
+                resol_due.map(to_db),
+                description,
+                clean_opt(input.asset_tag.as_deref()),
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let at = to_db(now);
+        add_event(
+            &tx,
+            id,
+            &at,
+            actor,
+            "create",
+            None,
+            None,
+            Some(&number),
+            None,
+        )?;
+        if let Some(a) = &assignee {
+            add_event(
+                &tx,
+                id,
+                &at,
+                actor,
+                "assign",
+                Some("assignee"),
+                None,
+                Some(a),
+                Some("asignación automática según el tipo de servicio"),
+            )?;
+        }
+        tx.commit()?;
+        self.get_ticket(&number, now).map(|d| d.ticket)
+    }
+
+    fn load_raw(&self, number: &str) -> Result<Raw> {
+        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.number = ?1 COLLATE NOCASE");
+        let found = self
+            .conn
+            .query_row(&sql, [number.trim()], row_to_raw)
+            .optional()?;
+        let (id, texts, ints) = found.ok_or_else(|| CoreError::TicketNotFound(number.into()))?;
+        build(id, texts, ints)
+    }
+
+    /// Marks overdue / due-soon on a case for the given `now`.
+    fn flag(&self, t: &mut Ticket, now: DateTime<Utc>, due_soon_minutes: i64) {
+        if !t.status.is_open() {
+            return;
+        }
+        let mut deadlines = Vec::new();
+        if t.first_response_at.is_none() {
+            deadlines.extend(t.response_due_at.as_deref());
+        }
+        deadlines.extend(t.resolution_due_at.as_deref());
+        for d in deadlines {
+            let Ok(d) = chrono::DateTime::parse_from_rfc3339(d) else {
+                continue;
+            };
+            let d = d.with_timezone(&Utc);
+            if now > d {
+                t.overdue = true;
+            } else if self
+                .calendar
+                .business_minutes_between(to_local(now), to_local(d))
+                <= due_soon_minutes
+            {
+                t.due_soon = true;
+            }
+        }
+        if t.overdue {
+            t.due_soon = false;
+        }
+    }
+
+    pub fn get_ticket(&self, number: &str, now: DateTime<Utc>) -> Result<TicketDetail> {
+        let raw = self.load_raw(number)?;
+        let soon = self.setting_i64("due_soon_minutes", 120)?;
+        let mut ticket = raw.ticket;
+        self.flag(&mut ticket, now, soon);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, actor, kind, field, old_value, new_value, note
+             FROM ticket_events WHERE ticket_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([raw.id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                TicketEvent {
+                    at: String::new(),
+                    actor: r.get(1)?,
+                    kind: r.get(2)?,
+                    field: r.get(3)?,
+                    old_value: r.get(4)?,
+                    new_value: r.get(5)?,
+                    note: r.get(6)?,
+                },
+            ))
+        })?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (at, mut e) = row?;
+            e.at = to_rfc3339_local(from_db(&at)?);
+            events.push(e);
+        }
+        Ok(TicketDetail { ticket, events })
+    }
+
+    /// One page of the case list with filters, search and sort.
+    pub fn list_tickets(&self, q: &TicketQuery, now: DateTime<Utc>) -> Result<TicketPage> {
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<(String, rusqlite::types::Value)> = Vec::new();
+        let arg = |conds: &mut Vec<String>,
+                   args: &mut Vec<(String, rusqlite::types::Value)>,
+                   cond: &str,
+                   name: &str,
+                   v: rusqlite::types::Value| {
+            conds.push(cond.to_string());
+            args.push((name.to_string(), v));
+        };
+        use rusqlite::types::Value as V;
+        if let Some(s) = q.status {
+            arg(
+                &mut conds,
+                &mut args,
+                "t.status = :status",
+                ":status",
+                V::Text(s.as_str().into()),
+            );
+        }
+        if let Some(s) = clean_opt(q.service_type.as_deref()) {
+            arg(
+                &mut conds,
+                &mut args,
+                "t.service_type = :stype COLLATE NOCASE",
+                ":stype",
+                V::Text(s),
+            );
+        }
+        if let Some(s) = clean_opt(q.department.as_deref()) {
+            arg(
+                &mut conds,
+                &mut args,
+                "t.department = :dep COLLATE NOCASE",
+                ":dep",
+                V::Text(s),
+            );
+        }
+        if let Some(s) = clean_opt(q.assignee.as_deref()) {
+            arg(
+                &mut conds,
+                &mut args,
+                "t.assignee = :asg COLLATE NOCASE",
+                ":asg",
+                V::Text(s),
+            );
+        }
+        if let Some(l) = q.level {
+            arg(
+                &mut conds,
+                &mut args,
+                "t.level = :level",
+                ":level",
+                V::Integer(l),
+            );
+        }
+        if let Some(from) = clean_opt(q.from.as_deref()) {
+            let t = parse_time_input("desde", &from)?;
+            arg(
+                &mut conds,
+                &mut args,
+                "t.received_at >= :from",
+                ":from",
+                V::Text(to_db(t)),
+            );
+        }
+        if let Some(to) = clean_opt(q.to.as_deref()) {
+            let t = parse_time_input("hasta", &to)?;
+            // a date alone means the whole day
+            let end = if to.len() == 10 {
+                t + Duration::days(1)
+            } else {
+                t + Duration::seconds(1)
+            };
+            arg(
+                &mut conds,
+                &mut args,
+                "t.received_at < :to",
+                ":to",
+                V::Text(to_db(end)),
+            );
+        }
+        let now_s = to_db(now);
+        if let Some(true) = q.overdue {
+            conds.push(OVERDUE_SQL.to_string());
+            args.push((":now".into(), V::Text(now_s.clone())));
+        }
+        if let Some(search) = q.search.as_deref().and_then(fts_query) {
+            arg(
+                &mut conds,
+                &mut args,
+                "t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q)",
+                ":q",
+                V::Text(search),
+            );
+        }
+        let where_sql = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        let dir = if q.desc { "DESC" } else { "ASC" };
+        let sort_key = q.sort.as_deref().unwrap_or("received_at");
+        let order = SORTS
+            .iter()
+            .find(|(k, _)| *k == sort_key)
+            .map(|(_, s)| s.replace("{d}", dir))
+            .ok_or_else(|| {
+                CoreError::validation("orden", format!("no se puede ordenar por «{sort_key}»"))
+            })?;
+        let limit = q.limit.clamp(1, 10_000);
+        let offset = q.offset.max(0);
+        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
+            .iter()
+            .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
+            .collect();
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM tickets t {where_sql}"))?
+            .query_row(named.as_slice(), |r| r.get(0))?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} {where_sql} ORDER BY {order}, t.id {dir} LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows: Vec<_> = stmt
+            .query_map(named.as_slice(), row_to_raw)?
+            .collect::<rusqlite::Result<_>>()?;
+        let soon = self.setting_i64("due_soon_minutes", 120)?;
+        let mut items = Vec::with_capacity(rows.len());
+        for (id, texts, ints) in rows {
+            let mut t = build(id, texts, ints)?.ticket;
+            self.flag(&mut t, now, soon);
+            items.push(t);
+        }
+        Ok(TicketPage { total, items })
+    }
+
+    /// Applies one lifecycle action, recording every change in the timeline.
+    pub fn apply_action(
+        &mut self,
+        number: &str,
+        action: &TicketAction,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        let raw = self.load_raw(number)?;
+        let id = raw.id;
+        let t = raw.ticket;
+        let st = t.status;
+        let at = to_db(now);
+        let cal = self.calendar.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut changes = Changes::new(id, &at, actor);
+        let first_response = |c: &mut Changes| {
+            if t.first_response_at.is_none() {
+                c.col("first_response_at", Some(at.clone()));
+                c.event(
+                    "first_response",
+                    Some("first_response_at"),
+                    None,
+                    Some(to_rfc3339_local(now)),
+                    None,
+                );
+            }
+        };
+        let mut recompute = false;
+        match action {
+            TicketAction::Assign { to } => {
+                if !matches!(
+                    st,
+                    TicketStatus::New
+                        | TicketStatus::Assigned
+                        | TicketStatus::InProgress
+                        | TicketStatus::OnHold
+                ) {
+                    return Err(status_error("asignar", st));
+                }
+                let staff = find_staff(&tx, to)?;
+                changes.event(
+                    "assign",
+                    Some("assignee"),
+                    t.assignee.clone(),
+                    Some(staff.name.clone()),
+                    None,
+                );
+                changes.col("assignee", Some(staff.name));
+                if st == TicketStatus::New {
+                    changes.status(st, TicketStatus::Assigned, "assign", None);
+                }
+            }
+            TicketAction::Start => {
+                if !matches!(st, TicketStatus::New | TicketStatus::Assigned) {
+                    return Err(status_error("iniciar", st));
+                }
+                if t.assignee.is_none() {
+                    if let Ok(s) = find_staff(&tx, actor) {
+                        changes.event("assign", Some("assignee"), None, Some(s.name.clone()), None);
+                        changes.col("assignee", Some(s.name));
+                    }
+                }
+                first_response(&mut changes);
+                changes.status(st, TicketStatus::InProgress, "start", None);
+            }
+            TicketAction::Hold { reason } => {
+                let reason = required("motivo", reason)?;
+                if !matches!(st, TicketStatus::Assigned | TicketStatus::InProgress) {
+                    return Err(status_error("poner en espera", st));
+                }
+                first_response(&mut changes);
+                tx.execute(
+                    "INSERT INTO ticket_pauses(ticket_id, started_at, reason) VALUES (?1, ?2, ?3)",
+                    params![id, at, reason],
+                )?;
+                changes.status(st, TicketStatus::OnHold, "hold", Some(reason));
+                recompute = true;
+            }
+            TicketAction::Resume => {
+                if st != TicketStatus::OnHold {
+                    return Err(status_error("reanudar", st));
+                }
+                tx.execute(
+                    "UPDATE ticket_pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
+                    params![id, at],
+                )?;
+                changes.status(st, TicketStatus::InProgress, "resume", None);
+                recompute = true;
+            }
+            TicketAction::Escalate { to, reason } => {
+                let reason = required("motivo", reason)?;
+                if !matches!(
+                    st,
+                    TicketStatus::New | TicketStatus::Assigned | TicketStatus::InProgress
+                ) {
+                    return Err(status_error("escalar", st));
+                }
+                let staff = find_staff(&tx, to)?;
+                if staff.level < t.level {
+                    return Err(CoreError::validation(
+                        "escalar a",
+                        format!(
+                            "{} es de nivel {} y el caso ya está en nivel {}; escale a un nivel igual o superior",
+                            staff.name, staff.level, t.level
+                        ),
+                    ));
+                }
+                changes.event(
+                    "escalate",
+                    Some("level"),
+                    Some(t.level.to_string()),
+                    Some(staff.level.to_string()),
+                    Some(format!(
+                        "{} → {}: {reason}",
+                        t.assignee.as_deref().unwrap_or("sin asignar"),
+                        staff.name
+                    )),
+                );
+                changes.col("level", Some(staff.level.to_string()));
+                changes.event(
+                    "assign",
+                    Some("assignee"),
+                    t.assignee.clone(),
+                    Some(staff.name.clone()),
+                    None,
+                );
+                changes.col("assignee", Some(staff.name));
+                changes.raw("escalation_count = escalation_count + 1");
+                if st == TicketStatus::New {
+                    changes.status(st, TicketStatus::Assigned, "escalate", None);
+                }
+            }
+            TicketAction::Resolve {
+                solution,
+                products,
+                time_spent_minutes,
+            } => {
+                let solution = solution.trim().to_string();
+                if solution.is_empty() {
+                    return Err(CoreError::validation("solución", "es obligatoria"));
+                }
+                if !matches!(st, TicketStatus::Assigned | TicketStatus::InProgress) {
+                    return Err(status_error("solucionar", st));
+                }
+                if let Some(m) = time_spent_minutes {
+                    if *m < 0 {
+                        return Err(CoreError::validation(
+                            "tiempo empleado",
+                            "no puede ser negativo",
+                        ));
+                    }
+                }
+                first_response(&mut changes);
+                let days = setting_i64(&tx, "survey_business_days", 2)?;
+                let survey_due =
+                    from_local(cal.add_business_days(to_local(now), days.max(0) as u32));
+                changes.set("solution", t.solution.clone(), Some(solution.clone()));
+                if let Some(p) = clean_opt(products.as_deref()) {
+                    changes.set("products", None, Some(p));
+                }
+                if let Some(m) = time_spent_minutes {
+                    changes.col("time_spent_minutes", Some(m.to_string()));
+                }
+                changes.col("resolved_at", Some(at.clone()));
+                changes.col("survey_due_at", Some(to_db(survey_due)));
+                changes.status(st, TicketStatus::Resolved, "resolve", None);
+            }
+            TicketAction::Verify => {
+                if st != TicketStatus::Resolved {
+                    return Err(status_error("verificar", st));
+                }
+                changes.col("closed_at", Some(at.clone()));
+                changes.col("close_reason", Some("verified".into()));
+                changes.status(
+                    st,
+                    TicketStatus::Closed,
+                    "verify",
+                    Some("el solicitante verificó la solución".into()),
+                );
+            }
+            TicketAction::Reject { reason } => {
+                let reason = required("motivo", reason)?;
+                if st != TicketStatus::Resolved {
+                    return Err(status_error("rechazar la solución de", st));
+                }
+                changes.col("resolved_at", None);
+                changes.col("survey_due_at", None);
+                changes.raw("reopen_count = reopen_count + 1");
+                changes.status(st, TicketStatus::InProgress, "reopen", Some(reason));
+            }
+            TicketAction::Cancel { reason } => {
+                let reason = required("motivo", reason)?;
+                if !st.is_open() {
+                    return Err(status_error("anular", st));
+                }
+                tx.execute(
+                    "UPDATE ticket_pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
+                    params![id, at],
+                )?;
+                changes.col("cancel_reason", Some(reason.clone()));
+                changes.status(st, TicketStatus::Cancelled, "cancel", Some(reason));
+            }
+            TicketAction::Survey { scores, comment } => {
+                let can = st == TicketStatus::Resolved
+                    || (st == TicketStatus::Closed
+                        && t.survey.is_none()
+                        && t.close_reason.as_deref() == Some("verified"));
+                if !can || t.survey.is_some() {
+                    return Err(status_error("registrar la encuesta de", st));
+                }
+                let n_questions: i64 =
+                    tx.query_row("SELECT count(*) FROM survey_questions", [], |r| r.get(0))?;
+                if scores.len() as i64 != n_questions {
+                    return Err(CoreError::validation(
+                        "encuesta",
+                        format!(
+                            "se esperaban {n_questions} calificaciones y llegaron {}",
+                            scores.len()
+                        ),
+                    ));
+                }
+                if let Some(bad) = scores.iter().find(|s| !(1..=5).contains(*s)) {
+                    return Err(CoreError::validation(
+                        "encuesta",
+                        format!("la calificación {bad} no está entre 1 y 5"),
+                    ));
+                }
+                let comment = clean_opt(comment.as_deref());
+                tx.execute(
+                    "INSERT INTO surveys(ticket_id, answered_at, scores, comment) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, at, serde_json::to_string(scores)?, comment],
+                )?;
+                changes.event(
+                    "survey",
+                    None,
+                    None,
+                    Some(
+                        scores
+                            .iter()
+                            .map(i64::to_string)
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
+                    comment,
+                );
+                if st == TicketStatus::Resolved {
+                    changes.col("closed_at", Some(at.clone()));
+                    changes.col("close_reason", Some("survey".into()));
+                    changes.status(
+                        st,
+                        TicketStatus::Closed,
+                        "close",
+                        Some("encuesta de satisfacción respondida".into()),
+                    );
+                }
+            }
+        }
+        changes.apply(&tx)?;
+        if recompute {
+            let sla = load_sla_input(&tx, id)?;
+            let (r, s) = deadlines(&cal, &sla);
+            tx.execute(
+                "UPDATE tickets SET response_due_at = ?2, resolution_due_at = ?3 WHERE id = ?1",
+                params![id, r.map(to_db), s.map(to_db)],
+            )?;
+        }
+        tx.commit()?;
+        self.get_ticket(&t.number, now).map(|d| d.ticket)
+    }
+
+    /// Closes every resolved case whose survey went unanswered past its due time. Returns the
+    /// numbers closed. Closing time is the survey due time (when it became due), not the sweep.
+    pub fn autoclose(&mut self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let due: Vec<(i64, String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT t.id, t.number, t.survey_due_at FROM tickets t
+                 WHERE t.status = 'resolved' AND t.survey_due_at IS NOT NULL AND t.survey_due_at <= ?1
+                   AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.ticket_id = t.id)",
+            )?;
+            let rows = stmt.query_map([to_db(now)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, _, due_at) in &due {
+            tx.execute(
+                "UPDATE tickets SET status = 'closed', closed_at = ?2, close_reason = 'auto' WHERE id = ?1",
+                params![id, due_at],
+            )?;
+            add_event(
+                &tx,
+                *id,
+                due_at,
+                "sistema",
+                "autoclose",
+                Some("status"),
+                Some("resolved"),
+                Some("closed"),
+                Some("cierre automático: encuesta sin respuesta en el plazo"),
+            )?;
+        }
+        tx.commit()?;
+        Ok(due.into_iter().map(|(_, n, _)| n).collect())
+    }
+
+    /// Recomputes the stored deadlines of every case (after a calendar change). One transaction.
+    pub fn recompute_all_deadlines(&mut self) -> Result<usize> {
+        let cal = self.calendar.clone();
+        let tx = self.conn.transaction()?;
+        let mut pauses: HashMap<i64, Vec<(NaiveDateTime, Option<NaiveDateTime>)>> = HashMap::new();
+        {
+            let mut stmt =
+                tx.prepare("SELECT ticket_id, started_at, ended_at FROM ticket_pauses")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let s: String = r.get(1)?;
+                let e: Option<String> = r.get(2)?;
+                pauses.entry(r.get(0)?).or_default().push((
+                    to_local(from_db(&s)?),
+                    e.map(|e| from_db(&e).map(to_local)).transpose()?,
+                ));
+            }
+        }
+        let mut n = 0;
+        {
+            let mut read = tx.prepare(
+                "SELECT id, received_at, response_minutes, resolution_minutes FROM tickets
+                 WHERE received_at IS NOT NULL AND received_date_only = 0",
+            )?;
+            let mut write = tx.prepare(
+                "UPDATE tickets SET response_due_at = ?2, resolution_due_at = ?3 WHERE id = ?1",
+            )?;
+            let mut rows = read.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let received: String = r.get(1)?;
+                let sla = SlaInput {
+                    received: Some(from_db(&received)?),
+                    response_minutes: r.get(2)?,
+                    resolution_minutes: r.get(3)?,
+                    pauses: pauses.remove(&id).unwrap_or_default(),
+                };
+                let (a, b) = deadlines(&cal, &sla);
+                write.execute(params![id, a.map(to_db), b.map(to_db)])?;
+                n += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub fn dashboard(&self, now: DateTime<Utc>) -> Result<Dashboard> {
+        let now_s = to_db(now);
+        let local = to_local(now);
+        let end_of_day = from_local(
+            local
+                .date()
+                .succ_opt()
+                .unwrap_or(local.date())
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or(local),
+        );
+        let c = &self.conn;
+        let open: i64 = c.query_row(
+            "SELECT count(*) FROM tickets WHERE status IN ('new','assigned','in_progress','on_hold')",
+            [],
+            |r| r.get(0),
+        )?;
+        let overdue: i64 = c.query_row(
+            &format!("SELECT count(*) FROM tickets t WHERE {OVERDUE_SQL}"),
+            rusqlite::named_params! {":now": now_s},
+            |r| r.get(0),
+        )?;
+        let due_today: i64 = c.query_row(
+            "SELECT count(*) FROM tickets t WHERE t.status IN ('new','assigned','in_progress','on_hold')
+               AND NOT ((t.first_response_at IS NULL AND t.response_due_at < :now) OR t.resolution_due_at < :now)
+               AND ((t.first_response_at IS NULL AND t.response_due_at < :eod) OR t.resolution_due_at < :eod)",
+            rusqlite::named_params! {":now": now_s, ":eod": to_db(end_of_day)},
+            |r| r.get(0),
+        )?;
+        let awaiting_survey: i64 = c.query_row(
+            "SELECT count(*) FROM tickets WHERE status = 'resolved'",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT coalesce(t.assignee, ''), count(*), sum({OVERDUE_SQL}) FROM tickets t
+             WHERE t.status IN ('new','assigned','in_progress','on_hold')
+             GROUP BY 1 ORDER BY 2 DESC"
+        ))?;
+        let by_assignee = stmt
+            .query_map(rusqlite::named_params! {":now": now_s}, |r| {
+                Ok(AssigneeCount {
+                    assignee: r.get(0)?,
+                    open: r.get(1)?,
+                    overdue: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = c.prepare_cached(
+            "SELECT coalesce(service_type, ''), count(*) FROM tickets
+             WHERE status IN ('new','assigned','in_progress','on_hold')
+             GROUP BY 1 ORDER BY 2 DESC",
+        )?;
+        let by_type = stmt
+            .query_map([], |r| {
+                Ok(TypeCount {
+                    service_type: r.get(0)?,
+                    count: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Dashboard {
+            open,
+            overdue,
+            due_today,
+            awaiting_survey,
+            by_assignee,
+            by_type,
+        })
+    }
+
+    /// A `mailto:` URL with the survey, so the technician sends it from the usual mail client.
+    pub fn survey_mailto(&self, number: &str) -> Result<String> {
+        let raw = self.load_raw(number)?;
+        let t = raw.ticket;
+        let email = t.email.clone().ok_or_else(|| {
+            CoreError::validation("correo", "el caso no tiene correo del solicitante")
+        })?;
+        let questions = self.catalogs()?.survey_questions;
+        let entity = self.setting("entity_name")?.unwrap_or_default();
+        let mut body = format!(
+            "Cordial saludo, {}.\n\nSu solicitud {} fue atendida.\nProblema reportado: {}\nSolución: {}\n\n\
+             Por favor califique de 1 (muy malo) a 5 (excelente) y responda este correo:\n",
+            t.requester,
+            t.number,
+            t.description,
+            t.solution.as_deref().unwrap_or("")
+        );
+        for (i, q) in questions.iter().enumerate() {
+            body.push_str(&format!("{}. {q}: __\n", i + 1));
+        }
+        body.push_str("Comentarios: \n\nSi no recibimos respuesta en 2 días hábiles, el caso se cerrará automáticamente.\n\n");
+        body.push_str(&format!("Mesa de Ayuda TI\n{entity}\n"));
+        let subject = format!("Encuesta de satisfacción — caso {}", t.number);
+        let _ = raw.id;
+        let _ = raw.received_utc;
+        Ok(format!(
+            "mailto:{}?subject={}&body={}",
+            percent_encode(&email),
+            percent_encode(&subject),
+            percent_encode(&body)
+        ))
+    }
+
+    pub fn catalogs(&self) -> Result<Catalogs> {
+        let c = &self.conn;
+        let departments = c
+            .prepare_cached("SELECT name FROM departments WHERE active = 1 ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let service_types = c
+            .prepare_cached(
+                "SELECT name, default_level, response_minutes, resolution_minutes, default_assignee
+                 FROM service_types WHERE active = 1 ORDER BY id",
+            )?
+            .query_map([], |r| {
+                Ok(ServiceType {
+                    name: r.get(0)?,
+                    default_level: r.get(1)?,
+                    response_minutes: r.get(2)?,
+                    resolution_minutes: r.get(3)?,
+                    default_assignee: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let staff = c
+            .prepare_cached("SELECT name, role, level, active FROM staff ORDER BY level, name")?
+            .query_map([], |r| {
+                Ok(StaffMember {
+                    name: r.get(0)?,
+                    role: r.get(1)?,
+                    level: r.get(2)?,
+                    active: r.get::<_, i64>(3)? == 1,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let survey_questions = c
+            .prepare_cached("SELECT text FROM survey_questions ORDER BY position")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Catalogs {
+            departments,
+            service_types,
+            staff,
+            survey_questions,
+            channels: CHANNELS.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    /// Adds or updates a staff member.
+    pub fn upsert_staff(&mut self, name: &str, role: &str, level: i64) -> Result<()> {
+        let name = required("nombre", name)?;
+        if !["tecnico", "ingeniero", "proveedor"].contains(&role) {
+            return Err(CoreError::validation(
+                "rol",
+                "use tecnico, ingeniero o proveedor",
+            ));
+        }
+        if !(1..=3).contains(&level) {
+            return Err(CoreError::validation("nivel", "debe ser 1, 2 o 3"));
+        }
+        self.conn.execute(
+            "INSERT INTO staff(name, role, level) VALUES (?1, ?2, ?3)
+             ON CONFLICT(name) DO UPDATE SET role = excluded.role, level = excluded.level, active = 1",
+            params![name, role, level],
+        )?;
+        Ok(())
+    }
+
+    /// Adds or updates a service type.
+    pub fn upsert_service_type(&mut self, st: &ServiceType) -> Result<()> {
+        let name = required("tipo de servicio", &st.name)?;
+        if st.response_minutes <= 0 || st.resolution_minutes <= 0 {
+            return Err(CoreError::validation(
+                "tiempos",
+                "deben ser mayores que cero",
+            ));
+        }
+        if let Some(a) = &st.default_assignee {
+            find_staff(&self.conn, a)?;
+        }
+        self.conn.execute(
+            "INSERT INTO service_types(name, default_level, response_minutes, resolution_minutes, default_assignee)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(name) DO UPDATE SET default_level = excluded.default_level,
+               response_minutes = excluded.response_minutes, resolution_minutes = excluded.resolution_minutes,
+               default_assignee = excluded.default_assignee, active = 1",
+            params![name, st.default_level, st.response_minutes, st.resolution_minutes, st.default_assignee],
+        )?;
+        Ok(())
+    }
+}
+
+/// Pending column updates and timeline events of one action.
+struct Changes {
+    id: i64,
+    at: String,
+    actor: String,
+    cols: Vec<(String, Option<String>)>,
+    raws: Vec<String>,
+    events: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )>,
+}
+
+impl Changes {
+    fn new(id: i64, at: &str, actor: &str) -> Self {
+        Changes {
+            id,
+            at: at.to_string(),
+            actor: actor.to_string(),
+            cols: vec![],
+            raws: vec![],
+            events: vec![],
+        }
+    }
+    fn col(&mut self, name: &str, v: Option<String>) {
+        self.cols.push((name.to_string(), v));
+    }
+    fn raw(&mut self, sql: &str) {
+        self.raws.push(sql.to_string());
+    }
+    fn event(
+        &mut self,
+        kind: &str,
+        field: Option<&str>,
+        old: Option<String>,
+        new: Option<String>,
+        note: Option<String>,
+    ) {
+        self.events
+            .push((kind.to_string(), field.map(str::to_string), old, new, note));
+    }
+    /// Column change that is also shown in the timeline.
+    fn set(&mut self, field: &str, old: Option<String>, new: Option<String>) {
+        self.event("update", Some(field), old, new.clone(), None);
+        self.col(field, new);
+    }
+    fn status(&mut self, old: TicketStatus, new: TicketStatus, kind: &str, note: Option<String>) {
+        self.event(
+            kind,
+            Some("status"),
+            Some(old.as_str().into()),
+            Some(new.as_str().into()),
+            note,
+        );
+        self.col("status", Some(new.as_str().into()));
+    }
+    fn apply(self, tx: &Transaction<'_>) -> Result<()> {
+        let mut sets: Vec<String> = self
+            .cols
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
+            .collect();
+        sets.extend(self.raws.iter().cloned());
+        if !sets.is_empty() {
+            let sql = format!("UPDATE tickets SET {} WHERE id = ?1", sets.join(", "));
+            let mut values: Vec<&dyn rusqlite::ToSql> = vec![&self.id];
+            for (_, v) in &self.cols {
+                values.push(v);
+            }
+            tx.execute(&sql, values.as_slice())?;
+        }
+        for (kind, field, old, new, note) in &self.events {
+            add_event(
+                tx,
+                self.id,
+                &self.at,
+                &self.actor,
+                kind,
+                field.as_deref(),
+                old.as_deref(),
+                new.as_deref(),
+                note.as_deref(),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn add_event(
+    conn: &rusqlite::Connection,
+    ticket_id: i64,
+    at: &str,
+    actor: &str,
+    kind: &str,
+    field: Option<&str>,
+    old: Option<&str>,
+    new: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO ticket_events(ticket_id, at, actor, kind, field, old_value, new_value, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![ticket_id, at, actor, kind, field, old, new, note])?;
+    Ok(())
+}
+
+fn load_sla_input(conn: &rusqlite::Connection, id: i64) -> Result<SlaInput> {
+    let (received, date_only, resp, resol): (Option<String>, i64, Option<i64>, Option<i64>) = conn
+        .query_row(
+            "SELECT received_at, received_date_only, response_minutes, resolution_minutes FROM tickets WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+    let mut pauses = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT started_at, ended_at FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY id",
+    )?;
+    let mut rows = stmt.query([id])?;
+    while let Some(r) = rows.next()? {
+        let s: String = r.get(0)?;
+        let e: Option<String> = r.get(1)?;
+        pauses.push((
+            to_local(from_db(&s)?),
+            e.map(|e| from_db(&e).map(to_local)).transpose()?,
+        ));
+    }
+    Ok(SlaInput {
+        received: if date_only == 1 {
+            None
+        } else {
+            received.map(|r| from_db(&r)).transpose()?
+        },
+        response_minutes: resp,
+        resolution_minutes: resol,
+        pauses,
+    })
+}
+
+fn setting_text(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+fn setting_i64(conn: &rusqlite::Connection, key: &str, default: i64) -> Result<i64> {
+    Ok(setting_text(conn, key)?
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default))
+}
+
+fn find_service_type(conn: &rusqlite::Connection, name: &str) -> Result<ServiceType> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, default_level, response_minutes, resolution_minutes, default_assignee FROM service_types WHERE active = 1",
+    )?;
+    let all: Vec<ServiceType> = stmt
+        .query_map([], |r| {
+            Ok(ServiceType {
+                name: r.get(0)?,
+                default_level: r.get(1)?,
+                response_minutes: r.get(2)?,
+                resolution_minutes: r.get(3)?,
+                default_assignee: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let key = fold(name);
+    all.into_iter()
+        .find(|s| fold(&s.name) == key)
+        .ok_or_else(|| CoreError::CatalogNotFound {
+            what: "el tipo de servicio",
+            name: name.to_string(),
+        })
+}
+
+fn find_staff(conn: &rusqlite::Connection, name: &str) -> Result<StaffMember> {
+    let mut stmt =
+        conn.prepare_cached("SELECT name, role, level, active FROM staff WHERE active = 1")?;
+    let all: Vec<StaffMember> = stmt
+        .query_map([], |r| {
+            Ok(StaffMember {
+                name: r.get(0)?,
+                role: r.get(1)?,
+                level: r.get(2)?,
+                active: true,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let key = fold(name);
+    all.into_iter()
+        .find(|s| fold(&s.name) == key)
+        .ok_or_else(|| CoreError::CatalogNotFound {
+            what: "el funcionario",
+            name: name.trim().to_string(),
+        })
+}
+
+/// Returns the catalog spelling of a department, adding it to the catalog when new.
+fn ensure_department(conn: &rusqlite::Connection, name: &str) -> Result<String> {
+    let key = fold(name);
+    let mut stmt = conn.prepare_cached("SELECT name FROM departments")?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if let Some(n) = names.into_iter().find(|n| fold(n) == key) {
+        return Ok(n);
+    }
+    conn.execute("INSERT INTO departments(name) VALUES (?1)", [name])?;
+    Ok(name.to_string())
+}
+
+/// Builds a safe FTS5 query: every word becomes a quoted prefix term (all must match).
+fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'@' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

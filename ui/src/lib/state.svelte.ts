@@ -1,0 +1,91 @@
+// Estado compartido de la aplicación (runas de Svelte 5).
+import { api, toApiError } from "./api";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { Catalogs } from "./bindings/Catalogs";
+import type { TicketStatus } from "./bindings/TicketStatus";
+
+export type CaseFilters = {
+  status: TicketStatus | null;
+  search: string;
+  service_type: string | null;
+  department: string | null;
+  assignee: string | null;
+  level: number | null;
+  overdue: boolean;
+  from: string | null;
+  to: string | null;
+  sort: string | null;
+  desc: boolean;
+};
+
+export function emptyFilters(): CaseFilters {
+  return {
+    status: null,
+    search: "",
+    service_type: null,
+    department: null,
+    assignee: null,
+    level: null,
+    overdue: false,
+    from: null,
+    to: null,
+    sort: "number",
+    desc: true,
+  };
+}
+
+export type View =
+  | { name: "inicio" }
+  | { name: "casos" }
+  | { name: "nuevo" }
+  | { name: "detalle"; number: string }
+  | { name: "ajustes" };
+
+export const app = $state({
+  view: { name: "inicio" } as View,
+  catalogs: null as Catalogs | null,
+  info: null as AppInfo | null,
+  error: null as string | null,
+  notice: null as string | null,
+  filters: emptyFilters(),
+  /** Scroll position of the case list, kept while the user opens a case and comes back. */
+  listPosition: null as { key: string; scrollTop: number; focusedIndex: number } | null,
+  /** Incremented whenever cases change, so lists and counters reload. */
+  revision: 0,
+});
+
+export function navigate(view: View): void {
+  app.view = view;
+}
+
+export function showError(e: unknown): void {
+  app.error = toApiError(e).message;
+}
+
+export function clearError(): void {
+  app.error = null;
+}
+
+export function showNotice(message: string): void {
+  app.notice = message;
+}
+
+export function casesChanged(): void {
+  app.revision += 1;
+}
+
+export async function loadCatalogs(): Promise<void> {
+  try {
+    app.catalogs = await api.catalogs();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+export async function loadInfo(): Promise<void> {
+  try {
+    app.info = await api.appInfo();
+  } catch (e) {
+    showError(e);
+  }
+}
