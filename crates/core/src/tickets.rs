@@ -169,6 +169,15 @@ fn build(id: i64, t: Vec<Option<String>>, ints: [i64; 5]) -> Result<Raw> {
     })
 }
 
+fn load_raw_in(conn: &rusqlite::Connection, number: &str) -> Result<Raw> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.number = ?1 COLLATE NOCASE");
+    let found = conn
+        .query_row(&sql, [number.trim()], row_to_raw)
+        .optional()?;
+    let (id, texts, ints) = found.ok_or_else(|| CoreError::TicketNotFound(number.into()))?;
+    build(id, texts, ints)
+}
+
 /// Everything a deadline computation needs about one case.
 pub(crate) struct SlaInput {
     pub received: Option<DateTime<Utc>>,
@@ -200,6 +209,7 @@ fn is_valid_email(s: &str) -> bool {
         return false;
     };
     !user.is_empty()
+        && !host.contains('@')
         && host.contains('.')
         && !host.starts_with('.')
         && !host.ends_with('.')
@@ -400,13 +410,7 @@ impl Store {
     }
 
     fn load_raw(&self, number: &str) -> Result<Raw> {
-        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.number = ?1 COLLATE NOCASE");
-        let found = self
-            .conn
-            .query_row(&sql, [number.trim()], row_to_raw)
-            .optional()?;
-        let (id, texts, ints) = found.ok_or_else(|| CoreError::TicketNotFound(number.into()))?;
-        build(id, texts, ints)
+        load_raw_in(&self.conn, number)
     }
 
     /// Marks overdue / due-soon on a case for the given `now`.
@@ -618,15 +622,17 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
-        let raw = self.load_raw(number)?;
-        let id = raw.id;
-        let t = raw.ticket;
-        let st = t.status;
-        let at = to_db(now);
         let cal = self.calendar.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read the case inside the write transaction: another writer cannot change it between
+        // the status check and the update.
+        let raw = load_raw_in(&tx, number)?;
+        let id = raw.id;
+        let t = raw.ticket;
+        let st = t.status;
+        let at = to_db(now);
         let mut changes = Changes::new(id, &at, actor);
         let first_response = |c: &mut Changes| {
             if t.first_response_at.is_none() {
@@ -960,6 +966,22 @@ impl Store {
                 write.execute(params![id, a.map(to_db), b.map(to_db)])?;
                 n += 1;
             }
+        }
+        // The survey window is counted in business days of the same calendar.
+        let days = setting_i64(&tx, "survey_business_days", 2)?.max(0) as u32;
+        let resolved: Vec<(i64, String)> = tx
+            .prepare(
+                "SELECT id, resolved_at FROM tickets
+                 WHERE status = 'resolved' AND resolved_at IS NOT NULL",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, resolved_at) in resolved {
+            let due = from_local(cal.add_business_days(to_local(from_db(&resolved_at)?), days));
+            tx.execute(
+                "UPDATE tickets SET survey_due_at = ?2 WHERE id = ?1",
+                params![id, to_db(due)],
+            )?;
         }
         tx.commit()?;
         Ok(n)

@@ -125,6 +125,33 @@ describe("CaseForm", () => {
     await waitFor(() => expect(create).toHaveBeenCalledTimes(1));
   });
 
+  it("suggests previous requesters and fills their data only when one is picked", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.ticketList).mockResolvedValue({
+      total: 3,
+      items: [
+        makeTicket({ requester: "Ana Pérez", department: "Tesorería", location: "Piso 2", phone: "1234", email: "ana@x.gov.co" }),
+        makeTicket({ requester: "ana pérez", department: "Otra" }),
+        makeTicket({ requester: "Juan Ana", department: "Planeación", description: "ana" }),
+        makeTicket({ requester: "Pedro", department: "Hacienda", description: "dice Ana" }),
+      ],
+    });
+    render(CaseForm);
+    await user.type(screen.getByTestId("case-requester"), "Ana");
+    const list = await screen.findByTestId("requester-suggestions");
+    expect(vi.mocked(api.ticketList)).toHaveBeenCalledWith(expect.objectContaining({ search: "Ana", limit: 30, offset: 0 }));
+    const options = list.querySelectorAll("button");
+    expect(options).toHaveLength(2); // de-duplicated, and "Pedro" does not match the requester
+    expect((screen.getByTestId("case-department") as HTMLInputElement).value).toBe("");
+    await user.click(options[0]);
+    expect((screen.getByTestId("case-requester") as HTMLInputElement).value).toBe("Ana Pérez");
+    expect((screen.getByTestId("case-department") as HTMLInputElement).value).toBe("Tesorería");
+    expect((screen.getByTestId("case-location") as HTMLInputElement).value).toBe("Piso 2");
+    expect((screen.getByTestId("case-phone") as HTMLInputElement).value).toBe("1234");
+    expect((screen.getByTestId("case-email") as HTMLInputElement).value).toBe("ana@x.gov.co");
+    expect(screen.queryByTestId("requester-suggestions")).toBeNull();
+  });
+
   it("shows the back-end message in the error banner state when saving fails", async () => {
     const user = userEvent.setup();
     create.mockRejectedValue({ code: "validation", message: "La dependencia no existe." });

@@ -34,6 +34,7 @@ beforeEach(() => {
   app.catalogs = catalogs;
   app.error = null;
   app.filters = emptyFilters();
+  app.listPosition = null;
 });
 
 describe("CaseList", () => {
@@ -71,6 +72,21 @@ describe("CaseList", () => {
     expect(list).toHaveBeenCalledWith(expect.objectContaining({ offset: 150_000 - (150_000 % 100) - 0, limit: 100 }));
     const after = document.querySelectorAll('[data-testid="case-row"], [data-testid="case-row-loading"]');
     expect(after.length).toBeLessThanOrEqual(60);
+  });
+
+  it("restores the scroll position when coming back with the same query", async () => {
+    list.mockImplementation(pageFor(200_000));
+    const first = render(CaseList, { onopen: vi.fn() });
+    await waitFor(() => expect(screen.getAllByTestId("case-row").length).toBeGreaterThan(0));
+    const scroller = screen.getByTestId("case-list");
+    Object.defineProperty(scroller, "scrollTop", { value: 1000 * 30, configurable: true, writable: true });
+    await fireEvent.scroll(scroller);
+    await waitFor(() => expect(document.querySelector('[data-number="MA-2026-001001"]')).not.toBeNull());
+    first.unmount();
+    expect(app.listPosition).toMatchObject({ scrollTop: 30_000 });
+
+    render(CaseList, { onopen: vi.fn() });
+    await waitFor(() => expect(document.querySelector('[data-number="MA-2026-001001"]')).not.toBeNull());
   });
 
   it("shows a Spanish empty state", async () => {
@@ -125,6 +141,18 @@ describe("CaseList", () => {
     await fireEvent.input(box, { target: { value: "impresora" } });
     await waitFor(() => expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ search: "impresora" })));
     expect(list.mock.calls.some(([q]) => q.search === "im")).toBe(false);
+  });
+
+  it("refetches visible rows without losing them when cases change", async () => {
+    list.mockImplementation(pageFor(5));
+    render(CaseList, { onopen: vi.fn() });
+    await waitFor(() => expect(screen.getAllByTestId("case-row")).toHaveLength(5));
+    list.mockImplementation(pageFor(6));
+    app.revision += 1;
+    await waitFor(() => expect(list).toHaveBeenCalledTimes(2));
+    expect(screen.getAllByTestId("case-row").length).toBeGreaterThanOrEqual(5);
+    await waitFor(() => expect(screen.getAllByTestId("case-row")).toHaveLength(6));
+    expect(screen.getByTestId("case-total")).toHaveTextContent("6 casos");
   });
 
   it("shows back-end errors in the banner state", async () => {

@@ -1,0 +1,51 @@
+# Mesa de Ayuda TI — the two commands users need: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+APP := target/debug/mesa-de-ayuda-ti
+
+.PHONY: deps run app ui test lint unit ui-test e2e bindings bench deb clean-e2e
+
+deps:
+	bash scripts/install-deps.sh
+
+ui: deps
+	npm --prefix ui run build
+
+# Builds the app (UI embedded, not the dev server) and starts it on its data directory.
+app: deps
+	npx tauri build --debug --no-bundle
+
+run: app
+	./$(APP)
+
+lint: ui
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit: ui
+	cargo test --workspace
+
+ui-test: deps
+	npm --prefix ui run check
+	npm --prefix ui test
+
+e2e: app
+	cargo build -p mesa-cli
+	xvfb-run -a -s "-screen 0 1366x800x24" node --test --test-concurrency=1 tests/e2e/
+
+# Everything CI runs. Tests never touch the user's real data directory.
+test: export MESA_DATA_DIR := $(shell mktemp -d)/no-real-data
+test: lint unit ui-test e2e
+
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p mesa-core --test bindings
+
+# Benchmarks (not timed tests): 200,000 demo cases, then the measurements.
+bench:
+	cargo build --release -p mesa-cli
+	rm -rf target/bench-data
+	./target/release/mesa --data-dir target/bench-data demo --cases 200000
+	./target/release/mesa --data-dir target/bench-data bench
+
+deb: deps
+	npx tauri build --bundles deb

@@ -1,0 +1,86 @@
+//! The TypeScript types of the UI (`ui/src/lib/bindings/`) are generated from the Rust types
+//! with ts-rs and committed. This test fails when they are stale.
+//! Regenerate with: `UPDATE_BINDINGS=1 cargo test -p mesa-core --test bindings`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use mesa_core::settings::CalendarConfig;
+use mesa_core::*;
+use ts_rs::{Config, TS};
+
+fn export_all(dir: &Path) {
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
+    macro_rules! export {
+        ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all(&cfg).expect(stringify!($t)); )* };
+    }
+    export!(
+        Ticket,
+        TicketStatus,
+        Survey,
+        Source,
+        NewTicket,
+        TicketQuery,
+        TicketPage,
+        TicketEvent,
+        TicketDetail,
+        TicketAction,
+        Dashboard,
+        AssigneeCount,
+        TypeCount,
+        Catalogs,
+        ServiceType,
+        StaffMember,
+        AppInfo,
+        ApiError,
+        CalendarConfig,
+    );
+}
+
+fn read_dir(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "ts") {
+                out.insert(
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn typescript_bindings_are_fresh() {
+    let committed: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings");
+    let tmp = tempfile::tempdir().unwrap();
+    export_all(tmp.path());
+    let fresh = read_dir(tmp.path());
+    assert!(fresh.len() >= 19, "expected every type exported, got {}", fresh.len());
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::create_dir_all(&committed).unwrap();
+        for (name, _) in read_dir(&committed) {
+            if !fresh.contains_key(&name) {
+                std::fs::remove_file(committed.join(name)).unwrap();
+            }
+        }
+        for (name, text) in &fresh {
+            std::fs::write(committed.join(name), text).unwrap();
+        }
+        return;
+    }
+    let current = read_dir(&committed);
+    let stale: Vec<&String> = fresh
+        .keys()
+        .chain(current.keys())
+        .filter(|k| fresh.get(*k) != current.get(*k))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "TypeScript bindings in ui/src/lib/bindings are stale ({stale:?}); run \
+         UPDATE_BINDINGS=1 cargo test -p mesa-core --test bindings and commit"
+    );
+}

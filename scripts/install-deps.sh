@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what building and testing Mesa de Ayuda TI needs on Debian 12 / Ubuntu 22.04+:
+# the WebKitGTK/Tauri system packages, the real-window test tools, node modules and
+# tauri-driver. Idempotent: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+      libayatana-appindicator3-dev librsvg2-dev pkg-config
+      webkit2gtk-driver xvfb xauth python3)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> Instalando paquetes del sistema: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+fi
+command -v cargo >/dev/null || { echo "Falta Rust (cargo). Instálelo con rustup."; exit 1; }
+command -v node >/dev/null || { echo "Falta Node.js (>= 20.19)."; exit 1; }
+
+if [ ! -d node_modules/@tauri-apps/cli ]; then
+  echo "==> npm install (raíz: CLI de Tauri)"
+  npm install --no-audit --no-fund --loglevel=error
+fi
+if [ ! -d ui/node_modules/svelte ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "==> npm install (ui)"
+  npm --prefix ui install --no-audit --no-fund --loglevel=error
+fi
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> cargo install tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi

@@ -1,0 +1,206 @@
+// End-to-end tests of the real app window: tauri-driver + WebKitWebDriver under Xvfb launch
+// the real binary on a temporary data directory. Run with `make e2e` (see README).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Session, sleep } from './webdriver.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
+const cli = process.env.MESA_CLI ?? join(root, 'target/debug/mesa');
+const shots = join(root, 'target/e2e');
+const dataDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-'));
+const dbPath = join(dataDir, 'mesa.db');
+const port = 4444 + Math.floor(Math.random() * 500);
+let driver;
+let s;
+
+function sql(query, params = []) {
+  const py = `import sqlite3, json, sys
+c = sqlite3.connect(sys.argv[1])
+print(json.dumps(c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))`;
+  return JSON.parse(execFileSync('python3', ['-c', py, dbPath, query, JSON.stringify(params)]).toString());
+}
+
+function mesa(...args) {
+  return execFileSync(cli, ['--data-dir', dataDir, ...args], { env: { ...process.env, MESA_DATA_DIR: dataDir } })
+    .toString()
+    .trim();
+}
+
+async function shot(name) {
+  mkdirSync(shots, { recursive: true });
+  writeFileSync(join(shots, `${name}.png`), await s.screenshot());
+}
+
+async function fill(testId, value) {
+  const el = await s.byTestId(testId);
+  await el.clear();
+  await el.type(value);
+}
+
+async function goToCases() {
+  await (await s.byTestId('nav-casos')).click();
+  await s.byTestId('case-list');
+}
+
+/** Registers a case through the form and returns the number the app shows. */
+async function registerCase({ requester, department, description, email }) {
+  await goToCases();
+  await (await s.byTestId('new-case-button')).click();
+  await fill('case-requester', requester);
+  await fill('case-department', department);
+  if (email) await fill('case-email', email);
+  await fill('case-description', description);
+  await (await s.byTestId('case-save')).click();
+  const numberEl = await s.byTestId('case-created-number');
+  const number = (await numberEl.text()).trim();
+  assert.match(number, /^MA-\d{4}-\d{4,}$/);
+  return number;
+}
+
+async function openCase(number) {
+  await goToCases();
+  const search = await s.byTestId('case-search');
+  await search.clear();
+  await search.type(number);
+  const row = await s.waitFor(`row ${number}`, async () => {
+    const rows = await s.findAll(`[data-testid="case-row"][data-number="${number}"]`);
+    return rows[0];
+  });
+  await s.execute(
+    'arguments[0].dispatchEvent(new MouseEvent("dblclick", { bubbles: true }));',
+    [row.ref()],
+  );
+  await s.waitFor('detail', async () => (await (await s.byTestId('detail-number')).text()).includes(number));
+}
+
+async function act(action, fields = {}) {
+  await (await s.byTestId(`action-${action}`)).click();
+  for (const [id, value] of Object.entries(fields)) {
+    const el = await s.byTestId(id);
+    const tag = (await el.prop('tagName')).toLowerCase();
+    if (tag === 'select') await el.setValue(value);
+    else {
+      await el.clear();
+      await el.type(value);
+    }
+  }
+  await (await s.byTestId('action-confirm')).click();
+}
+
+async function statusInDb(number) {
+  return sql('SELECT status, close_reason FROM tickets WHERE number = ?', [number])[0];
+}
+
+before(async () => {
+  assert.ok(existsSync(app), `app binary missing: ${app} (build it with npx tauri build --debug --no-bundle)`);
+  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
+    env: { ...process.env, MESA_DATA_DIR: dataDir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  s = await Session.create(`http://127.0.0.1:${port}`, app);
+  await s.byTestId('nav-casos', '', 30000);
+});
+
+after(async () => {
+  if (s) await s.close();
+  if (driver) driver.kill();
+  await sleep(300);
+});
+
+test('the window is Spanish and uses the temporary data dir', async () => {
+  const lang = await s.execute('return document.documentElement.lang');
+  assert.equal(lang, 'es');
+  await (await s.byTestId('nav-ajustes')).click();
+  const body = await s.execute('return document.body.innerText');
+  assert.ok(body.includes(dataDir), 'settings show the data folder in use');
+  await shot('ajustes');
+});
+
+test('register a case through the form, see it listed, find the row in SQLite', async () => {
+  const number = await registerCase({
+    requester: 'Yolanda Peñaloza',
+    department: 'Tesorería',
+    description: 'La impresora de tesorería no imprime los comprobantes',
+  });
+  await shot('caso-registrado');
+  await goToCases();
+  const row = await s.waitFor('row in list', async () =>
+    (await s.findAll(`[data-testid="case-row"][data-number="${number}"]`))[0],
+  );
+  assert.ok(await row.displayed());
+  await shot('lista-de-casos');
+  const rows = sql('SELECT requester, department, description, status FROM tickets WHERE number = ?', [number]);
+  assert.deepEqual(rows, [
+    ['Yolanda Peñaloza', 'Tesorería', 'La impresora de tesorería no imprime los comprobantes', 'new'],
+  ]);
+});
+
+test('user text is shown as text, never as HTML', async () => {
+  const payload = '<img src=x onerror=alert(1)>';
+  const number = await registerCase({ requester: 'Prueba XSS', department: 'Sistemas', description: payload });
+  await openCase(number);
+  const detail = await s.byTestId('case-detail');
+  assert.ok((await detail.text()).includes(payload), 'payload visible literally');
+  const imgs = await s.execute('return document.querySelectorAll("[data-testid=case-detail] img").length');
+  assert.equal(imgs, 0);
+});
+
+test('register → assign → escalate → resolve → survey → closed', async () => {
+  const number = await registerCase({
+    requester: 'Carlos Maestre',
+    department: 'Contabilidad',
+    description: 'El aplicativo financiero no genera el reporte',
+    email: 'carlos.maestre@indupal.gov.co',
+  });
+  await openCase(number);
+  await act('assign', { 'action-to': 'Técnico de sistemas' });
+  await s.waitFor('assigned', async () => (await statusInDb(number))[0] === 'assigned');
+  await act('escalate', { 'action-to': 'Ingeniero de sistemas', 'action-reason': 'Requiere ingeniero del aplicativo' });
+  await s.waitFor('escalated', async () => sql('SELECT level, assignee FROM tickets WHERE number = ?', [number])[0][0] === 2);
+  await act('start');
+  await s.waitFor('in progress', async () => (await statusInDb(number))[0] === 'in_progress');
+  await act('resolve', { 'action-solution': 'Se regeneró el índice del reporte' });
+  await s.waitFor('resolved', async () => (await statusInDb(number))[0] === 'resolved');
+  await shot('caso-solucionado');
+  const n = (await s.execute('return document.querySelectorAll("[data-testid^=survey-score-]").length')) || 4;
+  await (await s.byTestId('action-survey')).click();
+  for (let i = 0; i < n; i++) await (await s.byTestId(`survey-score-${i}`)).setValue('5');
+  await fill('survey-comment', 'Muy buena atención');
+  await (await s.byTestId('action-confirm')).click();
+  await s.waitFor('closed', async () => {
+    const [st, reason] = await statusInDb(number);
+    return st === 'closed' && reason === 'survey';
+  });
+  const timeline = await s.findAll('[data-testid="timeline-entry"]');
+  assert.ok(timeline.length >= 6, `timeline has ${timeline.length} entries`);
+  await shot('caso-cerrado');
+  const level = sql("SELECT old_value, new_value, note FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.number = ? AND e.kind = 'escalate'", [number]);
+  assert.equal(level.length, 1);
+  assert.deepEqual(level[0].slice(0, 2), ['1', '2']);
+});
+
+test('a resolved case whose survey is unanswered closes automatically (mesa autoclose --now)', async () => {
+  const number = await registerCase({ requester: 'Nubia Oñate', department: 'Almacén', description: 'Correo no sincroniza' });
+  await openCase(number);
+  await act('start');
+  await s.waitFor('in progress', async () => (await statusInDb(number))[0] === 'in_progress');
+  await act('resolve', { 'action-solution': 'Se reconfiguró la cuenta' });
+  await s.waitFor('resolved', async () => (await statusInDb(number))[0] === 'resolved');
+  const [[due]] = sql('SELECT survey_due_at FROM tickets WHERE number = ?', [number]);
+  const before = new Date(Date.parse(due) - 60_000).toISOString();
+  mesa('--now', before, 'autoclose');
+  assert.equal((await statusInDb(number))[0], 'resolved', 'one minute before: still resolved');
+  const afterDue = new Date(Date.parse(due) + 60_000).toISOString();
+  const out = mesa('--now', afterDue, 'autoclose');
+  assert.ok(out.includes(number), out);
+  assert.deepEqual(await statusInDb(number), ['closed', 'auto']);
+  await openCase(number);
+  await s.waitFor('detail shows closed', async () => (await (await s.byTestId('case-detail')).text()).includes('Cerrado'));
+  await shot('cierre-automatico');
+});
