@@ -138,9 +138,9 @@ pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> R
                 location, phone, email, channel, origin, service_type, level, urgency, impact, priority,
                 assignee, status, response_minutes, resolution_minutes, response_due_at,
                 resolution_due_at, first_response_at, resolved_at, closed_at, close_reason,
-                survey_due_at, description, solution, extra)
+                survey_due_at, description, solution, cancel_reason, extra)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, '{\"demo\":\"sí\"}')",
+                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, '{\"demo\":\"sí\"}')",
         )?;
         let mut survey = tx.prepare(
             "INSERT INTO surveys(ticket_id, answered_at, scores, comment) VALUES (?1, ?2, ?3, NULL)",
@@ -197,8 +197,9 @@ pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> R
                     .unwrap_or_else(|| rng.pick(&staff).clone())
             });
             let attended = !matches!(status, "new" | "assigned");
+            // attention starts once the case is registered
             let first =
-                attended.then(|| (rec + Duration::minutes(10 + rng.below(900) as i64)).min(now));
+                attended.then(|| (reg + Duration::minutes(10 + rng.below(900) as i64)).min(now));
             let done = matches!(status, "resolved" | "closed");
             let resolved = done.then(|| {
                 (first.unwrap_or(rec) + Duration::minutes(30 + rng.below(4000) as i64)).min(now)
@@ -207,18 +208,25 @@ pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> R
                 resolved.map(|r| from_local(cal.add_business_days(to_local(r), survey_days)));
             let (closed, reason) = if status == "closed" {
                 let r = resolved.unwrap_or(now);
-                if rng.below(3) == 0 {
-                    (survey_due.map(|d| d.min(now)), Some("auto"))
-                } else {
-                    (
+                match survey_due {
+                    // auto-closed only once the survey window is over
+                    Some(d) if d <= now && rng.below(3) == 0 => (Some(d), Some("auto")),
+                    _ => (
                         Some((r + Duration::minutes(60 + rng.below(600) as i64)).min(now)),
                         Some("survey"),
-                    )
+                    ),
                 }
             } else {
                 (None, None)
             };
             let solution = done.then(|| rng.pick(SOLUTIONS).to_string());
+            let cancel_reason = (status == "cancelled").then(|| {
+                rng.pick(&[
+                    "Solicitud duplicada",
+                    "No corresponde a la mesa de ayuda",
+                ])
+                .to_string()
+            });
             let email = format!(
                 "{}.{}@indupalvalledupar.gov.co",
                 crate::text::fold(requester.split(' ').next().unwrap_or("x")),
@@ -259,6 +267,7 @@ pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> R
                 survey_due.map(to_db),
                 problem,
                 solution,
+                cancel_reason,
             ])?;
             let id = tx.last_insert_rowid();
             add_event(

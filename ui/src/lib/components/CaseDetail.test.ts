@@ -125,7 +125,7 @@ describe("CaseDetail content", () => {
         extra: { "<i>campo</i>": evil },
         solution: "<script>alert(2)</script>",
       }),
-      [{ at: "2026-03-02T09:20:00-05:00", actor: "<u>yo</u>", kind: "created", field: null, old_value: null, new_value: null, note: evil }],
+      [{ at: "2026-03-02T09:20:00-05:00", actor: "<u>yo</u>", kind: "create", field: null, old_value: null, new_value: null, note: evil }],
     );
     const { container } = render(CaseDetail, { number: "MA-2026-0001" });
     const desc = await screen.findByTestId("detail-description");
@@ -153,8 +153,8 @@ describe("CaseDetail content", () => {
         source: { file: "casos2022.xlsx", sheet: "Hoja1", row: 17 },
       }),
       [
-        { at: "2026-03-02T09:20:00-05:00", actor: "Carlos Ruiz", kind: "created", field: null, old_value: null, new_value: null, note: null },
-        { at: "2026-03-02T10:00:00-05:00", actor: "Carlos Ruiz", kind: "status", field: "status", old_value: "new", new_value: "in_progress", note: null },
+        { at: "2026-03-02T09:20:00-05:00", actor: "Carlos Ruiz", kind: "create", field: null, old_value: null, new_value: null, note: null },
+        { at: "2026-03-02T10:00:00-05:00", actor: "Carlos Ruiz", kind: "start", field: "status", old_value: "new", new_value: "in_progress", note: null },
       ],
     );
     render(CaseDetail, { number: "MA-2026-0009" });
