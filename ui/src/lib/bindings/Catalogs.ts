@@ -2,4 +2,4 @@
 import type { ServiceType } from "./ServiceType";
 import type { StaffMember } from "./StaffMember";
 
-export type Catalogs = { departments: Array<string>, service_types: Array<ServiceType>, staff: Array<StaffMember>, survey_questions: Array<string>, channels: Array<string> };
+export type Catalogs = { departments: Array<string>, service_types: Array<ServiceType>, staff: Array<StaffMember>, survey_questions: Array<string>, channels: Array<string>, };

@@ -2,4 +2,4 @@
 import type { AssigneeCount } from "./AssigneeCount";
 import type { TypeCount } from "./TypeCount";
 
-export type Dashboard = { open: number, overdue: number, due_today: number, awaiting_survey: number, by_assignee: Array<AssigneeCount>, by_type: Array<TypeCount> };
+export type Dashboard = { open: number, overdue: number, due_today: number, awaiting_survey: number, by_assignee: Array<AssigneeCount>, by_type: Array<TypeCount>, };

@@ -2,4 +2,4 @@
 import type { Ticket } from "./Ticket";
 import type { TicketEvent } from "./TicketEvent";
 
-export type TicketDetail = { ticket: Ticket, events: Array<TicketEvent> };
+export type TicketDetail = { ticket: Ticket, events: Array<TicketEvent>, };
