@@ -36,7 +36,7 @@ struct Cli {
 enum Cmd {
     /// Casos (tickets).
     #[command(subcommand)]
-    Ticket(TicketCmd),
+    Ticket(Box<TicketCmd>),
     /// Cierra los casos solucionados cuya encuesta no se respondió en el plazo.
     Autoclose,
     /// Genera datos de demostración realistas (claramente marcados).
@@ -249,7 +249,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         actor,
     };
     match cli.cmd {
-        Cmd::Ticket(t) => ticket(&mut ctx, t),
+        Cmd::Ticket(t) => ticket(&mut ctx, *t),
         Cmd::Autoclose => {
             let closed = ctx.store.autoclose(ctx.now)?;
             if ctx.json {
@@ -306,14 +306,22 @@ fn run(cli: Cli) -> Result<(), CoreError> {
             }
             CatalogCmd::Staff { name, role, level } => {
                 ctx.store.upsert_staff(&name, &role, level)?;
-                println!("Funcionario guardado: {name}");
-                Ok(())
+                if ctx.json {
+                    print_json(&serde_json::json!({ "saved": name }))
+                } else {
+                    println!("Funcionario guardado: {name}");
+                    Ok(())
+                }
             }
         },
         Cmd::Recompute => {
             let n = ctx.store.recompute_all_deadlines()?;
-            println!("Vencimientos recalculados: {n}");
-            Ok(())
+            if ctx.json {
+                print_json(&serde_json::json!({ "recomputed": n }))
+            } else {
+                println!("Vencimientos recalculados: {n}");
+                Ok(())
+            }
         }
         Cmd::Info => {
             let info = mesa_core::AppInfo {
@@ -528,8 +536,13 @@ fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
             action(ctx, &number, TicketAction::Survey { scores, comment })
         }
         TicketCmd::Mailto { number } => {
-            println!("{}", ctx.store.survey_mailto(&number)?);
-            Ok(())
+            let url = ctx.store.survey_mailto(&number)?;
+            if ctx.json {
+                print_json(&serde_json::json!({ "mailto": url }))
+            } else {
+                println!("{url}");
+                Ok(())
+            }
         }
     }
 }

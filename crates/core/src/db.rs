@@ -62,6 +62,8 @@ pub fn open(path: &Path) -> Result<Connection> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI,
     )?;
+    // Wait for other writers (another process opening or migrating the same file).
+    conn.busy_timeout(Duration::from_secs(10))?;
     restrict_permissions(path);
     let not_db = |e: rusqlite::Error| CoreError::NotADatabase {
         path: path.display().to_string(),
@@ -170,7 +172,10 @@ mod tests {
 
     /// Released migrations are frozen: their checksums are pinned here. Editing a released
     /// migration makes this test fail; add a new numbered file instead.
-    const RELEASED: &[(i64, &str)] = &[(1, "PINNED_0001")];
+    const RELEASED: &[(i64, &str)] = &[(
+        1,
+        "e3d6c047f22d5eddcab05a9405da520b36af8fbd2de0743e1b80641aa7631707",
+    )];
 
     #[test]
     fn released_migrations_are_unchanged() {

@@ -221,11 +221,8 @@ pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> R
             };
             let solution = done.then(|| rng.pick(SOLUTIONS).to_string());
             let cancel_reason = (status == "cancelled").then(|| {
-                rng.pick(&[
-                    "Solicitud duplicada",
-                    "No corresponde a la mesa de ayuda",
-                ])
-                .to_string()
+                rng.pick(&["Solicitud duplicada", "No corresponde a la mesa de ayuda"])
+                    .to_string()
             });
             let email = format!(
                 "{}.{}@indupalvalledupar.gov.co",

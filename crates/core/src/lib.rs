@@ -2,6 +2,7 @@
 //! builders. Knows nothing of Tauri or of the UI. Time is always passed in.
 
 pub mod calendar;
+pub mod catalog;
 pub mod clock;
 pub mod db;
 pub mod demo;

@@ -498,6 +498,7 @@ impl Store {
             );
         }
         if let Some(s) = clean_opt(q.service_type.as_deref()) {
+            let s = catalog_spelling(&self.conn, "service_types", s)?;
             arg(
                 &mut conds,
                 &mut args,
@@ -507,6 +508,7 @@ impl Store {
             );
         }
         if let Some(s) = clean_opt(q.department.as_deref()) {
+            let s = catalog_spelling(&self.conn, "departments", s)?;
             arg(
                 &mut conds,
                 &mut args,
@@ -516,6 +518,7 @@ impl Store {
             );
         }
         if let Some(s) = clean_opt(q.assignee.as_deref()) {
+            let s = catalog_spelling(&self.conn, "staff", s)?;
             arg(
                 &mut conds,
                 &mut args,
@@ -1078,7 +1081,10 @@ impl Store {
         for (i, q) in questions.iter().enumerate() {
             body.push_str(&format!("{}. {q}: __\n", i + 1));
         }
-        body.push_str("Comentarios: \n\nSi no recibimos respuesta en 2 días hábiles, el caso se cerrará automáticamente.\n\n");
+        let days = self.setting_i64("survey_business_days", 2)?;
+        body.push_str(&format!(
+            "Comentarios: \n\nSi no recibimos respuesta en {days} días hábiles, el caso se cerrará automáticamente.\n\n"
+        ));
         body.push_str(&format!("Mesa de Ayuda TI\n{entity}\n"));
         let subject = format!("Encuesta de satisfacción — caso {}", t.number);
         let _ = raw.id;
@@ -1180,6 +1186,15 @@ impl Store {
     }
 }
 
+/// A timeline event waiting to be written: kind, field, old value, new value, note.
+type PendingEvent = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// Pending column updates and timeline events of one action.
 struct Changes {
     id: i64,
@@ -1187,13 +1202,7 @@ struct Changes {
     actor: String,
     cols: Vec<(String, Option<String>)>,
     raws: Vec<String>,
-    events: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )>,
+    events: Vec<PendingEvent>,
 }
 
 impl Changes {
@@ -1382,6 +1391,20 @@ fn find_staff(conn: &rusqlite::Connection, name: &str) -> Result<StaffMember> {
             what: "el funcionario",
             name: name.trim().to_string(),
         })
+}
+
+/// The catalog spelling of `name` in `table` (matched ignoring case and accents), or `name`.
+fn catalog_spelling(conn: &rusqlite::Connection, table: &str, name: String) -> Result<String> {
+    let key = fold(&name);
+    let mut stmt = conn.prepare_cached(&format!("SELECT name FROM {table}"))?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    for n in names {
+        let n = n?;
+        if fold(&n) == key {
+            return Ok(n);
+        }
+    }
+    Ok(name)
 }
 
 /// Returns the catalog spelling of a department, adding it to the catalog when new.

@@ -55,11 +55,16 @@ fn read_dir(dir: &Path) -> BTreeMap<String, String> {
 
 #[test]
 fn typescript_bindings_are_fresh() {
-    let committed: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings");
+    let committed: PathBuf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings");
     let tmp = tempfile::tempdir().unwrap();
     export_all(tmp.path());
     let fresh = read_dir(tmp.path());
-    assert!(fresh.len() >= 19, "expected every type exported, got {}", fresh.len());
+    assert!(
+        fresh.len() >= 19,
+        "expected every type exported, got {}",
+        fresh.len()
+    );
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::create_dir_all(&committed).unwrap();
         for (name, _) in read_dir(&committed) {

@@ -125,7 +125,10 @@ fn numbers_are_consecutive_per_registration_year_and_reset() {
 fn numbers_grow_beyond_four_digits() {
     let mut s = store();
     s.connection()
-        .execute("INSERT INTO ticket_counters(year, last) VALUES (2026, 9999)", [])
+        .execute(
+            "INSERT INTO ticket_counters(year, last) VALUES (2026, 9999)",
+            [],
+        )
         .unwrap();
     let t = create_at(&mut s, "2026-03-02T09:15", "2026-03-02T09:20");
     assert_eq!(t.number, "MA-2026-10000");
@@ -147,7 +150,9 @@ fn cancelled_numbers_are_kept_and_never_reused() {
     assert_eq!(c.number, "MA-2026-0001");
     let b = create_at(&mut s, "2026-03-02T09:40", "2026-03-02T09:45");
     assert_eq!(b.number, "MA-2026-0002");
-    let still = s.get_ticket("MA-2026-0001", at("2026-03-02T10:00")).unwrap();
+    let still = s
+        .get_ticket("MA-2026-0001", at("2026-03-02T10:00"))
+        .unwrap();
     assert_eq!(still.ticket.status, TicketStatus::Cancelled);
     let page = s
         .list_tickets(&TicketQuery::default(), at("2026-03-02T10:00"))
@@ -275,7 +280,10 @@ fn service_type_is_matched_loosely_and_assigns_the_default() {
     let t = create_at(&mut s, "2026-03-02T09:00", "2026-03-02T09:40");
     assert_eq!(t.status, TicketStatus::New);
     assert_eq!(t.assignee, None);
-    assert_eq!(kinds(&events(&s, &t.number, "2026-03-02T09:40")), ["create"]);
+    assert_eq!(
+        kinds(&events(&s, &t.number, "2026-03-02T09:40")),
+        ["create"]
+    );
 
     // an unknown type is refused
     let mut i = input("Ana", "Tesorería", "x");
@@ -361,9 +369,11 @@ fn concurrent_writers_get_distinct_gapless_numbers() {
     assert_eq!(seq_of(&s), (1..=100).collect::<Vec<i64>>());
     let last: i64 = s
         .connection()
-        .query_row("SELECT last FROM ticket_counters WHERE year = 2026", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT last FROM ticket_counters WHERE year = 2026",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(last, 100);
 }
@@ -657,7 +667,10 @@ fn full_lifecycle_to_survey_close() {
     );
     let sol = &ev[8];
     assert_eq!(sol.field.as_deref(), Some("solution"));
-    assert_eq!(sol.new_value.as_deref(), Some("Se cambió la fuente de poder"));
+    assert_eq!(
+        sol.new_value.as_deref(),
+        Some("Se cambió la fuente de poder")
+    );
     let resolve = find("resolve");
     assert_eq!(
         (resolve.old_value.as_deref(), resolve.new_value.as_deref()),
@@ -693,7 +706,12 @@ fn verify_closes_with_reason_verified_and_survey_may_follow() {
         },
         "2026-03-02T09:30",
     );
-    ok(&mut s, &n, resolve("Se reinició el equipo"), "2026-03-02T10:00");
+    ok(
+        &mut s,
+        &n,
+        resolve("Se reinició el equipo"),
+        "2026-03-02T10:00",
+    );
     let v = ok(&mut s, &n, TicketAction::Verify, "2026-03-02T11:00");
     assert_eq!(v.status, TicketStatus::Closed);
     assert_eq!(v.close_reason.as_deref(), Some("verified"));
@@ -724,7 +742,12 @@ fn reject_reopens_the_case() {
     let mut s = store();
     let n = create_at(&mut s, "2026-03-02T09:15", "2026-03-02T09:20").number;
     ok(&mut s, &n, TicketAction::Start, "2026-03-02T09:30");
-    ok(&mut s, &n, resolve("Se reinició el equipo"), "2026-03-02T10:00");
+    ok(
+        &mut s,
+        &n,
+        resolve("Se reinició el equipo"),
+        "2026-03-02T10:00",
+    );
     assert_code(
         act(
             &mut s,
@@ -768,7 +791,12 @@ fn reject_reopens_the_case() {
     // a reopened case is not auto-closed by its old survey due time
     assert!(s.autoclose(at("2026-03-20T10:00")).unwrap().is_empty());
     // and can be resolved again
-    let again = ok(&mut s, &n, resolve("Se cambió la fuente"), "2026-03-03T10:00");
+    let again = ok(
+        &mut s,
+        &n,
+        resolve("Se cambió la fuente"),
+        "2026-03-03T10:00",
+    );
     assert_eq!(again.status, TicketStatus::Resolved);
     assert_eq!(
         again.survey_due_at.as_deref(),
@@ -784,7 +812,9 @@ fn cancel_requires_a_reason_and_keeps_the_number() {
         act(
             &mut s,
             &n,
-            TicketAction::Cancel { reason: "  ".into() },
+            TicketAction::Cancel {
+                reason: "  ".into(),
+            },
             "2026-03-02T09:30",
         ),
         "validation",
@@ -908,7 +938,12 @@ fn invalid_transitions_are_refused_and_change_nothing() {
         ]
     );
     assert_code(
-        act(&mut s, "MA-2026-9999", TicketAction::Start, "2026-03-02T09:40"),
+        act(
+            &mut s,
+            "MA-2026-9999",
+            TicketAction::Start,
+            "2026-03-02T09:40",
+        ),
         "ticket_not_found",
     );
     assert_code(
@@ -1013,7 +1048,10 @@ fn timeline_is_append_only() {
     assert!(e.to_string().contains("no se modifica"), "{e}");
     let e = s
         .connection()
-        .execute("UPDATE ticket_events SET at = '2020-01-01T00:00:00Z' WHERE kind = 'start'", [])
+        .execute(
+            "UPDATE ticket_events SET at = '2020-01-01T00:00:00Z' WHERE kind = 'start'",
+            [],
+        )
         .unwrap_err();
     assert!(e.to_string().contains("no se modifica"), "{e}");
     let ev = events(&s, &n, "2026-03-02T09:30");
@@ -1065,7 +1103,10 @@ fn survey_scores_are_validated() {
         vec![5, 4, 6, 4],
         vec![5, -1, 5, 4],
     ] {
-        let e = assert_code(act(&mut s, &n, survey(&bad), "2026-03-02T10:30"), "validation");
+        let e = assert_code(
+            act(&mut s, &n, survey(&bad), "2026-03-02T10:30"),
+            "validation",
+        );
         assert!(e.to_string().contains("encuesta"), "{e}");
     }
     let t = s.get_ticket(&n, at("2026-03-02T10:30")).unwrap().ticket;
@@ -1103,7 +1144,10 @@ fn autoclose_exactly_at_the_boundary() {
     assert_eq!(t.status, TicketStatus::Resolved);
     assert_eq!(t.closed_at, None);
 
-    assert_eq!(s.autoclose(at("2026-03-04T15:00")).unwrap(), [a.clone(), b.clone()]);
+    assert_eq!(
+        s.autoclose(at("2026-03-04T15:00")).unwrap(),
+        [a.clone(), b.clone()]
+    );
     for n in [&a, &b] {
         let t = s.get_ticket(n, at("2026-03-04T15:00")).unwrap().ticket;
         assert_eq!(t.status, TicketStatus::Closed);
@@ -1127,7 +1171,10 @@ fn autoclose_later_sweep_uses_the_due_time() {
     let n = create_at(&mut s, "2026-03-02T08:30", "2026-03-02T08:35").number;
     ok(&mut s, &n, TicketAction::Start, "2026-03-02T09:00");
     ok(&mut s, &n, resolve("Listo"), "2026-03-02T15:00");
-    assert_eq!(s.autoclose(at("2026-03-04T15:01")).unwrap(), [n.clone()]);
+    assert_eq!(
+        s.autoclose(at("2026-03-04T15:01")).unwrap(),
+        std::slice::from_ref(&n)
+    );
     let t = s.get_ticket(&n, at("2026-03-09T10:00")).unwrap().ticket;
     assert_eq!(t.closed_at.as_deref(), Some("2026-03-04T15:00:00-05:00"));
     assert_eq!(t.close_reason.as_deref(), Some("auto"));
@@ -1248,7 +1295,12 @@ fn list_filters() {
     // default: received_at, newest first
     assert_eq!(
         numbers(&all),
-        ["MA-2026-0004", "MA-2026-0003", "MA-2026-0002", "MA-2026-0001"]
+        [
+            "MA-2026-0004",
+            "MA-2026-0003",
+            "MA-2026-0002",
+            "MA-2026-0001"
+        ]
     );
     let q = |f: &dyn Fn(&mut TicketQuery)| {
         let mut q = TicketQuery::default();
@@ -1257,16 +1309,25 @@ fn list_filters() {
         assert_eq!(p.total as usize, p.items.len());
         nums(&p)
     };
-    assert_eq!(q(&|q| q.status = Some(TicketStatus::Assigned)), ["0001", "0002"]);
+    assert_eq!(
+        q(&|q| q.status = Some(TicketStatus::Assigned)),
+        ["0001", "0002"]
+    );
     assert_eq!(q(&|q| q.status = Some(TicketStatus::New)), ["0003"]);
     assert_eq!(q(&|q| q.status = Some(TicketStatus::Resolved)), ["0004"]);
     assert!(q(&|q| q.status = Some(TicketStatus::Closed)).is_empty());
-    assert_eq!(q(&|q| q.department = Some("tesorería".into())), ["0001", "0003"]);
+    assert_eq!(
+        q(&|q| q.department = Some("tesorería".into())),
+        ["0001", "0003"]
+    );
     assert_eq!(
         q(&|q| q.service_type = Some("Administración de correo electrónico institucional".into())),
         ["0001"]
     );
-    assert_eq!(q(&|q| q.assignee = Some("Ingeniero de sistemas".into())), ["0002"]);
+    assert_eq!(
+        q(&|q| q.assignee = Some("Ingeniero de sistemas".into())),
+        ["0002"]
+    );
     assert_eq!(
         q(&|q| q.assignee = Some("técnico de sistemas".into())),
         ["0001", "0004"]
@@ -1290,8 +1351,10 @@ fn list_filters() {
         }),
         ["0001"]
     );
-    let mut bad = TicketQuery::default();
-    bad.from = Some("marzo".into());
+    let bad = TicketQuery {
+        from: Some("marzo".into()),
+        ..Default::default()
+    };
     assert_code(s.list_tickets(&bad, at("2026-03-05T15:00")), "validation");
     // flags are set on the items
     let p = list(&s, TicketQuery::default());
@@ -1324,12 +1387,18 @@ fn list_sorting_and_paging() {
     };
     assert_eq!(sorted("number", false), ["0001", "0002", "0003", "0004"]);
     assert_eq!(sorted("number", true), ["0004", "0003", "0002", "0001"]);
-    assert_eq!(sorted("received_at", false), ["0001", "0002", "0003", "0004"]);
+    assert_eq!(
+        sorted("received_at", false),
+        ["0001", "0002", "0003", "0004"]
+    );
     // Ana, Carlos, Jorge, Luz
     assert_eq!(sorted("requester", false), ["0001", "0002", "0004", "0003"]);
     assert_eq!(sorted("requester", true), ["0003", "0004", "0002", "0001"]);
     // Almacén, Contabilidad, Tesorería (0001, 0003 by id)
-    assert_eq!(sorted("department", false), ["0004", "0002", "0001", "0003"]);
+    assert_eq!(
+        sorted("department", false),
+        ["0004", "0002", "0001", "0003"]
+    );
     assert_eq!(sorted("level", true)[0], "0002");
     // resolution due: A Wed 4 09:00, C Thu 12 11:00, B Fri 6 10:00, D Mon 9 ...
     let by_due = sorted("resolution_due_at", false);
@@ -1408,7 +1477,11 @@ fn full_text_search() {
     assert_eq!(search("gutierrez"), ["0001"]);
     assert_eq!(search("MA-2026-0003"), ["0003"]);
     assert_eq!(search("antivirus"), ["0004"], "busca en la solución");
-    assert_eq!(search("impresora tesoreria"), Vec::<String>::new(), "tesorería no es texto buscable");
+    assert_eq!(
+        search("impresora tesoreria"),
+        Vec::<String>::new(),
+        "tesorería no es texto buscable"
+    );
     assert_eq!(search("impresora atascada"), ["0003"]);
     assert!(search("xilófono").is_empty());
     for weird in [
@@ -1525,7 +1598,10 @@ fn percent_decode(s: &str) -> String {
 fn survey_mailto_is_encoded_and_names_the_case() {
     let mut s = dataset();
     let url = s.survey_mailto("MA-2026-0004").unwrap();
-    assert!(url.starts_with("mailto:usuario@indupal.gov.co?subject="), "{url}");
+    assert!(
+        url.starts_with("mailto:usuario@indupal.gov.co?subject="),
+        "{url}"
+    );
     assert!(url.contains("MA-2026-0004"));
     assert!(url.is_ascii(), "{url}");
     assert!(!url.contains(' ') && !url.contains('\n'), "{url}");
@@ -1636,7 +1712,10 @@ fn recompute_with_a_file_store_persists() {
         s.set_calendar(&cfg).unwrap();
     }
     let s = Store::open(&path).unwrap();
-    let t = s.get_ticket(&number, at("2026-03-02T10:00")).unwrap().ticket;
+    let t = s
+        .get_ticket(&number, at("2026-03-02T10:00"))
+        .unwrap()
+        .ticket;
     // Tuesday morning closed: 240 minutes later
     assert_eq!(
         t.response_due_at.as_deref(),
@@ -1684,15 +1763,24 @@ fn demo_generates_consistent_deterministic_data() {
     for t in &items {
         let ctx = format!("{t:?}");
         statuses.insert(t.status.as_str());
-        assert!(t.number.starts_with("MA-2025-") || t.number.starts_with("MA-2026-"), "{ctx}");
+        assert!(
+            t.number.starts_with("MA-2025-") || t.number.starts_with("MA-2026-"),
+            "{ctx}"
+        );
         let received = ts(&t.received_at).unwrap();
         let registered = at(&t.registered_at);
         assert!(received <= registered && registered <= now, "{ctx}");
-        assert!(!t.requester.is_empty() && !t.description.is_empty(), "{ctx}");
+        assert!(
+            !t.requester.is_empty() && !t.description.is_empty(),
+            "{ctx}"
+        );
         assert!(cats.departments.contains(&t.department), "{ctx}");
         assert!(t.email.as_deref().unwrap().contains('@'), "{ctx}");
         assert_eq!(t.extra.get("demo").map(String::as_str), Some("sí"), "{ctx}");
-        assert!(t.response_due_at.is_some() && t.resolution_due_at.is_some(), "{ctx}");
+        assert!(
+            t.response_due_at.is_some() && t.resolution_due_at.is_some(),
+            "{ctx}"
+        );
         assert!(ts(&t.response_due_at).unwrap() > received, "{ctx}");
         match t.status {
             TicketStatus::New => assert!(t.assignee.is_none(), "{ctx}"),
@@ -1722,7 +1810,10 @@ fn demo_generates_consistent_deterministic_data() {
             reasons.insert(reason.to_string());
             match reason {
                 "survey" => {
-                    let sv = t.survey.as_ref().expect("cerrado por encuesta sin encuesta");
+                    let sv = t
+                        .survey
+                        .as_ref()
+                        .expect("cerrado por encuesta sin encuesta");
                     assert_eq!(sv.scores.len(), cats.survey_questions.len());
                     assert!(sv.scores.iter().all(|x| (1..=5).contains(x)));
                     assert_eq!(Some(at(&sv.answered_at)), closed, "{ctx}");
