@@ -12,6 +12,9 @@ use mesa_core::{
 };
 use tauri::Manager;
 
+mod safety_cmds;
+mod settings_cmds;
+
 /// The store, or why it could not be opened (shown to the user by every command).
 struct AppState {
     store: Mutex<Result<Store, ApiError>>,
@@ -97,7 +100,10 @@ fn open_state() -> AppState {
                 data_dir: dir.display().to_string(),
                 db_path: db.display().to_string(),
             };
-            (Store::open(&db).map_err(api), info)
+            (
+                safety_cmds::open_checked(&db, &safety_cmds::default_actor()),
+                info,
+            )
         }
         Err(e) => (
             Err(api(e)),
@@ -138,6 +144,12 @@ fn main() {
                 let info = &app.state::<AppState>().info;
                 let _ = w.set_title(&format!("Mesa de Ayuda TI — {}", info.data_dir));
             }
+            // Once a day at first use: a verified daily backup (worker thread).
+            let daily = app.handle().clone();
+            std::thread::spawn(move || {
+                let state = daily.state::<AppState>();
+                let _ = state.with(|s| s.ensure_daily_backup(SystemClock.now()));
+            });
             // Survey auto-close sweep: at start, then every five minutes.
             std::thread::spawn(move || loop {
                 let state = handle.state::<AppState>();
@@ -155,7 +167,28 @@ fn main() {
             dashboard,
             catalogs,
             survey_mailto,
-            autoclose
+            autoclose,
+            safety_cmds::safety_status,
+            safety_cmds::backup_list,
+            safety_cmds::backup_create,
+            safety_cmds::backup_verify,
+            safety_cmds::backup_restore,
+            safety_cmds::restore_latest_backup,
+            safety_cmds::audit_list,
+            safety_cmds::audit_history,
+            safety_cmds::audit_export,
+            settings_cmds::settings_get,
+            settings_cmds::settings_set,
+            settings_cmds::calendar_get,
+            settings_cmds::calendar_set,
+            settings_cmds::holidays,
+            settings_cmds::staff_upsert,
+            settings_cmds::service_type_upsert,
+            settings_cmds::department_add,
+            settings_cmds::department_set_active,
+            settings_cmds::priority_matrix,
+            settings_cmds::priority_set,
+            settings_cmds::survey_questions_set,
         ])
         .run(tauri::generate_context!())
         .expect("no se pudo iniciar Mesa de Ayuda TI");

@@ -204,3 +204,26 @@ test('a resolved case whose survey is unanswered closes automatically (mesa auto
   await s.waitFor('detail shows closed', async () => (await (await s.byTestId('case-detail')).text()).includes('Cerrado'));
   await shot('cierre-automatico');
 });
+
+test('Ajustes: the business calendar is editable and holidays are listed', async () => {
+  await (await s.byTestId('nav-ajustes')).click();
+  const year = await s.byTestId('holidays-year');
+  await year.setValue('2025');
+  await s.waitFor('2025 holidays', async () => {
+    const text = await (await s.byTestId('holidays-list')).text();
+    return text.includes('30/06/2025') && text.includes('17/11/2025');
+  });
+  const closed = await s.byTestId('calendar-closed-days');
+  await closed.setValue('2026-12-24');
+  await (await s.byTestId('settings-calendar-save')).click();
+  await s.waitFor('calendar saved', async () => {
+    const [[cfg]] = sql("SELECT value FROM settings WHERE key = 'calendar'");
+    return cfg && JSON.parse(cfg).closed_days.includes('2026-12-24');
+  });
+  const bad = await s.byTestId('calendar-day-0');
+  await bad.setValue('8 a 12');
+  await (await s.byTestId('settings-calendar-save')).click();
+  const err = await s.byTestId('calendar-error');
+  assert.match(await err.text(), /Lunes: «8 a 12» no es un horario válido/);
+  await shot('ajustes-calendario');
+});

@@ -24,6 +24,7 @@ pub fn run(
     now: DateTime<Utc>,
     runs: usize,
     json: bool,
+    verbose: bool,
 ) -> Result<(), CoreError> {
     let runs = runs.max(20);
     let total = store
@@ -62,7 +63,14 @@ pub fn run(
             offset: ((i % 4) * 100) as i64,
             ..Default::default()
         };
-        list.push(time(|| store.list_tickets(&q, now))?.0);
+        let ms = time(|| store.list_tickets(&q, now))?.0;
+        if verbose {
+            eprintln!(
+                "lista {ms:8.2} ms  {:?} dep={:?} vencidos={:?} orden={:?} desc={} desde={}",
+                q.status, q.department, q.overdue, q.sort, q.desc, q.offset
+            );
+        }
+        list.push(ms);
     }
     let terms = [
         "correo",
@@ -83,7 +91,11 @@ pub fn run(
             limit: 100,
             ..Default::default()
         };
-        search.push(time(|| store.list_tickets(&q, now))?.0);
+        let ms = time(|| store.list_tickets(&q, now))?.0;
+        if verbose {
+            eprintln!("búsqueda {ms:8.2} ms  {:?}", q.search);
+        }
+        search.push(ms);
     }
     let mut dash = Vec::new();
     for _ in 0..(runs / 4).max(5) {

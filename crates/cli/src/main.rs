@@ -11,7 +11,11 @@ use mesa_core::{
     paths, ApiError, CoreError, NewTicket, Store, TicketAction, TicketQuery, TicketStatus,
 };
 
+mod assets;
+mod backup;
 mod bench;
+mod import;
+mod settings;
 
 #[derive(Parser)]
 #[command(name = "mesa", version, about = "Mesa de Ayuda TI — línea de comandos")]
@@ -50,6 +54,17 @@ enum Cmd {
     Bench {
         #[arg(long, default_value_t = 200)]
         runs: usize,
+        /// Imprime el tiempo de cada consulta.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Importa casos o inventarios desde Excel, LibreOffice o CSV; `import list`, `import undo LOTE`.
+    Import(import::ImportArgs),
+    /// Mide la importación de un libro grande generado frente a calamine solo.
+    BenchImport {
+        /// Filas del libro generado (15 columnas).
+        #[arg(long, default_value_t = 100_000)]
+        rows: u32,
     },
     /// Catálogos: dependencias, tipos de servicio, funcionarios, preguntas.
     #[command(subcommand)]
@@ -58,6 +73,44 @@ enum Cmd {
     Recompute,
     /// Muestra la carpeta de datos y la versión.
     Info,
+    /// Copias de seguridad: crear, listar, verificar, restaurar.
+    #[command(subcommand)]
+    Backup(backup::BackupCmd),
+    /// Registro de auditoría: listar y exportar.
+    #[command(subcommand)]
+    Audit(backup::AuditCmd),
+    /// Datos personales (Ley 1581 de 2012): exportar o anonimizar a una persona.
+    #[command(subcommand)]
+    Person(backup::PersonCmd),
+    /// Ajustes generales (entidad, prefijo, plazos).
+    #[command(subcommand)]
+    Settings(settings::SettingsCmd),
+    /// Calendario hábil (horario, días y periodos sin atención, festivos).
+    #[command(subcommand)]
+    Calendar(settings::CalendarCmd),
+    /// Equipos y su hoja de vida.
+    #[command(subcommand)]
+    Asset(Box<assets::AssetCmd>),
+    /// Plan de mantenimiento preventivo por vigencia.
+    #[command(subcommand)]
+    Plan(Box<assets::PlanCmd>),
+    /// Bitácoras de mantenimiento.
+    #[command(subcommand)]
+    Log(Box<assets::LogCmd>),
+    /// Cronograma de mantenimiento en XLSX y/o PDF.
+    Cronograma {
+        #[arg(long)]
+        year: i64,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
+    /// Festivos de Colombia de un año.
+    Holidays {
+        #[arg(long)]
+        year: i32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -72,6 +125,8 @@ enum CatalogCmd {
         #[arg(long)]
         level: i64,
     },
+    #[command(flatten)]
+    Edit(settings::CatalogEdit),
 }
 
 #[derive(Args)]
@@ -124,6 +179,12 @@ enum TicketCmd {
         level: Option<i64>,
         #[arg(long)]
         overdue: bool,
+        /// Solo casos abiertos (nuevo, asignado, en proceso, en espera).
+        #[arg(long)]
+        open: bool,
+        /// Solo casos que vencen hoy (aún no vencidos).
+        #[arg(long)]
+        due_today: bool,
         #[arg(long)]
         from: Option<String>,
         #[arg(long)]
@@ -233,6 +294,11 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         None => Utc::now(),
     };
     let dir = paths::data_dir(cli.data_dir.as_deref())?;
+    if let Cmd::Backup(b) = &cli.cmd {
+        if let Some(done) = backup::restore_if_damaged(&paths::db_path(&dir), b, now, cli.json) {
+            return done;
+        }
+    }
     let store = Store::open(&paths::db_path(&dir))?;
     let actor = cli
         .actor
@@ -248,6 +314,13 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         json: cli.json,
         actor,
     };
+    ctx.store.audit_as(&ctx.actor, Some(now));
+    // Once a day at first use (any command but the backup ones): a verified daily backup.
+    if !matches!(cli.cmd, Cmd::Backup(_) | Cmd::Info) {
+        if let Err(e) = ctx.store.ensure_daily_backup(now) {
+            eprintln!("Aviso: no se pudo hacer la copia de seguridad diaria: {e}");
+        }
+    }
     match cli.cmd {
         Cmd::Ticket(t) => ticket(&mut ctx, *t),
         Cmd::Autoclose => {
@@ -275,7 +348,11 @@ fn run(cli: Cli) -> Result<(), CoreError> {
                 Ok(())
             }
         }
-        Cmd::Bench { runs } => bench::run(&mut ctx.store, ctx.now, runs, ctx.json),
+        Cmd::Bench { runs, verbose } => {
+            bench::run(&mut ctx.store, ctx.now, runs, ctx.json, verbose)
+        }
+        Cmd::Import(args) => import::run(&mut ctx, args),
+        Cmd::BenchImport { rows } => import::bench(rows, ctx.json),
         Cmd::Catalog(c) => match c {
             CatalogCmd::List => {
                 let c = ctx.store.catalogs()?;
@@ -304,6 +381,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
                     Ok(())
                 }
             }
+            CatalogCmd::Edit(e) => settings::catalog_edit(&mut ctx.store, e),
             CatalogCmd::Staff { name, role, level } => {
                 ctx.store.upsert_staff(&name, &role, level)?;
                 if ctx.json {
@@ -323,6 +401,18 @@ fn run(cli: Cli) -> Result<(), CoreError> {
                 Ok(())
             }
         }
+        Cmd::Settings(c) => settings::settings(&mut ctx.store, c),
+        Cmd::Calendar(c) => settings::calendar(&mut ctx.store, c, ctx.json),
+        Cmd::Asset(c) => assets::asset(&mut ctx.store, *c, &ctx.actor, ctx.now, ctx.json),
+        Cmd::Plan(c) => assets::plan(&mut ctx.store, *c, &ctx.actor, ctx.now, ctx.json),
+        Cmd::Log(c) => assets::log(&mut ctx.store, *c, &ctx.actor, ctx.now, ctx.json),
+        Cmd::Cronograma { year, xlsx, pdf } => {
+            assets::cronograma(&ctx.store, year, xlsx, pdf, ctx.now, ctx.json)
+        }
+        Cmd::Holidays { year } => settings::print_holidays(year, ctx.json),
+        Cmd::Backup(b) => backup::backup(&mut ctx.store, b, ctx.now, ctx.json),
+        Cmd::Audit(a) => backup::audit(&ctx.store, a, ctx.json),
+        Cmd::Person(p) => backup::person(&mut ctx.store, p, &ctx.actor, ctx.now, ctx.json),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),
@@ -394,6 +484,8 @@ fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
             assignee,
             level,
             overdue,
+            open,
+            due_today,
             from,
             to,
             sort,
@@ -417,6 +509,8 @@ fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 assignee,
                 level,
                 overdue: overdue.then_some(true),
+                open: open.then_some(true),
+                due_today: due_today.then_some(true),
                 from,
                 to,
                 sort,

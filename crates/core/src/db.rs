@@ -20,11 +20,28 @@ pub struct Migration {
 }
 
 /// All migrations, in order. Never edit a released one: add a new file instead.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_initial.sql",
-    sql: include_str!("../../../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_initial.sql",
+        sql: include_str!("../../../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_assets_maintenance.sql",
+        sql: include_str!("../../../migrations/0002_assets_maintenance.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_audit_log.sql",
+        sql: include_str!("../../../migrations/0003_audit_log.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_import_batches.sql",
+        sql: include_str!("../../../migrations/0004_import_batches.sql"),
+    },
+];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
 pub const APPLICATION_ID: i64 = 0x4D45_5341;
@@ -73,15 +90,40 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
         .map_err(not_db)?;
     configure(&conn)?;
+    crate::audit::register_functions(&conn)?;
+    backup_before_migrating(&conn, path)?;
     migrate(&conn)?;
+    crate::audit::install(&conn)?;
     Ok(conn)
+}
+
+/// Before applying pending migrations to a database of ours that already has a schema, a
+/// verified `pre-migration` backup goes to `<data dir>/backups/` (if it fails, nothing is
+/// migrated). The file name takes the system time: it labels a file, it is not a rule.
+fn backup_before_migrating(conn: &Connection, path: &Path) -> Result<()> {
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let user_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if app_id == APPLICATION_ID && user_version >= 1 && user_version < latest_version() {
+        let data_dir = path.parent();
+        crate::backup::create(
+            conn,
+            &crate::backup::default_dir(path),
+            crate::backup::BackupKind::PreMigration,
+            chrono::Utc::now(),
+            data_dir,
+            true,
+        )?;
+    }
+    Ok(())
 }
 
 /// An in-memory database with the full schema (tests).
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    crate::audit::register_functions(&conn)?;
     migrate(&conn)?;
+    crate::audit::install(&conn)?;
     Ok(conn)
 }
 

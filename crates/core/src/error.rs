@@ -45,6 +45,61 @@ pub enum CoreError {
         source: std::io::Error,
     },
 
+    #[error("No existe el equipo con placa «{0}».")]
+    AssetNotFound(String),
+
+    #[error("Ya existe un equipo con la placa «{tag}»{origin}.")]
+    DuplicateAsset { tag: String, origin: String },
+
+    #[error("No existe {what} «{id}».")]
+    MaintenanceNotFound { what: &'static str, id: String },
+
+    #[error("No se pudo generar el documento «{what}»: {detail}")]
+    Document { what: String, detail: String },
+
+    #[error(
+        "El archivo «{path}» no es una copia de seguridad de Mesa de Ayuda TI: no es una base \
+         de datos SQLite. No se cambió nada."
+    )]
+    BackupNotSqlite { path: String },
+
+    #[error(
+        "La copia «{path}» está dañada: la verificación de integridad falló ({detail}). \
+         No se cambió nada."
+    )]
+    BackupCorrupt { path: String, detail: String },
+
+    #[error(
+        "El archivo «{path}» es una base de datos de otra aplicación, no una copia de Mesa de \
+         Ayuda TI. No se cambió nada."
+    )]
+    BackupForeign { path: String },
+
+    #[error(
+        "La copia «{path}» fue hecha por una versión más reciente de Mesa de Ayuda TI (esquema \
+         {found}, esta versión conoce hasta {known}). Actualice la aplicación; no se cambió nada."
+    )]
+    BackupTooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+
+    #[error(
+        "La base de datos «{path}» está dañada ({detail}). Restaure la última copia de \
+         seguridad buena."
+    )]
+    DatabaseDamaged { path: String, detail: String },
+
+    #[error("No hay ninguna copia de seguridad verificada en «{0}».")]
+    NoBackup(String),
+
+    #[error("No hay casos ni registros de la persona «{0}».")]
+    PersonNotFound(String),
+
+    #[error("{0}")]
+    Import(#[from] crate::import::ImportError),
+
     #[error("Error de la base de datos: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
@@ -65,6 +120,18 @@ impl CoreError {
             CoreError::NotADatabase { .. } => "not_a_database",
             CoreError::NoDataDir => "no_data_dir",
             CoreError::Io { .. } => "io",
+            CoreError::AssetNotFound(_) => "asset_not_found",
+            CoreError::DuplicateAsset { .. } => "duplicate_asset",
+            CoreError::MaintenanceNotFound { .. } => "maintenance_not_found",
+            CoreError::Document { .. } => "document",
+            CoreError::BackupNotSqlite { .. } => "backup_not_sqlite",
+            CoreError::BackupCorrupt { .. } => "backup_corrupt",
+            CoreError::BackupForeign { .. } => "backup_foreign",
+            CoreError::BackupTooNew { .. } => "backup_too_new",
+            CoreError::DatabaseDamaged { .. } => "database_damaged",
+            CoreError::NoBackup(_) => "no_backup",
+            CoreError::PersonNotFound(_) => "person_not_found",
+            CoreError::Import(e) => e.code(),
             CoreError::Sqlite(_) => "database",
             CoreError::Json(_) => "internal",
         }

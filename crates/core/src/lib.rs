@@ -1,14 +1,22 @@
 //! Mesa de Ayuda TI — core: domain rules, the SQLite store and (later) importers and report
 //! builders. Knows nothing of Tauri or of the UI. Time is always passed in.
 
+pub mod assets;
+pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod docs;
 pub mod error;
+pub mod import;
+pub mod maintenance;
 pub mod model;
 pub mod paths;
+pub mod pdf;
+pub mod privacy;
 pub mod settings;
 pub mod store;
 pub mod text;

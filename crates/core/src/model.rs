@@ -155,6 +155,10 @@ pub struct TicketQuery {
     pub assignee: Option<String>,
     pub level: Option<i64>,
     pub overdue: Option<bool>,
+    /// Only open cases (new, assigned, in progress, on hold).
+    pub open: Option<bool>,
+    /// Only cases not yet overdue whose running clock ends today.
+    pub due_today: Option<bool>,
     /// Received on or after this date (`YYYY-MM-DD`, Bogota).
     pub from: Option<String>,
     /// Received on or before this date (`YYYY-MM-DD`, Bogota).
@@ -175,6 +179,8 @@ impl Default for TicketQuery {
             assignee: None,
             level: None,
             overdue: None,
+            open: None,
+            due_today: None,
             from: None,
             to: None,
             sort: None,

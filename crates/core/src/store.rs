@@ -13,6 +13,8 @@ pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) calendar: BusinessCalendar,
     path: Option<PathBuf>,
+    /// Who acts and when, for the audit triggers (see `audit.rs`).
+    pub(crate) audit: crate::audit::AuditHandle,
 }
 
 impl Store {
@@ -33,10 +35,12 @@ impl Store {
     }
 
     fn from_connection(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
+        let audit = crate::audit::register_functions(&conn)?;
         let mut store = Store {
             conn,
             calendar: BusinessCalendar::default_office(),
             path,
+            audit,
         };
         store.reload_calendar()?;
         Ok(store)
@@ -98,6 +102,11 @@ impl Store {
         tx.commit()?;
         self.calendar = cal;
         self.recompute_all_deadlines()
+    }
+
+    /// After the content of the database was replaced (restore): reload what is cached.
+    pub(crate) fn reload_after_restore(&mut self) -> Result<()> {
+        self.reload_calendar()
     }
 
     fn reload_calendar(&mut self) -> Result<()> {

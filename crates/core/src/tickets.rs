@@ -37,6 +37,20 @@ const SORTS: &[(&str, &str)] = &[
     ("priority", "t.urgency + t.impact {d}"),
 ];
 
+const OPEN_STATUSES: &str = "('new','assigned','in_progress','on_hold')";
+
+/// SQL condition: open, not overdue, and a running clock ends before `:eod` (end of today).
+const DUE_TODAY_SQL: &str = "(t.status IN ('new','assigned','in_progress','on_hold') \
+    AND NOT ((t.first_response_at IS NULL AND t.response_due_at < :now) OR t.resolution_due_at < :now) \
+    AND ((t.first_response_at IS NULL AND t.response_due_at < :eod) OR t.resolution_due_at < :eod))";
+
+/// Midnight at the end of the Bogota day containing `now`.
+fn end_of_local_day(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = to_local(now);
+    let next = local.date().succ_opt().unwrap_or(local.date());
+    from_local(next.and_hms_opt(0, 0, 0).unwrap_or(local))
+}
+
 /// SQL condition: the case's response or resolution clock is running past its deadline.
 const OVERDUE_SQL: &str = "(t.status IN ('new','assigned','in_progress','on_hold') AND \
     ((t.first_response_at IS NULL AND t.response_due_at < :now) OR t.resolution_due_at < :now))";
@@ -240,6 +254,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
+        self.audit_as(actor, Some(now));
         let requester = required("solicitante", &input.requester)?;
         let department_in = required("dependencia", &input.department)?;
         let description = input.description.trim().to_string();
@@ -502,7 +517,7 @@ impl Store {
             arg(
                 &mut conds,
                 &mut args,
-                "t.service_type = :stype COLLATE NOCASE",
+                "t.service_type = :stype",
                 ":stype",
                 V::Text(s),
             );
@@ -512,7 +527,7 @@ impl Store {
             arg(
                 &mut conds,
                 &mut args,
-                "t.department = :dep COLLATE NOCASE",
+                "t.department = :dep",
                 ":dep",
                 V::Text(s),
             );
@@ -522,7 +537,7 @@ impl Store {
             arg(
                 &mut conds,
                 &mut args,
-                "t.assignee = :asg COLLATE NOCASE",
+                "t.assignee = :asg",
                 ":asg",
                 V::Text(s),
             );
@@ -565,6 +580,15 @@ impl Store {
         let now_s = to_db(now);
         if let Some(true) = q.overdue {
             conds.push(OVERDUE_SQL.to_string());
+        }
+        if let Some(true) = q.open {
+            conds.push(format!("t.status IN {OPEN_STATUSES}"));
+        }
+        if let Some(true) = q.due_today {
+            conds.push(DUE_TODAY_SQL.to_string());
+            args.push((":eod".into(), V::Text(to_db(end_of_local_day(now)))));
+        }
+        if q.overdue == Some(true) || q.due_today == Some(true) {
             args.push((":now".into(), V::Text(now_s.clone())));
         }
         if let Some(search) = q.search.as_deref().and_then(fts_query) {
@@ -625,6 +649,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
+        self.audit_as(actor, Some(now));
         let cal = self.calendar.clone();
         let tx = self
             .conn
@@ -970,12 +995,13 @@ impl Store {
                 n += 1;
             }
         }
-        // The survey window is counted in business days of the same calendar.
+        // The survey window is counted in business days of the same calendar. Imported cases
+        // never start a survey (they were resolved in the old system).
         let days = setting_i64(&tx, "survey_business_days", 2)?.max(0) as u32;
         let resolved: Vec<(i64, String)> = tx
             .prepare(
                 "SELECT id, resolved_at FROM tickets
-                 WHERE status = 'resolved' AND resolved_at IS NOT NULL",
+                 WHERE status = 'resolved' AND resolved_at IS NOT NULL AND import_batch IS NULL",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -992,15 +1018,7 @@ impl Store {
 
     pub fn dashboard(&self, now: DateTime<Utc>) -> Result<Dashboard> {
         let now_s = to_db(now);
-        let local = to_local(now);
-        let end_of_day = from_local(
-            local
-                .date()
-                .succ_opt()
-                .unwrap_or(local.date())
-                .and_hms_opt(0, 0, 0)
-                .unwrap_or(local),
-        );
+        let end_of_day = end_of_local_day(now);
         let c = &self.conn;
         let open: i64 = c.query_row(
             "SELECT count(*) FROM tickets WHERE status IN ('new','assigned','in_progress','on_hold')",
@@ -1013,9 +1031,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let due_today: i64 = c.query_row(
-            "SELECT count(*) FROM tickets t WHERE t.status IN ('new','assigned','in_progress','on_hold')
-               AND NOT ((t.first_response_at IS NULL AND t.response_due_at < :now) OR t.resolution_due_at < :now)
-               AND ((t.first_response_at IS NULL AND t.response_due_at < :eod) OR t.resolution_due_at < :eod)",
+            &format!("SELECT count(*) FROM tickets t WHERE {DUE_TODAY_SQL}"),
             rusqlite::named_params! {":now": now_s, ":eod": to_db(end_of_day)},
             |r| r.get(0),
         )?;

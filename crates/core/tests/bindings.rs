@@ -5,6 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use mesa_core::audit::{AuditEntry, AuditQuery};
+use mesa_core::backup::{BackupCounts, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
+use mesa_core::catalog::{AppSettings, HolidayDto, PriorityCell};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::*;
 use ts_rs::{Config, TS};
@@ -34,6 +37,16 @@ fn export_all(dir: &Path) {
         AppInfo,
         ApiError,
         CalendarConfig,
+        AppSettings,
+        HolidayDto,
+        PriorityCell,
+        BackupKind,
+        BackupCounts,
+        BackupInfo,
+        RestoreReport,
+        SafetyStatus,
+        AuditEntry,
+        AuditQuery,
     );
 }
 

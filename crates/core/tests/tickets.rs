@@ -1908,3 +1908,70 @@ fn demo_then_autoclose_is_consistent() {
         assert!(at(t.closed_at.as_deref().unwrap()) >= at(t.resolved_at.as_deref().unwrap()));
     }
 }
+
+#[test]
+fn open_and_due_today_filters_match_the_dashboard() {
+    let mut s = store();
+    // received Monday 08:00 with a 480-minute type: resolution due Monday 18:00
+    let mut a = input("Ana Daza", "Tesorería", "Se apagó el computador");
+    a.service_type = Some("Apoyo para alistamiento de equipos en reuniones".into());
+    a.received_at = Some("2026-03-02T08:00".into());
+    let due_today = s.create_ticket(&a, "t", at("2026-03-02T08:05")).unwrap();
+    // an old case, overdue by Monday
+    let old = create_at(&mut s, "2026-02-02T08:00", "2026-02-02T08:10");
+    // a fresh case with a generous deadline, cancelled: not open
+    let gone = create_at(&mut s, "2026-03-02T09:00", "2026-03-02T09:05");
+    ok(
+        &mut s,
+        &gone.number,
+        TicketAction::Cancel {
+            reason: "duplicado".into(),
+        },
+        "2026-03-02T09:10",
+    );
+    let now = at("2026-03-02T10:00");
+    let dash = s.dashboard(now).unwrap();
+    let open = s
+        .list_tickets(
+            &TicketQuery {
+                open: Some(true),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    assert_eq!(open.total, dash.open);
+    assert_eq!(open.total, 2);
+    let today = s
+        .list_tickets(
+            &TicketQuery {
+                due_today: Some(true),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    assert_eq!(today.total, dash.due_today);
+    assert_eq!(numbers(&today), vec![due_today.number.clone()]);
+    let both = s
+        .list_tickets(
+            &TicketQuery {
+                due_today: Some(true),
+                overdue: Some(true),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    assert_eq!(both.total, 0, "overdue and due-today exclude each other");
+    let overdue = s
+        .list_tickets(
+            &TicketQuery {
+                overdue: Some(true),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    assert_eq!(numbers(&overdue), vec![old.number]);
+}

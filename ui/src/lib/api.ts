@@ -11,6 +11,17 @@ import type { TicketAction } from "./bindings/TicketAction";
 import type { TicketDetail } from "./bindings/TicketDetail";
 import type { TicketPage } from "./bindings/TicketPage";
 import type { TicketQuery } from "./bindings/TicketQuery";
+import type { AppSettings } from "./bindings/AppSettings";
+import type { CalendarConfig } from "./bindings/CalendarConfig";
+import type { HolidayDto } from "./bindings/HolidayDto";
+import type { PriorityCell } from "./bindings/PriorityCell";
+import type { ServiceType } from "./bindings/ServiceType";
+import type { StaffMember } from "./bindings/StaffMember";
+import type { AuditEntry } from "./bindings/AuditEntry";
+import type { AuditQuery } from "./bindings/AuditQuery";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { RestoreReport } from "./bindings/RestoreReport";
+import type { SafetyStatus } from "./bindings/SafetyStatus";
 import { t } from "./i18n/es";
 
 function isApiError(e: unknown): e is ApiError {
@@ -47,6 +58,27 @@ export const api = {
   catalogs: () => call<Catalogs>("catalogs"),
   surveyMailto: (number: string) => call<string>("survey_mailto", { number }),
   autoclose: () => call<number>("autoclose"),
+  settingsGet: () => call<AppSettings>("settings_get"),
+  settingsSet: (settings: AppSettings) => call<AppSettings>("settings_set", { settings }),
+  calendarGet: () => call<CalendarConfig>("calendar_get"),
+  calendarSet: (config: CalendarConfig) => call<number>("calendar_set", { config }),
+  holidays: (year: number) => call<HolidayDto[]>("holidays", { year }),
+  staffUpsert: (member: StaffMember) => call<null>("staff_upsert", { member }),
+  serviceTypeUpsert: (serviceType: ServiceType) => call<null>("service_type_upsert", { serviceType }),
+  departmentAdd: (name: string) => call<string>("department_add", { name }),
+  departmentSetActive: (name: string, active: boolean) => call<null>("department_set_active", { name, active }),
+  priorityMatrix: () => call<PriorityCell[]>("priority_matrix"),
+  prioritySet: (cell: PriorityCell) => call<null>("priority_set", { cell }),
+  surveyQuestionsSet: (questions: string[]) => call<null>("survey_questions_set", { questions }),
+  safetyStatus: () => call<SafetyStatus>("safety_status"),
+  backupList: () => call<BackupInfo[]>("backup_list"),
+  backupCreate: (to: string | null) => call<BackupInfo>("backup_create", { to }),
+  backupVerify: (file: string) => call<BackupInfo>("backup_verify", { file }),
+  backupRestore: (file: string) => call<RestoreReport>("backup_restore", { file }),
+  restoreLatestBackup: () => call<RestoreReport>("restore_latest_backup"),
+  auditList: (query: AuditQuery) => call<AuditEntry[]>("audit_list", { query }),
+  auditHistory: (table: string, key: string) => call<AuditEntry[]>("audit_history", { table, key }),
+  auditExport: (query: AuditQuery, to: string) => call<number>("audit_export", { query, to }),
   /** Asks the back end for the survey mailto: URL and opens it in the mail client. */
   openSurveyMail: async (number: string): Promise<void> => {
     const url = await call<string>("survey_mailto", { number });

@@ -12,6 +12,8 @@ export type CaseFilters = {
   assignee: string | null;
   level: number | null;
   overdue: boolean;
+  open: boolean;
+  dueToday: boolean;
   from: string | null;
   to: string | null;
   sort: string | null;
@@ -27,6 +29,8 @@ export function emptyFilters(): CaseFilters {
     assignee: null,
     level: null,
     overdue: false,
+    open: false,
+    dueToday: false,
     from: null,
     to: null,
     sort: "number",

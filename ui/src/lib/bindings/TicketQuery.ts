@@ -3,6 +3,14 @@ import type { TicketStatus } from "./TicketStatus";
 
 export type TicketQuery = { status: TicketStatus | null, search: string | null, service_type: string | null, department: string | null, assignee: string | null, level: number | null, overdue: boolean | null, 
 /**
+ * Only open cases (new, assigned, in progress, on hold).
+ */
+open: boolean | null, 
+/**
+ * Only cases not yet overdue whose running clock ends today.
+ */
+due_today: boolean | null, 
+/**
  * Received on or after this date (`YYYY-MM-DD`, Bogota).
  */
 from: string | null, 

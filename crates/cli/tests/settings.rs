@@ -1,0 +1,191 @@
+//! `mesa settings|calendar|holidays|catalog …` on a temporary data directory.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn mesa(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mesa"))
+        .env("MESA_DATA_DIR", dir.join("decoy"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &std::path::Path, args: &[&str]) -> String {
+    let o = mesa(dir, args);
+    assert!(
+        o.status.success(),
+        "mesa {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn holidays_of_a_year() {
+    let d = tempfile::tempdir().unwrap();
+    let v: Value =
+        serde_json::from_str(&ok(d.path(), &["--json", "holidays", "--year", "2025"])).unwrap();
+    let dates: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates.len(), 18);
+    assert!(dates.contains(&"2025-06-30"));
+    assert!(dates.contains(&"2025-11-17"));
+}
+
+#[test]
+fn prefix_setting_changes_new_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let s: Value =
+        serde_json::from_str(&ok(d.path(), &["settings", "set", "--prefix", "sis"])).unwrap();
+    assert_eq!(s["ticket_prefix"], "SIS");
+    let n = ok(
+        d.path(),
+        &[
+            "--now",
+            "2026-03-02T10:00",
+            "ticket",
+            "new",
+            "--requester",
+            "Ana",
+            "--department",
+            "Sistemas",
+            "--description",
+            "x",
+        ],
+    );
+    assert_eq!(n.trim(), "SIS-2026-0001");
+    let bad = mesa(d.path(), &["settings", "set", "--prefix", "M A"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("prefijo"));
+}
+
+#[test]
+fn calendar_set_from_json_recomputes_deadlines() {
+    let d = tempfile::tempdir().unwrap();
+    // Monday 2026-03-02 08:00 + 720 min (default) → Tuesday 12:00 on the default calendar
+    ok(
+        d.path(),
+        &[
+            "--now",
+            "2026-03-02T08:00",
+            "ticket",
+            "new",
+            "--requester",
+            "Ana",
+            "--department",
+            "Sistemas",
+            "--description",
+            "x",
+            "--received-at",
+            "2026-03-02T08:00",
+        ],
+    );
+    let show: Value = serde_json::from_str(&ok(
+        d.path(),
+        &[
+            "--now",
+            "2026-03-02T08:00",
+            "--json",
+            "ticket",
+            "show",
+            "MA-2026-0001",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(show["response_due_at"], "2026-03-03T12:00:00-05:00");
+    // close Tuesday 2026-03-03 entirely
+    let mut cal: Value = serde_json::from_str(&ok(d.path(), &["calendar", "show"])).unwrap();
+    cal["closed_days"] = serde_json::json!(["2026-03-03"]);
+    let f = d.path().join("cal.json");
+    std::fs::write(&f, cal.to_string()).unwrap();
+    let r: Value = serde_json::from_str(&ok(
+        d.path(),
+        &["--json", "calendar", "set", f.to_str().unwrap()],
+    ))
+    .unwrap();
+    assert_eq!(r["recomputed"], 1);
+    let show: Value = serde_json::from_str(&ok(
+        d.path(),
+        &[
+            "--now",
+            "2026-03-02T08:00",
+            "--json",
+            "ticket",
+            "show",
+            "MA-2026-0001",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(show["response_due_at"], "2026-03-04T12:00:00-05:00");
+    // a broken calendar is refused with a Spanish message, nothing changes
+    std::fs::write(
+        &f,
+        r#"{"days": [], "closed_days": [], "closed_ranges": [], "observe_holidays": true}"#,
+    )
+    .unwrap();
+    let bad = mesa(d.path(), &["calendar", "set", f.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("7 días"));
+    let again: Value = serde_json::from_str(&ok(d.path(), &["calendar", "show"])).unwrap();
+    assert_eq!(again["closed_days"], serde_json::json!(["2026-03-03"]));
+}
+
+#[test]
+fn catalog_edits() {
+    let d = tempfile::tempdir().unwrap();
+    ok(
+        d.path(),
+        &["catalog", "department-add", "Oficina de Prensa"],
+    );
+    ok(
+        d.path(),
+        &[
+            "catalog",
+            "type",
+            "Soporte de red e internet",
+            "--level",
+            "1",
+            "--response-hours",
+            "4",
+            "--resolution-hours",
+            "16",
+            "--assignee",
+            "Técnico de sistemas",
+        ],
+    );
+    ok(d.path(), &["catalog", "priority", "1", "1", "media"]);
+    let c: Value = serde_json::from_str(&ok(d.path(), &["--json", "catalog", "list"])).unwrap();
+    assert!(c["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x == "Oficina de Prensa"));
+    let t = c["service_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Soporte de red e internet")
+        .unwrap()
+        .clone();
+    assert_eq!(t["response_minutes"], 240);
+    ok(
+        d.path(),
+        &["catalog", "department-hide", "Oficina de Prensa"],
+    );
+    let c: Value = serde_json::from_str(&ok(d.path(), &["--json", "catalog", "list"])).unwrap();
+    assert!(!c["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x == "Oficina de Prensa"));
+    let bad = mesa(d.path(), &["catalog", "questions", "una", "dos"]);
+    assert!(!bad.status.success());
+}

@@ -1,0 +1,1575 @@
+//! Equipment (equipos) and their life record (hoja de vida): identification, specifications,
+//! network, custody; peripherals attached to a computer; an append-only history (preventive and
+//! corrective maintenance, transfers, change of custodian, upgrades, decommissioning); the cases
+//! whose placa is the equipment's; and the technical concept to decommission (concepto técnico
+//! de baja), which on approval retires the equipment.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::clock::{from_db, to_db, to_local, to_rfc3339_local};
+use crate::error::{CoreError, Result};
+use crate::model::{Source, TicketStatus};
+use crate::store::Store;
+use crate::text::{clean, clean_opt, fold};
+
+/// Condition of an equipment. JSON codes are English; labels Spanish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetStatus {
+    Good,
+    Fair,
+    Poor,
+    InRepair,
+    Decommissioned,
+}
+
+impl AssetStatus {
+    pub const ALL: [AssetStatus; 5] = [
+        AssetStatus::Good,
+        AssetStatus::Fair,
+        AssetStatus::Poor,
+        AssetStatus::InRepair,
+        AssetStatus::Decommissioned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetStatus::Good => "good",
+            AssetStatus::Fair => "fair",
+            AssetStatus::Poor => "poor",
+            AssetStatus::InRepair => "in_repair",
+            AssetStatus::Decommissioned => "decommissioned",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssetStatus::Good => "Bueno",
+            AssetStatus::Fair => "Regular",
+            AssetStatus::Poor => "Malo",
+            AssetStatus::InRepair => "En reparación",
+            AssetStatus::Decommissioned => "Dado de baja",
+        }
+    }
+
+    /// Accepts the code, the Spanish label, or the letters used in inventories
+    /// (B = bueno, R = regular, M = malo, Baja = dado de baja), ignoring case and accents.
+    pub fn parse(s: &str) -> Option<Self> {
+        let k = fold(s);
+        let code = k.replace(' ', "_");
+        if let Some(st) = AssetStatus::ALL.into_iter().find(|st| st.as_str() == code) {
+            return Some(st);
+        }
+        Some(match k.as_str() {
+            "b" | "bueno" | "buena" | "buen estado" => AssetStatus::Good,
+            "r" | "regular" => AssetStatus::Fair,
+            "m" | "malo" | "mala" | "mal estado" | "danado" => AssetStatus::Poor,
+            "en reparacion" | "reparacion" | "en mantenimiento" => AssetStatus::InRepair,
+            "baja" | "dado de baja" | "de baja" | "d" => AssetStatus::Decommissioned,
+            _ => return None,
+        })
+    }
+}
+
+/// Kinds offered in the form (the field is free text: others are accepted).
+pub const ASSET_KINDS: [&str; 17] = [
+    "Computador de escritorio",
+    "Portátil",
+    "Todo en uno",
+    "Impresora",
+    "Escáner",
+    "UPS",
+    "Switch",
+    "Router",
+    "Access point",
+    "Teléfono IP",
+    "Servidor",
+    "Video beam",
+    "Aire acondicionado",
+    "Cámara",
+    "Monitor",
+    "Firewall",
+    "Otro",
+];
+
+/// Causes offered for a decommission concept (free text is accepted too).
+pub const DECOMMISSION_CAUSES: [&str; 5] = [
+    "Obsolescencia tecnológica",
+    "Daño irreparable",
+    "Reparación más costosa que el valor del equipo",
+    "Fin de la vida útil",
+    "Pérdida o hurto",
+];
+
+/// Normalises an inventory tag (placa): `IND0123`, `ind-0123`, `IND 0123`, ` ind.0123 ` all
+/// become `IND0123` (upper case, separators removed). A number that a spreadsheet stored as
+/// `123.0` becomes `123`. Empty → validation error.
+pub fn normalize_tag(s: &str) -> Result<String> {
+    let t = s.trim();
+    // Spreadsheet numbers: "123.0", "123,00".
+    let t = match t.split_once(['.', ',']) {
+        Some((a, b))
+            if !a.is_empty()
+                && a.chars().all(|c| c.is_ascii_digit())
+                && !b.is_empty()
+                && b.chars().all(|c| c == '0') =>
+        {
+            a
+        }
+        _ => t,
+    };
+    let out: String = t
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect();
+    if out.is_empty() {
+        return Err(CoreError::validation(
+            "placa",
+            if s.trim().is_empty() {
+                "es obligatoria".to_string()
+            } else {
+                format!("«{}» no contiene letras ni números", s.trim())
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// An equipment as the UI and `mesa asset list|show --json` see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Asset {
+    pub tag: String,
+    pub kind: String,
+    pub brand: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub cpu: Option<String>,
+    pub ram_gb: Option<f64>,
+    pub disk: Option<String>,
+    pub os: Option<String>,
+    pub os_license: Option<String>,
+    pub office_license: Option<String>,
+    pub hostname: Option<String>,
+    pub ip: Option<String>,
+    pub mac: Option<String>,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub custodian: Option<String>,
+    /// `YYYY-MM-DD`, or `YYYY` when only the year is known.
+    pub acquired_on: Option<String>,
+    pub supplier: Option<String>,
+    pub value: Option<f64>,
+    pub warranty_until: Option<String>,
+    pub status: AssetStatus,
+    pub notes: Option<String>,
+    /// Number of the approved decommission concept, when dado de baja.
+    pub decommission_concept: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub source: Option<Source>,
+    pub import_batch: Option<i64>,
+    #[ts(type = "Record<string, string>")]
+    pub extra: BTreeMap<String, String>,
+}
+
+/// Input of "register an equipment" (also used by the inventory importer).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct NewAsset {
+    pub tag: String,
+    pub kind: String,
+    pub brand: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub cpu: Option<String>,
+    pub ram_gb: Option<f64>,
+    pub disk: Option<String>,
+    pub os: Option<String>,
+    pub os_license: Option<String>,
+    pub office_license: Option<String>,
+    pub hostname: Option<String>,
+    pub ip: Option<String>,
+    pub mac: Option<String>,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub custodian: Option<String>,
+    pub acquired_on: Option<String>,
+    pub supplier: Option<String>,
+    pub value: Option<f64>,
+    pub warranty_until: Option<String>,
+    pub status: Option<AssetStatus>,
+    pub notes: Option<String>,
+    pub source: Option<Source>,
+    #[ts(type = "Record<string, string>")]
+    pub extra: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Peripheral {
+    pub kind: String,
+    pub brand: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub tag: Option<String>,
+    pub added_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct NewPeripheral {
+    pub kind: String,
+    pub brand: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub tag: Option<String>,
+}
+
+/// Kinds of life-record events a user may add directly (`transfer`, `custodian`, `decommission`
+/// come from their own actions; `created`, `edit`, `peripheral` are recorded automatically).
+pub const MANUAL_EVENT_KINDS: [&str; 5] = ["preventive", "corrective", "upgrade", "status", "note"];
+
+pub fn event_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "created" => "Registro",
+        "preventive" => "Mantenimiento preventivo",
+        "corrective" => "Mantenimiento correctivo",
+        "transfer" => "Traslado",
+        "custodian" => "Cambio de responsable",
+        "upgrade" => "Actualización de hardware",
+        "decommission" => "Baja",
+        "status" => "Cambio de estado",
+        "edit" => "Corrección de datos",
+        "peripheral" => "Periférico",
+        _ => "Nota",
+    }
+}
+
+/// One entry of the life record (append-only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AssetEvent {
+    pub at: String,
+    pub happened_on: String,
+    pub actor: String,
+    pub kind: String,
+    pub description: Option<String>,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub part: Option<String>,
+    pub part_serial: Option<String>,
+    pub ticket_number: Option<String>,
+    pub log_id: Option<i64>,
+    pub concept_number: Option<String>,
+}
+
+/// A history entry typed by the user: maintenance, upgrade (part and serial), status, note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct NewAssetEvent {
+    /// `preventive`, `corrective`, `upgrade`, `status` or `note`.
+    pub kind: String,
+    /// `YYYY-MM-DD`; `null` = today.
+    pub happened_on: Option<String>,
+    pub description: Option<String>,
+    pub part: Option<String>,
+    pub part_serial: Option<String>,
+    pub ticket_number: Option<String>,
+    /// For `status` (and optionally `corrective`): the new condition.
+    pub new_status: Option<AssetStatus>,
+}
+
+/// Transfer (dependencia/ubicación) and/or change of custodian.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct AssetMove {
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub custodian: Option<String>,
+    pub reason: String,
+    pub happened_on: Option<String>,
+}
+
+/// A case whose placa is this equipment's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LinkedCase {
+    pub number: String,
+    pub received_at: Option<String>,
+    pub status: TicketStatus,
+    pub requester: String,
+    pub service_type: Option<String>,
+    pub description: String,
+    pub solution: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DecommissionConcept {
+    pub number: String,
+    pub tag: String,
+    pub concept_date: String,
+    pub diagnosis: String,
+    pub cause: String,
+    pub recommendation: String,
+    pub destination: String,
+    pub technician: String,
+    pub engineer: Option<String>,
+    pub approver: Option<String>,
+    /// `draft` or `approved`.
+    pub status: String,
+    pub approved_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct NewDecommissionConcept {
+    pub diagnosis: String,
+    pub cause: String,
+    pub recommendation: String,
+    pub destination: String,
+    /// Elaboró (técnico); `null` = who acts.
+    pub technician: Option<String>,
+    /// Revisó (ingeniero).
+    pub engineer: Option<String>,
+    /// `YYYY-MM-DD`; `null` = today.
+    pub concept_date: Option<String>,
+}
+
+/// The whole life record of one equipment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AssetRecord {
+    pub asset: Asset,
+    pub peripherals: Vec<Peripheral>,
+    pub events: Vec<AssetEvent>,
+    pub cases: Vec<LinkedCase>,
+    pub concepts: Vec<DecommissionConcept>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct AssetQuery {
+    /// Matches placa, serial, marca, modelo, responsable, hostname, IP (accents ignored).
+    pub search: Option<String>,
+    pub kind: Option<String>,
+    pub department: Option<String>,
+    pub status: Option<AssetStatus>,
+    /// Include equipment dado de baja (default: no, unless `status` asks for it).
+    pub include_decommissioned: bool,
+}
+
+/// Result of importing inventory rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AssetImportOutcome {
+    pub created: i64,
+    pub tags: Vec<String>,
+}
+
+const ASSET_COLUMNS: &str = "a.id, a.tag, a.kind, a.brand, a.model, a.serial, a.cpu, a.ram_gb, \
+    a.disk, a.os, a.os_license, a.office_license, a.hostname, a.ip, a.mac, a.department, \
+    a.location, a.custodian, a.acquired_on, a.supplier, a.value, a.warranty_until, a.status, \
+    a.notes, c.number, a.created_at, a.updated_at, a.source_file, a.source_sheet, a.source_row, \
+    a.import_batch, a.extra";
+
+const ASSET_FROM: &str =
+    "assets a LEFT JOIN decommission_concepts c ON c.id = a.decommission_concept_id";
+
+fn opt_local(v: Option<String>) -> rusqlite::Result<Option<String>> {
+    Ok(v.and_then(|s| from_db(&s).ok()).map(to_rfc3339_local))
+}
+
+fn row_to_asset(r: &Row<'_>) -> rusqlite::Result<(i64, Asset)> {
+    let s = |i: usize| r.get::<_, Option<String>>(i);
+    let status: String = r.get(22)?;
+    let extra: String = r.get(31)?;
+    let source_file: Option<String> = r.get(27)?;
+    let asset = Asset {
+        tag: r.get(1)?,
+        kind: r.get(2)?,
+        brand: s(3)?,
+        model: s(4)?,
+        serial: s(5)?,
+        cpu: s(6)?,
+        ram_gb: r.get(7)?,
+        disk: s(8)?,
+        os: s(9)?,
+        os_license: s(10)?,
+        office_license: s(11)?,
+        hostname: s(12)?,
+        ip: s(13)?,
+        mac: s(14)?,
+        department: s(15)?,
+        location: s(16)?,
+        custodian: s(17)?,
+        acquired_on: s(18)?,
+        supplier: s(19)?,
+        value: r.get(20)?,
+        warranty_until: s(21)?,
+        status: AssetStatus::parse(&status).unwrap_or(AssetStatus::Good),
+        notes: s(23)?,
+        decommission_concept: s(24)?,
+        created_at: opt_local(s(25)?)?.unwrap_or_default(),
+        updated_at: opt_local(s(26)?)?.unwrap_or_default(),
+        source: source_file.map(|file| Source {
+            file,
+            sheet: r.get(28).ok().flatten(),
+            row: r.get(29).ok().flatten(),
+        }),
+        import_batch: r.get(30)?,
+        extra: serde_json::from_str(&extra).unwrap_or_default(),
+    };
+    Ok((r.get(0)?, asset))
+}
+
+/// `YYYY-MM-DD` (or, when `year_ok`, `YYYY`) validation.
+pub(crate) fn check_date(field: &str, v: Option<String>, year_ok: bool) -> Result<Option<String>> {
+    let Some(v) = v else { return Ok(None) };
+    if year_ok && v.len() == 4 && v.chars().all(|c| c.is_ascii_digit()) {
+        let y: i32 = v.parse().unwrap_or(0);
+        if (1950..=2100).contains(&y) {
+            return Ok(Some(v));
+        }
+    }
+    match NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+        Ok(d) => Ok(Some(d.format("%Y-%m-%d").to_string())),
+        Err(_) => Err(CoreError::validation(
+            field,
+            if year_ok {
+                format!("«{v}» no es una fecha AAAA-MM-DD ni un año AAAA")
+            } else {
+                format!("«{v}» no es una fecha AAAA-MM-DD")
+            },
+        )),
+    }
+}
+
+/// The Bogota date of `now`, or the given `YYYY-MM-DD`.
+pub(crate) fn date_or_today(field: &str, v: Option<&str>, now: DateTime<Utc>) -> Result<String> {
+    match clean_opt(v) {
+        Some(s) => Ok(check_date(field, Some(s), false)?.unwrap_or_default()),
+        None => Ok(to_local(now).date().format("%Y-%m-%d").to_string()),
+    }
+}
+
+fn origin_of(source: &Option<Source>) -> String {
+    match source {
+        Some(s) => {
+            let mut o = format!(" (archivo «{}»", s.file);
+            if let Some(sh) = &s.sheet {
+                o.push_str(&format!(", hoja «{sh}»"));
+            }
+            if let Some(r) = s.row {
+                o.push_str(&format!(", fila {r}"));
+            }
+            o.push(')');
+            o
+        }
+        None => String::new(),
+    }
+}
+
+/// A validated [`NewAsset`], ready to insert.
+struct CleanAsset {
+    tag: String,
+    kind: String,
+    texts: [Option<String>; 17],
+    ram_gb: Option<f64>,
+    value: Option<f64>,
+    status: AssetStatus,
+    source: Option<Source>,
+    extra: String,
+}
+
+fn clean_asset(a: &NewAsset) -> Result<CleanAsset> {
+    let at = |e: CoreError| -> CoreError {
+        match (&a.source, e) {
+            (Some(_), CoreError::Validation { field, message }) => CoreError::Validation {
+                field,
+                message: format!("{message}{}", origin_of(&a.source)),
+            },
+            (_, e) => e,
+        }
+    };
+    let tag = normalize_tag(&a.tag).map_err(at)?;
+    let kind = clean(&a.kind);
+    if kind.is_empty() {
+        return Err(at(CoreError::validation("tipo", "es obligatorio")));
+    }
+    for (f, v) in [("RAM", a.ram_gb), ("valor", a.value)] {
+        if let Some(x) = v {
+            if !x.is_finite() || x < 0.0 {
+                return Err(at(CoreError::validation(f, format!("«{x}» no es válido"))));
+            }
+        }
+    }
+    let c = |v: &Option<String>| clean_opt(v.as_deref());
+    let acquired_on = check_date("fecha de adquisición", c(&a.acquired_on), true).map_err(at)?;
+    let warranty = check_date("garantía hasta", c(&a.warranty_until), false).map_err(at)?;
+    Ok(CleanAsset {
+        tag,
+        kind,
+        texts: [
+            c(&a.brand),
+            c(&a.model),
+            c(&a.serial),
+            c(&a.cpu),
+            c(&a.disk),
+            c(&a.os),
+            c(&a.os_license),
+            c(&a.office_license),
+            c(&a.hostname),
+            c(&a.ip),
+            c(&a.mac),
+            c(&a.department),
+            c(&a.location),
+            c(&a.custodian),
+            acquired_on,
+            c(&a.supplier),
+            warranty,
+        ],
+        ram_gb: a.ram_gb,
+        value: a.value,
+        status: a.status.unwrap_or(AssetStatus::Good),
+        source: a.source.clone(),
+        extra: serde_json::to_string(&a.extra)?,
+    })
+}
+
+fn insert_asset(
+    conn: &rusqlite::Connection,
+    a: &CleanAsset,
+    batch: Option<i64>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM assets WHERE tag = ?1",
+        [&a.tag],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(CoreError::DuplicateAsset {
+            tag: a.tag.clone(),
+            origin: origin_of(&a.source),
+        });
+    }
+    let t = &a.texts;
+    let at = to_db(now);
+    conn.execute(
+        "INSERT INTO assets(tag, kind, brand, model, serial, cpu, disk, os, os_license,
+            office_license, hostname, ip, mac, department, location, custodian, acquired_on,
+            supplier, warranty_until, ram_gb, value, status, notes, created_at, updated_at,
+            source_file, source_sheet, source_row, import_batch, extra)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, NULL, ?23, ?23, ?24, ?25, ?26, ?27, ?28)",
+        params![
+            a.tag,
+            a.kind,
+            t[0],
+            t[1],
+            t[2],
+            t[3],
+            t[4],
+            t[5],
+            t[6],
+            t[7],
+            t[8],
+            t[9],
+            t[10],
+            t[11],
+            t[12],
+            t[13],
+            t[14],
+            t[15],
+            t[16],
+            a.ram_gb,
+            a.value,
+            a.status.as_str(),
+            at,
+            a.source.as_ref().map(|s| s.file.clone()),
+            a.source.as_ref().and_then(|s| s.sheet.clone()),
+            a.source.as_ref().and_then(|s| s.row),
+            batch,
+            a.extra,
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    let note = match &a.source {
+        Some(s) => format!("Importado de «{}»{}", s.file, origin_of(&a.source)),
+        None => "Equipo registrado".to_string(),
+    };
+    add_asset_event(
+        conn,
+        id,
+        &at,
+        &to_local(now).date().format("%Y-%m-%d").to_string(),
+        actor,
+        EventRow {
+            kind: "created",
+            description: Some(note),
+            ..Default::default()
+        },
+    )?;
+    Ok(id)
+}
+
+#[derive(Default)]
+pub(crate) struct EventRow<'a> {
+    pub kind: &'a str,
+    pub description: Option<String>,
+    pub field: Option<&'a str>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub part: Option<String>,
+    pub part_serial: Option<String>,
+    pub ticket_number: Option<String>,
+    pub log_id: Option<i64>,
+    pub concept_id: Option<i64>,
+}
+
+pub(crate) fn add_asset_event(
+    conn: &rusqlite::Connection,
+    asset_id: i64,
+    at: &str,
+    happened_on: &str,
+    actor: &str,
+    e: EventRow<'_>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO asset_events(asset_id, at, happened_on, actor, kind, description, field,
+            old_value, new_value, part, part_serial, ticket_number, log_id, concept_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            asset_id,
+            at,
+            happened_on,
+            actor,
+            e.kind,
+            e.description,
+            e.field,
+            e.old_value,
+            e.new_value,
+            e.part,
+            e.part_serial,
+            e.ticket_number,
+            e.log_id,
+            e.concept_id
+        ],
+    )?;
+    Ok(())
+}
+
+/// Asset id and status by tag (normalised).
+pub(crate) fn find_asset(conn: &rusqlite::Connection, tag: &str) -> Result<(i64, Asset)> {
+    let norm = normalize_tag(tag)?;
+    conn.query_row(
+        &format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tag = ?1"),
+        [&norm],
+        row_to_asset,
+    )
+    .optional()?
+    .ok_or(CoreError::AssetNotFound(norm))
+}
+
+fn row_to_concept(r: &Row<'_>) -> rusqlite::Result<DecommissionConcept> {
+    Ok(DecommissionConcept {
+        number: r.get(0)?,
+        tag: r.get(1)?,
+        concept_date: r.get(2)?,
+        diagnosis: r.get(3)?,
+        cause: r.get(4)?,
+        recommendation: r.get(5)?,
+        destination: r.get(6)?,
+        technician: r.get(7)?,
+        engineer: r.get(8)?,
+        approver: r.get(9)?,
+        status: r.get(10)?,
+        approved_at: opt_local(r.get(11)?)?,
+    })
+}
+
+const CONCEPT_COLUMNS: &str = "c.number, a.tag, c.concept_date, c.diagnosis, c.cause, \
+    c.recommendation, c.destination, c.technician, c.engineer, c.approver, c.status, c.approved_at";
+
+impl Store {
+    /// Registers an equipment (one transaction: the row and its first history entry).
+    pub fn create_asset(
+        &mut self,
+        input: &NewAsset,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Asset> {
+        let a = clean_asset(input)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        insert_asset(&tx, &a, None, actor, now)?;
+        tx.commit()?;
+        Ok(find_asset(&self.conn, &a.tag)?.1)
+    }
+
+    /// Registers many equipment at once (the inventory importer): all or nothing. Every row is
+    /// validated first; a bad row or a repeated placa (in the file or already stored) writes
+    /// nothing and the error names the file, sheet and row. `batch` marks the rows so that
+    /// [`Store::undo_asset_import`] can remove them.
+    pub fn import_assets(
+        &mut self,
+        records: &[NewAsset],
+        batch: Option<i64>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AssetImportOutcome> {
+        let cleaned = records
+            .iter()
+            .map(clean_asset)
+            .collect::<Result<Vec<_>>>()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tags = Vec::with_capacity(cleaned.len());
+        for a in &cleaned {
+            insert_asset(&tx, a, batch, actor, now)?;
+            tags.push(a.tag.clone());
+        }
+        tx.commit()?;
+        Ok(AssetImportOutcome {
+            created: tags.len() as i64,
+            tags,
+        })
+    }
+
+    /// Removes the equipment of one import batch (undo). Refuses, writing nothing, when any of
+    /// them already has history beyond its registration, a plan item or a log entry.
+    pub fn undo_asset_import(&mut self, batch: i64) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let used: Option<String> = tx
+            .query_row(
+                "SELECT a.tag FROM assets a WHERE a.import_batch = ?1 AND (
+                    EXISTS (SELECT 1 FROM asset_events e WHERE e.asset_id = a.id AND e.kind <> 'created')
+                    OR EXISTS (SELECT 1 FROM maintenance_items i WHERE i.asset_id = a.id)
+                    OR EXISTS (SELECT 1 FROM maintenance_logs l WHERE l.asset_id = a.id)
+                    OR EXISTS (SELECT 1 FROM decommission_concepts c WHERE c.asset_id = a.id))
+                 LIMIT 1",
+                [batch],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(tag) = used {
+            return Err(CoreError::validation(
+                "deshacer importación",
+                format!("el equipo {tag} ya tiene historia registrada después de importarse"),
+            ));
+        }
+        let n = tx.execute("DELETE FROM assets WHERE import_batch = ?1", [batch])?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub fn get_asset(&self, tag: &str) -> Result<Asset> {
+        Ok(find_asset(&self.conn, tag)?.1)
+    }
+
+    pub fn list_assets(&self, q: &AssetQuery) -> Result<Vec<Asset>> {
+        let mut sql = format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE 1=1");
+        let mut args: Vec<String> = vec![];
+        if let Some(st) = q.status {
+            args.push(st.as_str().into());
+            sql.push_str(&format!(" AND a.status = ?{}", args.len()));
+        } else if !q.include_decommissioned {
+            sql.push_str(" AND a.status <> 'decommissioned'");
+        }
+        if let Some(k) = clean_opt(q.kind.as_deref()) {
+            args.push(k);
+            sql.push_str(&format!(" AND a.kind = ?{} COLLATE NOCASE", args.len()));
+        }
+        if let Some(d) = clean_opt(q.department.as_deref()) {
+            args.push(d);
+            sql.push_str(&format!(
+                " AND a.department = ?{} COLLATE NOCASE",
+                args.len()
+            ));
+        }
+        sql.push_str(" ORDER BY a.tag");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), row_to_asset)?;
+        let needle = clean_opt(q.search.as_deref()).map(|s| fold(&s));
+        let tag_needle = q
+            .search
+            .as_deref()
+            .and_then(|s| normalize_tag(s).ok())
+            .unwrap_or_default();
+        let mut out = vec![];
+        for r in rows {
+            let (_, a) = r?;
+            if let Some(n) = &needle {
+                let hay = fold(
+                    &[
+                        Some(a.tag.as_str()),
+                        Some(a.kind.as_str()),
+                        a.brand.as_deref(),
+                        a.model.as_deref(),
+                        a.serial.as_deref(),
+                        a.custodian.as_deref(),
+                        a.hostname.as_deref(),
+                        a.ip.as_deref(),
+                        a.department.as_deref(),
+                        a.location.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                );
+                if !hay.contains(n.as_str()) && !a.tag.contains(&tag_needle) {
+                    continue;
+                }
+            }
+            out.push(a);
+        }
+        Ok(out)
+    }
+
+    /// The life record: equipment, peripherals, history, linked cases and concepts.
+    pub fn asset_record(&self, tag: &str) -> Result<AssetRecord> {
+        let (id, asset) = find_asset(&self.conn, tag)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT kind, brand, model, serial, tag, added_at FROM asset_peripherals
+             WHERE asset_id = ?1 ORDER BY id",
+        )?;
+        let peripherals = stmt
+            .query_map([id], |r| {
+                Ok(Peripheral {
+                    kind: r.get(0)?,
+                    brand: r.get(1)?,
+                    model: r.get(2)?,
+                    serial: r.get(3)?,
+                    tag: r.get(4)?,
+                    added_at: opt_local(r.get(5)?)?.unwrap_or_default(),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT e.at, e.happened_on, e.actor, e.kind, e.description, e.field, e.old_value,
+                    e.new_value, e.part, e.part_serial, e.ticket_number, e.log_id, c.number
+             FROM asset_events e LEFT JOIN decommission_concepts c ON c.id = e.concept_id
+             WHERE e.asset_id = ?1 ORDER BY e.happened_on, e.id",
+        )?;
+        let events = stmt
+            .query_map([id], |r| {
+                Ok(AssetEvent {
+                    at: opt_local(r.get(0)?)?.unwrap_or_default(),
+                    happened_on: r.get(1)?,
+                    actor: r.get(2)?,
+                    kind: r.get(3)?,
+                    description: r.get(4)?,
+                    field: r.get(5)?,
+                    old_value: r.get(6)?,
+                    new_value: r.get(7)?,
+                    part: r.get(8)?,
+                    part_serial: r.get(9)?,
+                    ticket_number: r.get(10)?,
+                    log_id: r.get(11)?,
+                    concept_number: r.get(12)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let cases = self.linked_cases(&asset.tag)?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {CONCEPT_COLUMNS} FROM decommission_concepts c JOIN assets a ON a.id = c.asset_id
+             WHERE c.asset_id = ?1 ORDER BY c.id"
+        ))?;
+        let concepts = stmt
+            .query_map([id], row_to_concept)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(AssetRecord {
+            asset,
+            peripherals,
+            events,
+            cases,
+            concepts,
+        })
+    }
+
+    /// Cases whose placa (typed in any form) is `tag`, oldest first.
+    fn linked_cases(&self, tag: &str) -> Result<Vec<LinkedCase>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, asset_tag FROM tickets WHERE asset_tag IS NOT NULL")?;
+        let ids: Vec<i64> = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .filter_map(|r| r.ok())
+            .filter(|(_, t)| normalize_tag(t).is_ok_and(|n| n == tag))
+            .map(|(id, _)| id)
+            .collect();
+        let mut out = vec![];
+        let mut stmt = self.conn.prepare(
+            "SELECT number, received_at, status, requester, service_type, description, solution
+             FROM tickets WHERE id = ?1",
+        )?;
+        for id in ids {
+            let c = stmt.query_row([id], |r| {
+                let st: String = r.get(2)?;
+                Ok(LinkedCase {
+                    number: r.get(0)?,
+                    received_at: opt_local(r.get(1)?)?,
+                    status: TicketStatus::parse(&st).unwrap_or(TicketStatus::New),
+                    requester: r.get(3)?,
+                    service_type: r.get(4)?,
+                    description: r.get(5)?,
+                    solution: r.get(6)?,
+                })
+            })?;
+            out.push(c);
+        }
+        out.sort_by(|a, b| a.received_at.cmp(&b.received_at));
+        Ok(out)
+    }
+
+    /// Adds a history entry typed by the user (maintenance, upgrade, status change, note).
+    pub fn add_asset_event(
+        &mut self,
+        tag: &str,
+        input: &NewAssetEvent,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Asset> {
+        let kind = input.kind.trim();
+        if !MANUAL_EVENT_KINDS.contains(&kind) {
+            return Err(CoreError::validation(
+                "tipo de evento",
+                format!(
+                    "«{kind}» no es válido; use preventive (preventivo), corrective (correctivo), \
+                     upgrade (actualización), status (estado) o note (nota); los traslados, \
+                     cambios de responsable y bajas tienen su propia acción"
+                ),
+            ));
+        }
+        let (id, asset) = find_asset(&self.conn, tag)?;
+        if asset.status == AssetStatus::Decommissioned {
+            return Err(CoreError::validation(
+                "equipo",
+                format!(
+                    "{} está dado de baja; su hoja de vida está cerrada",
+                    asset.tag
+                ),
+            ));
+        }
+        let happened = date_or_today("fecha", input.happened_on.as_deref(), now)?;
+        let description = clean_opt(input.description.as_deref());
+        let part = clean_opt(input.part.as_deref());
+        if kind == "upgrade" && part.is_none() {
+            return Err(CoreError::validation(
+                "parte",
+                "indique la parte instalada (por ejemplo «Memoria RAM 8 GB»)",
+            ));
+        }
+        if kind == "status" && input.new_status.is_none() {
+            return Err(CoreError::validation("estado", "indique el nuevo estado"));
+        }
+        if matches!(kind, "preventive" | "corrective" | "note") && description.is_none() {
+            return Err(CoreError::validation("descripción", "es obligatoria"));
+        }
+        if input.new_status == Some(AssetStatus::Decommissioned) {
+            return Err(CoreError::validation(
+                "estado",
+                "la baja se hace con el concepto técnico de baja",
+            ));
+        }
+        let at = to_db(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let status_change = input.new_status.filter(|st| *st != asset.status);
+        if kind == "status" {
+            add_asset_event(
+                &tx,
+                id,
+                &at,
+                &happened,
+                actor,
+                EventRow {
+                    kind: "status",
+                    description,
+                    field: Some("status"),
+                    old_value: Some(asset.status.label().into()),
+                    new_value: input.new_status.map(|s| s.label().to_string()),
+                    ticket_number: clean_opt(input.ticket_number.as_deref()),
+                    ..Default::default()
+                },
+            )?;
+        } else {
+            add_asset_event(
+                &tx,
+                id,
+                &at,
+                &happened,
+                actor,
+                EventRow {
+                    kind,
+                    description,
+                    part,
+                    part_serial: clean_opt(input.part_serial.as_deref()),
+                    ticket_number: clean_opt(input.ticket_number.as_deref()),
+                    ..Default::default()
+                },
+            )?;
+            if let Some(st) = status_change {
+                add_asset_event(
+                    &tx,
+                    id,
+                    &at,
+                    &happened,
+                    actor,
+                    EventRow {
+                        kind: "status",
+                        field: Some("status"),
+                        old_value: Some(asset.status.label().into()),
+                        new_value: Some(st.label().into()),
+                        ..Default::default()
+                    },
+                )?;
+            }
+        }
+        if let Some(st) = status_change {
+            tx.execute(
+                "UPDATE assets SET status = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, st.as_str(), at],
+            )?;
+        }
+        tx.commit()?;
+        self.get_asset(tag)
+    }
+
+    /// Transfer to another dependencia/ubicación and/or change of custodian, with the reason.
+    pub fn move_asset(
+        &mut self,
+        tag: &str,
+        mv: &AssetMove,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Asset> {
+        let (id, asset) = find_asset(&self.conn, tag)?;
+        if asset.status == AssetStatus::Decommissioned {
+            return Err(CoreError::validation(
+                "equipo",
+                format!("{} está dado de baja; no se puede trasladar", asset.tag),
+            ));
+        }
+        let reason = clean(&mv.reason);
+        if reason.is_empty() {
+            return Err(CoreError::validation("motivo", "es obligatorio"));
+        }
+        let happened = date_or_today("fecha", mv.happened_on.as_deref(), now)?;
+        let dep = clean_opt(mv.department.as_deref());
+        let loc = clean_opt(mv.location.as_deref());
+        let cus = clean_opt(mv.custodian.as_deref());
+        let moves =
+            (dep.is_some() && dep != asset.department) || (loc.is_some() && loc != asset.location);
+        let custodian_changes = cus.is_some() && cus != asset.custodian;
+        if !moves && !custodian_changes {
+            return Err(CoreError::validation(
+                "traslado",
+                "indique una dependencia, ubicación o responsable distintos de los actuales",
+            ));
+        }
+        let at = to_db(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let place = |d: &Option<String>, l: &Option<String>| {
+            [d.as_deref(), l.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" — ")
+        };
+        if moves {
+            let new_dep = dep.clone().or(asset.department.clone());
+            let new_loc = loc.clone().or(asset.location.clone());
+            add_asset_event(
+                &tx,
+                id,
+                &at,
+                &happened,
+                actor,
+                EventRow {
+                    kind: "transfer",
+                    description: Some(reason.clone()),
+                    field: Some("department"),
+                    old_value: Some(place(&asset.department, &asset.location)),
+                    new_value: Some(place(&new_dep, &new_loc)),
+                    ..Default::default()
+                },
+            )?;
+            tx.execute(
+                "UPDATE assets SET department = ?2, location = ?3, updated_at = ?4 WHERE id = ?1",
+                params![id, new_dep, new_loc, at],
+            )?;
+        }
+        if custodian_changes {
+            add_asset_event(
+                &tx,
+                id,
+                &at,
+                &happened,
+                actor,
+                EventRow {
+                    kind: "custodian",
+                    description: Some(reason),
+                    field: Some("custodian"),
+                    old_value: asset.custodian.clone(),
+                    new_value: cus.clone(),
+                    ..Default::default()
+                },
+            )?;
+            tx.execute(
+                "UPDATE assets SET custodian = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, cus, at],
+            )?;
+        }
+        tx.commit()?;
+        self.get_asset(tag)
+    }
+
+    /// Corrects identification/specification fields (each change is a history entry). Fields
+    /// left `None` in `input` keep their value; `tag` cannot change.
+    pub fn update_asset(
+        &mut self,
+        tag: &str,
+        input: &NewAsset,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Asset> {
+        let (id, cur) = find_asset(&self.conn, tag)?;
+        let mut patch = input.clone();
+        patch.tag = cur.tag.clone();
+        if patch.kind.trim().is_empty() {
+            patch.kind = cur.kind.clone();
+        }
+        let a = clean_asset(&patch)?;
+        let at = to_db(now);
+        let today = to_local(now).date().format("%Y-%m-%d").to_string();
+        let names = [
+            "brand",
+            "model",
+            "serial",
+            "cpu",
+            "disk",
+            "os",
+            "os_license",
+            "office_license",
+            "hostname",
+            "ip",
+            "mac",
+            "department",
+            "location",
+            "custodian",
+            "acquired_on",
+            "supplier",
+            "warranty_until",
+        ];
+        let olds = [
+            &cur.brand,
+            &cur.model,
+            &cur.serial,
+            &cur.cpu,
+            &cur.disk,
+            &cur.os,
+            &cur.os_license,
+            &cur.office_license,
+            &cur.hostname,
+            &cur.ip,
+            &cur.mac,
+            &cur.department,
+            &cur.location,
+            &cur.custodian,
+            &cur.acquired_on,
+            &cur.supplier,
+            &cur.warranty_until,
+        ];
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut changed = 0;
+        let mut edit = |field: &str, old: Option<String>, new: Option<String>| -> Result<()> {
+            add_asset_event(
+                &tx,
+                id,
+                &at,
+                &today,
+                actor,
+                EventRow {
+                    kind: "edit",
+                    field: Some(field),
+                    old_value: old,
+                    new_value: new,
+                    ..Default::default()
+                },
+            )?;
+            changed += 1;
+            Ok(())
+        };
+        let mut sets: Vec<(String, rusqlite::types::Value)> = vec![];
+        if a.kind != cur.kind {
+            edit("kind", Some(cur.kind.clone()), Some(a.kind.clone()))?;
+            sets.push(("kind".into(), a.kind.clone().into()));
+        }
+        for (i, name) in names.iter().enumerate() {
+            if let Some(new) = &a.texts[i] {
+                if Some(new) != olds[i].as_ref() {
+                    edit(name, olds[i].clone(), Some(new.clone()))?;
+                    sets.push((name.to_string(), new.clone().into()));
+                }
+            }
+        }
+        for (name, new, old) in [
+            ("ram_gb", a.ram_gb, cur.ram_gb),
+            ("value", a.value, cur.value),
+        ] {
+            if let Some(n) = new {
+                if Some(n) != old {
+                    edit(name, old.map(|v| v.to_string()), Some(n.to_string()))?;
+                    sets.push((name.to_string(), n.into()));
+                }
+            }
+        }
+        if let Some(n) = clean_opt(input.notes.as_deref()) {
+            if Some(&n) != cur.notes.as_ref() {
+                edit("notes", cur.notes.clone(), Some(n.clone()))?;
+                sets.push(("notes".into(), n.into()));
+            }
+        }
+        drop(edit);
+        for (name, v) in &sets {
+            tx.execute(
+                &format!("UPDATE assets SET {name} = ?2, updated_at = ?3 WHERE id = ?1"),
+                params![id, v, at],
+            )?;
+        }
+        let _ = changed;
+        tx.commit()?;
+        self.get_asset(tag)
+    }
+
+    /// Attaches a peripheral (monitor, teclado, mouse…) to an equipment.
+    pub fn attach_peripheral(
+        &mut self,
+        tag: &str,
+        p: &NewPeripheral,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AssetRecord> {
+        let (id, _) = find_asset(&self.conn, tag)?;
+        let kind = clean(&p.kind);
+        if kind.is_empty() {
+            return Err(CoreError::validation(
+                "periférico",
+                "indique el tipo (monitor, teclado, mouse…)",
+            ));
+        }
+        let ptag = match clean_opt(p.tag.as_deref()) {
+            Some(t) => Some(normalize_tag(&t)?),
+            None => None,
+        };
+        let at = to_db(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let desc = [
+            Some(kind.as_str()),
+            p.brand.as_deref(),
+            p.model.as_deref(),
+            p.serial.as_deref().map(|_| "serie"),
+            p.serial.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        tx.execute(
+            "INSERT INTO asset_peripherals(asset_id, kind, brand, model, serial, tag, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                kind,
+                clean_opt(p.brand.as_deref()),
+                clean_opt(p.model.as_deref()),
+                clean_opt(p.serial.as_deref()),
+                ptag,
+                at
+            ],
+        )?;
+        add_asset_event(
+            &tx,
+            id,
+            &at,
+            &to_local(now).date().format("%Y-%m-%d").to_string(),
+            actor,
+            EventRow {
+                kind: "peripheral",
+                description: Some(format!("Periférico agregado: {desc}")),
+                part_serial: clean_opt(p.serial.as_deref()),
+                ..Default::default()
+            },
+        )?;
+        tx.commit()?;
+        self.asset_record(tag)
+    }
+
+    /// Drafts a technical concept to decommission (concepto técnico de baja).
+    pub fn create_decommission_concept(
+        &mut self,
+        tag: &str,
+        input: &NewDecommissionConcept,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DecommissionConcept> {
+        let (id, asset) = find_asset(&self.conn, tag)?;
+        if asset.status == AssetStatus::Decommissioned {
+            return Err(CoreError::validation(
+                "equipo",
+                format!("{} ya está dado de baja", asset.tag),
+            ));
+        }
+        let req = |f: &str, v: &str| -> Result<String> {
+            let v = clean(v);
+            if v.is_empty() {
+                Err(CoreError::validation(f, "es obligatorio"))
+            } else {
+                Ok(v)
+            }
+        };
+        let diagnosis = req("diagnóstico", &input.diagnosis)?;
+        let cause = req("causa", &input.cause)?;
+        let recommendation = req("recomendación", &input.recommendation)?;
+        let destination = req("destino final", &input.destination)?;
+        let technician =
+            clean_opt(input.technician.as_deref()).unwrap_or_else(|| actor.to_string());
+        let date = date_or_today("fecha del concepto", input.concept_date.as_deref(), now)?;
+        let year = &date[..4];
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq: i64 = tx.query_row(
+            "SELECT count(*) + 1 FROM decommission_concepts WHERE number LIKE ?1",
+            [format!("CTB-{year}-%")],
+            |r| r.get(0),
+        )?;
+        let number = format!("CTB-{year}-{seq:04}");
+        tx.execute(
+            "INSERT INTO decommission_concepts(number, asset_id, created_at, concept_date, diagnosis,
+                cause, recommendation, destination, technician, engineer)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                number,
+                id,
+                to_db(now),
+                date,
+                diagnosis,
+                cause,
+                recommendation,
+                destination,
+                technician,
+                clean_opt(input.engineer.as_deref())
+            ],
+        )?;
+        let cid = tx.last_insert_rowid();
+        add_asset_event(
+            &tx,
+            id,
+            &to_db(now),
+            &date,
+            actor,
+            EventRow {
+                kind: "note",
+                description: Some(format!(
+                    "Concepto técnico de baja {number} elaborado: {cause}"
+                )),
+                concept_id: Some(cid),
+                ..Default::default()
+            },
+        )?;
+        tx.commit()?;
+        self.decommission_concept(&number)
+    }
+
+    pub fn decommission_concept(&self, number: &str) -> Result<DecommissionConcept> {
+        let n = number.trim().to_uppercase();
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {CONCEPT_COLUMNS} FROM decommission_concepts c JOIN assets a ON a.id = c.asset_id
+                     WHERE c.number = ?1"
+                ),
+                [&n],
+                row_to_concept,
+            )
+            .optional()?
+            .ok_or(CoreError::MaintenanceNotFound {
+                what: "el concepto técnico de baja",
+                id: n,
+            })
+    }
+
+    /// Approves a concept: the equipment becomes «dado de baja» with the concept linked, in one
+    /// transaction. `engineer` (Revisó) is required if the draft had none.
+    pub fn approve_decommission(
+        &mut self,
+        number: &str,
+        engineer: Option<&str>,
+        approver: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DecommissionConcept> {
+        let c = self.decommission_concept(number)?;
+        if c.status == "approved" {
+            return Err(CoreError::validation(
+                "concepto",
+                format!("{} ya fue aprobado", c.number),
+            ));
+        }
+        let approver = clean(approver);
+        if approver.is_empty() {
+            return Err(CoreError::validation("aprobó", "indique quién aprueba"));
+        }
+        let engineer = clean_opt(engineer).or(c.engineer.clone()).ok_or_else(|| {
+            CoreError::validation("revisó", "indique el ingeniero que revisó el concepto")
+        })?;
+        let (aid, asset) = find_asset(&self.conn, &c.tag)?;
+        let at = to_db(now);
+        let today = to_local(now).date().format("%Y-%m-%d").to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let cid: i64 = tx.query_row(
+            "SELECT id FROM decommission_concepts WHERE number = ?1",
+            [&c.number],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "UPDATE decommission_concepts SET status = 'approved', approver = ?2, engineer = ?3,
+                approved_at = ?4 WHERE id = ?1",
+            params![cid, approver, engineer, at],
+        )?;
+        tx.execute(
+            "UPDATE assets SET status = 'decommissioned', decommission_concept_id = ?2, updated_at = ?3
+             WHERE id = ?1",
+            params![aid, cid, at],
+        )?;
+        add_asset_event(
+            &tx,
+            aid,
+            &at,
+            &today,
+            actor,
+            EventRow {
+                kind: "decommission",
+                description: Some(format!(
+                    "Dado de baja según concepto {}: {}. Destino: {}. Aprobó: {approver}",
+                    c.number, c.cause, c.destination
+                )),
+                field: Some("status"),
+                old_value: Some(asset.status.label().into()),
+                new_value: Some(AssetStatus::Decommissioned.label().into()),
+                concept_id: Some(cid),
+                ..Default::default()
+            },
+        )?;
+        tx.commit()?;
+        self.decommission_concept(&c.number)
+    }
+}
+
+/// Year of a stored date (`YYYY-MM-DD` or `YYYY`).
+pub fn year_of(date: &str) -> Option<i32> {
+    date.get(..4).and_then(|y| y.parse().ok())
+}
+
+/// Today's date in Bogota.
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
+    to_local(now).date()
+}
+
+/// Month name in Spanish (1 = enero).
+pub fn month_name(m: u32) -> &'static str {
+    [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ]
+    .get(m.saturating_sub(1) as usize)
+    .copied()
+    .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn tags_normalise_to_one_form() {
+        for s in ["IND0123", "ind-0123", "IND 0123", " ind.0123 ", "Ind_0123"] {
+            assert_eq!(normalize_tag(s).unwrap(), "IND0123", "{s}");
+        }
+        assert_eq!(normalize_tag("123.0").unwrap(), "123");
+        assert_eq!(normalize_tag("00123").unwrap(), "00123");
+        assert_eq!(normalize_tag("  ").unwrap_err().code(), "validation");
+        assert_eq!(normalize_tag("--").unwrap_err().code(), "validation");
+    }
+
+    #[test]
+    fn status_parses_codes_labels_and_letters() {
+        assert_eq!(AssetStatus::parse("B"), Some(AssetStatus::Good));
+        assert_eq!(AssetStatus::parse("r"), Some(AssetStatus::Fair));
+        assert_eq!(AssetStatus::parse("M"), Some(AssetStatus::Poor));
+        assert_eq!(
+            AssetStatus::parse("Baja"),
+            Some(AssetStatus::Decommissioned)
+        );
+        assert_eq!(
+            AssetStatus::parse("En reparación"),
+            Some(AssetStatus::InRepair)
+        );
+        assert_eq!(AssetStatus::parse("in_repair"), Some(AssetStatus::InRepair));
+        assert_eq!(
+            AssetStatus::parse("dado de baja"),
+            Some(AssetStatus::Decommissioned)
+        );
+        assert_eq!(AssetStatus::parse("xyz"), None);
+    }
+
+    #[test]
+    fn month_names() {
+        assert_eq!(month_name(1), "enero");
+        assert_eq!(month_name(12), "diciembre");
+        let _ = year_of("2024").unwrap();
+        let _ = Datelike::year(&today(Utc::now()));
+    }
+}
+
+/// Inserts one equipment inside the caller's transaction, marked with an import batch (used
+/// by the spreadsheet importer, `crate::import::commit`, which owns the transaction).
+pub(crate) fn insert_imported_asset(
+    conn: &rusqlite::Connection,
+    a: &NewAsset,
+    batch: i64,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    insert_asset(conn, &clean_asset(a)?, Some(batch), actor, now)
+}

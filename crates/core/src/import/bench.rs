@@ -1,0 +1,259 @@
+//! The import benchmark (`mesa bench-import`): a generated 15-column workbook read by calamine
+//! alone (every cell) and imported in full, side by side in one run, with the peak memory.
+
+use std::io::Cursor;
+use std::time::Instant;
+
+use calamine::{Reader, Xlsx};
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use super::{ImportKind, ImportOptions};
+use crate::error::{CoreError, Result};
+use crate::store::Store;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchResult {
+    pub rows: u32,
+    pub columns: u32,
+    pub file_bytes: u64,
+    /// calamine alone: open the workbook and read every cell of the sheet.
+    pub calamine_seconds: f64,
+    /// Dry run: read, map and check every row (nothing written).
+    pub dry_run_seconds: f64,
+    /// The import itself (`mesa import FILE`): read, map and commit into a fresh database.
+    pub import_seconds: f64,
+    /// import_seconds / calamine_seconds.
+    pub ratio: f64,
+    /// (dry run + import) / calamine, for the preview-then-commit flow of the UI.
+    pub ratio_with_dry_run: f64,
+    pub imported: u32,
+    /// Peak resident memory of the process during reading and importing (VmHWM), in MB.
+    pub peak_rss_mb: f64,
+}
+
+fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> CoreError + '_ {
+    move |source| CoreError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CoreError {
+    CoreError::validation("bench", e.to_string())
+}
+
+/// Writes the benchmark workbook: `rows` cases × 15 columns, like a real case log.
+pub fn generate(path: &std::path::Path, rows: u32) -> Result<()> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Casos").map_err(xlsx_err)?;
+    let headers = [
+        "Radicado",
+        "Fecha y hora de registro",
+        "Funcionario que solicita",
+        "Dependencia",
+        "Tipo de servicio",
+        "Descripción",
+        "Técnico responsable",
+        "Estado",
+        "Fecha de cierre",
+        "Prioridad",
+        "Extensión",
+        "Correo",
+        "Ubicación",
+        "Observación",
+        "Placa",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).map_err(xlsx_err)?;
+    }
+    let dt = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let d = Format::new().set_num_format("dd/mm/yyyy");
+    let deps = super::values::DEPARTMENTS;
+    let types = super::values::SERVICE_TYPES;
+    let names = [
+        "Ana María Pérez",
+        "Luis Carlos Díaz",
+        "Yina Cotes",
+        "Harold Vega Trujillo",
+        "Mónica Useche",
+        "Éder Beleño Solano",
+        "Olga Lucía Rojas",
+    ];
+    let techs = [
+        "Técnico de sistemas",
+        "Ingeniero de sistemas",
+        "Proveedor externo",
+    ];
+    let statuses = [
+        "Cerrado",
+        "Solucionado",
+        "En proceso",
+        "Pendiente",
+        "Anulado",
+    ];
+    let prios = ["Media", "Alta", "Baja", "Urgente"];
+    let descs = [
+        "El equipo no enciende",
+        "No imprime la impresora del primer piso",
+        "Restablecer contraseña del correo",
+        "Sin internet en el área",
+        "Publicar la resolución en la página web",
+        "Instalar el antivirus",
+    ];
+    let base = NaiveDate::from_ymd_opt(2023, 1, 2)
+        .unwrap_or_default()
+        .and_hms_opt(8, 0, 0)
+        .unwrap_or_default();
+    let mut seed: u64 = 42;
+    let mut rnd = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for i in 0..rows {
+        let r = i + 1;
+        let at = base + Duration::minutes(i as i64 * 7 + rnd(5) as i64);
+        let st = statuses[rnd(statuses.len())];
+        ws.write_string(r, 0, format!("SOP-{:07}", i + 1))
+            .map_err(xlsx_err)?;
+        let x = ExcelDateTime::parse_from_str(&at.format("%Y-%m-%dT%H:%M:%S").to_string())
+            .map_err(xlsx_err)?;
+        ws.write_datetime_with_format(r, 1, &x, &dt)
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 2, names[rnd(names.len())])
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 3, deps[rnd(deps.len())])
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 4, types[rnd(types.len())])
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 5, descs[rnd(descs.len())])
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 6, techs[rnd(techs.len())])
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 7, st).map_err(xlsx_err)?;
+        if st == "Cerrado" || st == "Solucionado" {
+            let c = ExcelDateTime::parse_from_str(
+                &(at + Duration::days(rnd(5) as i64))
+                    .format("%Y-%m-%d")
+                    .to_string(),
+            )
+            .map_err(xlsx_err)?;
+            ws.write_datetime_with_format(r, 8, &c, &d)
+                .map_err(xlsx_err)?;
+        }
+        ws.write_string(r, 9, prios[rnd(prios.len())])
+            .map_err(xlsx_err)?;
+        ws.write_number(r, 10, (200 + rnd(100)) as f64)
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 11, format!("usuario{:03}@indupal.gov.co", rnd(300)))
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 12, format!("Piso {}", 1 + rnd(3)))
+            .map_err(xlsx_err)?;
+        ws.write_string(
+            r,
+            13,
+            if rnd(3) == 0 {
+                "Se llamó al proveedor"
+            } else {
+                ""
+            },
+        )
+        .map_err(xlsx_err)?;
+        ws.write_string(r, 14, format!("IND{:04}", rnd(900)))
+            .map_err(xlsx_err)?;
+    }
+    wb.save(path).map_err(xlsx_err)?;
+    Ok(())
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// Generates the workbook in a temporary folder and measures.
+pub fn run(rows: u32) -> Result<BenchResult> {
+    let dir = std::env::temp_dir().join(format!("mesa-bench-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let file = dir.join("bench.xlsx");
+    generate(&file, rows)?;
+    // Reset the peak so that it measures reading and importing, not the generator.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+
+    let t = Instant::now();
+    let bytes = std::fs::read(&file).map_err(io(&file))?;
+    let mut x: Xlsx<_> = Xlsx::new(Cursor::new(&bytes[..]))
+        .map_err(|e| CoreError::validation("bench", e.to_string()))?;
+    let range = x
+        .worksheet_range("Casos")
+        .map_err(|e| CoreError::validation("bench", e.to_string()))?;
+    let mut cells = 0u64;
+    for row in range.rows() {
+        for c in row {
+            if !matches!(c, calamine::Data::Empty) {
+                cells += 1;
+            }
+        }
+    }
+    std::hint::black_box(cells);
+    drop(range);
+    drop(x);
+    drop(bytes);
+    let calamine_seconds = t.elapsed().as_secs_f64();
+
+    let db = dir.join("bench.db");
+    let mut store = Store::open(&db)?;
+    let opts = ImportOptions {
+        kind: ImportKind::Cases,
+        ..Default::default()
+    };
+    let now = chrono::Utc::now();
+    let t = Instant::now();
+    let bytes = std::fs::read(&file).map_err(io(&file))?;
+    let dry = store.import_bytes(&bytes, "bench.xlsx", &opts, true, "bench", now, &mut |_| {})?;
+    drop(bytes);
+    let dry_run_seconds = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let bytes = std::fs::read(&file).map_err(io(&file))?;
+    let rep = store.import_bytes(
+        &bytes,
+        "bench.xlsx",
+        &opts,
+        false,
+        "bench",
+        now,
+        &mut |_| {},
+    )?;
+    drop(bytes);
+    let import_seconds = t.elapsed().as_secs_f64();
+    let peak = peak_rss_mb();
+    let file_bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    debug_assert_eq!(dry.imported, rep.imported);
+    Ok(BenchResult {
+        rows,
+        columns: 15,
+        file_bytes,
+        calamine_seconds,
+        dry_run_seconds,
+        import_seconds,
+        ratio: import_seconds / calamine_seconds,
+        ratio_with_dry_run: (dry_run_seconds + import_seconds) / calamine_seconds,
+        imported: rep.imported,
+        peak_rss_mb: peak,
+    })
+}

@@ -1,0 +1,562 @@
+//! Import of legacy spreadsheets (case logs and equipment inventories) and real help-desk
+//! exports (GLPI). The format is sniffed from the content; the header row is found by meaning;
+//! values are normalised onto the catalogs; every source column that maps to no field is kept
+//! in `extra`; every record keeps its provenance. A dry run reports what would happen; a
+//! commit writes one batch in one transaction, and a batch can be undone.
+//!
+//! Pipeline: [`detect`] → [`read::Workbook`] (rows of typed [`read::Cell`]s, streamed) →
+//! [`fields::detect_header`] → [`records`] (one normalised record per case row) → a sink
+//! (dry-run counter or the store, see [`commit`]).
+
+pub mod bench;
+pub mod commit;
+pub mod csv;
+pub mod detect;
+pub mod fields;
+pub mod read;
+pub mod records;
+pub mod values;
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use ts_rs::TS;
+
+pub use detect::Format;
+pub use fields::ImportKind;
+pub use records::{AssetRecord, CaseRecord, Record};
+
+use crate::text::fold;
+
+/// Why a whole file cannot be imported. Spanish: what is wrong and what to do.
+#[derive(Debug, Clone, Error, PartialEq)]
+pub enum ImportError {
+    #[error(
+        "El archivo está dañado o incompleto: no se pudo leer como hoja de cálculo. Ábralo en \
+         Excel o LibreOffice, guárdelo de nuevo (o pida una copia completa) y vuelva a \
+         importarlo. No se importó nada."
+    )]
+    Damaged,
+    #[error(
+        "El libro está protegido con contraseña y no se puede leer. Ábralo en Excel, quite la \
+         contraseña (Archivo › Información › Proteger libro › Cifrar con contraseña, dejándola \
+         vacía), guárdelo y vuelva a importarlo. No se importó nada."
+    )]
+    Password,
+    #[error(
+        "El archivo no contiene datos: todas sus hojas están vacías. Revise que eligió el \
+         archivo correcto. No se importó nada."
+    )]
+    Empty,
+    #[error(
+        "La hoja «{0}» solo tiene la fila de encabezados, sin filas de datos. Revise que \
+         eligió el archivo o la hoja correcta. No se importó nada."
+    )]
+    HeaderOnly(String),
+    #[error(
+        "No se reconocieron columnas de {what} en el archivo (se necesitan al menos tres, por \
+         ejemplo fecha, solicitante y descripción). Encabezados encontrados: {found}. Asigne \
+         las columnas en la pantalla de vista previa o con un mapeo (--mapping). No se importó \
+         nada."
+    )]
+    NoColumns { what: &'static str, found: String },
+    #[error("El archivo no se puede importar: {0}. Use un archivo .xlsx, .xlsm, .xls, .ods o .csv. No se importó nada.")]
+    Unsupported(String),
+    #[error("El archivo no tiene la hoja «{0}». Hojas disponibles: {1}.")]
+    SheetNotFound(String, String),
+    #[error("El archivo cambió desde la vista previa (su huella SHA-256 es distinta). Vuelva a cargarlo.")]
+    Changed,
+    #[error(
+        "El módulo de equipos todavía no está disponible en esta versión: el inventario se \
+         puede revisar (simulación) pero no guardar. No se importó nada."
+    )]
+    AssetsUnavailable,
+    #[error("No existe el lote de importación {0}.")]
+    BatchNotFound(i64),
+    #[error("El lote de importación {0} ya fue deshecho.")]
+    BatchUndone(i64),
+    #[error(
+        "No se puede deshacer el lote {batch}: {count} caso(s) importado(s) tienen cambios \
+         posteriores (por ejemplo {example}). No se hizo nada."
+    )]
+    BatchTouched {
+        batch: i64,
+        count: i64,
+        example: String,
+    },
+    #[error("El mapeo guardado no es válido: {0}")]
+    BadMapping(String),
+}
+
+impl ImportError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::Damaged => "import_damaged",
+            ImportError::Password => "import_password",
+            ImportError::Empty => "import_empty",
+            ImportError::HeaderOnly(_) => "import_header_only",
+            ImportError::NoColumns { .. } => "import_no_columns",
+            ImportError::Unsupported(_) => "import_unsupported",
+            ImportError::SheetNotFound(..) => "import_sheet_not_found",
+            ImportError::Changed => "import_changed",
+            ImportError::AssetsUnavailable => "import_assets_unavailable",
+            ImportError::BatchNotFound(_) => "import_batch_not_found",
+            ImportError::BatchUndone(_) => "import_batch_undone",
+            ImportError::BatchTouched { .. } => "import_batch_touched",
+            ImportError::BadMapping(_) => "import_bad_mapping",
+        }
+    }
+}
+
+/// A saved mapping: header text → field key (`""` keeps the column as an extra field), and
+/// value maps per catalog field (`department`, `service_type`, `status`, `tipo`, `estado`):
+/// raw text → canonical value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct Mapping {
+    #[serde(default)]
+    pub kind: Option<ImportKind>,
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Mapping {
+    pub fn from_json(s: &str) -> Result<Self, ImportError> {
+        let m: Mapping =
+            serde_json::from_str(s).map_err(|e| ImportError::BadMapping(e.to_string()))?;
+        let kind = m.kind.unwrap_or_default();
+        for (h, f) in &m.columns {
+            if !f.is_empty() && !fields::fields(kind).iter().any(|d| d.key == f) {
+                return Err(ImportError::BadMapping(format!(
+                    "la columna «{h}» apunta a «{f}», que no es un campo conocido"
+                )));
+            }
+        }
+        Ok(m)
+    }
+
+    fn column(&self, header: &str) -> Option<&str> {
+        let f = fold(header);
+        self.columns
+            .iter()
+            .find(|(h, _)| fold(h) == f)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn value(&self, field: &str, raw: &str) -> Option<&str> {
+        let f = fold(raw);
+        self.values
+            .get(field)?
+            .iter()
+            .find(|(k, _)| fold(k) == f)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Options of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub kind: ImportKind,
+    pub sheet: Option<String>,
+    pub mapping: Option<Mapping>,
+    /// The SHA-256 the caller previewed; the import refuses a different file.
+    pub expect_hash: Option<String>,
+}
+
+/// One problem of one row (or of a whole sheet, `row` = null).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Problem {
+    pub sheet: String,
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// One column of a sheet as mapped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ColumnMap {
+    /// Spreadsheet letter (A, B, …) or field number for text files.
+    pub column: String,
+    pub header: String,
+    /// Field key, or `null` when kept as an extra field.
+    pub field: Option<String>,
+    pub field_label: Option<String>,
+}
+
+/// A few mapped rows for the preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PreviewRow {
+    pub row: u32,
+    pub values: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SheetReport {
+    pub name: String,
+    pub header_row: Option<u32>,
+    pub columns: Vec<ColumnMap>,
+    pub preview: Vec<PreviewRow>,
+    /// Records found on the sheet (before duplicates).
+    pub records: u32,
+    /// Why the sheet was skipped, when it was.
+    pub skipped: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct UnknownValue {
+    pub field: String,
+    pub value: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FieldOption {
+    pub key: String,
+    pub label: String,
+}
+
+/// The summary of a dry run or a commit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ImportReport {
+    pub file: String,
+    pub sha256: String,
+    pub format: Format,
+    pub format_label: String,
+    pub encoding: Option<String>,
+    pub kind: ImportKind,
+    pub dry_run: bool,
+    /// Records imported (or, in a dry run, that would be).
+    pub imported: u32,
+    /// Rows counted once: exact repeats in the file and records already imported.
+    pub duplicates: u32,
+    pub warnings: Vec<Problem>,
+    pub errors: Vec<Problem>,
+    pub sheets: Vec<SheetReport>,
+    pub unknown_values: Vec<UnknownValue>,
+    pub status_counts: BTreeMap<String, u32>,
+    /// Fields a column can be mapped to (for the mapping selects).
+    pub fields: Vec<FieldOption>,
+    pub batch: Option<i64>,
+}
+
+/// Progress of a long import.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct ImportProgress {
+    pub rows: u64,
+    pub imported: u64,
+}
+
+/// Column letter of a 0-based index (A, …, Z, AA, …).
+pub fn column_letter(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// What the sink says about a record.
+pub enum Sink {
+    New,
+    AlreadyImported,
+}
+
+/// Reads `bytes`, maps every sheet and feeds each new record to `sink` (exact repeats within
+/// the file are counted once and never reach the sink). Returns the report without `batch`.
+pub fn analyze(
+    bytes: &[u8],
+    file_name: &str,
+    opts: &ImportOptions,
+    catalogs: &records::Catalogs,
+    sink: &mut dyn FnMut(Record) -> crate::Result<Sink>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> crate::Result<ImportReport> {
+    let sha256 = sha256_hex(bytes);
+    if let Some(h) = &opts.expect_hash {
+        if !h.eq_ignore_ascii_case(&sha256) {
+            return Err(ImportError::Changed.into());
+        }
+    }
+    let format = detect::detect(bytes)?;
+    let mut wb = read::Workbook::open(bytes, format)?;
+    let kind = opts.kind;
+    let mapping = opts.mapping.clone().unwrap_or_default();
+    let mut report = ImportReport {
+        file: file_name.to_string(),
+        sha256,
+        format,
+        format_label: format.label().to_string(),
+        encoding: wb.text_info.map(|(e, d)| {
+            let d = match d {
+                '\t' => "tabulador".to_string(),
+                c => format!("«{c}»"),
+            };
+            format!("{e}, separador {d}")
+        }),
+        kind,
+        dry_run: true,
+        imported: 0,
+        duplicates: 0,
+        warnings: vec![],
+        errors: vec![],
+        sheets: vec![],
+        unknown_values: vec![],
+        status_counts: BTreeMap::new(),
+        fields: fields::fields(kind)
+            .iter()
+            .map(|d| FieldOption {
+                key: d.key.to_string(),
+                label: d.label.to_string(),
+            })
+            .collect(),
+        batch: None,
+    };
+    let names: Vec<(String, bool)> = wb.sheets.clone();
+    let wanted: Vec<(String, bool)> = match &opts.sheet {
+        Some(s) if format != Format::Csv => {
+            let found = names
+                .iter()
+                .find(|(n, _)| n == s || fold(n) == fold(s))
+                .cloned()
+                .ok_or_else(|| {
+                    ImportError::SheetNotFound(
+                        s.clone(),
+                        names
+                            .iter()
+                            .map(|(n, _)| format!("«{n}»"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                })?;
+            vec![(found.0, true)]
+        }
+        _ => names,
+    };
+    let mut state = records::State::new(kind, catalogs, &mapping);
+    let mut seen_content: HashSet<[u8; 32]> = HashSet::new();
+    let mut seen_key: HashSet<String> = HashSet::new();
+    let mut any_content = false;
+    let mut any_header = false;
+    let mut header_only: Option<String> = None;
+    let mut found_headers: Vec<String> = Vec::new();
+    let mut rows_read: u64 = 0;
+    let imported_now = std::cell::Cell::new(0u64);
+    let matcher = |k: ImportKind, h: &str| -> Option<(usize, f64)> {
+        match mapping.column(h) {
+            Some("") => None,
+            Some(key) => fields::fields(k)
+                .iter()
+                .position(|d| d.key == key)
+                .map(|i| (i, 100.0)),
+            None => fields::match_header(k, h),
+        }
+    };
+    for (sheet, visible) in wanted {
+        let display = if format == Format::Csv {
+            String::new()
+        } else {
+            sheet.clone()
+        };
+        let mut sr = SheetReport {
+            name: display.clone(),
+            header_row: None,
+            columns: vec![],
+            preview: vec![],
+            records: 0,
+            skipped: None,
+        };
+        if !visible {
+            sr.skipped = Some("hoja oculta".into());
+            report.sheets.push(sr);
+            continue;
+        }
+        let res = wb.with_rows(&sheet, |rows| -> crate::Result<()> {
+            let mut head: Vec<read::SheetRow> = Vec::new();
+            // Buffer the first non-blank rows to find the header.
+            let mut exhausted = true;
+            for r in &mut *rows {
+                let r = r?;
+                rows_read += 1;
+                if r.is_blank() {
+                    continue;
+                }
+                head.push(r);
+                if head.len() >= 30 {
+                    exhausted = false;
+                    break;
+                }
+            }
+            let _ = exhausted;
+            if head.is_empty() {
+                sr.skipped = Some("hoja vacía".into());
+                return Ok(());
+            }
+            any_content = true;
+            let Some(header) = fields::detect_header(kind, &head, &matcher) else {
+                sr.skipped = Some(format!(
+                    "no tiene encabezados de {} reconocibles",
+                    if kind == ImportKind::Cases {
+                        "casos"
+                    } else {
+                        "equipos"
+                    }
+                ));
+                for r in head.iter().take(3) {
+                    for c in &r.cells {
+                        let t = c.text();
+                        if !t.trim().is_empty() && found_headers.len() < 12 {
+                            found_headers.push(format!("«{}»", t.trim()));
+                        }
+                    }
+                }
+                report.warnings.push(Problem {
+                    sheet: display.clone(),
+                    row: None,
+                    column: None,
+                    message: format!(
+                        "La hoja «{}» no parece contener {}; se omitió.",
+                        sheet,
+                        if kind == ImportKind::Cases {
+                            "casos"
+                        } else {
+                            "equipos"
+                        }
+                    ),
+                });
+                return Ok(());
+            };
+            any_header = true;
+            sr.header_row = Some(header.row);
+            let defs = fields::fields(kind);
+            sr.columns = header
+                .columns
+                .iter()
+                .map(|(c, h, f)| ColumnMap {
+                    column: if format == Format::Csv {
+                        format!("{}", c + 1)
+                    } else {
+                        column_letter(*c)
+                    },
+                    header: h.clone(),
+                    field: f.map(|f| defs[f].key.to_string()),
+                    field_label: f.map(|f| defs[f].label.to_string()),
+                })
+                .collect();
+            let plan = records::Plan::new(kind, &header, &display);
+            let rest = head.split_off(header.index + 1);
+            let mut handle = |r: read::SheetRow, sr: &mut SheetReport| -> crate::Result<()> {
+                if r.is_blank() {
+                    return Ok(());
+                }
+                match state.row(&plan, &r, &mut report.warnings) {
+                    records::RowOutcome::Skip => {}
+                    records::RowOutcome::Error(p) => report.errors.push(p),
+                    records::RowOutcome::Record(rec, content) => {
+                        sr.records += 1;
+                        if !seen_content.insert(content) {
+                            report.duplicates += 1;
+                            return Ok(());
+                        }
+                        let key = rec.key().to_string();
+                        if !seen_key.insert(key) {
+                            report.duplicates += 1;
+                            report.warnings.push(Problem {
+                                sheet: display.clone(),
+                                row: Some(r.row),
+                                column: None,
+                                message: "Repite el número y la fecha de un registro anterior del \
+                                          archivo con otros datos; se conservó el primero."
+                                    .into(),
+                            });
+                            return Ok(());
+                        }
+                        if sr.preview.len() < 8 {
+                            sr.preview.push(PreviewRow {
+                                row: r.row,
+                                values: rec.preview_values(),
+                            });
+                        }
+                        let status = rec.status_key();
+                        match sink(rec)? {
+                            Sink::New => {
+                                report.imported += 1;
+                                imported_now.set(imported_now.get() + 1);
+                                if let Some(s) = status {
+                                    *report.status_counts.entry(s.to_string()).or_default() += 1;
+                                }
+                            }
+                            Sink::AlreadyImported => report.duplicates += 1,
+                        }
+                    }
+                }
+                Ok(())
+            };
+            let before = sr.records;
+            for r in rest {
+                handle(r, &mut sr)?;
+            }
+            for r in rows {
+                let r = r?;
+                rows_read += 1;
+                if rows_read % 1000 == 0 {
+                    progress(ImportProgress {
+                        rows: rows_read,
+                        imported: imported_now.get(),
+                    });
+                }
+                handle(r, &mut sr)?;
+            }
+            if sr.records == before && header_only.is_none() {
+                header_only = Some(sheet.clone());
+            }
+            Ok(())
+        });
+        match res {
+            Ok(inner) => inner?,
+            Err(e) => return Err(e.into()),
+        }
+        report.sheets.push(sr);
+    }
+    progress(ImportProgress {
+        rows: rows_read,
+        imported: report.imported as u64,
+    });
+    let total_records: u32 = report.sheets.iter().map(|s| s.records).sum();
+    if !any_content {
+        return Err(ImportError::Empty.into());
+    }
+    if !any_header {
+        return Err(ImportError::NoColumns {
+            what: if kind == ImportKind::Cases {
+                "casos"
+            } else {
+                "equipos"
+            },
+            found: if found_headers.is_empty() {
+                "ninguno".into()
+            } else {
+                found_headers.join(", ")
+            },
+        }
+        .into());
+    }
+    if total_records == 0 && report.errors.is_empty() {
+        return Err(ImportError::HeaderOnly(header_only.unwrap_or_default()).into());
+    }
+    report.unknown_values = state.unknown_values();
+    Ok(report)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(bytes);
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,664 @@
+//! A small reusable PDF writer on top of printpdf 0.12 (Op-based API) for the office's formats:
+//! entity header on every page, headings, wrapped paragraphs, label/value grids, tables that
+//! break across pages repeating their header row, coloured cells, signature blocks and a
+//! «Página X de Y» footer. Text uses DejaVu Sans (shipped in `assets/fonts`, embedded in the
+//! PDF), so Spanish (á é í ó ú ñ ¿ ¡) renders and extracts exactly.
+
+use std::collections::HashMap;
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+};
+
+use crate::error::{CoreError, Result};
+
+const REGULAR_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    Portrait,
+    Landscape,
+}
+
+/// What goes at the top of every page.
+#[derive(Debug, Clone, Default)]
+pub struct DocHeader {
+    /// Entity name (from settings).
+    pub entity: String,
+    /// NIT, shown when present.
+    pub nit: Option<String>,
+    /// Document title (e.g. «Hoja de vida de equipo»).
+    pub title: String,
+    /// Right-aligned reference line (document code/version, number…).
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Colour(pub f32, pub f32, pub f32);
+
+impl Colour {
+    pub const BLACK: Colour = Colour(0.0, 0.0, 0.0);
+    pub const GREY: Colour = Colour(0.4, 0.4, 0.4);
+    pub const HEADER_FILL: Colour = Colour(0.85, 0.89, 0.95);
+    pub const LINE: Colour = Colour(0.55, 0.55, 0.55);
+
+    fn pdf(self) -> Color {
+        Color::Rgb(Rgb::new(self.0, self.1, self.2, None))
+    }
+
+    /// From `#RRGGBB`.
+    pub fn hex(s: &str) -> Colour {
+        let s = s.trim_start_matches('#');
+        let c = |i: usize| {
+            u8::from_str_radix(s.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f32 / 255.0
+        };
+        Colour(c(0), c(2), c(4))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// A table column: title and relative width.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub title: String,
+    pub weight: f32,
+    pub align: Align,
+}
+
+impl Column {
+    pub fn new(title: &str, weight: f32) -> Self {
+        Column {
+            title: title.to_string(),
+            weight,
+            align: Align::Left,
+        }
+    }
+    pub fn centered(title: &str, weight: f32) -> Self {
+        Column {
+            title: title.to_string(),
+            weight,
+            align: Align::Center,
+        }
+    }
+}
+
+/// A table cell: text, optional background, bold.
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub text: String,
+    pub fill: Option<Colour>,
+    pub bold: bool,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Self {
+        Cell {
+            text: s.into(),
+            ..Default::default()
+        }
+    }
+    pub fn filled(s: impl Into<String>, fill: Option<Colour>) -> Self {
+        Cell {
+            text: s.into(),
+            fill,
+            bold: true,
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::text(s)
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::text(s)
+    }
+}
+
+/// One signature block: role line (Elaboró / Revisó / Aprobó), name and position.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub role: String,
+    pub name: String,
+    pub position: String,
+}
+
+struct FontFace {
+    id: FontId,
+    widths: HashMap<char, f32>,
+    parsed: ParsedFont,
+}
+
+impl FontFace {
+    fn load(doc: &mut PdfDocument, bytes: &[u8]) -> Result<Self> {
+        let mut warnings = vec![];
+        let parsed =
+            ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| CoreError::Document {
+                what: "PDF".into(),
+                detail: format!("no se pudo leer la fuente incluida: {warnings:?}"),
+            })?;
+        let id = doc.add_font(&parsed);
+        Ok(FontFace {
+            id,
+            widths: HashMap::new(),
+            parsed,
+        })
+    }
+
+    /// Advance of `c` in em units.
+    fn advance(&mut self, c: char) -> f32 {
+        if let Some(w) = self.widths.get(&c) {
+            return *w;
+        }
+        let upem = self.parsed.units_per_em.max(1) as f32;
+        let w = self
+            .parsed
+            .lookup_glyph_index(c as u32)
+            .and_then(|g| self.parsed.get_glyph_width(g))
+            .map(|w| w as f32 / upem)
+            .unwrap_or(0.6);
+        self.widths.insert(c, w);
+        w
+    }
+}
+
+/// Builds a multi-page PDF top to bottom. Coordinates are points; the cursor `y` is the
+/// distance from the top edge.
+pub struct PdfBuilder {
+    doc: PdfDocument,
+    regular: FontFace,
+    bold: FontFace,
+    header: DocHeader,
+    width: f32,
+    height: f32,
+    margin: f32,
+    footer_note: String,
+    pages: Vec<Vec<Op>>,
+    ops: Vec<Op>,
+    y: f32,
+}
+
+const FOOTER_SPACE: f32 = 28.0;
+
+impl PdfBuilder {
+    /// A4 document with the entity header on each page.
+    pub fn new(header: DocHeader, orientation: Orientation) -> Result<Self> {
+        let mut doc = PdfDocument::new(&header.title);
+        let regular = FontFace::load(&mut doc, REGULAR_TTF)?;
+        let bold = FontFace::load(&mut doc, BOLD_TTF)?;
+        let (w, h) = match orientation {
+            Orientation::Portrait => (595.28, 841.89),
+            Orientation::Landscape => (841.89, 595.28),
+        };
+        let mut b = PdfBuilder {
+            doc,
+            regular,
+            bold,
+            header,
+            width: w,
+            height: h,
+            margin: 36.0,
+            footer_note: String::new(),
+            pages: vec![],
+            ops: vec![],
+            y: 0.0,
+        };
+        b.start_page();
+        Ok(b)
+    }
+
+    /// Small text printed at the left of every footer (e.g. «Generado el …»).
+    pub fn set_footer_note(&mut self, s: &str) {
+        self.footer_note = s.to_string();
+    }
+
+    pub fn content_width(&self) -> f32 {
+        self.width - 2.0 * self.margin
+    }
+
+    fn bottom(&self) -> f32 {
+        self.height - self.margin - FOOTER_SPACE
+    }
+
+    fn face(&mut self, bold: bool) -> &mut FontFace {
+        if bold {
+            &mut self.bold
+        } else {
+            &mut self.regular
+        }
+    }
+
+    pub fn text_width(&mut self, s: &str, bold: bool, size: f32) -> f32 {
+        let f = self.face(bold);
+        s.chars().map(|c| f.advance(c)).sum::<f32>() * size
+    }
+
+    /// Splits `s` into lines no wider than `max` (words broken only when longer than a line).
+    pub fn wrap(&mut self, s: &str, bold: bool, size: f32, max: f32) -> Vec<String> {
+        let mut out = vec![];
+        for para in s.split('\n') {
+            let mut line = String::new();
+            for word in para.split_whitespace() {
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
+                if self.text_width(&candidate, bold, size) <= max {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    out.push(std::mem::take(&mut line));
+                }
+                // The word alone may still be too long: break it.
+                let mut piece = String::new();
+                for c in word.chars() {
+                    piece.push(c);
+                    if self.text_width(&piece, bold, size) > max && piece.chars().count() > 1 {
+                        piece.pop();
+                        out.push(std::mem::take(&mut piece));
+                        piece.push(c);
+                    }
+                }
+                line = piece;
+            }
+            out.push(line);
+        }
+        if out.is_empty() {
+            out.push(String::new());
+        }
+        out
+    }
+
+    fn raw_text(&mut self, s: &str, x: f32, y_top: f32, size: f32, bold: bool, colour: Colour) {
+        if s.is_empty() {
+            return;
+        }
+        let font = self.face(bold).id.clone();
+        // Baseline: top + ascent (≈ 0.8 em).
+        let baseline = self.height - y_top - size * 0.8;
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: colour.pdf() },
+            Op::SetFont {
+                font: PdfFontHandle::External(font),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: Point {
+                    x: Pt(x),
+                    y: Pt(baseline),
+                },
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(s.to_string())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    fn aligned_text(
+        &mut self,
+        s: &str,
+        x: f32,
+        w: f32,
+        y_top: f32,
+        size: f32,
+        bold: bool,
+        align: Align,
+    ) {
+        let tw = self.text_width(s, bold, size);
+        let x = match align {
+            Align::Left => x,
+            Align::Center => x + (w - tw) / 2.0,
+            Align::Right => x + w - tw,
+        };
+        self.raw_text(s, x, y_top, size, bold, Colour::BLACK);
+    }
+
+    fn rect(&mut self, x: f32, y_top: f32, w: f32, h: f32, fill: Option<Colour>, stroke: bool) {
+        if let Some(c) = fill {
+            self.ops.push(Op::SetFillColor { col: c.pdf() });
+            self.ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: Pt(x),
+                    y: Pt(self.height - y_top - h),
+                    width: Pt(w),
+                    height: Pt(h),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: None,
+                },
+            });
+        }
+        if stroke {
+            self.ops.push(Op::SetOutlineColor {
+                col: Colour::LINE.pdf(),
+            });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+            self.ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: Pt(x),
+                    y: Pt(self.height - y_top - h),
+                    width: Pt(w),
+                    height: Pt(h),
+                    mode: Some(PaintMode::Stroke),
+                    winding_order: None,
+                },
+            });
+        }
+    }
+
+    fn hline(&mut self, x1: f32, x2: f32, y_top: f32, thickness: f32) {
+        let y = self.height - y_top;
+        self.ops.push(Op::SetOutlineColor {
+            col: Colour::BLACK.pdf(),
+        });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x1),
+                            y: Pt(y),
+                        },
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x2),
+                            y: Pt(y),
+                        },
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    fn start_page(&mut self) {
+        if !self.ops.is_empty() {
+            let ops = std::mem::take(&mut self.ops);
+            self.pages.push(ops);
+        }
+        let m = self.margin;
+        let w = self.content_width();
+        let h = self.header.clone();
+        let box_h = 52.0;
+        self.rect(m, m, w, box_h, None, true);
+        // Entity name (may wrap to two lines), NIT, then the title.
+        let lines = self.wrap(&h.entity, true, 11.0, w - 150.0);
+        let mut y = m + 5.0;
+        for l in lines.iter().take(2) {
+            self.aligned_text(l, m + 6.0, w - 150.0, y, 11.0, true, Align::Left);
+            y += 13.0;
+        }
+        if let Some(nit) = h.nit.as_deref().filter(|s| !s.trim().is_empty()) {
+            self.raw_text(&format!("NIT {nit}"), m + 6.0, y, 8.5, false, Colour::GREY);
+        }
+        if let Some(r) = &h.reference {
+            self.aligned_text(r, m + w - 146.0, 140.0, m + 6.0, 8.0, false, Align::Right);
+        }
+        self.aligned_text(
+            &h.title,
+            m + w - 300.0,
+            294.0,
+            m + 34.0,
+            11.5,
+            true,
+            Align::Right,
+        );
+        self.y = m + box_h + 12.0;
+    }
+
+    /// Starts a new page when less than `h` points are left.
+    pub fn ensure_space(&mut self, h: f32) {
+        if self.y + h > self.bottom() {
+            self.start_page();
+        }
+    }
+
+    pub fn space(&mut self, h: f32) {
+        self.y += h;
+    }
+
+    /// A section heading with a rule under it.
+    pub fn heading(&mut self, s: &str) {
+        self.ensure_space(40.0);
+        self.y += 4.0;
+        let m = self.margin;
+        let w = self.content_width();
+        self.raw_text(s, m, self.y, 11.0, true, Colour::BLACK);
+        self.y += 15.0;
+        self.hline(m, m + w, self.y, 0.8);
+        self.y += 5.0;
+    }
+
+    /// A wrapped paragraph.
+    pub fn paragraph(&mut self, s: &str, size: f32, bold: bool) {
+        let w = self.content_width();
+        let m = self.margin;
+        for l in self.wrap(s, bold, size, w) {
+            self.ensure_space(size * 1.35);
+            self.raw_text(&l, m, self.y, size, bold, Colour::BLACK);
+            self.y += size * 1.35;
+        }
+    }
+
+    /// Label/value pairs laid out in `columns` columns, values wrapped.
+    pub fn key_values(&mut self, pairs: &[(&str, String)], columns: usize) {
+        let columns = columns.max(1);
+        let size = 9.0;
+        let lh = size * 1.3;
+        let col_w = self.content_width() / columns as f32;
+        let label_w = (col_w * 0.38).min(130.0);
+        for chunk in pairs.chunks(columns) {
+            let mut wrapped = vec![];
+            for (k, v) in chunk {
+                let kl = self.wrap(&format!("{k}:"), true, size, label_w - 4.0);
+                let vl = self.wrap(
+                    if v.is_empty() { "—" } else { v },
+                    false,
+                    size,
+                    col_w - label_w - 6.0,
+                );
+                wrapped.push((kl, vl));
+            }
+            let lines = wrapped
+                .iter()
+                .map(|(a, b)| a.len().max(b.len()))
+                .max()
+                .unwrap_or(1);
+            let h = lines as f32 * lh + 3.0;
+            self.ensure_space(h);
+            for (i, (kl, vl)) in wrapped.into_iter().enumerate() {
+                let x = self.margin + i as f32 * col_w;
+                for (j, l) in kl.iter().enumerate() {
+                    self.raw_text(l, x, self.y + j as f32 * lh, size, true, Colour::GREY);
+                }
+                for (j, l) in vl.iter().enumerate() {
+                    self.raw_text(
+                        l,
+                        x + label_w,
+                        self.y + j as f32 * lh,
+                        size,
+                        false,
+                        Colour::BLACK,
+                    );
+                }
+            }
+            self.y += h;
+        }
+    }
+
+    /// A table with a header row repeated on every page it spans. Cells wrap; rows never split.
+    pub fn table(&mut self, columns: &[Column], rows: &[Vec<Cell>], size: f32) {
+        let total: f32 = columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
+        let w = self.content_width();
+        let widths: Vec<f32> = columns.iter().map(|c| c.weight / total * w).collect();
+        let pad = 3.0;
+        let lh = size * 1.25;
+        let header_cells: Vec<Cell> = columns
+            .iter()
+            .map(|c| Cell::filled(c.title.clone(), Some(Colour::HEADER_FILL)))
+            .collect();
+        let header_lines: Vec<Vec<String>> = header_cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, cw)| self.wrap(&c.text, true, size, cw - 2.0 * pad))
+            .collect();
+        let header_h = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
+        let draw_row = |b: &mut PdfBuilder, cells: &[Cell], lines: &[Vec<String>], h: f32| {
+            let mut x = b.margin;
+            for (i, cw) in widths.iter().enumerate() {
+                let cell = cells.get(i);
+                b.rect(x, b.y, *cw, h, cell.and_then(|c| c.fill), true);
+                let bold = cell.is_some_and(|c| c.bold);
+                if let Some(ls) = lines.get(i) {
+                    for (j, l) in ls.iter().enumerate() {
+                        b.aligned_text(
+                            l,
+                            x + pad,
+                            cw - 2.0 * pad,
+                            b.y + pad + j as f32 * lh,
+                            size,
+                            bold,
+                            columns[i].align,
+                        );
+                    }
+                }
+                x += cw;
+            }
+            b.y += h;
+        };
+        self.ensure_space(header_h + lh + 2.0 * pad);
+        draw_row(self, &header_cells, &header_lines, header_h);
+        for row in rows {
+            let lines: Vec<Vec<String>> = widths
+                .iter()
+                .enumerate()
+                .map(|(i, cw)| {
+                    let c = row.get(i).cloned().unwrap_or_default();
+                    self.wrap(&c.text, c.bold, size, cw - 2.0 * pad)
+                })
+                .collect();
+            let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
+            if self.y + h > self.bottom() {
+                self.start_page();
+                draw_row(self, &header_cells, &header_lines, header_h);
+            }
+            draw_row(self, row, &lines, h);
+        }
+        self.y += 6.0;
+    }
+
+    /// Signature blocks side by side: a line to sign on, then role, name and position.
+    pub fn signatures(&mut self, blocks: &[Signature]) {
+        if blocks.is_empty() {
+            return;
+        }
+        self.ensure_space(90.0);
+        self.y += 36.0;
+        let n = blocks.len() as f32;
+        let gap = 18.0;
+        let bw = (self.content_width() - gap * (n - 1.0)) / n;
+        for (i, s) in blocks.iter().enumerate() {
+            let x = self.margin + i as f32 * (bw + gap);
+            self.hline(x, x + bw, self.y, 0.7);
+            self.aligned_text(&s.role, x, bw, self.y + 3.0, 9.0, true, Align::Center);
+            let name = if s.name.trim().is_empty() {
+                " "
+            } else {
+                &s.name
+            };
+            self.aligned_text(name, x, bw, self.y + 15.0, 9.0, false, Align::Center);
+            self.aligned_text(&s.position, x, bw, self.y + 27.0, 8.0, false, Align::Center);
+        }
+        self.y += 44.0;
+    }
+
+    /// Draws a small legend swatch with a label (e.g. colours of the cronograma).
+    pub fn legend(&mut self, items: &[(Colour, &str)]) {
+        self.ensure_space(16.0);
+        let mut x = self.margin;
+        for (c, label) in items {
+            self.rect(x, self.y + 1.0, 10.0, 9.0, Some(*c), true);
+            self.raw_text(label, x + 14.0, self.y, 8.5, false, Colour::BLACK);
+            x += 14.0 + self.text_width(label, false, 8.5) + 16.0;
+        }
+        self.y += 16.0;
+    }
+
+    /// Finishes: adds «Página X de Y» to each page and serialises.
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        let last = std::mem::take(&mut self.ops);
+        self.pages.push(last);
+        let total = self.pages.len();
+        let pages = std::mem::take(&mut self.pages);
+        let mut out = Vec::with_capacity(total);
+        let note = self.footer_note.clone();
+        for (i, ops) in pages.into_iter().enumerate() {
+            self.ops = ops;
+            let y = self.height - self.margin - 12.0;
+            let m = self.margin;
+            let w = self.content_width();
+            self.hline(m, m + w, y - 3.0, 0.4);
+            let label = format!("Página {} de {}", i + 1, total);
+            self.aligned_text(&label, m, w, y, 8.0, false, Align::Right);
+            if !note.is_empty() {
+                self.raw_text(&note, m, y, 7.5, false, Colour::GREY);
+            }
+            let ops = std::mem::take(&mut self.ops);
+            out.push(PdfPage::new(
+                Mm::from(Pt(self.width)),
+                Mm::from(Pt(self.height)),
+                ops,
+            ));
+        }
+        let mut warnings = vec![];
+        let bytes = self
+            .doc
+            .with_pages(out)
+            .save(&PdfSaveOptions::default(), &mut warnings);
+        Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_to_width() {
+        let mut b = PdfBuilder::new(DocHeader::default(), Orientation::Portrait).unwrap();
+        let lines = b.wrap(
+            "uno dos tres cuatro cinco seis siete ocho",
+            false,
+            10.0,
+            60.0,
+        );
+        assert!(lines.len() > 2, "{lines:?}");
+        for l in &lines {
+            assert!(
+                b.text_width(l, false, 10.0) <= 60.0 || !l.contains(' '),
+                "{l}"
+            );
+        }
+        assert_eq!(b.wrap("a\nb", false, 10.0, 500.0), vec!["a", "b"]);
+        let long = b.wrap("INDUPALVALLEDUPARCESARCOLOMBIA", false, 10.0, 40.0);
+        assert!(long.len() > 1);
+        assert_eq!(long.concat(), "INDUPALVALLEDUPARCESARCOLOMBIA");
+    }
+}

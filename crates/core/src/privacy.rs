@@ -1,0 +1,505 @@
+//! Personal data (Ley 1581 de 2012, habeas data): everything about one person for a
+//! data-subject request, and anonymisation on request.
+//!
+//! A person is found by name (compared with [`fold`]: case, accents and punctuation ignored) or
+//! by e-mail (case ignored) among the requesters of the cases; equipment in their custody is
+//! listed in the export (custodians are public servants accountable for inventory, so they are
+//! not anonymised).
+//!
+//! Anonymisation, in one transaction: the person's cases get a pseudonym
+//! («Titular anonimizado N») as requester, e-mail/phone/location are erased, and occurrences of
+//! their name/e-mail/phone in the description and solution are replaced; the full-text index
+//! follows (its triggers), and is then optimised so no old tokens remain. The audit trail keeps
+//! *that* the data was anonymised, when and by whom (rows with action `anonymize`, no personal
+//! data); the personal values the audit trail and the case timelines had kept (old values,
+//! creation snapshots) are redacted to `[anonimizado]` — the point of the request is that the
+//! data is gone. `secure_delete` is on during the change, the full-text index is optimised,
+//! the file is rewritten (`VACUUM`) and the WAL checkpointed, so the old bytes do not linger in
+//! the database file (tested by searching the file's bytes). Backups made before keep the data until
+//! rotation removes them (12 months at most); copies in folders the user chose must be removed
+//! by hand (the report says so).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::ValueRef;
+use rusqlite::{params_from_iter, Connection, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use crate::audit::{AuditEntry, REDACTED};
+use crate::clock::to_rfc3339_local;
+use crate::error::{CoreError, Result};
+use crate::store::Store;
+use crate::text::fold;
+
+/// Everything the office holds about one person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PersonExport {
+    pub query: String,
+    pub generated_at: String,
+    pub names: Vec<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub cases: Vec<Value>,
+    pub timeline: Vec<Value>,
+    pub surveys: Vec<Value>,
+    pub assets_in_custody: Vec<Value>,
+    pub audit: Vec<AuditEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AnonymizeReport {
+    pub pseudonym: String,
+    pub cases: Vec<String>,
+    #[ts(type = "number")]
+    pub audit_redacted: i64,
+    #[ts(type = "number")]
+    pub timeline_redacted: i64,
+    pub note: String,
+}
+
+fn value(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => Value::from(f),
+        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).to_string()),
+        ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
+    }
+}
+
+fn rows_json(conn: &Connection, sql: &str, args: &[i64]) -> Result<Vec<Value>> {
+    let mut st = conn.prepare(sql)?;
+    let names: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
+    let mut rows = st.query(params_from_iter(args.iter()))?;
+    let mut out = vec![];
+    while let Some(r) = rows.next()? {
+        let mut m = Map::new();
+        for (i, n) in names.iter().enumerate() {
+            m.insert(n.clone(), value(r.get_ref(i)?));
+        }
+        out.push(Value::Object(m));
+    }
+    Ok(out)
+}
+
+fn table_exists(conn: &Connection, t: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [t],
+        |r| r.get(0),
+    )?)
+}
+
+/// Ids and numbers of the cases whose requester is `query` (by name or e-mail).
+fn matching_cases(conn: &Connection, query: &str) -> Result<Vec<(i64, String)>> {
+    let q = query.trim();
+    let key = fold(q);
+    let ql = q.to_lowercase();
+    let mut st = conn.prepare("SELECT id, number, requester, email FROM tickets ORDER BY id")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut out = vec![];
+    for r in rows {
+        let (id, number, requester, email) = r?;
+        let by_email = email
+            .as_deref()
+            .is_some_and(|e| !e.trim().is_empty() && e.trim().to_lowercase() == ql);
+        if (!key.is_empty() && fold(&requester) == key) || by_email {
+            out.push((id, number));
+        }
+    }
+    Ok(out)
+}
+
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn distinct(conn: &Connection, col: &str, ids: &[i64]) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT DISTINCT {col} FROM tickets WHERE id IN ({}) AND {col} IS NOT NULL AND trim({col}) <> '' ORDER BY 1",
+        placeholders(ids.len())
+    );
+    let mut st = conn.prepare(&sql)?;
+    let v = st
+        .query_map(params_from_iter(ids.iter()), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(v)
+}
+
+impl Store {
+    /// Everything about one person (requester name or e-mail). Err(PersonNotFound) if nothing.
+    pub fn person_export(&self, query: &str, now: DateTime<Utc>) -> Result<PersonExport> {
+        let c = &self.conn;
+        let cases = matching_cases(c, query)?;
+        let ids: Vec<i64> = cases.iter().map(|c| c.0).collect();
+        let custody = if table_exists(c, "assets")? {
+            let key = fold(query);
+            let all = rows_json(c, "SELECT * FROM assets ORDER BY tag", &[])?;
+            all.into_iter()
+                .filter(|a| {
+                    a.get("custodian")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| !key.is_empty() && fold(s) == key)
+                })
+                .collect()
+        } else {
+            vec![]
+        };
+        if ids.is_empty() && custody.is_empty() {
+            return Err(CoreError::PersonNotFound(query.trim().to_string()));
+        }
+        let ph = placeholders(ids.len());
+        let (rows, timeline, surveys, names, emails, phones) = if ids.is_empty() {
+            (vec![], vec![], vec![], vec![], vec![], vec![])
+        } else {
+            (
+                rows_json(
+                    c,
+                    &format!("SELECT * FROM tickets WHERE id IN ({ph}) ORDER BY id"),
+                    &ids,
+                )?,
+                rows_json(
+                    c,
+                    &format!(
+                        "SELECT t.number, e.at, e.actor, e.kind, e.field, e.old_value, e.new_value, e.note
+                         FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+                         WHERE e.ticket_id IN ({ph}) ORDER BY e.ticket_id, e.id"
+                    ),
+                    &ids,
+                )?,
+                rows_json(
+                    c,
+                    &format!(
+                        "SELECT t.number, s.answered_at, s.scores, s.comment FROM surveys s
+                         JOIN tickets t ON t.id = s.ticket_id WHERE s.ticket_id IN ({ph})"
+                    ),
+                    &ids,
+                )?,
+                distinct(c, "requester", &ids)?,
+                distinct(c, "email", &ids)?,
+                distinct(c, "phone", &ids)?,
+            )
+        };
+        let mut audit = vec![];
+        for (_, number) in &cases {
+            audit.extend(self.audit_history("tickets", number)?);
+        }
+        for a in &custody {
+            if let Some(tag) = a.get("tag").and_then(Value::as_str) {
+                audit.extend(self.audit_history("assets", tag)?);
+            }
+        }
+        Ok(PersonExport {
+            query: query.trim().to_string(),
+            generated_at: to_rfc3339_local(now),
+            names,
+            emails,
+            phones,
+            cases: rows,
+            timeline,
+            surveys,
+            assets_in_custody: custody,
+            audit,
+        })
+    }
+
+    /// Writes [`Store::person_export`] to `.json` or `.xlsx` (by extension), readable by the
+    /// user only.
+    pub fn person_export_to(
+        &self,
+        query: &str,
+        to: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<PersonExport> {
+        let ex = self.person_export(query, now)?;
+        let ext = to
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => {
+                crate::backup::write_private(to, serde_json::to_string_pretty(&ex)?.as_bytes())?
+            }
+            "xlsx" => write_xlsx(&ex, to)?,
+            _ => {
+                return Err(CoreError::validation(
+                    "--to",
+                    "use un archivo .json o .xlsx",
+                ))
+            }
+        }
+        Ok(ex)
+    }
+
+    /// Anonymises a person on request (see the module docs). One transaction.
+    pub fn anonymize_person(
+        &mut self,
+        query: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AnonymizeReport> {
+        self.audit_as(actor, Some(now));
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        let res = self.anonymize_tx(query).and_then(|report| {
+            // No old tokens left in the full-text index; then the file is rewritten (VACUUM)
+            // and the WAL emptied, so no freed page keeps the old bytes.
+            self.conn.execute(
+                "INSERT INTO tickets_fts(tickets_fts) VALUES ('optimize')",
+                [],
+            )?;
+            self.conn.execute_batch("VACUUM")?;
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(report)
+        });
+        let _ = self.conn.pragma_update(None, "secure_delete", "OFF");
+        let report = res?;
+        Ok(report)
+    }
+
+    fn anonymize_tx(&mut self, query: &str) -> Result<AnonymizeReport> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let cases = matching_cases(&tx, query)?;
+        if cases.is_empty() {
+            return Err(CoreError::PersonNotFound(query.trim().to_string()));
+        }
+        let ids: Vec<i64> = cases.iter().map(|c| c.0).collect();
+        let numbers: Vec<String> = cases.iter().map(|c| c.1.clone()).collect();
+        // Personal strings to erase wherever they were copied (longest first).
+        // Names and e-mails identify the person wherever they appear; phones and locations
+        // (shared extensions, offices) are erased only from the person's own records.
+        let mut pii: Vec<String> = vec![];
+        for col in ["requester", "email"] {
+            pii.extend(distinct(&tx, col, &ids)?);
+        }
+        let mut own: Vec<String> = pii.clone();
+        for col in ["phone", "location"] {
+            own.extend(distinct(&tx, col, &ids)?);
+        }
+        own.retain(|s| s.chars().count() >= 4);
+        own.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        own.dedup();
+        if !query.trim().is_empty() {
+            pii.push(query.trim().to_string());
+        }
+        pii.retain(|s| s.chars().count() >= 4);
+        pii.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        pii.dedup();
+
+        let n: i64 = tx.query_row(
+            "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'anonymized_count'), 0) + 1",
+            [],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO settings(key, value) VALUES ('anonymized_count', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [n.to_string()],
+        )?;
+        let pseudonym = format!("Titular anonimizado {n}");
+        let ph = placeholders(ids.len());
+        let mut desc = "description".to_string();
+        let mut sol = "solution".to_string();
+        let mut args: Vec<String> = vec![pseudonym.clone()];
+        for s in &own {
+            args.push(s.clone());
+            let i = args.len();
+            desc = format!("replace({desc}, ?{i}, ?1)");
+            sol = format!("replace({sol}, ?{i}, ?1)");
+        }
+        let base = args.len();
+        let sql = format!(
+            "UPDATE tickets SET requester = ?1, email = NULL, phone = NULL, location = NULL,
+                    description = {desc}, solution = {sol}
+             WHERE id IN ({})",
+            (1..=ids.len())
+                .map(|i| format!("?{}", base + i))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let mut all: Vec<rusqlite::types::Value> = args.iter().map(|s| s.clone().into()).collect();
+        all.extend(ids.iter().map(|i| (*i).into()));
+        tx.execute(&sql, params_from_iter(all.iter()))?;
+
+        // Free text of the person's pauses and survey comments.
+        for (table, col) in [("ticket_pauses", "reason"), ("surveys", "comment")] {
+            for p in &own {
+                let mut a: Vec<rusqlite::types::Value> =
+                    vec![p.clone().into(), pseudonym.clone().into()];
+                a.extend(ids.iter().map(|i| (*i).into()));
+                tx.execute(
+                    &format!(
+                        "UPDATE {table} SET {col} = replace({col}, ?1, ?2)
+                         WHERE ticket_id IN ({}) AND instr({col}, ?1) > 0",
+                        (3..ids.len() + 3)
+                            .map(|i| format!("?{i}"))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    ),
+                    params_from_iter(a.iter()),
+                )?;
+            }
+        }
+        // Redact what the audit trail and the timelines kept.
+        let nums_ph = placeholders(numbers.len());
+        let mut audit_redacted = tx.execute(
+            &format!(
+                "UPDATE audit_log SET
+                   old_value = CASE WHEN old_value IS NULL THEN NULL ELSE '{REDACTED}' END,
+                   new_value = CASE WHEN new_value IS NULL THEN NULL ELSE '{REDACTED}' END
+                 WHERE table_name = 'tickets' AND record_key IN ({nums_ph})
+                   AND (action IN ('create', 'delete')
+                        OR field IN ('requester', 'email', 'phone', 'location', 'description', 'solution'))
+                   AND (coalesce(old_value, '') <> '{REDACTED}' OR coalesce(new_value, '') <> '{REDACTED}')"
+            ),
+            params_from_iter(numbers.iter()),
+        )? as i64;
+        let mut timeline_redacted = 0i64;
+        for s in &own {
+            if pii.contains(s) {
+                audit_redacted += tx.execute(
+                &format!(
+                    "UPDATE audit_log SET
+                       old_value = CASE WHEN instr(lower(old_value), lower(?1)) > 0 THEN '{REDACTED}' ELSE old_value END,
+                       new_value = CASE WHEN instr(lower(new_value), lower(?1)) > 0 THEN '{REDACTED}' ELSE new_value END
+                     WHERE instr(lower(old_value), lower(?1)) > 0 OR instr(lower(new_value), lower(?1)) > 0"
+                ),
+                [s],
+            )? as i64;
+            }
+            let mut a: Vec<rusqlite::types::Value> = vec![s.clone().into()];
+            a.extend(ids.iter().map(|i| (*i).into()));
+            timeline_redacted += tx.execute(
+                &format!(
+                    "UPDATE ticket_events SET
+                       old_value = CASE WHEN instr(lower(old_value), lower(?1)) > 0 THEN '{REDACTED}' ELSE old_value END,
+                       new_value = CASE WHEN instr(lower(new_value), lower(?1)) > 0 THEN '{REDACTED}' ELSE new_value END,
+                       note = CASE WHEN instr(lower(note), lower(?1)) > 0 THEN '{REDACTED}' ELSE note END
+                     WHERE ticket_id IN ({}) AND (instr(lower(old_value), lower(?1)) > 0
+                       OR instr(lower(new_value), lower(?1)) > 0 OR instr(lower(note), lower(?1)) > 0)",
+                    (2..ids.len() + 2).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",")
+                ),
+                params_from_iter(a.iter()),
+            )? as i64;
+        }
+        // The request itself, without personal data.
+        for number in &numbers {
+            tx.execute(
+                "INSERT INTO audit_log(at, actor, table_name, record_key, action, new_value)
+                 VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
+                         'tickets', ?1, 'anonymize', ?2)",
+                rusqlite::params![number, pseudonym],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO audit_log(at, actor, table_name, record_key, action, new_value)
+             VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
+                     'person', ?1, 'anonymize', ?2)",
+            rusqlite::params![
+                pseudonym,
+                format!("{} casos: {}", numbers.len(), numbers.join(", "))
+            ],
+        )?;
+        tx.commit()?;
+        let _ = ph;
+        Ok(AnonymizeReport {
+            pseudonym,
+            cases: numbers,
+            audit_redacted,
+            timeline_redacted,
+            note: "Las copias de seguridad anteriores conservan los datos hasta que la rotación \
+                   las elimine (12 meses como máximo); las copias guardadas en otras carpetas \
+                   deben borrarse a mano."
+                .into(),
+        })
+    }
+}
+
+fn write_xlsx(ex: &PersonExport, to: &Path) -> Result<()> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xerr = |e: rust_xlsxwriter::XlsxError| CoreError::Io {
+        path: to.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Resumen").map_err(xerr)?;
+        let rows: Vec<(&str, String)> = vec![
+            ("Consulta", ex.query.clone()),
+            ("Generado", ex.generated_at.clone()),
+            ("Nombres", ex.names.join("; ")),
+            ("Correos", ex.emails.join("; ")),
+            ("Teléfonos", ex.phones.join("; ")),
+            ("Casos", ex.cases.len().to_string()),
+            ("Equipos a cargo", ex.assets_in_custody.len().to_string()),
+            ("Registros de auditoría", ex.audit.len().to_string()),
+        ];
+        for (i, (k, v)) in rows.iter().enumerate() {
+            ws.write_string_with_format(i as u32, 0, *k, &bold)
+                .map_err(xerr)?;
+            ws.write_string(i as u32, 1, v).map_err(xerr)?;
+        }
+    }
+    let audit: Vec<Value> = ex
+        .audit
+        .iter()
+        .map(|a| serde_json::to_value(a).unwrap_or(Value::Null))
+        .collect();
+    for (name, rows) in [
+        ("Casos", &ex.cases),
+        ("Línea de tiempo", &ex.timeline),
+        ("Encuestas", &ex.surveys),
+        ("Equipos a cargo", &ex.assets_in_custody),
+        ("Auditoría", &audit),
+    ] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).map_err(xerr)?;
+        let headers: Vec<String> = rows
+            .first()
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(xerr)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, h) in headers.iter().enumerate() {
+                match row.get(h) {
+                    Some(Value::Number(n)) => {
+                        ws.write_number(r as u32 + 1, c as u16, n.as_f64().unwrap_or(0.0))
+                            .map_err(xerr)?;
+                    }
+                    Some(Value::String(s)) => {
+                        ws.write_string(r as u32 + 1, c as u16, s).map_err(xerr)?;
+                    }
+                    Some(Value::Null) | None => {}
+                    Some(v) => {
+                        ws.write_string(r as u32 + 1, c as u16, v.to_string())
+                            .map_err(xerr)?;
+                    }
+                }
+            }
+        }
+    }
+    let buf = wb.save_to_buffer().map_err(xerr)?;
+    crate::backup::write_private(to, &buf)
+}

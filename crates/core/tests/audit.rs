@@ -1,0 +1,340 @@
+//! Audit trail: an entry for every kind of change (case create/update, catalogs, settings,
+//! equipment, plans, deletes), who and when, append-only, triggers that follow the schema, and
+//! the CSV/XLSX export read back.
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use chrono::{DateTime, Utc};
+use mesa_core::audit::{self, AuditQuery};
+use mesa_core::clock::parse_time_input;
+use mesa_core::*;
+use rusqlite::Connection;
+
+fn at(s: &str) -> DateTime<Utc> {
+    parse_time_input("prueba", s).unwrap()
+}
+
+fn new_case(s: &mut Store, who: &str) -> Ticket {
+    let i = NewTicket {
+        requester: who.into(),
+        department: "Tesorería".into(),
+        description: "La impresora no imprime".into(),
+        email: Some("ana@indupal.gov.co".into()),
+        ..Default::default()
+    };
+    s.create_ticket(&i, "Ana Técnica", at("2026-03-02T09:00"))
+        .unwrap()
+}
+
+fn entries(s: &Store, table: &str, key: &str) -> Vec<audit::AuditEntry> {
+    s.audit_history(table, key).unwrap()
+}
+
+#[test]
+fn case_create_and_update_are_recorded_with_who_when_old_and_new() {
+    let mut s = Store::open_in_memory().unwrap();
+    let t = new_case(&mut s, "Ana Gutiérrez");
+    let h = entries(&s, "tickets", &t.number);
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].action, "create");
+    assert_eq!(h[0].actor, "Ana Técnica");
+    assert_eq!(h[0].at, "2026-03-02T09:00:00-05:00");
+    let snap: serde_json::Value = serde_json::from_str(h[0].new_value.as_ref().unwrap()).unwrap();
+    assert_eq!(snap["requester"], "Ana Gutiérrez");
+    assert_eq!(snap["number"], t.number.as_str());
+
+    s.apply_action(
+        &t.number,
+        &TicketAction::Assign {
+            to: "Ingeniero de sistemas".into(),
+        },
+        "Luis Jefe",
+        at("2026-03-02T10:30"),
+    )
+    .unwrap();
+    let h = entries(&s, "tickets", &t.number);
+    let assign: Vec<_> = h
+        .iter()
+        .filter(|e| e.field.as_deref() == Some("assignee"))
+        .collect();
+    assert_eq!(assign.len(), 1);
+    assert_eq!(assign[0].action, "update");
+    assert_eq!(assign[0].actor, "Luis Jefe");
+    assert_eq!(assign[0].at, "2026-03-02T10:30:00-05:00");
+    assert_eq!(assign[0].old_value, None);
+    assert_eq!(
+        assign[0].new_value.as_deref(),
+        Some("Ingeniero de sistemas")
+    );
+    let status: Vec<_> = h
+        .iter()
+        .filter(|e| e.field.as_deref() == Some("status"))
+        .collect();
+    assert_eq!(status[0].old_value.as_deref(), Some("new"));
+    assert_eq!(status[0].new_value.as_deref(), Some("assigned"));
+    // unchanged columns are not recorded
+    assert!(h.iter().all(|e| e.field.as_deref() != Some("requester")));
+    // cancelling keeps the case (anulado) and records the change
+    s.apply_action(
+        &t.number,
+        &TicketAction::Cancel {
+            reason: "Duplicado".into(),
+        },
+        "Luis Jefe",
+        at("2026-03-02T11:00"),
+    )
+    .unwrap();
+    let h = entries(&s, "tickets", &t.number);
+    assert!(h.iter().any(
+        |e| e.field.as_deref() == Some("status") && e.new_value.as_deref() == Some("cancelled")
+    ));
+    assert_eq!(
+        s.get_ticket(&t.number, at("2026-03-02T11:00"))
+            .unwrap()
+            .ticket
+            .status,
+        TicketStatus::Cancelled
+    );
+}
+
+#[test]
+fn catalog_and_settings_changes_are_recorded() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.audit_as("Administrador", Some(at("2026-03-02T08:00")));
+    s.upsert_staff("Pedro Técnico", "tecnico", 1).unwrap();
+    s.upsert_staff("Pedro Técnico", "ingeniero", 2).unwrap();
+    let h = entries(&s, "staff", "Pedro Técnico");
+    assert_eq!(h[0].action, "create");
+    let upd: Vec<_> = h
+        .iter()
+        .filter(|e| e.action == "update")
+        .map(|e| {
+            (
+                e.field.clone().unwrap(),
+                e.old_value.clone(),
+                e.new_value.clone(),
+            )
+        })
+        .collect();
+    assert!(
+        upd.contains(&(
+            "role".into(),
+            Some("tecnico".into()),
+            Some("ingeniero".into())
+        )),
+        "{upd:?}"
+    );
+    assert!(
+        upd.contains(&("level".into(), Some("1".into()), Some("2".into()))),
+        "{upd:?}"
+    );
+    assert!(h.iter().all(|e| e.actor == "Administrador"));
+
+    s.set_setting("ticket_prefix", "MDA").unwrap();
+    let h = entries(&s, "settings", "ticket_prefix");
+    assert_eq!(h.len(), 1);
+    assert_eq!(
+        (h[0].old_value.as_deref(), h[0].new_value.as_deref()),
+        (Some("MA"), Some("MDA"))
+    );
+
+    // a delete keeps the whole row in the trail
+    s.connection()
+        .execute("DELETE FROM departments WHERE name = 'Almacén'", [])
+        .unwrap();
+    let h = entries(&s, "departments", "Almacén");
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].action, "delete");
+    assert!(h[0]
+        .old_value
+        .as_ref()
+        .unwrap()
+        .contains("\"name\":\"Almacén\""));
+}
+
+#[test]
+fn equipment_and_plans_changes_are_recorded() {
+    let s = Store::open_in_memory().unwrap();
+    s.audit_as("Técnico de sistemas", Some(at("2026-03-02T08:00")));
+    let c = s.connection();
+    c.execute(
+        "INSERT INTO assets(tag, kind, brand, created_at, updated_at, custodian)
+         VALUES ('IND0001', 'computador de escritorio', 'Lenovo', '2026-03-02T13:00:00Z', '2026-03-02T13:00:00Z', 'Ana')",
+        [],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE assets SET custodian = 'Luis', status = 'fair' WHERE tag = 'IND0001'",
+        [],
+    )
+    .unwrap();
+    let h = entries(&s, "assets", "IND0001");
+    assert_eq!(h[0].action, "create");
+    let fields: Vec<_> = h.iter().filter_map(|e| e.field.clone()).collect();
+    assert!(
+        fields.contains(&"custodian".to_string()) && fields.contains(&"status".to_string()),
+        "{fields:?}"
+    );
+    c.execute(
+        "INSERT INTO maintenance_plans(year, name, created_at, created_by) VALUES (2026, 'Plan 2026', '2026-01-02T13:00:00Z', 'Ing')",
+        [],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE maintenance_plans SET name = 'Plan de mantenimiento 2026' WHERE year = 2026",
+        [],
+    )
+    .unwrap();
+    let h = entries(&s, "maintenance_plans", "2026");
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[1].old_value.as_deref(), Some("Plan 2026"));
+    c.execute("DELETE FROM maintenance_plans WHERE year = 2026", [])
+        .unwrap();
+    assert_eq!(
+        entries(&s, "maintenance_plans", "2026")
+            .last()
+            .unwrap()
+            .action,
+        "delete"
+    );
+}
+
+#[test]
+fn the_trail_is_append_only_except_redaction() {
+    let mut s = Store::open_in_memory().unwrap();
+    new_case(&mut s, "Ana Gutiérrez");
+    let c = s.connection();
+    let e = c
+        .execute("UPDATE audit_log SET actor = 'otro'", [])
+        .unwrap_err();
+    assert!(e.to_string().contains("no se modifica"), "{e}");
+    let e = c.execute("DELETE FROM audit_log", []).unwrap_err();
+    assert!(e.to_string().contains("no se borra"), "{e}");
+    let e = c
+        .execute("UPDATE audit_log SET new_value = 'otra cosa'", [])
+        .unwrap_err();
+    assert!(e.to_string().contains("no se modifica"), "{e}");
+    // only the redaction marker is accepted
+    c.execute("UPDATE audit_log SET new_value = '[anonimizado]'", [])
+        .unwrap();
+    // the case timeline keeps refusing edits
+    let e = c
+        .execute("UPDATE ticket_events SET actor = 'otro'", [])
+        .unwrap_err();
+    assert!(e.to_string().contains("no se modifica"), "{e}");
+}
+
+#[test]
+fn every_table_is_audited_or_excluded_with_a_reason() {
+    let s = Store::open_in_memory().unwrap();
+    let c = s.connection();
+    let mut st = c
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND name NOT LIKE '%_fts%' AND sql NOT LIKE 'CREATE VIRTUAL%'",
+        )
+        .unwrap();
+    let tables: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for t in &tables {
+        let audited = audit::AUDITED.iter().any(|(a, _)| a == t);
+        let excluded = audit::NOT_AUDITED.iter().any(|(a, _)| a == t);
+        assert!(
+            audited || excluded,
+            "la tabla «{t}» no está en audit::AUDITED ni en audit::NOT_AUDITED (vea audit.rs)"
+        );
+        if audited {
+            for suffix in ["ai", "au", "ad"] {
+                let n: i64 = c
+                    .query_row(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                        [format!("audit_{t}_{suffix}")],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(n, 1, "falta el disparador audit_{t}_{suffix}");
+            }
+        }
+    }
+}
+
+#[test]
+fn triggers_follow_new_columns_and_outside_tools_cannot_write_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = paths::db_path(dir.path());
+    drop(Store::open(&db).unwrap());
+    {
+        // a later migration adds a column (simulated)
+        let c = Connection::open(&db).unwrap();
+        c.execute_batch("ALTER TABLE departments ADD COLUMN code TEXT")
+            .unwrap();
+        // without the app's functions, audited tables cannot be changed
+        let e = c
+            .execute(
+                "UPDATE departments SET active = 0 WHERE name = 'Tesorería'",
+                [],
+            )
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("mesa_actor") || e.to_string().contains("mesa_now"),
+            "{e}"
+        );
+    }
+    let s = Store::open(&db).unwrap();
+    s.connection()
+        .execute(
+            "UPDATE departments SET code = 'TES' WHERE name = 'Tesorería'",
+            [],
+        )
+        .unwrap();
+    let h = entries(&s, "departments", "Tesorería");
+    assert_eq!(h.last().unwrap().field.as_deref(), Some("code"));
+    assert_eq!(h.last().unwrap().new_value.as_deref(), Some("TES"));
+}
+
+#[test]
+fn export_to_csv_and_xlsx() {
+    let mut s = Store::open_in_memory().unwrap();
+    for k in 0..5 {
+        new_case(&mut s, &format!("Persona {k}"));
+    }
+    s.set_setting("entity_nit", "=1+1").unwrap();
+    let all = s.audit_entries(&AuditQuery::default()).unwrap();
+    assert!(all.len() >= 6);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("auditoria.csv");
+    assert_eq!(
+        s.audit_export(&AuditQuery::default(), &csv).unwrap(),
+        all.len()
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Id,Fecha y hora,Quién,Tabla,Registro,Acción,Campo,Valor anterior,Valor nuevo"
+    );
+    assert!(text.contains("'=1+1"), "fórmula neutralizada");
+    assert!(text.contains("Casos,MA-2026-0001,creación"));
+
+    let xlsx = dir.path().join("auditoria.xlsx");
+    s.audit_export(
+        &AuditQuery {
+            table_name: Some("tickets".into()),
+            ..Default::default()
+        },
+        &xlsx,
+    )
+    .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let r = wb.worksheet_range("Auditoría").unwrap();
+    assert_eq!(r.height(), 6);
+    assert_eq!(r.get((0, 5)), Some(&Data::String("Acción".into())));
+    assert_eq!(r.get((1, 3)), Some(&Data::String("Casos".into())));
+    let e = s
+        .audit_export(&AuditQuery::default(), &dir.path().join("x.txt"))
+        .unwrap_err();
+    assert_eq!(e.code(), "validation");
+}

@@ -1,0 +1,204 @@
+//! Ley 1581 de 2012: export of everything about one person, and anonymisation that leaves no
+//! personal data behind (cases, full-text index, timeline, audit trail, database file).
+
+use calamine::{open_workbook, Reader, Xlsx};
+use chrono::{DateTime, Utc};
+use mesa_core::clock::parse_time_input;
+use mesa_core::*;
+
+fn at(s: &str) -> DateTime<Utc> {
+    parse_time_input("prueba", s).unwrap()
+}
+
+fn case(s: &mut Store, who: &str, email: &str, desc: &str) -> Ticket {
+    let i = NewTicket {
+        requester: who.into(),
+        department: "Tesorería".into(),
+        description: desc.into(),
+        email: Some(email.into()),
+        phone: Some(
+            if who.starts_with("Hern") {
+                "3159876543"
+            } else {
+                "3001234567"
+            }
+            .into(),
+        ),
+        location: Some("Piso 2, oficina 204".into()),
+        ..Default::default()
+    };
+    s.create_ticket(&i, "Técnico de sistemas", at("2026-03-02T09:00"))
+        .unwrap()
+}
+
+fn search(s: &Store, q: &str) -> usize {
+    s.list_tickets(
+        &TicketQuery {
+            search: Some(q.into()),
+            limit: 100,
+            ..Default::default()
+        },
+        at("2026-03-03T09:00"),
+    )
+    .unwrap()
+    .items
+    .len()
+}
+
+#[test]
+fn export_and_anonymize_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = paths::db_path(dir.path());
+    let mut s = Store::open(&db).unwrap();
+    let a = case(
+        &mut s,
+        "Yolanda Pumarejo Oñate",
+        "yolanda.pumarejo@indupal.gov.co",
+        "Yolanda Pumarejo Oñate no puede imprimir",
+    );
+    let b = case(
+        &mut s,
+        "yolanda pumarejo oñate",
+        "y.pumarejo@gmail.com",
+        "Correo lleno",
+    );
+    let other = case(
+        &mut s,
+        "Hernán Baquero",
+        "hernan@indupal.gov.co",
+        "Teléfono sin tono",
+    );
+    s.apply_action(
+        &a.number,
+        &TicketAction::Assign {
+            to: "Técnico de sistemas".into(),
+        },
+        "Técnico de sistemas",
+        at("2026-03-02T09:30"),
+    )
+    .unwrap();
+    s.apply_action(
+        &a.number,
+        &TicketAction::Hold {
+            reason: "Esperando a Yolanda Pumarejo Oñate".into(),
+        },
+        "Técnico de sistemas",
+        at("2026-03-02T10:00"),
+    )
+    .unwrap();
+
+    // by e-mail finds the one case; by name (accents/case ignored) both
+    let ex = s
+        .person_export("Y.PUMAREJO@gmail.com", at("2026-03-03T09:00"))
+        .unwrap();
+    assert_eq!(ex.cases.len(), 1);
+    let ex = s
+        .person_export("Yolanda Pumarejo Onate", at("2026-03-03T09:00"))
+        .unwrap();
+    let numbers: Vec<_> = ex
+        .cases
+        .iter()
+        .map(|c| c["number"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(numbers, [a.number.clone(), b.number.clone()]);
+    assert_eq!(ex.emails.len(), 2);
+    assert!(ex.timeline.iter().any(|e| e["kind"] == "hold"));
+    assert!(ex.audit.iter().any(|e| e.record_key == a.number));
+    let out = tempfile::tempdir().unwrap();
+    let json = out.path().join("titular.json");
+    s.person_export_to("Yolanda Pumarejo Oñate", &json, at("2026-03-03T09:00"))
+        .unwrap();
+    let back: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(back["cases"].as_array().unwrap().len(), 2);
+    let xlsx = out.path().join("titular.xlsx");
+    s.person_export_to("Yolanda Pumarejo Oñate", &xlsx, at("2026-03-03T09:00"))
+        .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    assert_eq!(wb.worksheet_range("Casos").unwrap().height(), 3);
+    assert!(wb.sheet_names().contains(&"Auditoría".to_string()));
+    assert_eq!(
+        s.person_export("Nadie Existe", at("2026-03-03T09:00"))
+            .unwrap_err()
+            .code(),
+        "person_not_found"
+    );
+
+    assert_eq!(search(&s, "Pumarejo"), 2);
+    let r = s
+        .anonymize_person(
+            "Yolanda Pumarejo Oñate",
+            "Oficial de datos",
+            at("2026-03-04T09:00"),
+        )
+        .unwrap();
+    assert_eq!(r.pseudonym, "Titular anonimizado 1");
+    assert_eq!(r.cases, [a.number.clone(), b.number.clone()]);
+
+    let t = s.get_ticket(&a.number, at("2026-03-04T09:00")).unwrap();
+    assert_eq!(t.ticket.requester, "Titular anonimizado 1");
+    assert_eq!(
+        (
+            t.ticket.email.as_deref(),
+            t.ticket.phone.as_deref(),
+            t.ticket.location.as_deref()
+        ),
+        (None, None, None)
+    );
+    assert_eq!(
+        t.ticket.description,
+        "Titular anonimizado 1 no puede imprimir"
+    );
+    assert_eq!(
+        search(&s, "Pumarejo"),
+        0,
+        "el índice de búsqueda se actualizó"
+    );
+    assert_eq!(search(&s, "Baquero"), 1);
+    // the other person is untouched
+    let o = s.get_ticket(&other.number, at("2026-03-04T09:00")).unwrap();
+    assert_eq!(o.ticket.email.as_deref(), Some("hernan@indupal.gov.co"));
+
+    let c = s.connection();
+    let left = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    for needle in ["Pumarejo", "pumarejo", "3001234567", "oficina 204"] {
+        let n = left(&format!(
+            "SELECT count(*) FROM audit_log WHERE (old_value LIKE '%{needle}%' OR new_value LIKE '%{needle}%')
+               AND record_key IN ('{}', '{}')",
+            a.number, b.number
+        ));
+        assert_eq!(n, 0, "auditoría conserva «{needle}»");
+        let n = left(&format!(
+            "SELECT count(*) FROM ticket_events WHERE old_value LIKE '%{needle}%' OR new_value LIKE '%{needle}%' OR note LIKE '%{needle}%'"
+        ));
+        assert_eq!(n, 0, "línea de tiempo conserva «{needle}»");
+    }
+    // the request is in the trail, without personal data
+    let anon: Vec<_> = s
+        .audit_entries(&audit::AuditQuery {
+            search: Some("Titular anonimizado 1".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "anonymize")
+        .collect();
+    assert_eq!(anon.len(), 3, "{anon:?}");
+    assert!(anon.iter().all(|e| e.actor == "Oficial de datos"));
+    // the other person's audit data is intact
+    assert!(s.audit_history("tickets", &other.number).unwrap()[0]
+        .new_value
+        .as_ref()
+        .unwrap()
+        .contains("Baquero"));
+    drop(s);
+    // and the bytes are gone from the database file
+    let bytes = std::fs::read(&db).unwrap();
+    let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(
+        has("Baquero"),
+        "control: los datos de otros sí están en el archivo"
+    );
+    for needle in ["Pumarejo", "yolanda.pumarejo@indupal", "3001234567"] {
+        assert!(!has(needle), "el archivo conserva «{needle}»");
+    }
+}

@@ -1,0 +1,144 @@
+//! Data safety commands: backups, restore (also of a damaged database), the audit trail.
+
+use std::path::{Path, PathBuf};
+
+use mesa_core::audit::{AuditEntry, AuditQuery};
+use mesa_core::backup::{self, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
+use mesa_core::{ApiError, Clock, CoreError, Store, SystemClock};
+
+use crate::{api, AppState, CmdResult};
+
+fn db_path(state: &AppState) -> PathBuf {
+    PathBuf::from(&state.info.db_path)
+}
+
+fn lock_err() -> ApiError {
+    ApiError {
+        code: "internal".into(),
+        message: "Error interno: el almacén quedó bloqueado; reinicie la aplicación.".into(),
+    }
+}
+
+/// Who acts in the app (MESA_USER, else «Técnico de sistemas»).
+pub fn default_actor() -> String {
+    std::env::var("MESA_USER")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "Técnico de sistemas".to_string())
+}
+
+/// Opens the store at start; a database that cannot be opened because it is damaged, or that
+/// fails `PRAGMA quick_check`, becomes `database_damaged` (the UI offers the latest good backup).
+pub fn open_checked(db: &Path, actor: &str) -> Result<Store, ApiError> {
+    match Store::open(db) {
+        Ok(s) => match s.health_check() {
+            Ok(()) => {
+                s.audit_as(actor, None);
+                Ok(s)
+            }
+            Err(e) => Err(api(e)),
+        },
+        Err(e) if backup::is_damage(&e) => Err(api(CoreError::DatabaseDamaged {
+            path: db.display().to_string(),
+            detail: e.to_string(),
+        })),
+        Err(e) => Err(api(e)),
+    }
+}
+
+#[tauri::command(async)]
+pub fn safety_status(state: tauri::State<'_, AppState>) -> CmdResult<SafetyStatus> {
+    let db = db_path(&state);
+    let dir = backup::default_dir(&db);
+    let damaged = match &*state.store.lock().map_err(|_| lock_err())? {
+        Ok(_) => None,
+        Err(e) if e.code == "database_damaged" => Some(e.message.clone()),
+        Err(_) => None,
+    };
+    let list = backup::list(&dir).map_err(api)?;
+    let latest_good_backup = if damaged.is_some() {
+        backup::latest_good(&dir).map_err(api)?
+    } else {
+        None
+    };
+    Ok(SafetyStatus {
+        damaged,
+        latest_good_backup,
+        last_backup_at: list.first().map(|b| b.created_at.clone()),
+        backups_dir: dir.display().to_string(),
+    })
+}
+
+#[tauri::command(async)]
+pub fn backup_list(state: tauri::State<'_, AppState>) -> CmdResult<Vec<BackupInfo>> {
+    backup::list(&backup::default_dir(&db_path(&state))).map_err(api)
+}
+
+#[tauri::command(async)]
+pub fn backup_create(
+    state: tauri::State<'_, AppState>,
+    to: Option<String>,
+) -> CmdResult<BackupInfo> {
+    let to = to.filter(|s| !s.trim().is_empty()).map(PathBuf::from);
+    state.with(|s| s.backup_now(BackupKind::Manual, to.as_deref(), SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn backup_verify(file: String) -> CmdResult<BackupInfo> {
+    backup::verify(Path::new(file.trim())).map_err(api)
+}
+
+#[tauri::command(async)]
+pub fn backup_restore(state: tauri::State<'_, AppState>, file: String) -> CmdResult<RestoreReport> {
+    state.with(|s| s.restore_backup(Path::new(file.trim()), SystemClock.now()))
+}
+
+/// Restores the newest backup that passes verification. When the database is damaged (the
+/// store could not be opened) the damaged files are moved aside and the store reopened.
+#[tauri::command(async)]
+pub fn restore_latest_backup(state: tauri::State<'_, AppState>) -> CmdResult<RestoreReport> {
+    let db = db_path(&state);
+    let dir = backup::default_dir(&db);
+    let latest = backup::latest_good(&dir)
+        .map_err(api)?
+        .ok_or_else(|| api(CoreError::NoBackup(dir.display().to_string())))?;
+    let mut guard = state.store.lock().map_err(|_| lock_err())?;
+    let now = SystemClock.now();
+    match guard.as_mut() {
+        Ok(store) => store
+            .restore_backup(Path::new(&latest.path), now)
+            .map_err(api),
+        Err(_) => {
+            let r = backup::restore_file(&db, Path::new(&latest.path), now).map_err(api)?;
+            *guard = open_checked(&db, &state.actor);
+            guard.as_ref().map_err(|e| e.clone())?;
+            Ok(r)
+        }
+    }
+}
+
+#[tauri::command(async)]
+pub fn audit_list(
+    state: tauri::State<'_, AppState>,
+    query: AuditQuery,
+) -> CmdResult<Vec<AuditEntry>> {
+    state.with(|s| s.audit_entries(&query))
+}
+
+#[tauri::command(async)]
+pub fn audit_history(
+    state: tauri::State<'_, AppState>,
+    table: String,
+    key: String,
+) -> CmdResult<Vec<AuditEntry>> {
+    state.with(|s| s.audit_history(&table, &key))
+}
+
+#[tauri::command(async)]
+pub fn audit_export(
+    state: tauri::State<'_, AppState>,
+    query: AuditQuery,
+    to: String,
+) -> CmdResult<usize> {
+    state.with(|s| s.audit_export(&query, Path::new(to.trim())))
+}

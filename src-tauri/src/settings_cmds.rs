@@ -1,0 +1,81 @@
+//! Ajustes: general settings, business calendar, catalogs. Thin wrappers over `mesa_core`.
+
+use mesa_core::catalog::{AppSettings, HolidayDto, PriorityCell};
+use mesa_core::settings::CalendarConfig;
+use mesa_core::{ServiceType, StaffMember};
+
+use crate::{AppState, CmdResult};
+
+#[tauri::command(async)]
+pub fn settings_get(state: tauri::State<'_, AppState>) -> CmdResult<AppSettings> {
+    state.with(|s| s.app_settings())
+}
+
+#[tauri::command(async)]
+pub fn settings_set(
+    state: tauri::State<'_, AppState>,
+    settings: AppSettings,
+) -> CmdResult<AppSettings> {
+    state.with(|s| s.set_app_settings(&settings))
+}
+
+#[tauri::command(async)]
+pub fn calendar_get(state: tauri::State<'_, AppState>) -> CmdResult<CalendarConfig> {
+    state.with(|s| s.calendar_config())
+}
+
+/// Saves the calendar and recomputes every deadline; returns how many cases were recomputed.
+#[tauri::command(async)]
+pub fn calendar_set(state: tauri::State<'_, AppState>, config: CalendarConfig) -> CmdResult<usize> {
+    state.with(|s| s.set_calendar(&config))
+}
+
+#[tauri::command(async)]
+pub fn holidays(year: i32) -> CmdResult<Vec<HolidayDto>> {
+    Ok(mesa_core::catalog::holidays(year))
+}
+
+#[tauri::command(async)]
+pub fn staff_upsert(state: tauri::State<'_, AppState>, member: StaffMember) -> CmdResult<()> {
+    state.with(|s| s.upsert_staff(&member.name, &member.role, member.level))
+}
+
+#[tauri::command(async)]
+pub fn service_type_upsert(
+    state: tauri::State<'_, AppState>,
+    service_type: ServiceType,
+) -> CmdResult<()> {
+    state.with(|s| s.upsert_service_type(&service_type))
+}
+
+#[tauri::command(async)]
+pub fn department_add(state: tauri::State<'_, AppState>, name: String) -> CmdResult<String> {
+    state.with(|s| s.add_department(&name))
+}
+
+#[tauri::command(async)]
+pub fn department_set_active(
+    state: tauri::State<'_, AppState>,
+    name: String,
+    active: bool,
+) -> CmdResult<()> {
+    state.with(|s| s.set_department_active(&name, active))
+}
+
+#[tauri::command(async)]
+pub fn priority_matrix(state: tauri::State<'_, AppState>) -> CmdResult<Vec<PriorityCell>> {
+    state.with(|s| s.priority_matrix())
+}
+
+#[tauri::command(async)]
+pub fn priority_set(state: tauri::State<'_, AppState>, cell: PriorityCell) -> CmdResult<()> {
+    state.with(|s| s.set_priority(&cell))
+}
+
+#[tauri::command(async)]
+pub fn survey_questions_set(
+    state: tauri::State<'_, AppState>,
+    questions: Vec<String>,
+) -> CmdResult<()> {
+    state.with(|s| s.set_survey_questions(&questions))
+}
