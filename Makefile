@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP := target/debug/mesa-de-ayuda-ti
 
-.PHONY: deps run app ui test lint unit ui-test e2e bindings bench deb clean-e2e
+.PHONY: deps run app ui test lint unit ui-test e2e bindings bench bench-backup deb clean-e2e
 
 deps:
 	bash scripts/install-deps.sh
@@ -46,6 +46,16 @@ bench:
 	rm -rf target/bench-data
 	./target/release/mesa --data-dir target/bench-data demo --cases 200000
 	./target/release/mesa --data-dir target/bench-data bench
+
+# Data safety figures: backup, verify, restore and the start-up check on 20,000 demo cases.
+bench-backup:
+	cargo build --release -p mesa-cli
+	rm -rf target/bench-backup
+	./target/release/mesa --data-dir target/bench-backup demo --cases 20000
+	time ./target/release/mesa --data-dir target/bench-backup backup create
+	f=$$(ls target/bench-backup/backups/*-manual.db | head -1); \
+	  time ./target/release/mesa --data-dir target/bench-backup backup verify "$$f"; \
+	  time ./target/release/mesa --data-dir target/bench-backup backup restore --yes "$$f"
 
 deb: deps
 	npx tauri build --bundles deb

@@ -150,6 +150,8 @@ CREATE INDEX tickets_department ON tickets(department, received_at);
 CREATE INDEX tickets_assignee ON tickets(assignee, status);
 CREATE INDEX tickets_type ON tickets(service_type, received_at);
 CREATE INDEX tickets_resolution_due ON tickets(status, resolution_due_at);
+CREATE INDEX tickets_due ON tickets(resolution_due_at);
+CREATE INDEX tickets_level ON tickets(level, received_at);
 CREATE INDEX tickets_response_due ON tickets(first_response_at, response_due_at);
 CREATE INDEX tickets_survey_due ON tickets(status, survey_due_at);
 CREATE INDEX tickets_requester ON tickets(requester COLLATE NOCASE);

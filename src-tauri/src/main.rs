@@ -12,6 +12,7 @@ use mesa_core::{
 };
 use tauri::Manager;
 
+mod assets;
 mod safety_cmds;
 mod settings_cmds;
 
@@ -137,6 +138,7 @@ fn main() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(open_state())
         .setup(|app| {
             let handle = app.handle().clone();
@@ -189,6 +191,24 @@ fn main() {
             settings_cmds::priority_matrix,
             settings_cmds::priority_set,
             settings_cmds::survey_questions_set,
+            assets::asset_list,
+            assets::asset_record,
+            assets::asset_create,
+            assets::asset_update,
+            assets::asset_move,
+            assets::asset_event,
+            assets::asset_attach,
+            assets::decommission_create,
+            assets::decommission_approve,
+            assets::plan_years,
+            assets::plan_create,
+            assets::plan_item_add,
+            assets::cronograma,
+            assets::log_create,
+            assets::log_list,
+            assets::log_verify,
+            assets::maintenance_due,
+            assets::export_document,
         ])
         .run(tauri::generate_context!())
         .expect("no se pudo iniciar Mesa de Ayuda TI");

@@ -69,11 +69,36 @@ fn asset_new_list_show_move_event_and_decommission() {
     let a = env.json(
         NOW,
         &[
-            "asset", "new", "--tag", "ind-0123", "--kind", "Computador de escritorio",
-            "--brand", "HP", "--model", "ProDesk 400 G6", "--serial", "MXL1234",
-            "--cpu", "Intel Core i5", "--ram-gb", "8", "--disk", "SSD 240 GB",
-            "--os", "Windows 11 Pro", "--department", "Tesorería", "--location", "Piso 1",
-            "--custodian", "Ana Gutiérrez", "--acquired-on", "2020", "--status", "regular",
+            "asset",
+            "new",
+            "--tag",
+            "ind-0123",
+            "--kind",
+            "Computador de escritorio",
+            "--brand",
+            "HP",
+            "--model",
+            "ProDesk 400 G6",
+            "--serial",
+            "MXL1234",
+            "--cpu",
+            "Intel Core i5",
+            "--ram-gb",
+            "8",
+            "--disk",
+            "SSD 240 GB",
+            "--os",
+            "Windows 11 Pro",
+            "--department",
+            "Tesorería",
+            "--location",
+            "Piso 1",
+            "--custodian",
+            "Ana Gutiérrez",
+            "--acquired-on",
+            "2020",
+            "--status",
+            "regular",
         ],
     );
     assert_eq!(a["tag"], "IND0123");
@@ -81,8 +106,22 @@ fn asset_new_list_show_move_event_and_decommission() {
     let list = env.json(NOW, &["asset", "list"]);
     let first = &list.as_array().unwrap()[0];
     for key in [
-        "tag", "kind", "brand", "model", "serial", "cpu", "ram_gb", "disk", "os", "department",
-        "location", "custodian", "acquired_on", "status", "source", "extra",
+        "tag",
+        "kind",
+        "brand",
+        "model",
+        "serial",
+        "cpu",
+        "ram_gb",
+        "disk",
+        "os",
+        "department",
+        "location",
+        "custodian",
+        "acquired_on",
+        "status",
+        "source",
+        "extra",
     ] {
         assert!(first.get(key).is_some(), "falta {key} en {first}");
     }
@@ -91,30 +130,71 @@ fn asset_new_list_show_move_event_and_decommission() {
     assert!(first["source"].is_null());
     assert_eq!(first["extra"], serde_json::json!({}));
     // Duplicate placa: Spanish error, JSON code.
-    let e = env.fails(NOW, &["asset", "new", "--tag", "IND 0123", "--kind", "Portátil"]);
+    let e = env.fails(
+        NOW,
+        &["asset", "new", "--tag", "IND 0123", "--kind", "Portátil"],
+    );
     assert_eq!(e["code"], "duplicate_asset");
 
     env.ok(
         NOW,
         &[
-            "asset", "move", "IND-0123", "--department", "Contabilidad", "--custodian",
-            "Luis Pérez", "--reason", "Cambio de puesto", "--date", "2026-03-09",
+            "asset",
+            "move",
+            "IND-0123",
+            "--department",
+            "Contabilidad",
+            "--custodian",
+            "Luis Pérez",
+            "--reason",
+            "Cambio de puesto",
+            "--date",
+            "2026-03-10",
         ],
     );
     env.ok(
         NOW,
         &[
-            "asset", "event", "IND0123", "--kind", "upgrade", "--part", "SSD 480 GB",
-            "--part-serial", "S3Z9", "--description", "Cambio de disco",
+            "asset",
+            "event",
+            "IND0123",
+            "--kind",
+            "upgrade",
+            "--part",
+            "SSD 480 GB",
+            "--part-serial",
+            "S3Z9",
+            "--description",
+            "Cambio de disco",
         ],
     );
     env.ok(
         NOW,
-        &["ticket", "new", "--requester", "Luis Pérez", "--department", "Contabilidad",
-          "--description", "Lentitud", "--asset", "ind 0123"],
+        &[
+            "ticket",
+            "new",
+            "--requester",
+            "Luis Pérez",
+            "--department",
+            "Contabilidad",
+            "--description",
+            "Lentitud",
+            "--asset",
+            "ind 0123",
+        ],
     );
     let show = env.json(NOW, &["asset", "show", "ind0123"]);
-    for key in ["tag", "kind", "cpu", "ram_gb", "department", "custodian", "status", "source", "extra"] {
+    for key in [
+        "tag",
+        "kind",
+        "cpu",
+        "ram_gb",
+        "department",
+        "custodian",
+        "status",
+        "source",
+        "extra",
+    ] {
         assert!(show.get(key).is_some(), "falta {key}");
     }
     assert_eq!(show["department"], "Contabilidad");
@@ -128,86 +208,276 @@ fn asset_new_list_show_move_event_and_decommission() {
     assert_eq!(kinds, ["created", "transfer", "custodian", "upgrade"]);
     assert_eq!(show["cases"].as_array().unwrap().len(), 1);
     let text = env.ok(NOW, &["asset", "show", "IND0123"]);
-    assert!(text.contains("Traslado") && text.contains("Actualización de hardware"), "{text}");
+    assert!(
+        text.contains("Traslado") && text.contains("Actualización de hardware"),
+        "{text}"
+    );
 
     // Decommission: draft (PDF), then approval.
     let pdf = env.data.path().join("concepto.pdf");
     let c = env.json(
         NOW,
         &[
-            "asset", "decommission", "IND0123", "--diagnosis", "Tarjeta madre quemada",
-            "--cause", "Daño irreparable", "--recommendation", "Dar de baja",
-            "--destination", "Almacén", "--engineer", "Ingeniero de sistemas",
-            "--pdf", pdf.to_str().unwrap(),
+            "asset",
+            "decommission",
+            "IND0123",
+            "--diagnosis",
+            "Tarjeta madre quemada",
+            "--cause",
+            "Daño irreparable",
+            "--recommendation",
+            "Dar de baja",
+            "--destination",
+            "Almacén",
+            "--engineer",
+            "Ingeniero de sistemas",
+            "--pdf",
+            pdf.to_str().unwrap(),
         ],
     );
     assert_eq!(c["status"], "draft");
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     let e = env.fails(NOW, &["asset", "decommission", "IND0123", "--approve"]);
     assert_eq!(e["code"], "validation");
-    let c = env.json(NOW, &["asset", "decommission", "IND0123", "--approve", "--by", "Directora"]);
+    let c = env.json(
+        NOW,
+        &[
+            "asset",
+            "decommission",
+            "IND0123",
+            "--approve",
+            "--by",
+            "Directora",
+        ],
+    );
     assert_eq!(c["status"], "approved");
     let show = env.json(NOW, &["asset", "show", "IND0123"]);
     assert_eq!(show["status"], "decommissioned");
     assert_eq!(show["decommission_concept"], c["number"]);
-    assert_eq!(env.json(NOW, &["asset", "list"]).as_array().unwrap().len(), 0);
-    assert_eq!(env.json(NOW, &["asset", "list", "--all"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        env.json(NOW, &["asset", "list"]).as_array().unwrap().len(),
+        0
+    );
+    assert_eq!(
+        env.json(NOW, &["asset", "list", "--all"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Hoja de vida PDF.
     let sheet = env.data.path().join("hoja.pdf");
-    env.ok(NOW, &["asset", "sheet", "IND0123", "--pdf", sheet.to_str().unwrap()]);
-    let out = Command::new("pdftotext").arg(&sheet).arg("-").output().unwrap();
+    env.ok(
+        NOW,
+        &[
+            "asset",
+            "sheet",
+            "IND0123",
+            "--pdf",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    let out = Command::new("pdftotext")
+        .arg(&sheet)
+        .arg("-")
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Hoja de vida de equipo") && text.contains("Dado de baja"), "{text}");
+    assert!(
+        text.contains("Hoja de vida de equipo") && text.contains("Dado de baja"),
+        "{text}"
+    );
 }
 
 #[test]
 fn plan_log_and_cronograma() {
     let env = Env::new();
-    env.ok(NOW, &["asset", "new", "--tag", "IND0001", "--kind", "Computador de escritorio", "--department", "Tesorería"]);
-    env.ok(NOW, &["asset", "new", "--tag", "UPS-01", "--kind", "UPS", "--department", "Sistemas"]);
+    env.ok(
+        NOW,
+        &[
+            "asset",
+            "new",
+            "--tag",
+            "IND0001",
+            "--kind",
+            "Computador de escritorio",
+            "--department",
+            "Tesorería",
+        ],
+    );
+    env.ok(
+        NOW,
+        &[
+            "asset",
+            "new",
+            "--tag",
+            "UPS-01",
+            "--kind",
+            "UPS",
+            "--department",
+            "Sistemas",
+        ],
+    );
     env.ok(NOW, &["plan", "new", "--year", "2026"]);
     let item = env.json(
         NOW,
         &[
-            "plan", "item", "--year", "2026", "--asset", "IND0001", "--activity",
-            "Limpieza y revisión", "--checklist", "Limpieza interna;Actualizaciones",
-            "--frequency", "trimestral", "--start-month", "1", "--responsible", "Técnico de sistemas",
+            "plan",
+            "item",
+            "--year",
+            "2026",
+            "--asset",
+            "IND0001",
+            "--activity",
+            "Limpieza y revisión",
+            "--checklist",
+            "Limpieza interna;Actualizaciones",
+            "--frequency",
+            "trimestral",
+            "--start-month",
+            "1",
+            "--responsible",
+            "Técnico de sistemas",
         ],
     );
     assert_eq!(item["position"], 1);
     env.ok(
         NOW,
-        &["plan", "item", "--year", "2026", "--group-kind", "UPS", "--activity", "Prueba de baterías",
-          "--frequency", "semestral", "--start-month", "2", "--responsible", "Ingeniero de sistemas"],
+        &[
+            "plan",
+            "item",
+            "--year",
+            "2026",
+            "--group-kind",
+            "UPS",
+            "--activity",
+            "Prueba de baterías",
+            "--frequency",
+            "semestral",
+            "--start-month",
+            "2",
+            "--responsible",
+            "Ingeniero de sistemas",
+        ],
     );
     env.ok(
         NOW,
-        &["plan", "item", "--year", "2026", "--area", "Telefonía IP", "--activity", "Revisión de la planta",
-          "--frequency", "mensual", "--start-month", "1", "--responsible", "Técnico de sistemas"],
+        &[
+            "plan",
+            "item",
+            "--year",
+            "2026",
+            "--area",
+            "Telefonía IP",
+            "--activity",
+            "Revisión de la planta",
+            "--frequency",
+            "mensual",
+            "--start-month",
+            "1",
+            "--responsible",
+            "Técnico de sistemas",
+        ],
     );
-    let e = env.fails(NOW, &["plan", "item", "--year", "2026", "--area", "Redes", "--asset", "IND0001",
-        "--activity", "x", "--frequency", "anual", "--start-month", "1", "--responsible", "x"]);
+    let e = env.fails(
+        NOW,
+        &[
+            "plan",
+            "item",
+            "--year",
+            "2026",
+            "--area",
+            "Redes",
+            "--asset",
+            "IND0001",
+            "--activity",
+            "x",
+            "--frequency",
+            "anual",
+            "--start-month",
+            "1",
+            "--responsible",
+            "x",
+        ],
+    );
     assert_eq!(e["code"], "validation");
-    assert_eq!(env.json(NOW, &["plan", "generate", "--year", "2026"])["created"], 0);
+    assert_eq!(
+        env.json(NOW, &["plan", "generate", "--year", "2026"])["created"],
+        0
+    );
     // Execute January (late, in February) and February of the UPS group.
     let log = env.json(
         NOW,
-        &["log", "new", "--year", "2026", "--item", "1", "--month", "1", "--date", "2026-02-05",
-          "--check", "Limpieza interna=ok", "--check", "Actualizaciones=falla:sin red",
-          "--findings", "Ventilador sucio", "--open-case", "Reemplazar ventilador"],
+        &[
+            "log",
+            "new",
+            "--year",
+            "2026",
+            "--item",
+            "1",
+            "--month",
+            "1",
+            "--date",
+            "2026-02-05",
+            "--check",
+            "Limpieza interna=ok",
+            "--check",
+            "Actualizaciones=falla:sin red",
+            "--findings",
+            "Ventilador sucio",
+            "--open-case",
+            "Reemplazar ventilador",
+        ],
     );
     assert_eq!(log["on_time"], false);
-    assert!(log["ticket_number"].as_str().unwrap().starts_with("MA-2026-"));
+    assert!(log["ticket_number"]
+        .as_str()
+        .unwrap()
+        .starts_with("MA-2026-"));
     assert_eq!(log["checklist"][1]["ok"], false);
-    env.ok(NOW, &["log", "new", "--year", "2026", "--item", "2", "--month", "2", "--date", "2026-02-20"]);
-    env.ok(NOW, &["log", "new", "--area", "Correo institucional y directorio activo",
-                  "--activity", "Monitoreo diario", "--date", "2026-03-09"]);
+    env.ok(
+        NOW,
+        &[
+            "log",
+            "new",
+            "--year",
+            "2026",
+            "--item",
+            "2",
+            "--month",
+            "2",
+            "--date",
+            "2026-02-20",
+        ],
+    );
+    env.ok(
+        NOW,
+        &[
+            "log",
+            "new",
+            "--area",
+            "Correo institucional y directorio activo",
+            "--activity",
+            "Monitoreo diario",
+            "--date",
+            "2026-03-09",
+        ],
+    );
     let logs = env.json(NOW, &["log", "list", "--year", "2026"]);
     assert_eq!(logs.as_array().unwrap().len(), 3);
     let id = logs[0]["id"].as_i64().unwrap().to_string();
-    env.ok(NOW, &["log", "verify", &id, "--by", "Ingeniero de sistemas"]);
-    assert_eq!(env.json(NOW, &["log", "list", "--unverified"]).as_array().unwrap().len(), 2);
+    env.ok(
+        NOW,
+        &["log", "verify", &id, "--by", "Ingeniero de sistemas"],
+    );
+    assert_eq!(
+        env.json(NOW, &["log", "list", "--unverified"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let cr = env.json(NOW, &["plan", "list", "--year", "2026"]);
     let marks = |i: usize| -> Vec<String> {
         cr["rows"][i]["cells"]
@@ -217,7 +487,10 @@ fn plan_log_and_cronograma() {
             .map(|c| c["mark"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(marks(0), ["P", "E", "", "P", "", "", "P", "", "", "P", "", ""]);
+    assert_eq!(
+        marks(0),
+        ["P", "E", "", "P", "", "", "P", "", "", "P", "", ""]
+    );
     assert_eq!(marks(1), ["", "E", "", "", "", "", "", "P", "", "", "", ""]);
     // Up to 10 March: programmed = item1 Jan + item2 Feb + item3 Jan..Mar = 5; executed 2.
     assert_eq!(cr["compliance"]["programmed"], 5);
@@ -231,18 +504,48 @@ fn plan_log_and_cronograma() {
     let pdf = env.data.path().join("cronograma.pdf");
     let out = env.json(
         NOW,
-        &["cronograma", "--year", "2026", "--xlsx", xlsx.to_str().unwrap(), "--pdf", pdf.to_str().unwrap()],
+        &[
+            "cronograma",
+            "--year",
+            "2026",
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+            "--pdf",
+            pdf.to_str().unwrap(),
+        ],
     );
     assert_eq!(out["compliance"]["pct_executed"], 40.0);
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
     let text = String::from_utf8(
-        Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap().stdout,
+        Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
     )
     .unwrap();
-    assert!(text.contains("Telefonía IP") && text.contains("Cronograma de mantenimiento"), "{text}");
-    let e = env.fails(NOW, &["cronograma", "--year", "2030", "--xlsx", xlsx.to_str().unwrap()]);
+    assert!(
+        text.contains("Telefonía IP") && text.contains("Cronograma de mantenimiento"),
+        "{text}"
+    );
+    let e = env.fails(
+        NOW,
+        &[
+            "cronograma",
+            "--year",
+            "2030",
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+        ],
+    );
     assert_eq!(e["code"], "maintenance_not_found");
     // The life record of the UPS shows the group maintenance.
     let ups = env.json(NOW, &["asset", "show", "UPS01"]);
-    assert!(ups["events"].as_array().unwrap().iter().any(|e| e["kind"] == "preventive"));
+    assert!(ups["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "preventive"));
 }

@@ -1244,7 +1244,6 @@ impl Store {
                 sets.push(("notes".into(), n.into()));
             }
         }
-        drop(edit);
         for (name, v) in &sets {
             tx.execute(
                 &format!("UPDATE assets SET {name} = ?2, updated_at = ?3 WHERE id = ?1"),
@@ -1516,6 +1515,18 @@ pub fn month_name(m: u32) -> &'static str {
     .unwrap_or("")
 }
 
+/// Inserts one equipment inside the caller's transaction, marked with an import batch (used
+/// by the spreadsheet importer, `crate::import::commit`, which owns the transaction).
+pub(crate) fn insert_imported_asset(
+    conn: &rusqlite::Connection,
+    a: &NewAsset,
+    batch: i64,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    insert_asset(conn, &clean_asset(a)?, Some(batch), actor, now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1560,16 +1571,4 @@ mod tests {
         let _ = year_of("2024").unwrap();
         let _ = Datelike::year(&today(Utc::now()));
     }
-}
-
-/// Inserts one equipment inside the caller's transaction, marked with an import batch (used
-/// by the spreadsheet importer, `crate::import::commit`, which owns the transaction).
-pub(crate) fn insert_imported_asset(
-    conn: &rusqlite::Connection,
-    a: &NewAsset,
-    batch: i64,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<i64> {
-    insert_asset(conn, &clean_asset(a)?, Some(batch), actor, now)
 }

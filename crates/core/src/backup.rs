@@ -800,9 +800,16 @@ impl Store {
 
     /// For the importer: a verified backup before an import (`PreImport`) or before undoing
     /// one (`PreUndo`). Call it before opening the import's transaction; if it fails, do not
-    /// import (the error says why).
-    pub fn backup_before(&self, kind: BackupKind, now: DateTime<Utc>) -> Result<BackupInfo> {
-        self.backup_now(kind, None, now)
+    /// import (the error says why). None for an in-memory store (tests).
+    pub fn backup_before(
+        &self,
+        kind: BackupKind,
+        now: DateTime<Utc>,
+    ) -> Result<Option<BackupInfo>> {
+        if self.path().is_none() {
+            return Ok(None);
+        }
+        self.backup_now(kind, None, now).map(Some)
     }
 
     /// Backups in the default folder, newest first.

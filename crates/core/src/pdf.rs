@@ -308,6 +308,7 @@ impl PdfBuilder {
         ]);
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn aligned_text(
         &mut self,
         s: &str,

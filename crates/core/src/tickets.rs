@@ -24,18 +24,22 @@ const COLUMNS: &str = "t.id, t.number, t.legacy_number, t.received_at, t.receive
 const FROM: &str = "tickets t LEFT JOIN surveys s ON s.ticket_id = t.id";
 
 /// Sortable columns of the case list.
+/// Each sort matches an index (see 0001_initial.sql), so a page never sorts the whole table.
 const SORTS: &[(&str, &str)] = &[
     ("number", "t.year {d}, t.seq {d}"),
     ("received_at", "t.received_at {d}"),
     ("requester", "t.requester COLLATE NOCASE {d}"),
-    ("department", "t.department COLLATE NOCASE {d}"),
-    ("service_type", "t.service_type COLLATE NOCASE {d}"),
-    ("status", "t.status {d}"),
-    ("assignee", "t.assignee COLLATE NOCASE {d}"),
+    ("department", "t.department {d}, t.received_at {d}"),
+    ("service_type", "t.service_type {d}, t.received_at {d}"),
+    ("status", "t.status {d}, t.received_at {d}"),
+    ("assignee", "t.assignee {d}, t.status {d}"),
     ("resolution_due_at", "t.resolution_due_at {d}"),
-    ("level", "t.level {d}"),
+    ("level", "t.level {d}, t.received_at {d}"),
     ("priority", "t.urgency + t.impact {d}"),
 ];
+
+/// Above this many matching rows a filter is "not selective": see `list_tickets`.
+const SELECTIVE_ROWS: i64 = 3000;
 
 const OPEN_STATUSES: &str = "('new','assigned','in_progress','on_hold')";
 
@@ -507,7 +511,7 @@ impl Store {
             arg(
                 &mut conds,
                 &mut args,
-                "t.status = :status",
+                "{p}t.status = :status",
                 ":status",
                 V::Text(s.as_str().into()),
             );
@@ -517,7 +521,7 @@ impl Store {
             arg(
                 &mut conds,
                 &mut args,
-                "t.service_type = :stype",
+                "{p}t.service_type = :stype",
                 ":stype",
                 V::Text(s),
             );
@@ -527,7 +531,7 @@ impl Store {
             arg(
                 &mut conds,
                 &mut args,
-                "t.department = :dep",
+                "{p}t.department = :dep",
                 ":dep",
                 V::Text(s),
             );
@@ -537,7 +541,7 @@ impl Store {
             arg(
                 &mut conds,
                 &mut args,
-                "t.assignee = :asg",
+                "{p}t.assignee = :asg",
                 ":asg",
                 V::Text(s),
             );
@@ -546,7 +550,7 @@ impl Store {
             arg(
                 &mut conds,
                 &mut args,
-                "t.level = :level",
+                "{p}t.level = :level",
                 ":level",
                 V::Integer(l),
             );
@@ -591,20 +595,30 @@ impl Store {
         if q.overdue == Some(true) || q.due_today == Some(true) {
             args.push((":now".into(), V::Text(now_s.clone())));
         }
-        if let Some(search) = q.search.as_deref().and_then(fts_query) {
+        if let Some((lo, hi)) = q.search.as_deref().and_then(number_range) {
+            // A case number or its prefix ("MA-2026", "MA-2026-0042"): the number index.
+            conds.push("{p}t.number >= :nlo AND {p}t.number < :nhi".into());
+            args.push((":nlo".into(), V::Text(lo)));
+            args.push((":nhi".into(), V::Text(hi)));
+        } else if let Some(search) = q.search.as_deref().and_then(fts_query) {
             arg(
                 &mut conds,
                 &mut args,
-                "t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q)",
+                "{p}t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q)",
                 ":q",
                 V::Text(search),
             );
         }
-        let where_sql = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
+        // `{p}` marks filter columns: "+" stops SQLite from using their index, which is the
+        // right plan when the filter keeps many rows (walk the sort index instead).
+        let where_with = |p: &str| {
+            if conds.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", conds.join(" AND ").replace("{p}", p))
+            }
         };
+        let where_sql = where_with("");
         let dir = if q.desc { "DESC" } else { "ASC" };
         let sort_key = q.sort.as_deref().unwrap_or("received_at");
         let order = SORTS
@@ -620,17 +634,52 @@ impl Store {
             .iter()
             .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
             .collect();
+        // With full-text search as the only filter, the FTS index counts by itself.
+        let count_sql = if conds.len() == 1 && args.len() == 1 && args[0].0 == ":q" {
+            "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH :q".to_string()
+        } else {
+            format!("SELECT count(*) FROM tickets t {where_sql}")
+        };
         let total: i64 = self
             .conn
-            .prepare_cached(&format!("SELECT count(*) FROM tickets t {where_sql}"))?
+            .prepare_cached(&count_sql)?
             .query_row(named.as_slice(), |r| r.get(0))?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} {where_sql} ORDER BY {order}, t.id {dir} LIMIT {limit} OFFSET {offset}"
+        // Phase 1: only ids, so sorting and skipping touch indexes and small records. When
+        // the filters keep many rows, walking the sort index beats sorting them all.
+        // Walking the sort index costs about (offset + limit) × rows / total row visits;
+        // using the filter's index costs about `total` visits plus a sort.
+        let rows_in_table: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
+        let walk = total > SELECTIVE_ROWS
+            && (total as f64) * (total as f64) > ((offset + limit) as f64) * (rows_in_table as f64);
+        let id_where = if walk {
+            where_with("+")
+        } else {
+            where_sql.clone()
+        };
+        let id_sql = format!(
+            "SELECT t.id FROM tickets t {id_where} ORDER BY {order}, t.id {dir} LIMIT {limit} OFFSET {offset}"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows: Vec<_> = stmt
-            .query_map(named.as_slice(), row_to_raw)?
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached(&id_sql)?
+            .query_map(named.as_slice(), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // Phase 2: the page's rows, then back in phase-1 order.
+        let mut rows: Vec<_> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            self.conn
+                .prepare(&format!(
+                    "SELECT {COLUMNS} FROM {FROM} WHERE t.id IN ({list})"
+                ))?
+                .query_map([], row_to_raw)?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let pos: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|r| pos.get(&r.0).copied().unwrap_or(usize::MAX));
         let soon = self.setting_i64("due_soon_minutes", 120)?;
         let mut items = Vec::with_capacity(rows.len());
         for (id, texts, ints) in rows {
@@ -1435,6 +1484,26 @@ fn ensure_department(conn: &rusqlite::Connection, name: &str) -> Result<String> 
     }
     conn.execute("INSERT INTO departments(name) VALUES (?1)", [name])?;
     Ok(name.to_string())
+}
+
+/// `MA-2026` or `ma-2026-0042` → the range of case numbers starting with it.
+fn number_range(text: &str) -> Option<(String, String)> {
+    let t = text.trim().to_uppercase();
+    let mut parts = t.split('-');
+    let prefix = parts.next()?;
+    let year = parts.next()?;
+    let rest = parts.next();
+    let ok = !prefix.is_empty()
+        && prefix.len() <= 10
+        && prefix.chars().all(|c| c.is_ascii_alphanumeric())
+        && year.len() == 4
+        && year.chars().all(|c| c.is_ascii_digit())
+        && rest.is_none_or(|r| r.chars().all(|c| c.is_ascii_digit()))
+        && parts.next().is_none();
+    ok.then(|| {
+        let hi = format!("{t}\u{10FFFF}");
+        (t, hi)
+    })
 }
 
 /// Builds a safe FTS5 query: every word becomes a quoted prefix term (all must match).

@@ -5,9 +5,19 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use mesa_core::assets::{
+    Asset, AssetEvent, AssetImportOutcome, AssetMove, AssetQuery, AssetRecord, AssetStatus,
+    DecommissionConcept, LinkedCase, NewAsset, NewAssetEvent, NewDecommissionConcept,
+    NewPeripheral, Peripheral,
+};
 use mesa_core::audit::{AuditEntry, AuditQuery};
 use mesa_core::backup::{BackupCounts, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
 use mesa_core::catalog::{AppSettings, HolidayDto, PriorityCell};
+use mesa_core::maintenance::{
+    CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
+    DueOccurrence, Frequency, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan,
+    PlanItem, PlanTarget,
+};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::*;
 use ts_rs::{Config, TS};
@@ -47,6 +57,36 @@ fn export_all(dir: &Path) {
         SafetyStatus,
         AuditEntry,
         AuditQuery,
+        Asset,
+        AssetStatus,
+        NewAsset,
+        Peripheral,
+        NewPeripheral,
+        AssetEvent,
+        NewAssetEvent,
+        AssetMove,
+        LinkedCase,
+        DecommissionConcept,
+        NewDecommissionConcept,
+        AssetRecord,
+        AssetQuery,
+        AssetImportOutcome,
+        Frequency,
+        PlanTarget,
+        NewPlanItem,
+        PlanItem,
+        Plan,
+        CellState,
+        CronogramaCell,
+        CronogramaRow,
+        Compliance,
+        Cronograma,
+        ChecklistResult,
+        NewLog,
+        MaintenanceLog,
+        LogQuery,
+        DueOccurrence,
+        MaintenanceDue,
     );
 }
 

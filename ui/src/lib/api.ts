@@ -22,6 +22,22 @@ import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { RestoreReport } from "./bindings/RestoreReport";
 import type { SafetyStatus } from "./bindings/SafetyStatus";
+import type { Asset } from "./bindings/Asset";
+import type { AssetMove } from "./bindings/AssetMove";
+import type { AssetQuery } from "./bindings/AssetQuery";
+import type { AssetRecord } from "./bindings/AssetRecord";
+import type { Cronograma } from "./bindings/Cronograma";
+import type { DecommissionConcept } from "./bindings/DecommissionConcept";
+import type { LogQuery } from "./bindings/LogQuery";
+import type { MaintenanceDue } from "./bindings/MaintenanceDue";
+import type { MaintenanceLog } from "./bindings/MaintenanceLog";
+import type { NewAsset } from "./bindings/NewAsset";
+import type { NewAssetEvent } from "./bindings/NewAssetEvent";
+import type { NewDecommissionConcept } from "./bindings/NewDecommissionConcept";
+import type { NewLog } from "./bindings/NewLog";
+import type { NewPlanItem } from "./bindings/NewPlanItem";
+import type { Plan } from "./bindings/Plan";
+import type { PlanItem } from "./bindings/PlanItem";
 import { t } from "./i18n/es";
 
 function isApiError(e: unknown): e is ApiError {
@@ -88,6 +104,30 @@ export const api = {
       throw toApiError(e);
     }
   },
+  // Equipos y mantenimiento
+  assetList: (query: AssetQuery) => call<Asset[]>("asset_list", { query }),
+  assetRecord: (tag: string) => call<AssetRecord>("asset_record", { tag }),
+  assetCreate: (input: NewAsset) => call<Asset>("asset_create", { input }),
+  assetMove: (tag: string, input: AssetMove) => call<Asset>("asset_move", { tag, input }),
+  assetEvent: (tag: string, input: NewAssetEvent) => call<Asset>("asset_event", { tag, input }),
+  decommissionCreate: (tag: string, input: NewDecommissionConcept) =>
+    call<DecommissionConcept>("decommission_create", { tag, input }),
+  decommissionApprove: (number: string, engineer: string | null, approver: string) =>
+    call<DecommissionConcept>("decommission_approve", { number, engineer, approver }),
+  planYears: () => call<number[]>("plan_years"),
+  planCreate: (year: number, name: string | null) => call<Plan>("plan_create", { year, name }),
+  planItemAdd: (year: number, input: NewPlanItem) => call<PlanItem>("plan_item_add", { year, input }),
+  cronograma: (year: number) => call<Cronograma>("cronograma", { year }),
+  logCreate: (input: NewLog) => call<MaintenanceLog>("log_create", { input }),
+  logList: (query: LogQuery) => call<MaintenanceLog[]>("log_list", { query }),
+  logVerify: (id: number, engineer: string, note: string | null) =>
+    call<MaintenanceLog>("log_verify", { id, engineer, note }),
+  maintenanceDue: () => call<MaintenanceDue>("maintenance_due"),
+  /** Builds a document, asks where to save it and opens it; `null` when cancelled. */
+  exportDocument: (
+    kind: "asset_sheet" | "decommission" | "inventory" | "cronograma_xlsx" | "cronograma_pdf",
+    key: string,
+  ) => call<string | null>("export_document", { kind, key }),
 };
 
 export type Api = typeof api;

@@ -43,7 +43,10 @@ export type View =
   | { name: "casos" }
   | { name: "nuevo" }
   | { name: "detalle"; number: string }
-  | { name: "ajustes" };
+  | { name: "ajustes" }
+  | { name: "equipos" }
+  | { name: "equipo"; tag: string }
+  | { name: "mantenimiento" };
 
 export const app = $state({
   view: { name: "inicio" } as View,

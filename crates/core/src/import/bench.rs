@@ -186,7 +186,11 @@ fn peak_rss_mb() -> f64 {
 
 /// Generates the workbook in a temporary folder and measures.
 pub fn run(rows: u32) -> Result<BenchResult> {
-    let dir = std::env::temp_dir().join(format!("mesa-bench-import-{}", std::process::id()));
+    // MESA_BENCH_DIR keeps the generated workbook and database for inspection.
+    let keep = std::env::var_os("MESA_BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("mesa-bench-import-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let file = dir.join("bench.xlsx");
     generate(&file, rows)?;
@@ -215,6 +219,7 @@ pub fn run(rows: u32) -> Result<BenchResult> {
     let calamine_seconds = t.elapsed().as_secs_f64();
 
     let db = dir.join("bench.db");
+    let _ = std::fs::remove_file(&db);
     let mut store = Store::open(&db)?;
     let opts = ImportOptions {
         kind: ImportKind::Cases,
@@ -242,7 +247,9 @@ pub fn run(rows: u32) -> Result<BenchResult> {
     let peak = peak_rss_mb();
     let file_bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     drop(store);
-    let _ = std::fs::remove_dir_all(&dir);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     debug_assert_eq!(dry.imported, rep.imported);
     Ok(BenchResult {
         rows,

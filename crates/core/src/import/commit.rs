@@ -150,8 +150,32 @@ impl Store {
         if opts.kind == ImportKind::Assets && !has_assets {
             return Err(ImportError::AssetsUnavailable.into());
         }
+        // Data safety (issue 7): a verified backup before every import.
+        self.backup_before(crate::backup::BackupKind::PreImport, now)?;
         self.audit_as(actor, Some(now));
         let cal = self.calendar.clone();
+        // A large page cache keeps a big batch from spilling to the WAL before the commit.
+        let old_cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", -131_072)?;
+        let res = self.import_commit(
+            bytes, file_name, opts, actor, now, &catalogs, &cal, progress,
+        );
+        let _ = self.conn.pragma_update(None, "cache_size", old_cache);
+        res
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn import_commit(
+        &mut self,
+        bytes: &[u8],
+        file_name: &str,
+        opts: &ImportOptions,
+        actor: &str,
+        now: DateTime<Utc>,
+        catalogs: &Catalogs,
+        cal: &crate::calendar::BusinessCalendar,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -220,7 +244,7 @@ impl Store {
                             at: &at,
                             actor,
                             now,
-                            cal: &cal,
+                            cal,
                             types: &types,
                             matrix: &matrix,
                             default_response,
@@ -254,7 +278,7 @@ impl Store {
                     }
                 }
             };
-            analyze(bytes, file_name, opts, &catalogs, &mut sink, progress)?
+            analyze(bytes, file_name, opts, catalogs, &mut sink, progress)?
         };
         let mut report = report;
         report.dry_run = false;
@@ -354,6 +378,8 @@ impl Store {
         if undone.is_some() {
             return Err(ImportError::BatchUndone(batch).into());
         }
+        // Data safety (issue 7): a verified backup before undoing an import.
+        self.backup_before(crate::backup::BackupKind::PreUndo, now)?;
         self.audit_as(actor, Some(now));
         if kind == "assets" {
             self.undo_asset_import(batch)?;

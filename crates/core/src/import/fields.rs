@@ -501,6 +501,11 @@ pub fn match_header(kind: ImportKind, header: &str) -> Option<(usize, f64)> {
     best
 }
 
+/// Scores a header for a field: (field index, score).
+pub type HeaderMatcher<'a> = dyn Fn(ImportKind, &str) -> Option<(usize, f64)> + 'a;
+
+type ScoredColumn = (usize, String, Option<(usize, f64)>);
+
 /// The detected header of a sheet.
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -516,7 +521,7 @@ pub struct Header {
 pub fn detect_header(
     kind: ImportKind,
     rows: &[SheetRow],
-    matcher: &dyn Fn(ImportKind, &str) -> Option<(usize, f64)>,
+    matcher: &HeaderMatcher<'_>,
 ) -> Option<Header> {
     let mut best: Option<(usize, f64)> = None;
     for (i, r) in rows.iter().enumerate().take(30) {
@@ -538,7 +543,7 @@ pub fn detect_header(
     let (index, _) = best?;
     let row = &rows[index];
     // Assign each field to its best column; the others stay unmapped (extra).
-    let mut cols: Vec<(usize, String, Option<(usize, f64)>)> = row
+    let mut cols: Vec<ScoredColumn> = row
         .cells
         .iter()
         .enumerate()

@@ -505,7 +505,7 @@ pub fn analyze(
             for r in rows {
                 let r = r?;
                 rows_read += 1;
-                if rows_read % 1000 == 0 {
+                if rows_read.is_multiple_of(1000) {
                     progress(ImportProgress {
                         rows: rows_read,
                         imported: imported_now.get(),

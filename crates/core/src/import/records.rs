@@ -1,6 +1,6 @@
 //! One spreadsheet row → one normalised record (a case or an asset), with its problems.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
 
@@ -169,6 +169,8 @@ pub struct Plan {
     /// Every column with its folded header (content hash, repeated header detection).
     headers: Vec<(usize, String, String)>,
     header_folds: Vec<String>,
+    /// Column → folded header (for hashing), `None` past the header.
+    col_fold: Vec<Option<String>>,
 }
 
 impl Plan {
@@ -195,7 +197,18 @@ impl Plan {
             }
         }
         let header_folds = header.columns.iter().map(|(_, h, _)| fold(h)).collect();
+        let width = header
+            .columns
+            .iter()
+            .map(|(c, _, _)| c + 1)
+            .max()
+            .unwrap_or(0);
+        let mut col_fold = vec![None; width];
+        for (c, _, f) in &headers {
+            col_fold[*c] = Some(f.clone());
+        }
         Plan {
+            col_fold,
             sheet: sheet.to_string(),
             by_field,
             extra,
@@ -259,6 +272,9 @@ pub struct State<'a> {
     catalogs: &'a Catalogs,
     mapping: &'a Mapping,
     unknown: BTreeMap<(String, String), u32>,
+    /// Memo of catalog look-ups: (field, raw) → (value, known).
+    memo: HashMap<(&'static str, String), (String, bool)>,
+    status_memo: HashMap<String, Option<LegacyStatus>>,
 }
 
 const FOOTER_WORDS: &[&str] = &[
@@ -281,6 +297,8 @@ impl<'a> State<'a> {
             catalogs,
             mapping,
             unknown: BTreeMap::new(),
+            memo: HashMap::new(),
+            status_memo: HashMap::new(),
         }
     }
 
@@ -304,7 +322,24 @@ impl<'a> State<'a> {
 
     /// A catalog value: the mapping's choice, the catalog's canonical name, or (unknown) the
     /// cleaned raw text, listed for the user to map.
-    fn catalog(&mut self, field: &str, raw: &str) -> String {
+    fn catalog(&mut self, field: &'static str, raw: &str) -> String {
+        if let Some((v, known)) = self.memo.get(&(field, raw.to_string())) {
+            let v = v.clone();
+            if !known {
+                self.unknown(field, raw);
+            }
+            return v;
+        }
+        let v = self.catalog_uncached(field, raw);
+        let known = !self
+            .unknown
+            .contains_key(&(field.to_string(), clean_text(raw)));
+        self.memo
+            .insert((field, raw.to_string()), (v.clone(), known));
+        v
+    }
+
+    fn catalog_uncached(&mut self, field: &'static str, raw: &str) -> String {
         if let Some(v) = self.mapping.value(field, raw) {
             return v.to_string();
         }
@@ -346,31 +381,42 @@ impl<'a> State<'a> {
         {
             return RowOutcome::Skip;
         }
-        let same_as_header = texts
+        // A repeated header row (checked only when the first cell looks like its header).
+        let (c0, t0) = &texts[0];
+        if plan
+            .headers
             .iter()
-            .filter(|(_, t)| plan.header_folds.contains(&fold(t)))
-            .count();
-        if same_as_header * 2 > plan.header_folds.len().max(1) && same_as_header >= 2 {
-            return RowOutcome::Skip;
+            .any(|(c, h, _)| c == c0 && h.eq_ignore_ascii_case(t0))
+        {
+            let same_as_header = texts
+                .iter()
+                .filter(|(_, t)| plan.header_folds.contains(&fold(t)))
+                .count();
+            if same_as_header * 2 > plan.header_folds.len().max(1) && same_as_header >= 2 {
+                return RowOutcome::Skip;
+            }
         }
         // Content hash over (header, value) pairs, independent of column order.
-        let mut pairs: Vec<(String, &str)> = texts
+        let mut pairs: Vec<(&str, usize, &str)> = texts
             .iter()
             .map(|(c, t)| {
                 let h = plan
-                    .headers
-                    .iter()
-                    .find(|(hc, _, _)| hc == c)
-                    .map(|(_, _, f)| f.clone())
-                    .unwrap_or_else(|| format!("#{c}"));
-                (h, t.as_str())
+                    .col_fold
+                    .get(*c)
+                    .and_then(|f| f.as_deref())
+                    .unwrap_or("");
+                (h, *c, t.as_str())
             })
             .collect();
-        pairs.sort();
+        pairs.sort_unstable();
         let mut h = Sha256::new();
         h.update(self.kind.as_str().as_bytes());
-        for (k, v) in &pairs {
-            h.update(k.as_bytes());
+        for (k, c, v) in &pairs {
+            if k.is_empty() {
+                h.update(format!("#{c}").as_bytes());
+            } else {
+                h.update(k.as_bytes());
+            }
             h.update([0]);
             h.update(v.as_bytes());
             h.update([1]);
@@ -409,7 +455,7 @@ impl<'a> State<'a> {
         }
         // Cells in columns without a header.
         for (c, t) in &texts {
-            if !plan.headers.iter().any(|(hc, _, _)| hc == c) {
+            if plan.col_fold.get(*c).is_none_or(|f| f.is_none()) {
                 extra.insert(
                     format!("Columna {}", super::column_letter(*c)),
                     clean_text(t),
@@ -504,11 +550,19 @@ impl<'a> State<'a> {
         let status_raw = text(F::Status);
         let status = match &status_raw {
             Some(raw) => {
-                let mapped = self
-                    .mapping
-                    .value("status", raw)
-                    .and_then(LegacyStatus::from_key);
-                match mapped.or_else(|| values::parse_status(raw)) {
+                let parsed = match self.status_memo.get(raw) {
+                    Some(p) => *p,
+                    None => {
+                        let mapped = self
+                            .mapping
+                            .value("status", raw)
+                            .and_then(LegacyStatus::from_key);
+                        let p = mapped.or_else(|| values::parse_status(raw));
+                        self.status_memo.insert(raw.clone(), p);
+                        p
+                    }
+                };
+                match parsed {
                     Some(s) => s,
                     None => {
                         self.unknown("status", raw);

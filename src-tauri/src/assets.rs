@@ -1,0 +1,221 @@
+//! Commands of «Equipos» and «Mantenimiento»: thin wrappers over `mesa_core` (DTO in → core →
+//! DTO out), plus saving documents to a path chosen in the native save dialog and opening them.
+
+use std::path::PathBuf;
+
+use mesa_core::assets::{
+    Asset, AssetMove, AssetQuery, AssetRecord, DecommissionConcept, NewAsset, NewAssetEvent,
+    NewDecommissionConcept, NewPeripheral,
+};
+use mesa_core::maintenance::{
+    Cronograma, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan, PlanItem,
+};
+use mesa_core::{ApiError, Clock, SystemClock};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::{AppState, CmdResult};
+
+type State<'a> = tauri::State<'a, AppState>;
+
+#[tauri::command(async)]
+pub fn asset_list(state: State<'_>, query: AssetQuery) -> CmdResult<Vec<Asset>> {
+    state.with(|s| s.list_assets(&query))
+}
+
+#[tauri::command(async)]
+pub fn asset_record(state: State<'_>, tag: String) -> CmdResult<AssetRecord> {
+    state.with(|s| s.asset_record(&tag))
+}
+
+#[tauri::command(async)]
+pub fn asset_create(state: State<'_>, input: NewAsset) -> CmdResult<Asset> {
+    state.with(|s| s.create_asset(&input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn asset_update(state: State<'_>, tag: String, input: NewAsset) -> CmdResult<Asset> {
+    state.with(|s| s.update_asset(&tag, &input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn asset_move(state: State<'_>, tag: String, input: AssetMove) -> CmdResult<Asset> {
+    state.with(|s| s.move_asset(&tag, &input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn asset_event(state: State<'_>, tag: String, input: NewAssetEvent) -> CmdResult<Asset> {
+    state.with(|s| s.add_asset_event(&tag, &input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn asset_attach(state: State<'_>, tag: String, input: NewPeripheral) -> CmdResult<AssetRecord> {
+    state.with(|s| s.attach_peripheral(&tag, &input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn decommission_create(
+    state: State<'_>,
+    tag: String,
+    input: NewDecommissionConcept,
+) -> CmdResult<DecommissionConcept> {
+    state.with(|s| s.create_decommission_concept(&tag, &input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn decommission_approve(
+    state: State<'_>,
+    number: String,
+    engineer: Option<String>,
+    approver: String,
+) -> CmdResult<DecommissionConcept> {
+    state.with(|s| {
+        s.approve_decommission(
+            &number,
+            engineer.as_deref(),
+            &approver,
+            &state.actor,
+            SystemClock.now(),
+        )
+    })
+}
+
+#[tauri::command(async)]
+pub fn plan_years(state: State<'_>) -> CmdResult<Vec<i64>> {
+    state.with(|s| s.plan_years())
+}
+
+#[tauri::command(async)]
+pub fn plan_create(state: State<'_>, year: i64, name: Option<String>) -> CmdResult<Plan> {
+    state.with(|s| s.create_plan(year, name.as_deref(), &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn plan_item_add(state: State<'_>, year: i64, input: NewPlanItem) -> CmdResult<PlanItem> {
+    state.with(|s| s.add_plan_item(year, &input, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn cronograma(state: State<'_>, year: i64) -> CmdResult<Cronograma> {
+    state.with(|s| s.cronograma(year, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn log_create(state: State<'_>, input: NewLog) -> CmdResult<MaintenanceLog> {
+    state.with(|s| s.create_log(&input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn log_list(state: State<'_>, query: LogQuery) -> CmdResult<Vec<MaintenanceLog>> {
+    state.with(|s| s.list_logs(&query))
+}
+
+#[tauri::command(async)]
+pub fn log_verify(
+    state: State<'_>,
+    id: i64,
+    engineer: String,
+    note: Option<String>,
+) -> CmdResult<MaintenanceLog> {
+    state.with(|s| s.verify_log(id, &engineer, note.as_deref(), SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn maintenance_due(state: State<'_>) -> CmdResult<MaintenanceDue> {
+    state.with(|s| s.maintenance_due(SystemClock.now()))
+}
+
+fn io_error(path: &std::path::Path, e: impl std::fmt::Display) -> ApiError {
+    ApiError {
+        code: "io".into(),
+        message: format!("No se pudo guardar «{}»: {e}", path.display()),
+    }
+}
+
+/// Builds a document (`asset_sheet` with the placa, `decommission` with the concept number,
+/// `inventory`, `cronograma_xlsx` / `cronograma_pdf` with the year), asks where to save it in
+/// the native dialog, writes it and opens it with the system's viewer. Returns the path, or
+/// `null` when the user cancelled. With `MESA_EXPORT_DIR` set (tests, scripted use) it writes
+/// there under the suggested name, without dialog and without opening.
+#[tauri::command(async)]
+pub fn export_document(
+    app: tauri::AppHandle,
+    state: State<'_>,
+    kind: String,
+    key: String,
+) -> CmdResult<Option<String>> {
+    let now = SystemClock.now();
+    let (bytes, name, filter, ext) = state.with(|s| {
+        Ok(match kind.as_str() {
+            "asset_sheet" => (
+                s.asset_sheet_pdf(&key, &state.actor, now)?,
+                format!("Hoja de vida {}.pdf", s.get_asset(&key)?.tag),
+                "PDF",
+                "pdf",
+            ),
+            "decommission" => (
+                s.decommission_pdf(&key, now)?,
+                format!("Concepto técnico de baja {key}.pdf"),
+                "PDF",
+                "pdf",
+            ),
+            "inventory" => (
+                s.inventory_xlsx(now)?,
+                "Inventario de equipos.xlsx".to_string(),
+                "Excel",
+                "xlsx",
+            ),
+            "cronograma_xlsx" | "cronograma_pdf" => {
+                let year: i64 = key.trim().parse().map_err(|_| {
+                    mesa_core::CoreError::validation("vigencia", format!("«{key}» no es un año"))
+                })?;
+                if kind == "cronograma_xlsx" {
+                    (
+                        s.cronograma_xlsx(year, now)?,
+                        format!("Cronograma de mantenimiento {year}.xlsx"),
+                        "Excel",
+                        "xlsx",
+                    )
+                } else {
+                    (
+                        s.cronograma_pdf(year, now)?,
+                        format!("Cronograma de mantenimiento {year}.pdf"),
+                        "PDF",
+                        "pdf",
+                    )
+                }
+            }
+            other => {
+                return Err(mesa_core::CoreError::validation(
+                    "documento",
+                    format!("«{other}» no es un documento conocido"),
+                ))
+            }
+        })
+    })?;
+    if let Some(dir) = std::env::var_os("MESA_EXPORT_DIR").filter(|d| !d.is_empty()) {
+        let path = PathBuf::from(dir).join(&name);
+        std::fs::write(&path, &bytes).map_err(|e| io_error(&path, e))?;
+        return Ok(Some(path.display().to_string()));
+    }
+    let chosen = app
+        .dialog()
+        .file()
+        .set_title("Guardar documento")
+        .set_file_name(&name)
+        .add_filter(filter, &[ext])
+        .blocking_save_file();
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| ApiError {
+        code: "io".into(),
+        message: format!("Ruta no válida: {e}"),
+    })?;
+    std::fs::write(&path, &bytes).map_err(|e| io_error(&path, e))?;
+    // Open the file just written with the system's default program (best effort).
+    let _ = app
+        .opener()
+        .open_path(path.display().to_string(), None::<&str>);
+    Ok(Some(path.display().to_string()))
+}

@@ -1,0 +1,145 @@
+// Real-window tests of «Equipos» and «Mantenimiento»: create an equipment, open its hoja de
+// vida, generate its PDF, create the plan, program and log a maintenance, and see it marked
+// executed (E) in the cronograma. tauri-driver + WebKitWebDriver under Xvfb, temp data dir;
+// MESA_EXPORT_DIR makes «save document» write there without the native dialog.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Session, sleep } from './webdriver.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
+const shots = join(root, 'target/e2e');
+const dataDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-assets-'));
+const exportDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-export-'));
+const dbPath = join(dataDir, 'mesa.db');
+const port = 5100 + Math.floor(Math.random() * 500);
+const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Bogota', year: 'numeric' }).format(new Date()));
+const month = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Bogota', month: 'numeric' }).format(new Date()));
+let driver;
+let s;
+
+function sql(query, params = []) {
+  const py = `import sqlite3, json, sys
+c = sqlite3.connect(sys.argv[1])
+print(json.dumps(c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))`;
+  return JSON.parse(execFileSync('python3', ['-c', py, dbPath, query, JSON.stringify(params)]).toString());
+}
+
+async function shot(name) {
+  mkdirSync(shots, { recursive: true });
+  writeFileSync(join(shots, `${name}.png`), await s.screenshot());
+}
+
+async function fill(testId, value) {
+  const el = await s.byTestId(testId);
+  await el.clear();
+  await el.type(value);
+}
+
+before(async () => {
+  assert.ok(existsSync(app), `app binary missing: ${app} (build it with npx tauri build --debug --no-bundle)`);
+  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
+    env: { ...process.env, MESA_DATA_DIR: dataDir, MESA_EXPORT_DIR: exportDir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  s = await Session.create(`http://127.0.0.1:${port}`, app);
+  await s.byTestId('nav-equipos', '', 30000);
+});
+
+after(async () => {
+  if (s) await s.close();
+  if (driver) driver.kill();
+  await sleep(300);
+});
+
+test('create an equipment and open its hoja de vida', async () => {
+  await (await s.byTestId('nav-equipos')).click();
+  await s.byTestId('asset-empty');
+  await (await s.byTestId('asset-new')).click();
+  await fill('asset-tag', 'ind-0777');
+  await fill('asset-kind', 'Computador de escritorio');
+  await fill('asset-brand', 'Lenovo');
+  await fill('asset-model', 'ThinkCentre M70q');
+  await fill('asset-serial', 'MJ0ABC12');
+  await fill('asset-department', 'Tesorería');
+  await fill('asset-custodian', 'Iván Muñoz');
+  await (await s.byTestId('asset-save')).click();
+  // The app opens the new equipment's hoja de vida, with the normalised placa.
+  await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-tag')).text()).trim() === 'IND0777');
+  assert.equal((await (await s.byTestId('asset-record-custodian')).text()).trim(), 'Iván Muñoz');
+  assert.deepEqual(sql('SELECT tag, kind, department, status FROM assets'), [
+    ['IND0777', 'Computador de escritorio', 'Tesorería', 'good'],
+  ]);
+  // Back to the list, search, open again from the table.
+  await (await s.byTestId('nav-equipos')).click();
+  await fill('asset-search', '0777');
+  await s.waitFor('fila', async () => (await s.findAll('[data-testid="asset-row"][data-tag="IND0777"]')).length === 1);
+  await (await s.byTestId('asset-open')).click();
+  await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-title')).text()).includes('IND0777'));
+  // Register a corrective maintenance directly in the life record.
+  await (await s.byTestId('asset-action-event')).click();
+  await (await s.byTestId('asset-event-kind')).setValue('corrective');
+  await fill('asset-event-description', 'Cambio de fuente de poder');
+  await (await s.byTestId('asset-event-save')).click();
+  await s.waitFor('historia', async () =>
+    (await s.findAll('[data-testid="asset-history-row"][data-kind="corrective"]')).length === 1,
+  );
+  // Generate the PDF (written to MESA_EXPORT_DIR, no dialog).
+  await (await s.byTestId('asset-sheet-pdf')).click();
+  await s.waitFor('pdf guardado', async () => readdirSync(exportDir).includes('Hoja de vida IND0777.pdf'));
+  const text = execFileSync('pdftotext', [join(exportDir, 'Hoja de vida IND0777.pdf'), '-']).toString();
+  assert.match(text, /Hoja de vida de equipo/);
+  assert.match(text, /Cambio de fuente de poder/);
+  assert.match(text, /Iván Muñoz/);
+  await shot('assets-hoja-de-vida');
+});
+
+test('program a maintenance, log it and see E in the cronograma', async () => {
+  await (await s.byTestId('nav-mantenimiento')).click();
+  await (await s.byTestId('maint-create-plan')).click();
+  await (await s.byTestId('maint-add-item')).click();
+  await (await s.byTestId('maint-item-target')).setValue('asset');
+  await fill('maint-item-tag', 'IND 0777');
+  await fill('maint-item-activity', 'Limpieza interna y revisión de software');
+  await fill('maint-item-checklist', 'Limpieza interna\nActualizaciones');
+  await (await s.byTestId('maint-item-frequency')).setValue('monthly');
+  await (await s.byTestId('maint-item-start')).setValue(String(month));
+  await (await s.byTestId('maint-item-save')).click();
+  const cellSel = `[data-testid="maint-cell"][data-month="${month}"]`;
+  const cell = await s.waitFor('celda P', async () => (await s.findAll(cellSel))[0]);
+  assert.equal((await cell.text()).trim(), 'P');
+  assert.equal(sql('SELECT count(*) FROM maintenance_occurrences')[0][0], 12 - month + 1);
+  await cell.click();
+  await s.byTestId('maint-log-form');
+  await fill('maint-log-findings', 'Ventilador con polvo; se limpió');
+  await (await s.byTestId('maint-log-save')).click();
+  await s.waitFor('celda E', async () => {
+    const c = (await s.findAll(cellSel))[0];
+    return c && (await c.text()).trim() === 'E' && (await c.attr('data-state')) === 'executed';
+  });
+  const compliance = await (await s.byTestId('maint-compliance')).text();
+  assert.match(compliance, /1 de 1 programadas ejecutadas \(100,0 %\)/);
+  assert.deepEqual(sql('SELECT kind, findings FROM maintenance_logs'), [['preventive', 'Ventilador con polvo; se limpió']]);
+  await shot('assets-cronograma');
+  // The cronograma exports as XLSX and PDF.
+  await (await s.byTestId('maint-export-xlsx')).click();
+  await (await s.byTestId('maint-export-pdf')).click();
+  await s.waitFor('exportados', async () => {
+    const f = readdirSync(exportDir);
+    return f.includes(`Cronograma de mantenimiento ${year}.xlsx`) && f.includes(`Cronograma de mantenimiento ${year}.pdf`);
+  });
+  // The maintenance appears in the hoja de vida.
+  await (await s.byTestId('nav-equipos')).click();
+  await (await s.byTestId('asset-open')).click();
+  await s.waitFor('preventivo en la historia', async () =>
+    (await s.findAll('[data-testid="asset-history-row"][data-kind="preventive"]')).length === 1,
+  );
+  // The home dashboard shows the maintenance card.
+  await (await s.byTestId('nav-inicio')).click();
+  await s.waitFor('tarjeta', async () => /\d/.test(await (await s.byTestId('dash-maint-week')).text()));
+});
