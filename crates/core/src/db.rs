@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_import_batches.sql",
         sql: include_str!("../../../migrations/0004_import_batches.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_reports.sql",
+        sql: include_str!("../../../migrations/0005_reports.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
@@ -226,6 +231,10 @@ mod tests {
         (
             3,
             "b29145b3c10b5c86e1f276c31c4dd83ce7249453a13806789751c62289365f21",
+        ),
+        (
+            5,
+            "533b59babb89ecf1039912a11e3258dee02c6c202430a8201ce4ba5b1cf9deb4",
         ),
     ];
 

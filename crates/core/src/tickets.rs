@@ -495,7 +495,14 @@ impl Store {
     }
 
     /// One page of the case list with filters, search and sort.
-    pub fn list_tickets(&self, q: &TicketQuery, now: DateTime<Utc>) -> Result<TicketPage> {
+    /// The list's filters as SQL conditions over `tickets t` (with `{p}` marks, see
+    /// `list_tickets`) and their named arguments. Also used by the case exports.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn ticket_filter(
+        &self,
+        q: &TicketQuery,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<String>, Vec<(String, rusqlite::types::Value)>)> {
         let mut conds: Vec<String> = Vec::new();
         let mut args: Vec<(String, rusqlite::types::Value)> = Vec::new();
         let arg = |conds: &mut Vec<String>,
@@ -609,6 +616,11 @@ impl Store {
                 V::Text(search),
             );
         }
+        Ok((conds, args))
+    }
+
+    pub fn list_tickets(&self, q: &TicketQuery, now: DateTime<Utc>) -> Result<TicketPage> {
+        let (conds, args) = self.ticket_filter(q, now)?;
         // `{p}` marks filter columns: "+" stops SQLite from using their index, which is the
         // right plan when the filter keeps many rows (walk the sort index instead).
         let where_with = |p: &str| {

@@ -18,6 +18,8 @@ use mesa_core::maintenance::{
     DueOccurrence, Frequency, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan,
     PlanItem, PlanTarget,
 };
+use mesa_core::import::commit::ImportBatch;
+use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::*;
 use ts_rs::{Config, TS};
@@ -28,6 +30,11 @@ fn export_all(dir: &Path) {
         ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all(&cfg).expect(stringify!($t)); )* };
     }
     export!(
+        ImportReport,
+        ImportBatch,
+        ImportKind,
+        ImportProgress,
+        Mapping,
         Ticket,
         TicketStatus,
         Survey,

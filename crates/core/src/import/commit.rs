@@ -150,7 +150,9 @@ impl Store {
         if opts.kind == ImportKind::Assets && !has_assets {
             return Err(ImportError::AssetsUnavailable.into());
         }
-        // Data safety (issue 7): a verified backup before every import.
+        // Data safety (issue 7): a verified backup before every import (a file that is not even
+        // a spreadsheet is refused before).
+        super::detect::detect(bytes)?;
         self.backup_before(crate::backup::BackupKind::PreImport, now)?;
         self.audit_as(actor, Some(now));
         let cal = self.calendar.clone();
