@@ -17,6 +17,8 @@ pub mod model;
 pub mod paths;
 pub mod pdf;
 pub mod privacy;
+pub mod report;
+pub mod report_docs;
 pub mod settings;
 pub mod store;
 pub mod text;

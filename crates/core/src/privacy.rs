@@ -60,6 +60,23 @@ pub struct AnonymizeReport {
     pub note: String,
 }
 
+/// One person found by [`Store::person_search`]: the requester name as written on their newest
+/// case, and exactly the cases that [`Store::person_export`]/[`Store::anonymize_person`] act on
+/// when given that name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PersonMatch {
+    pub name: String,
+    pub emails: Vec<String>,
+    pub departments: Vec<String>,
+    #[ts(type = "number")]
+    pub cases: i64,
+    /// Case numbers, newest first (at most [`PERSON_NUMBERS_SHOWN`]).
+    pub numbers: Vec<String>,
+}
+
+/// How many case numbers a [`PersonMatch`] lists.
+pub const PERSON_NUMBERS_SHOWN: usize = 50;
+
 fn value(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
@@ -140,6 +157,64 @@ fn distinct(conn: &Connection, col: &str, ids: &[i64]) -> Result<Vec<String>> {
 }
 
 impl Store {
+    /// Requesters whose name contains `query` (case, accents and punctuation ignored) or whose
+    /// e-mail contains it (case ignored), grouped by name; most cases first. A query shorter
+    /// than two letters finds nobody.
+    pub fn person_search(&self, query: &str, limit: usize) -> Result<Vec<PersonMatch>> {
+        let key = fold(query);
+        let ql = query.trim().to_lowercase();
+        if key.chars().count() < 2 {
+            return Ok(vec![]);
+        }
+        let mut st = self.conn.prepare(
+            "SELECT requester, email, department, number FROM tickets ORDER BY id DESC",
+        )?;
+        let mut rows = st.query([])?;
+        let mut order: Vec<String> = vec![];
+        let mut found: std::collections::HashMap<String, PersonMatch> = Default::default();
+        while let Some(r) = rows.next()? {
+            let requester: String = r.get(0)?;
+            let email: Option<String> = r.get(1)?;
+            let folded = fold(&requester);
+            let by_email = email
+                .as_deref()
+                .is_some_and(|e| e.to_lowercase().contains(&ql));
+            if folded.is_empty() || !(folded.contains(&key) || by_email) {
+                continue;
+            }
+            let m = found.entry(folded.clone()).or_insert_with(|| {
+                order.push(folded.clone());
+                PersonMatch {
+                    name: requester.clone(),
+                    emails: vec![],
+                    departments: vec![],
+                    cases: 0,
+                    numbers: vec![],
+                }
+            });
+            m.cases += 1;
+            if m.numbers.len() < PERSON_NUMBERS_SHOWN {
+                m.numbers.push(r.get(3)?);
+            }
+            if let Some(e) = email.map(|e| e.trim().to_string()) {
+                if !e.is_empty() && !m.emails.contains(&e) {
+                    m.emails.push(e);
+                }
+            }
+            let d: String = r.get(2)?;
+            if !d.trim().is_empty() && !m.departments.contains(&d) {
+                m.departments.push(d);
+            }
+        }
+        let mut out: Vec<PersonMatch> = order
+            .into_iter()
+            .filter_map(|k| found.remove(&k))
+            .collect();
+        out.sort_by(|a, b| b.cases.cmp(&a.cases).then_with(|| fold(&a.name).cmp(&fold(&b.name))));
+        out.truncate(limit);
+        Ok(out)
+    }
+
     /// Everything about one person (requester name or e-mail). Err(PersonNotFound) if nothing.
     pub fn person_export(&self, query: &str, now: DateTime<Utc>) -> Result<PersonExport> {
         let c = &self.conn;

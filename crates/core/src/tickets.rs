@@ -1035,7 +1035,8 @@ impl Store {
         let mut n = 0;
         {
             let mut read = tx.prepare(
-                "SELECT id, received_at, response_minutes, resolution_minutes FROM tickets
+                "SELECT id, received_at, response_minutes, resolution_minutes, response_due_at,
+                        resolution_due_at FROM tickets
                  WHERE received_at IS NOT NULL AND received_date_only = 0",
             )?;
             let mut write = tx.prepare(
@@ -1052,22 +1053,29 @@ impl Store {
                     pauses: pauses.remove(&id).unwrap_or_default(),
                 };
                 let (a, b) = deadlines(&cal, &sla);
-                write.execute(params![id, a.map(to_db), b.map(to_db)])?;
+                let (a, b) = (a.map(to_db), b.map(to_db));
+                // Only real changes are written (and so audited).
+                if (r.get::<_, Option<String>>(4)?, r.get::<_, Option<String>>(5)?) != (a.clone(), b.clone()) {
+                    write.execute(params![id, a, b])?;
+                }
                 n += 1;
             }
         }
         // The survey window is counted in business days of the same calendar. Imported cases
         // never start a survey (they were resolved in the old system).
         let days = setting_i64(&tx, "survey_business_days", 2)?.max(0) as u32;
-        let resolved: Vec<(i64, String)> = tx
+        let resolved: Vec<(i64, String, Option<String>)> = tx
             .prepare(
-                "SELECT id, resolved_at FROM tickets
+                "SELECT id, resolved_at, survey_due_at FROM tickets
                  WHERE status = 'resolved' AND resolved_at IS NOT NULL AND import_batch IS NULL",
             )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        for (id, resolved_at) in resolved {
+        for (id, resolved_at, old) in resolved {
             let due = from_local(cal.add_business_days(to_local(from_db(&resolved_at)?), days));
+            if old.as_deref() == Some(to_db(due).as_str()) {
+                continue;
+            }
             tx.execute(
                 "UPDATE tickets SET survey_due_at = ?2 WHERE id = ?1",
                 params![id, to_db(due)],

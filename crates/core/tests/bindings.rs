@@ -13,13 +13,13 @@ use mesa_core::assets::{
 use mesa_core::audit::{AuditEntry, AuditQuery};
 use mesa_core::backup::{BackupCounts, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
 use mesa_core::catalog::{AppSettings, HolidayDto, PriorityCell};
+use mesa_core::import::commit::ImportBatch;
+use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
     DueOccurrence, Frequency, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan,
     PlanItem, PlanTarget,
 };
-use mesa_core::import::commit::ImportBatch;
-use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::*;
 use ts_rs::{Config, TS};
