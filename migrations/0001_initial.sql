@@ -144,17 +144,21 @@ CREATE TABLE tickets (
     UNIQUE (year, seq)
 ) STRICT;
 
-CREATE INDEX tickets_received ON tickets(received_at);
+-- The case list sorts by one of these indexes; the status and department columns they carry
+-- let a page be found without reading the table (see tickets.rs, list_tickets).
+CREATE INDEX tickets_received ON tickets(received_at, status, department);
+CREATE INDEX tickets_number_cover ON tickets(year, seq, status, department);
 CREATE INDEX tickets_status_received ON tickets(status, received_at);
-CREATE INDEX tickets_department ON tickets(department, received_at);
+CREATE INDEX tickets_department ON tickets(department, received_at, status);
+CREATE INDEX tickets_department_status ON tickets(department, status, received_at);
 CREATE INDEX tickets_assignee ON tickets(assignee, status);
-CREATE INDEX tickets_type ON tickets(service_type, received_at);
+CREATE INDEX tickets_type ON tickets(service_type, received_at, status, department);
 CREATE INDEX tickets_resolution_due ON tickets(status, resolution_due_at);
-CREATE INDEX tickets_due ON tickets(resolution_due_at);
-CREATE INDEX tickets_level ON tickets(level, received_at);
+CREATE INDEX tickets_due ON tickets(resolution_due_at, status, department);
+CREATE INDEX tickets_level ON tickets(level, received_at, status, department);
 CREATE INDEX tickets_response_due ON tickets(first_response_at, response_due_at);
 CREATE INDEX tickets_survey_due ON tickets(status, survey_due_at);
-CREATE INDEX tickets_requester ON tickets(requester COLLATE NOCASE);
+CREATE INDEX tickets_requester ON tickets(requester COLLATE NOCASE, status, department);
 
 -- Full-text search over number, requester, description and solution (accents ignored).
 CREATE VIRTUAL TABLE tickets_fts USING fts5(

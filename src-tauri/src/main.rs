@@ -13,6 +13,8 @@ use mesa_core::{
 use tauri::Manager;
 
 mod assets;
+mod import_cmds;
+mod report_cmds;
 mod safety_cmds;
 mod settings_cmds;
 
@@ -179,6 +181,9 @@ fn main() {
             safety_cmds::audit_list,
             safety_cmds::audit_history,
             safety_cmds::audit_export,
+            safety_cmds::person_search,
+            safety_cmds::person_export,
+            safety_cmds::person_anonymize,
             settings_cmds::settings_get,
             settings_cmds::settings_set,
             settings_cmds::calendar_get,
@@ -209,6 +214,18 @@ fn main() {
             assets::log_verify,
             assets::maintenance_due,
             assets::export_document,
+            report_cmds::report_preview,
+            report_cmds::report_save,
+            report_cmds::report_export,
+            report_cmds::cases_export,
+            import_cmds::import_pick_file,
+            import_cmds::import_preview,
+            import_cmds::import_commit,
+            import_cmds::import_batches,
+            import_cmds::import_undo,
+            import_cmds::import_export_problems,
+            import_cmds::import_mapping_save,
+            import_cmds::import_mapping_load,
         ])
         .run(tauri::generate_context!())
         .expect("no se pudo iniciar Mesa de Ayuda TI");

@@ -1,9 +1,11 @@
-//! Data safety commands: backups, restore (also of a damaged database), the audit trail.
+//! Data safety commands: backups, restore (also of a damaged database), the audit trail, and
+//! personal data (Ley 1581: search, export and anonymise a person).
 
 use std::path::{Path, PathBuf};
 
 use mesa_core::audit::{AuditEntry, AuditQuery};
 use mesa_core::backup::{self, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
+use mesa_core::privacy::{AnonymizeReport, PersonMatch};
 use mesa_core::{ApiError, Clock, CoreError, Store, SystemClock};
 
 use crate::{api, AppState, CmdResult};
@@ -141,4 +143,93 @@ pub fn audit_export(
     to: String,
 ) -> CmdResult<usize> {
     state.with(|s| s.audit_export(&query, Path::new(to.trim())))
+}
+
+/// Requesters whose name or e-mail contains `query` (at most 20, most cases first).
+#[tauri::command(async)]
+pub fn person_search(
+    state: tauri::State<'_, AppState>,
+    query: String,
+) -> CmdResult<Vec<PersonMatch>> {
+    state.with(|s| s.person_search(&query, 20))
+}
+
+/// A name usable as a file name on every OS (no separators or reserved characters).
+fn file_stem(name: &str) -> String {
+    let s: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    if s.is_empty() {
+        "persona".into()
+    } else {
+        s
+    }
+}
+
+/// Exports everything about one person (`format`: `json` or `xlsx`) to a file chosen in the
+/// native save dialog (or into `MESA_EXPORT_DIR` when set: tests, scripted use). Returns the
+/// path written, or `null` when the user cancelled. Nothing is written for an unknown person.
+#[tauri::command(async)]
+pub fn person_export(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+    query: String,
+    format: String,
+) -> CmdResult<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let (ext, filter) = match format.as_str() {
+        "json" => ("json", "JSON"),
+        "xlsx" => ("xlsx", "Excel"),
+        other => {
+            return Err(api(CoreError::validation(
+                "formato",
+                format!("«{other}» no es un formato de exportación (use json o xlsx)"),
+            )))
+        }
+    };
+    let now = SystemClock.now();
+    // Unknown person: say so before asking where to save.
+    state.with(|s| s.person_export(&query, now).map(|_| ()))?;
+    let name = format!("Datos personales {}.{ext}", file_stem(&query));
+    let path = if let Some(dir) = std::env::var_os("MESA_EXPORT_DIR").filter(|d| !d.is_empty()) {
+        PathBuf::from(dir).join(&name)
+    } else {
+        let chosen = app
+            .dialog()
+            .file()
+            .set_title("Guardar datos personales")
+            .set_file_name(&name)
+            .add_filter(filter, &[ext])
+            .blocking_save_file();
+        let Some(chosen) = chosen else {
+            return Ok(None);
+        };
+        let mut p = chosen.into_path().map_err(|e| ApiError {
+            code: "io".into(),
+            message: format!("Ruta no válida: {e}"),
+        })?;
+        if !p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext)) {
+            let mut s = p.into_os_string();
+            s.push(format!(".{ext}"));
+            p = PathBuf::from(s);
+        }
+        p
+    };
+    state.with(|s| s.person_export_to(&query, &path, now))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Anonymises a person on request (recorded in the audit trail without their data).
+#[tauri::command(async)]
+pub fn person_anonymize(
+    state: tauri::State<'_, AppState>,
+    query: String,
+) -> CmdResult<AnonymizeReport> {
+    state.with(|s| s.anonymize_person(&query, &state.actor, SystemClock.now()))
 }

@@ -15,6 +15,7 @@ mod assets;
 mod backup;
 mod bench;
 mod import;
+mod report;
 mod settings;
 
 #[derive(Parser)]
@@ -105,6 +106,21 @@ enum Cmd {
         xlsx: Option<PathBuf>,
         #[arg(long)]
         pdf: Option<PathBuf>,
+    },
+    /// Informes: `report helpdesk --from D --to D [--pdf F] [--xlsx F]`, `report save`, `report list`.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
+    /// Exportaciones: `export cases --from D --to D --xlsx F | --csv F` con los filtros de la lista.
+    #[command(subcommand)]
+    Export(report::ExportCmd),
+    /// Mide el informe anual (PDF, XLSX) y la exportación de casos frente a rust_xlsxwriter solo.
+    BenchReport {
+        /// Casos del año del informe.
+        #[arg(long, default_value_t = 20_000)]
+        cases: usize,
+        /// Casos de la exportación a XLSX.
+        #[arg(long, default_value_t = 100_000)]
+        export_cases: usize,
     },
     /// Festivos de Colombia de un año.
     Holidays {
@@ -410,6 +426,12 @@ fn run(cli: Cli) -> Result<(), CoreError> {
             assets::cronograma(&ctx.store, year, xlsx, pdf, ctx.now, ctx.json)
         }
         Cmd::Holidays { year } => settings::print_holidays(year, ctx.json),
+        Cmd::Report(r) => report::report(&mut ctx.store, r, &ctx.actor, ctx.now, ctx.json),
+        Cmd::Export(e) => report::export(&ctx.store, e, ctx.now, ctx.json),
+        Cmd::BenchReport {
+            cases,
+            export_cases,
+        } => report::bench(cases, export_cases, ctx.json),
         Cmd::Backup(b) => backup::backup(&mut ctx.store, b, ctx.now, ctx.json),
         Cmd::Audit(a) => backup::audit(&ctx.store, a, ctx.json),
         Cmd::Person(p) => backup::person(&mut ctx.store, p, &ctx.actor, ctx.now, ctx.json),

@@ -62,6 +62,8 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("maintenance_logs", "X.id"),
     // imports (the batch record; its cases are audited as cases)
     ("import_batches", "X.id"),
+    // stored help-desk reports (analysis and improvement actions)
+    ("reports", "X.period_from || '/' || X.period_to"),
 ];
 
 /// Tables deliberately not audited, with the reason (checked by a test).
@@ -198,15 +200,29 @@ pub fn trigger_sql(conn: &Connection, table: &str, key: &str) -> Result<Vec<(Str
             .collect();
         format!("json_object({})", pairs.join(", "))
     };
+    // Rows written by an import batch are recorded once, as the batch (`import_batches` is
+    // audited, with file, hash and counts), not row by row: a 100,000-row import would
+    // otherwise double the database. Later edits of imported rows are audited as usual.
+    let batch = cols.iter().any(|c| c == "import_batch");
+    let when_new = if batch {
+        " WHEN new.import_batch IS NULL"
+    } else {
+        ""
+    };
+    let when_old = if batch {
+        " WHEN old.import_batch IS NULL"
+    } else {
+        ""
+    };
     let ai = format!(
-        "CREATE TRIGGER audit_{table}_ai AFTER INSERT ON {t} BEGIN\n  \
+        "CREATE TRIGGER audit_{table}_ai AFTER INSERT ON {t}{when_new} BEGIN\n  \
          INSERT INTO audit_log(at, actor, table_name, record_key, action, new_value)\n  \
          VALUES ({AT}, mesa_actor(), '{table}', CAST({key_new} AS TEXT), 'create', {});\nEND",
         json("new"),
         t = qi(table)
     );
     let ad = format!(
-        "CREATE TRIGGER audit_{table}_ad AFTER DELETE ON {t} BEGIN\n  \
+        "CREATE TRIGGER audit_{table}_ad AFTER DELETE ON {t}{when_old} BEGIN\n  \
          INSERT INTO audit_log(at, actor, table_name, record_key, action, old_value)\n  \
          VALUES ({AT}, mesa_actor(), '{table}', CAST({key_old} AS TEXT), 'delete', {});\nEND",
         json("old"),

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod docs;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod maintenance;
 pub mod model;

@@ -22,6 +22,43 @@ pub enum Orientation {
     Landscape,
 }
 
+/// Paper size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageSize {
+    #[default]
+    A4,
+    /// US Letter (carta), the usual size in Colombian offices.
+    Letter,
+}
+
+impl PageSize {
+    /// Portrait width and height in points.
+    pub fn points(self) -> (f32, f32) {
+        match self {
+            PageSize::A4 => (595.28, 841.89),
+            PageSize::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+/// The control block of a quality-management document, drawn at the right of the header on
+/// every page: process, document code, version and date.
+#[derive(Debug, Clone, Default)]
+pub struct QualityBlock {
+    pub process: String,
+    pub code: String,
+    pub version: String,
+    pub date: String,
+}
+
+/// One series of a bar chart: its name, colour and one value per category.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub colour: Colour,
+    pub values: Vec<f64>,
+}
+
 /// What goes at the top of every page.
 #[derive(Debug, Clone, Default)]
 pub struct DocHeader {
@@ -183,6 +220,7 @@ pub struct PdfBuilder {
     height: f32,
     margin: f32,
     footer_note: String,
+    quality: Option<QualityBlock>,
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
     y: f32,
@@ -193,12 +231,24 @@ const FOOTER_SPACE: f32 = 28.0;
 impl PdfBuilder {
     /// A4 document with the entity header on each page.
     pub fn new(header: DocHeader, orientation: Orientation) -> Result<Self> {
+        Self::with_page(header, orientation, PageSize::A4, None)
+    }
+
+    /// A document of the given paper size; with `quality`, the header carries the process,
+    /// code, version and date of a quality-management document.
+    pub fn with_page(
+        header: DocHeader,
+        orientation: Orientation,
+        size: PageSize,
+        quality: Option<QualityBlock>,
+    ) -> Result<Self> {
         let mut doc = PdfDocument::new(&header.title);
         let regular = FontFace::load(&mut doc, REGULAR_TTF)?;
         let bold = FontFace::load(&mut doc, BOLD_TTF)?;
+        let (pw, ph) = size.points();
         let (w, h) = match orientation {
-            Orientation::Portrait => (595.28, 841.89),
-            Orientation::Landscape => (841.89, 595.28),
+            Orientation::Portrait => (pw, ph),
+            Orientation::Landscape => (ph, pw),
         };
         let mut b = PdfBuilder {
             doc,
@@ -209,6 +259,7 @@ impl PdfBuilder {
             height: h,
             margin: 36.0,
             footer_note: String::new(),
+            quality,
             pages: vec![],
             ops: vec![],
             y: 0.0,
@@ -394,6 +445,10 @@ impl PdfBuilder {
             let ops = std::mem::take(&mut self.ops);
             self.pages.push(ops);
         }
+        if self.quality.is_some() {
+            self.quality_header();
+            return;
+        }
         let m = self.margin;
         let w = self.content_width();
         let h = self.header.clone();
@@ -422,6 +477,219 @@ impl PdfBuilder {
             Align::Right,
         );
         self.y = m + box_h + 12.0;
+    }
+
+    /// Header of a quality-management document: entity and NIT | process and title |
+    /// code, version, date.
+    fn quality_header(&mut self) {
+        let q = self.quality.clone().unwrap_or_default();
+        let h = self.header.clone();
+        let m = self.margin;
+        let w = self.content_width();
+        let box_h = 62.0;
+        let c1 = w * 0.36;
+        let c3 = w * 0.24;
+        let c2 = w - c1 - c3;
+        self.rect(m, m, c1, box_h, None, true);
+        self.rect(m + c1, m, c2, box_h, None, true);
+        self.rect(m + c1 + c2, m, c3, box_h, None, true);
+        let lines = self.wrap(&h.entity, true, 9.5, c1 - 10.0);
+        let mut y = m + 5.0;
+        for l in lines.iter().take(3) {
+            self.aligned_text(l, m + 5.0, c1 - 10.0, y, 9.5, true, Align::Left);
+            y += 11.5;
+        }
+        if let Some(nit) = h.nit.as_deref().filter(|s| !s.trim().is_empty()) {
+            self.raw_text(&format!("NIT {nit}"), m + 5.0, y, 8.0, false, Colour::GREY);
+        }
+        let x2 = m + c1;
+        let proc_lines = self.wrap(&format!("Proceso: {}", q.process), false, 8.5, c2 - 10.0);
+        let mut y = m + 6.0;
+        for l in proc_lines.iter().take(2) {
+            self.aligned_text(l, x2 + 5.0, c2 - 10.0, y, 8.5, false, Align::Center);
+            y += 11.0;
+        }
+        let title_lines = self.wrap(&h.title, true, 10.5, c2 - 10.0);
+        let mut y = m + 32.0;
+        for l in title_lines.iter().take(2) {
+            self.aligned_text(l, x2 + 5.0, c2 - 10.0, y, 10.5, true, Align::Center);
+            y += 13.0;
+        }
+        let x3 = m + c1 + c2;
+        let rows = [
+            format!("Código: {}", q.code),
+            format!("Versión: {}", q.version),
+            format!("Fecha: {}", q.date),
+        ];
+        for (i, r) in rows.iter().enumerate() {
+            let yy = m + i as f32 * (box_h / 3.0);
+            if i > 0 {
+                self.ops.push(Op::SetOutlineColor {
+                    col: Colour::LINE.pdf(),
+                });
+                self.hline_colour(x3, x3 + c3, yy);
+            }
+            self.raw_text(r, x3 + 5.0, yy + 6.0, 8.5, false, Colour::BLACK);
+        }
+        self.y = m + box_h + 12.0;
+    }
+
+    fn hline_colour(&mut self, x1: f32, x2: f32, y_top: f32) {
+        let y = self.height - y_top;
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x1),
+                            y: Pt(y),
+                        },
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x2),
+                            y: Pt(y),
+                        },
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    /// A horizontal bar chart drawn with vector rectangles: one row per category (label at
+    /// the left), one bar per series, the value printed after each bar, a legend when there
+    /// is more than one series. `max` fixes the scale (e.g. 100 for percentages).
+    pub fn bar_chart(
+        &mut self,
+        title: &str,
+        categories: &[String],
+        series: &[Series],
+        max: Option<f64>,
+        fmt: &dyn Fn(f64) -> String,
+    ) {
+        let size = 8.0;
+        let bar_h = 9.0;
+        let gap = 5.0;
+        let n_series = series.len().max(1) as f32;
+        let row_h = bar_h * n_series + gap;
+        let w = self.content_width();
+        let m = self.margin;
+        let label_w = (w * 0.34).min(200.0);
+        let value_w = 70.0;
+        let plot_w = w - label_w - value_w - 8.0;
+        let top = series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .fold(0.0_f64, f64::max);
+        let scale = max.unwrap_or(top).max(top).max(f64::MIN_POSITIVE);
+        let legend_h = if series.len() > 1 { 14.0 } else { 0.0 };
+        // Keep the title with at least the first rows.
+        self.ensure_space(18.0 + legend_h + row_h * (categories.len().min(4) as f32));
+        self.raw_text(title, m, self.y, 9.5, true, Colour::BLACK);
+        self.y += 14.0;
+        if series.len() > 1 {
+            let items: Vec<(Colour, String)> =
+                series.iter().map(|s| (s.colour, s.name.clone())).collect();
+            let mut x = m;
+            for (c, label) in &items {
+                self.rect(x, self.y + 1.0, 10.0, 8.0, Some(*c), false);
+                self.raw_text(label, x + 13.0, self.y, 8.0, false, Colour::BLACK);
+                x += 13.0 + self.text_width(label, false, 8.0) + 14.0;
+            }
+            self.y += legend_h;
+        }
+        if categories.is_empty() {
+            self.raw_text(
+                "Sin datos en el periodo.",
+                m,
+                self.y,
+                size,
+                false,
+                Colour::GREY,
+            );
+            self.y += 14.0;
+            return;
+        }
+        let axis_x = m + label_w + 4.0;
+        let page_at_start = self.pages.len();
+        let y_start = self.y;
+        for (i, cat) in categories.iter().enumerate() {
+            if self.y + row_h > self.bottom() {
+                self.start_page();
+            }
+            let mut label = cat.clone();
+            while self.text_width(&label, false, size) > label_w && label.chars().count() > 4 {
+                label.pop();
+                label.pop();
+                label.push('…');
+            }
+            let y0 = self.y;
+            let label_y = y0 + (row_h - gap - size) / 2.0 - 1.0;
+            self.aligned_text(&label, m, label_w, label_y, size, false, Align::Right);
+            for (k, s) in series.iter().enumerate() {
+                let v = s.values.get(i).copied().unwrap_or(0.0);
+                let bw = (v / scale) as f32 * plot_w;
+                let by = y0 + k as f32 * bar_h;
+                if bw > 0.0 {
+                    self.rect(
+                        axis_x,
+                        by + 1.0,
+                        bw.max(0.8),
+                        bar_h - 2.0,
+                        Some(s.colour),
+                        false,
+                    );
+                }
+                self.raw_text(
+                    &fmt(v),
+                    axis_x + bw + 3.0,
+                    by + 1.0,
+                    7.5,
+                    false,
+                    Colour::BLACK,
+                );
+            }
+            self.y += row_h;
+        }
+        // Axis line (on the chart's first page only when it broke across pages).
+        let y_end = if self.pages.len() == page_at_start {
+            self.y - gap / 2.0
+        } else {
+            self.y += 8.0;
+            return;
+        };
+        self.ops.push(Op::SetOutlineColor {
+            col: Colour::GREY.pdf(),
+        });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+        let x = axis_x;
+        let (ya, yb) = (self.height - y_start, self.height - y_end);
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x),
+                            y: Pt(ya),
+                        },
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x),
+                            y: Pt(yb),
+                        },
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+        self.y += 8.0;
     }
 
     /// Starts a new page when less than `h` points are left.

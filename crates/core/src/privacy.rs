@@ -158,32 +158,46 @@ fn distinct(conn: &Connection, col: &str, ids: &[i64]) -> Result<Vec<String>> {
 
 impl Store {
     /// Requesters whose name contains `query` (case, accents and punctuation ignored) or whose
-    /// e-mail contains it (case ignored), grouped by name; most cases first. A query shorter
-    /// than two letters finds nobody.
+    /// e-mail (on any of their cases) contains it (case ignored), grouped by name with all the
+    /// cases of that name; most cases first. A query shorter than two letters finds nobody.
     pub fn person_search(&self, query: &str, limit: usize) -> Result<Vec<PersonMatch>> {
         let key = fold(query);
         let ql = query.trim().to_lowercase();
         if key.chars().count() < 2 {
             return Ok(vec![]);
         }
-        let mut st = self.conn.prepare(
-            "SELECT requester, email, department, number FROM tickets ORDER BY id DESC",
-        )?;
-        let mut rows = st.query([])?;
-        let mut order: Vec<String> = vec![];
-        let mut found: std::collections::HashMap<String, PersonMatch> = Default::default();
-        while let Some(r) = rows.next()? {
-            let requester: String = r.get(0)?;
-            let email: Option<String> = r.get(1)?;
-            let folded = fold(&requester);
-            let by_email = email
-                .as_deref()
-                .is_some_and(|e| e.to_lowercase().contains(&ql));
-            if folded.is_empty() || !(folded.contains(&key) || by_email) {
+        let mut st = self
+            .conn
+            .prepare("SELECT requester, email, department, number FROM tickets ORDER BY id DESC")?;
+        // (folded name, requester, email, department, number), newest first.
+        type Row = (String, String, Option<String>, String, String);
+        let all: Vec<Row> = st
+            .query_map([], |r| {
+                let requester: String = r.get(0)?;
+                Ok((fold(&requester), requester, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // People whose name, or the e-mail of any of their cases, matches.
+        let wanted: std::collections::HashSet<&str> = all
+            .iter()
+            .filter(|(folded, _, email, _, _)| {
+                !folded.is_empty()
+                    && (folded.contains(&key)
+                        || email
+                            .as_deref()
+                            .is_some_and(|e| e.to_lowercase().contains(&ql)))
+            })
+            .map(|r| r.0.as_str())
+            .collect();
+        // All the cases of each of them (what export/anonymise by that name act on).
+        let mut order: Vec<&str> = vec![];
+        let mut found: std::collections::HashMap<&str, PersonMatch> = Default::default();
+        for (folded, requester, email, department, number) in &all {
+            if !wanted.contains(folded.as_str()) {
                 continue;
             }
-            let m = found.entry(folded.clone()).or_insert_with(|| {
-                order.push(folded.clone());
+            let m = found.entry(folded.as_str()).or_insert_with(|| {
+                order.push(folded.as_str());
                 PersonMatch {
                     name: requester.clone(),
                     emails: vec![],
@@ -194,23 +208,24 @@ impl Store {
             });
             m.cases += 1;
             if m.numbers.len() < PERSON_NUMBERS_SHOWN {
-                m.numbers.push(r.get(3)?);
+                m.numbers.push(number.clone());
             }
-            if let Some(e) = email.map(|e| e.trim().to_string()) {
-                if !e.is_empty() && !m.emails.contains(&e) {
-                    m.emails.push(e);
+            if let Some(e) = email.as_deref().map(str::trim) {
+                if !e.is_empty() && !m.emails.iter().any(|x| x == e) {
+                    m.emails.push(e.to_string());
                 }
             }
-            let d: String = r.get(2)?;
-            if !d.trim().is_empty() && !m.departments.contains(&d) {
-                m.departments.push(d);
+            if !department.trim().is_empty() && !m.departments.contains(department) {
+                m.departments.push(department.clone());
             }
         }
-        let mut out: Vec<PersonMatch> = order
-            .into_iter()
-            .filter_map(|k| found.remove(&k))
-            .collect();
-        out.sort_by(|a, b| b.cases.cmp(&a.cases).then_with(|| fold(&a.name).cmp(&fold(&b.name))));
+        let mut out: Vec<PersonMatch> =
+            order.into_iter().filter_map(|k| found.remove(&k)).collect();
+        out.sort_by(|a, b| {
+            b.cases
+                .cmp(&a.cases)
+                .then_with(|| fold(&a.name).cmp(&fold(&b.name)))
+        });
         out.truncate(limit);
         Ok(out)
     }

@@ -69,8 +69,8 @@ impl Period {
             return None;
         }
         let next = self.to + Duration::days(1);
-        let m = (next.year() - self.from.year()) * 12 + next.month() as i32
-            - self.from.month() as i32;
+        let m =
+            (next.year() - self.from.year()) * 12 + next.month() as i32 - self.from.month() as i32;
         (m > 0).then_some(m as u32)
     }
 
@@ -566,7 +566,8 @@ impl Store {
         let mut first_minutes = vec![];
         let mut resolution_minutes = vec![];
         let mut answered = 0;
-        let mut qstats: Vec<QuestionStat> = questions.iter().map(|q| QuestionStat::new(q)).collect();
+        let mut qstats: Vec<QuestionStat> =
+            questions.iter().map(|q| QuestionStat::new(q)).collect();
         let mut overall = QuestionStat::new("Satisfacción general (todas las preguntas)");
         for c in &cases {
             let received_in = in_range(c.received, start, end);
@@ -682,8 +683,7 @@ impl Store {
             q.finish();
         }
         overall.finish();
-        let [by_type, by_department, by_channel, by_level, by_assignee, by_origin] =
-            by.map(counts);
+        let [by_type, by_department, by_channel, by_level, by_assignee, by_origin] = by.map(counts);
         Ok(Indicators {
             from: period.from.format("%Y-%m-%d").to_string(),
             to: period.to.format("%Y-%m-%d").to_string(),
@@ -837,7 +837,10 @@ impl Store {
             previous,
             activities_by_type: counts(by_type),
             activities,
-            analysis: stored.as_ref().map(|s| s.analysis.clone()).unwrap_or_default(),
+            analysis: stored
+                .as_ref()
+                .map(|s| s.analysis.clone())
+                .unwrap_or_default(),
             actions: stored.map(|s| s.actions).unwrap_or_default(),
             generated_at: to_rfc3339_local(now),
         })
@@ -915,6 +918,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<StoredReport> {
+        self.audit_as(actor, Some(now));
         let analysis = clean_multiline(analysis);
         let actions = clean_multiline(actions);
         let ind = serde_json::to_string(&self.indicators(period)?)?;

@@ -1055,7 +1055,11 @@ impl Store {
                 let (a, b) = deadlines(&cal, &sla);
                 let (a, b) = (a.map(to_db), b.map(to_db));
                 // Only real changes are written (and so audited).
-                if (r.get::<_, Option<String>>(4)?, r.get::<_, Option<String>>(5)?) != (a.clone(), b.clone()) {
+                if (
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ) != (a.clone(), b.clone())
+                {
                     write.execute(params![id, a, b])?;
                 }
                 n += 1;

@@ -20,6 +20,11 @@ use mesa_core::maintenance::{
     DueOccurrence, Frequency, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan,
     PlanItem, PlanTarget,
 };
+use mesa_core::privacy::{AnonymizeReport, PersonMatch};
+use mesa_core::report::{
+    Activity, Count, Decommissioned, HelpdeskReport, HoursStat, Indicators, MaintenanceFigures,
+    QuestionStat, Rate, StoredReport,
+};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::*;
 use ts_rs::{Config, TS};
@@ -64,6 +69,8 @@ fn export_all(dir: &Path) {
         SafetyStatus,
         AuditEntry,
         AuditQuery,
+        PersonMatch,
+        AnonymizeReport,
         Asset,
         AssetStatus,
         NewAsset,
@@ -94,6 +101,17 @@ fn export_all(dir: &Path) {
         LogQuery,
         DueOccurrence,
         MaintenanceDue,
+        HelpdeskReport,
+        Indicators,
+        Count,
+        Rate,
+        HoursStat,
+        QuestionStat,
+        MaintenanceFigures,
+        Decommissioned,
+        Activity,
+        StoredReport,
+        mesa_core::export::ExportProgress,
     );
 }
 

@@ -202,3 +202,53 @@ fn export_and_anonymize_a_person() {
         assert!(!has(needle), "el archivo conserva «{needle}»");
     }
 }
+
+#[test]
+fn person_search_groups_by_name_and_finds_by_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = paths::db_path(dir.path());
+    let mut s = Store::open(&db).unwrap();
+    let a1 = case(
+        &mut s,
+        "Yolanda Pumarejo",
+        "yolanda@indupal.gov.co",
+        "No imprime",
+    );
+    let a2 = case(&mut s, "YOLANDA PUMAREJO", "ypumarejo@gmail.com", "Sin red");
+    let b = case(
+        &mut s,
+        "Hernán Oñate",
+        "hernan@indupal.gov.co",
+        "Correo lleno",
+    );
+    // Name, ignoring case and accents; grouped with the spelling of the newest case.
+    let found = s.person_search("pumarejo", 20).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "YOLANDA PUMAREJO");
+    assert_eq!(found[0].cases, 2);
+    assert_eq!(found[0].numbers, vec![a2.number.clone(), a1.number.clone()]);
+    assert_eq!(
+        found[0].emails,
+        vec![
+            "ypumarejo@gmail.com".to_string(),
+            "yolanda@indupal.gov.co".into()
+        ]
+    );
+    assert_eq!(found[0].departments, vec!["Tesorería".to_string()]);
+    // By part of an e-mail; accents ignored in names.
+    let by_mail = s.person_search("HERNAN@", 20).unwrap();
+    assert_eq!(by_mail.len(), 1);
+    assert_eq!(by_mail[0].numbers, vec![b.number.clone()]);
+    assert_eq!(s.person_search("hernan onate", 20).unwrap().len(), 1);
+    // Too short or unknown: nobody. The same name exports exactly those cases.
+    assert!(s.person_search("a", 20).unwrap().is_empty());
+    assert!(s.person_search("Zuleta", 20).unwrap().is_empty());
+    let ex = s
+        .person_export(&found[0].name, at("2026-03-03T09:00"))
+        .unwrap();
+    assert_eq!(ex.cases.len() as i64, found[0].cases);
+    // Limit keeps the people with most cases.
+    let all = s.person_search("indupal", 1).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].name, "YOLANDA PUMAREJO");
+}

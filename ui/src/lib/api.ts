@@ -22,6 +22,8 @@ import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { RestoreReport } from "./bindings/RestoreReport";
 import type { SafetyStatus } from "./bindings/SafetyStatus";
+import type { PersonMatch } from "./bindings/PersonMatch";
+import type { AnonymizeReport } from "./bindings/AnonymizeReport";
 import type { Asset } from "./bindings/Asset";
 import type { AssetMove } from "./bindings/AssetMove";
 import type { AssetQuery } from "./bindings/AssetQuery";
@@ -38,6 +40,16 @@ import type { NewLog } from "./bindings/NewLog";
 import type { NewPlanItem } from "./bindings/NewPlanItem";
 import type { Plan } from "./bindings/Plan";
 import type { PlanItem } from "./bindings/PlanItem";
+import type { ImportBatch } from "./bindings/ImportBatch";
+import type { ImportKind } from "./bindings/ImportKind";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { Mapping } from "./bindings/Mapping";
+import type { HelpdeskReport } from "./bindings/HelpdeskReport";
+import type { StoredReport } from "./bindings/StoredReport";
+import type { ExportProgress } from "./bindings/ExportProgress";
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { t } from "./i18n/es";
 
 function isApiError(e: unknown): e is ApiError {
@@ -95,6 +107,11 @@ export const api = {
   auditList: (query: AuditQuery) => call<AuditEntry[]>("audit_list", { query }),
   auditHistory: (table: string, key: string) => call<AuditEntry[]>("audit_history", { table, key }),
   auditExport: (query: AuditQuery, to: string) => call<number>("audit_export", { query, to }),
+  // Datos personales (Ley 1581)
+  personSearch: (query: string) => call<PersonMatch[]>("person_search", { query }),
+  /** Exports everything about a person; asks where to save. Path written, or `null` if cancelled. */
+  personExport: (query: string, format: "json" | "xlsx") => call<string | null>("person_export", { query, format }),
+  personAnonymize: (query: string) => call<AnonymizeReport>("person_anonymize", { query }),
   /** Asks the back end for the survey mailto: URL and opens it in the mail client. */
   openSurveyMail: async (number: string): Promise<void> => {
     const url = await call<string>("survey_mailto", { number });
@@ -128,6 +145,52 @@ export const api = {
     kind: "asset_sheet" | "decommission" | "inventory" | "cronograma_xlsx" | "cronograma_pdf",
     key: string,
   ) => call<string | null>("export_document", { kind, key }),
+  // Importar (hojas de cálculo heredadas)
+  /** Native open dialog for the file to import; `null` when cancelled. */
+  importPickFile: () => call<string | null>("import_pick_file"),
+  /** Dry run: nothing is written. */
+  importPreview: (path: string, kind: ImportKind, sheet: string | null, mapping: Mapping | null) =>
+    call<ImportReport>("import_preview", { path, kind, sheet, mapping }),
+  importCommit: (
+    path: string,
+    kind: ImportKind,
+    sheet: string | null,
+    mapping: Mapping | null,
+    expectHash: string | null,
+  ) => call<ImportReport>("import_commit", { path, kind, sheet, mapping, expectHash }),
+  importBatches: () => call<ImportBatch[]>("import_batches"),
+  importUndo: (batch: number) => call<ImportBatch>("import_undo", { batch }),
+  /** Saves the problems list as XLSX (asks where); path written or `null` when cancelled. */
+  importExportProblems: (report: ImportReport) => call<string | null>("import_export_problems", { report }),
+  importMappingSave: (mapping: Mapping, name: string | null) =>
+    call<string | null>("import_mapping_save", { mapping, name }),
+  importMappingLoad: (path: string | null) => call<Mapping | null>("import_mapping_load", { path }),
+  /** Progress events of a running import; returns the unsubscribe function. */
+  onImportProgress: (cb: (p: ImportProgress) => void): Promise<() => void> =>
+    listen<ImportProgress>("import-progress", (e) => cb(e.payload)),
+  // Informes y exportaciones
+  reportPreview: (from: string, to: string) => call<HelpdeskReport>("report_preview", { from, to }),
+  reportSave: (from: string, to: string, analysis: string, actions: string) =>
+    call<StoredReport>("report_save", { from, to, analysis, actions }),
+  /** Builds the report as PDF or XLSX, asks where to save it and opens it; `null` when cancelled. */
+  reportExport: (from: string, to: string, format: "pdf" | "xlsx", a4: boolean) =>
+    call<string | null>("report_export", { from, to, format, a4 }),
+  /** Every case matching the list's filters as XLSX or CSV; `null` when cancelled. */
+  casesExport: (query: TicketQuery, format: "xlsx" | "csv") =>
+    call<string | null>("cases_export", { query, format }),
+  /** Progress of a long export; returns the unsubscribe function. */
+  onExportProgress: (cb: (p: ExportProgress) => void): Promise<() => void> =>
+    listen<ExportProgress>("export-progress", (e) => cb(e.payload)),
+  /** Files dropped onto the window (Tauri drag and drop); returns the unsubscribe function. */
+  onFileDrop: (cb: (paths: string[]) => void, hover?: (over: boolean) => void): Promise<() => void> =>
+    getCurrentWebview().onDragDropEvent((e) => {
+      const p = e.payload;
+      if (p.type === "drop") {
+        hover?.(false);
+        if (p.paths.length > 0) cb(p.paths);
+      } else if (p.type === "leave") hover?.(false);
+      else hover?.(true);
+    }),
 };
 
 export type Api = typeof api;

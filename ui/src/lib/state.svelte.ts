@@ -46,7 +46,9 @@ export type View =
   | { name: "ajustes" }
   | { name: "equipos" }
   | { name: "equipo"; tag: string }
-  | { name: "mantenimiento" };
+  | { name: "mantenimiento" }
+  | { name: "importar" }
+  | { name: "informes" };
 
 export const app = $state({
   view: { name: "inicio" } as View,

@@ -39,6 +39,9 @@ export function apiMock() {
       auditList: vi.fn(),
       auditHistory: vi.fn(),
       auditExport: vi.fn(),
+      personSearch: vi.fn(),
+      personExport: vi.fn(),
+      personAnonymize: vi.fn(),
     },
     toApiError: (e: unknown) =>
       typeof e === "object" && e !== null && "message" in e

@@ -13,6 +13,7 @@ pub mod commit;
 pub mod csv;
 pub mod detect;
 pub mod fields;
+pub mod problems;
 pub mod read;
 pub mod records;
 pub mod values;
