@@ -31,7 +31,8 @@ ui-test: deps
 
 e2e: app
 	cargo build -p mesa-cli
-	xvfb-run -a -s "-screen 0 1366x800x24" node --test --test-concurrency=1 tests/e2e/
+	# Every tests/e2e/*.test.mjs, one file at a time (each starts its own app and tauri-driver).
+	xvfb-run -a -s "-screen 0 1366x800x24" node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 # Everything CI runs. Tests never touch the user's real data directory.
 test: export MESA_DATA_DIR := $(shell mktemp -d)/no-real-data

@@ -182,6 +182,29 @@ CREATE TRIGGER tickets_fts_au AFTER UPDATE OF number, requester, description, so
     VALUES (new.id, new.number, new.requester, new.description, coalesce(new.solution, ''));
 END;
 
+-- Case counts per (status, department), kept by triggers: the case list's total for the
+-- common filters (none, status, dependencia) without counting index entries.
+CREATE TABLE ticket_counts (
+    status     TEXT NOT NULL,
+    department TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (status, department)
+) STRICT;
+
+CREATE TRIGGER ticket_counts_ai AFTER INSERT ON tickets BEGIN
+    INSERT INTO ticket_counts(status, department, n) VALUES (new.status, new.department, 1)
+    ON CONFLICT(status, department) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER ticket_counts_ad AFTER DELETE ON tickets BEGIN
+    UPDATE ticket_counts SET n = n - 1 WHERE status = old.status AND department = old.department;
+END;
+CREATE TRIGGER ticket_counts_au AFTER UPDATE OF status, department ON tickets
+WHEN old.status IS NOT new.status OR old.department IS NOT new.department BEGIN
+    UPDATE ticket_counts SET n = n - 1 WHERE status = old.status AND department = old.department;
+    INSERT INTO ticket_counts(status, department, n) VALUES (new.status, new.department, 1)
+    ON CONFLICT(status, department) DO UPDATE SET n = n + 1;
+END;
+
 -- Timeline: append-only; every change of a case (who, when, what, old → new).
 CREATE TABLE ticket_events (
     id        INTEGER PRIMARY KEY,

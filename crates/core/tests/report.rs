@@ -210,7 +210,7 @@ fn close(a: Option<f64>, b: f64) {
 fn march_indicators() {
     let mut s = Store::open_in_memory().unwrap();
     dataset(&mut s);
-    let i: Indicators = s.indicators(march()).unwrap();
+    let i: Indicators = s.indicators(march(), at("2026-04-01T10:00")).unwrap();
     assert_eq!(i.received, 6, "A B C D E G");
     assert_eq!(count(&i.by_department, "Tesorería"), 2);
     assert_eq!(count(&i.by_department, "Contabilidad"), 2);
@@ -252,8 +252,18 @@ fn march_indicators() {
     assert!(i.maintenance.is_none());
     assert!(i.decommissioned.is_empty());
 
+    // Seen on Tue 31/03 at 11:00, D's deadline (12:00) has not come yet: not judged.
+    let early = s.indicators(march(), at("2026-03-31T11:00")).unwrap();
+    assert_eq!(
+        (early.response_on_time.num, early.response_on_time.den),
+        (2, 3)
+    );
+    assert_eq!(early.response_waiting_late, 0);
+
     // February: only F, attended on time, still open at the end.
-    let feb = s.indicators(march().previous()).unwrap();
+    let feb = s
+        .indicators(march().previous(), at("2026-04-01T10:00"))
+        .unwrap();
     assert_eq!(
         (feb.from.as_str(), feb.to.as_str()),
         ("2026-02-01", "2026-02-28")
@@ -270,7 +280,7 @@ fn business_hours_across_san_jose() {
     dataset(&mut s);
     // Only case A has its first attention between Fri 20/03 and Tue 24/03.
     let p = Period::parse("2026-03-20", "2026-03-24").unwrap();
-    let i = s.indicators(p).unwrap();
+    let i = s.indicators(p, at("2026-04-01T10:00")).unwrap();
     assert_eq!(i.first_response_time.cases, 1);
     close(i.first_response_time.mean_hours, 3.0);
     close(i.resolution_time.mean_hours, 5.0);

@@ -1975,3 +1975,72 @@ fn open_and_due_today_filters_match_the_dashboard() {
         .unwrap();
     assert_eq!(numbers(&overdue), vec![old.number]);
 }
+
+#[test]
+fn maintained_counts_match_real_counts_for_every_status_and_department() {
+    let mut s = store();
+    let deps = ["Tesorería", "Almacén", "Sistemas"];
+    let mut numbers = Vec::new();
+    for i in 0..30 {
+        let mut t = input("Ana", deps[i % 3], "No enciende");
+        t.received_at = Some("2026-03-02T08:00".into());
+        numbers.push(
+            s.create_ticket(&t, "t", at("2026-03-02T08:10"))
+                .unwrap()
+                .number,
+        );
+    }
+    for (i, n) in numbers.iter().enumerate() {
+        match i % 5 {
+            0 => {
+                ok(
+                    &mut s,
+                    n,
+                    TicketAction::Cancel {
+                        reason: "dup".into(),
+                    },
+                    "2026-03-02T09:00",
+                );
+            }
+            1 => {
+                ok(&mut s, n, TicketAction::Start, "2026-03-02T09:00");
+            }
+            2 => {
+                ok(&mut s, n, TicketAction::Start, "2026-03-02T09:00");
+                ok(&mut s, n, resolve("listo"), "2026-03-02T10:00");
+            }
+            _ => {}
+        }
+    }
+    let real = |status: Option<&str>, dep: Option<&str>| -> i64 {
+        s.connection()
+            .query_row(
+                "SELECT count(*) FROM tickets WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR department = ?2)",
+                rusqlite::params![status, dep],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let now = at("2026-03-02T11:00");
+    for status in [
+        None,
+        Some(TicketStatus::New),
+        Some(TicketStatus::InProgress),
+        Some(TicketStatus::Resolved),
+        Some(TicketStatus::Cancelled),
+    ] {
+        for dep in [None, Some("Tesorería"), Some("Almacén"), Some("Sistemas")] {
+            let q = TicketQuery {
+                status,
+                department: dep.map(str::to_string),
+                ..Default::default()
+            };
+            let total = s.list_tickets(&q, now).unwrap().total;
+            assert_eq!(
+                total,
+                real(status.map(|x| x.as_str()), dep),
+                "{status:?} {dep:?}"
+            );
+        }
+    }
+}
