@@ -9,7 +9,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session, sleep } from './webdriver.mjs';
+import { Session, sleep, stopApp } from './webdriver.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
@@ -52,9 +52,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (s) await s.close();
-  if (driver) driver.kill();
-  await sleep(300);
+  await stopApp({ session: s, driver, app, dataDir });
 });
 
 test('create an equipment and open its hoja de vida', async () => {

@@ -11,7 +11,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync, readFil
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session, sleep } from './webdriver.mjs';
+import { Session, sleep, stopApp as stopAppFor } from './webdriver.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
@@ -70,42 +70,12 @@ async function startApp() {
   await s.byTestId('nav-casos', '', 30000);
 }
 
-/** Pids of this file's app processes (found by their unique temp MESA_DATA_DIR). */
-function appPids() {
-  const pids = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (env.includes(`MESA_DATA_DIR=${dataDir}`) && cmd.startsWith(app)) pids.push(Number(pid));
-    } catch {
-      // gone, or not ours
-    }
-  }
-  return pids;
-}
-
-/** Ends the session and makes sure the app has exited (the database file is closed): an
- *  app left running would keep the test runner's output pipe open and, on the next start,
- *  the single-instance plugin would hand over to it. */
+/** Ends the session and makes sure the app has exited (the database file is closed). */
 async function stopApp() {
-  if (s) await s.close();
+  await stopAppFor({ session: s, driver, app, dataDir });
   s = null;
-  if (driver) driver.kill();
   driver = null;
-  for (const signal of [null, 'SIGTERM', 'SIGKILL']) {
-    const deadline = Date.now() + 5000;
-    for (const pid of signal ? appPids() : []) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // already gone
-      }
-    }
-    while (appPids().length > 0 && Date.now() < deadline) await sleep(200);
-    if (appPids().length === 0) break;
-  }
-  await sleep(500);
+  await sleep(200);
 }
 
 async function goToCases() {

@@ -9,7 +9,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync, readFil
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session, sleep } from './webdriver.mjs';
+import { Session, sleep, stopApp } from './webdriver.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
@@ -49,9 +49,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (s) await s.close();
-  if (driver) driver.kill();
-  await sleep(300);
+  await stopApp({ session: s, driver, app, dataDir });
 });
 
 const value = async (key) => (await (await s.byTestId(`ind-${key}-value`)).text()).trim();
@@ -80,7 +78,9 @@ test('save the analysis and export the PDF', async () => {
   const act = await s.byTestId('report-actions');
   await act.clear();
   await act.type('Revisar la red del almacén');
-  await (await s.byTestId('report-pdf')).click();
+  const pdfButton = await s.byTestId('report-pdf');
+  await s.execute('document.querySelector(\'[data-testid="report-pdf"]\').scrollIntoView({ block: "center" });');
+  await pdfButton.click();
   const pdf = await s.waitFor('pdf guardado', async () =>
     readdirSync(exportDir).find((f) => f.startsWith('Informe de mesa de ayuda') && f.endsWith('.pdf')),
   );

@@ -1,4 +1,5 @@
 // A dependency-free W3C WebDriver client over Node's fetch, enough to drive the real
+import { readdirSync, readFileSync } from 'node:fs';
 // Tauri window through tauri-driver (which forwards to WebKitWebDriver).
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
@@ -155,4 +156,40 @@ export class Element {
 
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Pids of app processes started for `dataDir` (found by their MESA_DATA_DIR). */
+export function appPids(app, dataDir) {
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (env.includes(`MESA_DATA_DIR=${dataDir}`) && cmd.startsWith(app)) pids.push(Number(pid));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
+/** Ends the session and tauri-driver and makes sure the app has exited: a leftover app keeps
+ *  the test runner's output open, and the single-instance plugin would hand the next test
+ *  file's launch over to it. */
+export async function stopApp({ session, driver, app, dataDir }) {
+  if (session) await session.close();
+  if (driver) driver.kill();
+  for (const signal of [null, 'SIGTERM', 'SIGKILL']) {
+    const deadline = Date.now() + 5000;
+    for (const pid of signal ? appPids(app, dataDir) : []) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    while (appPids(app, dataDir).length > 0 && Date.now() < deadline) await sleep(200);
+    if (appPids(app, dataDir).length === 0) break;
+  }
+  await sleep(300);
 }

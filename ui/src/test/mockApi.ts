@@ -42,6 +42,11 @@ export function apiMock() {
       personSearch: vi.fn(),
       personExport: vi.fn(),
       personAnonymize: vi.fn(),
+      reportPreview: vi.fn(),
+      reportSave: vi.fn(),
+      reportExport: vi.fn(),
+      casesExport: vi.fn(),
+      onExportProgress: vi.fn(() => Promise.resolve(() => {})),
     },
     toApiError: (e: unknown) =>
       typeof e === "object" && e !== null && "message" in e
