@@ -10,7 +10,7 @@ CREATE TABLE audit_log (
     actor      TEXT NOT NULL,                   -- who (the --as user / the app user / 'sistema')
     table_name TEXT NOT NULL,
     record_key TEXT NOT NULL,                   -- number, placa, name…: what a person recognises
-    action     TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'anonymize')),
+    action     TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'anonymize', 'export')),
     field      TEXT,                            -- for updates: the column that changed
     old_value  TEXT,                            -- update: previous value; delete: the row (JSON)
     new_value  TEXT                             -- update: new value; create: the row (JSON)

@@ -332,6 +332,23 @@ impl Store {
                 ))
             }
         }
+        // The request is recorded in the audit trail, by case numbers only (no personal data).
+        let numbers: Vec<String> = ex
+            .cases
+            .iter()
+            .filter_map(|c| c["number"].as_str().map(str::to_string))
+            .collect();
+        self.conn.execute(
+            "INSERT INTO audit_log(at, actor, table_name, record_key, action, new_value)
+             VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
+                     'person', 'solicitud de titular', 'export', ?1)",
+            rusqlite::params![format!(
+                "{} casos: {}; archivo: {}",
+                numbers.len(),
+                numbers.join(", "),
+                to.file_name().and_then(|n| n.to_str()).unwrap_or("")
+            )],
+        )?;
         Ok(ex)
     }
 

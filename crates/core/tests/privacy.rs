@@ -115,6 +115,18 @@ fn export_and_anonymize_a_person() {
         .unwrap();
     let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
     assert_eq!(wb.worksheet_range("Casos").unwrap().height(), 3);
+    // Each export is recorded in the audit trail by case numbers, without personal data.
+    let exports: Vec<(String, String)> = s
+        .connection()
+        .prepare("SELECT action, new_value FROM audit_log WHERE table_name = 'person' AND action = 'export'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<std::result::Result<_, rusqlite::Error>>()
+        .unwrap();
+    assert_eq!(exports.len(), 2);
+    assert!(exports[0].1.contains(&a.number), "{:?}", exports[0]);
+    assert!(!exports[0].1.contains("Yolanda"), "{:?}", exports[0]);
     assert!(wb.sheet_names().contains(&"Auditoría".to_string()));
     assert_eq!(
         s.person_export("Nadie Existe", at("2026-03-03T09:00"))

@@ -420,6 +420,7 @@ export const t = {
       update: "modificación",
       delete: "eliminación",
       anonymize: "anonimización",
+      export: "exportación (solicitud de titular)",
     } as Record<string, string>,
   },
   auditHistory: {
