@@ -1,6 +1,6 @@
 //! Ajustes: general settings, business calendar, catalogs. Thin wrappers over `mesa_core`.
 
-use mesa_core::catalog::{AppSettings, HolidayDto, PriorityCell};
+use mesa_core::catalog::{AppSettings, HolidayDto, LevelTarget, PriorityCell};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::{ServiceType, StaffMember};
 
@@ -78,4 +78,23 @@ pub fn survey_questions_set(
     questions: Vec<String>,
 ) -> CmdResult<()> {
     state.with(|s| s.set_survey_questions(&questions))
+}
+
+#[tauri::command(async)]
+pub fn level_targets_get(state: tauri::State<'_, AppState>) -> CmdResult<Vec<LevelTarget>> {
+    state.with(|s| s.level_targets())
+}
+
+#[tauri::command(async)]
+pub fn level_target_set(state: tauri::State<'_, AppState>, target: LevelTarget) -> CmdResult<()> {
+    state.with(|s| s.set_level_target(&target))
+}
+
+#[tauri::command(async)]
+pub fn level_target_remove(
+    state: tauri::State<'_, AppState>,
+    service_type: Option<String>,
+    level: i64,
+) -> CmdResult<()> {
+    state.with(|s| s.remove_level_target(service_type.as_deref(), level))
 }

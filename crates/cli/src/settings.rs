@@ -1,7 +1,7 @@
 //! `mesa settings …`, `mesa calendar …`, `mesa holidays`, and the catalog edits beyond staff.
 
 use clap::Subcommand;
-use mesa_core::catalog::{holidays, PriorityCell};
+use mesa_core::catalog::{holidays, LevelTarget, PriorityCell};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::{CoreError, ServiceType, Store};
 
@@ -62,6 +62,24 @@ pub enum CatalogEdit {
     },
     /// Reemplaza las preguntas de la encuesta (3 a 5).
     Questions { questions: Vec<String> },
+    /// Tiempos de respuesta y solución de un nivel (para un tipo de servicio o para todos).
+    Sla {
+        #[arg(long)]
+        level: i64,
+        #[arg(long = "type")]
+        service_type: Option<String>,
+        #[arg(long)]
+        response_hours: f64,
+        #[arg(long)]
+        resolution_hours: f64,
+    },
+    /// Quita los tiempos propios de un nivel.
+    SlaRemove {
+        #[arg(long)]
+        level: i64,
+        #[arg(long = "type")]
+        service_type: Option<String>,
+    },
 }
 
 fn print<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {
@@ -181,6 +199,27 @@ pub fn catalog_edit(store: &mut Store, cmd: CatalogEdit) -> Result<(), CoreError
                 priority,
             })?;
             println!("Matriz de prioridad actualizada");
+        }
+        CatalogEdit::Sla {
+            level,
+            service_type,
+            response_hours,
+            resolution_hours,
+        } => {
+            store.set_level_target(&LevelTarget {
+                service_type,
+                level,
+                response_minutes: (response_hours * 60.0).round() as i64,
+                resolution_minutes: (resolution_hours * 60.0).round() as i64,
+            })?;
+            println!("Tiempos del nivel {level} guardados");
+        }
+        CatalogEdit::SlaRemove {
+            level,
+            service_type,
+        } => {
+            store.remove_level_target(service_type.as_deref(), level)?;
+            println!("Tiempos propios del nivel {level} quitados");
         }
         CatalogEdit::Questions { questions } => {
             store.set_survey_questions(&questions)?;

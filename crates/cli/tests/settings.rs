@@ -189,3 +189,74 @@ fn catalog_edits() {
     let bad = mesa(d.path(), &["catalog", "questions", "una", "dos"]);
     assert!(!bad.status.success());
 }
+
+#[test]
+fn level_targets_from_the_cli_apply_on_escalation() {
+    let d = tempfile::tempdir().unwrap();
+    ok(
+        d.path(),
+        &[
+            "catalog",
+            "sla",
+            "--level",
+            "2",
+            "--response-hours",
+            "4",
+            "--resolution-hours",
+            "8",
+        ],
+    );
+    ok(
+        d.path(),
+        &[
+            "--now",
+            "2026-03-02T08:05",
+            "ticket",
+            "new",
+            "--requester",
+            "Ana",
+            "--department",
+            "Sistemas",
+            "--description",
+            "x",
+            "--received-at",
+            "2026-03-02T08:00",
+        ],
+    );
+    let e: Value = serde_json::from_str(&ok(
+        d.path(),
+        &[
+            "--now",
+            "2026-03-02T09:00",
+            "--json",
+            "ticket",
+            "escalate",
+            "MA-2026-0001",
+            "--to",
+            "Ingeniero de sistemas",
+            "--reason",
+            "r",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(e["level"], 2);
+    assert_eq!(e["response_due_at"], "2026-03-02T12:00:00-05:00");
+    assert_eq!(e["resolution_due_at"], "2026-03-02T18:00:00-05:00");
+    let bad = mesa(
+        d.path(),
+        &[
+            "catalog",
+            "sla",
+            "--level",
+            "2",
+            "--type",
+            "No existe",
+            "--response-hours",
+            "1",
+            "--resolution-hours",
+            "1",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("No existe"));
+}

@@ -44,6 +44,10 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("staff", "X.name"),
     ("service_types", "X.name"),
     ("priority_matrix", "X.urgency || '×' || X.impact"),
+    (
+        "sla_level_targets",
+        "coalesce(nullif(X.service_type, ''), '*') || ' / nivel ' || X.level",
+    ),
     ("survey_questions", "X.position"),
     // equipment
     ("assets", "X.tag"),

@@ -40,6 +40,15 @@ pub struct PriorityCell {
     pub priority: String,
 }
 
+/// SLA targets for an incidence level, for one service type or (None) for any type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LevelTarget {
+    pub service_type: Option<String>,
+    pub level: i64,
+    pub response_minutes: i64,
+    pub resolution_minutes: i64,
+}
+
 pub const PRIORITIES: [&str; 4] = ["baja", "media", "alta", "urgente"];
 
 /// Colombian public holidays of a year, for display.
@@ -191,6 +200,77 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// SLA targets per level (and optionally per service type).
+    pub fn level_targets(&self) -> Result<Vec<LevelTarget>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT service_type, level, response_minutes, resolution_minutes
+             FROM sla_level_targets ORDER BY service_type, level",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let st: String = r.get(0)?;
+                Ok(LevelTarget {
+                    service_type: (!st.is_empty()).then_some(st),
+                    level: r.get(1)?,
+                    response_minutes: r.get(2)?,
+                    resolution_minutes: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Adds or changes the targets of a level (for one service type, or any). They apply to
+    /// cases registered or escalated from now on.
+    pub fn set_level_target(&mut self, t: &LevelTarget) -> Result<()> {
+        if !(1..=3).contains(&t.level) {
+            return Err(CoreError::validation("nivel", "debe ser 1, 2 o 3"));
+        }
+        if t.response_minutes <= 0 || t.resolution_minutes <= 0 {
+            return Err(CoreError::validation(
+                "tiempos",
+                "deben ser mayores que cero",
+            ));
+        }
+        let service_type = match t
+            .service_type
+            .as_deref()
+            .map(clean)
+            .filter(|s| !s.is_empty())
+        {
+            Some(name) => {
+                let known = self.catalogs()?.service_types;
+                known
+                    .into_iter()
+                    .find(|s| fold(&s.name) == fold(&name))
+                    .map(|s| s.name)
+                    .ok_or(CoreError::CatalogNotFound {
+                        what: "el tipo de servicio",
+                        name,
+                    })?
+            }
+            None => String::new(),
+        };
+        self.conn.execute(
+            "INSERT INTO sla_level_targets(service_type, level, response_minutes, resolution_minutes)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(service_type, level) DO UPDATE SET
+               response_minutes = excluded.response_minutes,
+               resolution_minutes = excluded.resolution_minutes",
+            params![service_type, t.level, t.response_minutes, t.resolution_minutes],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the targets of a level (the service type's own targets apply again).
+    pub fn remove_level_target(&mut self, service_type: Option<&str>, level: i64) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM sla_level_targets WHERE service_type = ?1 AND level = ?2",
+            params![service_type.map(clean).unwrap_or_default(), level],
+        )?;
         Ok(())
     }
 

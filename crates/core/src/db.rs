@@ -46,6 +46,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_reports.sql",
         sql: include_str!("../../../migrations/0005_reports.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_sla_level_targets.sql",
+        sql: include_str!("../../../migrations/0006_sla_level_targets.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
@@ -240,6 +245,10 @@ mod tests {
         (
             5,
             "533b59babb89ecf1039912a11e3258dee02c6c202430a8201ce4ba5b1cf9deb4",
+        ),
+        (
+            6,
+            "4fc3c38a0815f40bc7656a387d88f806747e9ecfecc25ace2019502a59ed8e25",
         ),
     ];
 

@@ -342,6 +342,9 @@ impl Store {
             ),
             None => (1, default_response, default_resolution, None),
         };
+        let (response_minutes, resolution_minutes) =
+            level_targets(&tx, stype.as_ref().map(|s| s.name.as_str()), level)?
+                .unwrap_or((response_minutes, resolution_minutes));
         let status = if assignee.is_some() {
             TicketStatus::Assigned
         } else {
@@ -852,6 +855,13 @@ impl Store {
                 );
                 changes.col("assignee", Some(staff.name));
                 changes.raw("escalation_count = escalation_count + 1");
+                // The new level may have its own targets: the clocks keep running from
+                // `received_at`, against the targets of the level the case is now in.
+                if let Some((r, s)) = level_targets(&tx, t.service_type.as_deref(), staff.level)? {
+                    changes.col("response_minutes", Some(r.to_string()));
+                    changes.col("resolution_minutes", Some(s.to_string()));
+                    recompute = true;
+                }
                 if st == TicketStatus::New {
                     changes.status(st, TicketStatus::Assigned, "escalate", None);
                 }
@@ -1496,6 +1506,23 @@ fn find_staff(conn: &rusqlite::Connection, name: &str) -> Result<StaffMember> {
             what: "el funcionario",
             name: name.trim().to_string(),
         })
+}
+
+/// SLA targets configured for (service type, level), or for any type at that level.
+fn level_targets(
+    conn: &rusqlite::Connection,
+    service_type: Option<&str>,
+    level: i64,
+) -> Result<Option<(i64, i64)>> {
+    Ok(conn
+        .query_row(
+            "SELECT response_minutes, resolution_minutes FROM sla_level_targets
+             WHERE level = ?2 AND service_type IN (?1, '')
+             ORDER BY service_type = '' LIMIT 1",
+            params![service_type.unwrap_or(""), level],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
 }
 
 /// The catalog spelling of `name` in `table` (matched ignoring case and accents), or `name`.

@@ -12,7 +12,7 @@ use mesa_core::assets::{
 };
 use mesa_core::audit::{AuditEntry, AuditQuery};
 use mesa_core::backup::{BackupCounts, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
-use mesa_core::catalog::{AppSettings, HolidayDto, PriorityCell};
+use mesa_core::catalog::{AppSettings, HolidayDto, LevelTarget, PriorityCell};
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::maintenance::{
@@ -62,6 +62,7 @@ fn export_all(dir: &Path) {
         AppSettings,
         HolidayDto,
         PriorityCell,
+        LevelTarget,
         BackupKind,
         BackupCounts,
         BackupInfo,

@@ -2044,3 +2044,83 @@ fn maintained_counts_match_real_counts_for_every_status_and_department() {
         }
     }
 }
+
+#[test]
+fn level_targets_apply_at_registration_and_on_escalation() {
+    use mesa_core::catalog::LevelTarget;
+    let mut s = store();
+    // Level 2 (engineer) of any type: 4 h to respond, 8 h to solve.
+    s.set_level_target(&LevelTarget {
+        service_type: None,
+        level: 2,
+        response_minutes: 240,
+        resolution_minutes: 480,
+    })
+    .unwrap();
+    // Received Monday 2026-03-02 08:00, plain case: level 1 with the defaults (720/2880).
+    let t = create_at(&mut s, "2026-03-02T08:00", "2026-03-02T08:05");
+    assert_eq!(
+        t.response_due_at.as_deref(),
+        Some("2026-03-03T12:00:00-05:00")
+    );
+    // Escalated to the engineer: the level-2 targets, counted from reception.
+    let e = ok(
+        &mut s,
+        &t.number,
+        TicketAction::Escalate {
+            to: "Ingeniero de sistemas".into(),
+            reason: "requiere ingeniero".into(),
+        },
+        "2026-03-02T09:00",
+    );
+    assert_eq!(e.level, 2);
+    assert_eq!(
+        e.response_due_at.as_deref(),
+        Some("2026-03-02T12:00:00-05:00")
+    );
+    assert_eq!(
+        e.resolution_due_at.as_deref(),
+        Some("2026-03-02T18:00:00-05:00")
+    );
+    // A type-specific row wins over the any-type row for that type, at registration.
+    s.set_level_target(&LevelTarget {
+        service_type: Some("actualizacion y soporte de aplicativos area financiera".into()),
+        level: 2,
+        response_minutes: 60,
+        resolution_minutes: 120,
+    })
+    .unwrap();
+    let mut i = input("Luz", "Contabilidad", "El aplicativo no abre");
+    i.service_type = Some("Actualización y soporte de aplicativos área financiera".into());
+    i.received_at = Some("2026-03-02T08:00".into());
+    let f = s.create_ticket(&i, "t", at("2026-03-02T08:05")).unwrap();
+    assert_eq!(f.level, 2);
+    assert_eq!(
+        f.response_due_at.as_deref(),
+        Some("2026-03-02T09:00:00-05:00")
+    );
+    assert_eq!(
+        f.resolution_due_at.as_deref(),
+        Some("2026-03-02T10:00:00-05:00")
+    );
+    assert_eq!(s.level_targets().unwrap().len(), 2);
+    // Unknown type and bad level are refused.
+    assert!(s
+        .set_level_target(&LevelTarget {
+            service_type: Some("No existe".into()),
+            level: 2,
+            response_minutes: 60,
+            resolution_minutes: 60
+        })
+        .is_err());
+    assert!(s
+        .set_level_target(&LevelTarget {
+            service_type: None,
+            level: 4,
+            response_minutes: 60,
+            resolution_minutes: 60
+        })
+        .is_err());
+    s.remove_level_target(None, 2).unwrap();
+    assert_eq!(s.level_targets().unwrap().len(), 1);
+}

@@ -14,6 +14,7 @@ import type { TicketQuery } from "./bindings/TicketQuery";
 import type { AppSettings } from "./bindings/AppSettings";
 import type { CalendarConfig } from "./bindings/CalendarConfig";
 import type { HolidayDto } from "./bindings/HolidayDto";
+import type { LevelTarget } from "./bindings/LevelTarget";
 import type { PriorityCell } from "./bindings/PriorityCell";
 import type { ServiceType } from "./bindings/ServiceType";
 import type { StaffMember } from "./bindings/StaffMember";
@@ -98,6 +99,10 @@ export const api = {
   priorityMatrix: () => call<PriorityCell[]>("priority_matrix"),
   prioritySet: (cell: PriorityCell) => call<null>("priority_set", { cell }),
   surveyQuestionsSet: (questions: string[]) => call<null>("survey_questions_set", { questions }),
+  levelTargets: () => call<LevelTarget[]>("level_targets_get"),
+  levelTargetSet: (target: LevelTarget) => call<null>("level_target_set", { target }),
+  levelTargetRemove: (serviceType: string | null, level: number) =>
+    call<null>("level_target_remove", { serviceType, level }),
   safetyStatus: () => call<SafetyStatus>("safety_status"),
   backupList: () => call<BackupInfo[]>("backup_list"),
   backupCreate: (to: string | null) => call<BackupInfo>("backup_create", { to }),

@@ -313,6 +313,11 @@ export const t = {
     scale: { 1: "Baja", 2: "Media", 3: "Alta" } as Record<number, string>,
     questionsHelp: "De 3 a 5 preguntas, una por línea; cada una se califica de 1 a 5.",
     required: "Complete los campos obligatorios.",
+    levelTargets: "Tiempos por nivel de incidencia",
+    levelTargetsHelp:
+      "Si un nivel tiene tiempos propios, los casos de ese nivel (al registrarse o al escalarse) los usan en lugar de los del tipo de servicio.",
+    anyType: "Todos los tipos",
+    remove: "Quitar",
     serviceTypes: "Tipos de servicio",
     stName: "Tipo",
     stLevel: "Nivel",
