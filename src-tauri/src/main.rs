@@ -199,6 +199,8 @@ fn main() {
             settings_cmds::level_targets_get,
             settings_cmds::level_target_set,
             settings_cmds::level_target_remove,
+            settings_cmds::logo_set,
+            settings_cmds::logo_present,
             assets::asset_list,
             assets::asset_record,
             assets::asset_create,

@@ -98,3 +98,24 @@ pub fn level_target_remove(
 ) -> CmdResult<()> {
     state.with(|s| s.remove_level_target(service_type.as_deref(), level))
 }
+
+/// Sets the entity's logo from a PNG file path, or removes it (`path` empty or null).
+#[tauri::command(async)]
+pub fn logo_set(state: tauri::State<'_, AppState>, path: Option<String>) -> CmdResult<()> {
+    let path = path.filter(|p| !p.trim().is_empty());
+    state.with(|s| match path {
+        None => s.set_entity_logo(None),
+        Some(p) => {
+            let bytes = std::fs::read(p.trim()).map_err(|source| mesa_core::CoreError::Io {
+                path: p.clone(),
+                source,
+            })?;
+            s.set_entity_logo(Some(&bytes))
+        }
+    })
+}
+
+#[tauri::command(async)]
+pub fn logo_present(state: tauri::State<'_, AppState>) -> CmdResult<bool> {
+    state.with(|s| s.entity_logo().map(|l| l.is_some()))
+}

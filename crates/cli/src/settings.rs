@@ -9,6 +9,12 @@ use mesa_core::{CoreError, ServiceType, Store};
 pub enum SettingsCmd {
     /// Muestra los ajustes generales.
     Show,
+    /// Logo de la entidad (PNG) para el encabezado de los PDF; --remove lo quita.
+    Logo {
+        file: Option<std::path::PathBuf>,
+        #[arg(long)]
+        remove: bool,
+    },
     /// Cambia ajustes generales (solo los indicados).
     Set {
         #[arg(long)]
@@ -90,6 +96,23 @@ fn print<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {
 pub fn settings(store: &mut Store, cmd: SettingsCmd) -> Result<(), CoreError> {
     match cmd {
         SettingsCmd::Show => print(&store.app_settings()?),
+        SettingsCmd::Logo { file, remove } => {
+            if remove {
+                store.set_entity_logo(None)?;
+                println!("Logo quitado");
+                return Ok(());
+            }
+            let file = file.ok_or_else(|| {
+                CoreError::validation("logo", "indique el archivo PNG o --remove")
+            })?;
+            let bytes = std::fs::read(&file).map_err(|source| CoreError::Io {
+                path: file.display().to_string(),
+                source,
+            })?;
+            store.set_entity_logo(Some(&bytes))?;
+            println!("Logo guardado: {}", file.display());
+            Ok(())
+        }
         SettingsCmd::Set {
             entity_name,
             entity_nit,

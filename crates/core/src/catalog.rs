@@ -142,6 +142,38 @@ impl Store {
         self.app_settings()
     }
 
+    /// The entity's logo (PNG), stored in the database so backups carry it.
+    pub fn entity_logo(&self) -> Result<Option<Vec<u8>>> {
+        use base64::Engine;
+        Ok(self
+            .setting("entity_logo_png")?
+            .filter(|s| !s.is_empty())
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok()))
+    }
+
+    /// Sets the entity's logo from a PNG file (checked to decode), or removes it with `None`.
+    pub fn set_entity_logo(&mut self, png: Option<&[u8]>) -> Result<()> {
+        use base64::Engine;
+        let value = match png {
+            Some(bytes) => {
+                if bytes.len() > 2_000_000 {
+                    return Err(CoreError::validation("logo", "el archivo supera 2 MB"));
+                }
+                crate::pdf::decode_png(bytes).map_err(|e| {
+                    CoreError::validation("logo", format!("no es una imagen PNG válida: {e}"))
+                })?;
+                base64::engine::general_purpose::STANDARD.encode(bytes)
+            }
+            None => String::new(),
+        };
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES ('entity_logo_png', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [value],
+        )?;
+        Ok(())
+    }
+
     /// Adds a department to the catalog (or reactivates it). Returns the catalog spelling.
     pub fn add_department(&mut self, name: &str) -> Result<String> {
         let name = clean(name);

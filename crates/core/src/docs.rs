@@ -100,6 +100,7 @@ impl Store {
             nit,
             title: title.to_string(),
             reference,
+            logo_png: self.entity_logo()?,
         })
     }
 

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb,
+    TextItem, XObjectId, XObjectTransform,
 };
 
 use crate::error::{CoreError, Result};
@@ -70,6 +71,56 @@ pub struct DocHeader {
     pub title: String,
     /// Right-aligned reference line (document code/version, number…).
     pub reference: Option<String>,
+    /// The entity's logo (PNG bytes), drawn at the left of the header on every page.
+    pub logo_png: Option<Vec<u8>>,
+}
+
+/// Decodes a PNG into RGB pixels for the PDF (alpha composited on white).
+pub fn decode_png(bytes: &[u8]) -> std::result::Result<RawImage, String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+    let mut buf = vec![
+        0;
+        reader
+            .output_buffer_size()
+            .ok_or("imagen demasiado grande")?
+    ];
+    let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+    let px = &buf[..info.buffer_size()];
+    let (w, h) = (info.width as usize, info.height as usize);
+    if w == 0 || h == 0 || w * h > 4_000_000 {
+        return Err("tamaño de imagen no admitido".into());
+    }
+    let over_white = |c: u8, a: u8| ((c as u16 * a as u16 + 255 * (255 - a as u16)) / 255) as u8;
+    let mut rgb = Vec::with_capacity(w * h * 3);
+    match info.color_type {
+        png::ColorType::Rgb => rgb.extend_from_slice(px),
+        png::ColorType::Rgba => {
+            for p in px.chunks_exact(4) {
+                rgb.extend([
+                    over_white(p[0], p[3]),
+                    over_white(p[1], p[3]),
+                    over_white(p[2], p[3]),
+                ]);
+            }
+        }
+        png::ColorType::Grayscale => px.iter().for_each(|g| rgb.extend([*g, *g, *g])),
+        png::ColorType::GrayscaleAlpha => {
+            for p in px.chunks_exact(2) {
+                let g = over_white(p[0], p[1]);
+                rgb.extend([g, g, g]);
+            }
+        }
+        png::ColorType::Indexed => return Err("PNG con paleta no expandida".into()),
+    }
+    Ok(RawImage {
+        pixels: RawImageData::U8(rgb),
+        width: w,
+        height: h,
+        data_format: RawImageFormat::RGB8,
+        tag: Vec::new(),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -221,6 +272,8 @@ pub struct PdfBuilder {
     margin: f32,
     footer_note: String,
     quality: Option<QualityBlock>,
+    /// The logo registered in the document: id, pixel width and height.
+    logo: Option<(XObjectId, usize, usize)>,
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
     y: f32,
@@ -245,6 +298,12 @@ impl PdfBuilder {
         let mut doc = PdfDocument::new(&header.title);
         let regular = FontFace::load(&mut doc, REGULAR_TTF)?;
         let bold = FontFace::load(&mut doc, BOLD_TTF)?;
+        // A logo that cannot be read is left out rather than failing the document.
+        let logo = header
+            .logo_png
+            .as_deref()
+            .and_then(|b| decode_png(b).ok())
+            .map(|img| (doc.add_image(&img), img.width, img.height));
         let (pw, ph) = size.points();
         let (w, h) = match orientation {
             Orientation::Portrait => (pw, ph),
@@ -260,6 +319,7 @@ impl PdfBuilder {
             margin: 36.0,
             footer_note: String::new(),
             quality,
+            logo,
             pages: vec![],
             ops: vec![],
             y: 0.0,
@@ -455,14 +515,23 @@ impl PdfBuilder {
         let box_h = 52.0;
         self.rect(m, m, w, box_h, None, true);
         // Entity name (may wrap to two lines), NIT, then the title.
-        let lines = self.wrap(&h.entity, true, 11.0, w - 150.0);
+        let logo_w = self.draw_logo(m + 4.0, m + 4.0, 90.0, box_h - 8.0);
+        let lx = if logo_w > 0.0 { logo_w + 6.0 } else { 0.0 };
+        let lines = self.wrap(&h.entity, true, 11.0, w - 150.0 - lx);
         let mut y = m + 5.0;
         for l in lines.iter().take(2) {
-            self.aligned_text(l, m + 6.0, w - 150.0, y, 11.0, true, Align::Left);
+            self.aligned_text(l, m + 6.0 + lx, w - 150.0 - lx, y, 11.0, true, Align::Left);
             y += 13.0;
         }
         if let Some(nit) = h.nit.as_deref().filter(|s| !s.trim().is_empty()) {
-            self.raw_text(&format!("NIT {nit}"), m + 6.0, y, 8.5, false, Colour::GREY);
+            self.raw_text(
+                &format!("NIT {nit}"),
+                m + 6.0 + lx,
+                y,
+                8.5,
+                false,
+                Colour::GREY,
+            );
         }
         if let Some(r) = &h.reference {
             self.aligned_text(r, m + w - 146.0, 140.0, m + 6.0, 8.0, false, Align::Right);
@@ -479,6 +548,28 @@ impl PdfBuilder {
         self.y = m + box_h + 12.0;
     }
 
+    /// Draws the logo inside a box of `max_w` × `max_h` points whose top-left corner is
+    /// (`x`, `y_top`); returns the width used (0 without a logo).
+    fn draw_logo(&mut self, x: f32, y_top: f32, max_w: f32, max_h: f32) -> f32 {
+        let Some((id, pw, ph)) = self.logo.clone() else {
+            return 0.0;
+        };
+        let scale = (max_w / pw as f32).min(max_h / ph as f32);
+        let (w, h) = (pw as f32 * scale, ph as f32 * scale);
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Pt(x)),
+                translate_y: Some(Pt(self.height - y_top - h)),
+                scale_x: Some(scale),
+                scale_y: Some(scale),
+                dpi: Some(72.0),
+                ..Default::default()
+            },
+        });
+        w
+    }
+
     /// Header of a quality-management document: entity and NIT | process and title |
     /// code, version, date.
     fn quality_header(&mut self) {
@@ -493,14 +584,23 @@ impl PdfBuilder {
         self.rect(m, m, c1, box_h, None, true);
         self.rect(m + c1, m, c2, box_h, None, true);
         self.rect(m + c1 + c2, m, c3, box_h, None, true);
-        let lines = self.wrap(&h.entity, true, 9.5, c1 - 10.0);
+        let logo_w = self.draw_logo(m + 4.0, m + 4.0, c1 * 0.35, box_h - 8.0);
+        let lx = if logo_w > 0.0 { logo_w + 6.0 } else { 0.0 };
+        let lines = self.wrap(&h.entity, true, 9.5, c1 - 10.0 - lx);
         let mut y = m + 5.0;
         for l in lines.iter().take(3) {
-            self.aligned_text(l, m + 5.0, c1 - 10.0, y, 9.5, true, Align::Left);
+            self.aligned_text(l, m + 5.0 + lx, c1 - 10.0 - lx, y, 9.5, true, Align::Left);
             y += 11.5;
         }
         if let Some(nit) = h.nit.as_deref().filter(|s| !s.trim().is_empty()) {
-            self.raw_text(&format!("NIT {nit}"), m + 5.0, y, 8.0, false, Colour::GREY);
+            self.raw_text(
+                &format!("NIT {nit}"),
+                m + 5.0 + lx,
+                y,
+                8.0,
+                false,
+                Colour::GREY,
+            );
         }
         let x2 = m + c1;
         let proc_lines = self.wrap(&format!("Proceso: {}", q.process), false, 8.5, c2 - 10.0);

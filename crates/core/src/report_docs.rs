@@ -248,6 +248,7 @@ impl Store {
                 nit,
                 title: TITLE.into(),
                 reference: None,
+                logo_png: self.entity_logo()?,
             },
             q,
         ))

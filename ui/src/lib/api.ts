@@ -100,6 +100,8 @@ export const api = {
   prioritySet: (cell: PriorityCell) => call<null>("priority_set", { cell }),
   surveyQuestionsSet: (questions: string[]) => call<null>("survey_questions_set", { questions }),
   levelTargets: () => call<LevelTarget[]>("level_targets_get"),
+  logoSet: (path: string | null) => call<null>("logo_set", { path }),
+  logoPresent: () => call<boolean>("logo_present"),
   levelTargetSet: (target: LevelTarget) => call<null>("level_target_set", { target }),
   levelTargetRemove: (serviceType: string | null, level: number) =>
     call<null>("level_target_remove", { serviceType, level }),

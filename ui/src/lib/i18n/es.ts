@@ -314,6 +314,13 @@ export const t = {
     questionsHelp: "De 3 a 5 preguntas, una por línea; cada una se califica de 1 a 5.",
     required: "Complete los campos obligatorios.",
     levelTargets: "Tiempos por nivel de incidencia",
+    logo: "Logo de la entidad (archivo PNG, aparece en los PDF)",
+    logoPlaceholder: "/home/usuario/logo.png",
+    logoSave: "Cargar logo",
+    logoRemove: "Quitar logo",
+    logoLoaded: "Logo cargado.",
+    logoNone: "Sin logo.",
+    logoRemoved: "Logo quitado.",
     levelTargetsHelp:
       "Si un nivel tiene tiempos propios, los casos de ese nivel (al registrarse o al escalarse) los usan en lugar de los del tipo de servicio.",
     anyType: "Todos los tipos",
