@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP := target/debug/mesa-de-ayuda-ti
 
-.PHONY: deps run app ui test lint unit ui-test e2e bindings bench bench-backup bench-report deb clean-e2e
+.PHONY: deps run app ui test lint unit ui-test e2e bindings bench bench-import bench-backup bench-report deb
 
 deps:
 	bash scripts/install-deps.sh
@@ -50,6 +50,12 @@ bench:
 
 # Help-desk report: a year of 20,000 cases → PDF and XLSX; 100,000 cases exported to XLSX
 # next to rust_xlsxwriter alone writing the same cells; peak memory of the export.
+# Importer: a generated 100,000-row, 15-column .xlsx; calamine alone vs the full import.
+bench-import:
+	cargo build --release -p mesa-cli
+	rm -rf target/bench-import
+	./target/release/mesa --data-dir target/bench-import bench-import --rows 100000
+
 bench-report:
 	cargo build --release -p mesa-cli
 	./target/release/mesa --data-dir target/bench-report bench-report
