@@ -59,7 +59,7 @@ fn logo_is_stored_validated_and_drawn_on_every_page() {
     let now = at("2026-04-01T10:00");
     let period = Period::parse("2026-03-01", "2026-03-31").unwrap();
     let without = s
-        .helpdesk_report_pdf(period.clone(), ReportPdfOptions::default(), "Luis", now)
+        .helpdesk_report_pdf(period, ReportPdfOptions::default(), "Luis", now)
         .unwrap();
     assert!(
         images_in(&without).is_empty(),
