@@ -31,6 +31,15 @@ pub enum SettingsCmd {
         resolution_minutes: Option<i64>,
         #[arg(long)]
         due_soon_minutes: Option<i64>,
+        /// Proceso del encabezado del informe (formato de calidad).
+        #[arg(long)]
+        report_process: Option<String>,
+        /// Código del documento del informe (p. ej. FO-TIC-07).
+        #[arg(long)]
+        report_code: Option<String>,
+        /// Versión del documento del informe.
+        #[arg(long)]
+        report_version: Option<String>,
     },
 }
 
@@ -121,6 +130,9 @@ pub fn settings(store: &mut Store, cmd: SettingsCmd) -> Result<(), CoreError> {
             response_minutes,
             resolution_minutes,
             due_soon_minutes,
+            report_process,
+            report_code,
+            report_version,
         } => {
             let mut s = store.app_settings()?;
             if let Some(v) = entity_name {
@@ -143,6 +155,15 @@ pub fn settings(store: &mut Store, cmd: SettingsCmd) -> Result<(), CoreError> {
             }
             if let Some(v) = due_soon_minutes {
                 s.due_soon_minutes = v;
+            }
+            if let Some(v) = report_process {
+                s.report_process = v;
+            }
+            if let Some(v) = report_code {
+                s.report_code = v;
+            }
+            if let Some(v) = report_version {
+                s.report_version = v;
             }
             print(&store.set_app_settings(&s)?)
         }

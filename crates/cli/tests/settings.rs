@@ -260,3 +260,48 @@ fn level_targets_from_the_cli_apply_on_escalation() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("No existe"));
 }
+
+#[test]
+fn report_header_settings_reach_the_pdf() {
+    let d = tempfile::tempdir().unwrap();
+    let s: Value = serde_json::from_str(&ok(
+        d.path(),
+        &[
+            "settings",
+            "set",
+            "--report-code",
+            "FO-GTI-99",
+            "--report-version",
+            "03",
+            "--report-process",
+            "Gestión Tecnológica",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(s["report_code"], "FO-GTI-99");
+    let pdf = d.path().join("i.pdf");
+    ok(
+        d.path(),
+        &[
+            "--now",
+            "2026-04-01T10:00",
+            "report",
+            "helpdesk",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--pdf",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("FO-GTI-99"), "{text}");
+    assert!(text.contains("Versión: 03"), "{text}");
+    assert!(text.contains("Gestión Tecnológica"), "{text}");
+}

@@ -25,6 +25,10 @@ pub struct AppSettings {
     pub default_resolution_minutes: i64,
     /// A deadline closer than this (business minutes) is shown as "por vencer".
     pub due_soon_minutes: i64,
+    /// Quality-management header of the help-desk report: process, document code, version.
+    pub report_process: String,
+    pub report_code: String,
+    pub report_version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -74,6 +78,15 @@ impl Store {
             default_response_minutes: self.setting_i64("default_response_minutes", 720)?,
             default_resolution_minutes: self.setting_i64("default_resolution_minutes", 2880)?,
             due_soon_minutes: self.setting_i64("due_soon_minutes", 120)?,
+            report_process: self
+                .setting("report_process")?
+                .unwrap_or_else(|| crate::report_docs::DEFAULT_PROCESS.into()),
+            report_code: self
+                .setting("report_code")?
+                .unwrap_or_else(|| crate::report_docs::DEFAULT_CODE.into()),
+            report_version: self
+                .setting("report_version")?
+                .unwrap_or_else(|| crate::report_docs::DEFAULT_VERSION.into()),
         })
     }
 
@@ -131,6 +144,9 @@ impl Store {
                 s.default_resolution_minutes.to_string(),
             ),
             ("due_soon_minutes", s.due_soon_minutes.to_string()),
+            ("report_process", clean(&s.report_process)),
+            ("report_code", clean(&s.report_code)),
+            ("report_version", clean(&s.report_version)),
         ] {
             tx.execute(
                 "INSERT INTO settings(key, value) VALUES (?1, ?2)

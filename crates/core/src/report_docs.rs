@@ -4,8 +4,9 @@
 //! delivered, analysis and improvement actions, signature blocks and the formulas annex.
 //!
 //! Settings keys: `report_code` (default `FO-TIC-07`), `report_version` (`01`),
-//! `report_process` (`Gestión de TIC — Mesa de ayuda`). A logo is not drawn: printpdf is built
-//! without its image decoders, so the header carries the entity's name and NIT instead.
+//! `report_process` (`Gestión de TIC — Mesa de ayuda`), editable in Ajustes (`AppSettings`).
+//! The entity's logo (`Store::entity_logo`, a PNG decoded by `pdf::decode_png`) is drawn at
+//! the left of the header on every page when one is configured.
 
 use std::path::Path;
 

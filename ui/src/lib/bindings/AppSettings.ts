@@ -23,4 +23,8 @@ default_resolution_minutes: number,
 /**
  * A deadline closer than this (business minutes) is shown as "por vencer".
  */
-due_soon_minutes: number, };
+due_soon_minutes: number, 
+/**
+ * Quality-management header of the help-desk report: process, document code, version.
+ */
+report_process: string, report_code: string, report_version: string, };
