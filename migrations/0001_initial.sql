@@ -167,7 +167,8 @@ CREATE VIRTUAL TABLE tickets_fts USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN
+-- Imported rows are indexed in bulk by the importer (see import/commit.rs).
+CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets WHEN new.import_batch IS NULL BEGIN
     INSERT INTO tickets_fts(rowid, number, requester, description, solution)
     VALUES (new.id, new.number, new.requester, new.description, coalesce(new.solution, ''));
 END;

@@ -232,7 +232,7 @@ mod tests {
     const RELEASED: &[(i64, &str)] = &[
         (
             1,
-            "86e3b5550eb7b790901f721f3da8a56553545e29ddf2d9df11e6c8614dbbd8c7",
+            "05591a16ad132f63a7a58eca17981e2e6e0de13fae5effae80020dcc912360b5",
         ),
         (
             2,
