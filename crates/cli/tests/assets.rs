@@ -2,64 +2,10 @@
 //! with a fixed `--now`; the PDFs it writes go through `pdftotext` (the XLSX layout is read
 //! back with calamine in the core tests).
 
-use std::process::{Command, Output};
+use std::process::Command;
 
-use serde_json::Value;
-use tempfile::TempDir;
-
-struct Env {
-    data: TempDir,
-    decoy: TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        Env {
-            data: tempfile::tempdir().unwrap(),
-            decoy: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn run(&self, now: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_mesa"))
-            .env("MESA_DATA_DIR", self.decoy.path())
-            .env("HOME", self.decoy.path())
-            .env("XDG_DATA_HOME", self.decoy.path())
-            .env_remove("MESA_USER")
-            .arg("--data-dir")
-            .arg(self.data.path())
-            .arg("--now")
-            .arg(now)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, now: &str, args: &[&str]) -> String {
-        let o = self.run(now, args);
-        assert!(
-            o.status.success(),
-            "mesa {args:?} falló: {}\n{}",
-            String::from_utf8_lossy(&o.stderr),
-            String::from_utf8_lossy(&o.stdout)
-        );
-        String::from_utf8(o.stdout).unwrap()
-    }
-
-    fn json(&self, now: &str, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        serde_json::from_str(&self.ok(now, &a)).unwrap()
-    }
-
-    fn fails(&self, now: &str, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        let o = self.run(now, &a);
-        assert!(!o.status.success(), "debió fallar: {args:?}");
-        serde_json::from_str(String::from_utf8_lossy(&o.stderr).trim()).unwrap()
-    }
-}
+mod common;
+use common::Env;
 
 const NOW: &str = "2026-03-10T09:00";
 

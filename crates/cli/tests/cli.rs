@@ -2,81 +2,14 @@
 //! and a fixed `--now`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
-use tempfile::TempDir;
 
-struct Env {
-    data: TempDir,
-    /// MESA_DATA_DIR points here: it must never be used when --data-dir is given.
-    decoy: TempDir,
-}
+mod common;
+use common::Env;
 
 impl Env {
-    fn new() -> Self {
-        Env {
-            data: tempfile::tempdir().unwrap(),
-            decoy: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_mesa"));
-        c.env("MESA_DATA_DIR", self.decoy.path())
-            .env("HOME", self.decoy.path())
-            .env("XDG_DATA_HOME", self.decoy.path())
-            .env_remove("MESA_USER")
-            .arg("--data-dir")
-            .arg(self.data.path());
-        c
-    }
-
-    /// Runs `mesa --data-dir <tmp> --now <now> args…`.
-    fn run(&self, now: &str, args: &[&str]) -> Output {
-        self.cmd()
-            .arg("--now")
-            .arg(now)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    /// Runs and expects success; returns stdout.
-    fn ok(&self, now: &str, args: &[&str]) -> String {
-        let o = self.run(now, args);
-        assert!(
-            o.status.success(),
-            "mesa {args:?} falló: {}\n{}",
-            String::from_utf8_lossy(&o.stderr),
-            String::from_utf8_lossy(&o.stdout)
-        );
-        String::from_utf8(o.stdout).unwrap()
-    }
-
-    /// Runs and expects failure; returns stderr.
-    fn fail(&self, now: &str, args: &[&str]) -> String {
-        let o = self.run(now, args);
-        assert!(
-            !o.status.success(),
-            "mesa {args:?} debió fallar: {}",
-            String::from_utf8_lossy(&o.stdout)
-        );
-        assert!(
-            o.stdout.is_empty(),
-            "{}",
-            String::from_utf8_lossy(&o.stdout)
-        );
-        String::from_utf8(o.stderr).unwrap()
-    }
-
-    fn json(&self, now: &str, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        let out = self.ok(now, &a);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("JSON inválido ({e}): {out}"))
-    }
-
     fn new_ticket(&self, now: &str, extra: &[&str]) -> String {
         let mut a = vec![
             "ticket",

@@ -1,0 +1,88 @@
+//! Shared by the CLI test files: the real `mesa` binary on a temporary data directory, with
+//! `MESA_DATA_DIR`, `HOME` and `XDG_DATA_HOME` pointing at a decoy that must stay unused.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub struct Env {
+    pub data: TempDir,
+    /// MESA_DATA_DIR points here: it must never be used when --data-dir is given.
+    pub decoy: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        Env {
+            data: tempfile::tempdir().unwrap(),
+            decoy: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mesa"));
+        c.env("MESA_DATA_DIR", self.decoy.path())
+            .env("HOME", self.decoy.path())
+            .env("XDG_DATA_HOME", self.decoy.path())
+            .env_remove("MESA_USER")
+            .arg("--data-dir")
+            .arg(self.data.path());
+        c
+    }
+
+    /// Runs `mesa --data-dir <tmp> --now <now> args…`.
+    pub fn run(&self, now: &str, args: &[&str]) -> Output {
+        self.cmd()
+            .arg("--now")
+            .arg(now)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, now: &str, args: &[&str]) -> String {
+        let o = self.run(now, args);
+        assert!(
+            o.status.success(),
+            "mesa {args:?} falló: {}\n{}",
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    /// Runs and expects failure; returns stderr.
+    pub fn fail(&self, now: &str, args: &[&str]) -> String {
+        let o = self.run(now, args);
+        assert!(
+            !o.status.success(),
+            "mesa {args:?} debió fallar: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        assert!(
+            o.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        String::from_utf8(o.stderr).unwrap()
+    }
+
+    pub fn json(&self, now: &str, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        let out = self.ok(now, &a);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("JSON inválido ({e}): {out}"))
+    }
+
+    /// Runs with `--json`, expects failure; returns the `{code, message}` printed on stderr.
+    pub fn fails(&self, now: &str, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        let o = self.run(now, &a);
+        assert!(!o.status.success(), "debió fallar: {args:?}");
+        serde_json::from_str(String::from_utf8_lossy(&o.stderr).trim()).unwrap()
+    }
+}
