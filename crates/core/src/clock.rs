@@ -78,7 +78,28 @@ pub fn parse_time_input(field: &str, s: &str) -> Result<DateTime<Utc>> {
 
 /// Storage form: UTC, second precision, lexicographically sortable (`2026-03-02T14:15:00Z`).
 pub fn to_db(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    let y = t.year();
+    if !(0..=9999).contains(&y) {
+        return t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
+    // Written by hand: imports format hundreds of thousands of these, and chrono's
+    // strftime machinery costs several times more than the digits themselves.
+    let mut b = *b"0000-00-00T00:00:00Z";
+    let put = |b: &mut [u8; 20], at: usize, v: u32, width: usize| {
+        let mut v = v;
+        for i in (0..width).rev() {
+            b[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(&mut b, 0, y as u32, 4);
+    put(&mut b, 5, t.month(), 2);
+    put(&mut b, 8, t.day(), 2);
+    put(&mut b, 11, t.hour(), 2);
+    put(&mut b, 14, t.minute(), 2);
+    put(&mut b, 17, t.second(), 2);
+    String::from_utf8_lossy(&b).into_owned()
 }
 
 pub fn from_db(s: &str) -> Result<DateTime<Utc>> {
@@ -108,6 +129,23 @@ mod tests {
         assert_eq!(to_db(a), "2026-03-02T14:15:00Z");
         assert_eq!(to_rfc3339_local(a), "2026-03-02T09:15:00-05:00");
         assert_eq!(from_db(&to_db(a)).unwrap(), a);
+    }
+
+    #[test]
+    fn to_db_matches_chrono_format() {
+        use chrono::TimeZone;
+        let cases = [
+            Utc.with_ymd_and_hms(2026, 11, 24, 3, 5, 9).unwrap(),
+            Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(12, 2, 29, 12, 30, 1).unwrap(),
+            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2024, 2, 29, 23, 0, 0).unwrap()
+                + chrono::Duration::milliseconds(999),
+        ];
+        for t in cases {
+            assert_eq!(to_db(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
     }
 
     #[test]
