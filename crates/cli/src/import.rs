@@ -280,6 +280,10 @@ pub fn bench(rows: u32, json: bool) -> Result<(), CoreError> {
             r.import_seconds, r.imported
         );
         println!("razón importación / calamine:      {:.2}×", r.ratio);
+        println!(
+            "piso: solo escribir esos casos:     {:.2} s ({:.2}× calamine; sin leer ni mapear)",
+            r.write_only_seconds, r.write_only_ratio
+        );
         println!("memoria máxima (VmHWM):            {:.0} MB", r.peak_rss_mb);
         Ok(())
     }
