@@ -4,6 +4,7 @@
 //! the native open dialog (a dropped file or a typed path work too).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::problems::{problems_file_name, problems_xlsx};
@@ -34,6 +35,7 @@ fn options(
         sheet: sheet.filter(|s| !s.trim().is_empty()),
         mapping,
         expect_hash,
+        cancel: None,
     }
 }
 
@@ -119,7 +121,10 @@ pub async fn import_commit(
     expect_hash: Option<String>,
 ) -> CmdResult<ImportReport> {
     let p = source_path(&path)?;
-    let opts = options(kind, sheet, mapping, expect_hash);
+    let mut opts = options(kind, sheet, mapping, expect_hash);
+    let cancel = app.state::<AppState>().import_cancel.clone();
+    cancel.store(false, Ordering::Relaxed);
+    opts.cancel = Some(cancel);
     let worker = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = worker.state::<AppState>();
@@ -143,6 +148,13 @@ pub async fn import_commit(
         code: "internal".into(),
         message: format!("Error interno durante la importación: {e}"),
     })?
+}
+
+/// Asks the running import to stop: it rolls back and `import_commit` answers with the error
+/// `import_cancelled` (nothing stored). Too late once the rows are written: then it completes.
+#[tauri::command]
+pub fn import_cancel(state: State<'_>) {
+    state.import_cancel.store(true, Ordering::Relaxed);
 }
 
 /// Import batches, newest first.

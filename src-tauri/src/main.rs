@@ -23,6 +23,8 @@ struct AppState {
     store: Mutex<Result<Store, ApiError>>,
     info: AppInfo,
     actor: String,
+    /// Set by `import_cancel` to stop the running import.
+    import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 type CmdResult<T> = Result<T, ApiError>;
@@ -125,6 +127,7 @@ fn open_state() -> AppState {
         store: Mutex::new(store),
         info,
         actor,
+        import_cancel: Default::default(),
     }
 }
 
@@ -226,6 +229,7 @@ fn main() {
             import_cmds::import_pick_file,
             import_cmds::import_preview,
             import_cmds::import_commit,
+            import_cmds::import_cancel,
             import_cmds::import_batches,
             import_cmds::import_undo,
             import_cmds::import_export_problems,

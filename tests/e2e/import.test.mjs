@@ -183,3 +183,32 @@ print(z.read('xl/sharedStrings.xml').decode('utf-8'))`;
   assert.equal(saved.columns['Descripción'], 'description');
   assert.equal(sql('SELECT count(*) FROM tickets')[0][0], 0);
 });
+
+test('a long import can be cancelled from the progress bar: nothing is stored', async () => {
+  // 80,000 cases: long enough in the debug build to press «Cancelar» while it runs.
+  const big = join(dataDir, 'relacion grande.csv');
+  const lines = ['Radicado;Fecha de recibido;Solicitante;Dependencia;Descripción;Estado'];
+  for (let i = 1; i <= 80000; i++) {
+    lines.push(`G-${i};${String(1 + (i % 28)).padStart(2, '0')}/03/2024 08:${String(i % 60).padStart(2, '0')};Persona ${i};Almacén;Falla ${i};Cerrado`);
+  }
+  writeFileSync(big, lines.join('\r\n') + '\r\n');
+  const batchesBefore = sql('SELECT count(*) FROM import_batches')[0][0];
+  const ticketsBefore = sql('SELECT count(*) FROM tickets')[0][0];
+  await (await s.byTestId('nav-importar')).click();
+  await fill('import-path', big);
+  await (await s.byTestId('import-preview')).click();
+  await s.find('[data-testid="import-report"]', 120000);
+  assert.equal(await textOf('import-count-imported'), '80000');
+  await (await s.byTestId('import-commit')).click();
+  await (await s.find('[data-testid="import-cancel"]', 30000)).click();
+  await s.waitFor('aviso de cancelación', async () => {
+    const n = await s.findAll('[data-testid="notice"]');
+    return n.length > 0 && (await n[0].text()).includes('cancelada');
+  }, 120000);
+  await shot('import-cancelled');
+  assert.equal((await s.findAll('[data-testid="import-progress"]')).length, 0);
+  assert.equal((await s.findAll('[data-testid="import-result"]')).length, 0);
+  assert.equal(sql('SELECT count(*) FROM import_batches')[0][0], batchesBefore);
+  assert.equal(sql('SELECT count(*) FROM tickets')[0][0], ticketsBefore);
+  assert.deepEqual(sql('PRAGMA integrity_check'), [['ok']]);
+});

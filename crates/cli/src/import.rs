@@ -109,6 +109,7 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> Result<(), CoreError> {
                 sheet: args.sheet,
                 mapping,
                 expect_hash: None,
+                cancel: None,
             };
             let report = ctx.store.import_file(
                 &file,

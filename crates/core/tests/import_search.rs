@@ -19,6 +19,7 @@ fn imported_cases_are_searchable_and_undo_removes_them_from_the_index() {
         sheet: None,
         mapping: None,
         expect_hash: None,
+        cancel: None,
     };
     let rep = s
         .import_bytes(

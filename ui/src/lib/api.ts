@@ -165,6 +165,7 @@ export const api = {
     mapping: Mapping | null,
     expectHash: string | null,
   ) => call<ImportReport>("import_commit", { path, kind, sheet, mapping, expectHash }),
+  importCancel: () => call<void>("import_cancel"),
   importBatches: () => call<ImportBatch[]>("import_batches"),
   importUndo: (batch: number) => call<ImportBatch>("import_undo", { batch }),
   /** Saves the problems list as XLSX (asks where); path written or `null` when cancelled. */

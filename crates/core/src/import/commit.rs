@@ -440,6 +440,9 @@ fn import_cases(
             let mut n: i64 = 0;
             let mut rows: Vec<Box<CaseRow>> = Vec::with_capacity(CHUNK_ROWS);
             for msg in &recv {
+                if opts.cancelled() {
+                    return Err(ImportError::Cancelled.into());
+                }
                 match msg {
                     Msg::Progress(p) => progress(p),
                     Msg::Case(row) => {
@@ -945,5 +948,55 @@ mod tests {
             )
             .unwrap();
         assert_eq!(rep.imported, 5_000);
+    }
+
+    #[test]
+    fn cancelling_midway_rolls_back_and_says_so() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let mut store = Store::open_in_memory().unwrap();
+        let cancel = std::sync::Arc::new(AtomicBool::new(false));
+        let opts = ImportOptions {
+            cancel: Some(cancel.clone()),
+            ..Default::default()
+        };
+        let mut calls = 0;
+        let err = store
+            .import_bytes(
+                &csv(20_000),
+                "casos.csv",
+                &opts,
+                false,
+                "tecnico",
+                now(),
+                &mut |p| {
+                    calls += 1;
+                    // The user presses «Cancelar» once the progress bar moved.
+                    if p.rows >= 2_000 {
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                },
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, CoreError::Import(ImportError::Cancelled)),
+            "{err}"
+        );
+        assert_eq!(err.to_string(), "Importación cancelada: no se guardó nada.");
+        assert!(calls >= 2);
+        assert_eq!(count(&store, "SELECT count(*) FROM tickets"), 0);
+        assert_eq!(count(&store, "SELECT count(*) FROM import_batches"), 0);
+        // The dry run stops too.
+        let err = store
+            .import_bytes(
+                &csv(10),
+                "casos.csv",
+                &opts,
+                true,
+                "tecnico",
+                now(),
+                &mut |_| {},
+            )
+            .unwrap_err();
+        assert!(matches!(err, CoreError::Import(ImportError::Cancelled)));
     }
 }

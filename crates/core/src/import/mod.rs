@@ -19,6 +19,8 @@ pub mod records;
 pub mod values;
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -88,6 +90,8 @@ pub enum ImportError {
     },
     #[error("El mapeo guardado no es válido: {0}")]
     BadMapping(String),
+    #[error("Importación cancelada: no se guardó nada.")]
+    Cancelled,
 }
 
 impl ImportError {
@@ -106,6 +110,7 @@ impl ImportError {
             ImportError::BatchUndone(_) => "import_batch_undone",
             ImportError::BatchTouched { .. } => "import_batch_touched",
             ImportError::BadMapping(_) => "import_bad_mapping",
+            ImportError::Cancelled => "import_cancelled",
         }
     }
 }
@@ -164,6 +169,16 @@ pub struct ImportOptions {
     pub mapping: Option<Mapping>,
     /// The SHA-256 the caller previewed; the import refuses a different file.
     pub expect_hash: Option<String>,
+    /// Set by another thread to stop the import; nothing is written (checked on every row).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl ImportOptions {
+    pub(crate) fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
 }
 
 /// One problem of one row (or of a whole sheet, `row` = null).
@@ -453,6 +468,9 @@ pub fn analyze(
             let plan = records::Plan::new(kind, &header, &display);
             let rest = head.split_off(header.index + 1);
             let mut handle = |r: read::SheetRow, sr: &mut SheetReport| -> crate::Result<()> {
+                if opts.cancelled() {
+                    return Err(ImportError::Cancelled.into());
+                }
                 if r.is_blank() {
                     return Ok(());
                 }

@@ -14,6 +14,7 @@ vi.mock("../api", async () => {
     importPickFile: vi.fn(),
     importPreview: vi.fn(),
     importCommit: vi.fn(),
+    importCancel: vi.fn(),
     importBatches: vi.fn(),
     importUndo: vi.fn(),
     importExportProblems: vi.fn(),
@@ -180,6 +181,23 @@ describe("Importar", () => {
     await user.click(screen.getByTestId("import-export-problems"));
     expect(api.importExportProblems).toHaveBeenCalledWith(expect.objectContaining({ batch: 7, file: "casos_exportados.csv" }));
     await waitFor(() => expect(app.notice).toContain("Problemas de importación"));
+  });
+
+  it("cancels a running import: the rollback is reported as a notice, not an error", async () => {
+    const user = userEvent.setup();
+    await previewTyped(user);
+    let reject: (e: unknown) => void = () => {};
+    vi.mocked(api.importCommit).mockReturnValue(new Promise((_, rj) => (reject = rj)));
+    vi.mocked(api.importCancel).mockImplementation(async () => {
+      reject({ code: "import_cancelled", message: "Importación cancelada: no se guardó nada." });
+    });
+    await user.click(screen.getByTestId("import-commit"));
+    await user.click(await screen.findByTestId("import-cancel"));
+    expect(api.importCancel).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(app.notice).toContain("cancelada"));
+    expect(app.error).toBeFalsy();
+    expect(screen.queryByTestId("import-progress")).toBeNull();
+    expect(screen.queryByTestId("import-result")).toBeNull();
   });
 
   it("shows a refused file's Spanish message and keeps nothing", async () => {

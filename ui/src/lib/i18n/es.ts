@@ -774,6 +774,9 @@ export const t = {
     commit: "Importar",
     commitNothing: "No hay registros nuevos para importar.",
     importing: "Importando…",
+    cancel: "Cancelar",
+    cancelling: "Cancelando…",
+    cancelled: "Importación cancelada: no se guardó nada.",
     progress: (rows: number, imported: number) =>
       `${nf.format(rows)} filas leídas, ${nf.format(imported)} registros importados`,
     done: (n: number, batch: number | null) =>
