@@ -166,29 +166,61 @@ impl Store {
         if key.chars().count() < 2 {
             return Ok(vec![]);
         }
-        let mut st = self
+        // The distinct names come from the requester index (a few thousand at most), not from
+        // every case; e-mails are not indexed and are searched in the table.
+        let mut wanted: std::collections::HashSet<String> = Default::default();
+        let names: Vec<String> = self
             .conn
-            .prepare("SELECT requester, email, department, number FROM tickets ORDER BY id DESC")?;
+            .prepare("SELECT DISTINCT requester FROM tickets INDEXED BY tickets_requester")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let by_email: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT requester FROM tickets
+                 WHERE email IS NOT NULL AND instr(lower(email), ?1) > 0",
+            )?
+            .query_map([&ql], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let by_email: std::collections::HashSet<String> =
+            by_email.iter().map(|n| fold(n)).collect();
+        let folded_names: Vec<(String, String)> =
+            names.into_iter().map(|n| (fold(&n), n)).collect();
+        for (folded, _) in &folded_names {
+            if !folded.is_empty() && (folded.contains(&key) || by_email.contains(folded)) {
+                wanted.insert(folded.clone());
+            }
+        }
+        let spellings: Vec<String> = folded_names
+            .into_iter()
+            .filter(|(f, _)| wanted.contains(f))
+            .map(|(_, n)| n)
+            .collect();
         // (folded name, requester, email, department, number), newest first.
         type Row = (String, String, Option<String>, String, String);
-        let all: Vec<Row> = st
-            .query_map([], |r| {
+        let mut by_id: std::collections::BTreeMap<i64, Row> = Default::default();
+        for chunk in spellings.chunks(500) {
+            let sql = format!(
+                "SELECT requester, email, department, number, id FROM tickets
+                 WHERE requester COLLATE NOCASE IN ({})",
+                placeholders(chunk.len())
+            );
+            let mut st = self.conn.prepare(&sql)?;
+            let rows = st.query_map(params_from_iter(chunk.iter()), |r| {
                 let requester: String = r.get(0)?;
-                Ok((fold(&requester), requester, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        // People whose name, or the e-mail of any of their cases, matches.
-        let wanted: std::collections::HashSet<&str> = all
-            .iter()
-            .filter(|(folded, _, email, _, _)| {
-                !folded.is_empty()
-                    && (folded.contains(&key)
-                        || email
-                            .as_deref()
-                            .is_some_and(|e| e.to_lowercase().contains(&ql)))
-            })
-            .map(|r| r.0.as_str())
-            .collect();
+                Ok((
+                    r.get::<_, i64>(4)?,
+                    (fold(&requester), requester, r.get(1)?, r.get(2)?, r.get(3)?),
+                ))
+            })?;
+            for row in rows {
+                let (id, r) = row?;
+                if wanted.contains(&r.0) {
+                    by_id.insert(id, r);
+                }
+            }
+        }
+        let all: Vec<Row> = by_id.into_values().rev().collect();
         // All the cases of each of them (what export/anonymise by that name act on).
         let mut order: Vec<&str> = vec![];
         let mut found: std::collections::HashMap<&str, PersonMatch> = Default::default();

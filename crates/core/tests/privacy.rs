@@ -263,4 +263,10 @@ fn person_search_groups_by_name_and_finds_by_email() {
     let all = s.person_search("indupal", 1).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].name, "YOLANDA PUMAREJO");
+    // A spelling without accents is the same person: both cases, newest spelling as the name.
+    let b2 = case(&mut s, "Hernan Onate", "", "Teclado");
+    let hernan = s.person_search("oñate", 20).unwrap();
+    assert_eq!(hernan.len(), 1);
+    assert_eq!(hernan[0].name, "Hernan Onate");
+    assert_eq!(hernan[0].numbers, vec![b2.number.clone(), b.number.clone()]);
 }
