@@ -1,52 +1,25 @@
 //! `mesa backup …`, `mesa audit …`, `mesa person …` end to end on temporary data folders.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn mesa(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mesa"))
-        .env_remove("MESA_USER")
-        .env("MESA_DATA_DIR", data)
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--now")
-        .arg("2026-03-02T09:00")
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::Env;
 
-fn ok(data: &Path, args: &[&str]) -> String {
-    let o = mesa(data, args);
-    assert!(
-        o.status.success(),
-        "mesa {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn fail(data: &Path, args: &[&str]) -> String {
-    let o = mesa(data, args);
-    assert!(!o.status.success(), "mesa {args:?} debía fallar");
-    String::from_utf8(o.stderr).unwrap()
-}
+const NOW: &str = "2026-03-02T09:00";
 
 #[test]
 fn backup_create_list_verify_restore() {
-    let d = tempfile::tempdir().unwrap();
-    let data = d.path();
-    ok(data, &["demo", "--cases", "40"]);
+    let env = Env::new();
+    let data = env.data.path();
+    env.ok(NOW, &["demo", "--cases", "40"]);
     // the first command of the day made the daily backup
-    let list: Value = serde_json::from_str(&ok(data, &["--json", "backup", "list"])).unwrap();
+    let list: Value = serde_json::from_str(&env.ok(NOW, &["--json", "backup", "list"])).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["kind"], "daily");
 
     let usb = tempfile::tempdir().unwrap();
-    let out = ok(
-        data,
+    let out = env.ok(
+        NOW,
         &["backup", "create", "--to", usb.path().to_str().unwrap()],
     );
     assert!(out.contains("40 casos"), "{out}");
@@ -57,29 +30,24 @@ fn backup_create_list_verify_restore() {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "db"))
         .unwrap();
-    let v: Value = serde_json::from_str(&ok(
-        data,
-        &["--json", "backup", "verify", file.to_str().unwrap()],
-    ))
-    .unwrap();
+    let v: Value =
+        serde_json::from_str(&env.ok(NOW, &["--json", "backup", "verify", file.to_str().unwrap()]))
+            .unwrap();
     assert_eq!(v["counts"]["cases"], 40);
 
-    ok(data, &["demo", "--cases", "5", "--seed", "9"]);
+    env.ok(NOW, &["demo", "--cases", "5", "--seed", "9"]);
     // without --yes: shows what the backup holds and changes nothing
-    let e = fail(data, &["backup", "restore", file.to_str().unwrap()]);
+    let e = env.fail_with_preview(NOW, &["backup", "restore", file.to_str().unwrap()]);
     assert!(e.contains("--yes"), "{e}");
-    let n = |data: &Path| -> usize {
-        let v: Value = serde_json::from_str(&ok(data, &["--json", "ticket", "list"])).unwrap();
+    let n = || -> usize {
+        let v: Value = serde_json::from_str(&env.ok(NOW, &["--json", "ticket", "list"])).unwrap();
         v.as_array().unwrap().len()
     };
-    assert_eq!(n(data), 45);
-    let out = ok(
-        data,
-        &["backup", "restore", "--yes", file.to_str().unwrap()],
-    );
+    assert_eq!(n(), 45);
+    let out = env.ok(NOW, &["backup", "restore", "--yes", file.to_str().unwrap()]);
     assert!(out.contains("restaurada"), "{out}");
-    assert_eq!(n(data), 40);
-    let list: Value = serde_json::from_str(&ok(data, &["--json", "backup", "list"])).unwrap();
+    assert_eq!(n(), 40);
+    let list: Value = serde_json::from_str(&env.ok(NOW, &["--json", "backup", "list"])).unwrap();
     assert!(list
         .as_array()
         .unwrap()
@@ -87,17 +55,14 @@ fn backup_create_list_verify_restore() {
         .any(|b| b["kind"] == "pre-restore" && b["counts"]["cases"] == 45));
 
     // a foreign file: refused in Spanish, nothing changed
-    let junk = d.path().join("notas.db");
+    let junk = data.join("notas.db");
     std::fs::write(&junk, "no es sqlite").unwrap();
-    let e = fail(
-        data,
-        &["backup", "restore", "--yes", junk.to_str().unwrap()],
-    );
+    let e = env.fail(NOW, &["backup", "restore", "--yes", junk.to_str().unwrap()]);
     assert!(
         e.contains("no es una base de datos SQLite") && e.contains("No se cambió nada"),
         "{e}"
     );
-    assert_eq!(n(data), 40);
+    assert_eq!(n(), 40);
 
     // a damaged database can be restored from the CLI
     let db = data.join("mesa.db");
@@ -106,22 +71,19 @@ fn backup_create_list_verify_restore() {
     std::fs::write(&db, bytes).unwrap();
     let _ = std::fs::remove_file(data.join("mesa.db-wal"));
     let _ = std::fs::remove_file(data.join("mesa.db-shm"));
-    let e = fail(data, &["ticket", "list"]);
+    let e = env.fail(NOW, &["ticket", "list"]);
     assert!(e.contains("no es una base de datos"), "{e}");
-    let out = ok(
-        data,
-        &["backup", "restore", "--yes", file.to_str().unwrap()],
-    );
+    let out = env.ok(NOW, &["backup", "restore", "--yes", file.to_str().unwrap()]);
     assert!(out.contains("La base dañada se conservó"), "{out}");
-    assert_eq!(n(data), 40);
+    assert_eq!(n(), 40);
 }
 
 #[test]
 fn audit_export_and_person_requests() {
-    let d = tempfile::tempdir().unwrap();
-    let data = d.path();
-    ok(
-        data,
+    let env = Env::new();
+    let data = env.data.path();
+    env.ok(
+        NOW,
         &[
             "--as",
             "Ana Técnica",
@@ -137,22 +99,20 @@ fn audit_export_and_person_requests() {
             "nubia.cuello@indupal.gov.co",
         ],
     );
-    let v: Value = serde_json::from_str(&ok(
-        data,
-        &["--json", "audit", "list", "--table", "tickets"],
-    ))
-    .unwrap();
+    let v: Value =
+        serde_json::from_str(&env.ok(NOW, &["--json", "audit", "list", "--table", "tickets"]))
+            .unwrap();
     assert_eq!(v[0]["actor"], "Ana Técnica");
     assert_eq!(v[0]["action"], "create");
-    let csv = d.path().join("auditoria.csv");
-    ok(data, &["audit", "export", "--to", csv.to_str().unwrap()]);
+    let csv = data.join("auditoria.csv");
+    env.ok(NOW, &["audit", "export", "--to", csv.to_str().unwrap()]);
     assert!(std::fs::read_to_string(&csv)
         .unwrap()
         .contains("MA-2026-0001"));
 
-    let json = d.path().join("nubia.json");
-    ok(
-        data,
+    let json = data.join("nubia.json");
+    env.ok(
+        NOW,
         &[
             "person",
             "export",
@@ -163,15 +123,15 @@ fn audit_export_and_person_requests() {
     );
     let ex: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(ex["cases"][0]["requester"], "Nubia Cuello");
-    fail(data, &["person", "anonymize", "Nubia Cuello"]);
-    let out = ok(data, &["person", "anonymize", "Nubia Cuello", "--yes"]);
+    env.fail_with_preview(NOW, &["person", "anonymize", "Nubia Cuello"]);
+    let out = env.ok(NOW, &["person", "anonymize", "Nubia Cuello", "--yes"]);
     assert!(out.contains("Titular anonimizado 1"), "{out}");
     let v: Value =
-        serde_json::from_str(&ok(data, &["--json", "ticket", "show", "MA-2026-0001"])).unwrap();
+        serde_json::from_str(&env.ok(NOW, &["--json", "ticket", "show", "MA-2026-0001"])).unwrap();
     assert_eq!(v["requester"], "Titular anonimizado 1");
     assert_eq!(v["description"], "Titular anonimizado 1 no tiene correo");
-    let e = fail(
-        data,
+    let e = env.fail(
+        NOW,
         &[
             "person",
             "export",

@@ -1,39 +1,15 @@
 //! `mesa report helpdesk|save|list` and `mesa export cases` end to end: the real binary on a
 //! temporary data directory with fixed `--now` values; the PDF goes through `pdftotext`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
-use tempfile::TempDir;
 
-fn run(data: &Path, now: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mesa"))
-        .env("MESA_DATA_DIR", data.join("decoy"))
-        .env_remove("MESA_USER")
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--now")
-        .arg(now)
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::Env;
 
-fn ok(data: &Path, now: &str, args: &[&str]) -> String {
-    let o = run(data, now, args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn new_case(data: &Path, received: &str, dep: &str, description: &str) -> String {
-    ok(
-        data,
+fn new_case(env: &Env, received: &str, dep: &str, description: &str) -> String {
+    env.ok(
         received,
         &[
             "ticket",
@@ -54,13 +30,17 @@ fn new_case(data: &Path, received: &str, dep: &str, description: &str) -> String
 
 #[test]
 fn report_and_exports() {
-    let dir = TempDir::new().unwrap();
-    let d = dir.path();
+    let env = Env::new();
+    let d = env.data.path();
     // Received Fri 20/03 16:00; Mon 23/03 is San José; attended Tue 24/03 09:00 (3 h hábiles).
-    let a = new_case(d, "2026-03-20T16:00", "Tesorería", "El equipo no enciende");
-    ok(d, "2026-03-24T09:00", &["ticket", "start", &a]);
-    ok(
-        d,
+    let a = new_case(
+        &env,
+        "2026-03-20T16:00",
+        "Tesorería",
+        "El equipo no enciende",
+    );
+    env.ok("2026-03-24T09:00", &["ticket", "start", &a]);
+    env.ok(
         "2026-03-24T11:00",
         &[
             "ticket",
@@ -72,9 +52,8 @@ fn report_and_exports() {
             "Fuente nueva",
         ],
     );
-    new_case(d, "2026-03-25T08:00", "Almacén", "+1+1");
-    let out = ok(
-        d,
+    new_case(&env, "2026-03-25T08:00", "Almacén", "+1+1");
+    let out = env.ok(
         "2026-04-01T10:00",
         &[
             "--json",
@@ -97,8 +76,7 @@ fn report_and_exports() {
     assert_eq!(v["previous"]["from"], "2026-02-01");
     assert_eq!(v["analysis"], "Semana con festivo");
     // Actions added later keep the analysis.
-    ok(
-        d,
+    env.ok(
         "2026-04-01T10:05",
         &[
             "report",
@@ -116,7 +94,7 @@ fn report_and_exports() {
         ],
     );
     let list: Value =
-        serde_json::from_str(&ok(d, "2026-04-01T10:06", &["--json", "report", "list"])).unwrap();
+        serde_json::from_str(&env.ok("2026-04-01T10:06", &["--json", "report", "list"])).unwrap();
     assert_eq!(list[0]["analysis"], "Semana con festivo");
     assert_eq!(list[0]["actions"], "Turno el día siguiente al festivo");
     let text = Command::new("pdftotext")
@@ -131,8 +109,7 @@ fn report_and_exports() {
 
     // Export with the list's filters.
     let csv = d.join("casos.csv");
-    let out = ok(
-        d,
+    let out = env.ok(
         "2026-04-01T10:10",
         &[
             "export",
@@ -155,8 +132,7 @@ fn report_and_exports() {
     assert_eq!(text.matches("\r\n").count(), 2);
     assert!(text.contains(";'+1+1;"), "{text}");
     // Bad input: a period that ends before it starts, and no output file.
-    let o = run(
-        d,
+    let o = env.run(
         "2026-04-01T10:10",
         &[
             "report",
@@ -169,6 +145,6 @@ fn report_and_exports() {
     );
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("antes de empezar"));
-    let o = run(d, "2026-04-01T10:10", &["export", "cases"]);
+    let o = env.run("2026-04-01T10:10", &["export", "cases"]);
     assert!(!o.status.success());
 }

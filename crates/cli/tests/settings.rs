@@ -1,34 +1,17 @@
 //! `mesa settings|calendar|holidays|catalog …` on a temporary data directory.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-fn mesa(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mesa"))
-        .env("MESA_DATA_DIR", dir.join("decoy"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &std::path::Path, args: &[&str]) -> String {
-    let o = mesa(dir, args);
-    assert!(
-        o.status.success(),
-        "mesa {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+mod common;
+use common::Env;
 
 #[test]
 fn holidays_of_a_year() {
-    let d = tempfile::tempdir().unwrap();
+    let env = Env::new();
     let v: Value =
-        serde_json::from_str(&ok(d.path(), &["--json", "holidays", "--year", "2025"])).unwrap();
+        serde_json::from_str(&env.ok_bare(&["--json", "holidays", "--year", "2025"])).unwrap();
     let dates: Vec<&str> = v
         .as_array()
         .unwrap()
@@ -42,15 +25,13 @@ fn holidays_of_a_year() {
 
 #[test]
 fn prefix_setting_changes_new_numbers() {
-    let d = tempfile::tempdir().unwrap();
+    let env = Env::new();
     let s: Value =
-        serde_json::from_str(&ok(d.path(), &["settings", "set", "--prefix", "sis"])).unwrap();
+        serde_json::from_str(&env.ok_bare(&["settings", "set", "--prefix", "sis"])).unwrap();
     assert_eq!(s["ticket_prefix"], "SIS");
-    let n = ok(
-        d.path(),
+    let n = env.ok(
+        "2026-03-02T10:00",
         &[
-            "--now",
-            "2026-03-02T10:00",
             "ticket",
             "new",
             "--requester",
@@ -62,20 +43,18 @@ fn prefix_setting_changes_new_numbers() {
         ],
     );
     assert_eq!(n.trim(), "SIS-2026-0001");
-    let bad = mesa(d.path(), &["settings", "set", "--prefix", "M A"]);
+    let bad = env.run_bare(&["settings", "set", "--prefix", "M A"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("prefijo"));
 }
 
 #[test]
 fn calendar_set_from_json_recomputes_deadlines() {
-    let d = tempfile::tempdir().unwrap();
+    let env = Env::new();
     // Monday 2026-03-02 08:00 + 720 min (default) → Tuesday 12:00 on the default calendar
-    ok(
-        d.path(),
+    env.ok(
+        "2026-03-02T08:00",
         &[
-            "--now",
-            "2026-03-02T08:00",
             "ticket",
             "new",
             "--requester",
@@ -88,40 +67,24 @@ fn calendar_set_from_json_recomputes_deadlines() {
             "2026-03-02T08:00",
         ],
     );
-    let show: Value = serde_json::from_str(&ok(
-        d.path(),
-        &[
-            "--now",
-            "2026-03-02T08:00",
-            "--json",
-            "ticket",
-            "show",
-            "MA-2026-0001",
-        ],
+    let show: Value = serde_json::from_str(&env.ok(
+        "2026-03-02T08:00",
+        &["--json", "ticket", "show", "MA-2026-0001"],
     ))
     .unwrap();
     assert_eq!(show["response_due_at"], "2026-03-03T12:00:00-05:00");
     // close Tuesday 2026-03-03 entirely
-    let mut cal: Value = serde_json::from_str(&ok(d.path(), &["calendar", "show"])).unwrap();
+    let mut cal: Value = serde_json::from_str(&env.ok_bare(&["calendar", "show"])).unwrap();
     cal["closed_days"] = serde_json::json!(["2026-03-03"]);
-    let f = d.path().join("cal.json");
+    let f = env.data.path().join("cal.json");
     std::fs::write(&f, cal.to_string()).unwrap();
-    let r: Value = serde_json::from_str(&ok(
-        d.path(),
-        &["--json", "calendar", "set", f.to_str().unwrap()],
-    ))
-    .unwrap();
+    let r: Value =
+        serde_json::from_str(&env.ok_bare(&["--json", "calendar", "set", f.to_str().unwrap()]))
+            .unwrap();
     assert_eq!(r["recomputed"], 1);
-    let show: Value = serde_json::from_str(&ok(
-        d.path(),
-        &[
-            "--now",
-            "2026-03-02T08:00",
-            "--json",
-            "ticket",
-            "show",
-            "MA-2026-0001",
-        ],
+    let show: Value = serde_json::from_str(&env.ok(
+        "2026-03-02T08:00",
+        &["--json", "ticket", "show", "MA-2026-0001"],
     ))
     .unwrap();
     assert_eq!(show["response_due_at"], "2026-03-04T12:00:00-05:00");
@@ -131,38 +94,32 @@ fn calendar_set_from_json_recomputes_deadlines() {
         r#"{"days": [], "closed_days": [], "closed_ranges": [], "observe_holidays": true}"#,
     )
     .unwrap();
-    let bad = mesa(d.path(), &["calendar", "set", f.to_str().unwrap()]);
+    let bad = env.run_bare(&["calendar", "set", f.to_str().unwrap()]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("7 días"));
-    let again: Value = serde_json::from_str(&ok(d.path(), &["calendar", "show"])).unwrap();
+    let again: Value = serde_json::from_str(&env.ok_bare(&["calendar", "show"])).unwrap();
     assert_eq!(again["closed_days"], serde_json::json!(["2026-03-03"]));
 }
 
 #[test]
 fn catalog_edits() {
-    let d = tempfile::tempdir().unwrap();
-    ok(
-        d.path(),
-        &["catalog", "department-add", "Oficina de Prensa"],
-    );
-    ok(
-        d.path(),
-        &[
-            "catalog",
-            "type",
-            "Soporte de red e internet",
-            "--level",
-            "1",
-            "--response-hours",
-            "4",
-            "--resolution-hours",
-            "16",
-            "--assignee",
-            "Técnico de sistemas",
-        ],
-    );
-    ok(d.path(), &["catalog", "priority", "1", "1", "media"]);
-    let c: Value = serde_json::from_str(&ok(d.path(), &["--json", "catalog", "list"])).unwrap();
+    let env = Env::new();
+    env.ok_bare(&["catalog", "department-add", "Oficina de Prensa"]);
+    env.ok_bare(&[
+        "catalog",
+        "type",
+        "Soporte de red e internet",
+        "--level",
+        "1",
+        "--response-hours",
+        "4",
+        "--resolution-hours",
+        "16",
+        "--assignee",
+        "Técnico de sistemas",
+    ]);
+    env.ok_bare(&["catalog", "priority", "1", "1", "media"]);
+    let c: Value = serde_json::from_str(&env.ok_bare(&["--json", "catalog", "list"])).unwrap();
     assert!(c["departments"]
         .as_array()
         .unwrap()
@@ -176,41 +133,33 @@ fn catalog_edits() {
         .unwrap()
         .clone();
     assert_eq!(t["response_minutes"], 240);
-    ok(
-        d.path(),
-        &["catalog", "department-hide", "Oficina de Prensa"],
-    );
-    let c: Value = serde_json::from_str(&ok(d.path(), &["--json", "catalog", "list"])).unwrap();
+    env.ok_bare(&["catalog", "department-hide", "Oficina de Prensa"]);
+    let c: Value = serde_json::from_str(&env.ok_bare(&["--json", "catalog", "list"])).unwrap();
     assert!(!c["departments"]
         .as_array()
         .unwrap()
         .iter()
         .any(|x| x == "Oficina de Prensa"));
-    let bad = mesa(d.path(), &["catalog", "questions", "una", "dos"]);
+    let bad = env.run_bare(&["catalog", "questions", "una", "dos"]);
     assert!(!bad.status.success());
 }
 
 #[test]
 fn level_targets_from_the_cli_apply_on_escalation() {
-    let d = tempfile::tempdir().unwrap();
-    ok(
-        d.path(),
+    let env = Env::new();
+    env.ok_bare(&[
+        "catalog",
+        "sla",
+        "--level",
+        "2",
+        "--response-hours",
+        "4",
+        "--resolution-hours",
+        "8",
+    ]);
+    env.ok(
+        "2026-03-02T08:05",
         &[
-            "catalog",
-            "sla",
-            "--level",
-            "2",
-            "--response-hours",
-            "4",
-            "--resolution-hours",
-            "8",
-        ],
-    );
-    ok(
-        d.path(),
-        &[
-            "--now",
-            "2026-03-02T08:05",
             "ticket",
             "new",
             "--requester",
@@ -223,11 +172,9 @@ fn level_targets_from_the_cli_apply_on_escalation() {
             "2026-03-02T08:00",
         ],
     );
-    let e: Value = serde_json::from_str(&ok(
-        d.path(),
+    let e: Value = serde_json::from_str(&env.ok(
+        "2026-03-02T09:00",
         &[
-            "--now",
-            "2026-03-02T09:00",
             "--json",
             "ticket",
             "escalate",
@@ -242,49 +189,41 @@ fn level_targets_from_the_cli_apply_on_escalation() {
     assert_eq!(e["level"], 2);
     assert_eq!(e["response_due_at"], "2026-03-02T12:00:00-05:00");
     assert_eq!(e["resolution_due_at"], "2026-03-02T18:00:00-05:00");
-    let bad = mesa(
-        d.path(),
-        &[
-            "catalog",
-            "sla",
-            "--level",
-            "2",
-            "--type",
-            "No existe",
-            "--response-hours",
-            "1",
-            "--resolution-hours",
-            "1",
-        ],
-    );
+    let bad = env.run_bare(&[
+        "catalog",
+        "sla",
+        "--level",
+        "2",
+        "--type",
+        "No existe",
+        "--response-hours",
+        "1",
+        "--resolution-hours",
+        "1",
+    ]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("No existe"));
 }
 
 #[test]
 fn report_header_settings_reach_the_pdf() {
-    let d = tempfile::tempdir().unwrap();
-    let s: Value = serde_json::from_str(&ok(
-        d.path(),
-        &[
-            "settings",
-            "set",
-            "--report-code",
-            "FO-GTI-99",
-            "--report-version",
-            "03",
-            "--report-process",
-            "Gestión Tecnológica",
-        ],
-    ))
+    let env = Env::new();
+    let s: Value = serde_json::from_str(&env.ok_bare(&[
+        "settings",
+        "set",
+        "--report-code",
+        "FO-GTI-99",
+        "--report-version",
+        "03",
+        "--report-process",
+        "Gestión Tecnológica",
+    ]))
     .unwrap();
     assert_eq!(s["report_code"], "FO-GTI-99");
-    let pdf = d.path().join("i.pdf");
-    ok(
-        d.path(),
+    let pdf = env.data.path().join("i.pdf");
+    env.ok(
+        "2026-04-01T10:00",
         &[
-            "--now",
-            "2026-04-01T10:00",
             "report",
             "helpdesk",
             "--from",

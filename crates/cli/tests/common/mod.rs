@@ -42,16 +42,30 @@ impl Env {
             .unwrap()
     }
 
+    /// Runs `mesa --data-dir <tmp> args…` without `--now`: the real clock, unless `args` holds
+    /// its own `--now`.
+    pub fn run_bare(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, now: &str, args: &[&str]) -> String {
+        succeeded(self.run(now, args), args)
+    }
+
+    /// [`Env::ok`] without `--now` (see [`Env::run_bare`]).
+    pub fn ok_bare(&self, args: &[&str]) -> String {
+        succeeded(self.run_bare(args), args)
+    }
+
+    /// Runs and returns `(success, stdout, stderr)`, the outputs as (lossy) text.
+    pub fn outcome(&self, now: &str, args: &[&str]) -> (bool, String, String) {
         let o = self.run(now, args);
-        assert!(
+        (
             o.status.success(),
-            "mesa {args:?} falló: {}\n{}",
-            String::from_utf8_lossy(&o.stderr),
-            String::from_utf8_lossy(&o.stdout)
-        );
-        String::from_utf8(o.stdout).unwrap()
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     }
 
     /// Runs and expects failure; returns stderr.
@@ -70,11 +84,18 @@ impl Env {
         String::from_utf8(o.stderr).unwrap()
     }
 
+    /// Like [`Env::fail`], but stdout may hold output: commands that ask for `--yes` first show
+    /// what they would do. Returns stderr.
+    pub fn fail_with_preview(&self, now: &str, args: &[&str]) -> String {
+        let o = self.run(now, args);
+        assert!(!o.status.success(), "mesa {args:?} debió fallar");
+        String::from_utf8(o.stderr).unwrap()
+    }
+
     pub fn json(&self, now: &str, args: &[&str]) -> Value {
         let mut a = vec!["--json"];
         a.extend_from_slice(args);
-        let out = self.ok(now, &a);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("JSON inválido ({e}): {out}"))
+        parse_json(&self.ok(now, &a))
     }
 
     /// Runs with `--json`, expects failure; returns the `{code, message}` printed on stderr.
@@ -85,4 +106,19 @@ impl Env {
         assert!(!o.status.success(), "debió fallar: {args:?}");
         serde_json::from_str(String::from_utf8_lossy(&o.stderr).trim()).unwrap()
     }
+}
+
+/// Parses JSON text, naming the text when it is not JSON.
+pub fn parse_json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("JSON inválido ({e}): {s}"))
+}
+
+fn succeeded(o: Output, args: &[&str]) -> String {
+    assert!(
+        o.status.success(),
+        "mesa {args:?} falló: {}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    String::from_utf8(o.stdout).unwrap()
 }
