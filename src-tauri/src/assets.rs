@@ -53,6 +53,25 @@ pub fn asset_attach(state: State<'_>, tag: String, input: NewPeripheral) -> CmdR
     state.with(|s| s.attach_peripheral(&tag, &input, &state.actor, SystemClock.now()))
 }
 
+/// Removes a peripheral from the equipment, with the reason (kept in the life record).
+#[tauri::command(async)]
+pub fn asset_detach(
+    state: State<'_>,
+    tag: String,
+    peripheral_id: i64,
+    reason: String,
+) -> CmdResult<AssetRecord> {
+    state.with(|s| {
+        s.detach_peripheral(
+            &tag,
+            peripheral_id,
+            &reason,
+            &state.actor,
+            SystemClock.now(),
+        )
+    })
+}
+
 #[tauri::command(async)]
 pub fn decommission_create(
     state: State<'_>,

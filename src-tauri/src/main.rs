@@ -17,6 +17,7 @@ mod import_cmds;
 mod report_cmds;
 mod safety_cmds;
 mod settings_cmds;
+mod setup_cmds;
 
 /// The store, or why it could not be opened (shown to the user by every command).
 struct AppState {
@@ -211,6 +212,7 @@ fn main() {
             assets::asset_move,
             assets::asset_event,
             assets::asset_attach,
+            assets::asset_detach,
             assets::decommission_create,
             assets::decommission_approve,
             assets::plan_years,
@@ -235,6 +237,11 @@ fn main() {
             import_cmds::import_export_problems,
             import_cmds::import_mapping_save,
             import_cmds::import_mapping_load,
+            setup_cmds::setup_status,
+            setup_cmds::setup_complete,
+            setup_cmds::staff_rename,
+            setup_cmds::demo_load,
+            setup_cmds::demo_clear,
         ])
         .run(tauri::generate_context!())
         .expect("no se pudo iniciar Mesa de Ayuda TI");

@@ -49,13 +49,14 @@ async function goToCases() {
 }
 
 /** Registers a case through the form and returns the number the app shows. */
-async function registerCase({ requester, department, description, email }) {
+async function registerCase({ requester, department, description, email, receivedAt }) {
   await goToCases();
   await (await s.byTestId('new-case-button')).click();
   await fill('case-requester', requester);
   await fill('case-department', department);
   if (email) await fill('case-email', email);
   await fill('case-description', description);
+  if (receivedAt) await fill('case-received-at', receivedAt);
   await (await s.byTestId('case-save')).click();
   const numberEl = await s.byTestId('case-created-number');
   const number = (await numberEl.text()).trim();
@@ -121,11 +122,20 @@ test('the window is Spanish and uses the temporary data dir', async () => {
 });
 
 test('register a case through the form, see it listed, find the row in SQLite', async () => {
+  // «Recibido el» is typed as text, day first, whatever the system locale: three days ago
+  // (Bogotá) at 2:30 p. m., written the short way people type it (d/m/aaaa, 12 h).
+  const day = new Date(Date.now() - 5 * 3600_000 - 3 * 86400_000);
+  const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
+  const pad = (n) => String(n).padStart(2, '0');
   const number = await registerCase({
     requester: 'Yolanda Peñaloza',
     department: 'Tesorería',
     description: 'La impresora de tesorería no imprime los comprobantes',
+    receivedAt: `${d}/${m}/${y} 2:30 p. m.`,
   });
+  assert.deepEqual(sql('SELECT received_at FROM tickets WHERE number = ?', [number]), [
+    [`${y}-${pad(m)}-${pad(d)}T19:30:00Z`],
+  ]);
   await shot('caso-registrado');
   await goToCases();
   const row = await s.waitFor('row in list', async () =>

@@ -87,6 +87,38 @@ test('create an equipment and open its hoja de vida', async () => {
   await s.waitFor('historia', async () =>
     (await s.findAll('[data-testid="asset-history-row"][data-kind="corrective"]')).length === 1,
   );
+  // Attach a monitor (peripheral) and see it listed in the hoja de vida.
+  await (await s.byTestId('peripheral-add')).click();
+  const empty = await s.byTestId('peripheral-save');
+  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [empty.ref()]);
+  await empty.click();
+  await s.waitFor('falta el tipo', async () =>
+    /Indique el tipo de periférico/.test(await (await s.byTestId('peripheral-error')).text()),
+  );
+  await fill('peripheral-kind', 'Monitor');
+  await fill('peripheral-brand', 'Dell');
+  await fill('peripheral-model', 'P2419H');
+  await fill('peripheral-serial', 'CN0MON77');
+  await fill('peripheral-tag', 'ind-0778');
+  assert.equal((await s.findAll('[data-testid="peripheral-error"]')).length, 0);
+  const save = await s.byTestId('peripheral-save');
+  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [save.ref()]);
+  await save.click();
+  await s.waitFor('monitor en la lista', async () =>
+    (await s.findAll('[data-testid="peripheral-row"][data-kind="Monitor"]')).length === 1,
+  );
+  const monitorRow = await (await s.findAll('[data-testid="peripheral-row"][data-kind="Monitor"]'))[0].text();
+  assert.match(monitorRow, /Dell/);
+  assert.match(monitorRow, /P2419H/);
+  assert.match(monitorRow, /CN0MON77/);
+  assert.match(monitorRow, /IND0778/);
+  assert.equal((await s.findAll('[data-testid="peripheral-form"]')).length, 0);
+  await s.waitFor('periférico en la historia', async () =>
+    (await s.findAll('[data-testid="asset-history-row"][data-kind="peripheral"]')).length === 1,
+  );
+  assert.deepEqual(sql('SELECT kind, brand, model, serial, tag FROM asset_peripherals'), [
+    ['Monitor', 'Dell', 'P2419H', 'CN0MON77', 'IND0778'],
+  ]);
   // Generate the PDF (written to MESA_EXPORT_DIR, no dialog).
   await (await s.byTestId('asset-sheet-pdf')).click();
   await s.waitFor('pdf guardado', async () => readdirSync(exportDir).includes('Hoja de vida IND0777.pdf'));
@@ -94,7 +126,25 @@ test('create an equipment and open its hoja de vida', async () => {
   assert.match(text, /Hoja de vida de equipo/);
   assert.match(text, /Cambio de fuente de poder/);
   assert.match(text, /Iván Muñoz/);
+  assert.match(text, /Periféricos/);
+  assert.match(text, /CN0MON77/);
   await shot('assets-hoja-de-vida');
+
+  // Remove the monitor, with its reason: gone from the list, kept in the history.
+  const removeBtn = await s.find('[data-testid="peripheral-row"][data-kind="Monitor"] [data-testid="peripheral-remove"]');
+  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [removeBtn.ref()]);
+  await removeBtn.click();
+  await fill('peripheral-remove-reason', 'Pantalla rota');
+  const yes = await s.byTestId('peripheral-remove-yes');
+  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [yes.ref()]);
+  await yes.click();
+  await s.byTestId('peripheral-empty');
+  await s.waitFor('retiro en la historia', async () =>
+    (await s.findAll('[data-testid="asset-history-row"][data-kind="peripheral"]')).length === 2,
+  );
+  assert.equal(sql('SELECT count(*) FROM asset_peripherals')[0][0], 0);
+  const [[removed]] = sql("SELECT description FROM asset_events WHERE description LIKE 'Periférico retirado%'");
+  assert.match(removed, /Monitor Dell P2419H serie CN0MON77\. Motivo: Pantalla rota/);
 });
 
 test('program a maintenance, log it and see E in the cronograma', async () => {

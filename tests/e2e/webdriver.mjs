@@ -10,7 +10,16 @@ export class Session {
     this.id = id;
   }
 
-  static async create(base, application, timeoutMs = 60000) {
+  /** Starts the app. A fresh data folder opens the first-run wizard: by default it is
+   *  skipped with its «Omitir» button (as a user may do) so every test starts in the main
+   *  window; `{ firstRun: 'keep' }` leaves the wizard open (tests/e2e/setup.test.mjs). */
+  static async create(base, application, timeoutMs = 60000, { firstRun = 'skip' } = {}) {
+    const session = await Session.start(base, application, timeoutMs);
+    if (firstRun === 'skip') await session.skipFirstRun();
+    return session;
+  }
+
+  static async start(base, application, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     let lastError;
     while (Date.now() < deadline) {
@@ -47,6 +56,22 @@ export class Session {
       throw err;
     }
     return json.value;
+  }
+
+  /** Waits for the main window or the first-run wizard; in the wizard presses «Omitir». */
+  async skipFirstRun(timeoutMs = 30000) {
+    const shown = await this.waitFor(
+      'main window or first-run wizard',
+      async () => {
+        const els = await this.findAll('[data-testid="nav-casos"], [data-testid="setup-skip"]');
+        return els.length > 0 ? els[0].attr('data-testid') : null;
+      },
+      timeoutMs,
+    );
+    if (shown === 'setup-skip') {
+      await (await this.byTestId('setup-skip')).click();
+      await this.byTestId('nav-casos', '', timeoutMs);
+    }
   }
 
   async close() {
@@ -137,7 +162,7 @@ export class Element {
     return this.s.cmd('GET', `/element/${this.id}/displayed`);
   }
   /** Sets an input's value the way a user would, for controls WebDriver cannot type into
-   *  reliably (select, datetime-local): assigns and dispatches input + change events. */
+   *  reliably (select): assigns and dispatches input + change events. */
   async setValue(value) {
     await this.s.execute(
       `const el = arguments[0]; const v = arguments[1];

@@ -166,6 +166,15 @@ pub enum AssetCmd {
         #[arg(long = "peripheral-tag")]
         peripheral_tag: Option<String>,
     },
+    /// Retira un periférico del equipo (el número es el «id» de `mesa asset show --json`).
+    Detach {
+        tag: String,
+        #[arg(long)]
+        peripheral: i64,
+        /// Por qué se retira: dañado, trasladado, devuelto…
+        #[arg(long)]
+        reason: String,
+    },
     /// Concepto técnico de baja: lo elabora, o con --approve aprueba el borrador pendiente
     /// (el equipo queda dado de baja). --pdf escribe el concepto en PDF.
     Decommission {
@@ -556,6 +565,23 @@ pub fn asset(
                 actor,
                 now,
             )?;
+            if json {
+                print_json(&rec.peripherals)
+            } else {
+                println!(
+                    "Periféricos de {}: {}",
+                    rec.asset.tag,
+                    rec.peripherals.len()
+                );
+                Ok(())
+            }
+        }
+        AssetCmd::Detach {
+            tag,
+            peripheral,
+            reason,
+        } => {
+            let rec = store.detach_peripheral(&tag, peripheral, &reason, actor, now)?;
             if json {
                 print_json(&rec.peripherals)
             } else {

@@ -212,6 +212,7 @@ pub struct NewAsset {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Peripheral {
+    pub id: i64,
     pub kind: String,
     pub brand: Option<String>,
     pub model: Option<String>,
@@ -663,6 +664,20 @@ pub(crate) fn add_asset_event(
 }
 
 /// Asset id and status by tag (normalised).
+/// A decommissioned equipment's life record is closed: nothing more is attached or removed.
+fn closed_record(asset: &Asset) -> Result<()> {
+    if asset.status == AssetStatus::Decommissioned {
+        return Err(CoreError::validation(
+            "equipo",
+            format!(
+                "{} está dado de baja; su hoja de vida está cerrada",
+                asset.tag
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn find_asset(conn: &rusqlite::Connection, tag: &str) -> Result<(i64, Asset)> {
     let norm = normalize_tag(tag)?;
     conn.query_row(
@@ -838,12 +853,13 @@ impl Store {
     pub fn asset_record(&self, tag: &str) -> Result<AssetRecord> {
         let (id, asset) = find_asset(&self.conn, tag)?;
         let mut stmt = self.conn.prepare(
-            "SELECT kind, brand, model, serial, tag, added_at FROM asset_peripherals
+            "SELECT kind, brand, model, serial, tag, added_at, id FROM asset_peripherals
              WHERE asset_id = ?1 ORDER BY id",
         )?;
         let peripherals = stmt
             .query_map([id], |r| {
                 Ok(Peripheral {
+                    id: r.get(6)?,
                     kind: r.get(0)?,
                     brand: r.get(1)?,
                     model: r.get(2)?,
@@ -1263,7 +1279,8 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<AssetRecord> {
-        let (id, _) = find_asset(&self.conn, tag)?;
+        let (id, asset) = find_asset(&self.conn, tag)?;
+        closed_record(&asset)?;
         let kind = clean(&p.kind);
         if kind.is_empty() {
             return Err(CoreError::validation(
@@ -1313,6 +1330,79 @@ impl Store {
                 kind: "peripheral",
                 description: Some(format!("Periférico agregado: {desc}")),
                 part_serial: clean_opt(p.serial.as_deref()),
+                ..Default::default()
+            },
+        )?;
+        tx.commit()?;
+        self.asset_record(tag)
+    }
+
+    /// Removes a peripheral from an equipment (it broke, was moved or returned): the life
+    /// record keeps a «Periférico retirado» entry with the reason; one transaction.
+    pub fn detach_peripheral(
+        &mut self,
+        tag: &str,
+        peripheral_id: i64,
+        reason: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AssetRecord> {
+        let (id, asset) = find_asset(&self.conn, tag)?;
+        closed_record(&asset)?;
+        let reason = clean(reason);
+        if reason.is_empty() {
+            return Err(CoreError::validation(
+                "motivo",
+                "indique por qué se retira el periférico (dañado, trasladado, devuelto…)",
+            ));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        type Found = (String, Option<String>, Option<String>, Option<String>);
+        let found: Option<Found> = tx
+            .query_row(
+                "SELECT kind, brand, model, serial FROM asset_peripherals
+                 WHERE id = ?1 AND asset_id = ?2",
+                params![peripheral_id, id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((kind, brand, model, serial)) = found else {
+            return Err(CoreError::validation(
+                "periférico",
+                format!(
+                    "el equipo {} no tiene el periférico {peripheral_id}",
+                    asset.tag
+                ),
+            ));
+        };
+        tx.execute(
+            "DELETE FROM asset_peripherals WHERE id = ?1",
+            [peripheral_id],
+        )?;
+        let desc = [
+            Some(kind.as_str()),
+            brand.as_deref(),
+            model.as_deref(),
+            serial.as_deref().map(|_| "serie"),
+            serial.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let at = to_db(now);
+        add_asset_event(
+            &tx,
+            id,
+            &at,
+            &to_local(now).date().format("%Y-%m-%d").to_string(),
+            actor,
+            EventRow {
+                kind: "peripheral",
+                description: Some(format!("Periférico retirado: {desc}. Motivo: {reason}")),
+                part_serial: serial,
                 ..Default::default()
             },
         )?;

@@ -58,16 +58,19 @@ pub enum BackupKind {
     PreImport,
     PreUndo,
     PreRestore,
+    /// Before removing the demo data (`Store::clear_demo`).
+    PreDemoClear,
 }
 
 impl BackupKind {
-    pub const ALL: [BackupKind; 6] = [
+    pub const ALL: [BackupKind; 7] = [
         BackupKind::Daily,
         BackupKind::Manual,
         BackupKind::PreMigration,
         BackupKind::PreImport,
         BackupKind::PreUndo,
         BackupKind::PreRestore,
+        BackupKind::PreDemoClear,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +81,7 @@ impl BackupKind {
             BackupKind::PreImport => "pre-import",
             BackupKind::PreUndo => "pre-undo",
             BackupKind::PreRestore => "pre-restore",
+            BackupKind::PreDemoClear => "pre-demo-clear",
         }
     }
 
@@ -90,6 +94,7 @@ impl BackupKind {
             BackupKind::PreImport => "antes de importar",
             BackupKind::PreUndo => "antes de deshacer una importación",
             BackupKind::PreRestore => "antes de restaurar",
+            BackupKind::PreDemoClear => "antes de borrar los datos de demostración",
         }
     }
 

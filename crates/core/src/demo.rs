@@ -1,5 +1,7 @@
 //! Realistic synthetic cases for demos and benchmarks (`mesa demo --cases N`).
-//! Deterministic for a given seed. Demo cases are marked with `extra.demo = "sí"`.
+//! Deterministic for a given seed. Demo cases are marked with `extra.demo = "sí"` and a `create`
+//! event by the actor `demo`; the database is marked with the setting `demo_data = 1` (the app
+//! shows a «Datos de demostración» badge; `Store::clear_demo` removes them, see `setup.rs`).
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use rusqlite::params;
@@ -102,7 +104,8 @@ const SOLUTIONS: &[&str] = &[
     "Se limpiaron archivos temporales y se actualizó el antivirus",
 ];
 
-/// Creates `n` demo cases received over the last year up to `now`. One transaction.
+/// Creates `n` demo cases received over the last year up to `now` and sets `demo_data = 1`.
+/// One transaction.
 pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> Result<usize> {
     let mut rng = Rng(seed);
     let cats = store.catalogs()?;
@@ -286,6 +289,11 @@ pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> R
             }
         }
     }
+    tx.execute(
+        "INSERT INTO settings(key, value) VALUES ('demo_data', '1')
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [],
+    )?;
     tx.commit()?;
     Ok(n)
 }

@@ -97,6 +97,15 @@ pub enum CoreError {
     #[error("No hay casos ni registros de la persona «{0}».")]
     PersonNotFound(String),
 
+    #[error(
+        "La base de datos ya tiene {0} caso(s): los datos de demostración solo se cargan en una \
+         base de datos sin casos. No se cambió nada."
+    )]
+    DemoNotEmpty(i64),
+
+    #[error("No hay datos de demostración para borrar.")]
+    NoDemoData,
+
     #[error("{0}")]
     Import(#[from] crate::import::ImportError),
 
@@ -131,6 +140,8 @@ impl CoreError {
             CoreError::DatabaseDamaged { .. } => "database_damaged",
             CoreError::NoBackup(_) => "no_backup",
             CoreError::PersonNotFound(_) => "person_not_found",
+            CoreError::DemoNotEmpty(_) => "demo_not_empty",
+            CoreError::NoDemoData => "no_demo_data",
             CoreError::Import(e) => e.code(),
             CoreError::Sqlite(_) => "database",
             CoreError::Json(_) => "internal",

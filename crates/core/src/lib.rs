@@ -21,6 +21,7 @@ pub mod privacy;
 pub mod report;
 pub mod report_docs;
 pub mod settings;
+pub mod setup;
 pub mod store;
 pub mod text;
 pub mod tickets;

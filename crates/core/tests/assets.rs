@@ -322,6 +322,30 @@ fn asset_life_record_transfers_upgrades_cases_and_decommission() {
         )
         .unwrap_err();
     assert!(e.to_string().contains("dado de baja"), "{e}");
+    // Its peripherals stay as they were: the closed record takes no attach or removal.
+    let pid = s.asset_record("IND0123").unwrap().peripherals[0].id;
+    let e = s
+        .detach_peripheral(
+            "IND0123",
+            pid,
+            "Se lleva a otro equipo",
+            TECH,
+            at("2026-03-03T09:00"),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("dado de baja"), "{e}");
+    let e = s
+        .attach_peripheral(
+            "IND0123",
+            &NewPeripheral {
+                kind: "Teclado".into(),
+                ..Default::default()
+            },
+            TECH,
+            at("2026-03-03T09:00"),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("dado de baja"), "{e}");
     // Lists hide equipment dado de baja unless asked.
     assert!(s.list_assets(&AssetQuery::default()).unwrap().is_empty());
     let all = s
@@ -332,6 +356,76 @@ fn asset_life_record_transfers_upgrades_cases_and_decommission() {
         })
         .unwrap();
     assert_eq!(all.len(), 1);
+}
+
+#[test]
+fn a_peripheral_is_removed_with_a_reason_and_the_record_keeps_it() {
+    let mut s = Store::open_in_memory().unwrap();
+    for tag in ["IND0300", "IND0301"] {
+        s.create_asset(&computer(tag, "Almacén"), TECH, at("2026-01-05T08:00"))
+            .unwrap();
+    }
+    let attach = |s: &mut Store, tag: &str, kind: &str, serial: &str| {
+        s.attach_peripheral(
+            tag,
+            &NewPeripheral {
+                kind: kind.into(),
+                brand: Some("Genius".into()),
+                serial: Some(serial.into()),
+                ..Default::default()
+            },
+            TECH,
+            at("2026-01-06T08:00"),
+        )
+        .unwrap()
+    };
+    attach(&mut s, "IND0300", "Teclado", "KB-1");
+    let rec = attach(&mut s, "IND0300", "Mouse", "MS-9");
+    let other = attach(&mut s, "IND0301", "Monitor", "MON-3");
+    let mouse = rec
+        .peripherals
+        .iter()
+        .find(|p| p.kind == "Mouse")
+        .unwrap()
+        .id;
+    // A reason is required; another equipment's peripheral is not this one's.
+    let e = s
+        .detach_peripheral("IND0300", mouse, "  ", TECH, at("2026-01-07T08:00"))
+        .unwrap_err();
+    assert!(e.to_string().contains("motivo"), "{e}");
+    let e = s
+        .detach_peripheral(
+            "IND0300",
+            other.peripherals[0].id,
+            "Dañado",
+            TECH,
+            at("2026-01-07T08:00"),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("no tiene el periférico"), "{e}");
+    assert_eq!(count(&s, "SELECT count(*) FROM asset_peripherals"), 3);
+    let rec = s
+        .detach_peripheral(
+            "ind 0300",
+            mouse,
+            "Dañado, se desecha",
+            TECH,
+            at("2026-01-07T08:00"),
+        )
+        .unwrap();
+    let kinds: Vec<&str> = rec.peripherals.iter().map(|p| p.kind.as_str()).collect();
+    assert_eq!(kinds, ["Teclado"]);
+    let last = rec.events.last().unwrap();
+    assert_eq!(last.kind, "peripheral");
+    assert_eq!(
+        last.description.as_deref(),
+        Some("Periférico retirado: Mouse Genius serie MS-9. Motivo: Dañado, se desecha")
+    );
+    assert_eq!(count(&s, "SELECT count(*) FROM asset_peripherals"), 2);
+    // The same one cannot be removed twice.
+    assert!(s
+        .detach_peripheral("IND0300", mouse, "Otra vez", TECH, at("2026-01-07T09:00"))
+        .is_err());
 }
 
 #[test]

@@ -113,6 +113,8 @@ fn export_all(dir: &Path) {
         Activity,
         StoredReport,
         mesa_core::export::ExportProgress,
+        mesa_core::setup::SetupStatus,
+        mesa_core::setup::DemoClearReport,
     );
 }
 

@@ -36,6 +36,7 @@ import type { MaintenanceDue } from "./bindings/MaintenanceDue";
 import type { MaintenanceLog } from "./bindings/MaintenanceLog";
 import type { NewAsset } from "./bindings/NewAsset";
 import type { NewAssetEvent } from "./bindings/NewAssetEvent";
+import type { NewPeripheral } from "./bindings/NewPeripheral";
 import type { NewDecommissionConcept } from "./bindings/NewDecommissionConcept";
 import type { NewLog } from "./bindings/NewLog";
 import type { NewPlanItem } from "./bindings/NewPlanItem";
@@ -49,6 +50,8 @@ import type { Mapping } from "./bindings/Mapping";
 import type { HelpdeskReport } from "./bindings/HelpdeskReport";
 import type { StoredReport } from "./bindings/StoredReport";
 import type { ExportProgress } from "./bindings/ExportProgress";
+import type { SetupStatus } from "./bindings/SetupStatus";
+import type { DemoClearReport } from "./bindings/DemoClearReport";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { t } from "./i18n/es";
@@ -134,6 +137,9 @@ export const api = {
   assetCreate: (input: NewAsset) => call<Asset>("asset_create", { input }),
   assetMove: (tag: string, input: AssetMove) => call<Asset>("asset_move", { tag, input }),
   assetEvent: (tag: string, input: NewAssetEvent) => call<Asset>("asset_event", { tag, input }),
+  assetAttach: (tag: string, input: NewPeripheral) => call<AssetRecord>("asset_attach", { tag, input }),
+  assetDetach: (tag: string, peripheralId: number, reason: string) =>
+    call<AssetRecord>("asset_detach", { tag, peripheralId, reason }),
   decommissionCreate: (tag: string, input: NewDecommissionConcept) =>
     call<DecommissionConcept>("decommission_create", { tag, input }),
   decommissionApprove: (number: string, engineer: string | null, approver: string) =>
@@ -189,6 +195,15 @@ export const api = {
   /** Progress of a long export; returns the unsubscribe function. */
   onExportProgress: (cb: (p: ExportProgress) => void): Promise<() => void> =>
     listen<ExportProgress>("export-progress", (e) => cb(e.payload)),
+  // Primer uso y datos de demostración
+  setupStatus: () => call<SetupStatus>("setup_status"),
+  /** Marks the first-run setup as done (also «Omitir»). */
+  setupComplete: () => call<SetupStatus>("setup_complete"),
+  staffRename: (old: string, name: string) => call<null>("staff_rename", { old, new: name }),
+  /** Loads the demo cases (only into a database without cases); runs on a worker thread. */
+  demoLoad: () => call<SetupStatus>("demo_load"),
+  /** Removes the demo cases after a verified backup. */
+  demoClear: () => call<DemoClearReport>("demo_clear"),
   /** Files dropped onto the window (Tauri drag and drop); returns the unsubscribe function. */
   onFileDrop: (cb: (paths: string[]) => void, hover?: (over: boolean) => void): Promise<() => void> =>
     getCurrentWebview().onDragDropEvent((e) => {

@@ -49,3 +49,15 @@ describe("formatNumber", () => {
     expect(formatNumber(200000)).toBe("200.000");
   });
 });
+
+describe("formatWallTime", () => {
+  it("shows the importer's wall-clock values as dd/mm/aaaa without shifting the zone", async () => {
+    const { formatWallTime } = await import("./format");
+    expect(formatWallTime("2024-03-02T08:01:00")).toBe("02/03/2024 08:01");
+    expect(formatWallTime("2024-03-02T23:59")).toBe("02/03/2024 23:59");
+    expect(formatWallTime("2022-12-31")).toBe("31/12/2022");
+    expect(formatWallTime("")).toBe("");
+    expect(formatWallTime(null)).toBe("");
+    expect(formatWallTime("ayer")).toBe("ayer");
+  });
+});

@@ -57,7 +57,7 @@ export function formatDate(value: string | null | undefined): string {
   return `${p.day}/${p.month}/${p.year}`;
 }
 
-/** Value for an `<input type="datetime-local">`: 'YYYY-MM-DDTHH:MM' in Bogotá time. */
+/** Value of a date-time field (DateField with `time`): 'YYYY-MM-DDTHH:MM' in Bogotá time. */
 export function toLocalInput(date: Date = new Date()): string {
   const p = parts(dateTimeFmt, date);
   const hour = p.hour === "24" ? "00" : p.hour;
@@ -73,6 +73,17 @@ export function todayBogota(date: Date = new Date()): string {
 export function localInputToDate(value: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
   return parse(`${value}:00-05:00`);
+}
+
+/** A wall-clock date or date-time without zone, as mapped by the importer
+ * ('2024-03-02T08:01:00' or '2024-03-02') → '02/03/2024 08:01' / '02/03/2024'. No time-zone
+ * conversion: it is the time the file says. Anything else is returned unchanged. */
+export function formatWallTime(value: string | null | undefined): string {
+  if (!value) return "";
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2})?)?$/.exec(value);
+  if (!m) return value;
+  const date = `${m[3]}/${m[2]}/${m[1]}`;
+  return m[4] ? `${date} ${m[4]}:${m[5]}` : date;
 }
 
 export function formatNumber(n: number): string {

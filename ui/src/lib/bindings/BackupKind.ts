@@ -3,4 +3,4 @@
 /**
  * Why a backup was made.
  */
-export type BackupKind = "daily" | "manual" | "pre-migration" | "pre-import" | "pre-undo" | "pre-restore";
+export type BackupKind = "daily" | "manual" | "pre-migration" | "pre-import" | "pre-undo" | "pre-restore" | "pre-demo-clear";

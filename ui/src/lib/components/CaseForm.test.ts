@@ -47,7 +47,8 @@ describe("CaseForm", () => {
     expect((screen.getByTestId("case-channel") as HTMLSelectElement).value).toBe("correo");
     expect((screen.getByTestId("case-urgency") as HTMLSelectElement).value).toBe("2");
     expect((screen.getByTestId("case-impact") as HTMLSelectElement).value).toBe("2");
-    expect((screen.getByTestId("case-received-at") as HTMLInputElement).value).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    expect(screen.getByLabelText(/Recibido el/)).toBe(screen.getByTestId("case-received-at"));
+    expect((screen.getByTestId("case-received-at") as HTMLInputElement).value).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
   });
 
   it("submits the NewTicket and shows the new number", async () => {
@@ -67,7 +68,9 @@ describe("CaseForm", () => {
     await user.selectOptions(screen.getByTestId("case-urgency"), "1");
     await user.selectOptions(screen.getByTestId("case-impact"), "3");
     await user.type(screen.getByTestId("case-description"), "Sin red en la oficina");
-    await fireEvent.input(screen.getByTestId("case-received-at"), { target: { value: "2026-03-02T09:15" } });
+    const received = screen.getByTestId("case-received-at");
+    await user.clear(received);
+    await user.type(received, "2/3/2026 9:15 a. m.");
     await user.click(screen.getByTestId("case-save"));
 
     await waitFor(() => expect(create).toHaveBeenCalledTimes(1));
@@ -86,6 +89,7 @@ describe("CaseForm", () => {
       urgency: 1,
       impact: 3,
     });
+    expect(received).toHaveValue("02/03/2026 09:15");
     const number = await screen.findByTestId("case-created-number");
     expect(number.textContent).toBe("MA-2026-0042");
     expect(app.revision).toBeGreaterThan(0);

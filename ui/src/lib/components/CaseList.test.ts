@@ -128,8 +128,9 @@ describe("CaseList", () => {
     await fireEvent.click(screen.getByTestId("filter-overdue"));
     await waitFor(() => expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ overdue: true, offset: 0 })));
 
-    await fireEvent.change(screen.getByTestId("filter-from"), { target: { value: "2026-01-01" } });
-    await waitFor(() => expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ from: "2026-01-01" })));
+    await fireEvent.change(screen.getByTestId("filter-from"), { target: { value: "1/2/2026" } });
+    await waitFor(() => expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ from: "2026-02-01" })));
+    expect(screen.getByTestId("filter-from")).toHaveValue("01/02/2026");
   });
 
   it("searches as you type, debounced", async () => {

@@ -50,9 +50,18 @@ function report(over: Partial<ImportReport> = {}): ImportReport {
           { column: "2", header: "Quien solicita", field: "requester", field_label: "Solicitante" },
           { column: "3", header: "Oficina o dependencia", field: "department", field_label: "Dependencia" },
           { column: "4", header: "Observación interna", field: null, field_label: null },
+          { column: "5", header: "Fecha y hora", field: "received_at", field_label: "Fecha de recepción" },
         ],
         preview: [
-          { row: 2, values: { legacy_number: "0001", requester: "Yerlis Beleño", department: "Área de Recreación" } },
+          {
+            row: 2,
+            values: {
+              legacy_number: "0001",
+              requester: "Yerlis Beleño",
+              department: "Área de Recreación",
+              received_at: "2024-03-02T08:01:00",
+            },
+          },
           { row: 3, values: { legacy_number: "0002", requester: "Nidia Fernández", department: "Recreación TIC" } },
         ],
         records: 122,
@@ -66,6 +75,7 @@ function report(over: Partial<ImportReport> = {}): ImportReport {
       { key: "requester", label: "Solicitante" },
       { key: "department", label: "Dependencia" },
       { key: "description", label: "Descripción" },
+      { key: "received_at", label: "Fecha de recepción" },
     ],
     batch: null,
     ...over,
@@ -123,7 +133,13 @@ describe("Importar", () => {
     expect(screen.getByTestId("import-header-row")).toHaveAttribute("data-row", "1");
     expect(screen.getByTestId("import-format").textContent).toContain("windows-1252");
     const cols = screen.getAllByTestId("import-column");
-    expect(cols.map((c) => c.getAttribute("data-field"))).toEqual(["legacy_number", "requester", "department", ""]);
+    expect(cols.map((c) => c.getAttribute("data-field"))).toEqual([
+      "legacy_number",
+      "requester",
+      "department",
+      "",
+      "received_at",
+    ]);
     const selects = screen.getAllByTestId("import-column-field") as HTMLSelectElement[];
     expect(selects[1].value).toBe("requester");
     expect(selects[3].value).toBe("");
@@ -131,6 +147,8 @@ describe("Importar", () => {
     expect(rows).toHaveLength(2);
     expect(within(rows[0]).getByText("Yerlis Beleño")).toBeInTheDocument();
     expect(rows[0].querySelector('[data-field="legacy_number"]')?.textContent).toBe("0001");
+    // Mapped dates read dd/mm/aaaa, as the file says (no time-zone shift).
+    expect(rows[0].querySelector('[data-field="received_at"]')?.textContent?.trim()).toBe("02/03/2024 08:01");
     expect(screen.getByTestId("import-count-imported").textContent).toBe("120");
     expect(screen.getByTestId("import-count-duplicates").textContent).toBe("2");
     expect(screen.getByTestId("import-count-warnings").textContent).toBe("1");

@@ -99,6 +99,18 @@ describe("Informes", () => {
     await waitFor(() => expect(api.reportPreview).toHaveBeenLastCalledWith(`${year}-04-01`, `${year}-06-30`));
     await user.selectOptions(screen.getByTestId("report-kind"), "year");
     await waitFor(() => expect(api.reportPreview).toHaveBeenLastCalledWith(`${year}-01-01`, `${year}-12-31`));
+    await user.selectOptions(screen.getByTestId("report-kind"), "custom");
+    const from = screen.getByTestId("report-from");
+    const to = screen.getByTestId("report-to");
+    await user.clear(from);
+    await user.type(from, "1/2/2026");
+    await user.clear(to);
+    await user.type(to, "15.3.26");
+    await user.tab();
+    expect(to).toHaveValue("15/03/2026");
+    await waitFor(() => expect(api.reportPreview).toHaveBeenLastCalledWith("2026-02-01", "2026-03-15"));
+    // A half-typed or impossible date never reaches the back end.
+    expect(vi.mocked(api.reportPreview).mock.calls.some(([f, t]) => !/^\d{4}-\d{2}-\d{2}$/.test(f) || !/^\d{4}-\d{2}-\d{2}$/.test(t))).toBe(false);
   });
 
   it("saves the typed analysis before exporting the PDF", async () => {
