@@ -565,16 +565,7 @@ pub fn asset(
                 actor,
                 now,
             )?;
-            if json {
-                print_json(&rec.peripherals)
-            } else {
-                println!(
-                    "Periféricos de {}: {}",
-                    rec.asset.tag,
-                    rec.peripherals.len()
-                );
-                Ok(())
-            }
+            print_peripherals(&rec, json)
         }
         AssetCmd::Detach {
             tag,
@@ -582,16 +573,7 @@ pub fn asset(
             reason,
         } => {
             let rec = store.detach_peripheral(&tag, peripheral, &reason, actor, now)?;
-            if json {
-                print_json(&rec.peripherals)
-            } else {
-                println!(
-                    "Periféricos de {}: {}",
-                    rec.asset.tag,
-                    rec.peripherals.len()
-                );
-                Ok(())
-            }
+            print_peripherals(&rec, json)
         }
         AssetCmd::Decommission {
             tag,
@@ -1028,6 +1010,20 @@ pub fn cronograma(
         println!(
             "Cumplimiento al {}: {}/{} ({:.1} %), a tiempo {:.1} %",
             c.upto, c.executed, c.programmed, c.pct_executed, c.pct_on_time
+        );
+        Ok(())
+    }
+}
+
+/// After attaching or removing: the peripherals (JSON) or how many remain.
+fn print_peripherals(rec: &mesa_core::assets::AssetRecord, json: bool) -> Result<(), CoreError> {
+    if json {
+        print_json(&rec.peripherals)
+    } else {
+        println!(
+            "Periféricos de {}: {}",
+            rec.asset.tag,
+            rec.peripherals.len()
         );
         Ok(())
     }

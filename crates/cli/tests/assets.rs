@@ -495,3 +495,60 @@ fn plan_log_and_cronograma() {
         .iter()
         .any(|e| e["kind"] == "preventive"));
 }
+
+#[test]
+fn asset_attach_and_detach_peripherals() {
+    let env = Env::new();
+    env.ok(
+        NOW,
+        &[
+            "asset",
+            "new",
+            "--tag",
+            "IND0500",
+            "--kind",
+            "Computador portátil",
+        ],
+    );
+    let after_attach = env.json(
+        NOW,
+        &[
+            "asset", "attach", "IND0500", "--kind", "Monitor", "--brand", "LG", "--serial", "LG-55",
+        ],
+    );
+    assert_eq!(after_attach.as_array().unwrap().len(), 1);
+    let id = after_attach[0]["id"].as_i64().unwrap().to_string();
+    // Without a reason: refused, nothing removed.
+    let err = env.fail(
+        NOW,
+        &[
+            "asset",
+            "detach",
+            "IND0500",
+            "--peripheral",
+            &id,
+            "--reason",
+            " ",
+        ],
+    );
+    assert!(err.contains("motivo"), "{err}");
+    let left = env.json(
+        NOW,
+        &[
+            "asset",
+            "detach",
+            "ind 0500",
+            "--peripheral",
+            &id,
+            "--reason",
+            "Devuelto al almacén",
+        ],
+    );
+    assert_eq!(left.as_array().unwrap().len(), 0);
+    let rec = env.json(NOW, &["asset", "show", "IND0500"]);
+    let last = rec["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last["description"],
+        "Periférico retirado: Monitor LG serie LG-55. Motivo: Devuelto al almacén"
+    );
+}

@@ -664,6 +664,20 @@ pub(crate) fn add_asset_event(
 }
 
 /// Asset id and status by tag (normalised).
+/// «Monitor Dell P2419H serie CN0ABC»: a peripheral as the life record names it.
+fn peripheral_desc(
+    kind: &str,
+    brand: Option<&str>,
+    model: Option<&str>,
+    serial: Option<&str>,
+) -> String {
+    [Some(kind), brand, model, serial.map(|_| "serie"), serial]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A decommissioned equipment's life record is closed: nothing more is attached or removed.
 fn closed_record(asset: &Asset) -> Result<()> {
     if asset.status == AssetStatus::Decommissioned {
@@ -1296,17 +1310,12 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let desc = [
-            Some(kind.as_str()),
+        let desc = peripheral_desc(
+            &kind,
             p.brand.as_deref(),
             p.model.as_deref(),
-            p.serial.as_deref().map(|_| "serie"),
             p.serial.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+        );
         tx.execute(
             "INSERT INTO asset_peripherals(asset_id, kind, brand, model, serial, tag, added_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1381,17 +1390,7 @@ impl Store {
             "DELETE FROM asset_peripherals WHERE id = ?1",
             [peripheral_id],
         )?;
-        let desc = [
-            Some(kind.as_str()),
-            brand.as_deref(),
-            model.as_deref(),
-            serial.as_deref().map(|_| "serie"),
-            serial.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+        let desc = peripheral_desc(&kind, brand.as_deref(), model.as_deref(), serial.as_deref());
         let at = to_db(now);
         add_asset_event(
             &tx,

@@ -845,6 +845,20 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 24, 15, 0, 0).unwrap()
     }
 
+    /// Commits a generated CSV of `rows` cases with the default options.
+    fn commit_csv(store: &mut Store, rows: usize) -> Result<ImportReport> {
+        let opts = ImportOptions::default();
+        store.import_bytes(
+            &csv(rows),
+            "casos.csv",
+            &opts,
+            false,
+            "tecnico",
+            now(),
+            &mut |_| {},
+        )
+    }
+
     #[test]
     fn cases_enter_in_file_order_across_chunks_with_events_index_and_progress() {
         let mut store = Store::open_in_memory().unwrap();
@@ -912,17 +926,7 @@ mod tests {
                  BEGIN SELECT RAISE(ABORT, 'disco lleno (simulado)'); END;",
             )
             .unwrap();
-        let err = store
-            .import_bytes(
-                &csv(5_000),
-                "casos.csv",
-                &ImportOptions::default(),
-                false,
-                "tecnico",
-                now(),
-                &mut |_| {},
-            )
-            .unwrap_err();
+        let err = commit_csv(&mut store, 5_000).unwrap_err();
         assert!(err.to_string().contains("disco lleno"), "{err}");
         assert_eq!(count(&store, "SELECT count(*) FROM tickets"), 0);
         assert_eq!(count(&store, "SELECT count(*) FROM ticket_events"), 0);
@@ -936,17 +940,7 @@ mod tests {
             .conn
             .execute_batch("DROP TRIGGER temp.fail_midway")
             .unwrap();
-        let rep = store
-            .import_bytes(
-                &csv(5_000),
-                "casos.csv",
-                &ImportOptions::default(),
-                false,
-                "tecnico",
-                now(),
-                &mut |_| {},
-            )
-            .unwrap();
+        let rep = commit_csv(&mut store, 5_000).unwrap();
         assert_eq!(rep.imported, 5_000);
     }
 
