@@ -2,82 +2,21 @@
 // the real binary on a temporary data directory. Run with `make e2e` (see README).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Session, sleep, stopApp } from './webdriver.mjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { stopApp } from './webdriver.mjs';
+import { app, cli, tempDir, sqlite, shot, fill, goToCases, registerCase, openCase, launch } from './helpers.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
-const cli = process.env.MESA_CLI ?? join(root, 'target/debug/mesa');
-const shots = join(root, 'target/e2e');
-const dataDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-'));
-const dbPath = join(dataDir, 'mesa.db');
+const dataDir = tempDir('mesa-e2e-');
+const sql = sqlite(join(dataDir, 'mesa.db'));
 const port = 4444 + Math.floor(Math.random() * 500);
 let driver;
 let s;
-
-function sql(query, params = []) {
-  const py = `import sqlite3, json, sys
-c = sqlite3.connect(sys.argv[1])
-print(json.dumps(c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))`;
-  return JSON.parse(execFileSync('python3', ['-c', py, dbPath, query, JSON.stringify(params)]).toString());
-}
 
 function mesa(...args) {
   return execFileSync(cli, ['--data-dir', dataDir, ...args], { env: { ...process.env, MESA_DATA_DIR: dataDir } })
     .toString()
     .trim();
-}
-
-async function shot(name) {
-  mkdirSync(shots, { recursive: true });
-  writeFileSync(join(shots, `${name}.png`), await s.screenshot());
-}
-
-async function fill(testId, value) {
-  const el = await s.byTestId(testId);
-  await el.clear();
-  await el.type(value);
-}
-
-async function goToCases() {
-  await (await s.byTestId('nav-casos')).click();
-  await s.byTestId('case-list');
-}
-
-/** Registers a case through the form and returns the number the app shows. */
-async function registerCase({ requester, department, description, email, receivedAt }) {
-  await goToCases();
-  await (await s.byTestId('new-case-button')).click();
-  await fill('case-requester', requester);
-  await fill('case-department', department);
-  if (email) await fill('case-email', email);
-  await fill('case-description', description);
-  if (receivedAt) await fill('case-received-at', receivedAt);
-  await (await s.byTestId('case-save')).click();
-  const numberEl = await s.byTestId('case-created-number');
-  const number = (await numberEl.text()).trim();
-  assert.match(number, /^MA-\d{4}-\d{4,}$/);
-  return number;
-}
-
-async function openCase(number) {
-  await goToCases();
-  const search = await s.byTestId('case-search');
-  await search.clear();
-  await search.type(number);
-  const row = await s.waitFor(`row ${number}`, async () => {
-    const rows = await s.findAll(`[data-testid="case-row"][data-number="${number}"]`);
-    return rows[0];
-  });
-  await s.execute(
-    'arguments[0].dispatchEvent(new MouseEvent("dblclick", { bubbles: true }));',
-    [row.ref()],
-  );
-  await s.waitFor('detail', async () => (await (await s.byTestId('detail-number')).text()).includes(number));
 }
 
 async function act(action, fields = {}) {
@@ -99,12 +38,7 @@ async function statusInDb(number) {
 }
 
 before(async () => {
-  assert.ok(existsSync(app), `app binary missing: ${app} (build it with npx tauri build --debug --no-bundle)`);
-  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
-    env: { ...process.env, MESA_DATA_DIR: dataDir },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  s = await Session.create(`http://127.0.0.1:${port}`, app);
+  ({ driver, session: s } = await launch({ port, env: { MESA_DATA_DIR: dataDir } }));
   await s.byTestId('nav-casos', '', 30000);
 });
 
@@ -118,7 +52,7 @@ test('the window is Spanish and uses the temporary data dir', async () => {
   await (await s.byTestId('nav-ajustes')).click();
   const body = await s.execute('return document.body.innerText');
   assert.ok(body.includes(dataDir), 'settings show the data folder in use');
-  await shot('ajustes');
+  await shot(s, 'ajustes');
 });
 
 test('register a case through the form, see it listed, find the row in SQLite', async () => {
@@ -127,7 +61,7 @@ test('register a case through the form, see it listed, find the row in SQLite', 
   const day = new Date(Date.now() - 5 * 3600_000 - 3 * 86400_000);
   const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
   const pad = (n) => String(n).padStart(2, '0');
-  const number = await registerCase({
+  const number = await registerCase(s, {
     requester: 'Yolanda Peñaloza',
     department: 'Tesorería',
     description: 'La impresora de tesorería no imprime los comprobantes',
@@ -136,13 +70,13 @@ test('register a case through the form, see it listed, find the row in SQLite', 
   assert.deepEqual(sql('SELECT received_at FROM tickets WHERE number = ?', [number]), [
     [`${y}-${pad(m)}-${pad(d)}T19:30:00Z`],
   ]);
-  await shot('caso-registrado');
-  await goToCases();
+  await shot(s, 'caso-registrado');
+  await goToCases(s);
   const row = await s.waitFor('row in list', async () =>
     (await s.findAll(`[data-testid="case-row"][data-number="${number}"]`))[0],
   );
   assert.ok(await row.displayed());
-  await shot('lista-de-casos');
+  await shot(s, 'lista-de-casos');
   const rows = sql('SELECT requester, department, description, status FROM tickets WHERE number = ?', [number]);
   assert.deepEqual(rows, [
     ['Yolanda Peñaloza', 'Tesorería', 'La impresora de tesorería no imprime los comprobantes', 'new'],
@@ -151,8 +85,8 @@ test('register a case through the form, see it listed, find the row in SQLite', 
 
 test('user text is shown as text, never as HTML', async () => {
   const payload = '<img src=x onerror=alert(1)>';
-  const number = await registerCase({ requester: 'Prueba XSS', department: 'Sistemas', description: payload });
-  await openCase(number);
+  const number = await registerCase(s, { requester: 'Prueba XSS', department: 'Sistemas', description: payload });
+  await openCase(s, number);
   const detail = await s.byTestId('case-detail');
   assert.ok((await detail.text()).includes(payload), 'payload visible literally');
   const imgs = await s.execute('return document.querySelectorAll("[data-testid=case-detail] img").length');
@@ -160,13 +94,13 @@ test('user text is shown as text, never as HTML', async () => {
 });
 
 test('register → assign → escalate → resolve → survey → closed', async () => {
-  const number = await registerCase({
+  const number = await registerCase(s, {
     requester: 'Carlos Maestre',
     department: 'Contabilidad',
     description: 'El aplicativo financiero no genera el reporte',
     email: 'carlos.maestre@indupal.gov.co',
   });
-  await openCase(number);
+  await openCase(s, number);
   await act('assign', { 'action-to': 'Técnico de sistemas' });
   await s.waitFor('assigned', async () => (await statusInDb(number))[0] === 'assigned');
   await act('escalate', { 'action-to': 'Ingeniero de sistemas', 'action-reason': 'Requiere ingeniero del aplicativo' });
@@ -175,11 +109,11 @@ test('register → assign → escalate → resolve → survey → closed', async
   await s.waitFor('in progress', async () => (await statusInDb(number))[0] === 'in_progress');
   await act('resolve', { 'action-solution': 'Se regeneró el índice del reporte' });
   await s.waitFor('resolved', async () => (await statusInDb(number))[0] === 'resolved');
-  await shot('caso-solucionado');
+  await shot(s, 'caso-solucionado');
   const n = (await s.execute('return document.querySelectorAll("[data-testid^=survey-score-]").length')) || 4;
   await (await s.byTestId('action-survey')).click();
   for (let i = 0; i < n; i++) await (await s.byTestId(`survey-score-${i}`)).setValue('5');
-  await fill('survey-comment', 'Muy buena atención');
+  await fill(s, 'survey-comment', 'Muy buena atención');
   await (await s.byTestId('action-confirm')).click();
   await s.waitFor('closed', async () => {
     const [st, reason] = await statusInDb(number);
@@ -187,15 +121,15 @@ test('register → assign → escalate → resolve → survey → closed', async
   });
   const timeline = await s.findAll('[data-testid="timeline-entry"]');
   assert.ok(timeline.length >= 6, `timeline has ${timeline.length} entries`);
-  await shot('caso-cerrado');
+  await shot(s, 'caso-cerrado');
   const level = sql("SELECT old_value, new_value, note FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.number = ? AND e.kind = 'escalate'", [number]);
   assert.equal(level.length, 1);
   assert.deepEqual(level[0].slice(0, 2), ['1', '2']);
 });
 
 test('a resolved case whose survey is unanswered closes automatically (mesa autoclose --now)', async () => {
-  const number = await registerCase({ requester: 'Nubia Oñate', department: 'Almacén', description: 'Correo no sincroniza' });
-  await openCase(number);
+  const number = await registerCase(s, { requester: 'Nubia Oñate', department: 'Almacén', description: 'Correo no sincroniza' });
+  await openCase(s, number);
   await act('start');
   await s.waitFor('in progress', async () => (await statusInDb(number))[0] === 'in_progress');
   await act('resolve', { 'action-solution': 'Se reconfiguró la cuenta' });
@@ -208,9 +142,9 @@ test('a resolved case whose survey is unanswered closes automatically (mesa auto
   const out = mesa('--now', afterDue, 'autoclose');
   assert.ok(out.includes(number), out);
   assert.deepEqual(await statusInDb(number), ['closed', 'auto']);
-  await openCase(number);
+  await openCase(s, number);
   await s.waitFor('detail shows closed', async () => (await (await s.byTestId('case-detail')).text()).includes('Cerrado'));
-  await shot('cierre-automatico');
+  await shot(s, 'cierre-automatico');
 });
 
 test('Ajustes: the business calendar is editable and holidays are listed', async () => {
@@ -233,5 +167,5 @@ test('Ajustes: the business calendar is editable and holidays are listed', async
   await (await s.byTestId('settings-calendar-save')).click();
   const err = await s.byTestId('calendar-error');
   assert.match(await err.text(), /Lunes: «8 a 12» no es un horario válido/);
-  await shot('ajustes-calendario');
+  await shot(s, 'ajustes-calendario');
 });

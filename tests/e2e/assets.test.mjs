@@ -4,50 +4,23 @@
 // MESA_EXPORT_DIR makes «save document» write there without the native dialog.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Session, sleep, stopApp } from './webdriver.mjs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stopApp } from './webdriver.mjs';
+import { app, tempDir, sqlite, shot, fill, clickVisible, launch } from './helpers.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
-const shots = join(root, 'target/e2e');
-const dataDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-assets-'));
-const exportDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-export-'));
-const dbPath = join(dataDir, 'mesa.db');
+const dataDir = tempDir('mesa-e2e-assets-');
+const exportDir = tempDir('mesa-e2e-export-');
+const sql = sqlite(join(dataDir, 'mesa.db'));
 const port = 5100 + Math.floor(Math.random() * 500);
 const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Bogota', year: 'numeric' }).format(new Date()));
 const month = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Bogota', month: 'numeric' }).format(new Date()));
 let driver;
 let s;
 
-function sql(query, params = []) {
-  const py = `import sqlite3, json, sys
-c = sqlite3.connect(sys.argv[1])
-print(json.dumps(c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))`;
-  return JSON.parse(execFileSync('python3', ['-c', py, dbPath, query, JSON.stringify(params)]).toString());
-}
-
-async function shot(name) {
-  mkdirSync(shots, { recursive: true });
-  writeFileSync(join(shots, `${name}.png`), await s.screenshot());
-}
-
-async function fill(testId, value) {
-  const el = await s.byTestId(testId);
-  await el.clear();
-  await el.type(value);
-}
-
 before(async () => {
-  assert.ok(existsSync(app), `app binary missing: ${app} (build it with npx tauri build --debug --no-bundle)`);
-  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
-    env: { ...process.env, MESA_DATA_DIR: dataDir, MESA_EXPORT_DIR: exportDir },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  s = await Session.create(`http://127.0.0.1:${port}`, app);
+  ({ driver, session: s } = await launch({ port, env: { MESA_DATA_DIR: dataDir, MESA_EXPORT_DIR: exportDir } }));
   await s.byTestId('nav-equipos', '', 30000);
 });
 
@@ -59,13 +32,13 @@ test('create an equipment and open its hoja de vida', async () => {
   await (await s.byTestId('nav-equipos')).click();
   await s.byTestId('asset-empty');
   await (await s.byTestId('asset-new')).click();
-  await fill('asset-tag', 'ind-0777');
-  await fill('asset-kind', 'Computador de escritorio');
-  await fill('asset-brand', 'Lenovo');
-  await fill('asset-model', 'ThinkCentre M70q');
-  await fill('asset-serial', 'MJ0ABC12');
-  await fill('asset-department', 'Tesorería');
-  await fill('asset-custodian', 'Iván Muñoz');
+  await fill(s, 'asset-tag', 'ind-0777');
+  await fill(s, 'asset-kind', 'Computador de escritorio');
+  await fill(s, 'asset-brand', 'Lenovo');
+  await fill(s, 'asset-model', 'ThinkCentre M70q');
+  await fill(s, 'asset-serial', 'MJ0ABC12');
+  await fill(s, 'asset-department', 'Tesorería');
+  await fill(s, 'asset-custodian', 'Iván Muñoz');
   await (await s.byTestId('asset-save')).click();
   // The app opens the new equipment's hoja de vida, with the normalised placa.
   await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-tag')).text()).trim() === 'IND0777');
@@ -75,35 +48,31 @@ test('create an equipment and open its hoja de vida', async () => {
   ]);
   // Back to the list, search, open again from the table.
   await (await s.byTestId('nav-equipos')).click();
-  await fill('asset-search', '0777');
+  await fill(s, 'asset-search', '0777');
   await s.waitFor('fila', async () => (await s.findAll('[data-testid="asset-row"][data-tag="IND0777"]')).length === 1);
   await (await s.byTestId('asset-open')).click();
   await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-title')).text()).includes('IND0777'));
   // Register a corrective maintenance directly in the life record.
   await (await s.byTestId('asset-action-event')).click();
   await (await s.byTestId('asset-event-kind')).setValue('corrective');
-  await fill('asset-event-description', 'Cambio de fuente de poder');
+  await fill(s, 'asset-event-description', 'Cambio de fuente de poder');
   await (await s.byTestId('asset-event-save')).click();
   await s.waitFor('historia', async () =>
     (await s.findAll('[data-testid="asset-history-row"][data-kind="corrective"]')).length === 1,
   );
   // Attach a monitor (peripheral) and see it listed in the hoja de vida.
   await (await s.byTestId('peripheral-add')).click();
-  const empty = await s.byTestId('peripheral-save');
-  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [empty.ref()]);
-  await empty.click();
+  await clickVisible(s, 'peripheral-save');
   await s.waitFor('falta el tipo', async () =>
     /Indique el tipo de periférico/.test(await (await s.byTestId('peripheral-error')).text()),
   );
-  await fill('peripheral-kind', 'Monitor');
-  await fill('peripheral-brand', 'Dell');
-  await fill('peripheral-model', 'P2419H');
-  await fill('peripheral-serial', 'CN0MON77');
-  await fill('peripheral-tag', 'ind-0778');
+  await fill(s, 'peripheral-kind', 'Monitor');
+  await fill(s, 'peripheral-brand', 'Dell');
+  await fill(s, 'peripheral-model', 'P2419H');
+  await fill(s, 'peripheral-serial', 'CN0MON77');
+  await fill(s, 'peripheral-tag', 'ind-0778');
   assert.equal((await s.findAll('[data-testid="peripheral-error"]')).length, 0);
-  const save = await s.byTestId('peripheral-save');
-  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [save.ref()]);
-  await save.click();
+  await clickVisible(s, 'peripheral-save');
   await s.waitFor('monitor en la lista', async () =>
     (await s.findAll('[data-testid="peripheral-row"][data-kind="Monitor"]')).length === 1,
   );
@@ -128,16 +97,13 @@ test('create an equipment and open its hoja de vida', async () => {
   assert.match(text, /Iván Muñoz/);
   assert.match(text, /Periféricos/);
   assert.match(text, /CN0MON77/);
-  await shot('assets-hoja-de-vida');
+  await shot(s, 'assets-hoja-de-vida');
 
   // Remove the monitor, with its reason: gone from the list, kept in the history.
   const removeBtn = await s.find('[data-testid="peripheral-row"][data-kind="Monitor"] [data-testid="peripheral-remove"]');
-  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [removeBtn.ref()]);
-  await removeBtn.click();
-  await fill('peripheral-remove-reason', 'Pantalla rota');
-  const yes = await s.byTestId('peripheral-remove-yes');
-  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [yes.ref()]);
-  await yes.click();
+  await clickVisible(s, removeBtn);
+  await fill(s, 'peripheral-remove-reason', 'Pantalla rota');
+  await clickVisible(s, 'peripheral-remove-yes');
   await s.byTestId('peripheral-empty');
   await s.waitFor('retiro en la historia', async () =>
     (await s.findAll('[data-testid="asset-history-row"][data-kind="peripheral"]')).length === 2,
@@ -152,9 +118,9 @@ test('program a maintenance, log it and see E in the cronograma', async () => {
   await (await s.byTestId('maint-create-plan')).click();
   await (await s.byTestId('maint-add-item')).click();
   await (await s.byTestId('maint-item-target')).setValue('asset');
-  await fill('maint-item-tag', 'IND 0777');
-  await fill('maint-item-activity', 'Limpieza interna y revisión de software');
-  await fill('maint-item-checklist', 'Limpieza interna\nActualizaciones');
+  await fill(s, 'maint-item-tag', 'IND 0777');
+  await fill(s, 'maint-item-activity', 'Limpieza interna y revisión de software');
+  await fill(s, 'maint-item-checklist', 'Limpieza interna\nActualizaciones');
   await (await s.byTestId('maint-item-frequency')).setValue('monthly');
   await (await s.byTestId('maint-item-start')).setValue(String(month));
   await (await s.byTestId('maint-item-save')).click();
@@ -164,7 +130,7 @@ test('program a maintenance, log it and see E in the cronograma', async () => {
   assert.equal(sql('SELECT count(*) FROM maintenance_occurrences')[0][0], 12 - month + 1);
   await cell.click();
   await s.byTestId('maint-log-form');
-  await fill('maint-log-findings', 'Ventilador con polvo; se limpió');
+  await fill(s, 'maint-log-findings', 'Ventilador con polvo; se limpió');
   await (await s.byTestId('maint-log-save')).click();
   await s.waitFor('celda E', async () => {
     const c = (await s.findAll(cellSel))[0];
@@ -173,7 +139,7 @@ test('program a maintenance, log it and see E in the cronograma', async () => {
   const compliance = await (await s.byTestId('maint-compliance')).text();
   assert.match(compliance, /1 de 1 programadas ejecutadas \(100,0 %\)/);
   assert.deepEqual(sql('SELECT kind, findings FROM maintenance_logs'), [['preventive', 'Ventilador con polvo; se limpió']]);
-  await shot('assets-cronograma');
+  await shot(s, 'assets-cronograma');
   // The cronograma exports as XLSX and PDF.
   await (await s.byTestId('maint-export-xlsx')).click();
   await (await s.byTestId('maint-export-pdf')).click();

@@ -6,54 +6,27 @@
 // the native dialog.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Session, sleep, stopApp } from './webdriver.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stopApp } from './webdriver.mjs';
+import { root, app, tempDir, sqlite, shot, fill, waitNotice, launch } from './helpers.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
-const shots = join(root, 'target/e2e');
-const dataDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-import-'));
-const exportDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-import-export-'));
-const dbPath = join(dataDir, 'mesa.db');
+const dataDir = tempDir('mesa-e2e-import-');
+const exportDir = tempDir('mesa-e2e-import-export-');
+const sql = sqlite(join(dataDir, 'mesa.db'));
 const fixture = join(root, 'tests/fixtures/legacy/casos_exportados.csv');
 const truth = JSON.parse(readFileSync(join(root, 'tests/fixtures/legacy/truth.json'), 'utf8')).files['casos_exportados.csv'];
 const port = 5700 + Math.floor(Math.random() * 500);
 let driver;
 let s;
 
-function sql(query, params = []) {
-  const py = `import sqlite3, json, sys
-c = sqlite3.connect(sys.argv[1])
-print(json.dumps(c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))`;
-  return JSON.parse(execFileSync('python3', ['-c', py, dbPath, query, JSON.stringify(params)]).toString());
-}
-
-async function shot(name) {
-  mkdirSync(shots, { recursive: true });
-  writeFileSync(join(shots, `${name}.png`), await s.screenshot());
-}
-
-async function fill(testId, value) {
-  const el = await s.byTestId(testId);
-  await el.clear();
-  await el.type(value);
-}
-
 async function textOf(testId) {
   return (await (await s.byTestId(testId)).text()).trim();
 }
 
 before(async () => {
-  assert.ok(existsSync(app), `app binary missing: ${app} (build it with npx tauri build --debug --no-bundle)`);
-  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
-    env: { ...process.env, MESA_DATA_DIR: dataDir, MESA_EXPORT_DIR: exportDir },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  s = await Session.create(`http://127.0.0.1:${port}`, app);
+  ({ driver, session: s } = await launch({ port, env: { MESA_DATA_DIR: dataDir, MESA_EXPORT_DIR: exportDir } }));
   await s.find('[data-testid="nav-importar"]', 30000);
 });
 
@@ -66,7 +39,7 @@ test('import a legacy CSV through the window, see its cases, undo the batch', as
   assert.ok(expected > 0);
   await (await s.byTestId('nav-importar')).click();
   await s.byTestId('import-batches-empty');
-  await fill('import-path', fixture);
+  await fill(s, 'import-path', fixture);
   await (await s.byTestId('import-preview')).click();
   await s.find('[data-testid="import-report"]', 30000);
 
@@ -91,7 +64,7 @@ test('import a legacy CSV through the window, see its cases, undo the batch', as
   // The dry run wrote nothing.
   assert.equal(sql('SELECT count(*) FROM tickets')[0][0], 0);
   assert.equal(sql('SELECT count(*) FROM import_batches')[0][0], 0);
-  await shot('import-preview');
+  await shot(s, 'import-preview');
 
   // Commit: the result screen with the counts of truth.json.
   await (await s.byTestId('import-commit')).click();
@@ -108,7 +81,7 @@ test('import a legacy CSV through the window, see its cases, undo the batch', as
     const rows = sql('SELECT requester FROM tickets WHERE legacy_number = ?', [smp.source.id]);
     assert.deepEqual(rows, [[smp.requester]], `caso ${smp.source.id}`);
   }
-  await shot('import-result');
+  await shot(s, 'import-result');
 
   // «Ver los casos»: the imported cases are listed; one opened shows its old number.
   await (await s.byTestId('import-see')).click();
@@ -121,7 +94,7 @@ test('import a legacy CSV through the window, see its cases, undo the batch', as
   assert.ok(legacy);
   await s.execute("arguments[0].dispatchEvent(new MouseEvent('dblclick', { bubbles: true }))", [row.ref()]);
   await s.waitFor('número anterior', async () => (await textOf('detail-legacy-number')) === legacy);
-  await shot('import-case-detail');
+  await shot(s, 'import-case-detail');
 
   // Undo the batch (with confirmation): the cases are gone from the database and the list.
   await (await s.byTestId('nav-importar')).click();
@@ -139,7 +112,7 @@ test('import a legacy CSV through the window, see its cases, undo the batch', as
   assert.notEqual(sql('SELECT undone_at FROM import_batches WHERE id = ?', [batchId])[0][0], null);
   await (await s.byTestId('nav-casos')).click();
   await s.byTestId('case-empty');
-  await shot('import-undone');
+  await shot(s, 'import-undone');
 });
 
 test('a messy file: problems listed with row and column, exported to XLSX, nothing written', async () => {
@@ -153,7 +126,7 @@ test('a messy file: problems listed with row and column, exported to XLSX, nothi
       '4;05/02/2023;Marta Gil;Contabilidad;Correo lleno;Solucionado\r\n',
   );
   await (await s.byTestId('nav-importar')).click();
-  await fill('import-path', messy);
+  await fill(s, 'import-path', messy);
   await (await s.byTestId('import-preview')).click();
   await s.find('[data-testid="import-report"]', 30000);
   assert.equal(await textOf('import-count-imported'), '3');
@@ -195,7 +168,7 @@ test('a long import can be cancelled from the progress bar: nothing is stored', 
   const batchesBefore = sql('SELECT count(*) FROM import_batches')[0][0];
   const ticketsBefore = sql('SELECT count(*) FROM tickets')[0][0];
   await (await s.byTestId('nav-importar')).click();
-  await fill('import-path', big);
+  await fill(s, 'import-path', big);
   await (await s.byTestId('import-preview')).click();
   // The previous file's preview stays on screen until this one is ready.
   await s.waitFor('vista previa de 80.000 casos', async () => {
@@ -204,11 +177,8 @@ test('a long import can be cancelled from the progress bar: nothing is stored', 
   }, 120000);
   await (await s.byTestId('import-commit')).click();
   await (await s.find('[data-testid="import-cancel"]', 30000)).click();
-  await s.waitFor('aviso de cancelación', async () => {
-    const n = await s.findAll('[data-testid="notice"]');
-    return n.length > 0 && (await n[0].text()).includes('cancelada');
-  }, 120000);
-  await shot('import-cancelled');
+  await waitNotice(s, /cancelada/, 120000);
+  await shot(s, 'import-cancelled');
   assert.equal((await s.findAll('[data-testid="import-progress"]')).length, 0);
   assert.equal((await s.findAll('[data-testid="import-result"]')).length, 0);
   assert.equal(sql('SELECT count(*) FROM import_batches')[0][0], batchesBefore);

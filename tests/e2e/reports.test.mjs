@@ -4,19 +4,14 @@
 // list exports its filtered cases to CSV. tauri-driver + WebKitWebDriver under Xvfb.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Session, sleep, stopApp } from './webdriver.mjs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stopApp } from './webdriver.mjs';
+import { app, cli, tempDir, shot, clickVisible, launch } from './helpers.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
-const cli = process.env.MESA_CLI ?? join(root, 'target/debug/mesa');
-const shots = join(root, 'target/e2e');
-const dataDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-reports-'));
-const exportDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-reports-export-'));
+const dataDir = tempDir('mesa-e2e-reports-');
+const exportDir = tempDir('mesa-e2e-reports-export-');
 const port = 5600 + Math.floor(Math.random() * 400);
 let driver;
 let s;
@@ -25,13 +20,7 @@ function mesa(...args) {
   return execFileSync(cli, ['--data-dir', dataDir, '--json', ...args]).toString();
 }
 
-async function shot(name) {
-  mkdirSync(shots, { recursive: true });
-  writeFileSync(join(shots, `${name}.png`), await s.screenshot());
-}
-
 before(async () => {
-  assert.ok(existsSync(app), `app binary missing: ${app} (build it with npx tauri build --debug --no-bundle)`);
   assert.ok(existsSync(cli), `CLI missing: ${cli} (cargo build -p mesa-cli)`);
   // Two cases received now: one solved with its products, one still open.
   const a = JSON.parse(
@@ -40,11 +29,7 @@ before(async () => {
   mesa('ticket', 'start', a);
   mesa('ticket', 'resolve', a, '--solution', 'Se cambió la fuente de poder', '--products', 'Fuente nueva instalada');
   mesa('ticket', 'new', '--requester', 'Ana Gutiérrez', '--department', 'Almacén', '--description', 'Sin acceso a la red');
-  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
-    env: { ...process.env, MESA_DATA_DIR: dataDir, MESA_EXPORT_DIR: exportDir },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  s = await Session.create(`http://127.0.0.1:${port}`, app);
+  ({ driver, session: s } = await launch({ port, env: { MESA_DATA_DIR: dataDir, MESA_EXPORT_DIR: exportDir } }));
   await s.byTestId('nav-informes', '', 30000);
 });
 
@@ -68,7 +53,7 @@ test('the month report shows the indicators and charts', async () => {
   const chartText = await (await s.byTestId('chart-department')).text();
   assert.match(chartText, /Tesorería/);
   assert.match(chartText, /Almacén/);
-  await shot('reports-preview');
+  await shot(s, 'reports-preview');
 });
 
 test('save the analysis and export the PDF', async () => {
@@ -78,9 +63,7 @@ test('save the analysis and export the PDF', async () => {
   const act = await s.byTestId('report-actions');
   await act.clear();
   await act.type('Revisar la red del almacén');
-  const pdfButton = await s.byTestId('report-pdf');
-  await s.execute('document.querySelector(\'[data-testid="report-pdf"]\').scrollIntoView({ block: "center" });');
-  await pdfButton.click();
+  await clickVisible(s, 'report-pdf');
   const pdf = await s.waitFor('pdf guardado', async () =>
     readdirSync(exportDir).find((f) => f.startsWith('Informe de mesa de ayuda') && f.endsWith('.pdf')),
   );

@@ -5,48 +5,21 @@
 // tauri-driver + WebKitWebDriver under Xvfb, on a temporary data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Session, sleep, stopApp as stopAppFor } from './webdriver.mjs';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { sleep, stopApp as stopAppFor } from './webdriver.mjs';
+import { app, tempDir, sqlite, shot, fill, clickVisible, waitNotice, launch } from './helpers.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const app = process.env.MESA_APP ?? join(root, 'target/debug/mesa-de-ayuda-ti');
-const shots = join(root, 'target/e2e');
-const dataDir = mkdtempSync(join(tmpdir(), 'mesa-e2e-setup-'));
-const dbPath = join(dataDir, 'mesa.db');
+const dataDir = tempDir('mesa-e2e-setup-');
+const sql = sqlite(join(dataDir, 'mesa.db'));
 let port = 6000 + Math.floor(Math.random() * 400);
 let driver;
 let s;
 
-function sql(query, params = []) {
-  const py = `import sqlite3, json, sys
-c = sqlite3.connect(sys.argv[1])
-print(json.dumps(c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))`;
-  return JSON.parse(execFileSync('python3', ['-c', py, dbPath, query, JSON.stringify(params)]).toString());
-}
-
-async function shot(name) {
-  mkdirSync(shots, { recursive: true });
-  writeFileSync(join(shots, `${name}.png`), await s.screenshot());
-}
-
-async function fill(testId, value) {
-  const el = await s.byTestId(testId);
-  await el.clear();
-  await el.type(value);
-}
-
 /** Starts the app and leaves the first-run wizard (if any) open. */
 async function startApp() {
   port += 7;
-  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
-    env: { ...process.env, MESA_DATA_DIR: dataDir },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  s = await Session.create(`http://127.0.0.1:${port}`, app, 60000, { firstRun: 'keep' });
+  ({ driver, session: s } = await launch({ port, env: { MESA_DATA_DIR: dataDir }, firstRun: 'keep' }));
 }
 
 async function stopApp() {
@@ -55,22 +28,7 @@ async function stopApp() {
   driver = null;
 }
 
-/** Scrolls the element to the middle of the window and clicks it (sections low in Ajustes). */
-async function press(testId) {
-  const el = await s.byTestId(testId);
-  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [el.ref()]);
-  await el.click();
-}
-
-async function notice(re) {
-  return s.waitFor(`aviso ${re}`, async () => {
-    const n = await s.findAll('[data-testid="notice"]');
-    return n[0] && re.test(await n[0].text());
-  });
-}
-
 before(async () => {
-  assert.ok(existsSync(app), `app binary missing: ${app} (build it with npx tauri build --debug --no-bundle)`);
   await startApp();
 });
 
@@ -81,17 +39,17 @@ after(async () => {
 test('a fresh data folder opens the wizard; completing it with demo data shows the cases', async () => {
   await s.byTestId('setup-wizard', '', 30000);
   assert.equal((await s.findAll('[data-testid="nav-casos"]')).length, 0, 'no main window behind the wizard');
-  await shot('asistente-entidad');
+  await shot(s, 'asistente-entidad');
 
   // 1. Entidad
   await s.waitFor('settings loaded', async () => (await (await s.byTestId('setup-entity-name')).prop('value')) !== '');
-  await fill('setup-entity-name', 'Alcaldía de Pueblo Bello');
-  await fill('setup-entity-nit', '800.096.605-1');
-  await fill('setup-prefix', 'SIS');
+  await fill(s, 'setup-entity-name', 'Alcaldía de Pueblo Bello');
+  await fill(s, 'setup-entity-nit', '800.096.605-1');
+  await fill(s, 'setup-prefix', 'SIS');
   await (await s.byTestId('setup-next')).click();
   // 2. Personal
-  await fill('setup-tecnico', 'Édgar Cuello');
-  await fill('setup-ingeniero', 'Diana Zuleta');
+  await fill(s, 'setup-tecnico', 'Édgar Cuello');
+  await fill(s, 'setup-ingeniero', 'Diana Zuleta');
   await (await s.byTestId('setup-next')).click();
   // 3. Calendario
   await s.byTestId('setup-calendar-help');
@@ -100,7 +58,7 @@ test('a fresh data folder opens the wizard; completing it with demo data shows t
   const demo = await s.byTestId('setup-demo');
   await demo.click();
   assert.equal(await demo.prop('checked'), true);
-  await shot('asistente-listo');
+  await shot(s, 'asistente-listo');
   await (await s.byTestId('setup-finish')).click();
   await s.byTestId('nav-casos', '', 120000);
 
@@ -126,7 +84,7 @@ test('a fresh data folder opens the wizard; completing it with demo data shows t
   await s.byTestId('case-list');
   const first = await s.waitFor('case rows', async () => (await s.findAll('[data-testid="case-row"]'))[0]);
   assert.match(await first.attr('data-number'), /^SIS-\d{4}-\d{4}$/);
-  await shot('casos-demostracion');
+  await shot(s, 'casos-demostracion');
 });
 
 test('after a restart the wizard is not shown again', async () => {
@@ -139,9 +97,9 @@ test('after a restart the wizard is not shown again', async () => {
 
 test('the demo data is removed from Ajustes after a backup', async () => {
   await (await s.byTestId('nav-ajustes')).click();
-  await press('demo-clear');
-  await press('demo-clear-confirm');
-  await notice(/Se borraron [\d.]+ casos de demostración; la numeración vuelve a empezar en 0001/);
+  await clickVisible(s, 'demo-clear');
+  await clickVisible(s, 'demo-clear-confirm');
+  await waitNotice(s, /Se borraron [\d.]+ casos de demostración; la numeración vuelve a empezar en 0001/);
   await s.waitFor('badge gone', async () => (await s.findAll('[data-testid="demo-badge"]')).length === 0);
   assert.deepEqual(sql('SELECT count(*) FROM tickets'), [[0]]);
   assert.deepEqual(sql("SELECT count(*) FROM settings WHERE key = 'demo_data'"), [[0]]);

@@ -1,6 +1,7 @@
 // A dependency-free W3C WebDriver client over Node's fetch, enough to drive the real
+// Tauri window through tauri-driver (which forwards to WebKitWebDriver). The helpers the test
+// files share (SQLite reads, screenshots, launch) are in helpers.mjs.
 import { readdirSync, readFileSync } from 'node:fs';
-// Tauri window through tauri-driver (which forwards to WebKitWebDriver).
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 

@@ -3,6 +3,7 @@ import { api, toApiError } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Catalogs } from "./bindings/Catalogs";
 import type { TicketStatus } from "./bindings/TicketStatus";
+import { safety } from "./safety.svelte";
 
 export type CaseFilters = {
   status: TicketStatus | null;
@@ -55,6 +56,8 @@ export const app = $state({
   catalogs: null as Catalogs | null,
   info: null as AppInfo | null,
   error: null as string | null,
+  /** Code of `error` (`ApiError.code`). */
+  errorCode: null as string | null,
   notice: null as string | null,
   filters: emptyFilters(),
   /** Scroll position of the case list, kept while the user opens a case and comes back. */
@@ -68,11 +71,22 @@ export function navigate(view: View): void {
 }
 
 export function showError(e: unknown): void {
-  app.error = toApiError(e).message;
+  const err = toApiError(e);
+  app.error = err.message;
+  app.errorCode = err.code;
+}
+
+/** The error the banner shows. A damaged database is explained, with its way out, by the
+ * safety banner: one message is enough (every screen's load fails with the same error while it
+ * lasts, before or after the safety status arrives). */
+export function visibleError(): string | null {
+  if (app.errorCode === "database_damaged" && safety.status?.damaged) return null;
+  return app.error;
 }
 
 export function clearError(): void {
   app.error = null;
+  app.errorCode = null;
 }
 
 export function showNotice(message: string): void {

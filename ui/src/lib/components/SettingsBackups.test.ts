@@ -59,6 +59,8 @@ describe("Copias de seguridad", () => {
     await user.click(await screen.findByTestId("backup-restore"));
     const holds = await screen.findByTestId("restore-confirm-holds");
     expect(holds.textContent).toBe("40 casos");
+    // The confirmation takes the focus (it may open below the fold of a long list).
+    expect(document.activeElement).toBe(screen.getByTestId("restore-confirm"));
     expect(api.backupRestore).not.toHaveBeenCalled();
     await user.click(screen.getByTestId("restore-confirm-yes"));
     await waitFor(() => expect(api.backupRestore).toHaveBeenCalledWith(b.path));
