@@ -156,6 +156,10 @@ fn distinct(conn: &Connection, col: &str, ids: &[i64]) -> Result<Vec<String>> {
     Ok(v)
 }
 
+/// Up to this many spellings, [`Store::person_search`] reads their cases through the
+/// requester index; beyond, one pass over the table is cheaper.
+const FEW_PEOPLE: usize = 200;
+
 impl Store {
     /// Requesters whose name contains `query` (case, accents and punctuation ignored) or whose
     /// e-mail (on any of their cases) contains it (case ignored), grouped by name with all the
@@ -191,36 +195,46 @@ impl Store {
                 wanted.insert(folded.clone());
             }
         }
-        let spellings: Vec<String> = folded_names
+        // Every spelling of the wanted people (exact, as stored) → its folded form.
+        let spellings: std::collections::HashMap<String, String> = folded_names
             .into_iter()
             .filter(|(f, _)| wanted.contains(f))
-            .map(|(_, n)| n)
+            .map(|(f, n)| (n, f))
             .collect();
         // (folded name, requester, email, department, number), newest first.
         type Row = (String, String, Option<String>, String, String);
-        let mut by_id: std::collections::BTreeMap<i64, Row> = Default::default();
-        for chunk in spellings.chunks(500) {
+        let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, String, Option<String>, String, String)> {
+            Ok((r.get(4)?, r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        };
+        let mut all: Vec<Row> = vec![];
+        if spellings.len() <= FEW_PEOPLE {
+            // A few people: their cases through the requester index.
+            let names: Vec<&String> = spellings.keys().collect();
             let sql = format!(
                 "SELECT requester, email, department, number, id FROM tickets
-                 WHERE requester COLLATE NOCASE IN ({})",
-                placeholders(chunk.len())
+                 WHERE requester COLLATE NOCASE IN ({}) ORDER BY id DESC",
+                placeholders(names.len())
             );
             let mut st = self.conn.prepare(&sql)?;
-            let rows = st.query_map(params_from_iter(chunk.iter()), |r| {
-                let requester: String = r.get(0)?;
-                Ok((
-                    r.get::<_, i64>(4)?,
-                    (fold(&requester), requester, r.get(1)?, r.get(2)?, r.get(3)?),
-                ))
-            })?;
-            for row in rows {
-                let (id, r) = row?;
-                if wanted.contains(&r.0) {
-                    by_id.insert(id, r);
+            for r in st.query_map(params_from_iter(names.iter()), row)? {
+                let (_, requester, email, department, number) = r?;
+                if let Some(f) = spellings.get(&requester) {
+                    all.push((f.clone(), requester, email, department, number));
+                }
+            }
+        } else {
+            // Many (a query like "@entidad.gov.co"): one pass over the table beats that many
+            // index lookups.
+            let mut st = self.conn.prepare(
+                "SELECT requester, email, department, number, id FROM tickets ORDER BY id DESC",
+            )?;
+            for r in st.query_map([], row)? {
+                let (_, requester, email, department, number) = r?;
+                if let Some(f) = spellings.get(&requester) {
+                    all.push((f.clone(), requester, email, department, number));
                 }
             }
         }
-        let all: Vec<Row> = by_id.into_values().rev().collect();
         // All the cases of each of them (what export/anonymise by that name act on).
         let mut order: Vec<&str> = vec![];
         let mut found: std::collections::HashMap<&str, PersonMatch> = Default::default();

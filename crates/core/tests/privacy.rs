@@ -270,3 +270,30 @@ fn person_search_groups_by_name_and_finds_by_email() {
     assert_eq!(hernan[0].name, "Hernan Onate");
     assert_eq!(hernan[0].numbers, vec![b2.number.clone(), b.number.clone()]);
 }
+
+#[test]
+fn person_search_by_a_domain_that_matches_hundreds_of_people() {
+    // More spellings than the index path takes: the search reads the table once instead.
+    let mut s = Store::open_in_memory().unwrap();
+    for i in 1..=230 {
+        case(
+            &mut s,
+            &format!("Persona {i:03}"),
+            &format!("p{i:03}@indupal.gov.co"),
+            "Sin red",
+        );
+    }
+    let t = case(&mut s, "PERSONA 007", "", "Otra vez sin red");
+    let all = s.person_search("@INDUPAL.gov", 500).unwrap();
+    assert_eq!(all.len(), 230);
+    let p7 = all.iter().find(|p| p.name == "PERSONA 007").unwrap();
+    assert_eq!(p7.cases, 2);
+    assert_eq!(p7.numbers[0], t.number);
+    assert!(all
+        .iter()
+        .filter(|p| p.name != "PERSONA 007")
+        .all(|p| p.cases == 1));
+    let one = s.person_search("persona 007", 10).unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].cases, 2);
+}
