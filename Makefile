@@ -72,3 +72,4 @@ bench-backup:
 
 deb: deps
 	npx tauri build --bundles deb
+	bash scripts/deb-smoke.sh
