@@ -678,6 +678,30 @@ fn peripheral_desc(
         .join(" ")
 }
 
+/// The life record's «Periférico» entry (attached or removed), dated today.
+fn peripheral_event(
+    tx: &rusqlite::Connection,
+    asset_id: i64,
+    now: DateTime<Utc>,
+    actor: &str,
+    description: String,
+    serial: Option<String>,
+) -> Result<()> {
+    add_asset_event(
+        tx,
+        asset_id,
+        &to_db(now),
+        &to_local(now).date().format("%Y-%m-%d").to_string(),
+        actor,
+        EventRow {
+            kind: "peripheral",
+            description: Some(description),
+            part_serial: serial,
+            ..Default::default()
+        },
+    )
+}
+
 /// A decommissioned equipment's life record is closed: nothing more is attached or removed.
 fn closed_record(asset: &Asset) -> Result<()> {
     if asset.status == AssetStatus::Decommissioned {
@@ -1329,18 +1353,13 @@ impl Store {
                 at
             ],
         )?;
-        add_asset_event(
+        peripheral_event(
             &tx,
             id,
-            &at,
-            &to_local(now).date().format("%Y-%m-%d").to_string(),
+            now,
             actor,
-            EventRow {
-                kind: "peripheral",
-                description: Some(format!("Periférico agregado: {desc}")),
-                part_serial: clean_opt(p.serial.as_deref()),
-                ..Default::default()
-            },
+            format!("Periférico agregado: {desc}"),
+            clean_opt(p.serial.as_deref()),
         )?;
         tx.commit()?;
         self.asset_record(tag)
@@ -1391,19 +1410,13 @@ impl Store {
             [peripheral_id],
         )?;
         let desc = peripheral_desc(&kind, brand.as_deref(), model.as_deref(), serial.as_deref());
-        let at = to_db(now);
-        add_asset_event(
+        peripheral_event(
             &tx,
             id,
-            &at,
-            &to_local(now).date().format("%Y-%m-%d").to_string(),
+            now,
             actor,
-            EventRow {
-                kind: "peripheral",
-                description: Some(format!("Periférico retirado: {desc}. Motivo: {reason}")),
-                part_serial: serial,
-                ..Default::default()
-            },
+            format!("Periférico retirado: {desc}. Motivo: {reason}"),
+            serial,
         )?;
         tx.commit()?;
         self.asset_record(tag)
