@@ -71,5 +71,7 @@ bench-backup:
 	  time ./target/release/mesa --data-dir target/bench-backup backup restore --yes "$$f"
 
 deb: deps
+	# The package also installs the `mesa` CLI as /usr/bin/mesa (bundle.linux.deb.files).
+	cargo build --release -p mesa-cli
 	npx tauri build --bundles deb
 	bash scripts/deb-smoke.sh
