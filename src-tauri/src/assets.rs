@@ -1,8 +1,6 @@
 //! Commands of «Equipos» and «Mantenimiento»: thin wrappers over `mesa_core` (DTO in → core →
 //! DTO out), plus saving documents to a path chosen in the native save dialog and opening them.
 
-use std::path::PathBuf;
-
 use mesa_core::assets::{
     Asset, AssetMove, AssetQuery, AssetRecord, DecommissionConcept, NewAsset, NewAssetEvent,
     NewDecommissionConcept, NewPeripheral,
@@ -10,10 +8,9 @@ use mesa_core::assets::{
 use mesa_core::maintenance::{
     Cronograma, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan, PlanItem,
 };
-use mesa_core::{ApiError, Clock, SystemClock};
-use tauri_plugin_dialog::DialogExt;
-use tauri_plugin_opener::OpenerExt;
+use mesa_core::{Clock, SystemClock};
 
+use crate::files::{io_error, open_if, save_target};
 use crate::{AppState, CmdResult};
 
 type State<'a> = tauri::State<'a, AppState>;
@@ -144,13 +141,6 @@ pub fn maintenance_due(state: State<'_>) -> CmdResult<MaintenanceDue> {
     state.with(|s| s.maintenance_due(SystemClock.now()))
 }
 
-fn io_error(path: &std::path::Path, e: impl std::fmt::Display) -> ApiError {
-    ApiError {
-        code: "io".into(),
-        message: format!("No se pudo guardar «{}»: {e}", path.display()),
-    }
-}
-
 /// Builds a document (`asset_sheet` with the placa, `decommission` with the concept number,
 /// `inventory`, `cronograma_xlsx` / `cronograma_pdf` with the year), asks where to save it in
 /// the native dialog, writes it and opens it with the system's viewer. Returns the path, or
@@ -212,29 +202,12 @@ pub fn export_document(
             }
         })
     })?;
-    if let Some(dir) = std::env::var_os("MESA_EXPORT_DIR").filter(|d| !d.is_empty()) {
-        let path = PathBuf::from(dir).join(&name);
-        std::fs::write(&path, &bytes).map_err(|e| io_error(&path, e))?;
-        return Ok(Some(path.display().to_string()));
-    }
-    let chosen = app
-        .dialog()
-        .file()
-        .set_title("Guardar documento")
-        .set_file_name(&name)
-        .add_filter(filter, &[ext])
-        .blocking_save_file();
-    let Some(chosen) = chosen else {
+    let Some((path, open_it)) = save_target(&app, &name, "Guardar documento", (filter, ext))?
+    else {
         return Ok(None);
     };
-    let path = chosen.into_path().map_err(|e| ApiError {
-        code: "io".into(),
-        message: format!("Ruta no válida: {e}"),
-    })?;
     std::fs::write(&path, &bytes).map_err(|e| io_error(&path, e))?;
-    // Open the file just written with the system's default program (best effort).
-    let _ = app
-        .opener()
-        .open_path(path.display().to_string(), None::<&str>);
+    // Open the file the user chose with the system's default program (best effort).
+    open_if(&app, &path, open_it);
     Ok(Some(path.display().to_string()))
 }

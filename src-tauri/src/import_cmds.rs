@@ -13,6 +13,7 @@ use mesa_core::{ApiError, Clock, SystemClock};
 use tauri::{Emitter, Manager};
 use tauri_plugin_dialog::DialogExt;
 
+use crate::files::{io_error, save_target};
 use crate::{AppState, CmdResult};
 
 type State<'a> = tauri::State<'a, AppState>;
@@ -178,28 +179,10 @@ fn save_as(
     filter: (&str, &str),
     bytes: &[u8],
 ) -> CmdResult<Option<String>> {
-    let path = if let Some(dir) = std::env::var_os("MESA_EXPORT_DIR").filter(|d| !d.is_empty()) {
-        PathBuf::from(dir).join(name)
-    } else {
-        let chosen = app
-            .dialog()
-            .file()
-            .set_title(title)
-            .set_file_name(name)
-            .add_filter(filter.0, &[filter.1])
-            .blocking_save_file();
-        let Some(chosen) = chosen else {
-            return Ok(None);
-        };
-        chosen.into_path().map_err(|e| ApiError {
-            code: "io".into(),
-            message: format!("Ruta no válida: {e}"),
-        })?
+    let Some((path, _)) = save_target(app, name, title, filter)? else {
+        return Ok(None);
     };
-    std::fs::write(&path, bytes).map_err(|e| ApiError {
-        code: "io".into(),
-        message: format!("No se pudo guardar «{}»: {e}", path.display()),
-    })?;
+    std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -13,6 +13,7 @@ use mesa_core::{
 use tauri::Manager;
 
 mod assets;
+mod files;
 mod import_cmds;
 mod report_cmds;
 mod safety_cmds;

@@ -5,17 +5,14 @@
 //! As in `assets::export_document`, `MESA_EXPORT_DIR` (tests, scripted use) writes under the
 //! suggested name without the save dialog and without opening the file.
 
-use std::path::PathBuf;
-
 use mesa_core::export::ExportProgress;
 use mesa_core::pdf::PageSize;
 use mesa_core::report::{HelpdeskReport, Period, StoredReport};
 use mesa_core::report_docs::ReportPdfOptions;
 use mesa_core::{ApiError, Clock, SystemClock, TicketQuery};
 use tauri::Emitter;
-use tauri_plugin_dialog::DialogExt;
-use tauri_plugin_opener::OpenerExt;
 
+use crate::files::{io_error, open_if, save_target};
 use crate::{AppState, CmdResult};
 
 type State<'a> = tauri::State<'a, AppState>;
@@ -42,49 +39,6 @@ pub fn report_save(
     state.with(|s| s.save_report(p, &analysis, &actions, &state.actor, SystemClock.now()))
 }
 
-fn io_error(path: &std::path::Path, e: impl std::fmt::Display) -> ApiError {
-    ApiError {
-        code: "io".into(),
-        message: format!("No se pudo guardar «{}»: {e}", path.display()),
-    }
-}
-
-/// Where to write: `MESA_EXPORT_DIR/name`, or the path chosen in the save dialog (`None` when
-/// the user cancelled). The bool says whether to open the file afterwards.
-fn target(
-    app: &tauri::AppHandle,
-    name: &str,
-    filter: &str,
-    ext: &str,
-) -> CmdResult<Option<(PathBuf, bool)>> {
-    if let Some(dir) = std::env::var_os("MESA_EXPORT_DIR").filter(|d| !d.is_empty()) {
-        return Ok(Some((PathBuf::from(dir).join(name), false)));
-    }
-    let chosen = app
-        .dialog()
-        .file()
-        .set_title("Guardar documento")
-        .set_file_name(name)
-        .add_filter(filter, &[ext])
-        .blocking_save_file();
-    let Some(chosen) = chosen else {
-        return Ok(None);
-    };
-    let path = chosen.into_path().map_err(|e| ApiError {
-        code: "io".into(),
-        message: format!("Ruta no válida: {e}"),
-    })?;
-    Ok(Some((path, true)))
-}
-
-fn open(app: &tauri::AppHandle, path: &std::path::Path, open: bool) {
-    if open {
-        let _ = app
-            .opener()
-            .open_path(path.display().to_string(), None::<&str>);
-    }
-}
-
 fn progress(app: &tauri::AppHandle) -> impl FnMut(u64, u64) + '_ {
     move |done, total| {
         let _ = app.emit("export-progress", ExportProgress { done, total });
@@ -107,7 +61,13 @@ pub fn report_export(
     let now = SystemClock.now();
     match format.as_str() {
         "pdf" => {
-            let Some((path, open_it)) = target(&app, &format!("{name}.pdf"), "PDF", "pdf")? else {
+            let Some((path, open_it)) = save_target(
+                &app,
+                &format!("{name}.pdf"),
+                "Guardar documento",
+                ("PDF", "pdf"),
+            )?
+            else {
                 return Ok(None);
             };
             let opts = ReportPdfOptions {
@@ -120,17 +80,22 @@ pub fn report_export(
             };
             let bytes = state.with(|s| s.helpdesk_report_pdf(p, opts, &state.actor, now))?;
             std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
-            open(&app, &path, open_it);
+            open_if(&app, &path, open_it);
             Ok(Some(path.display().to_string()))
         }
         "xlsx" => {
-            let Some((path, open_it)) = target(&app, &format!("{name}.xlsx"), "Excel", "xlsx")?
+            let Some((path, open_it)) = save_target(
+                &app,
+                &format!("{name}.xlsx"),
+                "Guardar documento",
+                ("Excel", "xlsx"),
+            )?
             else {
                 return Ok(None);
             };
             let mut pr = progress(&app);
             state.with(|s| s.helpdesk_report_xlsx(p, &path, now, &mut pr))?;
-            open(&app, &path, open_it);
+            open_if(&app, &path, open_it);
             Ok(Some(path.display().to_string()))
         }
         other => Err(ApiError {
@@ -160,7 +125,13 @@ pub fn cases_export(
         }
     };
     let stamp = mesa_core::clock::to_local(now).format("%Y-%m-%d %H%M");
-    let Some((path, open_it)) = target(&app, &format!("Casos {stamp}.{ext}"), filter, ext)? else {
+    let Some((path, open_it)) = save_target(
+        &app,
+        &format!("Casos {stamp}.{ext}"),
+        "Guardar documento",
+        (filter, ext),
+    )?
+    else {
         return Ok(None);
     };
     let mut pr = progress(&app);
@@ -171,6 +142,6 @@ pub fn cases_export(
             s.export_cases_csv(&query, &path, now, &mut pr)
         }
     })?;
-    open(&app, &path, open_it);
+    open_if(&app, &path, open_it);
     Ok(Some(path.display().to_string()))
 }

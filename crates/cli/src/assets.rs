@@ -1,7 +1,7 @@
 //! `mesa asset …`, `mesa plan …`, `mesa log …`, `mesa cronograma`: equipment and their life
 //! records, decommissioning, preventive maintenance plans, logs (bitácoras) and documents.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
@@ -14,17 +14,9 @@ use mesa_core::maintenance::{
 };
 use mesa_core::{CoreError, Store};
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
-}
+use crate::print_json;
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
-    std::fs::write(path, bytes).map_err(|source| CoreError::Io {
-        path: path.display().to_string(),
-        source,
-    })
-}
+use crate::write_file;
 
 fn parse_status(s: &str) -> Result<AssetStatus, CoreError> {
     AssetStatus::parse(s).ok_or_else(|| {

@@ -82,10 +82,7 @@ pub enum PersonCmd {
     },
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
-}
+use crate::print_json;
 
 fn size(bytes: u64) -> String {
     if bytes >= 1 << 20 {

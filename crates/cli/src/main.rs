@@ -175,36 +175,74 @@ struct NewArgs {
     impact: Option<i64>,
 }
 
+/// The case list's filters, shared by `mesa ticket list` and `mesa export cases`.
+#[derive(Args)]
+pub struct CaseFilters {
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    search: Option<String>,
+    #[arg(long = "type")]
+    service_type: Option<String>,
+    #[arg(long)]
+    department: Option<String>,
+    #[arg(long)]
+    assignee: Option<String>,
+    #[arg(long)]
+    level: Option<i64>,
+    #[arg(long)]
+    overdue: bool,
+    /// Solo casos abiertos (nuevo, asignado, en proceso, en espera).
+    #[arg(long)]
+    open: bool,
+    /// Solo casos que vencen hoy (aún no vencidos).
+    #[arg(long)]
+    due_today: bool,
+    /// Recibidos desde (AAAA-MM-DD).
+    #[arg(long)]
+    from: Option<String>,
+    /// Recibidos hasta (AAAA-MM-DD), incluido.
+    #[arg(long)]
+    to: Option<String>,
+}
+
+impl CaseFilters {
+    /// The query these filters make (first page, default order).
+    pub fn query(self) -> Result<TicketQuery, CoreError> {
+        let status = match self.status {
+            Some(s) => Some(TicketStatus::parse(&s).ok_or_else(|| {
+                CoreError::validation(
+                    "--status",
+                    format!("«{s}» no es un estado; use new, assigned, in_progress, on_hold, resolved, closed o cancelled"),
+                )
+            })?),
+            None => None,
+        };
+        Ok(TicketQuery {
+            status,
+            search: self.search,
+            service_type: self.service_type,
+            department: self.department,
+            assignee: self.assignee,
+            level: self.level,
+            overdue: self.overdue.then_some(true),
+            open: self.open.then_some(true),
+            due_today: self.due_today.then_some(true),
+            from: self.from,
+            to: self.to,
+            ..Default::default()
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum TicketCmd {
     /// Registra un caso e imprime su número.
     New(NewArgs),
     /// Lista casos (todos, salvo --limit).
     List {
-        #[arg(long)]
-        status: Option<String>,
-        #[arg(long)]
-        search: Option<String>,
-        #[arg(long = "type")]
-        service_type: Option<String>,
-        #[arg(long)]
-        department: Option<String>,
-        #[arg(long)]
-        assignee: Option<String>,
-        #[arg(long)]
-        level: Option<i64>,
-        #[arg(long)]
-        overdue: bool,
-        /// Solo casos abiertos (nuevo, asignado, en proceso, en espera).
-        #[arg(long)]
-        open: bool,
-        /// Solo casos que vencen hoy (aún no vencidos).
-        #[arg(long)]
-        due_today: bool,
-        #[arg(long)]
-        from: Option<String>,
-        #[arg(long)]
-        to: Option<String>,
+        #[command(flatten)]
+        filters: CaseFilters,
         #[arg(long)]
         sort: Option<String>,
         #[arg(long)]
@@ -282,7 +320,14 @@ struct Ctx {
     actor: String,
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {
+pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CoreError> {
+    std::fs::write(path, bytes).map_err(|source| CoreError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }
@@ -499,46 +544,17 @@ fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
             }
         }
         TicketCmd::List {
-            status,
-            search,
-            service_type,
-            department,
-            assignee,
-            level,
-            overdue,
-            open,
-            due_today,
-            from,
-            to,
+            filters,
             sort,
             asc,
             limit,
         } => {
-            let status = match status {
-                Some(s) => Some(TicketStatus::parse(&s).ok_or_else(|| {
-                    CoreError::validation(
-                        "--status",
-                        format!("«{s}» no es un estado; use new, assigned, in_progress, on_hold, resolved, closed o cancelled"),
-                    )
-                })?),
-                None => None,
-            };
             let mut q = TicketQuery {
-                status,
-                search,
-                service_type,
-                department,
-                assignee,
-                level,
-                overdue: overdue.then_some(true),
-                open: open.then_some(true),
-                due_today: due_today.then_some(true),
-                from,
-                to,
                 sort,
                 desc: !asc,
                 limit: limit.unwrap_or(10_000),
                 offset: 0,
+                ..filters.query()?
             };
             let mut all = Vec::new();
             loop {

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use mesa_core::pdf::PageSize;
 use mesa_core::report::{fmt_num, fmt_rate, Period};
 use mesa_core::report_docs::ReportPdfOptions;
-use mesa_core::{CoreError, Store, TicketQuery, TicketStatus};
+use mesa_core::{CoreError, Store, TicketQuery};
 
 #[derive(Subcommand)]
 pub enum ReportCmd {
@@ -63,48 +63,18 @@ pub enum ExportCmd {
 
 #[derive(Args)]
 pub struct ExportCasesArgs {
-    /// Recibidos desde (AAAA-MM-DD).
-    #[arg(long)]
-    from: Option<String>,
-    /// Recibidos hasta (AAAA-MM-DD), incluido.
-    #[arg(long)]
-    to: Option<String>,
+    #[command(flatten)]
+    filters: crate::CaseFilters,
     #[arg(long)]
     xlsx: Option<PathBuf>,
     /// CSV UTF-8 con BOM, separado por «;» (Excel en español).
     #[arg(long)]
     csv: Option<PathBuf>,
-    #[arg(long)]
-    status: Option<String>,
-    #[arg(long)]
-    search: Option<String>,
-    #[arg(long = "type")]
-    service_type: Option<String>,
-    #[arg(long)]
-    department: Option<String>,
-    #[arg(long)]
-    assignee: Option<String>,
-    #[arg(long)]
-    level: Option<i64>,
-    #[arg(long)]
-    overdue: bool,
-    #[arg(long)]
-    open: bool,
-    #[arg(long)]
-    due_today: bool,
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
-}
+use crate::print_json;
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
-    std::fs::write(path, bytes).map_err(|source| CoreError::Io {
-        path: path.display().to_string(),
-        source,
-    })
-}
+use crate::write_file;
 
 pub fn report(
     store: &mut Store,
@@ -242,27 +212,7 @@ pub fn export(
             "indique al menos un archivo de salida",
         ));
     }
-    let status =
-        match a.status {
-            Some(s) => Some(TicketStatus::parse(&s).ok_or_else(|| {
-                CoreError::validation("--status", format!("«{s}» no es un estado"))
-            })?),
-            None => None,
-        };
-    let q = TicketQuery {
-        status,
-        search: a.search,
-        service_type: a.service_type,
-        department: a.department,
-        assignee: a.assignee,
-        level: a.level,
-        overdue: a.overdue.then_some(true),
-        open: a.open.then_some(true),
-        due_today: a.due_today.then_some(true),
-        from: a.from,
-        to: a.to,
-        ..Default::default()
-    };
+    let q = a.filters.query()?;
     let mut written = vec![];
     if let Some(x) = &a.xlsx {
         let o = store.export_cases_xlsx(&q, x, now, |_, _| {})?;

@@ -472,29 +472,24 @@ impl PdfBuilder {
     }
 
     fn hline(&mut self, x1: f32, x2: f32, y_top: f32, thickness: f32) {
-        let y = self.height - y_top;
-        self.ops.push(Op::SetOutlineColor {
-            col: Colour::BLACK.pdf(),
-        });
+        self.line(Colour::BLACK, thickness, (x1, y_top), (x2, y_top));
+    }
+
+    /// A straight line between two points measured from the top of the page.
+    fn line(&mut self, colour: Colour, thickness: f32, from: (f32, f32), to: (f32, f32)) {
+        self.ops.push(Op::SetOutlineColor { col: colour.pdf() });
         self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        let point = |(x, y): (f32, f32)| LinePoint {
+            p: Point {
+                x: Pt(x),
+                y: Pt(self.height - y),
+            },
+            bezier: false,
+        };
+        let points = vec![point(from), point(to)];
         self.ops.push(Op::DrawLine {
             line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x1),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x2),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                ],
+                points,
                 is_closed: false,
             },
         });
@@ -624,40 +619,11 @@ impl PdfBuilder {
         for (i, r) in rows.iter().enumerate() {
             let yy = m + i as f32 * (box_h / 3.0);
             if i > 0 {
-                self.ops.push(Op::SetOutlineColor {
-                    col: Colour::LINE.pdf(),
-                });
-                self.hline_colour(x3, x3 + c3, yy);
+                self.line(Colour::LINE, 0.5, (x3, yy), (x3 + c3, yy));
             }
             self.raw_text(r, x3 + 5.0, yy + 6.0, 8.5, false, Colour::BLACK);
         }
         self.y = m + box_h + 12.0;
-    }
-
-    fn hline_colour(&mut self, x1: f32, x2: f32, y_top: f32) {
-        let y = self.height - y_top;
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x1),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x2),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        });
     }
 
     /// A horizontal bar chart drawn with vector rectangles: one row per category (label at
@@ -762,33 +728,7 @@ impl PdfBuilder {
             self.y += 8.0;
             return;
         };
-        self.ops.push(Op::SetOutlineColor {
-            col: Colour::GREY.pdf(),
-        });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
-        let x = axis_x;
-        let (ya, yb) = (self.height - y_start, self.height - y_end);
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x),
-                            y: Pt(ya),
-                        },
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x),
-                            y: Pt(yb),
-                        },
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        });
+        self.line(Colour::GREY, 0.6, (axis_x, y_start), (axis_x, y_end));
         self.y += 8.0;
     }
 
