@@ -291,21 +291,12 @@ pub fn install(conn: &Connection) -> Result<()> {
     if stale.is_empty() {
         return Ok(());
     }
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let res = (|| -> Result<()> {
+    crate::db::immediate(conn, || {
         for (name, sql) in &stale {
             conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}; {sql};"))?;
         }
         Ok(())
-    })();
-    match res {
-        Ok(()) => conn.execute_batch("COMMIT")?,
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(e);
-        }
-    }
-    Ok(())
+    })
 }
 
 fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {

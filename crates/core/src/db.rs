@@ -199,8 +199,7 @@ pub fn migrate(conn: &Connection) -> Result<()> {
                 })
             }
             None => {
-                conn.execute_batch("BEGIN IMMEDIATE")?;
-                let res = (|| -> Result<()> {
+                immediate(conn, || {
                     conn.execute_batch(m.sql)?;
                     conn.execute(
                         "INSERT INTO schema_migrations(version, name, checksum) VALUES (?1, ?2, ?3)",
@@ -209,18 +208,27 @@ pub fn migrate(conn: &Connection) -> Result<()> {
                     conn.pragma_update(None, "user_version", m.version)?;
                     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
                     Ok(())
-                })();
-                match res {
-                    Ok(()) => conn.execute_batch("COMMIT")?,
-                    Err(e) => {
-                        let _ = conn.execute_batch("ROLLBACK");
-                        return Err(e);
-                    }
-                }
+                })?;
             }
         }
     }
     Ok(())
+}
+
+/// Runs `f` in an immediate transaction on a shared connection: committed when it succeeds,
+/// rolled back (and its error returned) when it fails.
+pub(crate) fn immediate<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -189,18 +189,6 @@ impl QuestionStat {
     }
 }
 
-/// Preventive maintenance compliance of the plan of the period's final year, up to its end.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct MaintenanceFigures {
-    pub year: i64,
-    pub upto: String,
-    pub programmed: i64,
-    pub executed: i64,
-    pub on_time: i64,
-    pub pct_executed: f64,
-    pub pct_on_time: f64,
-}
-
 /// An equipment whose decommission (concepto técnico de baja) was approved in the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Decommissioned {
@@ -251,7 +239,8 @@ pub struct Indicators {
     pub overall: QuestionStat,
     /// Imported cases with only a date of receipt, left out of time-based indicators.
     pub date_only_excluded: i64,
-    pub maintenance: Option<MaintenanceFigures>,
+    /// Preventive maintenance compliance of the plan of the period's final year, up to its end.
+    pub maintenance: Option<crate::maintenance::Compliance>,
     pub decommissioned: Vec<Decommissioned>,
 }
 
@@ -727,7 +716,10 @@ impl Store {
         })
     }
 
-    fn maintenance_figures(&self, period: Period) -> Result<Option<MaintenanceFigures>> {
+    fn maintenance_figures(
+        &self,
+        period: Period,
+    ) -> Result<Option<crate::maintenance::Compliance>> {
         let year = period.to.year() as i64;
         let has_plan: bool = self.conn.query_row(
             "SELECT count(*) > 0 FROM maintenance_plans WHERE year = ?1",
@@ -741,15 +733,7 @@ impl Store {
         if c.programmed == 0 {
             return Ok(None);
         }
-        Ok(Some(MaintenanceFigures {
-            year: c.year,
-            upto: c.upto,
-            programmed: c.programmed,
-            executed: c.executed,
-            on_time: c.on_time,
-            pct_executed: c.pct_executed,
-            pct_on_time: c.pct_on_time,
-        }))
+        Ok(Some(c))
     }
 
     fn decommissioned_in(

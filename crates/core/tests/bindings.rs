@@ -22,8 +22,8 @@ use mesa_core::maintenance::{
 };
 use mesa_core::privacy::{AnonymizeReport, PersonMatch};
 use mesa_core::report::{
-    Activity, Count, Decommissioned, HelpdeskReport, HoursStat, Indicators, MaintenanceFigures,
-    QuestionStat, Rate, StoredReport,
+    Activity, Count, Decommissioned, HelpdeskReport, HoursStat, Indicators, QuestionStat, Rate,
+    StoredReport,
 };
 use mesa_core::settings::CalendarConfig;
 use mesa_core::*;
@@ -108,7 +108,6 @@ fn export_all(dir: &Path) {
         Rate,
         HoursStat,
         QuestionStat,
-        MaintenanceFigures,
         Decommissioned,
         Activity,
         StoredReport,
