@@ -472,12 +472,7 @@ pub fn asset(
                 actor,
                 now,
             )?;
-            if json {
-                print_json(&a)
-            } else {
-                print_asset_line(&a);
-                Ok(())
-            }
+            print_asset(&a, json)
         }
         AssetCmd::Move {
             tag,
@@ -499,12 +494,7 @@ pub fn asset(
                 actor,
                 now,
             )?;
-            if json {
-                print_json(&a)
-            } else {
-                print_asset_line(&a);
-                Ok(())
-            }
+            print_asset(&a, json)
         }
         AssetCmd::Event {
             tag,
@@ -530,12 +520,7 @@ pub fn asset(
                 actor,
                 now,
             )?;
-            if json {
-                print_json(&a)
-            } else {
-                print_asset_line(&a);
-                Ok(())
-            }
+            print_asset(&a, json)
         }
         AssetCmd::Attach {
             tag,
@@ -1017,6 +1002,16 @@ fn print_peripherals(rec: &mesa_core::assets::AssetRecord, json: bool) -> Result
             rec.asset.tag,
             rec.peripherals.len()
         );
+        Ok(())
+    }
+}
+
+/// An equipment after a change: its JSON, or one line.
+fn print_asset(a: &mesa_core::assets::Asset, json: bool) -> Result<(), CoreError> {
+    if json {
+        print_json(a)
+    } else {
+        print_asset_line(a);
         Ok(())
     }
 }
