@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP := target/debug/mesa-de-ayuda-ti
 
-.PHONY: deps run app ui test lint unit ui-test e2e bindings bench bench-import bench-backup bench-report deb
+.PHONY: deps run app ui test lint unit ui-test e2e windows bindings bench bench-import bench-backup bench-report deb
 
 deps:
 	bash scripts/install-deps.sh
@@ -34,9 +34,14 @@ e2e: app
 	# Every tests/e2e/*.test.mjs, one file at a time (each starts its own app and tauri-driver).
 	xvfb-run -a -s "-screen 0 1366x800x24" node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
+# Windows: mesa.exe and the app's exe cross-built for x86_64-pc-windows-gnu; the core's and the
+# CLI's tests and a smoke test of mesa.exe under Wine (README «Windows»). Own target dir.
+windows: deps
+	bash scripts/windows-ci.sh
+
 # Everything CI runs. Tests never touch the user's real data directory.
 test: export MESA_DATA_DIR := $(shell mktemp -d)/no-real-data
-test: lint unit ui-test e2e
+test: lint unit ui-test e2e windows
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p mesa-core --test bindings

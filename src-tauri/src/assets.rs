@@ -10,7 +10,7 @@ use mesa_core::maintenance::{
 };
 use mesa_core::{Clock, SystemClock};
 
-use crate::files::{io_error, open_if, save_target};
+use crate::files::{open_if, save_target, write_doc};
 use crate::{AppState, CmdResult};
 
 type State<'a> = tauri::State<'a, AppState>;
@@ -206,7 +206,7 @@ pub fn export_document(
     else {
         return Ok(None);
     };
-    std::fs::write(&path, &bytes).map_err(|e| io_error(&path, e))?;
+    write_doc(&path, &bytes)?;
     // Open the file the user chose with the system's default program (best effort).
     open_if(&app, &path, open_it);
     Ok(Some(path.display().to_string()))

@@ -9,11 +9,11 @@ use tauri_plugin_opener::OpenerExt;
 
 use crate::CmdResult;
 
-pub fn io_error(path: &Path, e: impl std::fmt::Display) -> ApiError {
-    ApiError {
-        code: "io".into(),
-        message: format!("No se pudo guardar «{}»: {e}", path.display()),
-    }
+/// Writes a document the user asked to save: through a part file next to it, and a
+/// `file_in_use` error («Cierre el archivo en Excel…») when Windows says another program has it
+/// open (see `mesa_core::files`).
+pub fn write_doc(path: &Path, bytes: &[u8]) -> CmdResult<()> {
+    mesa_core::files::write_output(path, bytes).map_err(|e| ApiError::from(&e))
 }
 
 /// Where to write `name`: `MESA_EXPORT_DIR/name`, or the path chosen in the save dialog (`None`

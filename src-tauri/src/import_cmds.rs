@@ -13,7 +13,7 @@ use mesa_core::{ApiError, Clock, SystemClock};
 use tauri::{Emitter, Manager};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::files::{io_error, save_target};
+use crate::files::{save_target, write_doc};
 use crate::{AppState, CmdResult};
 
 type State<'a> = tauri::State<'a, AppState>;
@@ -182,7 +182,7 @@ fn save_as(
     let Some((path, _)) = save_target(app, name, title, filter)? else {
         return Ok(None);
     };
-    std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
+    write_doc(&path, bytes)?;
     Ok(Some(path.display().to_string()))
 }
 

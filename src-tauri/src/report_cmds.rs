@@ -12,7 +12,7 @@ use mesa_core::report_docs::ReportPdfOptions;
 use mesa_core::{ApiError, Clock, SystemClock, TicketQuery};
 use tauri::Emitter;
 
-use crate::files::{io_error, open_if, save_target};
+use crate::files::{open_if, save_target, write_doc};
 use crate::{AppState, CmdResult};
 
 type State<'a> = tauri::State<'a, AppState>;
@@ -79,7 +79,7 @@ pub fn report_export(
                 ..Default::default()
             };
             let bytes = state.with(|s| s.helpdesk_report_pdf(p, opts, &state.actor, now))?;
-            std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
+            write_doc(&path, &bytes)?;
             open_if(&app, &path, open_it);
             Ok(Some(path.display().to_string()))
         }

@@ -121,12 +121,7 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> Result<(), CoreError> {
             )?;
             if let Some(p) = &args.save_mapping {
                 let m = mapping_of(&report, args.kind);
-                std::fs::write(p, serde_json::to_string_pretty(&m)?).map_err(|source| {
-                    CoreError::Io {
-                        path: p.display().to_string(),
-                        source,
-                    }
-                })?;
+                crate::write_file(p, serde_json::to_string_pretty(&m)?.as_bytes())?;
             }
             if ctx.json {
                 print_json(&report)

@@ -321,10 +321,7 @@ struct Ctx {
 }
 
 pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CoreError> {
-    std::fs::write(path, bytes).map_err(|source| CoreError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    mesa_core::files::write_output(path, bytes)
 }
 
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {

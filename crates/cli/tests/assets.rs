@@ -10,6 +10,10 @@ use common::Env;
 const NOW: &str = "2026-03-10T09:00";
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdftotext (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn asset_new_list_show_move_event_and_decommission() {
     let env = Env::new();
     let a = env.json(
@@ -237,6 +241,10 @@ fn asset_new_list_show_move_event_and_decommission() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdftotext (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn plan_log_and_cronograma() {
     let env = Env::new();
     env.ok(

@@ -29,6 +29,10 @@ fn new_case(env: &Env, received: &str, dep: &str, description: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdftotext (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn report_and_exports() {
     let env = Env::new();
     let d = env.data.path();

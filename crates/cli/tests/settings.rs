@@ -206,6 +206,10 @@ fn level_targets_from_the_cli_apply_on_escalation() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdftotext (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn report_header_settings_reach_the_pdf() {
     let env = Env::new();
     let s: Value = serde_json::from_str(&env.ok_bare(&[

@@ -445,7 +445,7 @@ pub fn write_entries(rows: &[AuditEntry], to: &Path) -> Result<()> {
                 out.push_str(&line(&row_cells(e)));
                 out.push_str("\r\n");
             }
-            crate::backup::write_private(to, out.as_bytes())
+            crate::files::write_output_private(to, out.as_bytes())
         }
         "xlsx" => {
             use rust_xlsxwriter::{Format, Workbook};
@@ -471,7 +471,7 @@ pub fn write_entries(rows: &[AuditEntry], to: &Path) -> Result<()> {
             ws.autofilter(0, 0, rows.len() as u32, 8).map_err(xerr)?;
             ws.set_freeze_panes(1, 0).map_err(xerr)?;
             let buf = wb.save_to_buffer().map_err(xerr)?;
-            crate::backup::write_private(to, &buf)
+            crate::files::write_output_private(to, &buf)
         }
         _ => Err(CoreError::validation(
             "--to",

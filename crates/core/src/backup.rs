@@ -27,7 +27,7 @@
 //! and renames a verified copy into place (atomic rename on the same folder).
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -214,48 +214,8 @@ pub fn select_keep(stamps: &[DateTime<Utc>], policy: &RetentionPolicy) -> Vec<bo
 // ---------------------------------------------------------------------------------------------
 // Files
 
-#[cfg(unix)]
-fn set_mode(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
-}
-
-#[cfg(not(unix))]
-fn set_mode(_path: &Path, _mode: u32) {}
-
-fn io(path: &Path) -> impl Fn(std::io::Error) -> CoreError + '_ {
-    move |source| CoreError::Io {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
-/// Creates (or truncates) a file readable by the user only, writes it and syncs it.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = private_file(path)?;
-    f.write_all(bytes).map_err(io(path))?;
-    f.sync_all().map_err(io(path))?;
-    Ok(())
-}
-
-fn private_file(path: &Path) -> Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    let f = o.open(path).map_err(io(path))?;
-    set_mode(path, 0o600);
-    Ok(f)
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(f) = std::fs::File::open(dir) {
-        let _ = f.sync_all();
-    }
-}
+pub use crate::files::write_private;
+use crate::files::{io, private_file, set_mode, sync_dir, sync_file};
 
 fn ensure_dir(dir: &Path, private: bool) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
@@ -414,12 +374,11 @@ pub fn create(
             let _: String = dst.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
         }
         let (mut info, _copy) = inspect_copy(&tmp)?;
-        std::fs::File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(io(&tmp))?;
+        // Through a writable handle: Windows' FlushFileBuffers refuses a read-only one.
+        sync_file(&tmp)?;
         std::fs::rename(&tmp, &final_path).map_err(io(&final_path))?;
         sync_dir(dir);
-        info.path = final_path.display().to_string();
+        info.path = crate::files::shown(&final_path);
         info.file_name = name.clone();
         info.kind = Some(kind);
         info.created_at = to_rfc3339_local(now);
@@ -472,7 +431,7 @@ pub struct VerifiedCopy {
 
 fn not_sqlite(path: &Path) -> CoreError {
     CoreError::BackupNotSqlite {
-        path: path.display().to_string(),
+        path: crate::files::shown(path),
     }
 }
 
@@ -496,12 +455,12 @@ pub fn inspect_copy(path: &Path) -> Result<(BackupInfo, VerifiedCopy)> {
     let copy = dir.0.join("copia.db");
     std::fs::copy(path, &copy).map_err(io(path))?;
     set_mode(&copy, 0o600);
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let wal = crate::files::with_suffix(path, "-wal");
     if wal.is_file() {
         std::fs::copy(&wal, dir.0.join("copia.db-wal")).map_err(io(&wal))?;
     }
     let corrupt = |detail: String| CoreError::BackupCorrupt {
-        path: path.display().to_string(),
+        path: crate::files::shown(path),
         detail,
     };
     let (schema_version, counts) = {
@@ -534,12 +493,12 @@ pub fn inspect_copy(path: &Path) -> Result<(BackupInfo, VerifiedCopy)> {
             .map_err(|e| corrupt(e.to_string()))?;
         if app_id != APPLICATION_ID || version < 1 {
             return Err(CoreError::BackupForeign {
-                path: path.display().to_string(),
+                path: crate::files::shown(path),
             });
         }
         if version > db::latest_version() {
             return Err(CoreError::BackupTooNew {
-                path: path.display().to_string(),
+                path: crate::files::shown(path),
                 found: version,
                 known: db::latest_version(),
             });
@@ -568,7 +527,7 @@ pub fn inspect_copy(path: &Path) -> Result<(BackupInfo, VerifiedCopy)> {
             .unwrap_or_default(),
     };
     let info = BackupInfo {
-        path: path.display().to_string(),
+        path: crate::files::shown(path),
         file_name,
         kind: parsed.map(|p| p.1),
         created_at,
@@ -636,7 +595,7 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
             .and_then(|s| serde_json::from_str(&s).ok());
         let info = match manifest {
             Some(mut m) => {
-                m.path = path.display().to_string();
+                m.path = crate::files::shown(&path);
                 m.file_name = name.clone();
                 m.size_bytes = e.metadata().map(|m| m.len()).unwrap_or(m.size_bytes);
                 m
@@ -717,8 +676,18 @@ fn restore_attachments(backup_file: &Path, data_dir: &Path) -> Result<()> {
     let staging = data_dir.join(format!("{ATTACHMENTS_DIR}.restaurando"));
     let _ = std::fs::remove_dir_all(&staging);
     copy_tree(&src, &staging)?;
-    let _ = std::fs::remove_dir_all(&dst);
+    // Move the current folder aside first: on Windows a folder cannot be renamed over another,
+    // and a file of it open in another program makes the move fail before anything changed.
+    let aside = data_dir.join(format!("{ATTACHMENTS_DIR}.anterior"));
+    let _ = std::fs::remove_dir_all(&aside);
+    if dst.exists() {
+        if let Err(e) = std::fs::rename(&dst, &aside) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(io(&dst)(e));
+        }
+    }
     std::fs::rename(&staging, &dst).map_err(io(&dst))?;
+    let _ = std::fs::remove_dir_all(&aside);
     Ok(())
 }
 
@@ -745,16 +714,16 @@ pub fn restore_file(db_path: &Path, backup: &Path, now: DateTime<Utc>) -> Result
     let damaged = dir.join(format!("danada-{}.db", stamp(now)));
     let mut moved = None;
     for suffix in ["", "-wal", "-shm"] {
-        let from = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        let from = crate::files::with_suffix(db_path, suffix);
         if from.exists() {
-            let to = PathBuf::from(format!("{}{suffix}", damaged.display()));
+            let to = crate::files::with_suffix(&damaged, suffix);
             std::fs::rename(&from, &to).map_err(io(&from))?;
             if suffix.is_empty() {
-                moved = Some(to.display().to_string());
+                moved = Some(crate::files::shown(&to));
             }
         }
     }
-    let tmp = PathBuf::from(format!("{}.restaurando", db_path.display()));
+    let tmp = crate::files::with_suffix(db_path, ".restaurando");
     {
         let bytes = std::fs::read(&copy.path).map_err(io(&copy.path))?;
         write_private(&tmp, &bytes)?;
@@ -848,10 +817,7 @@ impl Store {
 
     /// `PRAGMA quick_check`: Err(DatabaseDamaged) when the file is damaged.
     pub fn health_check(&self) -> Result<()> {
-        let path = self
-            .path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
+        let path = self.path().map(crate::files::shown).unwrap_or_default();
         let damaged = |detail: String| CoreError::DatabaseDamaged {
             path: path.clone(),
             detail,

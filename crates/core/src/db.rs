@@ -56,9 +56,18 @@ pub const MIGRATIONS: &[Migration] = &[
 /// Application id written in the SQLite header, to recognise our files ("MESA").
 pub const APPLICATION_ID: i64 = 0x4D45_5341;
 
+/// SHA-256 of a migration's text with line endings normalised to LF: a checkout that turned
+/// them into CRLF (Git on Windows with `core.autocrlf`) builds the same checksums, so databases
+/// move between Windows and Linux builds. (Identical to hashing the raw text for LF files, so
+/// checksums recorded before this normalisation still match.)
 pub fn checksum(sql: &str) -> String {
     let mut h = Sha256::new();
-    h.update(sql.as_bytes());
+    for (i, line) in sql.split("\r\n").enumerate() {
+        if i > 0 {
+            h.update(b"\n");
+        }
+        h.update(line.as_bytes());
+    }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -315,6 +324,20 @@ mod tests {
         assert_eq!(e.code(), "database_too_new");
         assert!(e.to_string().contains("más reciente"));
         assert_eq!(std::fs::read(&p).unwrap(), before);
+    }
+
+    #[test]
+    fn checksums_ignore_crlf_line_endings() {
+        let lf = MIGRATIONS[0].sql.replace("\r\n", "\n");
+        let crlf = lf.replace('\n', "\r\n");
+        assert_eq!(checksum(&crlf), checksum(&lf));
+        // Unchanged for LF text: the raw SHA-256, as recorded by earlier versions.
+        let raw: String = Sha256::digest(lf.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(checksum(&lf), raw);
+        assert_ne!(checksum("SELECT 1;"), checksum("SELECT 2;"));
     }
 
     #[test]

@@ -45,6 +45,14 @@ pub enum CoreError {
         source: std::io::Error,
     },
 
+    /// `program`: «Excel» for spreadsheets and CSV, «el visor de PDF» for PDFs (see
+    /// `files::program_for`).
+    #[error(
+        "No se pudo guardar «{path}»: el archivo está abierto en otro programa. Cierre el \
+         archivo en {program} y vuelva a intentarlo."
+    )]
+    FileInUse { path: String, program: &'static str },
+
     #[error("No existe el equipo con placa «{0}».")]
     AssetNotFound(String),
 
@@ -129,6 +137,7 @@ impl CoreError {
             CoreError::NotADatabase { .. } => "not_a_database",
             CoreError::NoDataDir => "no_data_dir",
             CoreError::Io { .. } => "io",
+            CoreError::FileInUse { .. } => "file_in_use",
             CoreError::AssetNotFound(_) => "asset_not_found",
             CoreError::DuplicateAsset { .. } => "duplicate_asset",
             CoreError::MaintenanceNotFound { .. } => "maintenance_not_found",

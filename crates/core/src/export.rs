@@ -145,13 +145,6 @@ fn doc_err(what: &str) -> impl Fn(XlsxError) -> CoreError + '_ {
     }
 }
 
-fn io_err(path: &Path) -> impl Fn(std::io::Error) -> CoreError + '_ {
-    move |source| CoreError::Io {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
 impl Store {
     /// Calls `f` with each matching case as a row of [`column_titles`] values. Returns the
     /// number of rows.
@@ -274,7 +267,7 @@ impl Store {
         let ws = wb.add_worksheet_with_constant_memory().map_err(&err)?;
         ws.set_name("Casos").map_err(&err)?;
         let rows = self.write_cases_sheet(ws, q, now, 0, total, &mut progress)?;
-        wb.save(path).map_err(&err)?;
+        crate::files::save_workbook(&mut wb, path, "exportación de casos XLSX")?;
         progress(rows, total);
         Ok(ExportOutcome { rows })
     }
@@ -360,18 +353,17 @@ impl Store {
         mut progress: impl FnMut(u64, u64),
     ) -> Result<ExportOutcome> {
         let total = self.count_cases(q, now)?;
-        let ioe = io_err(path);
-        let tmp = path.with_extension("csv.part");
-        let file = std::fs::File::create(&tmp).map_err(io_err(&tmp))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-        let res = (|| -> Result<u64> {
-            let tioe = io_err(&tmp);
+        let mut rows = 0;
+        crate::files::write_via_part(path, |part| {
+            let file = std::fs::File::create(part).map_err(crate::files::io(part))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            let tioe = crate::files::io(part);
             w.write_all(b"\xEF\xBB\xBF").map_err(&tioe)?;
             let header: Vec<String> = COLUMNS.iter().map(|c| csv_field(c.0)).collect();
             w.write_all(header.join(";").as_bytes()).map_err(&tioe)?;
             w.write_all(b"\r\n").map_err(&tioe)?;
             let mut line = String::with_capacity(1024);
-            let n = self.for_each_case_row(q, now, |n, vals| {
+            rows = self.for_each_case_row(q, now, |n, vals| {
                 line.clear();
                 for (i, v) in vals.iter().enumerate() {
                     if i > 0 {
@@ -393,20 +385,10 @@ impl Store {
                 Ok(())
             })?;
             w.flush().map_err(&tioe)?;
-            Ok(n)
-        })();
-        drop(w);
-        match res {
-            Ok(n) => {
-                std::fs::rename(&tmp, path).map_err(&ioe)?;
-                progress(n, total);
-                Ok(ExportOutcome { rows: n })
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+            Ok(())
+        })?;
+        progress(rows, total);
+        Ok(ExportOutcome { rows })
     }
 }
 

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod docs;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod maintenance;
 pub mod model;

@@ -367,9 +367,10 @@ impl Store {
             .unwrap_or("")
             .to_ascii_lowercase();
         match ext.as_str() {
-            "json" => {
-                crate::backup::write_private(to, serde_json::to_string_pretty(&ex)?.as_bytes())?
-            }
+            "json" => crate::files::write_output_private(
+                to,
+                serde_json::to_string_pretty(&ex)?.as_bytes(),
+            )?,
             "xlsx" => write_xlsx(&ex, to)?,
             _ => {
                 return Err(CoreError::validation(
@@ -654,5 +655,5 @@ fn write_xlsx(ex: &PersonExport, to: &Path) -> Result<()> {
         }
     }
     let buf = wb.save_to_buffer().map_err(xerr)?;
-    crate::backup::write_private(to, &buf)
+    crate::files::write_output_private(to, &buf)
 }

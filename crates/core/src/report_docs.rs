@@ -720,7 +720,7 @@ impl Store {
             ws.set_name("Mantenimiento").map_err(&err)?;
             write_maintenance_sheet(ws, &rep).map_err(&err)?;
         }
-        wb.save(path).map_err(&err)?;
+        crate::files::save_workbook(&mut wb, path, "informe de mesa de ayuda XLSX")?;
         Ok(())
     }
 

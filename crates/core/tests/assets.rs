@@ -1101,6 +1101,10 @@ fn inventory_xlsx_reads_back() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdftotext and pdffonts (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn pdfs_keep_spanish_text_embed_fonts_and_break_pages() {
     let (dir, mut s) = file_store();
     s.set_setting("entity_nit", "800.123.456-7").unwrap();

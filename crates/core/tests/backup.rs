@@ -1,10 +1,9 @@
 //! Backups and restore on real SQLite files: consistent snapshots while another connection
-//! writes, restore equal row for row (`sqlite3 .dump`), refusal of corrupt/foreign/newer files
+//! writes, restore equal row for row (a full dump of schema and rows), refusal of corrupt/foreign/newer files
 //! with nothing changed, daily backups and rotation, pre-migration backups, damaged databases,
 //! attachments and file permissions.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -34,15 +33,62 @@ fn seeded(dir: &Path, n: usize) -> Store {
     s
 }
 
-/// `sqlite3 FILE .dump` (the reference dump of SQLite's own shell).
+/// Every schema object and every row of `file`, in a stable order, as SQL text (the shape of
+/// `sqlite3 FILE .dump`: `CREATE …;` then `INSERT INTO name VALUES(…);` per row, values through
+/// SQLite's own `quote()`). Written in Rust, not by the `sqlite3` shell, so the same row-for-row
+/// assertions run on Linux and on Windows (under Wine, where the shell is not available).
 fn dump(file: &Path) -> String {
-    let o = Command::new("sqlite3")
-        .arg(file)
-        .arg(".dump")
-        .output()
-        .expect("falta el programa sqlite3 (apt-get install sqlite3)");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
+    let c = Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut out = String::new();
+    let objects: Vec<(String, String, Option<String>)> = c
+        .prepare(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'
+             ORDER BY type = 'table' DESC, name",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (_, _, sql) in &objects {
+        if let Some(sql) = sql {
+            out.push_str(sql);
+            out.push_str(";\n");
+        }
+    }
+    for (kind, name, sql) in &objects {
+        let virtual_table = sql
+            .as_deref()
+            .is_some_and(|s| s.starts_with("CREATE VIRTUAL"));
+        if kind != "table" || virtual_table {
+            continue;
+        }
+        let cols: Vec<String> = c
+            .prepare(&format!("SELECT name FROM pragma_table_info('{name}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let values = cols
+            .iter()
+            .map(|col| format!("quote(\"{col}\")"))
+            .collect::<Vec<_>>()
+            .join(" || ',' || ");
+        let without_rowid = sql.as_deref().is_some_and(|s| s.contains("WITHOUT ROWID"));
+        let order = if without_rowid { "1" } else { "rowid" };
+        let mut st = c
+            .prepare(&format!(
+                "SELECT 'INSERT INTO {name} VALUES(' || {values} || ');' FROM \"{name}\" ORDER BY {order}"
+            ))
+            .unwrap();
+        let rows = st.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        for r in rows {
+            out.push_str(&r.unwrap());
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn count(file: &Path, sql: &str) -> i64 {

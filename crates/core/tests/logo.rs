@@ -54,6 +54,10 @@ fn images_in(pdf: &[u8]) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdfimages and pdfinfo (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn logo_is_stored_validated_and_drawn_on_every_page() {
     let mut s = Store::open_in_memory().unwrap();
     let now = at("2026-04-01T10:00");

@@ -342,6 +342,10 @@ fn run(cmd: &mut Command) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdftotext, pdffonts, pdfinfo (poppler-utils) and qpdf, Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn pdf_has_figures_accents_fonts_and_is_valid() {
     let mut s = Store::open_in_memory().unwrap();
     dataset(&mut s);
@@ -451,6 +455,10 @@ fn find_row<'a>(rows: &'a [Vec<Data>], label: &str) -> &'a Vec<Data> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs soffice (LibreOffice), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn xlsx_sheets_numbers_and_libreoffice() {
     let mut s = Store::open_in_memory().unwrap();
     dataset(&mut s);
