@@ -58,15 +58,51 @@ if want prefix; then
   fi
 fi
 
+# --- The desktop app's exe (compiles and links; cannot run under Wine: no WebView2) ------------
+build_app() {
+  echo "==> Windows: compilando la aplicación de escritorio (mesa-app)"
+  [ -f ui/dist/index.html ] || npm --prefix ui run build
+  cargo build "${XBUILD[@]}" -p mesa-app
+  ls -l "$CARGO_TARGET_DIR/$TARGET/debug/mesa-app.exe" "$CARGO_TARGET_DIR/$TARGET/debug/WebView2Loader.dll"
+}
+APP_PID=""
+
 # --- Core and CLI test suites under Wine --------------------------------------------------------
 if want test; then
-  echo "==> Windows: pruebas del núcleo y de la CLI bajo Wine"
+  echo "==> Windows: compilando las pruebas del núcleo y de la CLI"
   # Doc tests are left to the Linux run (they need a host rustdoc for the target).
-  CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$WINE" \
-    cargo test "${XBUILD[@]}" --no-fail-fast -p mesa-core -p mesa-cli --lib --bins --tests 2>&1 | tee "$CARGO_TARGET_DIR/tests.log"
+  cargo test "${XBUILD[@]}" -p mesa-core -p mesa-cli --lib --bins --tests --no-run \
+    --message-format=json-render-diagnostics >"$CARGO_TARGET_DIR/test-artifacts.json"
+  # Running the tests under Wine leaves a core idle: the app builds meanwhile (the test
+  # binaries run directly, not through `cargo test`, which would wait for the build lock).
+  if want app; then
+    build_app >"$CARGO_TARGET_DIR/app-build.log" 2>&1 &
+    APP_PID=$!
+  fi
+  echo "==> Windows: pruebas del núcleo y de la CLI bajo Wine"
+  : >"$CARGO_TARGET_DIR/tests.log"
+  failed=()
+  while IFS=$'\t' read -r exe dir; do
+    echo "     Running $(basename "$exe") (en $dir)" | tee -a "$CARGO_TARGET_DIR/tests.log"
+    if ! (cd "$dir" && "$WINE" "$exe") 2>&1 | tee -a "$CARGO_TARGET_DIR/tests.log"; then
+      failed+=("$(basename "$exe")")
+    fi
+  done < <(python3 - "$CARGO_TARGET_DIR/test-artifacts.json" <<'PY'
+import json, os, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") and m.get("executable"):
+        print(m["executable"] + "\t" + os.path.dirname(m["manifest_path"]))
+PY
+  )
   echo "==> Windows: pruebas omitidas en Windows (con su motivo)"
   grep -E "^test .* \.\.\. ignored, " "$CARGO_TARGET_DIR/tests.log" | sed 's/^/    /' || echo "    (ninguna)"
   echo "    crates/cli/tests/crash.rs: solo Unix (mata el proceso con SIGKILL)"
+  if [ ${#failed[@]} -gt 0 ]; then
+    echo "==> Windows: FALLARON: ${failed[*]}" >&2
+    [ -z "$APP_PID" ] || wait "$APP_PID" || true
+    exit 1
+  fi
 fi
 
 # --- Smoke test of mesa.exe --------------------------------------------------------------------
@@ -74,19 +110,26 @@ if want smoke; then
   # The debug exe the CLI tests run (CARGO_BIN_EXE_mesa): built with the tests' feature set, so
   # after the test step this is a no-op (a plain `cargo build -p mesa-cli` would rebuild every
   # dependency with other features, ≈ 3 min).
-  echo "==> Windows: compilando mesa.exe"
-  cargo test "${XBUILD[@]}" -p mesa-core -p mesa-cli --lib --bins --tests --no-run
+  if ! want test; then
+    echo "==> Windows: compilando mesa.exe"
+    cargo test "${XBUILD[@]}" -p mesa-core -p mesa-cli --lib --bins --tests --no-run
+  fi
   EXE="$CARGO_TARGET_DIR/$TARGET/debug/mesa.exe"
   ls -l "$EXE"
   echo "==> Windows: prueba de humo de mesa.exe"
   bash scripts/windows/smoke.sh "$EXE"
 fi
 
-# --- The desktop app's exe (compiles and links; cannot run under Wine) ------------------------
+# --- The app, when it did not build in the background -----------------------------------------
 if want app; then
-  echo "==> Windows: compilando la aplicación de escritorio (mesa-app)"
-  [ -f ui/dist/index.html ] || npm --prefix ui run build
-  cargo build "${XBUILD[@]}" -p mesa-app
-  ls -l "$CARGO_TARGET_DIR/$TARGET/debug/"*.exe "$CARGO_TARGET_DIR/$TARGET/debug/WebView2Loader.dll"
+  if [ -n "$APP_PID" ]; then
+    echo "==> Windows: esperando la compilación de la aplicación"
+    app_rc=0
+    wait "$APP_PID" || app_rc=$?
+    cat "$CARGO_TARGET_DIR/app-build.log"
+    [ "$app_rc" -eq 0 ] || { echo "==> Windows: la aplicación no compiló" >&2; exit 1; }
+  else
+    build_app
+  fi
 fi
 echo "==> Windows: listo"
