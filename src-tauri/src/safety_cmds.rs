@@ -35,7 +35,7 @@ pub fn open_checked(db: &Path, actor: &str) -> Result<Store, ApiError> {
     match Store::open(db) {
         Ok(s) => match s.health_check() {
             Ok(()) => {
-                s.audit_as(actor, None);
+                s.set_session(actor, None);
                 Ok(s)
             }
             Err(e) => Err(api(e)),

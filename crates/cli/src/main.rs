@@ -372,7 +372,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         json: cli.json,
         actor,
     };
-    ctx.store.audit_as(&ctx.actor, Some(now));
+    ctx.store.set_session(&ctx.actor, Some(now));
     // Once a day at first use (any command but the backup ones): a verified daily backup.
     if !matches!(cli.cmd, Cmd::Backup(_) | Cmd::Info) {
         if let Err(e) = ctx.store.ensure_daily_backup(now) {

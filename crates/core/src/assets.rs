@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -756,9 +756,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Asset> {
         let a = clean_asset(input)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         insert_asset(&tx, &a, None, actor, now)?;
         tx.commit()?;
         Ok(find_asset(&self.conn, &a.tag)?.1)
@@ -779,9 +777,7 @@ impl Store {
             .iter()
             .map(clean_asset)
             .collect::<Result<Vec<_>>>()?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let mut tags = Vec::with_capacity(cleaned.len());
         for a in &cleaned {
             insert_asset(&tx, a, batch, actor, now)?;
@@ -797,9 +793,7 @@ impl Store {
     /// Removes the equipment of one import batch (undo). Refuses, writing nothing, when any of
     /// them already has history beyond its registration, a plan item or a log entry.
     pub fn undo_asset_import(&mut self, batch: i64) -> Result<usize> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::session_write_tx(&mut self.conn, &self.audit)?;
         let used: Option<String> = tx
             .query_row(
                 "SELECT a.tag FROM assets a WHERE a.import_batch = ?1 AND (
@@ -1035,9 +1029,7 @@ impl Store {
             ));
         }
         let at = to_db(now);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let status_change = input.new_status.filter(|st| *st != asset.status);
         if kind == "status" {
             add_asset_event(
@@ -1132,9 +1124,7 @@ impl Store {
             ));
         }
         let at = to_db(now);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let place = |d: &Option<String>, l: &Option<String>| {
             [d.as_deref(), l.as_deref()]
                 .into_iter()
@@ -1246,9 +1236,7 @@ impl Store {
             &cur.supplier,
             &cur.warranty_until,
         ];
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let mut changed = 0;
         let mut edit = |field: &str, old: Option<String>, new: Option<String>| -> Result<()> {
             add_asset_event(
@@ -1331,9 +1319,7 @@ impl Store {
             None => None,
         };
         let at = to_db(now);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let desc = peripheral_desc(
             &kind,
             p.brand.as_deref(),
@@ -1384,9 +1370,7 @@ impl Store {
                 "indique por qué se retira el periférico (dañado, trasladado, devuelto…)",
             ));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         type Found = (String, Option<String>, Option<String>, Option<String>);
         let found: Option<Found> = tx
             .query_row(
@@ -1453,9 +1437,7 @@ impl Store {
             clean_opt(input.technician.as_deref()).unwrap_or_else(|| actor.to_string());
         let date = date_or_today("fecha del concepto", input.concept_date.as_deref(), now)?;
         let year = &date[..4];
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let seq: i64 = tx.query_row(
             "SELECT count(*) + 1 FROM decommission_concepts WHERE number LIKE ?1",
             [format!("CTB-{year}-%")],
@@ -1544,9 +1526,7 @@ impl Store {
         let (aid, asset) = find_asset(&self.conn, &c.tag)?;
         let at = to_db(now);
         let today = to_local(now).date().format("%Y-%m-%d").to_string();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let cid: i64 = tx.query_row(
             "SELECT id FROM decommission_concepts WHERE number = ?1",
             [&c.number],

@@ -6,7 +6,8 @@
 //! schema* by [`install`] each time a connection is opened (db.rs): when a table gains a column
 //! the update trigger is rebuilt to cover it, so nothing escapes. The triggers read who acts and
 //! when from two SQL functions registered on each connection, `mesa_actor()` and `mesa_now()`
-//! (set by [`crate::Store::audit_as`]; `mesa_now()` NULL ⇒ SQLite's current UTC time). A tool
+//! (set per write transaction by [`crate::Store::begin_write`], else the session's from
+//! [`crate::Store::set_session`]; `mesa_now()` NULL ⇒ SQLite's current UTC time). A tool
 //! that opens the file without those functions (e.g. the `sqlite3` shell) cannot change an
 //! audited table at all ("no such function: mesa_actor"): deliberate, no silent edits.
 //!
@@ -127,11 +128,28 @@ pub struct AuditQuery {
     pub offset: i64,
 }
 
-/// Who acts and when, as seen by the audit triggers of one connection.
+/// Who acts and when, as seen by the audit triggers of one connection: the session's (the
+/// app's user with the database's clock, the CLI's `--as` and `--now`), overridden by the write
+/// transaction in progress, for that transaction only (see `Store::begin_write`).
 #[derive(Debug, Clone)]
 pub struct AuditContext {
-    pub actor: String,
-    pub now: Option<DateTime<Utc>>,
+    pub session_actor: String,
+    pub session_now: Option<DateTime<Utc>>,
+    /// Set by the one write path while its transaction is open; cleared when it ends.
+    pub write: Option<(String, DateTime<Utc>)>,
+}
+
+impl AuditContext {
+    pub fn actor(&self) -> &str {
+        self.write
+            .as_ref()
+            .map(|w| w.0.as_str())
+            .unwrap_or(&self.session_actor)
+    }
+
+    pub fn now(&self) -> Option<DateTime<Utc>> {
+        self.write.as_ref().map(|w| w.1).or(self.session_now)
+    }
 }
 
 pub type AuditHandle = Arc<Mutex<AuditContext>>;
@@ -139,16 +157,17 @@ pub type AuditHandle = Arc<Mutex<AuditContext>>;
 /// Registers `mesa_actor()` / `mesa_now()` on `conn` and returns the handle that sets them.
 pub fn register_functions(conn: &Connection) -> Result<AuditHandle> {
     let ctx: AuditHandle = Arc::new(Mutex::new(AuditContext {
-        actor: "sistema".into(),
-        now: None,
+        session_actor: "sistema".into(),
+        session_now: None,
+        write: None,
     }));
     let a = ctx.clone();
     conn.create_scalar_function("mesa_actor", 0, FunctionFlags::SQLITE_UTF8, move |_| {
-        Ok(a.lock().map(|c| c.actor.clone()).unwrap_or_default())
+        Ok(a.lock().map(|c| c.actor().to_string()).unwrap_or_default())
     })?;
     let n = ctx.clone();
     conn.create_scalar_function("mesa_now", 0, FunctionFlags::SQLITE_UTF8, move |_| {
-        Ok(n.lock().ok().and_then(|c| c.now.map(to_db)))
+        Ok(n.lock().ok().and_then(|c| c.now().map(to_db)))
     })?;
     Ok(ctx)
 }
@@ -322,12 +341,14 @@ const SELECT: &str =
     "SELECT id, at, actor, table_name, record_key, action, field, old_value, new_value FROM audit_log";
 
 impl Store {
-    /// Sets who acts and when for the audit triggers of this connection (`now` None ⇒ the
-    /// database's current time).
-    pub fn audit_as(&self, actor: &str, now: Option<DateTime<Utc>>) {
+    /// Who acts for this session, when a write does not say (the shells call it once at open:
+    /// the app with its user and `None` ⇒ the database's current time; the CLI with `--as` and
+    /// `--now`). Every write that knows its author and time says so through
+    /// [`Store::begin_write`], for its own transaction only.
+    pub fn set_session(&self, actor: &str, now: Option<DateTime<Utc>>) {
         if let Ok(mut c) = self.audit.lock() {
-            c.actor = actor.to_string();
-            c.now = now;
+            c.session_actor = actor.to_string();
+            c.session_now = now;
         }
     }
 

@@ -129,7 +129,7 @@ impl Store {
                 "no puede ser negativo",
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = crate::store::session_write_tx(&mut self.conn, &self.audit)?;
         for (k, v) in [
             ("entity_name", name.clone()),
             ("entity_nit", clean(&s.entity_nit)),
@@ -239,7 +239,7 @@ impl Store {
                 "deben ser de 3 a 5 preguntas",
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = crate::store::session_write_tx(&mut self.conn, &self.audit)?;
         tx.execute("DELETE FROM survey_questions", [])?;
         for (i, q) in qs.iter().enumerate() {
             tx.execute(

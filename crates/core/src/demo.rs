@@ -107,6 +107,17 @@ const SOLUTIONS: &[&str] = &[
 /// Creates `n` demo cases received over the last year up to `now` and sets `demo_data = 1`.
 /// One transaction.
 pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> Result<usize> {
+    generate_by(store, n, seed, None, now)
+}
+
+/// [`generate`], audited as `actor` (None: the session's author, e.g. `mesa demo --as`).
+pub fn generate_by(
+    store: &mut Store,
+    n: usize,
+    seed: u64,
+    actor: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
     let mut rng = Rng(seed);
     let cats = store.catalogs()?;
     let staff: Vec<String> = cats.staff.iter().map(|s| s.name.clone()).collect();
@@ -134,7 +145,10 @@ pub fn generate(store: &mut Store, n: usize, seed: u64, now: DateTime<Utc>) -> R
         .collect();
     received.sort();
     let cal = store.calendar.clone();
-    let tx = store.conn.transaction()?;
+    let tx = match actor {
+        Some(a) => crate::store::write_tx(&mut store.conn, &store.audit, a, now)?,
+        None => crate::store::session_write_tx(&mut store.conn, &store.audit)?,
+    };
     {
         let mut ins = tx.prepare(
             "INSERT INTO tickets(number, year, seq, received_at, registered_at, requester, department,

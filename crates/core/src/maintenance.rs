@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -691,9 +691,7 @@ impl Store {
                 ("area", None, None, None, Some(a))
             }
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::session_write_tx(&mut self.conn, &self.audit)?;
         let position: i64 = tx.query_row(
             "SELECT coalesce(max(position), 0) + 1 FROM maintenance_items WHERE plan_id = ?1",
             [pid],
@@ -735,9 +733,7 @@ impl Store {
     pub fn generate_occurrences(&mut self, year: i64) -> Result<usize> {
         let pid = plan_id(&self.conn, year)?;
         let items = load_items(&self.conn, pid)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::session_write_tx(&mut self.conn, &self.audit)?;
         let mut n = 0;
         for it in &items {
             n += insert_occurrences(&tx, it.id, year as i32, it.frequency, it.start_month as u32)?;
@@ -1024,9 +1020,7 @@ impl Store {
 
         // --- the log and the life-record entries, in one transaction ---
         let at = to_db(now);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let single_asset = if assets.len() == 1 {
             Some(assets[0].0)
         } else {

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::ValueRef;
-use rusqlite::{params_from_iter, Connection, TransactionBehavior};
+use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
@@ -406,9 +406,8 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<AnonymizeReport> {
-        self.audit_as(actor, Some(now));
         self.conn.pragma_update(None, "secure_delete", "ON")?;
-        let res = self.anonymize_tx(query).and_then(|report| {
+        let res = self.anonymize_tx(query, actor, now).and_then(|report| {
             // No old tokens left in the full-text index; then the file is rewritten (VACUUM)
             // and the WAL emptied, so no freed page keeps the old bytes.
             self.conn.execute(
@@ -425,10 +424,13 @@ impl Store {
         Ok(report)
     }
 
-    fn anonymize_tx(&mut self, query: &str) -> Result<AnonymizeReport> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    fn anonymize_tx(
+        &mut self,
+        query: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AnonymizeReport> {
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let cases = matching_cases(&tx, query)?;
         if cases.is_empty() {
             return Err(CoreError::PersonNotFound(query.trim().to_string()));

@@ -910,16 +910,13 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<StoredReport> {
-        self.audit_as(actor, Some(now));
         let analysis = clean_multiline(analysis);
         let actions = clean_multiline(actions);
         let ind = serde_json::to_string(&self.indicators(period, now)?)?;
         let from = period.from.format("%Y-%m-%d").to_string();
         let to = period.to.format("%Y-%m-%d").to_string();
         let at = to_db(now);
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         tx.execute(
             "INSERT INTO reports(kind, period_from, period_to, analysis, actions, indicators,
                                  created_at, created_by, updated_at)

@@ -4,7 +4,7 @@
 //! `extra.demo = "sí"`, created by the actor `demo`, never imported.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -85,8 +85,9 @@ impl Store {
 
     /// Marks the first-run setup as done (the wizard is not shown again).
     pub fn complete_setup(&mut self, actor: &str, now: DateTime<Utc>) -> Result<SetupStatus> {
-        self.audit_as(actor, Some(now));
-        self.set_setting("setup_done", "1")?;
+        self.write(actor, now, |tx| {
+            crate::store::put_setting(tx, "setup_done", "1")
+        })?;
         self.setup_status()
     }
 
@@ -108,10 +109,7 @@ impl Store {
         if old == new {
             return Ok(());
         }
-        self.audit_as(actor, Some(now));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ?1)",
             [&old],
@@ -170,9 +168,8 @@ impl Store {
                 "hacen falta al menos un tipo de servicio, una dependencia y una persona activos",
             ));
         }
-        self.audit_as(actor, Some(now));
         // `generate` writes the cases and the `demo_data` mark in one transaction.
-        crate::demo::generate(self, n, DEMO_SEED, now)
+        crate::demo::generate_by(self, n, DEMO_SEED, Some(actor), now)
     }
 
     /// Removes every demo case (with its timeline, pauses and survey) in one transaction,
@@ -189,10 +186,7 @@ impl Store {
             return Err(CoreError::NoDemoData);
         }
         self.backup_before(BackupKind::PreDemoClear, now)?;
-        self.audit_as(actor, Some(now));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let removed = tx.execute(
             &format!(
                 "DELETE FROM tickets WHERE id IN (SELECT t.id FROM tickets t WHERE {DEMO_CASE})"

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::calendar::BusinessCalendar;
 use crate::db;
@@ -17,7 +18,105 @@ pub struct Store {
     pub(crate) audit: crate::audit::AuditHandle,
 }
 
+/// A write transaction of the one write path ([`Store::begin_write`], [`write_tx`]): `BEGIN
+/// IMMEDIATE`, with who and when set for the audit triggers while it is open. `commit` ends
+/// it; dropping it without committing rolls it back. Either way the audit context goes back to
+/// the session's, so no later write is audited with this one's author or time.
+pub struct WriteTx<'c> {
+    tx: Option<Transaction<'c>>,
+    audit: &'c crate::audit::AuditHandle,
+}
+
+impl<'c> WriteTx<'c> {
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(tx) = self.tx.take() {
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'c> std::ops::Deref for WriteTx<'c> {
+    type Target = Transaction<'c>;
+    fn deref(&self) -> &Transaction<'c> {
+        self.tx.as_ref().expect("transacción abierta")
+    }
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        // Roll back first (when not committed), then restore the session's context.
+        drop(self.tx.take());
+        if let Ok(mut c) = self.audit.lock() {
+            c.write = None;
+        }
+    }
+}
+
+/// The one write path, on the store's fields (so a caller can keep reading other fields of the
+/// store while the transaction is open): see [`WriteTx`].
+pub(crate) fn write_tx<'c>(
+    conn: &'c mut Connection,
+    audit: &'c crate::audit::AuditHandle,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<WriteTx<'c>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Ok(mut c) = audit.lock() {
+        c.write = Some((actor.to_string(), now));
+    }
+    Ok(WriteTx {
+        tx: Some(tx),
+        audit,
+    })
+}
+
+/// The one write path for writes that carry no author of their own (settings, catalogs,
+/// recomputations): audited as the session ([`Store::set_session`]).
+pub(crate) fn session_write_tx<'c>(
+    conn: &'c mut Connection,
+    audit: &'c crate::audit::AuditHandle,
+) -> Result<WriteTx<'c>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Ok(mut c) = audit.lock() {
+        c.write = None;
+    }
+    Ok(WriteTx {
+        tx: Some(tx),
+        audit,
+    })
+}
+
+/// Inserts or replaces one setting (inside the caller's transaction, or on its own).
+pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
 impl Store {
+    /// Opens a write transaction by `actor` at `now` (the one write path; see [`WriteTx`]).
+    pub fn begin_write(&mut self, actor: &str, now: DateTime<Utc>) -> Result<WriteTx<'_>> {
+        write_tx(&mut self.conn, &self.audit, actor, now)
+    }
+
+    /// Runs `f` in one write transaction by `actor` at `now`: committed when it returns Ok,
+    /// rolled back when it returns an error.
+    pub fn write<T>(
+        &mut self,
+        actor: &str,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self.begin_write(actor, now)?;
+        let v = f(&tx)?;
+        tx.commit()?;
+        Ok(v)
+    }
+
     /// Opens (creating and migrating as needed) the database file at `path`.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
@@ -75,12 +174,7 @@ impl Store {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
+        put_setting(&self.conn, key, value)
     }
 
     /// The business calendar configuration in force.
@@ -94,7 +188,7 @@ impl Store {
     /// Replaces the business calendar and recomputes every stored deadline, in one transaction.
     pub fn set_calendar(&mut self, cfg: &CalendarConfig) -> Result<usize> {
         let cal = cfg.build()?;
-        let tx = self.conn.transaction()?;
+        let tx = session_write_tx(&mut self.conn, &self.audit)?;
         tx.execute(
             "UPDATE settings SET value = ?1 WHERE key = 'calendar'",
             [serde_json::to_string(cfg)?],

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use crate::calendar::BusinessCalendar;
 use crate::clock::{from_db, from_local, parse_time_input, to_db, to_local, to_rfc3339_local};
@@ -258,7 +258,6 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
-        self.audit_as(actor, Some(now));
         let requester = required("solicitante", &input.requester)?;
         let department_in = required("dependencia", &input.department)?;
         let description = input.description.trim().to_string();
@@ -318,9 +317,7 @@ impl Store {
         }
 
         let cal = self.calendar.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let stype = match clean_opt(input.service_type.as_deref()) {
             Some(name) => Some(find_service_type(&tx, &name)?),
             None => None,
@@ -729,11 +726,8 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
-        self.audit_as(actor, Some(now));
         let cal = self.calendar.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         // Read the case inside the write transaction: another writer cannot change it between
         // the status check and the update.
         let raw = load_raw_in(&tx, number)?;
@@ -1007,9 +1001,7 @@ impl Store {
     /// Closes every resolved case whose survey went unanswered past its due time. Returns the
     /// numbers closed. Closing time is the survey due time (when it became due), not the sweep.
     pub fn autoclose(&mut self, now: DateTime<Utc>) -> Result<Vec<String>> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, "sistema", now)?;
         let due: Vec<(i64, String, String)> = {
             let mut stmt = tx.prepare(
                 "SELECT t.id, t.number, t.survey_due_at FROM tickets t
@@ -1043,7 +1035,7 @@ impl Store {
     /// Recomputes the stored deadlines of every case (after a calendar change). One transaction.
     pub fn recompute_all_deadlines(&mut self) -> Result<usize> {
         let cal = self.calendar.clone();
-        let tx = self.conn.transaction()?;
+        let tx = crate::store::session_write_tx(&mut self.conn, &self.audit)?;
         let mut pauses: HashMap<i64, Vec<(NaiveDateTime, Option<NaiveDateTime>)>> = HashMap::new();
         {
             let mut stmt =

@@ -4,6 +4,7 @@
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
+use mesa_core::assets::NewAsset;
 use mesa_core::audit::{self, AuditQuery};
 use mesa_core::clock::parse_time_input;
 use mesa_core::*;
@@ -99,7 +100,7 @@ fn case_create_and_update_are_recorded_with_who_when_old_and_new() {
 #[test]
 fn catalog_and_settings_changes_are_recorded() {
     let mut s = Store::open_in_memory().unwrap();
-    s.audit_as("Administrador", Some(at("2026-03-02T08:00")));
+    s.set_session("Administrador", Some(at("2026-03-02T08:00")));
     s.upsert_staff("Pedro Técnico", "tecnico", 1).unwrap();
     s.upsert_staff("Pedro Técnico", "ingeniero", 2).unwrap();
     let h = entries(&s, "staff", "Pedro Técnico");
@@ -154,7 +155,7 @@ fn catalog_and_settings_changes_are_recorded() {
 #[test]
 fn equipment_and_plans_changes_are_recorded() {
     let s = Store::open_in_memory().unwrap();
-    s.audit_as("Técnico de sistemas", Some(at("2026-03-02T08:00")));
+    s.set_session("Técnico de sistemas", Some(at("2026-03-02T08:00")));
     let c = s.connection();
     c.execute(
         "INSERT INTO assets(tag, kind, brand, created_at, updated_at, custodian)
@@ -337,4 +338,75 @@ fn export_to_csv_and_xlsx() {
         .audit_export(&AuditQuery::default(), &dir.path().join("x.txt"))
         .unwrap_err();
     assert_eq!(e.code(), "validation");
+}
+
+/// Issue 12's defect: the audit context was pinned by the last case action (its author and
+/// time) and equipment, maintenance and catalog writes never set their own, so an equipment
+/// change hours later was audited under the case action's author and time.
+#[test]
+fn every_write_is_audited_with_its_own_author_and_time() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.set_session("Sesión", None);
+    // T1, by A: a case.
+    let t = s
+        .create_ticket(
+            &NewTicket {
+                requester: "Ana Gutiérrez".into(),
+                department: "Tesorería".into(),
+                description: "No imprime".into(),
+                ..Default::default()
+            },
+            "Técnica A",
+            at("2026-03-02T09:00"),
+        )
+        .unwrap();
+    // T2, by B: equipment registered and changed.
+    let asset = NewAsset {
+        tag: "IND0001".into(),
+        kind: "Computador de escritorio".into(),
+        custodian: Some("Ana".into()),
+        ..Default::default()
+    };
+    s.create_asset(&asset, "Ingeniero B", at("2026-03-02T14:30"))
+        .unwrap();
+    s.update_asset(
+        "IND0001",
+        &NewAsset {
+            custodian: Some("Luis".into()),
+            ..asset.clone()
+        },
+        "Ingeniero B",
+        at("2026-03-02T15:45"),
+    )
+    .unwrap();
+    let case = entries(&s, "tickets", &t.number);
+    assert_eq!(
+        (case[0].actor.as_str(), case[0].at.as_str()),
+        ("Técnica A", "2026-03-02T09:00:00-05:00")
+    );
+    let h = entries(&s, "assets", "IND0001");
+    let create = h.iter().find(|e| e.action == "create").unwrap();
+    assert_eq!(
+        (create.actor.as_str(), create.at.as_str()),
+        ("Ingeniero B", "2026-03-02T14:30:00-05:00")
+    );
+    let update = h
+        .iter()
+        .find(|e| e.action == "update" && e.field.as_deref() == Some("custodian"))
+        .unwrap();
+    assert_eq!(
+        (update.actor.as_str(), update.at.as_str()),
+        ("Ingeniero B", "2026-03-02T15:45:00-05:00")
+    );
+    // After the write, a write that carries no author is the session's again (not B's, not
+    // 15:45): a catalog change.
+    s.upsert_staff("Pedro Técnico", "tecnico", 1).unwrap();
+    let staff = entries(&s, "staff", "Pedro Técnico");
+    assert_eq!(staff[0].actor, "Sesión");
+    assert_ne!(staff[0].at, "2026-03-02T15:45:00-05:00");
+    // A failed write (rolled back) does not leave its author behind either.
+    let err = s.create_asset(&asset, "Contratista C", at("2026-03-03T08:00"));
+    assert!(err.is_err());
+    s.upsert_staff("Otra Persona", "tecnico", 1).unwrap();
+    assert_eq!(entries(&s, "staff", "Otra Persona")[0].actor, "Sesión");
 }

@@ -201,7 +201,7 @@ fn write_only(from: &std::path::Path, to: &std::path::Path) -> Result<f64> {
         .conn
         .execute("ATTACH DATABASE ?1 AS src", [from.display().to_string()])?;
     let t = Instant::now();
-    let tx = store.conn.transaction()?;
+    let tx = crate::store::session_write_tx(&mut store.conn, &store.audit)?;
     tx.execute_batch(
         "INSERT INTO import_batches SELECT * FROM src.import_batches;
          INSERT INTO tickets SELECT * FROM src.tickets ORDER BY id;

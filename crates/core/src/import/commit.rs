@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -155,7 +155,6 @@ impl Store {
         // a spreadsheet is refused before).
         super::detect::detect(bytes)?;
         self.backup_before(crate::backup::BackupKind::PreImport, now)?;
-        self.audit_as(actor, Some(now));
         let cal = self.calendar.clone();
         // A large page cache keeps a big batch from spilling to the WAL before the commit.
         let old_cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
@@ -179,9 +178,7 @@ impl Store {
         cal: &crate::calendar::BusinessCalendar,
         progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let at = to_db(now);
         let file_hash = super::sha256_hex(bytes);
         let mapping_json = serde_json::to_string(&opts.mapping.clone().unwrap_or_default())?;
@@ -327,7 +324,6 @@ impl Store {
         }
         // Data safety (issue 7): a verified backup before undoing an import.
         self.backup_before(crate::backup::BackupKind::PreUndo, now)?;
-        self.audit_as(actor, Some(now));
         if kind == "assets" {
             self.undo_asset_import(batch)?;
             self.conn.execute(
@@ -335,9 +331,7 @@ impl Store {
                 params![batch, to_db(now), actor],
             )?;
         } else {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
             let (count, example): (i64, Option<String>) = tx.query_row(
                 "SELECT count(DISTINCT t.id), min(t.number) FROM tickets t
                  JOIN ticket_events e ON e.ticket_id = t.id
