@@ -28,6 +28,8 @@ pub enum AssetStatus {
     Decommissioned,
 }
 
+crate::model::stored_enum!(AssetStatus, "assets.status");
+
 impl AssetStatus {
     pub const ALL: [AssetStatus; 5] = [
         AssetStatus::Good,
@@ -384,7 +386,7 @@ fn opt_local(v: Option<String>) -> rusqlite::Result<Option<String>> {
 
 fn row_to_asset(r: &Row<'_>) -> rusqlite::Result<(i64, Asset)> {
     let s = |i: usize| r.get::<_, Option<String>>(i);
-    let status: String = r.get(22)?;
+    let status: AssetStatus = r.get(22)?;
     let extra: String = r.get(31)?;
     let source_file: Option<String> = r.get(27)?;
     let asset = Asset {
@@ -409,7 +411,7 @@ fn row_to_asset(r: &Row<'_>) -> rusqlite::Result<(i64, Asset)> {
         supplier: s(19)?,
         value: r.get(20)?,
         warranty_until: s(21)?,
-        status: AssetStatus::parse(&status).unwrap_or(AssetStatus::Good),
+        status,
         notes: s(23)?,
         decommission_concept: s(24)?,
         created_at: opt_local(s(25)?)?.unwrap_or_default(),
@@ -961,11 +963,11 @@ impl Store {
         )?;
         for id in ids {
             let c = stmt.query_row([id], |r| {
-                let st: String = r.get(2)?;
+                let status: TicketStatus = r.get(2)?;
                 Ok(LinkedCase {
                     number: r.get(0)?,
                     received_at: opt_local(r.get(1)?)?,
-                    status: TicketStatus::parse(&st).unwrap_or(TicketStatus::New),
+                    status,
                     requester: r.get(3)?,
                     service_type: r.get(4)?,
                     description: r.get(5)?,

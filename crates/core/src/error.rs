@@ -117,8 +117,15 @@ pub enum CoreError {
     #[error("{0}")]
     Import(#[from] crate::import::ImportError),
 
+    #[error(
+        "La base de datos tiene en «{column}» el valor «{value}», que esta versión de Mesa de \
+         Ayuda TI no reconoce (¿lo escribió una versión más reciente o un programa externo?). \
+         No se cambió nada."
+    )]
+    UnknownStoredValue { column: &'static str, value: String },
+
     #[error("Error de la base de datos: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 
     #[error("Error interno de datos: {0}")]
     Json(#[from] serde_json::Error),
@@ -152,6 +159,7 @@ impl CoreError {
             CoreError::DemoNotEmpty(_) => "demo_not_empty",
             CoreError::NoDemoData => "no_demo_data",
             CoreError::Import(e) => e.code(),
+            CoreError::UnknownStoredValue { .. } => "unknown_stored_value",
             CoreError::Sqlite(_) => "database",
             CoreError::Json(_) => "internal",
         }
@@ -161,6 +169,18 @@ impl CoreError {
         CoreError::Validation {
             field: field.to_string(),
             message: message.into(),
+        }
+    }
+}
+
+/// A read that met an unknown stored value keeps that error (not a generic database error).
+impl From<rusqlite::Error> for CoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(_, _, inner) if inner.is::<CoreError>() => {
+                *inner.downcast::<CoreError>().expect("comprobado con is")
+            }
+            e => CoreError::Sqlite(e),
         }
     }
 }

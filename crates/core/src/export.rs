@@ -197,14 +197,7 @@ impl Store {
                         }
                         .to_string(),
                     ),
-                    Kind::Status => {
-                        let s: String = r.get(i)?;
-                        Val::Text(
-                            TicketStatus::parse(&s)
-                                .map(|s| s.label().to_string())
-                                .unwrap_or(s),
-                        )
-                    }
+                    Kind::Status => Val::Text(r.get::<_, TicketStatus>(i)?.label().to_string()),
                     Kind::CloseReason => match r.get::<_, Option<String>>(i)? {
                         Some(s) => Val::Text(close_reason_label(&s).to_string()),
                         None => Val::Empty,

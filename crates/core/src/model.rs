@@ -6,6 +6,45 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// SQL conversion of a stored enum: written as its code, read back only when it is one of the
+/// known codes. An unknown value (written by a newer version or by hand) is refused with
+/// [`crate::CoreError::UnknownStoredValue`], never read as a default.
+macro_rules! stored_enum {
+    ($t:ty, $column:literal) => {
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                <$t>::from_db(s).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+            }
+        }
+
+        impl $t {
+            /// The enum of a stored code (exact: no labels, no aliases); an unknown code is an
+            /// error naming the column and the value.
+            pub fn from_db(s: &str) -> std::result::Result<Self, $crate::CoreError> {
+                Self::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == s)
+                    .ok_or_else(|| $crate::CoreError::UnknownStoredValue {
+                        column: $column,
+                        value: s.to_string(),
+                    })
+            }
+        }
+    };
+}
+pub(crate) use stored_enum;
+
+stored_enum!(TicketStatus, "tickets.status");
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {

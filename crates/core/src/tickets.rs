@@ -159,7 +159,7 @@ fn build(id: i64, t: Vec<Option<String>>, ints: [i64; 5]) -> Result<Raw> {
         urgency,
         impact,
         assignee,
-        status: TicketStatus::parse(&status).unwrap_or(TicketStatus::New),
+        status: TicketStatus::from_db(&status)?,
         response_due_at: opt_time(response_due_at)?,
         resolution_due_at: opt_time(resolution_due_at)?,
         first_response_at: opt_time(first_response_at)?,

@@ -2124,3 +2124,63 @@ fn level_targets_apply_at_registration_and_on_escalation() {
     s.remove_level_target(None, 2).unwrap();
     assert_eq!(s.level_targets().unwrap().len(), 1);
 }
+
+/// Issue 12's defect: an unknown status in the database (written by a newer version or by
+/// hand) was read as «Nuevo» / «Bueno». Now reading it fails with a clear error, for cases and
+/// equipment, in the detail, the list and the export.
+#[test]
+fn unknown_stored_enum_values_are_refused_not_defaulted() {
+    let mut s = store();
+    let t = s
+        .create_ticket(
+            &input("Ana Díaz", "Tesorería", "No imprime"),
+            "técnico",
+            at("2026-03-02T09:00"),
+        )
+        .unwrap();
+    s.create_asset(
+        &mesa_core::assets::NewAsset {
+            tag: "IND0001".into(),
+            kind: "Computador de escritorio".into(),
+            ..Default::default()
+        },
+        "técnico",
+        at("2026-03-02T09:00"),
+    )
+    .unwrap();
+    let c = s.connection();
+    c.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE tickets SET status = 'archived';
+         UPDATE assets SET status = 'lost';
+         PRAGMA ignore_check_constraints = OFF;",
+    )
+    .unwrap();
+    let now = at("2026-03-02T10:00");
+    let e = s.get_ticket(&t.number, now).unwrap_err();
+    assert_eq!(e.code(), "unknown_stored_value", "{e}");
+    assert!(e.to_string().contains("«tickets.status»"), "{e}");
+    assert!(e.to_string().contains("«archived»"), "{e}");
+    let e = s.list_tickets(&TicketQuery::default(), now).unwrap_err();
+    assert_eq!(e.code(), "unknown_stored_value", "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let e = s
+        .export_cases_csv(
+            &TicketQuery::default(),
+            &dir.path().join("casos.csv"),
+            now,
+            |_, _| {},
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "unknown_stored_value", "{e}");
+    assert!(!dir.path().join("casos.csv").exists(), "nada a medias");
+    let e = s.get_asset("IND0001").unwrap_err();
+    assert_eq!(e.code(), "unknown_stored_value", "{e}");
+    assert!(e.to_string().contains("«lost»"), "{e}");
+    // Known codes still read, and only exact codes (labels are for input, not storage).
+    assert_eq!(
+        TicketStatus::from_db("on_hold").unwrap(),
+        TicketStatus::OnHold
+    );
+    assert!(TicketStatus::from_db("En espera").is_err());
+}
