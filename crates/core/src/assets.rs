@@ -1440,9 +1440,14 @@ impl Store {
         let date = date_or_today("fecha del concepto", input.concept_date.as_deref(), now)?;
         let year = &date[..4];
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
+        // The year's counter row, in this transaction (like case numbers): gap-free, never
+        // reused, serialised by BEGIN IMMEDIATE with any other writer.
         let seq: i64 = tx.query_row(
-            "SELECT count(*) + 1 FROM decommission_concepts WHERE number LIKE ?1",
-            [format!("CTB-{year}-%")],
+            "INSERT INTO decommission_counters(year, last) VALUES (?1, 1)
+             ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+            [year.parse::<i64>().map_err(|_| {
+                CoreError::validation("fecha del concepto", format!("año «{year}» no válido"))
+            })?],
             |r| r.get(0),
         )?;
         let number = format!("CTB-{year}-{seq:04}");

@@ -89,6 +89,10 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
     ),
     ("ticket_counters", "contador técnico de consecutivos"),
     (
+        "decommission_counters",
+        "contador técnico de consecutivos de conceptos de baja",
+    ),
+    (
         "ticket_counts",
         "conteo derivado de los casos, mantenido por disparadores",
     ),

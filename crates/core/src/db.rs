@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_sla_level_targets.sql",
         sql: include_str!("../../../migrations/0006_sla_level_targets.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_decommission_counters.sql",
+        sql: include_str!("../../../migrations/0007_decommission_counters.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").

@@ -1273,3 +1273,141 @@ fn pdfs_keep_spanish_text_embed_fonts_and_break_pages() {
     }
     assert_fonts_embedded(&crp);
 }
+
+fn concept(date: &str) -> NewDecommissionConcept {
+    NewDecommissionConcept {
+        diagnosis: "Tarjeta madre dañada".into(),
+        cause: "Obsolescencia tecnológica".into(),
+        recommendation: "Dar de baja".into(),
+        destination: "Almacén".into(),
+        concept_date: Some(date.into()),
+        ..Default::default()
+    }
+}
+
+/// Issue 12's defect: concepto numbers came from `count(*) + 1 … LIKE`. Now a counter row per
+/// year, like case numbers: consecutive across two connections to the same file (two
+/// workstations' processes), continuing after the numbers issued before the migration.
+#[test]
+fn concepto_numbers_come_from_a_counter_row_shared_by_every_writer() {
+    let (dir, mut a) = file_store();
+    let db = dir.path().join("mesa.db");
+    for tag in [
+        "IND0001", "IND0002", "IND0003", "IND0004", "IND0005", "IND0006",
+    ] {
+        a.create_asset(&computer(tag, "Tesorería"), TECH, at("2026-03-01T08:00"))
+            .unwrap();
+    }
+    let mut b = Store::open(&db).unwrap();
+    let n1 = a
+        .create_decommission_concept(
+            "IND0001",
+            &concept("2026-03-02"),
+            TECH,
+            at("2026-03-02T09:00"),
+        )
+        .unwrap()
+        .number;
+    let n2 = b
+        .create_decommission_concept(
+            "IND0002",
+            &concept("2026-03-02"),
+            TECH,
+            at("2026-03-02T09:01"),
+        )
+        .unwrap()
+        .number;
+    let n3 = a
+        .create_decommission_concept(
+            "IND0003",
+            &concept("2025-12-30"),
+            TECH,
+            at("2026-03-02T09:02"),
+        )
+        .unwrap()
+        .number;
+    assert_eq!(
+        [n1.as_str(), n2.as_str(), n3.as_str()],
+        ["CTB-2026-0001", "CTB-2026-0002", "CTB-2025-0001"]
+    );
+    // A database from before the counter (schema 6): the migration seeds each year's counter
+    // from the highest number issued, so the next one follows it.
+    drop(b);
+    drop(a);
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "DROP TABLE decommission_counters;
+             DELETE FROM schema_migrations WHERE version = 7;
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
+    }
+    let mut a = Store::open(&db).unwrap();
+    let n4 = a
+        .create_decommission_concept(
+            "IND0004",
+            &concept("2026-03-03"),
+            TECH,
+            at("2026-03-03T09:00"),
+        )
+        .unwrap()
+        .number;
+    let n5 = a
+        .create_decommission_concept(
+            "IND0005",
+            &concept("2025-12-31"),
+            TECH,
+            at("2026-03-03T09:01"),
+        )
+        .unwrap()
+        .number;
+    assert_eq!(
+        [n4.as_str(), n5.as_str()],
+        ["CTB-2026-0003", "CTB-2025-0002"]
+    );
+    // A refused concept (the equipment already has a concept in course or bad input) uses no
+    // number: the next one has no gap.
+    assert!(a
+        .create_decommission_concept(
+            "IND0006",
+            &concept("fecha mala"),
+            TECH,
+            at("2026-03-03T09:02")
+        )
+        .is_err());
+    let n6 = a
+        .create_decommission_concept(
+            "IND0006",
+            &concept("2026-03-03"),
+            TECH,
+            at("2026-03-03T09:03"),
+        )
+        .unwrap()
+        .number;
+    assert_eq!(n6, "CTB-2026-0004");
+    // A concept removed (its equipment deleted: ON DELETE CASCADE) never frees its number;
+    // `count(*) + 1` gave the next concept an existing number (a UNIQUE error).
+    a.connection()
+        .execute(
+            "DELETE FROM decommission_concepts WHERE number = 'CTB-2026-0001'",
+            [],
+        )
+        .unwrap();
+    a.create_asset(
+        &computer("IND0007", "Tesorería"),
+        TECH,
+        at("2026-03-03T10:00"),
+    )
+    .unwrap();
+    let n7 = a
+        .create_decommission_concept(
+            "IND0007",
+            &concept("2026-03-04"),
+            TECH,
+            at("2026-03-04T09:00"),
+        )
+        .unwrap()
+        .number;
+    assert_eq!(n7, "CTB-2026-0005");
+}
