@@ -252,6 +252,88 @@ pub struct TicketEvent {
 pub struct TicketDetail {
     pub ticket: Ticket,
     pub events: Vec<TicketEvent>,
+    /// What can be done to the case now, in the order to offer it: the lifecycle rule of
+    /// [`allowed_actions`], sent to the UI so it keeps no copy of it.
+    pub allowed_actions: Vec<ActionKind>,
+}
+
+/// The kinds of [`TicketAction`] (the buttons of a case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Assign,
+    Start,
+    Resume,
+    Hold,
+    Escalate,
+    Resolve,
+    Verify,
+    Reject,
+    Survey,
+    Cancel,
+}
+
+impl ActionKind {
+    /// In the order a case offers them.
+    pub const ALL: [ActionKind; 10] = [
+        ActionKind::Assign,
+        ActionKind::Start,
+        ActionKind::Resume,
+        ActionKind::Hold,
+        ActionKind::Escalate,
+        ActionKind::Resolve,
+        ActionKind::Verify,
+        ActionKind::Reject,
+        ActionKind::Survey,
+        ActionKind::Cancel,
+    ];
+}
+
+/// The lifecycle of a case, in one place: may `kind` be applied to `t` now? `apply_action`
+/// refuses what this refuses; the case detail offers what this allows.
+pub fn action_allowed(t: &Ticket, kind: ActionKind) -> bool {
+    use TicketStatus as S;
+    let st = t.status;
+    match kind {
+        ActionKind::Assign => matches!(st, S::New | S::Assigned | S::InProgress | S::OnHold),
+        ActionKind::Start => matches!(st, S::New | S::Assigned),
+        ActionKind::Hold => matches!(st, S::Assigned | S::InProgress),
+        ActionKind::Resume => st == S::OnHold,
+        ActionKind::Escalate => matches!(st, S::New | S::Assigned | S::InProgress),
+        ActionKind::Resolve => matches!(st, S::Assigned | S::InProgress),
+        ActionKind::Verify | ActionKind::Reject => st == S::Resolved,
+        ActionKind::Cancel => st.is_open(),
+        ActionKind::Survey => {
+            t.survey.is_none()
+                && (st == S::Resolved
+                    || (st == S::Closed && t.close_reason.as_deref() == Some("verified")))
+        }
+    }
+}
+
+/// Every action [`action_allowed`] allows on `t`, in [`ActionKind::ALL`] order.
+pub fn allowed_actions(t: &Ticket) -> Vec<ActionKind> {
+    ActionKind::ALL
+        .into_iter()
+        .filter(|k| action_allowed(t, *k))
+        .collect()
+}
+
+impl TicketAction {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            TicketAction::Assign { .. } => ActionKind::Assign,
+            TicketAction::Start => ActionKind::Start,
+            TicketAction::Hold { .. } => ActionKind::Hold,
+            TicketAction::Resume => ActionKind::Resume,
+            TicketAction::Escalate { .. } => ActionKind::Escalate,
+            TicketAction::Resolve { .. } => ActionKind::Resolve,
+            TicketAction::Verify => ActionKind::Verify,
+            TicketAction::Reject { .. } => ActionKind::Reject,
+            TicketAction::Cancel { .. } => ActionKind::Cancel,
+            TicketAction::Survey { .. } => ActionKind::Survey,
+        }
+    }
 }
 
 /// What can be done to a case. Serialized with a `kind` tag.

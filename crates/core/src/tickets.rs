@@ -491,7 +491,12 @@ impl Store {
             e.at = to_rfc3339_local(from_db(&at)?);
             events.push(e);
         }
-        Ok(TicketDetail { ticket, events })
+        let allowed_actions = crate::model::allowed_actions(&ticket);
+        Ok(TicketDetail {
+            ticket,
+            events,
+            allowed_actions,
+        })
     }
 
     /// One page of the case list with filters, search and sort.
@@ -751,13 +756,7 @@ impl Store {
         let mut recompute = false;
         match action {
             TicketAction::Assign { to } => {
-                if !matches!(
-                    st,
-                    TicketStatus::New
-                        | TicketStatus::Assigned
-                        | TicketStatus::InProgress
-                        | TicketStatus::OnHold
-                ) {
+                if !action_allowed(&t, ActionKind::Assign) {
                     return Err(status_error("asignar", st));
                 }
                 let staff = find_staff(&tx, to)?;
@@ -774,7 +773,7 @@ impl Store {
                 }
             }
             TicketAction::Start => {
-                if !matches!(st, TicketStatus::New | TicketStatus::Assigned) {
+                if !action_allowed(&t, ActionKind::Start) {
                     return Err(status_error("iniciar", st));
                 }
                 if t.assignee.is_none() {
@@ -788,7 +787,7 @@ impl Store {
             }
             TicketAction::Hold { reason } => {
                 let reason = required("motivo", reason)?;
-                if !matches!(st, TicketStatus::Assigned | TicketStatus::InProgress) {
+                if !action_allowed(&t, ActionKind::Hold) {
                     return Err(status_error("poner en espera", st));
                 }
                 first_response(&mut changes);
@@ -800,7 +799,7 @@ impl Store {
                 recompute = true;
             }
             TicketAction::Resume => {
-                if st != TicketStatus::OnHold {
+                if !action_allowed(&t, ActionKind::Resume) {
                     return Err(status_error("reanudar", st));
                 }
                 tx.execute(
@@ -812,10 +811,7 @@ impl Store {
             }
             TicketAction::Escalate { to, reason } => {
                 let reason = required("motivo", reason)?;
-                if !matches!(
-                    st,
-                    TicketStatus::New | TicketStatus::Assigned | TicketStatus::InProgress
-                ) {
+                if !action_allowed(&t, ActionKind::Escalate) {
                     return Err(status_error("escalar", st));
                 }
                 let staff = find_staff(&tx, to)?;
@@ -869,7 +865,7 @@ impl Store {
                 if solution.is_empty() {
                     return Err(CoreError::validation("solución", "es obligatoria"));
                 }
-                if !matches!(st, TicketStatus::Assigned | TicketStatus::InProgress) {
+                if !action_allowed(&t, ActionKind::Resolve) {
                     return Err(status_error("solucionar", st));
                 }
                 if let Some(m) = time_spent_minutes {
@@ -896,7 +892,7 @@ impl Store {
                 changes.status(st, TicketStatus::Resolved, "resolve", None);
             }
             TicketAction::Verify => {
-                if st != TicketStatus::Resolved {
+                if !action_allowed(&t, ActionKind::Verify) {
                     return Err(status_error("verificar", st));
                 }
                 changes.col("closed_at", Some(at.clone()));
@@ -910,7 +906,7 @@ impl Store {
             }
             TicketAction::Reject { reason } => {
                 let reason = required("motivo", reason)?;
-                if st != TicketStatus::Resolved {
+                if !action_allowed(&t, ActionKind::Reject) {
                     return Err(status_error("rechazar la solución de", st));
                 }
                 changes.col("resolved_at", None);
@@ -920,7 +916,7 @@ impl Store {
             }
             TicketAction::Cancel { reason } => {
                 let reason = required("motivo", reason)?;
-                if !st.is_open() {
+                if !action_allowed(&t, ActionKind::Cancel) {
                     return Err(status_error("anular", st));
                 }
                 tx.execute(
@@ -931,11 +927,7 @@ impl Store {
                 changes.status(st, TicketStatus::Cancelled, "cancel", Some(reason));
             }
             TicketAction::Survey { scores, comment } => {
-                let can = st == TicketStatus::Resolved
-                    || (st == TicketStatus::Closed
-                        && t.survey.is_none()
-                        && t.close_reason.as_deref() == Some("verified"));
-                if !can || t.survey.is_some() {
+                if !action_allowed(&t, ActionKind::Survey) {
                     return Err(status_error("registrar la encuesta de", st));
                 }
                 let n_questions: i64 =

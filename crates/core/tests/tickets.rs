@@ -2184,3 +2184,81 @@ fn unknown_stored_enum_values_are_refused_not_defaulted() {
     );
     assert!(TicketStatus::from_db("En espera").is_err());
 }
+
+/// Issue 12's defect: the UI kept its own copy of which actions each status allows, and it
+/// disagreed with the core. Now the case detail carries `allowed_actions`, computed by the same
+/// rule `apply_action` enforces: for every status, every kind of action succeeds past the
+/// status check exactly when the detail offers it.
+#[test]
+fn the_detail_offers_exactly_the_actions_the_lifecycle_accepts() {
+    let example = |k: ActionKind| match k {
+        ActionKind::Assign => TicketAction::Assign {
+            to: "Técnico de sistemas".into(),
+        },
+        ActionKind::Start => TicketAction::Start,
+        ActionKind::Resume => TicketAction::Resume,
+        ActionKind::Hold => TicketAction::Hold {
+            reason: "Esperando repuesto".into(),
+        },
+        ActionKind::Escalate => TicketAction::Escalate {
+            to: "Ingeniero de sistemas".into(),
+            reason: "Requiere ingeniero".into(),
+        },
+        ActionKind::Resolve => resolve("Se cambió el cable"),
+        ActionKind::Verify => TicketAction::Verify,
+        ActionKind::Reject => TicketAction::Reject {
+            reason: "Sigue fallando".into(),
+        },
+        ActionKind::Survey => TicketAction::Survey {
+            scores: vec![5, 5, 5, 5],
+            comment: None,
+        },
+        ActionKind::Cancel => TicketAction::Cancel {
+            reason: "Duplicado".into(),
+        },
+    };
+    let paths: [(&str, &[ActionKind]); 8] = [
+        ("new", &[]),
+        ("assigned", &[ActionKind::Assign]),
+        ("in_progress", &[ActionKind::Start]),
+        ("on_hold", &[ActionKind::Start, ActionKind::Hold]),
+        ("resolved", &[ActionKind::Start, ActionKind::Resolve]),
+        (
+            "closed (verificado)",
+            &[ActionKind::Start, ActionKind::Resolve, ActionKind::Verify],
+        ),
+        (
+            "closed (con encuesta)",
+            &[ActionKind::Start, ActionKind::Resolve, ActionKind::Survey],
+        ),
+        ("cancelled", &[ActionKind::Cancel]),
+    ];
+    let when = at("2026-03-02T10:00");
+    let mut seen = BTreeSet::new();
+    for (name, path) in paths {
+        for kind in ActionKind::ALL {
+            let mut s = store();
+            let t = s
+                .create_ticket(
+                    &input("Ana Díaz", "Tesorería", "No imprime"),
+                    "técnico",
+                    at("2026-03-02T09:00"),
+                )
+                .unwrap();
+            for step in path {
+                s.apply_action(&t.number, &example(*step), "técnico", when)
+                    .unwrap_or_else(|e| panic!("{name}: {step:?}: {e}"));
+            }
+            let detail = s.get_ticket(&t.number, when).unwrap();
+            seen.insert(detail.ticket.status.as_str());
+            let offered = detail.allowed_actions.contains(&kind);
+            let outcome = s.apply_action(&t.number, &example(kind), "técnico", when);
+            let refused_by_status = matches!(&outcome, Err(e) if e.code() == "invalid_transition");
+            assert_eq!(
+                offered, !refused_by_status,
+                "{name}: {kind:?} ofrecida={offered}, resultado={outcome:?}"
+            );
+        }
+    }
+    assert_eq!(seen.len(), 7, "todos los estados: {seen:?}");
+}

@@ -1,29 +1,13 @@
-import type { TicketStatus } from "./bindings/TicketStatus";
+import type { ActionKind } from "./bindings/ActionKind";
 
-export type ActionId =
-  | "assign"
-  | "start"
-  | "hold"
-  | "resume"
-  | "escalate"
-  | "resolve"
-  | "verify"
-  | "reject"
-  | "cancel"
-  | "survey"
-  | "survey-mail";
+/** A button of the case's action panel: an action of the core, or the survey e-mail. */
+export type ActionId = ActionKind | "survey-mail";
 
-/** Actions the UI offers for each status (the back end validates again). */
-export const VALID_ACTIONS: Record<TicketStatus, ActionId[]> = {
-  new: ["assign", "start", "escalate", "cancel"],
-  assigned: ["start", "escalate", "hold", "cancel"],
-  in_progress: ["hold", "escalate", "resolve", "cancel"],
-  on_hold: ["resume", "cancel"],
-  resolved: ["verify", "reject", "survey", "survey-mail"],
-  closed: [],
-  cancelled: [],
-};
-
-export function validActions(status: TicketStatus): ActionId[] {
-  return VALID_ACTIONS[status] ?? [];
+/**
+ * The buttons for the actions the core allows on a case (`TicketDetail.allowed_actions`, the
+ * lifecycle rule lives in Rust: `mesa_core::model::action_allowed`). The survey can also be
+ * sent by e-mail wherever it can be recorded.
+ */
+export function actionButtons(allowed: readonly ActionKind[]): ActionId[] {
+  return allowed.flatMap((k): ActionId[] => (k === "survey" ? ["survey", "survey-mail"] : [k]));
 }

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { catalogs, makeTicket } from "../../test/fixtures";
 import { api } from "../api";
+import type { ActionKind } from "../bindings/ActionKind";
 import type { Ticket } from "../bindings/Ticket";
 import type { TicketStatus } from "../bindings/TicketStatus";
 import { app, emptyFilters } from "../state.svelte";
@@ -13,8 +14,23 @@ vi.mock("../api", async () => (await import("../../test/mockApi")).apiMock());
 const get = vi.mocked(api.ticketGet);
 const act = vi.mocked(api.ticketAction);
 
-function serve(ticket: Ticket, events = [] as Parameters<typeof get.mockResolvedValue>[0]["events"]) {
-  get.mockResolvedValue({ ticket, events });
+/** What the core sends as `allowed_actions` for each status (its rule, `action_allowed`). */
+const ALLOWED: Record<TicketStatus, ActionKind[]> = {
+  new: ["assign", "start", "escalate", "cancel"],
+  assigned: ["assign", "start", "hold", "escalate", "cancel"],
+  in_progress: ["assign", "hold", "escalate", "resolve", "cancel"],
+  on_hold: ["assign", "resume", "cancel"],
+  resolved: ["verify", "reject", "survey"],
+  closed: [],
+  cancelled: [],
+};
+
+function serve(
+  ticket: Ticket,
+  events = [] as Parameters<typeof get.mockResolvedValue>[0]["events"],
+  allowed_actions: ActionKind[] = ALLOWED[ticket.status],
+) {
+  get.mockResolvedValue({ ticket, events, allowed_actions });
 }
 
 beforeEach(() => {
@@ -24,17 +40,26 @@ beforeEach(() => {
   app.filters = emptyFilters();
 });
 
+/** The buttons shown: exactly the actions the core allows (plus the survey e-mail). */
 const EXPECTED: Record<TicketStatus, string[]> = {
   new: ["assign", "start", "escalate", "cancel"],
-  assigned: ["start", "escalate", "hold", "cancel"],
-  in_progress: ["hold", "escalate", "resolve", "cancel"],
-  on_hold: ["resume", "cancel"],
+  assigned: ["assign", "start", "hold", "escalate", "cancel"],
+  in_progress: ["assign", "hold", "escalate", "resolve", "cancel"],
+  on_hold: ["assign", "resume", "cancel"],
   resolved: ["verify", "reject", "survey", "survey-mail"],
   closed: [],
   cancelled: [],
 };
 
 describe("CaseDetail actions", () => {
+  it("keeps no copy of the lifecycle: a verified closed case that may still take its survey offers it", async () => {
+    serve(makeTicket({ status: "closed" }), [], ["survey"]);
+    render(CaseDetail, { number: "MA-2026-0001" });
+    await screen.findByTestId("detail-status");
+    expect(screen.getByTestId("action-survey")).toBeInTheDocument();
+    expect(screen.getByTestId("action-survey-mail")).toBeInTheDocument();
+  });
+
   for (const [status, expected] of Object.entries(EXPECTED) as [TicketStatus, string[]][]) {
     it(`offers only the valid actions for status ${status}`, async () => {
       serve(makeTicket({ status }));
