@@ -417,6 +417,12 @@ pub struct Catalogs {
     pub staff: Vec<StaffMember>,
     pub survey_questions: Vec<String>,
     pub channels: Vec<String>,
+    /// Kinds of equipment offered in the forms (`assets::ASSET_KINDS`; free text accepted).
+    pub asset_kinds: Vec<String>,
+    /// Causes offered for a concepto de baja (`assets::DECOMMISSION_CAUSES`).
+    pub decommission_causes: Vec<String>,
+    /// Infrastructure areas a plan item may target (`maintenance::INFRA_AREAS`).
+    pub infra_areas: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -1238,6 +1238,11 @@ impl Store {
             staff,
             survey_questions,
             channels: CHANNELS.iter().map(|s| s.to_string()).collect(),
+            asset_kinds: crate::assets::ASSET_KINDS.map(String::from).to_vec(),
+            decommission_causes: crate::assets::DECOMMISSION_CAUSES
+                .map(String::from)
+                .to_vec(),
+            infra_areas: crate::maintenance::INFRA_AREAS.map(String::from).to_vec(),
         })
     }
 

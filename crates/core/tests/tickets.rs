@@ -2262,3 +2262,19 @@ fn the_detail_offers_exactly_the_actions_the_lifecycle_accepts() {
     }
     assert_eq!(seen.len(), 7, "todos los estados: {seen:?}");
 }
+
+/// Issue 12's defect: the UI kept copies of the equipment kinds (15, the core has 17), the
+/// decommission causes and the infrastructure areas. The catalogs now serve the core's lists.
+#[test]
+fn catalogs_serve_the_core_lists() {
+    let s = store();
+    let c = s.catalogs().unwrap();
+    assert_eq!(c.asset_kinds, mesa_core::assets::ASSET_KINDS.to_vec());
+    assert!(c.asset_kinds.iter().any(|k| k == "Firewall"));
+    assert_eq!(
+        c.decommission_causes,
+        mesa_core::assets::DECOMMISSION_CAUSES.to_vec()
+    );
+    assert_eq!(c.infra_areas, mesa_core::maintenance::INFRA_AREAS.to_vec());
+    assert_eq!(c.channels, mesa_core::CHANNELS.to_vec());
+}

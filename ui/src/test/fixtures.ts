@@ -53,4 +53,7 @@ export const catalogs: Catalogs = {
   ],
   survey_questions: ["¿Le atendieron a tiempo?", "¿Quedó solucionado?"],
   channels: ["correo", "teléfono", "presencial"],
+  asset_kinds: ["Computador de escritorio", "Portátil", "Impresora", "UPS", "Firewall", "Otro"],
+  decommission_causes: ["Obsolescencia tecnológica", "Daño irreparable"],
+  infra_areas: ["Refrigeración", "Telefonía IP"],
 };

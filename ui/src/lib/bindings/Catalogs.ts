@@ -2,4 +2,16 @@
 import type { ServiceType } from "./ServiceType";
 import type { StaffMember } from "./StaffMember";
 
-export type Catalogs = { departments: Array<string>, service_types: Array<ServiceType>, staff: Array<StaffMember>, survey_questions: Array<string>, channels: Array<string>, };
+export type Catalogs = { departments: Array<string>, service_types: Array<ServiceType>, staff: Array<StaffMember>, survey_questions: Array<string>, channels: Array<string>, 
+/**
+ * Kinds of equipment offered in the forms (`assets::ASSET_KINDS`; free text accepted).
+ */
+asset_kinds: Array<string>, 
+/**
+ * Causes offered for a concepto de baja (`assets::DECOMMISSION_CAUSES`).
+ */
+decommission_causes: Array<string>, 
+/**
+ * Infrastructure areas a plan item may target (`maintenance::INFRA_AREAS`).
+ */
+infra_areas: Array<string>, };

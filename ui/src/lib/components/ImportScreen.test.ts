@@ -111,6 +111,9 @@ beforeEach(() => {
     staff: [],
     survey_questions: [],
     channels: [],
+    asset_kinds: [],
+    decommission_causes: [],
+    infra_areas: [],
   };
   vi.mocked(api.importBatches).mockResolvedValue([]);
   vi.mocked(api.onFileDrop).mockResolvedValue(() => {});

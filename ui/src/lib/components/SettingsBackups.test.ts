@@ -113,6 +113,9 @@ describe("Base de datos dañada", () => {
       staff: [],
       survey_questions: [],
       channels: [],
+      asset_kinds: [],
+      decommission_causes: [],
+      infra_areas: [],
     });
     render(SafetyBanner);
     const banner = screen.getByTestId("damaged-banner");
