@@ -251,25 +251,24 @@ enum TicketCmd {
         limit: Option<i64>,
     },
     /// Muestra un caso con su línea de tiempo.
-    Show {
-        number: String,
-    },
+    Show { number: String },
+    /// Asigna el caso a una persona del equipo (--to).
     Assign {
         number: String,
         #[arg(long)]
         to: String,
     },
-    Start {
-        number: String,
-    },
+    /// Inicia la atención del caso (registra la primera atención).
+    Start { number: String },
+    /// Pone el caso en espera con un motivo (el reloj del ANS se detiene).
     Hold {
         number: String,
         #[arg(long)]
         reason: String,
     },
-    Resume {
-        number: String,
-    },
+    /// Reanuda un caso en espera.
+    Resume { number: String },
+    /// Escala el caso a otra persona o nivel, con un motivo.
     Escalate {
         number: String,
         #[arg(long)]
@@ -277,6 +276,7 @@ enum TicketCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Registra la solución del caso (queda «Solucionado», pendiente de verificación).
     Resolve {
         number: String,
         #[arg(long)]
@@ -286,19 +286,21 @@ enum TicketCmd {
         #[arg(long)]
         minutes: Option<i64>,
     },
-    Verify {
-        number: String,
-    },
+    /// Verifica la solución con el solicitante y cierra el caso.
+    Verify { number: String },
+    /// Rechaza la solución (el solicitante dice que sigue fallando): el caso se reabre.
     Reject {
         number: String,
         #[arg(long)]
         reason: String,
     },
+    /// Anula el caso con un motivo (no era una solicitud real); conserva su número.
     Cancel {
         number: String,
         #[arg(long)]
         reason: String,
     },
+    /// Registra la encuesta de satisfacción del caso.
     Survey {
         number: String,
         /// Calificaciones 1–5 separadas por comas, una por pregunta.
@@ -308,9 +310,7 @@ enum TicketCmd {
         comment: Option<String>,
     },
     /// Imprime el enlace mailto: de la encuesta.
-    Mailto {
-        number: String,
-    },
+    Mailto { number: String },
 }
 
 struct Ctx {
@@ -673,5 +673,31 @@ fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every subcommand, at every depth, says what it does in `--help` (issue 12: `mesa ticket
+    /// --help` showed blank lines for assign, start, hold, …).
+    #[test]
+    fn every_subcommand_has_a_help_line() {
+        fn walk(c: &clap::Command, path: String, missing: &mut Vec<String>) {
+            for sub in c.get_subcommands() {
+                let p = format!("{path} {}", sub.get_name());
+                if sub
+                    .get_about()
+                    .is_none_or(|a| a.to_string().trim().is_empty())
+                {
+                    missing.push(p.clone());
+                }
+                walk(sub, p, missing);
+            }
+        }
+        let mut missing = vec![];
+        walk(&super::Cli::command(), "mesa".into(), &mut missing);
+        assert!(missing.is_empty(), "sin línea de ayuda: {missing:?}");
     }
 }
