@@ -12,24 +12,13 @@ ROOT=$PWD
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(deps prefix test smoke app)
 want() { [[ " ${STEPS[*]} " == *" $1 "* ]]; }
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 TARGET=x86_64-pc-windows-gnu
 WINE=/usr/lib/wine/wine64
 
 # --- Packages: mingw, Debian's Rust 1.96 with std sources, Wine ---------------------------------
 if want deps; then
-  PKGS=(gcc-mingw-w64-x86-64 rustc-web cargo-web rust-web-src wine64)
-  missing=()
-  for p in "${PKGS[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "==> Windows: instalando ${missing[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  fi
+  bash scripts/apt-install-missing.sh gcc-mingw-w64-x86-64 rustc-web cargo-web rust-web-src wine64
 fi
 
 # --- Toolchain: Debian's cargo/rustc first on PATH, a target dir of its own -------------------

@@ -2125,11 +2125,8 @@ fn level_targets_apply_at_registration_and_on_escalation() {
     assert_eq!(s.level_targets().unwrap().len(), 1);
 }
 
-/// Issue 12's defect: an unknown status in the database (written by a newer version or by
-/// hand) was read as «Nuevo» / «Bueno». Now reading it fails with a clear error, for cases and
-/// equipment, in the detail, the list and the export.
-#[test]
-fn unknown_stored_enum_values_are_refused_not_defaulted() {
+/// A store with one new case, registered 02/03/2026 09:00.
+fn store_with_one_case() -> (Store, Ticket) {
     let mut s = store();
     let t = s
         .create_ticket(
@@ -2138,6 +2135,15 @@ fn unknown_stored_enum_values_are_refused_not_defaulted() {
             at("2026-03-02T09:00"),
         )
         .unwrap();
+    (s, t)
+}
+
+/// Issue 12's defect: an unknown status in the database (written by a newer version or by
+/// hand) was read as «Nuevo» / «Bueno». Now reading it fails with a clear error, for cases and
+/// equipment, in the detail, the list and the export.
+#[test]
+fn unknown_stored_enum_values_are_refused_not_defaulted() {
+    let (mut s, t) = store_with_one_case();
     s.create_asset(
         &mesa_core::assets::NewAsset {
             tag: "IND0001".into(),
@@ -2237,14 +2243,7 @@ fn the_detail_offers_exactly_the_actions_the_lifecycle_accepts() {
     let mut seen = BTreeSet::new();
     for (name, path) in paths {
         for kind in ActionKind::ALL {
-            let mut s = store();
-            let t = s
-                .create_ticket(
-                    &input("Ana Díaz", "Tesorería", "No imprime"),
-                    "técnico",
-                    at("2026-03-02T09:00"),
-                )
-                .unwrap();
+            let (mut s, t) = store_with_one_case();
             for step in path {
                 s.apply_action(&t.number, &example(*step), "técnico", when)
                     .unwrap_or_else(|e| panic!("{name}: {step:?}: {e}"));
