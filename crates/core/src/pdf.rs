@@ -248,11 +248,11 @@ impl FontFace {
         if let Some(w) = self.widths.get(&c) {
             return *w;
         }
-        let upem = self.parsed.units_per_em.max(1) as f32;
+        let upem = self.parsed.font_metrics.units_per_em.max(1) as f32;
         let w = self
             .parsed
             .lookup_glyph_index(c as u32)
-            .and_then(|g| self.parsed.get_glyph_width(g))
+            .and_then(|g| self.parsed.get_glyph_width_internal(g))
             .map(|w| w as f32 / upem)
             .unwrap_or(0.6);
         self.widths.insert(c, w);

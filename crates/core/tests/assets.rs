@@ -1411,3 +1411,32 @@ fn concepto_numbers_come_from_a_counter_row_shared_by_every_writer() {
         .number;
     assert_eq!(n7, "CTB-2026-0005");
 }
+
+/// Issue 12's defect: a one-page hoja de vida was 745 KB (both DejaVu faces embedded whole).
+/// Now the fonts are subset: under 60 KB, still embedded (read from the bytes, so the check
+/// also runs on Windows).
+#[test]
+fn a_one_page_life_record_is_small() {
+    let (_dir, mut s) = file_store();
+    s.create_asset(
+        &computer("IND0042", "Tesorería"),
+        TECH,
+        at("2026-01-05T08:00"),
+    )
+    .unwrap();
+    let pdf = s
+        .asset_sheet_pdf("IND0042", TECH, at("2026-01-06T08:00"))
+        .unwrap();
+    assert!(
+        pdf.len() < 60_000,
+        "hoja de vida de una página: {} bytes",
+        pdf.len()
+    );
+    let text = String::from_utf8_lossy(&pdf);
+    assert_eq!(text.matches("/FontFile2").count(), 2, "fuentes incrustadas");
+    assert!(
+        text.contains("+DejaVuSans/") || text.contains("+DejaVuSans "),
+        "subconjunto"
+    );
+    assert!(text.contains("+DejaVuSans-Bold"), "subconjunto negrita");
+}

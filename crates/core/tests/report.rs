@@ -613,3 +613,55 @@ fn check_payloads_xlsx(path: &Path, rows: usize) {
         "ninguna celda es fórmula"
     );
 }
+
+/// The PDF's fonts as the file names them (`/BaseFont/ABCDEF+DejaVuSans`), read from the bytes
+/// (no poppler: the same check runs on Windows).
+fn embedded_subset_fonts(pdf: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(pdf);
+    let mut out: Vec<String> = text
+        .match_indices("/BaseFont/")
+        .map(|(i, _)| {
+            text[i + 10..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '-')
+                .collect()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Issue 12's defect: printpdf embedded the two DejaVu faces whole (a month's report was
+/// 790 KB). Now only the glyphs used: well under 250 KB, fonts still embedded, as subsets.
+#[test]
+fn report_pdf_embeds_only_the_glyphs_it_uses() {
+    let mut s = Store::open_in_memory().unwrap();
+    dataset(&mut s);
+    let pdf = s
+        .helpdesk_report_pdf(
+            march(),
+            ReportPdfOptions::default(),
+            "Luis Peña",
+            at("2026-04-01T10:00"),
+        )
+        .unwrap();
+    assert!(pdf.len() < 250_000, "informe del mes: {} bytes", pdf.len());
+    let fonts = embedded_subset_fonts(&pdf);
+    assert_eq!(fonts.len(), 2, "{fonts:?}");
+    for f in &fonts {
+        let (tag, name) = f
+            .split_once('+')
+            .unwrap_or_else(|| panic!("sin subconjunto: {f}"));
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+            "{f}"
+        );
+        assert!(name.starts_with("DejaVuSans"), "{f}");
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&pdf).matches("/FontFile2").count(),
+        2,
+        "las dos fuentes van incrustadas"
+    );
+}
