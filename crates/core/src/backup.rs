@@ -214,8 +214,7 @@ pub fn select_keep(stamps: &[DateTime<Utc>], policy: &RetentionPolicy) -> Vec<bo
 // ---------------------------------------------------------------------------------------------
 // Files
 
-pub use crate::files::write_private;
-use crate::files::{io, private_file, set_mode, sync_dir, sync_file};
+use crate::files::{io, private_file, set_mode, sync_dir, sync_file, write_private};
 
 fn ensure_dir(dir: &Path, private: bool) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;

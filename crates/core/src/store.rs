@@ -54,21 +54,14 @@ impl Drop for WriteTx<'_> {
 }
 
 /// The one write path, on the store's fields (so a caller can keep reading other fields of the
-/// store while the transaction is open): see [`WriteTx`].
+/// store while the transaction is open): see [`WriteTx`]. Audited as `actor` at `now`.
 pub(crate) fn write_tx<'c>(
     conn: &'c mut Connection,
     audit: &'c crate::audit::AuditHandle,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<WriteTx<'c>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Ok(mut c) = audit.lock() {
-        c.write = Some((actor.to_string(), now));
-    }
-    Ok(WriteTx {
-        tx: Some(tx),
-        audit,
-    })
+    open_write(conn, audit, Some((actor.to_string(), now)))
 }
 
 /// The one write path for writes that carry no author of their own (settings, catalogs,
@@ -77,9 +70,18 @@ pub(crate) fn session_write_tx<'c>(
     conn: &'c mut Connection,
     audit: &'c crate::audit::AuditHandle,
 ) -> Result<WriteTx<'c>> {
+    open_write(conn, audit, None)
+}
+
+/// `BEGIN IMMEDIATE`, then who/when of this write (None: the session's) for the triggers.
+fn open_write<'c>(
+    conn: &'c mut Connection,
+    audit: &'c crate::audit::AuditHandle,
+    by: Option<(String, DateTime<Utc>)>,
+) -> Result<WriteTx<'c>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Ok(mut c) = audit.lock() {
-        c.write = None;
+        c.write = by;
     }
     Ok(WriteTx {
         tx: Some(tx),

@@ -341,6 +341,17 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The March report as a PDF (default options), drawn on 01/04/2026 10:00.
+fn march_pdf(s: &Store) -> Vec<u8> {
+    s.helpdesk_report_pdf(
+        march(),
+        ReportPdfOptions::default(),
+        "Luis Peña",
+        at("2026-04-01T10:00"),
+    )
+    .unwrap()
+}
+
 #[test]
 #[cfg_attr(
     windows,
@@ -359,14 +370,7 @@ fn pdf_has_figures_accents_fonts_and_is_valid() {
     )
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let pdf = s
-        .helpdesk_report_pdf(
-            march(),
-            ReportPdfOptions::default(),
-            "Luis Peña",
-            at("2026-04-01T10:00"),
-        )
-        .unwrap();
+    let pdf = march_pdf(&s);
     let path = dir.path().join("informe.pdf");
     std::fs::write(&path, &pdf).unwrap();
     let text = run(Command::new("pdftotext")
@@ -638,14 +642,7 @@ fn embedded_subset_fonts(pdf: &[u8]) -> Vec<String> {
 fn report_pdf_embeds_only_the_glyphs_it_uses() {
     let mut s = Store::open_in_memory().unwrap();
     dataset(&mut s);
-    let pdf = s
-        .helpdesk_report_pdf(
-            march(),
-            ReportPdfOptions::default(),
-            "Luis Peña",
-            at("2026-04-01T10:00"),
-        )
-        .unwrap();
+    let pdf = march_pdf(&s);
     assert!(pdf.len() < 250_000, "informe del mes: {} bytes", pdf.len());
     let fonts = embedded_subset_fonts(&pdf);
     assert_eq!(fonts.len(), 2, "{fonts:?}");
