@@ -21,6 +21,8 @@ run: app
 lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --exclude mesa-app
+	npm --prefix ui run lint
 
 unit: ui
 	cargo test --workspace

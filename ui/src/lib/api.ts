@@ -85,7 +85,8 @@ export const api = {
   ticketCreate: (input: NewTicket) => call<Ticket>("ticket_create", { input }),
   ticketList: (query: TicketQuery) => call<TicketPage>("ticket_list", { query }),
   ticketGet: (number: string) => call<TicketDetail>("ticket_get", { number }),
-  ticketAction: (number: string, action: TicketAction) => call<Ticket>("ticket_action", { number, action }),
+  ticketAction: (number: string, action: TicketAction) =>
+    call<Ticket>("ticket_action", { number, action }),
   dashboard: () => call<Dashboard>("dashboard"),
   catalogs: () => call<Catalogs>("catalogs"),
   surveyMailto: (number: string) => call<string>("survey_mailto", { number }),
@@ -96,9 +97,11 @@ export const api = {
   calendarSet: (config: CalendarConfig) => call<number>("calendar_set", { config }),
   holidays: (year: number) => call<HolidayDto[]>("holidays", { year }),
   staffUpsert: (member: StaffMember) => call<null>("staff_upsert", { member }),
-  serviceTypeUpsert: (serviceType: ServiceType) => call<null>("service_type_upsert", { serviceType }),
+  serviceTypeUpsert: (serviceType: ServiceType) =>
+    call<null>("service_type_upsert", { serviceType }),
   departmentAdd: (name: string) => call<string>("department_add", { name }),
-  departmentSetActive: (name: string, active: boolean) => call<null>("department_set_active", { name, active }),
+  departmentSetActive: (name: string, active: boolean) =>
+    call<null>("department_set_active", { name, active }),
   priorityMatrix: () => call<PriorityCell[]>("priority_matrix"),
   prioritySet: (cell: PriorityCell) => call<null>("priority_set", { cell }),
   surveyQuestionsSet: (questions: string[]) => call<null>("survey_questions_set", { questions }),
@@ -120,7 +123,8 @@ export const api = {
   // Datos personales (Ley 1581)
   personSearch: (query: string) => call<PersonMatch[]>("person_search", { query }),
   /** Exports everything about a person; asks where to save. Path written, or `null` if cancelled. */
-  personExport: (query: string, format: "json" | "xlsx") => call<string | null>("person_export", { query, format }),
+  personExport: (query: string, format: "json" | "xlsx") =>
+    call<string | null>("person_export", { query, format }),
   personAnonymize: (query: string) => call<AnonymizeReport>("person_anonymize", { query }),
   /** Asks the back end for the survey mailto: URL and opens it in the mail client. */
   openSurveyMail: async (number: string): Promise<void> => {
@@ -137,7 +141,8 @@ export const api = {
   assetCreate: (input: NewAsset) => call<Asset>("asset_create", { input }),
   assetMove: (tag: string, input: AssetMove) => call<Asset>("asset_move", { tag, input }),
   assetEvent: (tag: string, input: NewAssetEvent) => call<Asset>("asset_event", { tag, input }),
-  assetAttach: (tag: string, input: NewPeripheral) => call<AssetRecord>("asset_attach", { tag, input }),
+  assetAttach: (tag: string, input: NewPeripheral) =>
+    call<AssetRecord>("asset_attach", { tag, input }),
   assetDetach: (tag: string, peripheralId: number, reason: string) =>
     call<AssetRecord>("asset_detach", { tag, peripheralId, reason }),
   decommissionCreate: (tag: string, input: NewDecommissionConcept) =>
@@ -146,7 +151,8 @@ export const api = {
     call<DecommissionConcept>("decommission_approve", { number, engineer, approver }),
   planYears: () => call<number[]>("plan_years"),
   planCreate: (year: number, name: string | null) => call<Plan>("plan_create", { year, name }),
-  planItemAdd: (year: number, input: NewPlanItem) => call<PlanItem>("plan_item_add", { year, input }),
+  planItemAdd: (year: number, input: NewPlanItem) =>
+    call<PlanItem>("plan_item_add", { year, input }),
   cronograma: (year: number) => call<Cronograma>("cronograma", { year }),
   logCreate: (input: NewLog) => call<MaintenanceLog>("log_create", { input }),
   logList: (query: LogQuery) => call<MaintenanceLog[]>("log_list", { query }),
@@ -175,7 +181,8 @@ export const api = {
   importBatches: () => call<ImportBatch[]>("import_batches"),
   importUndo: (batch: number) => call<ImportBatch>("import_undo", { batch }),
   /** Saves the problems list as XLSX (asks where); path written or `null` when cancelled. */
-  importExportProblems: (report: ImportReport) => call<string | null>("import_export_problems", { report }),
+  importExportProblems: (report: ImportReport) =>
+    call<string | null>("import_export_problems", { report }),
   importMappingSave: (mapping: Mapping, name: string | null) =>
     call<string | null>("import_mapping_save", { mapping, name }),
   importMappingLoad: (path: string | null) => call<Mapping | null>("import_mapping_load", { path }),
@@ -205,7 +212,10 @@ export const api = {
   /** Removes the demo cases after a verified backup. */
   demoClear: () => call<DemoClearReport>("demo_clear"),
   /** Files dropped onto the window (Tauri drag and drop); returns the unsubscribe function. */
-  onFileDrop: (cb: (paths: string[]) => void, hover?: (over: boolean) => void): Promise<() => void> =>
+  onFileDrop: (
+    cb: (paths: string[]) => void,
+    hover?: (over: boolean) => void,
+  ): Promise<() => void> =>
     getCurrentWebview().onDragDropEvent((e) => {
       const p = e.payload;
       if (p.type === "drop") {

@@ -6,7 +6,18 @@ describe("parseCalendar", () => {
     const days = ["8:00-12:00, 14:00-18:00", "08:00-12:00", "", "", "", "", ""];
     const cfg = parseCalendar(days, true, "2026-12-24\n\n", "2026-12-31T12:00 2026-12-31T18:00");
     expect(cfg).toEqual({
-      days: [[["08:00", "12:00"], ["14:00", "18:00"]], [["08:00", "12:00"]], [], [], [], [], []],
+      days: [
+        [
+          ["08:00", "12:00"],
+          ["14:00", "18:00"],
+        ],
+        [["08:00", "12:00"]],
+        [],
+        [],
+        [],
+        [],
+        [],
+      ],
       closed_days: ["2026-12-24"],
       closed_ranges: [["2026-12-31T12:00", "2026-12-31T18:00"]],
       observe_holidays: true,
@@ -19,6 +30,8 @@ describe("parseCalendar", () => {
   });
 
   it("refuses a closed period without an end", () => {
-    expect(parseCalendar(["", "", "", "", "", "", ""], false, "", "2026-12-31T12:00")).toContain("no es un periodo válido");
+    expect(parseCalendar(["", "", "", "", "", "", ""], false, "", "2026-12-31T12:00")).toContain(
+      "no es un periodo válido",
+    );
   });
 });

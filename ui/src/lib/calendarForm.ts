@@ -23,14 +23,20 @@ export function parseCalendar(
     parsedDays.push(list);
   }
   const ranges: Array<[string, string]> = [];
-  for (const line of closedRangeText.split("\n").map((l) => l.trim()).filter((l) => l !== "")) {
+  for (const line of closedRangeText
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "")) {
     const parts = line.split(/\s+/);
     if (parts.length !== 2) return t.settings.badRange(line);
     ranges.push([parts[0], parts[1]]);
   }
   return {
     days: parsedDays,
-    closed_days: closedDayText.split("\n").map((l) => l.trim()).filter((l) => l !== ""),
+    closed_days: closedDayText
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== ""),
     closed_ranges: ranges,
     observe_holidays: observe,
   };

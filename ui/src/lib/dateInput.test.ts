@@ -94,7 +94,14 @@ describe("parseDateTime", () => {
   });
 
   it("needs a real date and a time", () => {
-    for (const bad of ["05/03/2026", "31/02/2026 10:00", "05/03/2026 25:00", "05/03/2026 ayer", "14:30", ""]) {
+    for (const bad of [
+      "05/03/2026",
+      "31/02/2026 10:00",
+      "05/03/2026 25:00",
+      "05/03/2026 ayer",
+      "14:30",
+      "",
+    ]) {
       expect(parseDateTime(bad), bad).toBeNull();
     }
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatNumber, localInputToDate, toLocalInput, todayBogota } from "./format";
+import {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  localInputToDate,
+  toLocalInput,
+  todayBogota,
+} from "./format";
 
 describe("formatDateTime", () => {
   it("shows RFC 3339 instants as dd/mm/aaaa hh:mm in Bogotá", () => {

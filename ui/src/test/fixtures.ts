@@ -43,8 +43,20 @@ export function makeTicket(overrides: Partial<Ticket> = {}): Ticket {
 export const catalogs: Catalogs = {
   departments: ["Tesorería", "Secretaría General", "Planeación"],
   service_types: [
-    { name: "Impresoras", default_level: 1, response_minutes: 720, resolution_minutes: 960, default_assignee: "Carlos Ruiz" },
-    { name: "Redes", default_level: 2, response_minutes: 240, resolution_minutes: 1440, default_assignee: null },
+    {
+      name: "Impresoras",
+      default_level: 1,
+      response_minutes: 720,
+      resolution_minutes: 960,
+      default_assignee: "Carlos Ruiz",
+    },
+    {
+      name: "Redes",
+      default_level: 2,
+      response_minutes: 240,
+      resolution_minutes: 1440,
+      default_assignee: null,
+    },
   ],
   staff: [
     { name: "Carlos Ruiz", role: "tecnico", level: 1, active: true },

@@ -62,7 +62,10 @@ export function apiMock() {
     },
     toApiError: (e: unknown) =>
       typeof e === "object" && e !== null && "message" in e
-        ? { code: String((e as { code?: unknown }).code ?? "unknown"), message: String((e as { message: unknown }).message) }
+        ? {
+            code: String((e as { code?: unknown }).code ?? "unknown"),
+            message: String((e as { message: unknown }).message),
+          }
         : { code: "unknown", message: String(e) },
   };
 }

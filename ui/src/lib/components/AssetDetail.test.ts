@@ -76,7 +76,9 @@ const monitor: Peripheral = {
 function rowTexts(): string[][] {
   return screen
     .queryAllByTestId("peripheral-row")
-    .map((tr) => [...tr.querySelectorAll("td")].slice(0, 6).map((td) => td.textContent?.trim() ?? ""));
+    .map((tr) =>
+      [...tr.querySelectorAll("td")].slice(0, 6).map((td) => td.textContent?.trim() ?? ""),
+    );
 }
 
 beforeEach(() => {
@@ -134,13 +136,21 @@ describe("AssetDetail — periféricos", () => {
     record.mockResolvedValue(makeRecord());
     attach.mockResolvedValue(makeRecord([{ ...keyboard, brand: null }]));
     render(AssetDetail, { tag: "IND0777" });
-    expect(await screen.findByTestId("peripheral-empty")).toHaveTextContent("Sin periféricos registrados.");
+    expect(await screen.findByTestId("peripheral-empty")).toHaveTextContent(
+      "Sin periféricos registrados.",
+    );
     await user.click(screen.getByTestId("peripheral-add"));
     await user.type(screen.getByTestId("peripheral-kind"), "Teclado");
     record.mockResolvedValue(makeRecord([{ ...keyboard, brand: null }]));
     await user.click(screen.getByTestId("peripheral-save"));
     await waitFor(() =>
-      expect(attach).toHaveBeenCalledWith("IND0777", { kind: "Teclado", brand: null, model: null, serial: null, tag: null }),
+      expect(attach).toHaveBeenCalledWith("IND0777", {
+        kind: "Teclado",
+        brand: null,
+        model: null,
+        serial: null,
+        tag: null,
+      }),
     );
     await waitFor(() => expect(rowTexts()).toEqual([["Teclado", "", "", "", "", "01/03/2026"]]));
   });
@@ -174,12 +184,17 @@ describe("AssetDetail — periféricos", () => {
   it("shows the back end's error and keeps the form with what was typed", async () => {
     const user = userEvent.setup();
     record.mockResolvedValue(makeRecord());
-    attach.mockRejectedValue({ code: "validation", message: "periférico: indique el tipo (monitor, teclado, mouse…)" });
+    attach.mockRejectedValue({
+      code: "validation",
+      message: "periférico: indique el tipo (monitor, teclado, mouse…)",
+    });
     render(AssetDetail, { tag: "IND0777" });
     await user.click(await screen.findByTestId("peripheral-add"));
     await user.type(screen.getByTestId("peripheral-kind"), "Mouse");
     await user.click(screen.getByTestId("peripheral-save"));
-    await waitFor(() => expect(app.error).toBe("periférico: indique el tipo (monitor, teclado, mouse…)"));
+    await waitFor(() =>
+      expect(app.error).toBe("periférico: indique el tipo (monitor, teclado, mouse…)"),
+    );
     expect(screen.getByTestId("peripheral-kind")).toHaveValue("Mouse");
     expect(screen.queryAllByTestId("peripheral-row")).toHaveLength(0);
   });
@@ -205,14 +220,18 @@ describe("AssetDetail — periféricos", () => {
     expect(form).toHaveTextContent("«Monitor»");
     // Without a reason nothing is sent.
     await user.click(within(form).getByTestId("peripheral-remove-yes"));
-    expect(await screen.findByTestId("peripheral-remove-error")).toHaveTextContent("Indique el motivo");
+    expect(await screen.findByTestId("peripheral-remove-error")).toHaveTextContent(
+      "Indique el motivo",
+    );
     expect(detach).not.toHaveBeenCalled();
     await user.type(screen.getByTestId("peripheral-remove-reason"), " Pantalla rota ");
     detach.mockResolvedValue(makeRecord([keyboard]));
     record.mockResolvedValue(makeRecord([keyboard]));
     await user.click(within(form).getByTestId("peripheral-remove-yes"));
     await waitFor(() => expect(detach).toHaveBeenCalledWith("IND0777", 12, "Pantalla rota"));
-    await waitFor(() => expect(rowTexts()).toEqual([["Teclado", "Genius", "", "", "", "01/03/2026"]]));
+    await waitFor(() =>
+      expect(rowTexts()).toEqual([["Teclado", "Genius", "", "", "", "01/03/2026"]]),
+    );
     expect(screen.queryByTestId("peripheral-remove-form")).toBeNull();
     expect(app.notice).toBe("Periférico retirado: Monitor.");
   });

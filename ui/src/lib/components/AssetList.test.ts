@@ -18,7 +18,9 @@ describe("AssetList", () => {
   it("offers the equipment kinds the core serves (no copy of the list in the UI)", async () => {
     render(AssetList);
     await fireEvent.click(await screen.findByTestId("asset-new"));
-    const options = [...document.querySelectorAll("#asset-kinds option")].map((o) => o.getAttribute("value"));
+    const options = [...document.querySelectorAll("#asset-kinds option")].map((o) =>
+      o.getAttribute("value"),
+    );
     expect(options).toEqual(catalogs.asset_kinds);
     expect(options).toContain("Firewall");
     expect(screen.getByTestId("asset-kind")).toHaveValue(catalogs.asset_kinds[0]);

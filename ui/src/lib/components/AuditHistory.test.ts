@@ -37,14 +37,33 @@ describe("Historial de cambios (auditoría)", () => {
     history.mockImplementation(async (table: string) =>
       table === "tickets"
         ? [
-            entry({ id: 3, action: "update", field: "status", old_value: "new", new_value: "in_progress", actor: "Laura Gómez" }),
+            entry({
+              id: 3,
+              action: "update",
+              field: "status",
+              old_value: "new",
+              new_value: "in_progress",
+              actor: "Laura Gómez",
+            }),
             entry({
               id: 1,
               action: "create",
-              new_value: JSON.stringify({ number: "MA-2026-0001", requester: "Ana Pérez", email: null }),
+              new_value: JSON.stringify({
+                number: "MA-2026-0001",
+                requester: "Ana Pérez",
+                email: null,
+              }),
             }),
           ]
-        : [entry({ id: 7, table_name: "surveys", table_label: "Encuestas", action: "create", new_value: '{"comment":"Gracias"}' })],
+        : [
+            entry({
+              id: 7,
+              table_name: "surveys",
+              table_label: "Encuestas",
+              action: "create",
+              new_value: '{"comment":"Gracias"}',
+            }),
+          ],
     );
     render(AuditHistory, {
       sources: [
@@ -78,19 +97,35 @@ describe("Historial de cambios (auditoría)", () => {
     history.mockResolvedValue([]);
     render(AuditHistory, { sources: [{ table: "assets", key: "IND0777" }] });
     await user.click(screen.getByText("Historial de cambios (auditoría)"));
-    expect(await screen.findByTestId("audit-history-empty")).toHaveTextContent("Sin cambios registrados.");
+    expect(await screen.findByTestId("audit-history-empty")).toHaveTextContent(
+      "Sin cambios registrados.",
+    );
     expect(history).toHaveBeenCalledTimes(1);
-    history.mockResolvedValue([entry({ id: 9, table_name: "assets", field: "custodian", old_value: "Iván", new_value: "Rosa" })]);
+    history.mockResolvedValue([
+      entry({
+        id: 9,
+        table_name: "assets",
+        field: "custodian",
+        old_value: "Iván",
+        new_value: "Rosa",
+      }),
+    ]);
     app.revision++;
-    await waitFor(() => expect(screen.getByTestId("audit-history-row")).toHaveTextContent("Iván → Rosa"));
+    await waitFor(() =>
+      expect(screen.getByTestId("audit-history-row")).toHaveTextContent("Iván → Rosa"),
+    );
     expect(history).toHaveBeenLastCalledWith("assets", "IND0777");
   });
 
   it("renders user-typed values as text, and a refused call as its Spanish message", async () => {
     const user = userEvent.setup();
     const evil = "<img src=x onerror=alert(1)>";
-    history.mockResolvedValueOnce([entry({ id: 2, field: "description", old_value: evil, new_value: "<b>x</b>" })]);
-    const { container } = render(AuditHistory, { sources: [{ table: "tickets", key: "MA-2026-0002" }] });
+    history.mockResolvedValueOnce([
+      entry({ id: 2, field: "description", old_value: evil, new_value: "<b>x</b>" }),
+    ]);
+    const { container } = render(AuditHistory, {
+      sources: [{ table: "tickets", key: "MA-2026-0002" }],
+    });
     await user.click(screen.getByText("Historial de cambios (auditoría)"));
     const row = await screen.findByTestId("audit-history-row");
     expect(row.textContent).toContain(evil);

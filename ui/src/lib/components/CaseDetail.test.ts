@@ -79,7 +79,9 @@ describe("CaseDetail actions", () => {
     render(CaseDetail, { number: "MA-2026-0001" });
     await user.click(await screen.findByTestId("action-resolve"));
     await user.click(screen.getByTestId("action-confirm"));
-    expect(await screen.findByTestId("action-error")).toHaveTextContent("Describa la solución aplicada.");
+    expect(await screen.findByTestId("action-error")).toHaveTextContent(
+      "Describa la solución aplicada.",
+    );
     expect(act).not.toHaveBeenCalled();
 
     await user.type(screen.getByTestId("action-solution"), "Se cambió el tóner");
@@ -95,7 +97,9 @@ describe("CaseDetail actions", () => {
         time_spent_minutes: 45,
       }),
     );
-    await waitFor(() => expect(screen.getByTestId("detail-status")).toHaveTextContent("Solucionado"));
+    await waitFor(() =>
+      expect(screen.getByTestId("detail-status")).toHaveTextContent("Solucionado"),
+    );
     expect(get).toHaveBeenCalledTimes(2);
   });
 
@@ -109,7 +113,9 @@ describe("CaseDetail actions", () => {
     expect([...to.options].map((o) => o.value)).not.toContain("Retirado");
     await user.selectOptions(to, "Laura Gómez");
     await user.click(screen.getByTestId("action-confirm"));
-    await waitFor(() => expect(act).toHaveBeenCalledWith("MA-2026-0001", { kind: "assign", to: "Laura Gómez" }));
+    await waitFor(() =>
+      expect(act).toHaveBeenCalledWith("MA-2026-0001", { kind: "assign", to: "Laura Gómez" }),
+    );
   });
 
   it("records a survey with one score per question", async () => {
@@ -120,12 +126,18 @@ describe("CaseDetail actions", () => {
     await user.click(await screen.findByTestId("action-survey"));
     await user.selectOptions(screen.getByTestId("survey-score-0"), "5");
     await user.click(screen.getByTestId("action-confirm"));
-    expect(await screen.findByTestId("action-error")).toHaveTextContent("Califique todas las preguntas");
+    expect(await screen.findByTestId("action-error")).toHaveTextContent(
+      "Califique todas las preguntas",
+    );
     await user.selectOptions(screen.getByTestId("survey-score-1"), "4");
     await user.type(screen.getByTestId("survey-comment"), "Muy bien");
     await user.click(screen.getByTestId("action-confirm"));
     await waitFor(() =>
-      expect(act).toHaveBeenCalledWith("MA-2026-0001", { kind: "survey", scores: [5, 4], comment: "Muy bien" }),
+      expect(act).toHaveBeenCalledWith("MA-2026-0001", {
+        kind: "survey",
+        scores: [5, 4],
+        comment: "Muy bien",
+      }),
     );
   });
 
@@ -150,7 +162,17 @@ describe("CaseDetail content", () => {
         extra: { "<i>campo</i>": evil },
         solution: "<script>alert(2)</script>",
       }),
-      [{ at: "2026-03-02T09:20:00-05:00", actor: "<u>yo</u>", kind: "create", field: null, old_value: null, new_value: null, note: evil }],
+      [
+        {
+          at: "2026-03-02T09:20:00-05:00",
+          actor: "<u>yo</u>",
+          kind: "create",
+          field: null,
+          old_value: null,
+          new_value: null,
+          note: evil,
+        },
+      ],
     );
     const { container } = render(CaseDetail, { number: "MA-2026-0001" });
     const desc = await screen.findByTestId("detail-description");
@@ -178,8 +200,24 @@ describe("CaseDetail content", () => {
         source: { file: "casos2022.xlsx", sheet: "Hoja1", row: 17 },
       }),
       [
-        { at: "2026-03-02T09:20:00-05:00", actor: "Carlos Ruiz", kind: "create", field: null, old_value: null, new_value: null, note: null },
-        { at: "2026-03-02T10:00:00-05:00", actor: "Carlos Ruiz", kind: "start", field: "status", old_value: "new", new_value: "in_progress", note: null },
+        {
+          at: "2026-03-02T09:20:00-05:00",
+          actor: "Carlos Ruiz",
+          kind: "create",
+          field: null,
+          old_value: null,
+          new_value: null,
+          note: null,
+        },
+        {
+          at: "2026-03-02T10:00:00-05:00",
+          actor: "Carlos Ruiz",
+          kind: "start",
+          field: "status",
+          old_value: "new",
+          new_value: "in_progress",
+          note: null,
+        },
       ],
     );
     render(CaseDetail, { number: "MA-2026-0009" });

@@ -48,7 +48,9 @@ describe("CaseForm", () => {
     expect((screen.getByTestId("case-urgency") as HTMLSelectElement).value).toBe("2");
     expect((screen.getByTestId("case-impact") as HTMLSelectElement).value).toBe("2");
     expect(screen.getByLabelText(/Recibido el/)).toBe(screen.getByTestId("case-received-at"));
-    expect((screen.getByTestId("case-received-at") as HTMLInputElement).value).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect((screen.getByTestId("case-received-at") as HTMLInputElement).value).toMatch(
+      /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/,
+    );
   });
 
   it("submits the NewTicket and shows the new number", async () => {
@@ -125,7 +127,10 @@ describe("CaseForm", () => {
     render(CaseForm);
     await user.type(screen.getByTestId("case-requester"), "Juan");
     await user.type(screen.getByTestId("case-department"), "Planeación");
-    await user.type(screen.getByTestId("case-description"), "Pantalla rota{Control>}{Enter}{/Control}");
+    await user.type(
+      screen.getByTestId("case-description"),
+      "Pantalla rota{Control>}{Enter}{/Control}",
+    );
     await waitFor(() => expect(create).toHaveBeenCalledTimes(1));
   });
 
@@ -134,7 +139,13 @@ describe("CaseForm", () => {
     vi.mocked(api.ticketList).mockResolvedValue({
       total: 3,
       items: [
-        makeTicket({ requester: "Ana Pérez", department: "Tesorería", location: "Piso 2", phone: "1234", email: "ana@x.gov.co" }),
+        makeTicket({
+          requester: "Ana Pérez",
+          department: "Tesorería",
+          location: "Piso 2",
+          phone: "1234",
+          email: "ana@x.gov.co",
+        }),
         makeTicket({ requester: "ana pérez", department: "Otra" }),
         makeTicket({ requester: "Juan Ana", department: "Planeación", description: "ana" }),
         makeTicket({ requester: "Pedro", department: "Hacienda", description: "dice Ana" }),
@@ -143,7 +154,9 @@ describe("CaseForm", () => {
     render(CaseForm);
     await user.type(screen.getByTestId("case-requester"), "Ana");
     const list = await screen.findByTestId("requester-suggestions");
-    expect(vi.mocked(api.ticketList)).toHaveBeenCalledWith(expect.objectContaining({ search: "Ana", limit: 30, offset: 0 }));
+    expect(vi.mocked(api.ticketList)).toHaveBeenCalledWith(
+      expect.objectContaining({ search: "Ana", limit: 30, offset: 0 }),
+    );
     const options = list.querySelectorAll("button");
     expect(options).toHaveLength(2); // de-duplicated, and "Pedro" does not match the requester
     expect((screen.getByTestId("case-department") as HTMLInputElement).value).toBe("");

@@ -51,7 +51,9 @@ describe("CaseList", () => {
     expect(rows[0].querySelector(".overdue")).not.toBeNull();
     expect(rows[1].querySelector(".due-soon")).not.toBeNull();
     expect(screen.getByTestId("case-total")).toHaveTextContent("3 casos");
-    expect(list).toHaveBeenCalledWith(expect.objectContaining({ limit: 100, offset: 0, sort: "number", desc: true }));
+    expect(list).toHaveBeenCalledWith(
+      expect.objectContaining({ limit: 100, offset: 0, sort: "number", desc: true }),
+    );
   });
 
   it("renders only a bounded number of DOM rows for 200 000 cases and loads pages on scroll", async () => {
@@ -59,7 +61,9 @@ describe("CaseList", () => {
     render(CaseList, { onopen: vi.fn() });
     await waitFor(() => expect(screen.getAllByTestId("case-row").length).toBeGreaterThan(0));
     expect(screen.getByTestId("case-total")).toHaveTextContent("200.000 casos");
-    const domRows = document.querySelectorAll('[data-testid="case-row"], [data-testid="case-row-loading"]');
+    const domRows = document.querySelectorAll(
+      '[data-testid="case-row"], [data-testid="case-row-loading"]',
+    );
     expect(domRows.length).toBeLessThanOrEqual(60);
     expect(list).toHaveBeenCalledTimes(1);
 
@@ -69,8 +73,12 @@ describe("CaseList", () => {
     await waitFor(() =>
       expect(document.querySelector('[data-number="MA-2026-150001"]')).not.toBeNull(),
     );
-    expect(list).toHaveBeenCalledWith(expect.objectContaining({ offset: 150_000 - (150_000 % 100) - 0, limit: 100 }));
-    const after = document.querySelectorAll('[data-testid="case-row"], [data-testid="case-row-loading"]');
+    expect(list).toHaveBeenCalledWith(
+      expect.objectContaining({ offset: 150_000 - (150_000 % 100) - 0, limit: 100 }),
+    );
+    const after = document.querySelectorAll(
+      '[data-testid="case-row"], [data-testid="case-row-loading"]',
+    );
     expect(after.length).toBeLessThanOrEqual(60);
   });
 
@@ -79,20 +87,30 @@ describe("CaseList", () => {
     const first = render(CaseList, { onopen: vi.fn() });
     await waitFor(() => expect(screen.getAllByTestId("case-row").length).toBeGreaterThan(0));
     const scroller = screen.getByTestId("case-list");
-    Object.defineProperty(scroller, "scrollTop", { value: 1000 * 30, configurable: true, writable: true });
+    Object.defineProperty(scroller, "scrollTop", {
+      value: 1000 * 30,
+      configurable: true,
+      writable: true,
+    });
     await fireEvent.scroll(scroller);
-    await waitFor(() => expect(document.querySelector('[data-number="MA-2026-001001"]')).not.toBeNull());
+    await waitFor(() =>
+      expect(document.querySelector('[data-number="MA-2026-001001"]')).not.toBeNull(),
+    );
     first.unmount();
     expect(app.listPosition).toMatchObject({ scrollTop: 30_000 });
 
     render(CaseList, { onopen: vi.fn() });
-    await waitFor(() => expect(document.querySelector('[data-number="MA-2026-001001"]')).not.toBeNull());
+    await waitFor(() =>
+      expect(document.querySelector('[data-number="MA-2026-001001"]')).not.toBeNull(),
+    );
   });
 
   it("shows a Spanish empty state", async () => {
     list.mockResolvedValue({ total: 0, items: [] });
     render(CaseList, { onopen: vi.fn() });
-    expect(await screen.findByTestId("case-empty")).toHaveTextContent("Todavía no hay casos registrados");
+    expect(await screen.findByTestId("case-empty")).toHaveTextContent(
+      "Todavía no hay casos registrados",
+    );
     expect(screen.getByTestId("case-total")).toHaveTextContent("0 casos");
   });
 
@@ -114,22 +132,32 @@ describe("CaseList", () => {
 
     await fireEvent.click(screen.getByTestId("sort-requester"));
     await waitFor(() =>
-      expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ sort: "requester", desc: false })),
+      expect(list).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: "requester", desc: false }),
+      ),
     );
     await fireEvent.click(screen.getByTestId("sort-requester"));
     await waitFor(() =>
-      expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ sort: "requester", desc: true })),
+      expect(list).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: "requester", desc: true }),
+      ),
     );
 
     await fireEvent.change(screen.getByTestId("filter-status"), { target: { selectedIndex: 4 } });
     flushSync();
-    await waitFor(() => expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ status: "on_hold" })));
+    await waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ status: "on_hold" })),
+    );
 
     await fireEvent.click(screen.getByTestId("filter-overdue"));
-    await waitFor(() => expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ overdue: true, offset: 0 })));
+    await waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ overdue: true, offset: 0 })),
+    );
 
     await fireEvent.change(screen.getByTestId("filter-from"), { target: { value: "1/2/2026" } });
-    await waitFor(() => expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ from: "2026-02-01" })));
+    await waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ from: "2026-02-01" })),
+    );
     expect(screen.getByTestId("filter-from")).toHaveValue("01/02/2026");
   });
 
@@ -140,7 +168,9 @@ describe("CaseList", () => {
     const box = screen.getByTestId("case-search");
     await fireEvent.input(box, { target: { value: "im" } });
     await fireEvent.input(box, { target: { value: "impresora" } });
-    await waitFor(() => expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ search: "impresora" })));
+    await waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ search: "impresora" })),
+    );
     expect(list.mock.calls.some(([q]) => q.search === "im")).toBe(false);
   });
 

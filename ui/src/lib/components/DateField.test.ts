@@ -132,7 +132,9 @@ describe("DateField (date and time)", () => {
       await user.type(field(), bad, overwrite());
       await user.tab();
       expect(field(), bad).toHaveAttribute("aria-invalid", "true");
-      expect(screen.getByTestId("field-error")).toHaveTextContent("Fecha y hora no válidas (dd/mm/aaaa hh:mm).");
+      expect(screen.getByTestId("field-error")).toHaveTextContent(
+        "Fecha y hora no válidas (dd/mm/aaaa hh:mm).",
+      );
       expect(bound(), bad).toBe("2026-03-05T09:15");
     }
   });

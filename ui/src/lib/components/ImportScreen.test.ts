@@ -39,8 +39,17 @@ function report(over: Partial<ImportReport> = {}): ImportReport {
     dry_run: true,
     imported: 120,
     duplicates: 2,
-    warnings: [{ sheet: "", row: 14, column: "Fecha registro", message: "No se entendió la fecha «ayer»." }],
-    errors: [{ sheet: "", row: 30, column: null, message: "La fila no tiene solicitante ni descripción; no se importó." }],
+    warnings: [
+      { sheet: "", row: 14, column: "Fecha registro", message: "No se entendió la fecha «ayer»." },
+    ],
+    errors: [
+      {
+        sheet: "",
+        row: 30,
+        column: null,
+        message: "La fila no tiene solicitante ni descripción; no se importó.",
+      },
+    ],
     sheets: [
       {
         name: "",
@@ -48,9 +57,19 @@ function report(over: Partial<ImportReport> = {}): ImportReport {
         columns: [
           { column: "1", header: "Nro", field: "legacy_number", field_label: "Número anterior" },
           { column: "2", header: "Quien solicita", field: "requester", field_label: "Solicitante" },
-          { column: "3", header: "Oficina o dependencia", field: "department", field_label: "Dependencia" },
+          {
+            column: "3",
+            header: "Oficina o dependencia",
+            field: "department",
+            field_label: "Dependencia",
+          },
           { column: "4", header: "Observación interna", field: null, field_label: null },
-          { column: "5", header: "Fecha y hora", field: "received_at", field_label: "Fecha de recepción" },
+          {
+            column: "5",
+            header: "Fecha y hora",
+            field: "received_at",
+            field_label: "Fecha de recepción",
+          },
         ],
         preview: [
           {
@@ -62,7 +81,14 @@ function report(over: Partial<ImportReport> = {}): ImportReport {
               received_at: "2024-03-02T08:01:00",
             },
           },
-          { row: 3, values: { legacy_number: "0002", requester: "Nidia Fernández", department: "Recreación TIC" } },
+          {
+            row: 3,
+            values: {
+              legacy_number: "0002",
+              requester: "Nidia Fernández",
+              department: "Recreación TIC",
+            },
+          },
         ],
         records: 122,
         skipped: null,
@@ -151,7 +177,9 @@ describe("Importar", () => {
     expect(within(rows[0]).getByText("Yerlis Beleño")).toBeInTheDocument();
     expect(rows[0].querySelector('[data-field="legacy_number"]')?.textContent).toBe("0001");
     // Mapped dates read dd/mm/aaaa, as the file says (no time-zone shift).
-    expect(rows[0].querySelector('[data-field="received_at"]')?.textContent?.trim()).toBe("02/03/2024 08:01");
+    expect(rows[0].querySelector('[data-field="received_at"]')?.textContent?.trim()).toBe(
+      "02/03/2024 08:01",
+    );
     expect(screen.getByTestId("import-count-imported").textContent).toBe("120");
     expect(screen.getByTestId("import-count-duplicates").textContent).toBe("2");
     expect(screen.getByTestId("import-count-warnings").textContent).toBe("1");
@@ -189,7 +217,9 @@ describe("Importar", () => {
     const before = app.revision;
     vi.mocked(api.importCommit).mockResolvedValue(report({ dry_run: false, batch: 7 }));
     vi.mocked(api.importBatches).mockResolvedValue([batch()]);
-    vi.mocked(api.importExportProblems).mockResolvedValue("/tmp/Problemas de importación casos_exportados.xlsx");
+    vi.mocked(api.importExportProblems).mockResolvedValue(
+      "/tmp/Problemas de importación casos_exportados.xlsx",
+    );
     await user.click(screen.getByTestId("import-commit"));
     await screen.findByTestId("import-result");
     expect(api.onImportProgress).toHaveBeenCalled();
@@ -200,7 +230,9 @@ describe("Importar", () => {
     expect(app.revision).toBe(before + 1);
     await screen.findByTestId("import-batch");
     await user.click(screen.getByTestId("import-export-problems"));
-    expect(api.importExportProblems).toHaveBeenCalledWith(expect.objectContaining({ batch: 7, file: "casos_exportados.csv" }));
+    expect(api.importExportProblems).toHaveBeenCalledWith(
+      expect.objectContaining({ batch: 7, file: "casos_exportados.csv" }),
+    );
     await waitFor(() => expect(app.notice).toContain("Problemas de importación"));
   });
 
@@ -223,7 +255,10 @@ describe("Importar", () => {
 
   it("shows a refused file's Spanish message and keeps nothing", async () => {
     const user = userEvent.setup();
-    vi.mocked(api.importPreview).mockRejectedValue({ code: "import_damaged", message: "El archivo está dañado o incompleto" });
+    vi.mocked(api.importPreview).mockRejectedValue({
+      code: "import_damaged",
+      message: "El archivo está dañado o incompleto",
+    });
     render(ImportScreen);
     await user.type(screen.getByTestId("import-path"), "/tmp/truncated.xlsx");
     await user.click(screen.getByTestId("import-preview"));
@@ -233,10 +268,12 @@ describe("Importar", () => {
 
   it("undoes a batch only after confirmation", async () => {
     const user = userEvent.setup();
-    vi.mocked(api.importBatches).mockResolvedValueOnce([batch()]).mockResolvedValue([
+    vi.mocked(api.importBatches)
+      .mockResolvedValueOnce([batch()])
+      .mockResolvedValue([batch({ undone_at: "2026-03-02T11:00:00-05:00", remaining: 0 })]);
+    vi.mocked(api.importUndo).mockResolvedValue(
       batch({ undone_at: "2026-03-02T11:00:00-05:00", remaining: 0 }),
-    ]);
-    vi.mocked(api.importUndo).mockResolvedValue(batch({ undone_at: "2026-03-02T11:00:00-05:00", remaining: 0 }));
+    );
     render(ImportScreen);
     await user.click(await screen.findByTestId("import-undo"));
     expect(screen.getByTestId("import-undo-confirm").textContent).toContain("120");
@@ -245,7 +282,9 @@ describe("Importar", () => {
     await user.click(screen.getByTestId("import-undo"));
     await user.click(screen.getByTestId("import-undo-yes"));
     await waitFor(() => expect(api.importUndo).toHaveBeenCalledWith(7));
-    await waitFor(() => expect(screen.getByTestId("import-batch")).toHaveAttribute("data-undone", "true"));
+    await waitFor(() =>
+      expect(screen.getByTestId("import-batch")).toHaveAttribute("data-undone", "true"),
+    );
     expect(app.notice).toContain("Lote 7 deshecho");
   });
 });

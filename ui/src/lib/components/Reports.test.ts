@@ -72,7 +72,9 @@ beforeEach(() => {
   vi.clearAllMocks();
   app.error = null;
   app.notice = null;
-  vi.mocked(api.reportPreview).mockImplementation(async (from: string, to: string) => report(from, to));
+  vi.mocked(api.reportPreview).mockImplementation(async (from: string, to: string) =>
+    report(from, to),
+  );
   vi.mocked(api.onExportProgress).mockResolvedValue(() => {});
 });
 
@@ -83,7 +85,9 @@ describe("Informes", () => {
     expect(screen.getByTestId("ind-response-value").textContent).toBe("50,0 % (2 de 4)");
     expect(screen.getByTestId("ind-first-mean-value").textContent).toBe("7,0");
     expect(screen.getByTestId("ind-satisfaction-value").textContent).toBe("3,88");
-    expect((screen.getByTestId("report-analysis") as HTMLTextAreaElement).value).toBe("Análisis guardado");
+    expect((screen.getByTestId("report-analysis") as HTMLTextAreaElement).value).toBe(
+      "Análisis guardado",
+    );
     expect(screen.getByTestId("chart-department").querySelectorAll("rect")).toHaveLength(2);
     expect(screen.getByTestId("chart-scores").querySelectorAll("rect")).toHaveLength(5);
     expect(screen.getByText(/solo la fecha de recepción/)).toBeTruthy();
@@ -96,9 +100,13 @@ describe("Informes", () => {
     await user.selectOptions(screen.getByTestId("report-kind"), "quarter");
     await user.selectOptions(screen.getByTestId("report-quarter"), "2");
     const year = (screen.getByTestId("report-year") as HTMLSelectElement).value;
-    await waitFor(() => expect(api.reportPreview).toHaveBeenLastCalledWith(`${year}-04-01`, `${year}-06-30`));
+    await waitFor(() =>
+      expect(api.reportPreview).toHaveBeenLastCalledWith(`${year}-04-01`, `${year}-06-30`),
+    );
     await user.selectOptions(screen.getByTestId("report-kind"), "year");
-    await waitFor(() => expect(api.reportPreview).toHaveBeenLastCalledWith(`${year}-01-01`, `${year}-12-31`));
+    await waitFor(() =>
+      expect(api.reportPreview).toHaveBeenLastCalledWith(`${year}-01-01`, `${year}-12-31`),
+    );
     await user.selectOptions(screen.getByTestId("report-kind"), "custom");
     const from = screen.getByTestId("report-from");
     const to = screen.getByTestId("report-to");
@@ -108,9 +116,17 @@ describe("Informes", () => {
     await user.type(to, "15.3.26");
     await user.tab();
     expect(to).toHaveValue("15/03/2026");
-    await waitFor(() => expect(api.reportPreview).toHaveBeenLastCalledWith("2026-02-01", "2026-03-15"));
+    await waitFor(() =>
+      expect(api.reportPreview).toHaveBeenLastCalledWith("2026-02-01", "2026-03-15"),
+    );
     // A half-typed or impossible date never reaches the back end.
-    expect(vi.mocked(api.reportPreview).mock.calls.some(([f, t]) => !/^\d{4}-\d{2}-\d{2}$/.test(f) || !/^\d{4}-\d{2}-\d{2}$/.test(t))).toBe(false);
+    expect(
+      vi
+        .mocked(api.reportPreview)
+        .mock.calls.some(
+          ([f, t]) => !/^\d{4}-\d{2}-\d{2}$/.test(f) || !/^\d{4}-\d{2}-\d{2}$/.test(t),
+        ),
+    ).toBe(false);
   });
 
   it("saves the typed analysis before exporting the PDF", async () => {

@@ -54,7 +54,11 @@ describe("Copias de seguridad", () => {
     const b = backup({ counts: { cases: 40, equipment: null, plans: null, tables: {} } });
     vi.mocked(api.backupList).mockResolvedValue([b]);
     vi.mocked(api.backupVerify).mockResolvedValue(b);
-    vi.mocked(api.backupRestore).mockResolvedValue({ restored: b, safety_copy: null, damaged_copy: null });
+    vi.mocked(api.backupRestore).mockResolvedValue({
+      restored: b,
+      safety_copy: null,
+      damaged_copy: null,
+    });
     render(SettingsBackups);
     await user.click(await screen.findByTestId("backup-restore"));
     const holds = await screen.findByTestId("restore-confirm-holds");
@@ -85,7 +89,9 @@ describe("Copias de seguridad", () => {
   it("creates a backup in a chosen folder", async () => {
     const user = userEvent.setup();
     vi.mocked(api.backupList).mockResolvedValue([]);
-    vi.mocked(api.backupCreate).mockResolvedValue(backup({ kind: "manual", path: "/media/usb/m.db" }));
+    vi.mocked(api.backupCreate).mockResolvedValue(
+      backup({ kind: "manual", path: "/media/usb/m.db" }),
+    );
     render(SettingsBackups);
     await user.type(screen.getByTestId("backup-folder"), "/media/usb");
     await user.click(screen.getByTestId("backup-create-to"));

@@ -28,7 +28,10 @@ beforeEach(() => {
 describe("Protección de datos personales", () => {
   it("searches by name or e-mail and exports the chosen person's data", async () => {
     const user = userEvent.setup();
-    vi.mocked(api.personSearch).mockResolvedValue([person(), person({ name: "Yolanda Pérez", cases: 1, numbers: ["MA-2026-0001"] })]);
+    vi.mocked(api.personSearch).mockResolvedValue([
+      person(),
+      person({ name: "Yolanda Pérez", cases: 1, numbers: ["MA-2026-0001"] }),
+    ]);
     vi.mocked(api.personExport).mockResolvedValue("/tmp/Datos personales Yolanda Pumarejo.xlsx");
     render(SettingsPrivacy);
     await user.type(screen.getByTestId("privacy-search"), "yolanda{Enter}");
@@ -52,12 +55,19 @@ describe("Protección de datos personales", () => {
     expect(api.personSearch).not.toHaveBeenCalled();
     await user.clear(screen.getByTestId("privacy-search"));
     await user.type(screen.getByTestId("privacy-search"), "Zuleta{Enter}");
-    expect(await screen.findByTestId("privacy-none")).toHaveTextContent("No hay solicitantes que coincidan con «Zuleta».");
+    expect(await screen.findByTestId("privacy-none")).toHaveTextContent(
+      "No hay solicitantes que coincidan con «Zuleta».",
+    );
   });
 
   it("anonymises only after a confirmation that states what will change", async () => {
     const user = userEvent.setup();
-    vi.mocked(api.personSearch).mockResolvedValue([person({ cases: 52, numbers: Array.from({ length: 50 }, (_, i) => `MA-2026-${String(i + 1).padStart(4, "0")}`) })]);
+    vi.mocked(api.personSearch).mockResolvedValue([
+      person({
+        cases: 52,
+        numbers: Array.from({ length: 50 }, (_, i) => `MA-2026-${String(i + 1).padStart(4, "0")}`),
+      }),
+    ]);
     vi.mocked(api.personAnonymize).mockResolvedValue({
       pseudonym: "Titular anonimizado 1",
       cases: Array.from({ length: 52 }, (_, i) => `MA-2026-${i}`),
@@ -72,10 +82,14 @@ describe("Protección de datos personales", () => {
     await user.click(await screen.findByTestId("privacy-anonymize"));
     const confirm = screen.getByTestId("privacy-confirm");
     expect(confirm).toHaveTextContent("¿Anonimizar a «Yolanda Pumarejo»?");
-    expect(screen.getByTestId("privacy-confirm-cases")).toHaveTextContent("En 52 casos (MA-2026-0001");
+    expect(screen.getByTestId("privacy-confirm-cases")).toHaveTextContent(
+      "En 52 casos (MA-2026-0001",
+    );
     expect(screen.getByTestId("privacy-confirm-cases")).toHaveTextContent("MA-2026-0050 y 2 más)");
     expect(confirm).toHaveTextContent("Se borrarán su correo, teléfono y ubicación");
-    expect(screen.getByTestId("privacy-confirm-backups")).toHaveTextContent("copias de seguridad anteriores conservan los datos");
+    expect(screen.getByTestId("privacy-confirm-backups")).toHaveTextContent(
+      "copias de seguridad anteriores conservan los datos",
+    );
     expect(confirm).toHaveTextContent("No se puede deshacer.");
     expect(api.personAnonymize).not.toHaveBeenCalled();
     const rev = app.revision;
@@ -90,7 +104,10 @@ describe("Protección de datos personales", () => {
   it("a refused anonymisation shows the back-end message", async () => {
     const user = userEvent.setup();
     vi.mocked(api.personSearch).mockResolvedValue([person()]);
-    vi.mocked(api.personAnonymize).mockRejectedValue({ code: "person_not_found", message: "No hay datos de «Yolanda Pumarejo»." });
+    vi.mocked(api.personAnonymize).mockRejectedValue({
+      code: "person_not_found",
+      message: "No hay datos de «Yolanda Pumarejo».",
+    });
     render(SettingsPrivacy);
     await user.type(screen.getByTestId("privacy-search"), "Yolanda{Enter}");
     await user.click(await screen.findByTestId("privacy-anonymize"));

@@ -27,7 +27,12 @@ function settings(over: Partial<AppSettings> = {}): AppSettings {
   };
 }
 
-const done = (over: Partial<SetupStatus> = {}): SetupStatus => ({ setup_done: true, demo_data: false, cases: 0, ...over });
+const done = (over: Partial<SetupStatus> = {}): SetupStatus => ({
+  setup_done: true,
+  demo_data: false,
+  cases: 0,
+  ...over,
+});
 
 beforeEach(() => {
   vi.clearAllMocks();
@@ -39,7 +44,10 @@ beforeEach(() => {
   vi.mocked(api.settingsGet).mockResolvedValue(settings());
   vi.mocked(api.catalogs).mockResolvedValue(catalogs);
   vi.mocked(api.logoPresent).mockResolvedValue(false);
-  vi.mocked(api.settingsSet).mockImplementation(async (s: AppSettings) => ({ ...s, ticket_prefix: s.ticket_prefix.toUpperCase() }));
+  vi.mocked(api.settingsSet).mockImplementation(async (s: AppSettings) => ({
+    ...s,
+    ticket_prefix: s.ticket_prefix.toUpperCase(),
+  }));
   vi.mocked(api.staffRename).mockResolvedValue(null);
   vi.mocked(api.logoSet).mockResolvedValue(null);
   vi.mocked(api.setupComplete).mockResolvedValue(done());
@@ -62,14 +70,20 @@ describe("Asistente de configuración inicial", () => {
     await fill(user, "setup-entity-name", "Alcaldía de Pueblo Bello");
     await fill(user, "setup-entity-nit", "800.096.605-1");
     await fill(user, "setup-prefix", "sis");
-    expect(screen.getByTestId("setup-prefix-example")).toHaveTextContent(`SIS-${new Date().getFullYear()}-0001`);
+    expect(screen.getByTestId("setup-prefix-example")).toHaveTextContent(
+      `SIS-${new Date().getFullYear()}-0001`,
+    );
     await fill(user, "setup-logo-path", "/tmp/logo.png");
     await user.click(screen.getByTestId("setup-next"));
 
     // Step 2: the seeded names are shown and changed.
     expect(await screen.findByTestId("setup-tecnico")).toHaveValue("Carlos Ruiz");
     expect(api.settingsSet).toHaveBeenCalledWith(
-      expect.objectContaining({ entity_name: "Alcaldía de Pueblo Bello", entity_nit: "800.096.605-1", ticket_prefix: "sis" }),
+      expect.objectContaining({
+        entity_name: "Alcaldía de Pueblo Bello",
+        entity_nit: "800.096.605-1",
+        ticket_prefix: "sis",
+      }),
     );
     expect(api.logoSet).toHaveBeenCalledWith("/tmp/logo.png");
     expect(screen.getByTestId("setup-ingeniero")).toHaveValue("Laura Gómez");
@@ -77,7 +91,9 @@ describe("Asistente de configuración inicial", () => {
     await user.click(screen.getByTestId("setup-next"));
 
     // Step 3: the calendar is explained, nothing to fill.
-    expect(await screen.findByTestId("setup-calendar-help")).toHaveTextContent("festivos de Colombia");
+    expect(await screen.findByTestId("setup-calendar-help")).toHaveTextContent(
+      "festivos de Colombia",
+    );
     expect(api.staffRename).toHaveBeenCalledTimes(1);
     expect(api.staffRename).toHaveBeenCalledWith("Carlos Ruiz", "Édgar Cuello");
     await user.click(screen.getByTestId("setup-next"));
@@ -117,7 +133,8 @@ describe("Asistente de configuración inicial", () => {
 
     vi.mocked(api.settingsSet).mockRejectedValueOnce({
       code: "validation",
-      message: "Dato inválido en «prefijo de numeración»: use de 1 a 10 letras o números sin espacios (por ejemplo MA)",
+      message:
+        "Dato inválido en «prefijo de numeración»: use de 1 a 10 letras o números sin espacios (por ejemplo MA)",
     });
     await user.type(screen.getByTestId("setup-entity-name"), "Alcaldía");
     await fill(user, "setup-prefix", "M A");
@@ -131,7 +148,8 @@ describe("Asistente de configuración inicial", () => {
     const user = userEvent.setup();
     vi.mocked(api.demoLoad).mockRejectedValue({
       code: "demo_not_empty",
-      message: "La base de datos ya tiene 3 caso(s): los datos de demostración solo se cargan en una base de datos sin casos. No se cambió nada.",
+      message:
+        "La base de datos ya tiene 3 caso(s): los datos de demostración solo se cargan en una base de datos sin casos. No se cambió nada.",
     });
     render(Setup);
     await screen.findByTestId("setup-entity-name");

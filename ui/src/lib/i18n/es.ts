@@ -14,7 +14,9 @@ export const t = {
     dataFolder: "Carpeta de datos:",
     noDataFolder: "Carpeta de datos sin cargar",
     autoclosed: (n: number) =>
-      n === 1 ? "Se cerró automáticamente 1 caso." : `Se cerraron automáticamente ${nf.format(n)} casos.`,
+      n === 1
+        ? "Se cerró automáticamente 1 caso."
+        : `Se cerraron automáticamente ${nf.format(n)} casos.`,
     errorTitle: "Error",
     unknownError: "Ocurrió un error inesperado.",
     none: "—",
@@ -200,7 +202,11 @@ export const t = {
     timelineEmpty: "Sin eventos registrados.",
     actions: "Acciones",
     noActions: "El caso está cerrado o anulado: no admite más acciones.",
-    levelName: { 1: "1 - Técnico", 2: "2 - Ingeniero", 3: "3 - Proveedor externo" } as Record<number, string>,
+    levelName: {
+      1: "1 - Técnico",
+      2: "2 - Ingeniero",
+      3: "3 - Proveedor externo",
+    } as Record<number, string>,
   },
   actions: {
     assign: "Asignar",
@@ -232,7 +238,11 @@ export const t = {
     errScores: "Califique todas las preguntas de 1 a 5.",
     done: "Acción registrada.",
     mailOpened: "Se abrió el correo con la encuesta.",
-    roles: { tecnico: "técnico", ingeniero: "ingeniero", proveedor: "proveedor" } as Record<string, string>,
+    roles: {
+      tecnico: "técnico",
+      ingeniero: "ingeniero",
+      proveedor: "proveedor",
+    } as Record<string, string>,
   },
   events: {
     kinds: {
@@ -300,13 +310,17 @@ export const t = {
     reportCode: "Código del formato del informe",
     reportVersion: "Versión del formato del informe",
     calendar: "Calendario hábil",
-    calendarHelp: "Horario de atención por día, por ejemplo 08:00-12:00, 14:00-18:00. Vacío = no se atiende.",
+    calendarHelp:
+      "Horario de atención por día, por ejemplo 08:00-12:00, 14:00-18:00. Vacío = no se atiende.",
     weekdays: ["Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado", "Domingo"],
     observeHolidays: "No se atiende en festivos de Colombia",
     closedDays: "Días adicionales sin atención (uno por línea, AAAA-MM-DD)",
-    closedRanges: "Periodos adicionales sin atención (uno por línea: AAAA-MM-DDTHH:MM AAAA-MM-DDTHH:MM)",
-    calendarSaved: (n: number) => `Calendario guardado. Vencimientos recalculados: ${nf.format(n)} casos.`,
-    badInterval: (day: string, text: string) => `${day}: «${text}» no es un horario válido (use HH:MM-HH:MM).`,
+    closedRanges:
+      "Periodos adicionales sin atención (uno por línea: AAAA-MM-DDTHH:MM AAAA-MM-DDTHH:MM)",
+    calendarSaved: (n: number) =>
+      `Calendario guardado. Vencimientos recalculados: ${nf.format(n)} casos.`,
+    badInterval: (day: string, text: string) =>
+      `${day}: «${text}» no es un horario válido (use HH:MM-HH:MM).`,
     badRange: (text: string) => `«${text}» no es un periodo válido.`,
     holidays: "Festivos",
     year: "Año",
@@ -315,11 +329,20 @@ export const t = {
     addDepartment: "Agregar dependencia",
     hide: "Ocultar",
     add: "Agregar",
-    roleOptions: { tecnico: "Técnico (nivel 1)", ingeniero: "Ingeniero (nivel 2)", proveedor: "Proveedor externo (nivel 3)" } as Record<string, string>,
+    roleOptions: {
+      tecnico: "Técnico (nivel 1)",
+      ingeniero: "Ingeniero (nivel 2)",
+      proveedor: "Proveedor externo (nivel 3)",
+    } as Record<string, string>,
     priority: "Matriz de prioridad (urgencia × impacto)",
     urgency: "Urgencia",
     impact: "Impacto",
-    priorityLevels: { baja: "Baja", media: "Media", alta: "Alta", urgente: "Urgente" } as Record<string, string>,
+    priorityLevels: {
+      baja: "Baja",
+      media: "Media",
+      alta: "Alta",
+      urgente: "Urgente",
+    } as Record<string, string>,
     scale: { 1: "Baja", 2: "Media", 3: "Alta" } as Record<number, string>,
     questionsHelp: "De 3 a 5 preguntas, una por línea; cada una se califica de 1 a 5.",
     required: "Complete los campos obligatorios.",
@@ -351,7 +374,9 @@ export const t = {
     surveyQuestions: "Preguntas de la encuesta",
     hours: (minutes: number) => {
       const h = minutes / 60;
-      const s = Number.isInteger(h) ? nf.format(h) : new Intl.NumberFormat("es-CO", { maximumFractionDigits: 1 }).format(h);
+      const s = Number.isInteger(h)
+        ? nf.format(h)
+        : new Intl.NumberFormat("es-CO", { maximumFractionDigits: 1 }).format(h);
       return h === 1 ? `${s} hora` : `${s} horas`;
     },
     empty: "Sin datos.",
@@ -389,7 +414,8 @@ export const t = {
     external: "externa",
     holdsText: (cases: number, equipment: number | null, plans: number | null) => {
       const parts = [cases === 1 ? "1 caso" : `${nf.format(cases)} casos`];
-      if (equipment !== null) parts.push(equipment === 1 ? "1 equipo" : `${nf.format(equipment)} equipos`);
+      if (equipment !== null)
+        parts.push(equipment === 1 ? "1 equipo" : `${nf.format(equipment)} equipos`);
       if (plans !== null) parts.push(plans === 1 ? "1 plan" : `${nf.format(plans)} planes`);
       return parts.join(", ");
     },
@@ -402,7 +428,8 @@ export const t = {
       "La base de datos actual se reemplazará por la copia. Antes se guarda automáticamente una copia de la base actual.",
     confirmYes: "Sí, restaurar",
     cancel: "Cancelar",
-    restored: (file: string) => `Base de datos restaurada desde ${file}. La base anterior quedó guardada como copia.`,
+    restored: (file: string) =>
+      `Base de datos restaurada desde ${file}. La base anterior quedó guardada como copia.`,
     lastBackup: "Última copia:",
     noBackup: "sin copias de seguridad",
     damagedTitle: "La base de datos está dañada",
@@ -437,7 +464,8 @@ export const t = {
     auditExportLabel: "Exportar a archivo (.csv o .xlsx)",
     auditExportPlaceholder: "/home/usuario/auditoria.xlsx",
     auditExport: "Exportar",
-    auditExported: (n: number, file: string) => `Se exportaron ${nf.format(n)} registros a ${file}.`,
+    auditExported: (n: number, file: string) =>
+      `Se exportaron ${nf.format(n)} registros a ${file}.`,
     actionsLabels: {
       create: "creación",
       update: "modificación",
@@ -454,8 +482,7 @@ export const t = {
   },
   privacy: {
     title: "Protección de datos personales",
-    help:
-      "Ley 1581 de 2012 (habeas data): ante la solicitud de un titular, exporte todo lo que la oficina tiene sobre esa persona o anonimícela. Busque por nombre o correo del solicitante.",
+    help: "Ley 1581 de 2012 (habeas data): ante la solicitud de un titular, exporte todo lo que la oficina tiene sobre esa persona o anonimícela. Busque por nombre o correo del solicitante.",
     search: "Nombre o correo del solicitante",
     searchButton: "Buscar",
     searchPlaceholder: "Ej.: Yolanda Pumarejo o yolanda@entidad.gov.co",
@@ -541,7 +568,18 @@ export const t = {
     noPeripherals: "Sin periféricos registrados.",
     peripheralAdd: "Agregar periférico",
     peripheralKind: "Tipo de periférico",
-    peripheralKinds: ["Monitor", "Teclado", "Mouse", "Diadema", "Cámara web", "Parlantes", "Impresora", "Escáner", "UPS", "Regulador"],
+    peripheralKinds: [
+      "Monitor",
+      "Teclado",
+      "Mouse",
+      "Diadema",
+      "Cámara web",
+      "Parlantes",
+      "Impresora",
+      "Escáner",
+      "UPS",
+      "Regulador",
+    ],
     peripheralBrand: "Marca",
     peripheralModel: "Modelo",
     peripheralSerial: "Serie",
@@ -707,7 +745,8 @@ export const t = {
     allSheets: "Todas las hojas",
     previewButton: "Vista previa",
     loading: "Leyendo el archivo…",
-    fileInfo: (format: string, encoding: string | null) => (encoding ? `${format} · ${encoding}` : format),
+    fileInfo: (format: string, encoding: string | null) =>
+      encoding ? `${format} · ${encoding}` : format,
     hash: "Huella SHA-256",
     sheetTitle: (name: string) => (name ? `Hoja «${name}»` : "Archivo de texto"),
     headerRow: (row: number) => `Encabezado detectado en la fila ${nf.format(row)}`,
@@ -718,7 +757,8 @@ export const t = {
     colHeader: "Encabezado en el archivo",
     colField: "Se guarda como",
     extraField: "(campo adicional: se conserva tal cual)",
-    mappingHint: "Cambie cualquier columna: la vista previa se actualiza. Lo que no tenga campo se guarda como campo adicional del caso.",
+    mappingHint:
+      "Cambie cualquier columna: la vista previa se actualiza. Lo que no tenga campo se guarda como campo adicional del caso.",
     previewTitle: "Primeras filas con los valores como quedarían",
     colRow: "Fila",
     noPreview: "Esta hoja no tiene filas para mostrar.",
@@ -799,7 +839,8 @@ export const t = {
   },
   reports: {
     title: "Informes",
-    subtitle: "Informe de mesa de ayuda: indicadores, encuesta de satisfacción y servicios ejecutados",
+    subtitle:
+      "Informe de mesa de ayuda: indicadores, encuesta de satisfacción y servicios ejecutados",
     periodKind: "Periodo",
     kinds: { month: "Mes", quarter: "Trimestre", year: "Año", custom: "Personalizado" },
     month: "Mes",
@@ -821,7 +862,12 @@ export const t = {
       "Noviembre",
       "Diciembre",
     ],
-    quarters: ["I (enero–marzo)", "II (abril–junio)", "III (julio–septiembre)", "IV (octubre–diciembre)"],
+    quarters: [
+      "I (enero–marzo)",
+      "II (abril–junio)",
+      "III (julio–septiembre)",
+      "IV (octubre–diciembre)",
+    ],
     refresh: "Actualizar",
     periodLabel: (from: string, to: string) => `Periodo del ${from} al ${to}`,
     previousLabel: (from: string, to: string) => `Comparado con el periodo del ${from} al ${to}`,
@@ -850,7 +896,8 @@ export const t = {
     decommissioned: (n: number) => `Equipos dados de baja en el periodo: ${nf.format(n)}`,
     dateOnly: (n: number) =>
       `${nf.format(n)} caso(s) importado(s) con solo la fecha de recepción no entran en los indicadores de tiempo.`,
-    rate: (pct: string, num: number, den: number) => `${pct} % (${nf.format(num)} de ${nf.format(den)})`,
+    rate: (pct: string, num: number, den: number) =>
+      `${pct} % (${nf.format(num)} de ${nf.format(den)})`,
     noCases: "— (sin casos)",
     byType: "Casos recibidos por tipo de servicio",
     byDepartment: "Casos recibidos por dependencia",
@@ -882,11 +929,13 @@ export const t = {
     steps: ["Entidad", "Personal", "Calendario", "Listo"],
     stepOf: (n: number, total: number) => `Paso ${n} de ${total}`,
     entityTitle: "Datos de la entidad",
-    entityHelp: "Aparecen en el encabezado de todos los documentos PDF y en los formatos del sistema de gestión de calidad.",
+    entityHelp:
+      "Aparecen en el encabezado de todos los documentos PDF y en los formatos del sistema de gestión de calidad.",
     entityName: "Nombre de la entidad",
     entityNit: "NIT",
     prefix: "Prefijo del número de caso",
-    prefixHelp: (prefix: string, year: number) => `Los casos se numerarán ${prefix || "MA"}-${year}-0001, ${prefix || "MA"}-${year}-0002…`,
+    prefixHelp: (prefix: string, year: number) =>
+      `Los casos se numerarán ${prefix || "MA"}-${year}-0001, ${prefix || "MA"}-${year}-0002…`,
     reportCode: "Código del formato (informe)",
     reportVersion: "Versión del formato",
     logo: "Logo (PNG, opcional)",
@@ -904,7 +953,8 @@ export const t = {
       "Si su horario es otro, o la entidad decreta días de cierre, cámbielo en Ajustes → Calendario hábil.",
     calendarLink: "Terminar y abrir Ajustes",
     doneTitle: "Todo listo",
-    doneHelp: "Ya puede registrar casos. Si quiere conocer la aplicación antes de importar sus archivos, cargue datos de demostración.",
+    doneHelp:
+      "Ya puede registrar casos. Si quiere conocer la aplicación antes de importar sus archivos, cargue datos de demostración.",
     demo: "Cargar datos de demostración para explorar (se pueden borrar después)",
     demoHelp:
       "Se crea un año de casos ficticios, marcados como demostración. Se borran en Ajustes → Datos de demostración.",
@@ -924,7 +974,8 @@ export const t = {
     cases: (n: number) => `${nf.format(n)} casos`,
     loaded: "Hay datos de demostración cargados.",
     none: "No hay datos de demostración cargados.",
-    notEmpty: "La base de datos ya tiene casos: los datos de demostración solo se cargan en una base de datos sin casos.",
+    notEmpty:
+      "La base de datos ya tiene casos: los datos de demostración solo se cargan en una base de datos sin casos.",
     load: "Cargar datos de demostración",
     loading: "Cargando datos de demostración…",
     loadedNotice: (n: number) => `Se cargaron ${nf.format(n)} casos de demostración.`,
@@ -936,7 +987,9 @@ export const t = {
     clearing: "Borrando…",
     cleared: (removed: number, kept: number) =>
       `Se borraron ${nf.format(removed)} casos de demostración` +
-      (kept > 0 ? `; se conservan ${nf.format(kept)} casos registrados por usted.` : "; la numeración vuelve a empezar en 0001."),
+      (kept > 0
+        ? `; se conservan ${nf.format(kept)} casos registrados por usted.`
+        : "; la numeración vuelve a empezar en 0001."),
     rerun: "Volver a abrir el asistente de configuración inicial",
   },
 };
