@@ -17,12 +17,12 @@ type State<'a> = tauri::State<'a, AppState>;
 
 #[tauri::command(async)]
 pub fn asset_list(state: State<'_>, query: AssetQuery) -> CmdResult<Vec<Asset>> {
-    state.with(|s| s.list_assets(&query))
+    state.read(|s| s.list_assets(&query))
 }
 
 #[tauri::command(async)]
 pub fn asset_record(state: State<'_>, tag: String) -> CmdResult<AssetRecord> {
-    state.with(|s| s.asset_record(&tag))
+    state.read(|s| s.asset_record(&tag))
 }
 
 #[tauri::command(async)]
@@ -98,7 +98,7 @@ pub fn decommission_approve(
 
 #[tauri::command(async)]
 pub fn plan_years(state: State<'_>) -> CmdResult<Vec<i64>> {
-    state.with(|s| s.plan_years())
+    state.read(|s| s.plan_years())
 }
 
 #[tauri::command(async)]
@@ -113,7 +113,7 @@ pub fn plan_item_add(state: State<'_>, year: i64, input: NewPlanItem) -> CmdResu
 
 #[tauri::command(async)]
 pub fn cronograma(state: State<'_>, year: i64) -> CmdResult<Cronograma> {
-    state.with(|s| s.cronograma(year, SystemClock.now()))
+    state.read(|s| s.cronograma(year, SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -123,7 +123,7 @@ pub fn log_create(state: State<'_>, input: NewLog) -> CmdResult<MaintenanceLog> 
 
 #[tauri::command(async)]
 pub fn log_list(state: State<'_>, query: LogQuery) -> CmdResult<Vec<MaintenanceLog>> {
-    state.with(|s| s.list_logs(&query))
+    state.read(|s| s.list_logs(&query))
 }
 
 #[tauri::command(async)]
@@ -138,7 +138,7 @@ pub fn log_verify(
 
 #[tauri::command(async)]
 pub fn maintenance_due(state: State<'_>) -> CmdResult<MaintenanceDue> {
-    state.with(|s| s.maintenance_due(SystemClock.now()))
+    state.read(|s| s.maintenance_due(SystemClock.now()))
 }
 
 /// Builds a document (`asset_sheet` with the placa, `decommission` with the concept number,
@@ -154,7 +154,7 @@ pub fn export_document(
     key: String,
 ) -> CmdResult<Option<String>> {
     let now = SystemClock.now();
-    let (bytes, name, filter, ext) = state.with(|s| {
+    let (bytes, name, filter, ext) = state.read(|s| {
         Ok(match kind.as_str() {
             "asset_sheet" => (
                 s.asset_sheet_pdf(&key, &state.actor, now)?,

@@ -161,7 +161,7 @@ pub fn import_cancel(state: State<'_>) {
 /// Import batches, newest first.
 #[tauri::command(async)]
 pub fn import_batches(state: State<'_>) -> CmdResult<Vec<ImportBatch>> {
-    state.with(|s| s.import_batches())
+    state.read(|s| s.import_batches())
 }
 
 /// Undoes a batch (one transaction; refused when an imported case changed since).

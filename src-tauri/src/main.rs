@@ -3,12 +3,12 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use mesa_core::{
-    paths, ApiError, AppInfo, Catalogs, Clock, CoreError, Dashboard, NewTicket, Store, SystemClock,
-    Ticket, TicketAction, TicketDetail, TicketPage, TicketQuery,
+    paths, ApiError, AppInfo, Catalogs, Clock, CoreError, Dashboard, NewTicket, ReadPool, Store,
+    SystemClock, Ticket, TicketAction, TicketDetail, TicketPage, TicketQuery,
 };
 use tauri::Manager;
 
@@ -20,9 +20,28 @@ mod safety_cmds;
 mod settings_cmds;
 mod setup_cmds;
 
-/// The store, or why it could not be opened (shown to the user by every command).
+/// Where start-up is. The window shows at once; the store opens (and migrates) on a worker, then
+/// `PRAGMA quick_check` runs while the first screen is already reading.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+enum Phase {
+    /// Opening and migrating: every command waits.
+    Opening,
+    /// Open and up to date, integrity check running: reads go on, writes wait.
+    Opened,
+    /// Checked (or failed to open): everything goes on.
+    Checked,
+}
+
+/// The one writer (or why the database could not be opened: shown by every command), the
+/// readers (lists, details, dashboard, settings, exports: they never wait behind the writer),
+/// and the start-up gate.
 struct AppState {
     store: Mutex<Result<Store, ApiError>>,
+    readers: OnceLock<ReadPool>,
+    /// Why the database is unusable (damaged, or it did not open): reads answer with it too.
+    open_error: RwLock<Option<ApiError>>,
+    phase: Mutex<Phase>,
+    phase_changed: Condvar,
     info: AppInfo,
     actor: String,
     /// Set by `import_cancel` to stop the running import.
@@ -35,12 +54,80 @@ fn api(e: CoreError) -> ApiError {
     ApiError::from(&e)
 }
 
+fn internal() -> ApiError {
+    ApiError {
+        code: "internal".into(),
+        message: "Error interno: el almacén quedó bloqueado; reinicie la aplicación.".into(),
+    }
+}
+
 impl AppState {
+    fn wait_for(&self, at_least: Phase) {
+        let mut p = self.phase.lock().unwrap_or_else(|e| e.into_inner());
+        while *p < at_least {
+            p = self
+                .phase_changed
+                .wait(p)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn set_phase(&self, to: Phase) {
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner()) = to;
+        self.phase_changed.notify_all();
+    }
+
+    fn open_error(&self) -> Option<ApiError> {
+        self.open_error
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn set_open_error(&self, e: Option<ApiError>) {
+        *self.open_error.write().unwrap_or_else(|e| e.into_inner()) = e;
+    }
+
+    /// Start-up, on a worker while the window loads: open and migrate; readers from then on;
+    /// then the integrity check, and only after it the writer is handed out.
+    fn start(&self) {
+        let db = std::path::PathBuf::from(&self.info.db_path);
+        if self.info.db_path.is_empty() {
+            self.set_phase(Phase::Checked);
+            return;
+        }
+        match safety_cmds::open_store(&db, &self.actor) {
+            Ok(store) => {
+                let _ = self.readers.set(ReadPool::new(&db));
+                self.set_phase(Phase::Opened);
+                let checked = store.health_check().map(|()| store).map_err(api);
+                self.set_open_error(checked.as_ref().err().cloned());
+                *self.store.lock().unwrap_or_else(|e| e.into_inner()) = checked;
+            }
+            Err(e) => {
+                self.set_open_error(Some(e.clone()));
+                *self.store.lock().unwrap_or_else(|e| e.into_inner()) = Err(e);
+            }
+        }
+        self.set_phase(Phase::Checked);
+    }
+
+    /// A read on one of the readers: waits only for the database to be open.
+    fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> CmdResult<T> {
+        self.wait_for(Phase::Opened);
+        if let Some(e) = self.open_error() {
+            return Err(e);
+        }
+        match self.readers.get() {
+            Some(pool) => pool.read(f).map_err(api),
+            None => self.with(|s| f(s)),
+        }
+    }
+
+    /// A write (or a job that needs the writer): waits for the start-up check.
     fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> CmdResult<T> {
-        let mut guard = self.store.lock().map_err(|_| ApiError {
-            code: "internal".into(),
-            message: "Error interno: el almacén quedó bloqueado; reinicie la aplicación.".into(),
-        })?;
+        self.wait_for(Phase::Checked);
+        let mut guard = self.store.lock().map_err(|_| internal())?;
         match guard.as_mut() {
             Ok(store) => f(store).map_err(api),
             Err(e) => Err(e.clone()),
@@ -60,12 +147,12 @@ fn ticket_create(state: tauri::State<'_, AppState>, input: NewTicket) -> CmdResu
 
 #[tauri::command(async)]
 fn ticket_list(state: tauri::State<'_, AppState>, query: TicketQuery) -> CmdResult<TicketPage> {
-    state.with(|s| s.list_tickets(&query, SystemClock.now()))
+    state.read(|s| s.list_tickets(&query, SystemClock.now()))
 }
 
 #[tauri::command(async)]
 fn ticket_get(state: tauri::State<'_, AppState>, number: String) -> CmdResult<TicketDetail> {
-    state.with(|s| s.get_ticket(&number, SystemClock.now()))
+    state.read(|s| s.get_ticket(&number, SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -79,17 +166,17 @@ fn ticket_action(
 
 #[tauri::command(async)]
 fn dashboard(state: tauri::State<'_, AppState>) -> CmdResult<Dashboard> {
-    state.with(|s| s.dashboard(SystemClock.now()))
+    state.read(|s| s.dashboard(SystemClock.now()))
 }
 
 #[tauri::command(async)]
 fn catalogs(state: tauri::State<'_, AppState>) -> CmdResult<Catalogs> {
-    state.with(|s| s.catalogs())
+    state.read(|s| s.catalogs())
 }
 
 #[tauri::command(async)]
 fn survey_mailto(state: tauri::State<'_, AppState>, number: String) -> CmdResult<String> {
-    state.with(|s| s.survey_mailto(&number))
+    state.read(|s| s.survey_mailto(&number))
 }
 
 #[tauri::command(async)]
@@ -97,41 +184,40 @@ fn autoclose(state: tauri::State<'_, AppState>) -> CmdResult<usize> {
     state.with(|s| s.autoclose(SystemClock.now()).map(|v| v.len()))
 }
 
-fn open_state() -> AppState {
-    let dir = paths::data_dir(None);
-    let (store, info) = match dir {
-        Ok(dir) => {
-            let db = paths::db_path(&dir);
-            let info = AppInfo {
+/// The state before anything is opened (that happens in [`AppState::start`], on a worker).
+fn initial_state() -> AppState {
+    let (info, error) = match paths::data_dir(None) {
+        Ok(dir) => (
+            AppInfo {
                 version: mesa_core::VERSION.to_string(),
                 data_dir: dir.display().to_string(),
-                db_path: db.display().to_string(),
-            };
-            (
-                safety_cmds::open_checked(&db, &safety_cmds::default_actor()),
-                info,
-            )
-        }
+                db_path: paths::db_path(&dir).display().to_string(),
+            },
+            None,
+        ),
         Err(e) => (
-            Err(api(e)),
             AppInfo {
                 version: mesa_core::VERSION.to_string(),
                 data_dir: String::new(),
                 db_path: String::new(),
             },
+            Some(api(e)),
         ),
     };
-    let actor = std::env::var("MESA_USER")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "Técnico de sistemas".to_string());
     AppState {
-        store: Mutex::new(store),
+        store: Mutex::new(Err(error.clone().unwrap_or_else(internal))),
+        readers: OnceLock::new(),
+        open_error: RwLock::new(error),
+        phase: Mutex::new(Phase::Opening),
+        phase_changed: Condvar::new(),
         info,
-        actor,
+        actor: safety_cmds::default_actor(),
         import_cancel: Default::default(),
     }
 }
+
+/// Long jobs wait until the window is up and the first screen has read its data.
+const JOBS_AFTER_START: Duration = Duration::from_secs(20);
 
 fn main() {
     tauri::Builder::default()
@@ -146,24 +232,25 @@ fn main() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(open_state())
+        .manage(initial_state())
         .setup(|app| {
             let handle = app.handle().clone();
             if let Some(w) = app.get_webview_window("main") {
                 let info = &app.state::<AppState>().info;
                 let _ = w.set_title(&format!("Mesa de Ayuda TI — {}", info.data_dir));
             }
-            // Once a day at first use: a verified daily backup (worker thread).
-            let daily = app.handle().clone();
+            // Open the store while the window loads; then, once the first screen has had its
+            // data, the long jobs: the daily verified backup, and the survey auto-close sweep
+            // every five minutes (the window also sweeps once at start, with a notice).
             std::thread::spawn(move || {
-                let state = daily.state::<AppState>();
-                let _ = state.with(|s| s.ensure_daily_backup(SystemClock.now()));
-            });
-            // Survey auto-close sweep: at start, then every five minutes.
-            std::thread::spawn(move || loop {
                 let state = handle.state::<AppState>();
-                let _ = state.with(|s| s.autoclose(SystemClock.now()));
-                std::thread::sleep(Duration::from_secs(300));
+                state.start();
+                std::thread::sleep(JOBS_AFTER_START);
+                let _ = state.with(|s| s.ensure_daily_backup(SystemClock.now()));
+                loop {
+                    let _ = state.with(|s| s.autoclose(SystemClock.now()));
+                    std::thread::sleep(Duration::from_secs(300));
+                }
             });
             Ok(())
         })

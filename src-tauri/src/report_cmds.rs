@@ -24,7 +24,7 @@ fn period(from: &str, to: &str) -> CmdResult<Period> {
 #[tauri::command(async)]
 pub fn report_preview(state: State<'_>, from: String, to: String) -> CmdResult<HelpdeskReport> {
     let p = period(&from, &to)?;
-    state.with(|s| s.helpdesk_report(p, SystemClock.now()))
+    state.read(|s| s.helpdesk_report(p, SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -78,7 +78,7 @@ pub fn report_export(
                 },
                 ..Default::default()
             };
-            let bytes = state.with(|s| s.helpdesk_report_pdf(p, opts, &state.actor, now))?;
+            let bytes = state.read(|s| s.helpdesk_report_pdf(p, opts, &state.actor, now))?;
             write_doc(&path, &bytes)?;
             open_if(&app, &path, open_it);
             Ok(Some(path.display().to_string()))
@@ -94,7 +94,7 @@ pub fn report_export(
                 return Ok(None);
             };
             let mut pr = progress(&app);
-            state.with(|s| s.helpdesk_report_xlsx(p, &path, now, &mut pr))?;
+            state.read(|s| s.helpdesk_report_xlsx(p, &path, now, &mut pr))?;
             open_if(&app, &path, open_it);
             Ok(Some(path.display().to_string()))
         }
@@ -135,7 +135,7 @@ pub fn cases_export(
         return Ok(None);
     };
     let mut pr = progress(&app);
-    state.with(|s| {
+    state.read(|s| {
         if ext == "xlsx" {
             s.export_cases_xlsx(&query, &path, now, &mut pr)
         } else {

@@ -8,7 +8,7 @@ use mesa_core::backup::{self, BackupInfo, BackupKind, RestoreReport, SafetyStatu
 use mesa_core::privacy::{AnonymizeReport, PersonMatch};
 use mesa_core::{ApiError, Clock, CoreError, Store, SystemClock};
 
-use crate::{api, AppState, CmdResult};
+use crate::{api, AppState, CmdResult, Phase};
 
 fn db_path(state: &AppState) -> PathBuf {
     PathBuf::from(&state.info.db_path)
@@ -29,17 +29,15 @@ pub fn default_actor() -> String {
         .unwrap_or_else(|| "Técnico de sistemas".to_string())
 }
 
-/// Opens the store at start; a database that cannot be opened because it is damaged, or that
-/// fails `PRAGMA quick_check`, becomes `database_damaged` (the UI offers the latest good backup).
-pub fn open_checked(db: &Path, actor: &str) -> Result<Store, ApiError> {
+/// Opens (and migrates) the store, acting as `actor`; a database that cannot be opened because
+/// it is damaged becomes `database_damaged` (the UI offers the latest good backup). The
+/// integrity check is the caller's next step ([`open_checked`], or in the background at start).
+pub fn open_store(db: &Path, actor: &str) -> Result<Store, ApiError> {
     match Store::open(db) {
-        Ok(s) => match s.health_check() {
-            Ok(()) => {
-                s.set_session(actor, None);
-                Ok(s)
-            }
-            Err(e) => Err(api(e)),
-        },
+        Ok(s) => {
+            s.set_session(actor, None);
+            Ok(s)
+        }
         Err(e) if backup::is_damage(&e) => Err(api(CoreError::DatabaseDamaged {
             path: db.display().to_string(),
             detail: e.to_string(),
@@ -48,14 +46,22 @@ pub fn open_checked(db: &Path, actor: &str) -> Result<Store, ApiError> {
     }
 }
 
+/// [`open_store`], then `PRAGMA quick_check` (a failure is `database_damaged`).
+pub fn open_checked(db: &Path, actor: &str) -> Result<Store, ApiError> {
+    let s = open_store(db, actor)?;
+    s.health_check().map_err(api)?;
+    Ok(s)
+}
+
 #[tauri::command(async)]
 pub fn safety_status(state: tauri::State<'_, AppState>) -> CmdResult<SafetyStatus> {
     let db = db_path(&state);
     let dir = backup::default_dir(&db);
-    let damaged = match &*state.store.lock().map_err(|_| lock_err())? {
-        Ok(_) => None,
-        Err(e) if e.code == "database_damaged" => Some(e.message.clone()),
-        Err(_) => None,
+    // Known once the start-up integrity check is done (without waiting for the writer).
+    state.wait_for(Phase::Checked);
+    let damaged = match state.open_error() {
+        Some(e) if e.code == "database_damaged" => Some(e.message),
+        _ => None,
     };
     let list = backup::list(&dir).map_err(api)?;
     let latest_good_backup = if damaged.is_some() {
@@ -104,6 +110,7 @@ pub fn restore_latest_backup(state: tauri::State<'_, AppState>) -> CmdResult<Res
     let latest = backup::latest_good(&dir)
         .map_err(api)?
         .ok_or_else(|| api(CoreError::NoBackup(dir.display().to_string())))?;
+    state.wait_for(Phase::Checked);
     let mut guard = state.store.lock().map_err(|_| lock_err())?;
     let now = SystemClock.now();
     match guard.as_mut() {
@@ -114,6 +121,14 @@ pub fn restore_latest_backup(state: tauri::State<'_, AppState>) -> CmdResult<Res
             let r = backup::restore_file(&db, Path::new(&latest.path), now).map_err(api)?;
             *guard = open_checked(&db, &state.actor);
             guard.as_ref().map_err(|e| e.clone())?;
+            // The file was replaced: readers open the restored one from now on.
+            if let Err(pool) = state.readers.set(mesa_core::ReadPool::new(&db)) {
+                drop(pool);
+                if let Some(p) = state.readers.get() {
+                    p.clear();
+                }
+            }
+            state.set_open_error(None);
             Ok(r)
         }
     }
@@ -124,7 +139,7 @@ pub fn audit_list(
     state: tauri::State<'_, AppState>,
     query: AuditQuery,
 ) -> CmdResult<Vec<AuditEntry>> {
-    state.with(|s| s.audit_entries(&query))
+    state.read(|s| s.audit_entries(&query))
 }
 
 #[tauri::command(async)]
@@ -133,7 +148,7 @@ pub fn audit_history(
     table: String,
     key: String,
 ) -> CmdResult<Vec<AuditEntry>> {
-    state.with(|s| s.audit_history(&table, &key))
+    state.read(|s| s.audit_history(&table, &key))
 }
 
 #[tauri::command(async)]
@@ -142,7 +157,7 @@ pub fn audit_export(
     query: AuditQuery,
     to: String,
 ) -> CmdResult<usize> {
-    state.with(|s| s.audit_export(&query, Path::new(to.trim())))
+    state.read(|s| s.audit_export(&query, Path::new(to.trim())))
 }
 
 /// Requesters whose name or e-mail contains `query` (at most 20, most cases first).
@@ -151,7 +166,7 @@ pub fn person_search(
     state: tauri::State<'_, AppState>,
     query: String,
 ) -> CmdResult<Vec<PersonMatch>> {
-    state.with(|s| s.person_search(&query, 20))
+    state.read(|s| s.person_search(&query, 20))
 }
 
 /// A name usable as a file name on every OS (no separators or reserved characters).
@@ -195,7 +210,7 @@ pub fn person_export(
     };
     let now = SystemClock.now();
     // Unknown person: say so before asking where to save.
-    state.with(|s| s.person_export(&query, now).map(|_| ()))?;
+    state.read(|s| s.person_export(&query, now).map(|_| ()))?;
     let name = format!("Datos personales {}.{ext}", file_stem(&query));
     let path = if let Some(dir) = std::env::var_os("MESA_EXPORT_DIR").filter(|d| !d.is_empty()) {
         PathBuf::from(dir).join(&name)
@@ -221,7 +236,7 @@ pub fn person_export(
         }
         p
     };
-    state.with(|s| s.person_export_to(&query, &path, now))?;
+    state.read(|s| s.person_export_to(&query, &path, now))?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -8,7 +8,7 @@ use crate::{AppState, CmdResult};
 
 #[tauri::command(async)]
 pub fn settings_get(state: tauri::State<'_, AppState>) -> CmdResult<AppSettings> {
-    state.with(|s| s.app_settings())
+    state.read(|s| s.app_settings())
 }
 
 #[tauri::command(async)]
@@ -21,7 +21,7 @@ pub fn settings_set(
 
 #[tauri::command(async)]
 pub fn calendar_get(state: tauri::State<'_, AppState>) -> CmdResult<CalendarConfig> {
-    state.with(|s| s.calendar_config())
+    state.read(|s| s.calendar_config())
 }
 
 /// Saves the calendar and recomputes every deadline; returns how many cases were recomputed.
@@ -64,7 +64,7 @@ pub fn department_set_active(
 
 #[tauri::command(async)]
 pub fn priority_matrix(state: tauri::State<'_, AppState>) -> CmdResult<Vec<PriorityCell>> {
-    state.with(|s| s.priority_matrix())
+    state.read(|s| s.priority_matrix())
 }
 
 #[tauri::command(async)]
@@ -82,7 +82,7 @@ pub fn survey_questions_set(
 
 #[tauri::command(async)]
 pub fn level_targets_get(state: tauri::State<'_, AppState>) -> CmdResult<Vec<LevelTarget>> {
-    state.with(|s| s.level_targets())
+    state.read(|s| s.level_targets())
 }
 
 #[tauri::command(async)]
@@ -117,5 +117,5 @@ pub fn logo_set(state: tauri::State<'_, AppState>, path: Option<String>) -> CmdR
 
 #[tauri::command(async)]
 pub fn logo_present(state: tauri::State<'_, AppState>) -> CmdResult<bool> {
-    state.with(|s| s.entity_logo().map(|l| l.is_some()))
+    state.read(|s| s.entity_logo().map(|l| l.is_some()))
 }

@@ -9,7 +9,7 @@ use crate::{AppState, CmdResult};
 
 #[tauri::command(async)]
 pub fn setup_status(state: tauri::State<'_, AppState>) -> CmdResult<SetupStatus> {
-    state.with(|s| s.setup_status())
+    state.read(|s| s.setup_status())
 }
 
 /// Marks the first-run setup as done (also «Omitir»).

@@ -252,6 +252,26 @@ fn print_human(r: &ImportReport) {
 }
 
 /// `mesa bench-import`: calamine alone vs the full import on a generated workbook.
+pub fn bench_reads(rows: u32, base: usize, json: bool) -> Result<(), CoreError> {
+    let r = mesa_core::import::bench::reads_during_import(rows, base)?;
+    if json {
+        return print_json(&r);
+    }
+    println!(
+        "Importación de {} filas sobre {} casos: {:.1} s",
+        r.rows, r.base_cases, r.import_seconds
+    );
+    println!(
+        "lista de casos durante la importación (lectores WAL): {} lecturas, p50 {:.1} ms, p95 {:.1} ms, máx {:.1} ms",
+        r.reads, r.p50_ms, r.p95_ms, r.max_ms
+    );
+    println!(
+        "lo mismo con un solo candado compartido (antes):    {} lecturas, p95 {:.0} ms, máx {:.0} ms",
+        r.mutex_reads, r.mutex_p95_ms, r.mutex_max_ms
+    );
+    Ok(())
+}
+
 pub fn bench(rows: u32, json: bool) -> Result<(), CoreError> {
     let r = mesa_core::import::bench::run(rows)?;
     if json {

@@ -67,6 +67,16 @@ enum Cmd {
         #[arg(long, default_value_t = 100_000)]
         rows: u32,
     },
+    /// Mide la lista de casos leída mientras una importación grande confirma (lectores WAL
+    /// frente a un solo candado compartido).
+    BenchReads {
+        /// Filas del libro importado.
+        #[arg(long, default_value_t = 100_000)]
+        rows: u32,
+        /// Casos de demostración ya guardados antes de importar.
+        #[arg(long, default_value_t = 20_000)]
+        base: usize,
+    },
     /// Catálogos: dependencias, tipos de servicio, funcionarios, preguntas.
     #[command(subcommand)]
     Catalog(CatalogCmd),
@@ -411,6 +421,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         }
         Cmd::Import(args) => import::run(&mut ctx, args),
         Cmd::BenchImport { rows } => import::bench(rows, ctx.json),
+        Cmd::BenchReads { rows, base } => import::bench_reads(rows, base, ctx.json),
         Cmd::Catalog(c) => match c {
             CatalogCmd::List => {
                 let c = ctx.store.catalogs()?;

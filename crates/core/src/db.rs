@@ -91,6 +91,9 @@ fn configure(conn: &Connection) -> Result<()> {
         });
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // After a checkpoint the WAL file is cut back to this size (a 100,000-case import or a big
+    // sweep otherwise leaves a WAL of hundreds of MB beside the database).
+    conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
     // A 64 MiB page cache keeps the case indexes in memory (list pages, bulk imports).
     conn.pragma_update(None, "cache_size", -65536)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -144,6 +147,52 @@ fn backup_before_migrating(conn: &Connection, path: &Path) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Bytes the WAL file is truncated to after a checkpoint (`PRAGMA journal_size_limit`).
+pub const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
+/// Opens a read-only connection to a database that [`open`] already brought up to date (the
+/// app's list, detail and dashboard reads). WAL lets it read a consistent snapshot while the one
+/// writer works: it never waits behind an import, a backup or an export. `query_only` refuses
+/// any write on it; a schema other than this binary's is refused (the writer migrates first).
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    let user_version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| CoreError::NotADatabase {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    if user_version != latest_version() {
+        return Err(CoreError::NotADatabase {
+            path: path.display().to_string(),
+            detail: format!(
+                "esquema {user_version}, se esperaba {}: ábrala primero para escritura",
+                latest_version()
+            ),
+        });
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -16384)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    Ok(conn)
+}
+
+/// After a large write: a truncating checkpoint, so the WAL does not stay hundreds of MB. It
+/// waits at most a moment for readers; if one holds an old snapshot, the checkpoint is partial
+/// and `journal_size_limit` trims the file at the next reset. Never fails the write.
+pub(crate) fn checkpoint_after_batch(conn: &Connection) {
+    let _ = conn.busy_timeout(Duration::from_millis(250));
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    let _ = conn.busy_timeout(Duration::from_secs(10));
 }
 
 /// An in-memory database with the full schema (tests).

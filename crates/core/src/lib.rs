@@ -30,7 +30,7 @@ pub mod tickets;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result};
 pub use model::*;
-pub use store::Store;
+pub use store::{ReadPool, Store};
 
 /// Version of the application (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -13,24 +13,41 @@ use crate::settings::CalendarConfig;
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) calendar: BusinessCalendar,
+    /// The `calendar` setting the cached calendar was built from (readers rebuild on change).
+    calendar_src: Option<String>,
     path: Option<PathBuf>,
     /// Who acts and when, for the audit triggers (see `audit.rs`).
     pub(crate) audit: crate::audit::AuditHandle,
 }
 
-/// A write transaction of the one write path ([`Store::begin_write`], [`write_tx`]): `BEGIN
+/// A write transaction of the one write path ([`Store::begin_write`], `write_tx`): `BEGIN
 /// IMMEDIATE`, with who and when set for the audit triggers while it is open. `commit` ends
 /// it; dropping it without committing rolls it back. Either way the audit context goes back to
 /// the session's, so no later write is audited with this one's author or time.
 pub struct WriteTx<'c> {
     tx: Option<Transaction<'c>>,
+    conn: &'c Connection,
+    /// `total_changes()` when the transaction began: a large batch is followed by a checkpoint.
+    changes_before: u64,
     audit: &'c crate::audit::AuditHandle,
 }
+
+/// Rows changed in one write above which the commit is followed by a truncating checkpoint
+/// (imports, sweeps, recomputations), so the WAL file shrinks back (see `db::WAL_SIZE_LIMIT`).
+const LARGE_WRITE_ROWS: u64 = 5_000;
 
 impl<'c> WriteTx<'c> {
     pub fn commit(mut self) -> Result<()> {
         if let Some(tx) = self.tx.take() {
             tx.commit()?;
+            if self
+                .conn
+                .total_changes()
+                .saturating_sub(self.changes_before)
+                >= LARGE_WRITE_ROWS
+            {
+                db::checkpoint_after_batch(self.conn);
+            }
         }
         Ok(())
     }
@@ -79,12 +96,16 @@ fn open_write<'c>(
     audit: &'c crate::audit::AuditHandle,
     by: Option<(String, DateTime<Utc>)>,
 ) -> Result<WriteTx<'c>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn: &'c Connection = conn;
+    let changes_before = conn.total_changes();
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     if let Ok(mut c) = audit.lock() {
         c.write = by;
     }
     Ok(WriteTx {
         tx: Some(tx),
+        conn,
+        changes_before,
         audit,
     })
 }
@@ -140,6 +161,7 @@ impl Store {
         let mut store = Store {
             conn,
             calendar: BusinessCalendar::default_office(),
+            calendar_src: None,
             path,
             audit,
         };
@@ -207,6 +229,172 @@ impl Store {
 
     fn reload_calendar(&mut self) -> Result<()> {
         self.calendar = self.calendar_config()?.build()?;
+        self.calendar_src = self.setting("calendar")?;
         Ok(())
+    }
+
+    /// A read-only store on the database file at `path`, which [`Store::open`] has already
+    /// brought up to date (see [`db::open_reader`]). Reads on it never wait behind the writer;
+    /// a write on it fails. The app keeps a few in a [`ReadPool`].
+    pub fn open_reader(path: &Path) -> Result<Self> {
+        Self::from_connection(db::open_reader(path)?, Some(path.to_path_buf()))
+    }
+
+    /// Rebuilds what this store caches (the business calendar) when another connection
+    /// changed it; one indexed read of the setting when nothing changed.
+    pub fn refresh(&mut self) -> Result<()> {
+        if self.setting("calendar")? != self.calendar_src {
+            self.reload_calendar()?;
+        }
+        Ok(())
+    }
+}
+
+/// Read-only stores on one database file, reused between reads: lists, case details, the
+/// dashboard, search and the settings screens read here, so they never wait behind the one
+/// writer (an import, a backup, an export). Each read sees one consistent snapshot (WAL).
+pub struct ReadPool {
+    path: PathBuf,
+    idle: std::sync::Mutex<Vec<Store>>,
+}
+
+/// Idle readers kept open; more are opened while many reads run at once.
+const IDLE_READERS: usize = 4;
+
+impl ReadPool {
+    pub fn new(path: &Path) -> Self {
+        ReadPool {
+            path: path.to_path_buf(),
+            idle: Default::default(),
+        }
+    }
+
+    /// Runs `f` on a reader (opened if none is idle), refreshed first.
+    pub fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut store = match idle {
+            Some(s) => s,
+            None => Store::open_reader(&self.path)?,
+        };
+        store.refresh()?;
+        let out = f(&store);
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < IDLE_READERS {
+            idle.push(store);
+        }
+        out
+    }
+
+    /// Closes the idle readers (after the database file itself was replaced, e.g. restoring
+    /// over a damaged file): the next reads open the new file.
+    pub fn clear(&self) {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TicketQuery;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn total(s: &Store) -> i64 {
+        s.list_tickets(
+            &TicketQuery {
+                limit: 1,
+                ..Default::default()
+            },
+            t("2026-03-10T15:00:00Z"),
+        )
+        .unwrap()
+        .total
+    }
+
+    #[test]
+    fn a_reader_does_not_wait_behind_an_open_write_and_sees_only_committed_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("mesa.db");
+        let mut w = Store::open(&db).unwrap();
+        crate::demo::generate(&mut w, 30, 7, t("2026-03-10T15:00:00Z")).unwrap();
+        let pool = ReadPool::new(&db);
+        assert_eq!(pool.read(|r| Ok(total(r))).unwrap(), 30);
+
+        // A long write holds the writer (BEGIN IMMEDIATE) with a change not yet committed.
+        let tx = w.begin_write("Ana", t("2026-03-10T15:00:00Z")).unwrap();
+        tx.execute(
+            "UPDATE settings SET value = 'x' WHERE key = 'ticket_prefix'",
+            [],
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        assert_eq!(pool.read(|r| Ok(total(r))).unwrap(), 30);
+        assert_eq!(
+            pool.read(|r| r.setting("ticket_prefix"))
+                .unwrap()
+                .as_deref(),
+            Some("MA")
+        );
+        // The busy timeout is 10 s: a read that waited for the writer would take that long.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        drop(tx); // rolled back
+        crate::demo::generate(&mut w, 5, 8, t("2026-03-10T15:00:00Z")).unwrap();
+        assert_eq!(pool.read(|r| Ok(total(r))).unwrap(), 35);
+    }
+
+    #[test]
+    fn a_reader_refuses_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("mesa.db");
+        drop(Store::open(&db).unwrap());
+        let r = Store::open_reader(&db).unwrap();
+        assert!(r.set_setting("ticket_prefix", "ZZ").is_err());
+        assert_eq!(r.setting("ticket_prefix").unwrap().as_deref(), Some("MA"));
+    }
+
+    #[test]
+    fn a_reader_of_an_unmigrated_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("mesa.db");
+        drop(Connection::open(&db).unwrap());
+        let e = Store::open_reader(&db).err().unwrap();
+        assert_eq!(e.code(), "not_a_database", "{e}");
+    }
+
+    #[test]
+    fn readers_follow_a_calendar_change_made_by_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("mesa.db");
+        let mut w = Store::open(&db).unwrap();
+        let pool = ReadPool::new(&db);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap();
+        assert!(pool
+            .read(|r| Ok(r.calendar().is_business_day(day)))
+            .unwrap());
+        let mut cfg = w.calendar_config().unwrap();
+        cfg.closed_days.push("2026-03-11".into());
+        w.set_calendar(&cfg).unwrap();
+        assert!(!pool
+            .read(|r| Ok(r.calendar().is_business_day(day)))
+            .unwrap());
+    }
+
+    #[test]
+    fn a_large_write_leaves_no_large_wal_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("mesa.db");
+        let mut w = Store::open(&db).unwrap();
+        crate::demo::generate(&mut w, 3_000, 7, t("2026-03-10T15:00:00Z")).unwrap();
+        let wal = std::fs::metadata(dir.path().join("mesa.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        // Without the checkpoint after the batch the WAL holds every page written (MBs).
+        assert!(
+            wal < 256 * 1024,
+            "WAL de {wal} bytes tras una escritura grande"
+        );
+        assert_eq!(total(&w), 3_000);
     }
 }

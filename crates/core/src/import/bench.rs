@@ -299,3 +299,151 @@ pub fn run(rows: u32) -> Result<BenchResult> {
         peak_rss_mb: peak,
     })
 }
+
+/// `mesa bench-reads`: the case list read while a large import commits.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadsDuringImport {
+    /// Rows of the imported workbook.
+    pub rows: u32,
+    /// Cases already in the database before the import.
+    pub base_cases: usize,
+    pub import_seconds: f64,
+    /// Case-list pages (100 rows) read from a [`crate::store::ReadPool`] during the import.
+    pub reads: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+    /// The same pages through one shared `Mutex<Store>` (how the app read before), during a
+    /// second identical import: each read waits for the import to finish.
+    pub mutex_reads: usize,
+    pub mutex_p95_ms: f64,
+    pub mutex_max_ms: f64,
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() as f64 * p).ceil() as usize)
+        .saturating_sub(1)
+        .min(v.len() - 1)]
+}
+
+/// Generates a `rows`-row workbook and a database with `base_cases` demo cases, then imports
+/// the workbook on a worker while the main thread reads the first case-list page again and
+/// again: first from a read pool (WAL readers), then through one mutex shared with the import.
+pub fn reads_during_import(rows: u32, base_cases: usize) -> Result<ReadsDuringImport> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let dir = std::env::temp_dir().join(format!("mesa-bench-reads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let file = dir.join("bench.xlsx");
+    generate(&file, rows)?;
+    let bytes = Arc::new(std::fs::read(&file).map_err(io(&file))?);
+    let now = chrono::Utc::now();
+    let page = crate::model::TicketQuery {
+        sort: Some("received_at".into()),
+        desc: true,
+        limit: 100,
+        ..Default::default()
+    };
+    let opts = ImportOptions {
+        kind: ImportKind::Cases,
+        ..Default::default()
+    };
+    let fresh_db = |name: &str| -> Result<std::path::PathBuf> {
+        let db = dir.join(name);
+        let mut s = Store::open(&db)?;
+        crate::demo::generate(&mut s, base_cases, 7, now)?;
+        Ok(db)
+    };
+
+    // 1. WAL readers beside the one writer.
+    let db = fresh_db("wal.db")?;
+    let pool = crate::store::ReadPool::new(&db);
+    pool.read(|s| s.list_tickets(&page, now))?; // opened before the import starts
+    let done = Arc::new(AtomicBool::new(false));
+    let worker = {
+        let (db, bytes, opts, done) = (db.clone(), bytes.clone(), opts.clone(), done.clone());
+        std::thread::spawn(move || -> Result<f64> {
+            let mut w = Store::open(&db)?;
+            let t = Instant::now();
+            let r = w.import_bytes(
+                &bytes,
+                "bench.xlsx",
+                &opts,
+                false,
+                "bench",
+                now,
+                &mut |_| {},
+            );
+            done.store(true, Ordering::SeqCst);
+            r.map(|_| t.elapsed().as_secs_f64())
+        })
+    };
+    let mut lat = Vec::new();
+    while !done.load(Ordering::SeqCst) {
+        let t = Instant::now();
+        pool.read(|s| s.list_tickets(&page, now))?;
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let import_seconds = worker
+        .join()
+        .map_err(|_| CoreError::validation("bench", "la importación falló"))??;
+
+    // 2. One mutex for everything, as before: the import holds it to the end.
+    let db2 = fresh_db("mutex.db")?;
+    let shared = Arc::new(Mutex::new(Store::open(&db2)?));
+    let done2 = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicBool::new(false));
+    let worker2 = {
+        let (shared, bytes, opts) = (shared.clone(), bytes.clone(), opts.clone());
+        let (done2, started) = (done2.clone(), started.clone());
+        std::thread::spawn(move || -> Result<()> {
+            let mut s = shared.lock().unwrap_or_else(|p| p.into_inner());
+            started.store(true, Ordering::SeqCst);
+            let r = s.import_bytes(
+                &bytes,
+                "bench.xlsx",
+                &opts,
+                false,
+                "bench",
+                now,
+                &mut |_| {},
+            );
+            done2.store(true, Ordering::SeqCst);
+            r.map(|_| ())
+        })
+    };
+    while !started.load(Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
+    let mut lat2 = Vec::new();
+    while !done2.load(Ordering::SeqCst) {
+        let t = Instant::now();
+        shared
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .list_tickets(&page, now)?;
+        lat2.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    worker2
+        .join()
+        .map_err(|_| CoreError::validation("bench", "la importación falló"))??;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(ReadsDuringImport {
+        rows,
+        base_cases,
+        import_seconds,
+        reads: lat.len(),
+        p50_ms: percentile(&mut lat, 0.50),
+        p95_ms: percentile(&mut lat, 0.95),
+        max_ms: percentile(&mut lat, 1.0),
+        mutex_reads: lat2.len(),
+        mutex_p95_ms: percentile(&mut lat2, 0.95),
+        mutex_max_ms: percentile(&mut lat2, 1.0),
+    })
+}
