@@ -41,7 +41,6 @@ use ts_rs::TS;
 use crate::clock::{to_local, to_rfc3339_local};
 use crate::db::{self, APPLICATION_ID};
 use crate::error::{CoreError, Result};
-use crate::store::Store;
 
 pub const BACKUP_DIR: &str = "backups";
 pub const ATTACHMENTS_DIR: &str = "attachments";
@@ -290,7 +289,7 @@ fn stamp(now: DateTime<Utc>) -> String {
 }
 
 /// `mesa-20260302T141500Z-daily(-2).db` → (time, kind).
-fn parse_name(name: &str) -> Option<(DateTime<Utc>, BackupKind)> {
+pub(crate) fn parse_name(name: &str) -> Option<(DateTime<Utc>, BackupKind)> {
     let rest = name.strip_prefix(PREFIX)?.strip_suffix(".db")?;
     let (ts, kind) = rest.split_once('-')?;
     let t = NaiveDateTime::parse_from_str(ts, "%Y%m%dT%H%M%SZ").ok()?;
@@ -319,7 +318,7 @@ pub fn default_dir(db_path: &Path) -> PathBuf {
 // ---------------------------------------------------------------------------------------------
 // Create
 
-fn step_all(b: &Backup<'_, '_>) -> Result<()> {
+pub(crate) fn step_all(b: &Backup<'_, '_>) -> Result<()> {
     let mut waits = 0;
     loop {
         match b.step(-1)? {
@@ -666,7 +665,7 @@ pub fn latest_good(dir: &Path) -> Result<Option<BackupInfo>> {
 // ---------------------------------------------------------------------------------------------
 // Restore
 
-fn restore_attachments(backup_file: &Path, data_dir: &Path) -> Result<()> {
+pub(crate) fn restore_attachments(backup_file: &Path, data_dir: &Path) -> Result<()> {
     let src = sidecar(backup_file, "attachments");
     if !src.is_dir() {
         return Ok(());
@@ -739,134 +738,19 @@ pub fn restore_file(db_path: &Path, backup: &Path, now: DateTime<Utc>) -> Result
     })
 }
 
-impl Store {
-    /// Folder of the automatic backups (None for an in-memory store).
-    pub fn backups_dir(&self) -> Option<PathBuf> {
-        self.path().map(default_dir)
-    }
-
-    fn data_dir(&self) -> Option<PathBuf> {
-        self.path().and_then(|p| p.parent()).map(Path::to_path_buf)
-    }
-
-    /// Makes a verified backup now: into `to` when given (a folder the user chose; never
-    /// rotated), else into the default folder (then rotation runs).
-    pub fn backup_now(
-        &self,
-        kind: BackupKind,
-        to: Option<&Path>,
-        now: DateTime<Utc>,
-    ) -> Result<BackupInfo> {
-        let default = self.backups_dir().ok_or_else(|| {
-            CoreError::validation("copia de seguridad", "la base de datos está en memoria")
-        })?;
-        let data_dir = self.data_dir();
-        match to {
-            Some(dir) => create(&self.conn, dir, kind, now, data_dir.as_deref(), false),
-            None => {
-                let info = create(&self.conn, &default, kind, now, data_dir.as_deref(), true)?;
-                rotate(&default, &RetentionPolicy::default())?;
-                Ok(info)
-            }
-        }
-    }
-
-    /// For the importer: a verified backup before an import (`PreImport`) or before undoing
-    /// one (`PreUndo`). Call it before opening the import's transaction; if it fails, do not
-    /// import (the error says why). None for an in-memory store (tests).
-    pub fn backup_before(
-        &self,
-        kind: BackupKind,
-        now: DateTime<Utc>,
-    ) -> Result<Option<BackupInfo>> {
-        if self.path().is_none() {
-            return Ok(None);
-        }
-        self.backup_now(kind, None, now).map(Some)
-    }
-
-    /// Backups in the default folder, newest first.
-    pub fn backups(&self) -> Result<Vec<BackupInfo>> {
-        match self.backups_dir() {
-            Some(d) => list(&d),
-            None => Ok(vec![]),
-        }
-    }
-
-    /// Once a day at first use: when the default folder has no backup (of any kind) made on
-    /// today's Bogota date, makes a `daily` one (then rotates). Returns it, or None.
-    pub fn ensure_daily_backup(&self, now: DateTime<Utc>) -> Result<Option<BackupInfo>> {
-        let Some(dir) = self.backups_dir() else {
-            return Ok(None);
-        };
-        let today = to_local(now).date();
-        let done_today = std::fs::read_dir(&dir)
-            .map(|rd| {
-                rd.flatten().any(|e| {
-                    parse_name(&e.file_name().to_string_lossy())
-                        .is_some_and(|(t, _)| to_local(t).date() == today)
-                })
-            })
-            .unwrap_or(false);
-        if done_today {
-            return Ok(None);
-        }
-        self.backup_now(BackupKind::Daily, None, now).map(Some)
-    }
-
-    /// `PRAGMA quick_check`: Err(DatabaseDamaged) when the file is damaged.
-    pub fn health_check(&self) -> Result<()> {
-        let path = self.path().map(crate::files::shown).unwrap_or_default();
-        let damaged = |detail: String| CoreError::DatabaseDamaged {
-            path: path.clone(),
-            detail,
-        };
-        let rows: Vec<String> = (|| -> rusqlite::Result<Vec<String>> {
-            let mut st = self.conn.prepare("PRAGMA quick_check(5)")?;
-            let v = st
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(v)
-        })()
-        .map_err(|e| damaged(e.to_string()))?;
-        if rows != ["ok"] {
-            return Err(damaged(rows.join("; ")));
-        }
-        Ok(())
-    }
-
-    /// Restores `file` into this store. Order: verify the file (refused ⇒ nothing changed);
-    /// back up the current database (`pre-restore`); copy the verified content in with the
-    /// backup API in one write transaction; bring its schema up to date; restore attachments.
-    pub fn restore_backup(&mut self, file: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
-        let (info, copy) = inspect_copy(file)?;
-        let safety = self.backup_now(BackupKind::PreRestore, None, now)?;
-        {
-            let src = Connection::open_with_flags(
-                &copy.path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            let b = Backup::new(&src, &mut self.conn)?;
-            step_all(&b)?;
-        }
-        db::migrate(&self.conn)?;
-        crate::audit::install(&self.conn)?;
-        self.reload_after_restore()?;
-        self.conn.execute(
-            "INSERT INTO audit_log(at, actor, table_name, record_key, action, field, old_value, new_value)
-             VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
-                     'database', ?1, 'update', 'restaurada', ?2, ?3)",
-            rusqlite::params![info.file_name, safety.file_name, info.created_at],
-        )?;
-        if let Some(d) = self.data_dir() {
-            restore_attachments(file, &d)?;
-        }
-        Ok(RestoreReport {
-            restored: info,
-            safety_copy: Some(safety),
-            damaged_copy: None,
-        })
-    }
+/// Before migrating an existing database (hook of [`db::open`]): a verified `pre-migration`
+/// backup into `<data dir>/backups/`. The file name takes the system time: it labels a file,
+/// it is not a rule.
+pub fn before_migrating(conn: &Connection, path: &Path) -> Result<()> {
+    create(
+        conn,
+        &default_dir(path),
+        BackupKind::PreMigration,
+        chrono::Utc::now(),
+        path.parent(),
+        true,
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -100,8 +100,14 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Opens (creating if needed) the database at `path` and brings its schema up to date.
-pub fn open(path: &Path) -> Result<Connection> {
+/// What runs before pending migrations are applied to an existing database of ours (the
+/// store passes the verified pre-migration backup, `backup::before_migrating`): if it fails,
+/// nothing is migrated.
+pub type BeforeMigrating<'a> = &'a dyn Fn(&Connection, &Path) -> Result<()>;
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date, calling
+/// `before_migrating` first when an existing database has pending migrations.
+pub fn open(path: &Path, before_migrating: BeforeMigrating<'_>) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -120,33 +126,22 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
         .map_err(not_db)?;
     configure(&conn)?;
-    crate::audit::register_functions(&conn)?;
-    backup_before_migrating(&conn, path)?;
+    crate::audit_triggers::register_functions(&conn)?;
+    if has_pending_migrations(&conn)? {
+        before_migrating(&conn, path)?;
+    }
     migrate(&conn)?;
-    crate::audit::install(&conn)?;
+    crate::audit_triggers::install(&conn)?;
     // Keep the planner's statistics fresh (bounded work): the case list relies on them.
     conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
     Ok(conn)
 }
 
-/// Before applying pending migrations to a database of ours that already has a schema, a
-/// verified `pre-migration` backup goes to `<data dir>/backups/` (if it fails, nothing is
-/// migrated). The file name takes the system time: it labels a file, it is not a rule.
-fn backup_before_migrating(conn: &Connection, path: &Path) -> Result<()> {
+/// A database of ours that already has a schema, older than this binary's.
+fn has_pending_migrations(conn: &Connection) -> Result<bool> {
     let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     let user_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if app_id == APPLICATION_ID && user_version >= 1 && user_version < latest_version() {
-        let data_dir = path.parent();
-        crate::backup::create(
-            conn,
-            &crate::backup::default_dir(path),
-            crate::backup::BackupKind::PreMigration,
-            chrono::Utc::now(),
-            data_dir,
-            true,
-        )?;
-    }
-    Ok(())
+    Ok(app_id == APPLICATION_ID && user_version >= 1 && user_version < latest_version())
 }
 
 /// Bytes the WAL file is truncated to after a checkpoint (`PRAGMA journal_size_limit`).
@@ -199,9 +194,9 @@ pub(crate) fn checkpoint_after_batch(conn: &Connection) {
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    crate::audit::register_functions(&conn)?;
+    crate::audit_triggers::register_functions(&conn)?;
     migrate(&conn)?;
-    crate::audit::install(&conn)?;
+    crate::audit_triggers::install(&conn)?;
     Ok(conn)
 }
 
@@ -343,7 +338,7 @@ mod tests {
     fn open_sets_pragmas_and_is_idempotent() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("mesa.db");
-        let c = open(&p).unwrap();
+        let c = open(&p, &|_, _| Ok(())).unwrap();
         let fk: i64 = c
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
@@ -356,7 +351,7 @@ mod tests {
             .unwrap();
         assert_eq!((fk, jm.as_str(), sync, uv), (1, "wal", 2, latest_version()));
         drop(c);
-        let c = open(&p).unwrap();
+        let c = open(&p, &|_, _| Ok(())).unwrap();
         let n: i64 = c
             .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
@@ -367,14 +362,14 @@ mod tests {
     fn newer_database_is_refused_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("mesa.db");
-        drop(open(&p).unwrap());
+        drop(open(&p, &|_, _| Ok(())).unwrap());
         {
             let c = Connection::open(&p).unwrap();
             c.pragma_update(None, "user_version", latest_version() + 1)
                 .unwrap();
         }
         let before = std::fs::read(&p).unwrap();
-        let e = open(&p).unwrap_err();
+        let e = open(&p, &|_, _| Ok(())).unwrap_err();
         assert_eq!(e.code(), "database_too_new");
         assert!(e.to_string().contains("más reciente"));
         assert_eq!(std::fs::read(&p).unwrap(), before);
@@ -398,7 +393,7 @@ mod tests {
     fn edited_migration_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("mesa.db");
-        drop(open(&p).unwrap());
+        drop(open(&p, &|_, _| Ok(())).unwrap());
         {
             let c = Connection::open(&p).unwrap();
             c.execute(
@@ -407,7 +402,7 @@ mod tests {
             )
             .unwrap();
         }
-        let e = open(&p).unwrap_err();
+        let e = open(&p, &|_, _| Ok(())).unwrap_err();
         assert_eq!(e.code(), "migration_checksum");
     }
 
@@ -420,7 +415,7 @@ mod tests {
             b"esto no es sqlite, es texto plano cualquiera...........",
         )
         .unwrap();
-        let e = open(&p).unwrap_err();
+        let e = open(&p, &|_, _| Ok(())).unwrap_err();
         assert_eq!(e.code(), "not_a_database", "{e}");
         let p2 = dir.path().join("ajena.db");
         {
@@ -428,7 +423,7 @@ mod tests {
             c.execute_batch("CREATE TABLE clientes(id INTEGER)")
                 .unwrap();
         }
-        let e = open(&p2).unwrap_err();
+        let e = open(&p2, &|_, _| Ok(())).unwrap_err();
         assert_eq!(e.code(), "not_a_database", "{e}");
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod audit_triggers;
 pub mod backup;
 pub mod calendar;
 pub mod catalog;
@@ -16,11 +17,14 @@ pub mod files;
 pub mod import;
 pub mod maintenance;
 pub mod model;
+#[cfg(test)]
+mod module_graph;
 pub mod paths;
 pub mod pdf;
 pub mod privacy;
 pub mod report;
 pub mod report_docs;
+pub mod safety;
 pub mod settings;
 pub mod setup;
 pub mod store;

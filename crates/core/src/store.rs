@@ -17,7 +17,7 @@ pub struct Store {
     calendar_src: Option<String>,
     path: Option<PathBuf>,
     /// Who acts and when, for the audit triggers (see `audit.rs`).
-    pub(crate) audit: crate::audit::AuditHandle,
+    pub(crate) audit: crate::audit_triggers::AuditHandle,
 }
 
 /// A write transaction of the one write path ([`Store::begin_write`], `write_tx`): `BEGIN
@@ -29,7 +29,7 @@ pub struct WriteTx<'c> {
     conn: &'c Connection,
     /// `total_changes()` when the transaction began: a large batch is followed by a checkpoint.
     changes_before: u64,
-    audit: &'c crate::audit::AuditHandle,
+    audit: &'c crate::audit_triggers::AuditHandle,
 }
 
 /// Rows changed in one write above which the commit is followed by a truncating checkpoint
@@ -74,7 +74,7 @@ impl Drop for WriteTx<'_> {
 /// store while the transaction is open): see [`WriteTx`]. Audited as `actor` at `now`.
 pub(crate) fn write_tx<'c>(
     conn: &'c mut Connection,
-    audit: &'c crate::audit::AuditHandle,
+    audit: &'c crate::audit_triggers::AuditHandle,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<WriteTx<'c>> {
@@ -85,7 +85,7 @@ pub(crate) fn write_tx<'c>(
 /// recomputations): audited as the session ([`Store::set_session`]).
 pub(crate) fn session_write_tx<'c>(
     conn: &'c mut Connection,
-    audit: &'c crate::audit::AuditHandle,
+    audit: &'c crate::audit_triggers::AuditHandle,
 ) -> Result<WriteTx<'c>> {
     open_write(conn, audit, None)
 }
@@ -93,7 +93,7 @@ pub(crate) fn session_write_tx<'c>(
 /// `BEGIN IMMEDIATE`, then who/when of this write (None: the session's) for the triggers.
 fn open_write<'c>(
     conn: &'c mut Connection,
-    audit: &'c crate::audit::AuditHandle,
+    audit: &'c crate::audit_triggers::AuditHandle,
     by: Option<(String, DateTime<Utc>)>,
 ) -> Result<WriteTx<'c>> {
     let conn: &'c Connection = conn;
@@ -148,7 +148,7 @@ impl Store {
                 source,
             })?;
         }
-        let conn = db::open(path)?;
+        let conn = db::open(path, &crate::backup::before_migrating)?;
         Self::from_connection(conn, Some(path.to_path_buf()))
     }
 
@@ -157,7 +157,7 @@ impl Store {
     }
 
     fn from_connection(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
-        let audit = crate::audit::register_functions(&conn)?;
+        let audit = crate::audit_triggers::register_functions(&conn)?;
         let mut store = Store {
             conn,
             calendar: BusinessCalendar::default_office(),

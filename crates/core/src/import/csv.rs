@@ -2,7 +2,7 @@
 //! Windows-1252), delimiter sniffing (`;` `,` tab) and RFC 4180 parsing with quoted fields that
 //! span lines. Records are numbered from 1 (the header is usually record 1).
 
-use super::read::{Cell, SheetRow};
+use super::sheet::{Cell, SheetRow};
 
 /// Decodes the bytes into text and names the encoding found.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {

@@ -16,6 +16,7 @@ pub mod fields;
 pub mod problems;
 pub mod read;
 pub mod records;
+pub mod sheet;
 pub mod values;
 
 use std::collections::{BTreeMap, HashSet};

@@ -3,7 +3,6 @@
 //! by side; `.xls`, `.xlsb` and `.ods` are read as ranges; text files through [`super::csv`].
 //! Every call into calamine is guarded so that no input can panic the importer.
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -13,55 +12,8 @@ use calamine::{Data, DataRef, Reader, SheetVisible, Sheets, Xlsx};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::detect::Format;
+pub use super::sheet::{number_text, Cell, SheetRow};
 use super::ImportError;
-
-/// One cell as the importer sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-    /// A date cell; `time` tells whether it carries a time of day.
-    Date {
-        at: NaiveDateTime,
-        time: bool,
-    },
-    Bool(bool),
-}
-
-impl Cell {
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The cell as text, the way a person reads it (numbers without a trailing `.0`).
-    pub fn text(&self) -> Cow<'_, str> {
-        match self {
-            Cell::Empty => Cow::Borrowed(""),
-            Cell::Text(s) => Cow::Borrowed(s.as_str()),
-            Cell::Number(f) => Cow::Owned(number_text(*f)),
-            Cell::Date { at, time } => Cow::Owned(if *time {
-                at.format("%d/%m/%Y %H:%M").to_string()
-            } else {
-                at.format("%d/%m/%Y").to_string()
-            }),
-            Cell::Bool(b) => Cow::Borrowed(if *b { "VERDADERO" } else { "FALSO" }),
-        }
-    }
-}
-
-/// `8.0` → `8`, `1234567890.0` → `1234567890`, `2.5` → `2.5`.
-pub fn number_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
-}
 
 /// An Excel serial date (1900 system) → date and time, when plausible (years 1900–2200).
 pub fn serial_to_datetime(serial: f64) -> Option<NaiveDateTime> {
@@ -143,19 +95,6 @@ fn from_data_ref(d: DataRef<'_>) -> Cell {
         DataRef::DateTimeIso(s) => iso_cell(&s),
         DataRef::DurationIso(s) => Cell::Text(s),
         DataRef::Error(_) => Cell::Empty,
-    }
-}
-
-/// One row: its 1-based sheet row (or CSV record) and its cells by absolute column.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SheetRow {
-    pub row: u32,
-    pub cells: Vec<Cell>,
-}
-
-impl SheetRow {
-    pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(Cell::is_empty)
     }
 }
 

@@ -1,0 +1,149 @@
+//! The store's data safety: backups made now, daily and before risky operations (import,
+//! undo, demo removal), the integrity check, and restoring a backup into the open store. The
+//! backup files themselves (names, copy, verification, rotation, list) are `backup.rs`, below
+//! the store.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::backup::Backup;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::backup::{
+    create, default_dir, inspect_copy, list, parse_name, restore_attachments, rotate, step_all,
+    BackupInfo, BackupKind, RestoreReport, RetentionPolicy,
+};
+use crate::clock::to_local;
+use crate::db;
+use crate::error::{CoreError, Result};
+use crate::store::Store;
+
+impl Store {
+    /// Folder of the automatic backups (None for an in-memory store).
+    pub fn backups_dir(&self) -> Option<PathBuf> {
+        self.path().map(default_dir)
+    }
+
+    pub(crate) fn data_dir(&self) -> Option<PathBuf> {
+        self.path().and_then(|p| p.parent()).map(Path::to_path_buf)
+    }
+
+    /// Makes a verified backup now: into `to` when given (a folder the user chose; never
+    /// rotated), else into the default folder (then rotation runs).
+    pub fn backup_now(
+        &self,
+        kind: BackupKind,
+        to: Option<&Path>,
+        now: DateTime<Utc>,
+    ) -> Result<BackupInfo> {
+        let default = self.backups_dir().ok_or_else(|| {
+            CoreError::validation("copia de seguridad", "la base de datos está en memoria")
+        })?;
+        let data_dir = self.data_dir();
+        match to {
+            Some(dir) => create(&self.conn, dir, kind, now, data_dir.as_deref(), false),
+            None => {
+                let info = create(&self.conn, &default, kind, now, data_dir.as_deref(), true)?;
+                rotate(&default, &RetentionPolicy::default())?;
+                Ok(info)
+            }
+        }
+    }
+
+    /// For the importer: a verified backup before an import (`PreImport`) or before undoing
+    /// one (`PreUndo`). Call it before opening the import's transaction; if it fails, do not
+    /// import (the error says why). None for an in-memory store (tests).
+    pub fn backup_before(
+        &self,
+        kind: BackupKind,
+        now: DateTime<Utc>,
+    ) -> Result<Option<BackupInfo>> {
+        if self.path().is_none() {
+            return Ok(None);
+        }
+        self.backup_now(kind, None, now).map(Some)
+    }
+
+    /// Backups in the default folder, newest first.
+    pub fn backups(&self) -> Result<Vec<BackupInfo>> {
+        match self.backups_dir() {
+            Some(d) => list(&d),
+            None => Ok(vec![]),
+        }
+    }
+
+    /// Once a day at first use: when the default folder has no backup (of any kind) made on
+    /// today's Bogota date, makes a `daily` one (then rotates). Returns it, or None.
+    pub fn ensure_daily_backup(&self, now: DateTime<Utc>) -> Result<Option<BackupInfo>> {
+        let Some(dir) = self.backups_dir() else {
+            return Ok(None);
+        };
+        let today = to_local(now).date();
+        let done_today = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.flatten().any(|e| {
+                    parse_name(&e.file_name().to_string_lossy())
+                        .is_some_and(|(t, _)| to_local(t).date() == today)
+                })
+            })
+            .unwrap_or(false);
+        if done_today {
+            return Ok(None);
+        }
+        self.backup_now(BackupKind::Daily, None, now).map(Some)
+    }
+
+    /// `PRAGMA quick_check`: Err(DatabaseDamaged) when the file is damaged.
+    pub fn health_check(&self) -> Result<()> {
+        let path = self.path().map(crate::files::shown).unwrap_or_default();
+        let damaged = |detail: String| CoreError::DatabaseDamaged {
+            path: path.clone(),
+            detail,
+        };
+        let rows: Vec<String> = (|| -> rusqlite::Result<Vec<String>> {
+            let mut st = self.conn.prepare("PRAGMA quick_check(5)")?;
+            let v = st
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(v)
+        })()
+        .map_err(|e| damaged(e.to_string()))?;
+        if rows != ["ok"] {
+            return Err(damaged(rows.join("; ")));
+        }
+        Ok(())
+    }
+
+    /// Restores `file` into this store. Order: verify the file (refused ⇒ nothing changed);
+    /// back up the current database (`pre-restore`); copy the verified content in with the
+    /// backup API in one write transaction; bring its schema up to date; restore attachments.
+    pub fn restore_backup(&mut self, file: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
+        let (info, copy) = inspect_copy(file)?;
+        let safety = self.backup_now(BackupKind::PreRestore, None, now)?;
+        {
+            let src = Connection::open_with_flags(
+                &copy.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            let b = Backup::new(&src, &mut self.conn)?;
+            step_all(&b)?;
+        }
+        db::migrate(&self.conn)?;
+        crate::audit::install(&self.conn)?;
+        self.reload_after_restore()?;
+        self.conn.execute(
+            "INSERT INTO audit_log(at, actor, table_name, record_key, action, field, old_value, new_value)
+             VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
+                     'database', ?1, 'update', 'restaurada', ?2, ?3)",
+            rusqlite::params![info.file_name, safety.file_name, info.created_at],
+        )?;
+        if let Some(d) = self.data_dir() {
+            restore_attachments(file, &d)?;
+        }
+        Ok(RestoreReport {
+            restored: info,
+            safety_copy: Some(safety),
+            damaged_copy: None,
+        })
+    }
+}
