@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -18,9 +19,10 @@ use crate::store::Store;
 use crate::text::{clean, clean_opt, fold};
 
 /// Condition of an equipment. JSON codes are English; labels Spanish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AssetStatus {
+    #[default]
     Good,
     Fair,
     Poor,
@@ -144,7 +146,7 @@ pub fn normalize_tag(s: &str) -> Result<String> {
 }
 
 /// An equipment as the UI and `mesa asset list|show --json` see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Asset {
     pub tag: String,
     pub kind: String,
@@ -371,11 +373,163 @@ pub struct AssetImportOutcome {
     pub tags: Vec<String>,
 }
 
-const ASSET_COLUMNS: &str = "a.id, a.tag, a.kind, a.brand, a.model, a.serial, a.cpu, a.ram_gb, \
-    a.disk, a.os, a.os_license, a.office_license, a.hostname, a.ip, a.mac, a.department, \
-    a.location, a.custodian, a.acquired_on, a.supplier, a.value, a.warranty_until, a.status, \
-    a.notes, c.number, a.created_at, a.updated_at, a.source_file, a.source_sheet, a.source_row, \
-    a.import_batch, a.extra";
+/// What is checked before a field's value is stored; `label` names the field in the error.
+#[derive(Clone, Copy)]
+enum Check {
+    None,
+    /// `YYYY-MM-DD` (or, when `year_ok`, `YYYY`).
+    Date {
+        label: &'static str,
+        year_ok: bool,
+    },
+    /// A finite number, not negative.
+    NotNegative {
+        label: &'static str,
+    },
+}
+
+/// Where one field lives in [`Asset`] (read, and written from a row) and in [`NewAsset`].
+struct Slot<T: 'static> {
+    get: fn(&Asset) -> &Option<T>,
+    set: fn(&mut Asset) -> &mut Option<T>,
+    input: fn(&NewAsset) -> &Option<T>,
+}
+
+enum Access {
+    Text(Slot<String>),
+    Number(Slot<f64>),
+}
+
+/// One field of the hoja de vida that is stored as typed: a column of `assets` with the same
+/// name as the field of [`Asset`] and [`NewAsset`], optional, corrected with
+/// [`Store::update_asset`].
+struct AssetField {
+    column: &'static str,
+    access: Access,
+    check: Check,
+}
+
+/// `field!(name, Text|Number[, check])`: the [`AssetField`] of the column and struct field `name`.
+macro_rules! field {
+    ($name:ident, $access:ident) => {
+        field!($name, $access, Check::None)
+    };
+    ($name:ident, $access:ident, $check:expr) => {
+        AssetField {
+            column: stringify!($name),
+            access: Access::$access(Slot {
+                get: |a| &a.$name,
+                set: |a| &mut a.$name,
+                input: |n| &n.$name,
+            }),
+            check: $check,
+        }
+    };
+}
+
+/// The fields of the hoja de vida besides placa, tipo, estado and observaciones: the SELECT,
+/// the INSERT, the corrections and their history entries all come from this list, in this
+/// order. A new field: a migration, the field in [`Asset`] and [`NewAsset`], and a line here.
+const ASSET_FIELDS: &[AssetField] = &[
+    field!(brand, Text),
+    field!(model, Text),
+    field!(serial, Text),
+    field!(cpu, Text),
+    field!(disk, Text),
+    field!(os, Text),
+    field!(os_license, Text),
+    field!(office_license, Text),
+    field!(hostname, Text),
+    field!(ip, Text),
+    field!(mac, Text),
+    field!(department, Text),
+    field!(location, Text),
+    field!(custodian, Text),
+    field!(
+        acquired_on,
+        Text,
+        Check::Date {
+            label: "fecha de adquisición",
+            year_ok: true
+        }
+    ),
+    field!(supplier, Text),
+    field!(
+        warranty_until,
+        Text,
+        Check::Date {
+            label: "garantía hasta",
+            year_ok: false
+        }
+    ),
+    field!(ram_gb, Number, Check::NotNegative { label: "RAM" }),
+    field!(value, Number, Check::NotNegative { label: "valor" }),
+];
+
+impl AssetField {
+    /// Sets the field of `asset` from the column of the same name.
+    fn read(&self, r: &Row<'_>, asset: &mut Asset) -> rusqlite::Result<()> {
+        match &self.access {
+            Access::Text(s) => *(s.set)(asset) = r.get(self.column)?,
+            Access::Number(s) => *(s.set)(asset) = r.get(self.column)?,
+        }
+        Ok(())
+    }
+
+    /// The stored value (`Null` when empty).
+    fn stored(&self, asset: &Asset) -> Value {
+        match &self.access {
+            Access::Text(s) => (s.get)(asset).clone().map_or(Value::Null, Value::Text),
+            Access::Number(s) => (*(s.get)(asset)).map_or(Value::Null, Value::Real),
+        }
+    }
+
+    /// The typed value, cleaned and checked (`Null` when empty).
+    fn clean(&self, a: &NewAsset) -> Result<Value> {
+        match (&self.access, self.check) {
+            (Access::Text(s), check) => {
+                let v = clean_opt((s.input)(a).as_deref());
+                let v = match check {
+                    Check::Date { label, year_ok } => check_date(label, v, year_ok)?,
+                    _ => v,
+                };
+                Ok(v.map_or(Value::Null, Value::Text))
+            }
+            (Access::Number(s), check) => {
+                let v = *(s.input)(a);
+                if let (Some(x), Check::NotNegative { label }) = (v, check) {
+                    if !x.is_finite() || x < 0.0 {
+                        return Err(CoreError::validation(label, format!("«{x}» no es válido")));
+                    }
+                }
+                Ok(v.map_or(Value::Null, Value::Real))
+            }
+        }
+    }
+}
+
+/// A stored or typed value as the history shows it.
+fn shown(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(s) => Some(s.clone()),
+        Value::Real(x) => Some(x.to_string()),
+        _ => None,
+    }
+}
+
+/// The SELECT list of [`Asset::from_row`] (with `id`), over [`ASSET_FROM`].
+fn asset_columns() -> String {
+    let mut cols = String::from(
+        "a.id, a.tag, a.kind, a.status, a.notes, c.number AS decommission_concept, \
+         a.created_at, a.updated_at, a.source_file, a.source_sheet, a.source_row, \
+         a.import_batch, a.extra",
+    );
+    for f in ASSET_FIELDS {
+        cols.push_str(", a.");
+        cols.push_str(f.column);
+    }
+    cols
+}
 
 const ASSET_FROM: &str =
     "assets a LEFT JOIN decommission_concepts c ON c.id = a.decommission_concept_id";
@@ -384,47 +538,37 @@ fn opt_local(v: Option<String>) -> rusqlite::Result<Option<String>> {
     Ok(v.and_then(|s| from_db(&s).ok()).map(to_rfc3339_local))
 }
 
+impl Asset {
+    /// An equipment from a row of [`asset_columns`], read by column name.
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let extra: String = r.get("extra")?;
+        let source_file: Option<String> = r.get("source_file")?;
+        let mut asset = Asset {
+            tag: r.get("tag")?,
+            kind: r.get("kind")?,
+            status: r.get("status")?,
+            notes: r.get("notes")?,
+            decommission_concept: r.get("decommission_concept")?,
+            created_at: opt_local(r.get("created_at")?)?.unwrap_or_default(),
+            updated_at: opt_local(r.get("updated_at")?)?.unwrap_or_default(),
+            source: source_file.map(|file| Source {
+                file,
+                sheet: r.get("source_sheet").ok().flatten(),
+                row: r.get("source_row").ok().flatten(),
+            }),
+            import_batch: r.get("import_batch")?,
+            extra: serde_json::from_str(&extra).unwrap_or_default(),
+            ..Default::default()
+        };
+        for f in ASSET_FIELDS {
+            f.read(r, &mut asset)?;
+        }
+        Ok(asset)
+    }
+}
+
 fn row_to_asset(r: &Row<'_>) -> rusqlite::Result<(i64, Asset)> {
-    let s = |i: usize| r.get::<_, Option<String>>(i);
-    let status: AssetStatus = r.get(22)?;
-    let extra: String = r.get(31)?;
-    let source_file: Option<String> = r.get(27)?;
-    let asset = Asset {
-        tag: r.get(1)?,
-        kind: r.get(2)?,
-        brand: s(3)?,
-        model: s(4)?,
-        serial: s(5)?,
-        cpu: s(6)?,
-        ram_gb: r.get(7)?,
-        disk: s(8)?,
-        os: s(9)?,
-        os_license: s(10)?,
-        office_license: s(11)?,
-        hostname: s(12)?,
-        ip: s(13)?,
-        mac: s(14)?,
-        department: s(15)?,
-        location: s(16)?,
-        custodian: s(17)?,
-        acquired_on: s(18)?,
-        supplier: s(19)?,
-        value: r.get(20)?,
-        warranty_until: s(21)?,
-        status,
-        notes: s(23)?,
-        decommission_concept: s(24)?,
-        created_at: opt_local(s(25)?)?.unwrap_or_default(),
-        updated_at: opt_local(s(26)?)?.unwrap_or_default(),
-        source: source_file.map(|file| Source {
-            file,
-            sheet: r.get(28).ok().flatten(),
-            row: r.get(29).ok().flatten(),
-        }),
-        import_batch: r.get(30)?,
-        extra: serde_json::from_str(&extra).unwrap_or_default(),
-    };
-    Ok((r.get(0)?, asset))
+    Ok((r.get("id")?, Asset::from_row(r)?))
 }
 
 /// `YYYY-MM-DD` (or, when `year_ok`, `YYYY`) validation.
@@ -478,9 +622,8 @@ fn origin_of(source: &Option<Source>) -> String {
 struct CleanAsset {
     tag: String,
     kind: String,
-    texts: [Option<String>; 17],
-    ram_gb: Option<f64>,
-    value: Option<f64>,
+    /// The values of [`ASSET_FIELDS`], in its order.
+    values: Vec<Value>,
     status: AssetStatus,
     source: Option<Source>,
     extra: String,
@@ -501,40 +644,19 @@ fn clean_asset(a: &NewAsset) -> Result<CleanAsset> {
     if kind.is_empty() {
         return Err(at(CoreError::validation("tipo", "es obligatorio")));
     }
-    for (f, v) in [("RAM", a.ram_gb), ("valor", a.value)] {
-        if let Some(x) = v {
-            if !x.is_finite() || x < 0.0 {
-                return Err(at(CoreError::validation(f, format!("«{x}» no es válido"))));
+    // Numbers are checked before texts: with several errors, the first reported is a number's.
+    let mut values = vec![Value::Null; ASSET_FIELDS.len()];
+    for numbers in [true, false] {
+        for (f, v) in ASSET_FIELDS.iter().zip(values.iter_mut()) {
+            if matches!(f.access, Access::Number(_)) == numbers {
+                *v = f.clean(a).map_err(at)?;
             }
         }
     }
-    let c = |v: &Option<String>| clean_opt(v.as_deref());
-    let acquired_on = check_date("fecha de adquisición", c(&a.acquired_on), true).map_err(at)?;
-    let warranty = check_date("garantía hasta", c(&a.warranty_until), false).map_err(at)?;
     Ok(CleanAsset {
         tag,
         kind,
-        texts: [
-            c(&a.brand),
-            c(&a.model),
-            c(&a.serial),
-            c(&a.cpu),
-            c(&a.disk),
-            c(&a.os),
-            c(&a.os_license),
-            c(&a.office_license),
-            c(&a.hostname),
-            c(&a.ip),
-            c(&a.mac),
-            c(&a.department),
-            c(&a.location),
-            c(&a.custodian),
-            acquired_on,
-            c(&a.supplier),
-            warranty,
-        ],
-        ram_gb: a.ram_gb,
-        value: a.value,
+        values,
         status: a.status.unwrap_or(AssetStatus::Good),
         source: a.source.clone(),
         extra: serde_json::to_string(&a.extra)?,
@@ -559,45 +681,34 @@ fn insert_asset(
             origin: origin_of(&a.source),
         });
     }
-    let t = &a.texts;
     let at = to_db(now);
+    let source_file = a.source.as_ref().map(|s| s.file.clone());
+    let source_sheet = a.source.as_ref().and_then(|s| s.sheet.clone());
+    let source_row = a.source.as_ref().and_then(|s| s.row);
+    let mut args: Vec<&dyn rusqlite::ToSql> = vec![
+        &a.tag,
+        &a.kind,
+        &a.status,
+        &at,
+        &source_file,
+        &source_sheet,
+        &source_row,
+        &batch,
+        &a.extra,
+    ];
+    let (mut columns, mut marks) = (String::new(), String::new());
+    for (f, v) in ASSET_FIELDS.iter().zip(&a.values) {
+        args.push(v);
+        columns.push_str(&format!(", {}", f.column));
+        marks.push_str(&format!(", ?{}", args.len()));
+    }
     conn.execute(
-        "INSERT INTO assets(tag, kind, brand, model, serial, cpu, disk, os, os_license,
-            office_license, hostname, ip, mac, department, location, custodian, acquired_on,
-            supplier, warranty_until, ram_gb, value, status, notes, created_at, updated_at,
-            source_file, source_sheet, source_row, import_batch, extra)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, NULL, ?23, ?23, ?24, ?25, ?26, ?27, ?28)",
-        params![
-            a.tag,
-            a.kind,
-            t[0],
-            t[1],
-            t[2],
-            t[3],
-            t[4],
-            t[5],
-            t[6],
-            t[7],
-            t[8],
-            t[9],
-            t[10],
-            t[11],
-            t[12],
-            t[13],
-            t[14],
-            t[15],
-            t[16],
-            a.ram_gb,
-            a.value,
-            a.status.as_str(),
-            at,
-            a.source.as_ref().map(|s| s.file.clone()),
-            a.source.as_ref().and_then(|s| s.sheet.clone()),
-            a.source.as_ref().and_then(|s| s.row),
-            batch,
-            a.extra,
-        ],
+        &format!(
+            "INSERT INTO assets(tag, kind, status, notes, created_at, updated_at, source_file,
+                source_sheet, source_row, import_batch, extra{columns})
+             VALUES (?1, ?2, ?3, NULL, ?4, ?4, ?5, ?6, ?7, ?8, ?9{marks})"
+        ),
+        args.as_slice(),
     )?;
     let id = conn.last_insert_rowid();
     let note = match &a.source {
@@ -721,7 +832,10 @@ fn closed_record(asset: &Asset) -> Result<()> {
 pub(crate) fn find_asset(conn: &rusqlite::Connection, tag: &str) -> Result<(i64, Asset)> {
     let norm = normalize_tag(tag)?;
     conn.query_row(
-        &format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tag = ?1"),
+        &format!(
+            "SELECT {} FROM {ASSET_FROM} WHERE a.tag = ?1",
+            asset_columns()
+        ),
         [&norm],
         row_to_asset,
     )
@@ -729,21 +843,24 @@ pub(crate) fn find_asset(conn: &rusqlite::Connection, tag: &str) -> Result<(i64,
     .ok_or(CoreError::AssetNotFound(norm))
 }
 
-fn row_to_concept(r: &Row<'_>) -> rusqlite::Result<DecommissionConcept> {
-    Ok(DecommissionConcept {
-        number: r.get(0)?,
-        tag: r.get(1)?,
-        concept_date: r.get(2)?,
-        diagnosis: r.get(3)?,
-        cause: r.get(4)?,
-        recommendation: r.get(5)?,
-        destination: r.get(6)?,
-        technician: r.get(7)?,
-        engineer: r.get(8)?,
-        approver: r.get(9)?,
-        status: r.get(10)?,
-        approved_at: opt_local(r.get(11)?)?,
-    })
+impl DecommissionConcept {
+    /// A concept from a row of [`CONCEPT_COLUMNS`], read by column name.
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(DecommissionConcept {
+            number: r.get("number")?,
+            tag: r.get("tag")?,
+            concept_date: r.get("concept_date")?,
+            diagnosis: r.get("diagnosis")?,
+            cause: r.get("cause")?,
+            recommendation: r.get("recommendation")?,
+            destination: r.get("destination")?,
+            technician: r.get("technician")?,
+            engineer: r.get("engineer")?,
+            approver: r.get("approver")?,
+            status: r.get("status")?,
+            approved_at: opt_local(r.get("approved_at")?)?,
+        })
+    }
 }
 
 const CONCEPT_COLUMNS: &str = "c.number, a.tag, c.concept_date, c.diagnosis, c.cause, \
@@ -824,7 +941,7 @@ impl Store {
     }
 
     pub fn list_assets(&self, q: &AssetQuery) -> Result<Vec<Asset>> {
-        let mut sql = format!("SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE 1=1");
+        let mut sql = format!("SELECT {} FROM {ASSET_FROM} WHERE 1=1", asset_columns());
         let mut args: Vec<String> = vec![];
         if let Some(st) = q.status {
             args.push(st.as_str().into());
@@ -893,38 +1010,39 @@ impl Store {
         let peripherals = stmt
             .query_map([id], |r| {
                 Ok(Peripheral {
-                    id: r.get(6)?,
-                    kind: r.get(0)?,
-                    brand: r.get(1)?,
-                    model: r.get(2)?,
-                    serial: r.get(3)?,
-                    tag: r.get(4)?,
-                    added_at: opt_local(r.get(5)?)?.unwrap_or_default(),
+                    id: r.get("id")?,
+                    kind: r.get("kind")?,
+                    brand: r.get("brand")?,
+                    model: r.get("model")?,
+                    serial: r.get("serial")?,
+                    tag: r.get("tag")?,
+                    added_at: opt_local(r.get("added_at")?)?.unwrap_or_default(),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(
             "SELECT e.at, e.happened_on, e.actor, e.kind, e.description, e.field, e.old_value,
-                    e.new_value, e.part, e.part_serial, e.ticket_number, e.log_id, c.number
+                    e.new_value, e.part, e.part_serial, e.ticket_number, e.log_id,
+                    c.number AS concept_number
              FROM asset_events e LEFT JOIN decommission_concepts c ON c.id = e.concept_id
              WHERE e.asset_id = ?1 ORDER BY e.happened_on, e.id",
         )?;
         let events = stmt
             .query_map([id], |r| {
                 Ok(AssetEvent {
-                    at: opt_local(r.get(0)?)?.unwrap_or_default(),
-                    happened_on: r.get(1)?,
-                    actor: r.get(2)?,
-                    kind: r.get(3)?,
-                    description: r.get(4)?,
-                    field: r.get(5)?,
-                    old_value: r.get(6)?,
-                    new_value: r.get(7)?,
-                    part: r.get(8)?,
-                    part_serial: r.get(9)?,
-                    ticket_number: r.get(10)?,
-                    log_id: r.get(11)?,
-                    concept_number: r.get(12)?,
+                    at: opt_local(r.get("at")?)?.unwrap_or_default(),
+                    happened_on: r.get("happened_on")?,
+                    actor: r.get("actor")?,
+                    kind: r.get("kind")?,
+                    description: r.get("description")?,
+                    field: r.get("field")?,
+                    old_value: r.get("old_value")?,
+                    new_value: r.get("new_value")?,
+                    part: r.get("part")?,
+                    part_serial: r.get("part_serial")?,
+                    ticket_number: r.get("ticket_number")?,
+                    log_id: r.get("log_id")?,
+                    concept_number: r.get("concept_number")?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -934,7 +1052,7 @@ impl Store {
              WHERE c.asset_id = ?1 ORDER BY c.id"
         ))?;
         let concepts = stmt
-            .query_map([id], row_to_concept)?
+            .query_map([id], DecommissionConcept::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(AssetRecord {
             asset,
@@ -951,7 +1069,9 @@ impl Store {
             .conn
             .prepare("SELECT id, asset_tag FROM tickets WHERE asset_tag IS NOT NULL")?;
         let ids: Vec<i64> = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>("id")?, r.get::<_, String>("asset_tag")?))
+            })?
             .filter_map(|r| r.ok())
             .filter(|(_, t)| normalize_tag(t).is_ok_and(|n| n == tag))
             .map(|(id, _)| id)
@@ -963,15 +1083,15 @@ impl Store {
         )?;
         for id in ids {
             let c = stmt.query_row([id], |r| {
-                let status: TicketStatus = r.get(2)?;
+                let status: TicketStatus = r.get("status")?;
                 Ok(LinkedCase {
-                    number: r.get(0)?,
-                    received_at: opt_local(r.get(1)?)?,
+                    number: r.get("number")?,
+                    received_at: opt_local(r.get("received_at")?)?,
                     status,
-                    requester: r.get(3)?,
-                    service_type: r.get(4)?,
-                    description: r.get(5)?,
-                    solution: r.get(6)?,
+                    requester: r.get("requester")?,
+                    service_type: r.get("service_type")?,
+                    description: r.get("description")?,
+                    solution: r.get("solution")?,
                 })
             })?;
             out.push(c);
@@ -1200,44 +1320,6 @@ impl Store {
         let a = clean_asset(&patch)?;
         let at = to_db(now);
         let today = to_local(now).date().format("%Y-%m-%d").to_string();
-        let names = [
-            "brand",
-            "model",
-            "serial",
-            "cpu",
-            "disk",
-            "os",
-            "os_license",
-            "office_license",
-            "hostname",
-            "ip",
-            "mac",
-            "department",
-            "location",
-            "custodian",
-            "acquired_on",
-            "supplier",
-            "warranty_until",
-        ];
-        let olds = [
-            &cur.brand,
-            &cur.model,
-            &cur.serial,
-            &cur.cpu,
-            &cur.disk,
-            &cur.os,
-            &cur.os_license,
-            &cur.office_license,
-            &cur.hostname,
-            &cur.ip,
-            &cur.mac,
-            &cur.department,
-            &cur.location,
-            &cur.custodian,
-            &cur.acquired_on,
-            &cur.supplier,
-            &cur.warranty_until,
-        ];
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let mut changed = 0;
         let mut edit = |field: &str, old: Option<String>, new: Option<String>| -> Result<()> {
@@ -1263,23 +1345,11 @@ impl Store {
             edit("kind", Some(cur.kind.clone()), Some(a.kind.clone()))?;
             sets.push(("kind".into(), a.kind.clone().into()));
         }
-        for (i, name) in names.iter().enumerate() {
-            if let Some(new) = &a.texts[i] {
-                if Some(new) != olds[i].as_ref() {
-                    edit(name, olds[i].clone(), Some(new.clone()))?;
-                    sets.push((name.to_string(), new.clone().into()));
-                }
-            }
-        }
-        for (name, new, old) in [
-            ("ram_gb", a.ram_gb, cur.ram_gb),
-            ("value", a.value, cur.value),
-        ] {
-            if let Some(n) = new {
-                if Some(n) != old {
-                    edit(name, old.map(|v| v.to_string()), Some(n.to_string()))?;
-                    sets.push((name.to_string(), n.into()));
-                }
+        for (f, new) in ASSET_FIELDS.iter().zip(&a.values) {
+            let old = f.stored(&cur);
+            if *new != Value::Null && *new != old {
+                edit(f.column, shown(&old), shown(new))?;
+                sets.push((f.column.to_string(), new.clone()));
             }
         }
         if let Some(n) = clean_opt(input.notes.as_deref()) {
@@ -1379,7 +1449,14 @@ impl Store {
                 "SELECT kind, brand, model, serial FROM asset_peripherals
                  WHERE id = ?1 AND asset_id = ?2",
                 params![peripheral_id, id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    Ok((
+                        r.get("kind")?,
+                        r.get("brand")?,
+                        r.get("model")?,
+                        r.get("serial")?,
+                    ))
+                },
             )
             .optional()?;
         let Some((kind, brand, model, serial)) = found else {
@@ -1497,7 +1574,7 @@ impl Store {
                      WHERE c.number = ?1"
                 ),
                 [&n],
-                row_to_concept,
+                DecommissionConcept::from_row,
             )
             .optional()?
             .ok_or(CoreError::MaintenanceNotFound {
@@ -1651,6 +1728,96 @@ mod tests {
             Some(AssetStatus::Decommissioned)
         );
         assert_eq!(AssetStatus::parse("xyz"), None);
+    }
+
+    /// The equipment and its concept read with the columns in the reverse order are the same:
+    /// rows are mapped by column name. Every field of [`ASSET_FIELDS`] makes the round trip.
+    #[test]
+    fn asset_rows_are_read_by_column_name() {
+        let mut s = Store::open_in_memory().unwrap();
+        let now: DateTime<Utc> = "2026-03-10T15:00:00Z".parse().unwrap();
+        let text = |v: &str| Some(v.to_string());
+        let input = NewAsset {
+            tag: "ind-0042".into(),
+            kind: "Portátil".into(),
+            brand: text("Lenovo"),
+            model: text("ThinkPad T14"),
+            serial: text("PF-3K9X"),
+            cpu: text("Core i5-1135G7"),
+            ram_gb: Some(16.0),
+            disk: text("SSD 512 GB"),
+            os: text("Windows 11 Pro"),
+            os_license: text("OEM-1234"),
+            office_license: text("M365-5678"),
+            hostname: text("TES-PC01"),
+            ip: text("10.0.4.17"),
+            mac: text("AA:BB:CC:DD:EE:FF"),
+            department: text("Tesorería"),
+            location: text("Piso 2"),
+            custodian: text("Ana Gutiérrez"),
+            acquired_on: text("2021"),
+            supplier: text("Compufácil S.A.S."),
+            value: Some(3_450_000.0),
+            warranty_until: text("2024-06-30"),
+            status: Some(AssetStatus::Fair),
+            ..Default::default()
+        };
+        s.create_asset(&input, "Técnico de sistemas", now).unwrap();
+        let concept = s
+            .create_decommission_concept(
+                "IND0042",
+                &NewDecommissionConcept {
+                    diagnosis: "Tarjeta madre dañada".into(),
+                    cause: DECOMMISSION_CAUSES[1].into(),
+                    recommendation: "Dar de baja".into(),
+                    destination: "Reciclaje".into(),
+                    engineer: text("Ingeniero de sistemas"),
+                    ..Default::default()
+                },
+                "Técnico de sistemas",
+                now,
+            )
+            .unwrap();
+        s.approve_decommission(&concept.number, None, "Jefe de sistemas", "Jefe", now)
+            .unwrap();
+        let asset = s.get_asset("IND0042").unwrap();
+        assert_eq!(
+            (asset.tag.as_str(), asset.kind.as_str()),
+            ("IND0042", "Portátil")
+        );
+        assert_eq!(asset.status, AssetStatus::Decommissioned);
+        assert_eq!(asset.decommission_concept, Some(concept.number.clone()));
+        for f in ASSET_FIELDS {
+            assert_eq!(f.stored(&asset), f.clean(&input).unwrap(), "{}", f.column);
+        }
+
+        let columns = asset_columns();
+        assert_ne!(crate::db::reversed_columns(&columns), columns);
+        let (_, reversed) = s
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM {ASSET_FROM} WHERE a.tag = 'IND0042'",
+                    crate::db::reversed_columns(&columns)
+                ),
+                [],
+                row_to_asset,
+            )
+            .unwrap();
+        assert_eq!(reversed, asset);
+        let reversed = s
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM decommission_concepts c JOIN assets a ON a.id = c.asset_id",
+                    crate::db::reversed_columns(CONCEPT_COLUMNS)
+                ),
+                [],
+                DecommissionConcept::from_row,
+            )
+            .unwrap();
+        assert_eq!(reversed, s.decommission_concept(&concept.number).unwrap());
+        assert_eq!(reversed.status, "approved");
     }
 
     #[test]

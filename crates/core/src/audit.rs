@@ -78,23 +78,26 @@ pub fn table_label(t: &str) -> String {
     .to_string()
 }
 
-fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
-    let at: String = r.get(1)?;
-    let table: String = r.get(3)?;
-    Ok(AuditEntry {
-        id: r.get(0)?,
-        at: crate::clock::from_db(&at)
-            .map(to_rfc3339_local)
-            .unwrap_or(at),
-        actor: r.get(2)?,
-        table_label: table_label(&table),
-        table_name: table,
-        record_key: r.get(4)?,
-        action: r.get(5)?,
-        field: r.get(6)?,
-        old_value: r.get(7)?,
-        new_value: r.get(8)?,
-    })
+impl AuditEntry {
+    /// An entry from a row of [`SELECT`], read by column name.
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let at: String = r.get("at")?;
+        let table: String = r.get("table_name")?;
+        Ok(AuditEntry {
+            id: r.get("id")?,
+            at: crate::clock::from_db(&at)
+                .map(to_rfc3339_local)
+                .unwrap_or(at),
+            actor: r.get("actor")?,
+            table_label: table_label(&table),
+            table_name: table,
+            record_key: r.get("record_key")?,
+            action: r.get("action")?,
+            field: r.get("field")?,
+            old_value: r.get("old_value")?,
+            new_value: r.get("new_value")?,
+        })
+    }
 }
 
 const SELECT: &str =
@@ -139,7 +142,7 @@ impl Store {
         ));
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
-            .query_map(rusqlite::params_from_iter(args.iter()), entry)?
+            .query_map(rusqlite::params_from_iter(args.iter()), AuditEntry::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -150,7 +153,7 @@ impl Store {
             "{SELECT} WHERE table_name = ?1 AND record_key = ?2 ORDER BY id"
         ))?;
         let rows = st
-            .query_map(params![table, key], entry)?
+            .query_map(params![table, key], AuditEntry::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

@@ -142,7 +142,7 @@ pub fn register_functions(conn: &Connection) -> Result<AuditHandle> {
 fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
     let mut st = conn.prepare(&format!("PRAGMA table_info(\"{table}\")"))?;
     let cols = st
-        .query_map([], |r| r.get::<_, String>(1))?
+        .query_map([], |r| r.get::<_, String>("name"))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(cols)
 }

@@ -259,12 +259,12 @@ impl Store {
         )?;
         let rows = stmt
             .query_map([], |r| {
-                let st: String = r.get(0)?;
+                let st: String = r.get("service_type")?;
                 Ok(LevelTarget {
                     service_type: (!st.is_empty()).then_some(st),
-                    level: r.get(1)?,
-                    response_minutes: r.get(2)?,
-                    resolution_minutes: r.get(3)?,
+                    level: r.get("level")?,
+                    response_minutes: r.get("response_minutes")?,
+                    resolution_minutes: r.get("resolution_minutes")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -329,9 +329,9 @@ impl Store {
         let cells = stmt
             .query_map([], |r| {
                 Ok(PriorityCell {
-                    urgency: r.get(0)?,
-                    impact: r.get(1)?,
-                    priority: r.get(2)?,
+                    urgency: r.get("urgency")?,
+                    impact: r.get("impact")?,
+                    priority: r.get("priority")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

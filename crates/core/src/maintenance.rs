@@ -377,6 +377,61 @@ struct ItemRow {
     responsible: String,
 }
 
+/// A maintenance log entry as `query_logs` reads it, by column name.
+struct LogRow {
+    id: i64,
+    occurrence_id: Option<i64>,
+    plan_year: Option<i64>,
+    programmed_month: Option<i64>,
+    asset_tag: Option<String>,
+    area: Option<String>,
+    kind: String,
+    performed_on: String,
+    performed_by: String,
+    activity: String,
+    checklist: String,
+    findings: Option<String>,
+    parts_used: Option<String>,
+    next_actions: Option<String>,
+    ticket_number: Option<String>,
+    verified_by: Option<String>,
+    verified_at: Option<String>,
+    verification_note: Option<String>,
+    created_at: String,
+    created_by: String,
+    item_id: Option<i64>,
+    asset_kind: Option<String>,
+}
+
+impl LogRow {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(LogRow {
+            id: r.get("id")?,
+            occurrence_id: r.get("occurrence_id")?,
+            plan_year: r.get("plan_year")?,
+            programmed_month: r.get("programmed_month")?,
+            asset_tag: r.get("asset_tag")?,
+            area: r.get("area")?,
+            kind: r.get("kind")?,
+            performed_on: r.get("performed_on")?,
+            performed_by: r.get("performed_by")?,
+            activity: r.get("activity")?,
+            checklist: r.get("checklist")?,
+            findings: r.get("findings")?,
+            parts_used: r.get("parts_used")?,
+            next_actions: r.get("next_actions")?,
+            ticket_number: r.get("ticket_number")?,
+            verified_by: r.get("verified_by")?,
+            verified_at: r.get("verified_at")?,
+            verification_note: r.get("verification_note")?,
+            created_at: r.get("created_at")?,
+            created_by: r.get("created_by")?,
+            item_id: r.get("item_id")?,
+            asset_kind: r.get("asset_kind")?,
+        })
+    }
+}
+
 fn plan_id(conn: &rusqlite::Connection, year: i64) -> Result<i64> {
     conn.query_row(
         "SELECT id FROM maintenance_plans WHERE year = ?1",
@@ -403,7 +458,9 @@ fn group_assets(
          ORDER BY tag",
     )?;
     let rows = stmt
-        .query_map(params![kind, department], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params![kind, department], |r| {
+            Ok((r.get("id")?, r.get("tag")?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -416,7 +473,17 @@ fn build_item(conn: &rusqlite::Connection, r: ItemRow) -> Result<PlanItem> {
             let (tag, kind, brand, model, serial, dep, loc): AssetSummary = conn.query_row(
                 "SELECT tag, kind, brand, model, serial, department, location FROM assets WHERE id = ?1",
                 [r.asset_id.unwrap_or_default()],
-                |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?, x.get(6)?)),
+                |x| {
+                    Ok((
+                        x.get("tag")?,
+                        x.get("kind")?,
+                        x.get("brand")?,
+                        x.get("model")?,
+                        x.get("serial")?,
+                        x.get("department")?,
+                        x.get("location")?,
+                    ))
+                },
             )?;
             let location = [dep.as_deref(), loc.as_deref()]
                 .into_iter()
@@ -497,18 +564,18 @@ fn load_items(conn: &rusqlite::Connection, plan: i64) -> Result<Vec<PlanItem>> {
     let rows = stmt
         .query_map([plan], |r| {
             Ok(ItemRow {
-                id: r.get(0)?,
-                position: r.get(1)?,
-                target: r.get(2)?,
-                asset_id: r.get(3)?,
-                group_kind: r.get(4)?,
-                group_department: r.get(5)?,
-                area: r.get(6)?,
-                activity: r.get(7)?,
-                checklist: r.get(8)?,
-                frequency: r.get(9)?,
-                start_month: r.get(10)?,
-                responsible: r.get(11)?,
+                id: r.get("id")?,
+                position: r.get("position")?,
+                target: r.get("target")?,
+                asset_id: r.get("asset_id")?,
+                group_kind: r.get("group_kind")?,
+                group_department: r.get("group_department")?,
+                area: r.get("area")?,
+                activity: r.get("activity")?,
+                checklist: r.get("checklist")?,
+                frequency: r.get("frequency")?,
+                start_month: r.get("start_month")?,
+                responsible: r.get("responsible")?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -545,11 +612,19 @@ fn occurrences_of(conn: &rusqlite::Connection, plan: i64) -> Result<Vec<Occurren
     let mut stmt = conn.prepare(
         "SELECT o.id, o.item_id, o.month,
                 (SELECT min(l.performed_on) FROM maintenance_logs l WHERE l.occurrence_id = o.id)
+                  AS first_performed_on
          FROM maintenance_occurrences o JOIN maintenance_items i ON i.id = o.item_id
          WHERE i.plan_id = ?1 ORDER BY o.item_id, o.month",
     )?;
     let rows = stmt
-        .query_map([plan], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([plan], |r| {
+            Ok((
+                r.get("id")?,
+                r.get("item_id")?,
+                r.get("month")?,
+                r.get("first_performed_on")?,
+            ))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -607,7 +682,7 @@ impl Store {
         let (name, created_at, created_by): (String, String, String) = self.conn.query_row(
             "SELECT name, created_at, created_by FROM maintenance_plans WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get("name")?, r.get("created_at")?, r.get("created_by")?)),
         )?;
         Ok(Plan {
             year,
@@ -792,10 +867,10 @@ impl Store {
         let mut logs: BTreeMap<i64, Vec<(String, i64, i64)>> = BTreeMap::new();
         for r in stmt.query_map([pid], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
+                r.get::<_, i64>("item_id")?,
+                r.get::<_, String>("performed_on")?,
+                r.get::<_, i64>("id")?,
+                r.get::<_, i64>("month")?,
             ))
         })? {
             let (item, on, id, m) = r?;
@@ -1156,10 +1231,11 @@ impl Store {
 
     fn query_logs(&self, cond: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<MaintenanceLog>> {
         let sql = format!(
-            "SELECT l.id, l.occurrence_id, p.year, o.month, a.tag, l.area, l.kind, l.performed_on,
-                    l.performed_by, l.activity, l.checklist, l.findings, l.parts_used, l.next_actions,
-                    l.ticket_number, l.verified_by, l.verified_at, l.verification_note, l.created_at,
-                    l.created_by, o.item_id, a.kind
+            "SELECT l.id, l.occurrence_id, p.year AS plan_year, o.month AS programmed_month,
+                    a.tag AS asset_tag, l.area, l.kind, l.performed_on, l.performed_by, l.activity,
+                    l.checklist, l.findings, l.parts_used, l.next_actions, l.ticket_number,
+                    l.verified_by, l.verified_at, l.verification_note, l.created_at, l.created_by,
+                    o.item_id, a.kind AS asset_kind
              FROM maintenance_logs l
              LEFT JOIN maintenance_occurrences o ON o.id = l.occurrence_id
              LEFT JOIN maintenance_items i ON i.id = o.item_id
@@ -1169,45 +1245,35 @@ impl Store {
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let raw = stmt
-            .query_map(args, |r| {
-                Ok((
-                    (
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Option<i64>>(1)?,
-                        r.get::<_, Option<i64>>(2)?,
-                        r.get::<_, Option<i64>>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                    ),
-                    (
-                        r.get::<_, String>(8)?,
-                        r.get::<_, String>(9)?,
-                        r.get::<_, String>(10)?,
-                        r.get::<_, Option<String>>(11)?,
-                        r.get::<_, Option<String>>(12)?,
-                        r.get::<_, Option<String>>(13)?,
-                        r.get::<_, Option<String>>(14)?,
-                    ),
-                    (
-                        r.get::<_, Option<String>>(15)?,
-                        r.get::<_, Option<String>>(16)?,
-                        r.get::<_, Option<String>>(17)?,
-                        r.get::<_, String>(18)?,
-                        r.get::<_, String>(19)?,
-                        r.get::<_, Option<i64>>(20)?,
-                        r.get::<_, Option<String>>(21)?,
-                    ),
-                ))
-            })?
+            .query_map(args, LogRow::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut labels: BTreeMap<i64, String> = BTreeMap::new();
         let mut out = vec![];
-        for (a, b, c) in raw {
-            let (id, occurrence_id, plan_year, month, tag, area, kind, performed_on) = a;
-            let (performed_by, activity, checklist, findings, parts_used, next_actions, ticket) = b;
-            let (verified_by, verified_at, vnote, created_at, created_by, item_id, akind) = c;
+        for r in raw {
+            let LogRow {
+                id,
+                occurrence_id,
+                plan_year,
+                programmed_month: month,
+                asset_tag: tag,
+                area,
+                kind,
+                performed_on,
+                performed_by,
+                activity,
+                checklist,
+                findings,
+                parts_used,
+                next_actions,
+                ticket_number: ticket,
+                verified_by,
+                verified_at,
+                verification_note: vnote,
+                created_at,
+                created_by,
+                item_id,
+                asset_kind: akind,
+            } = r;
             let target_label = if let Some(t) = &tag {
                 format!("{} {t}", akind.unwrap_or_default())
                     .trim()
@@ -1270,8 +1336,8 @@ impl Store {
         let today_s = today.format("%Y-%m-%d").to_string();
         let week_s = week_end.format("%Y-%m-%d").to_string();
         let mut stmt = self.conn.prepare(
-            "SELECT o.id, o.year, o.month, o.scheduled_on, o.due_on, i.id, p.year, i.activity,
-                    i.responsible
+            "SELECT o.id, o.year, o.month, o.scheduled_on, o.due_on, i.id AS item_id,
+                    p.year AS plan_year, i.activity, i.responsible
              FROM maintenance_occurrences o
              JOIN maintenance_items i ON i.id = o.item_id
              JOIN maintenance_plans p ON p.id = i.plan_id
@@ -1282,15 +1348,15 @@ impl Store {
         let rows = stmt
             .query_map([&week_s], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
+                    r.get::<_, i64>("id")?,
+                    r.get::<_, i64>("year")?,
+                    r.get::<_, i64>("month")?,
+                    r.get::<_, String>("scheduled_on")?,
+                    r.get::<_, String>("due_on")?,
+                    r.get::<_, i64>("item_id")?,
+                    r.get::<_, i64>("plan_year")?,
+                    r.get::<_, String>("activity")?,
+                    r.get::<_, String>("responsible")?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -55,7 +55,7 @@ fn ident(s: &str) -> &str {
 }
 
 /// First path segments after `prefix::` (one, or each item of a `{…}` group).
-fn heads<'a>(rest: &'a str) -> Vec<(&'a str, &'a str)> {
+fn heads(rest: &str) -> Vec<(&str, &str)> {
     let rest = rest.trim_start();
     if let Some(group) = rest.strip_prefix('{') {
         let mut depth = 0;

@@ -118,10 +118,10 @@ fn matching_cases(conn: &Connection, query: &str) -> Result<Vec<(i64, String)>> 
     let mut st = conn.prepare("SELECT id, number, requester, email FROM tickets ORDER BY id")?;
     let rows = st.query_map([], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
+            r.get::<_, i64>("id")?,
+            r.get::<_, String>("number")?,
+            r.get::<_, String>("requester")?,
+            r.get::<_, Option<String>>("email")?,
         ))
     })?;
     let mut out = vec![];
@@ -204,7 +204,13 @@ impl Store {
         // (folded name, requester, email, department, number), newest first.
         type Row = (String, String, Option<String>, String, String);
         let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, String, Option<String>, String, String)> {
-            Ok((r.get(4)?, r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((
+                r.get("id")?,
+                r.get("requester")?,
+                r.get("email")?,
+                r.get("department")?,
+                r.get("number")?,
+            ))
         };
         let mut all: Vec<Row> = vec![];
         if spellings.len() <= FEW_PEOPLE {

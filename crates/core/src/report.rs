@@ -427,7 +427,7 @@ impl Store {
                     CASE WHEN t.status = 'cancelled' THEN
                         coalesce((SELECT max(e.at) FROM ticket_events e
                                   WHERE e.ticket_id = t.id AND e.kind = 'cancel'), t.registered_at)
-                    END,
+                    END AS cancelled_at,
                     t.escalation_count, t.reopen_count, s.scores
              FROM tickets t LEFT JOIN surveys s ON s.ticket_id = t.id
              WHERE coalesce(t.received_at, t.registered_at) < :end
@@ -440,31 +440,31 @@ impl Store {
                 rusqlite::named_params! {":start": to_db(start), ":end": to_db(end)},
                 |r| {
                     Ok((
-                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>("id")?,
                         [
-                            r.get::<_, Option<String>>(1)?,
-                            r.get(10)?,
-                            r.get(11)?,
-                            r.get(12)?,
-                            r.get(13)?,
-                            r.get(14)?,
-                            r.get(16)?,
+                            r.get::<_, Option<String>>("received_at")?,
+                            r.get("response_due_at")?,
+                            r.get("resolution_due_at")?,
+                            r.get("first_response_at")?,
+                            r.get("resolved_at")?,
+                            r.get("closed_at")?,
+                            r.get("cancelled_at")?,
                         ],
                         (
-                            r.get::<_, i64>(2)? == 1,
-                            r.get::<_, i64>(3)? == 1,
-                            r.get::<_, String>(4)?,
-                            r.get::<_, Option<String>>(5)?,
-                            r.get::<_, String>(6)?,
-                            r.get::<_, String>(7)?,
-                            r.get::<_, i64>(8)?,
-                            r.get::<_, Option<String>>(9)?,
+                            r.get::<_, i64>("received_date_only")? == 1,
+                            r.get::<_, i64>("sla_lacks_data")? == 1,
+                            r.get::<_, String>("department")?,
+                            r.get::<_, Option<String>>("service_type")?,
+                            r.get::<_, String>("channel")?,
+                            r.get::<_, String>("origin")?,
+                            r.get::<_, i64>("level")?,
+                            r.get::<_, Option<String>>("assignee")?,
                         ),
                         (
-                            r.get::<_, Option<String>>(15)?,
-                            r.get::<_, i64>(17)?,
-                            r.get::<_, i64>(18)?,
-                            r.get::<_, Option<String>>(19)?,
+                            r.get::<_, Option<String>>("close_reason")?,
+                            r.get::<_, i64>("escalation_count")?,
+                            r.get::<_, i64>("reopen_count")?,
+                            r.get::<_, Option<String>>("scores")?,
                         ),
                     ))
                 },
@@ -511,9 +511,9 @@ impl Store {
         let rows = stmt
             .query_map([], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, i64>("ticket_id")?,
+                    r.get::<_, String>("started_at")?,
+                    r.get::<_, Option<String>>("ended_at")?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -744,17 +744,17 @@ impl Store {
         let rows = self
             .conn
             .prepare_cached(
-                "SELECT a.tag, a.kind, c.number, c.approved_at FROM decommission_concepts c
+                "SELECT a.tag, a.kind, c.number AS concept, c.approved_at FROM decommission_concepts c
                  JOIN assets a ON a.id = c.asset_id
                  WHERE c.status = 'approved' AND c.approved_at >= ?1 AND c.approved_at < ?2
                  ORDER BY c.approved_at, c.number",
             )?
             .query_map(params![to_db(start), to_db(end)], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
+                    r.get::<_, String>("tag")?,
+                    r.get::<_, String>("kind")?,
+                    r.get::<_, String>("concept")?,
+                    r.get::<_, String>("approved_at")?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -776,23 +776,23 @@ impl Store {
         let rows = self
             .conn
             .prepare_cached(
-                "SELECT number, resolved_at, coalesce(service_type, 'Sin tipo'), department,
-                        coalesce(assignee, ''), description, coalesce(solution, ''),
-                        coalesce(products, '')
+                "SELECT number, resolved_at, coalesce(service_type, 'Sin tipo') AS service_type,
+                        department, coalesce(assignee, '') AS assignee, description,
+                        coalesce(solution, '') AS solution, coalesce(products, '') AS products
                  FROM tickets WHERE resolved_at >= ?1 AND resolved_at < ?2
                  ORDER BY resolved_at, id",
             )?
             .query_map(params![to_db(start), to_db(end)], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
+                    r.get::<_, String>("number")?,
+                    r.get::<_, String>("resolved_at")?,
                     [
-                        r.get::<_, String>(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
+                        r.get::<_, String>("service_type")?,
+                        r.get("department")?,
+                        r.get("assignee")?,
+                        r.get("description")?,
+                        r.get("solution")?,
+                        r.get("products")?,
                     ],
                 ))
             })?
@@ -868,13 +868,13 @@ impl Store {
             [id],
             |r| {
                 Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
+                    r.get("period_from")?,
+                    r.get("period_to")?,
+                    r.get("analysis")?,
+                    r.get("actions")?,
+                    r.get("created_at")?,
+                    r.get("created_by")?,
+                    r.get("updated_at")?,
                 ))
             },
         )?;

@@ -802,10 +802,10 @@ impl Store {
                 rusqlite::params![crate::clock::to_db(start), crate::clock::to_db(end)],
                 |r| {
                     Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>("number")?,
+                        r.get::<_, String>("answered_at")?,
+                        r.get::<_, String>("scores")?,
+                        r.get::<_, Option<String>>("comment")?,
                     ))
                 },
             )?

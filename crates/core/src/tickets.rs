@@ -13,7 +13,7 @@ use crate::model::*;
 use crate::store::Store;
 use crate::text::{clean, clean_opt, fold};
 
-/// Columns read for a [`Ticket`], in the order [`row_to_ticket`] expects.
+/// Columns read for a [`Ticket`] (by name, see [`TicketRow::from_row`]).
 const COLUMNS: &str = "t.id, t.number, t.legacy_number, t.received_at, t.received_date_only, \
     t.registered_at, t.requester, t.department, t.location, t.phone, t.email, t.channel, t.origin, \
     t.service_type, t.level, t.priority, t.urgency, t.impact, t.assignee, t.status, \
@@ -59,6 +59,36 @@ fn end_of_local_day(now: DateTime<Utc>) -> DateTime<Utc> {
 const OVERDUE_SQL: &str = "(t.status IN ('new','assigned','in_progress','on_hold') AND \
     ((t.first_response_at IS NULL AND t.response_due_at < :now) OR t.resolution_due_at < :now))";
 
+/// Columns read for a [`ServiceType`] (by name, see [`ServiceType::from_row`]).
+const SERVICE_TYPE_COLUMNS: &str =
+    "name, default_level, response_minutes, resolution_minutes, default_assignee";
+
+impl ServiceType {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ServiceType {
+            name: r.get("name")?,
+            default_level: r.get("default_level")?,
+            response_minutes: r.get("response_minutes")?,
+            resolution_minutes: r.get("resolution_minutes")?,
+            default_assignee: r.get("default_assignee")?,
+        })
+    }
+}
+
+/// Columns read for a [`StaffMember`] (by name, see [`StaffMember::from_row`]).
+const STAFF_COLUMNS: &str = "name, role, level, active";
+
+impl StaffMember {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(StaffMember {
+            name: r.get("name")?,
+            role: r.get("role")?,
+            level: r.get("level")?,
+            active: r.get::<_, i64>("active")? == 1,
+        })
+    }
+}
+
 struct Raw {
     id: i64,
     ticket: Ticket,
@@ -69,119 +99,151 @@ fn opt_time(v: Option<String>) -> Result<Option<String>> {
     v.map(|s| from_db(&s).map(to_rfc3339_local)).transpose()
 }
 
-fn row_to_raw(r: &Row<'_>) -> rusqlite::Result<(i64, Vec<Option<String>>, [i64; 5])> {
-    // Pull everything as text/integers first; conversion happens outside the rusqlite closure.
-    let mut texts = Vec::with_capacity(37);
-    for i in [
-        1usize, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-        28, 29, 30, 31, 33, 34, 35, 36,
-    ] {
-        texts.push(r.get::<_, Option<String>>(i)?);
-    }
-    let ints = [
-        r.get::<_, i64>(4)?,
-        r.get::<_, i64>(14)?,
-        r.get::<_, i64>(16)?,
-        r.get::<_, i64>(17)?,
-        r.get::<_, Option<i64>>(32)?.unwrap_or(-1),
-    ];
-    Ok((r.get(0)?, texts, ints))
+/// A row of [`COLUMNS`] as stored; [`build`] turns it into a [`Ticket`] outside the rusqlite
+/// closure (its conversions fail with a [`CoreError`]).
+struct TicketRow {
+    id: i64,
+    number: String,
+    legacy_number: Option<String>,
+    received_at: Option<String>,
+    received_date_only: i64,
+    registered_at: String,
+    requester: String,
+    department: String,
+    location: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    channel: String,
+    origin: String,
+    service_type: Option<String>,
+    level: i64,
+    priority: String,
+    urgency: i64,
+    impact: i64,
+    assignee: Option<String>,
+    status: TicketStatus,
+    response_due_at: Option<String>,
+    resolution_due_at: Option<String>,
+    first_response_at: Option<String>,
+    resolved_at: Option<String>,
+    closed_at: Option<String>,
+    close_reason: Option<String>,
+    description: String,
+    solution: Option<String>,
+    asset_tag: Option<String>,
+    survey_due_at: Option<String>,
+    source_file: Option<String>,
+    source_sheet: Option<String>,
+    source_row: Option<i64>,
+    extra: String,
+    scores: Option<String>,
+    comment: Option<String>,
+    answered_at: Option<String>,
 }
 
-fn build(id: i64, t: Vec<Option<String>>, ints: [i64; 5]) -> Result<Raw> {
-    let mut it = t.into_iter();
-    let mut next = || it.next().flatten();
-    let number = next().unwrap_or_default();
-    let legacy_number = next();
-    let received_raw = next();
-    let registered_at = next().unwrap_or_default();
-    let requester = next().unwrap_or_default();
-    let department = next().unwrap_or_default();
-    let location = next();
-    let phone = next();
-    let email = next();
-    let channel = next().unwrap_or_default();
-    let origin = next().unwrap_or_default();
-    let service_type = next();
-    let priority = next().unwrap_or_default();
-    let assignee = next();
-    let status = next().unwrap_or_default();
-    let response_due_at = next();
-    let resolution_due_at = next();
-    let first_response_at = next();
-    let resolved_at = next();
-    let closed_at = next();
-    let close_reason = next();
-    let description = next().unwrap_or_default();
-    let solution = next();
-    let asset_tag = next();
-    let survey_due_at = next();
-    let source_file = next();
-    let source_sheet = next();
-    let extra = next().unwrap_or_else(|| "{}".into());
-    let scores = next();
-    let comment = next();
-    let answered_at = next();
-    let [date_only, level, urgency, impact, source_row] = ints;
+impl TicketRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(TicketRow {
+            id: r.get("id")?,
+            number: r.get("number")?,
+            legacy_number: r.get("legacy_number")?,
+            received_at: r.get("received_at")?,
+            received_date_only: r.get("received_date_only")?,
+            registered_at: r.get("registered_at")?,
+            requester: r.get("requester")?,
+            department: r.get("department")?,
+            location: r.get("location")?,
+            phone: r.get("phone")?,
+            email: r.get("email")?,
+            channel: r.get("channel")?,
+            origin: r.get("origin")?,
+            service_type: r.get("service_type")?,
+            level: r.get("level")?,
+            priority: r.get("priority")?,
+            urgency: r.get("urgency")?,
+            impact: r.get("impact")?,
+            assignee: r.get("assignee")?,
+            status: r.get("status")?,
+            response_due_at: r.get("response_due_at")?,
+            resolution_due_at: r.get("resolution_due_at")?,
+            first_response_at: r.get("first_response_at")?,
+            resolved_at: r.get("resolved_at")?,
+            closed_at: r.get("closed_at")?,
+            close_reason: r.get("close_reason")?,
+            description: r.get("description")?,
+            solution: r.get("solution")?,
+            asset_tag: r.get("asset_tag")?,
+            survey_due_at: r.get("survey_due_at")?,
+            source_file: r.get("source_file")?,
+            source_sheet: r.get("source_sheet")?,
+            source_row: r.get("source_row")?,
+            extra: r.get("extra")?,
+            scores: r.get("scores")?,
+            comment: r.get("comment")?,
+            answered_at: r.get("answered_at")?,
+        })
+    }
+}
 
-    let received_utc = received_raw.as_deref().map(from_db).transpose()?;
-    let received_at = received_utc.map(|t| {
-        if date_only == 1 {
-            to_local(t).date().format("%Y-%m-%d").to_string()
+fn build(t: TicketRow) -> Result<Raw> {
+    let received_utc = t.received_at.as_deref().map(from_db).transpose()?;
+    let received_at = received_utc.map(|r| {
+        if t.received_date_only == 1 {
+            to_local(r).date().format("%Y-%m-%d").to_string()
         } else {
-            to_rfc3339_local(t)
+            to_rfc3339_local(r)
         }
     });
-    let survey = match (scores, answered_at) {
+    let survey = match (t.scores, t.answered_at) {
         (Some(s), Some(a)) => Some(Survey {
             scores: serde_json::from_str(&s)?,
-            comment,
+            comment: t.comment,
             answered_at: to_rfc3339_local(from_db(&a)?),
         }),
         _ => None,
     };
-    let extra: BTreeMap<String, String> = serde_json::from_str(&extra)?;
+    let extra: BTreeMap<String, String> = serde_json::from_str(&t.extra)?;
     let ticket = Ticket {
-        number,
-        legacy_number,
+        number: t.number,
+        legacy_number: t.legacy_number,
         received_at,
-        registered_at: to_rfc3339_local(from_db(&registered_at)?),
-        requester,
-        department,
-        location,
-        phone,
-        email,
-        channel,
-        origin,
-        service_type,
-        level,
-        priority,
-        urgency,
-        impact,
-        assignee,
-        status: TicketStatus::from_db(&status)?,
-        response_due_at: opt_time(response_due_at)?,
-        resolution_due_at: opt_time(resolution_due_at)?,
-        first_response_at: opt_time(first_response_at)?,
-        resolved_at: opt_time(resolved_at)?,
-        closed_at: opt_time(closed_at)?,
-        close_reason,
-        description,
-        solution,
-        asset_tag,
+        registered_at: to_rfc3339_local(from_db(&t.registered_at)?),
+        requester: t.requester,
+        department: t.department,
+        location: t.location,
+        phone: t.phone,
+        email: t.email,
+        channel: t.channel,
+        origin: t.origin,
+        service_type: t.service_type,
+        level: t.level,
+        priority: t.priority,
+        urgency: t.urgency,
+        impact: t.impact,
+        assignee: t.assignee,
+        status: t.status,
+        response_due_at: opt_time(t.response_due_at)?,
+        resolution_due_at: opt_time(t.resolution_due_at)?,
+        first_response_at: opt_time(t.first_response_at)?,
+        resolved_at: opt_time(t.resolved_at)?,
+        closed_at: opt_time(t.closed_at)?,
+        close_reason: t.close_reason,
+        description: t.description,
+        solution: t.solution,
+        asset_tag: t.asset_tag,
         survey,
-        survey_due_at: opt_time(survey_due_at)?,
-        source: source_file.map(|file| Source {
+        survey_due_at: opt_time(t.survey_due_at)?,
+        source: t.source_file.map(|file| Source {
             file,
-            sheet: source_sheet,
-            row: (source_row >= 0).then_some(source_row),
+            sheet: t.source_sheet,
+            row: t.source_row.filter(|r| *r >= 0),
         }),
         extra,
         overdue: false,
         due_soon: false,
     };
     Ok(Raw {
-        id,
+        id: t.id,
         ticket,
         received_utc,
     })
@@ -190,10 +252,9 @@ fn build(id: i64, t: Vec<Option<String>>, ints: [i64; 5]) -> Result<Raw> {
 fn load_raw_in(conn: &rusqlite::Connection, number: &str) -> Result<Raw> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.number = ?1 COLLATE NOCASE");
     let found = conn
-        .query_row(&sql, [number.trim()], row_to_raw)
+        .query_row(&sql, [number.trim()], TicketRow::from_row)
         .optional()?;
-    let (id, texts, ints) = found.ok_or_else(|| CoreError::TicketNotFound(number.into()))?;
-    build(id, texts, ints)
+    build(found.ok_or_else(|| CoreError::TicketNotFound(number.into()))?)
 }
 
 /// Everything a deadline computation needs about one case.
@@ -473,15 +534,15 @@ impl Store {
         )?;
         let rows = stmt.query_map([raw.id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, String>("at")?,
                 TicketEvent {
                     at: String::new(),
-                    actor: r.get(1)?,
-                    kind: r.get(2)?,
-                    field: r.get(3)?,
-                    old_value: r.get(4)?,
-                    new_value: r.get(5)?,
-                    note: r.get(6)?,
+                    actor: r.get("actor")?,
+                    kind: r.get("kind")?,
+                    field: r.get("field")?,
+                    old_value: r.get("old_value")?,
+                    new_value: r.get("new_value")?,
+                    note: r.get("note")?,
                 },
             ))
         })?;
@@ -700,7 +761,7 @@ impl Store {
             .query_map(named.as_slice(), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         // Phase 2: the page's rows, then back in phase-1 order.
-        let mut rows: Vec<_> = if ids.is_empty() {
+        let mut rows: Vec<TicketRow> = if ids.is_empty() {
             Vec::new()
         } else {
             let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
@@ -708,15 +769,15 @@ impl Store {
                 .prepare(&format!(
                     "SELECT {COLUMNS} FROM {FROM} WHERE t.id IN ({list})"
                 ))?
-                .query_map([], row_to_raw)?
+                .query_map([], TicketRow::from_row)?
                 .collect::<rusqlite::Result<_>>()?
         };
         let pos: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        rows.sort_by_key(|r| pos.get(&r.0).copied().unwrap_or(usize::MAX));
+        rows.sort_by_key(|r| pos.get(&r.id).copied().unwrap_or(usize::MAX));
         let soon = self.setting_i64("due_soon_minutes", 120)?;
         let mut items = Vec::with_capacity(rows.len());
-        for (id, texts, ints) in rows {
-            let mut t = build(id, texts, ints)?.ticket;
+        for row in rows {
+            let mut t = build(row)?.ticket;
             self.flag(&mut t, now, soon);
             items.push(t);
         }
@@ -1000,7 +1061,9 @@ impl Store {
                  WHERE t.status = 'resolved' AND t.survey_due_at IS NOT NULL AND t.survey_due_at <= ?1
                    AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.ticket_id = t.id)",
             )?;
-            let rows = stmt.query_map([to_db(now)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map([to_db(now)], |r| {
+                Ok((r.get("id")?, r.get("number")?, r.get("survey_due_at")?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         for (id, _, due_at) in &due {
@@ -1034,9 +1097,9 @@ impl Store {
                 tx.prepare("SELECT ticket_id, started_at, ended_at FROM ticket_pauses")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let s: String = r.get(1)?;
-                let e: Option<String> = r.get(2)?;
-                pauses.entry(r.get(0)?).or_default().push((
+                let s: String = r.get("started_at")?;
+                let e: Option<String> = r.get("ended_at")?;
+                pauses.entry(r.get("ticket_id")?).or_default().push((
                     to_local(from_db(&s)?),
                     e.map(|e| from_db(&e).map(to_local)).transpose()?,
                 ));
@@ -1054,20 +1117,20 @@ impl Store {
             )?;
             let mut rows = read.query([])?;
             while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                let received: String = r.get(1)?;
+                let id: i64 = r.get("id")?;
+                let received: String = r.get("received_at")?;
                 let sla = SlaInput {
                     received: Some(from_db(&received)?),
-                    response_minutes: r.get(2)?,
-                    resolution_minutes: r.get(3)?,
+                    response_minutes: r.get("response_minutes")?,
+                    resolution_minutes: r.get("resolution_minutes")?,
                     pauses: pauses.remove(&id).unwrap_or_default(),
                 };
                 let (a, b) = deadlines(&cal, &sla);
                 let (a, b) = (a.map(to_db), b.map(to_db));
                 // Only real changes are written (and so audited).
                 if (
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>("response_due_at")?,
+                    r.get::<_, Option<String>>("resolution_due_at")?,
                 ) != (a.clone(), b.clone())
                 {
                     write.execute(params![id, a, b])?;
@@ -1083,7 +1146,9 @@ impl Store {
                 "SELECT id, resolved_at, survey_due_at FROM tickets
                  WHERE status = 'resolved' AND resolved_at IS NOT NULL AND import_batch IS NULL",
             )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| {
+                Ok((r.get("id")?, r.get("resolved_at")?, r.get("survey_due_at")?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         for (id, resolved_at, old) in resolved {
             let due = from_local(cal.add_business_days(to_local(from_db(&resolved_at)?), days));
@@ -1124,29 +1189,30 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut stmt = c.prepare_cached(&format!(
-            "SELECT coalesce(t.assignee, ''), count(*), sum({OVERDUE_SQL}) FROM tickets t
+            "SELECT coalesce(t.assignee, '') AS assignee, count(*) AS open,
+                    sum({OVERDUE_SQL}) AS overdue FROM tickets t
              WHERE t.status IN ('new','assigned','in_progress','on_hold')
              GROUP BY 1 ORDER BY 2 DESC"
         ))?;
         let by_assignee = stmt
             .query_map(rusqlite::named_params! {":now": now_s}, |r| {
                 Ok(AssigneeCount {
-                    assignee: r.get(0)?,
-                    open: r.get(1)?,
-                    overdue: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+                    assignee: r.get("assignee")?,
+                    open: r.get("open")?,
+                    overdue: r.get::<_, Option<i64>>("overdue")?.unwrap_or(0),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = c.prepare_cached(
-            "SELECT coalesce(service_type, ''), count(*) FROM tickets
+            "SELECT coalesce(service_type, '') AS service_type, count(*) AS count FROM tickets
              WHERE status IN ('new','assigned','in_progress','on_hold')
              GROUP BY 1 ORDER BY 2 DESC",
         )?;
         let by_type = stmt
             .query_map([], |r| {
                 Ok(TypeCount {
-                    service_type: r.get(0)?,
-                    count: r.get(1)?,
+                    service_type: r.get("service_type")?,
+                    count: r.get("count")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -1203,30 +1269,16 @@ impl Store {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let service_types = c
-            .prepare_cached(
-                "SELECT name, default_level, response_minutes, resolution_minutes, default_assignee
-                 FROM service_types WHERE active = 1 ORDER BY id",
-            )?
-            .query_map([], |r| {
-                Ok(ServiceType {
-                    name: r.get(0)?,
-                    default_level: r.get(1)?,
-                    response_minutes: r.get(2)?,
-                    resolution_minutes: r.get(3)?,
-                    default_assignee: r.get(4)?,
-                })
-            })?
+            .prepare_cached(&format!(
+                "SELECT {SERVICE_TYPE_COLUMNS} FROM service_types WHERE active = 1 ORDER BY id"
+            ))?
+            .query_map([], ServiceType::from_row)?
             .collect::<rusqlite::Result<_>>()?;
         let staff = c
-            .prepare_cached("SELECT name, role, level, active FROM staff ORDER BY level, name")?
-            .query_map([], |r| {
-                Ok(StaffMember {
-                    name: r.get(0)?,
-                    role: r.get(1)?,
-                    level: r.get(2)?,
-                    active: r.get::<_, i64>(3)? == 1,
-                })
-            })?
+            .prepare_cached(&format!(
+                "SELECT {STAFF_COLUMNS} FROM staff ORDER BY level, name"
+            ))?
+            .query_map([], StaffMember::from_row)?
             .collect::<rusqlite::Result<_>>()?;
         let survey_questions = c
             .prepare_cached("SELECT text FROM survey_questions ORDER BY position")?
@@ -1410,7 +1462,14 @@ fn load_sla_input(conn: &rusqlite::Connection, id: i64) -> Result<SlaInput> {
         .query_row(
             "SELECT received_at, received_date_only, response_minutes, resolution_minutes FROM tickets WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| {
+                Ok((
+                    r.get("received_at")?,
+                    r.get("received_date_only")?,
+                    r.get("response_minutes")?,
+                    r.get("resolution_minutes")?,
+                ))
+            },
         )?;
     let mut pauses = Vec::new();
     let mut stmt = conn.prepare_cached(
@@ -1418,8 +1477,8 @@ fn load_sla_input(conn: &rusqlite::Connection, id: i64) -> Result<SlaInput> {
     )?;
     let mut rows = stmt.query([id])?;
     while let Some(r) = rows.next()? {
-        let s: String = r.get(0)?;
-        let e: Option<String> = r.get(1)?;
+        let s: String = r.get("started_at")?;
+        let e: Option<String> = r.get("ended_at")?;
         pauses.push((
             to_local(from_db(&s)?),
             e.map(|e| from_db(&e).map(to_local)).transpose()?,
@@ -1452,19 +1511,11 @@ fn setting_i64(conn: &rusqlite::Connection, key: &str, default: i64) -> Result<i
 }
 
 fn find_service_type(conn: &rusqlite::Connection, name: &str) -> Result<ServiceType> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, default_level, response_minutes, resolution_minutes, default_assignee FROM service_types WHERE active = 1",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SERVICE_TYPE_COLUMNS} FROM service_types WHERE active = 1"
+    ))?;
     let all: Vec<ServiceType> = stmt
-        .query_map([], |r| {
-            Ok(ServiceType {
-                name: r.get(0)?,
-                default_level: r.get(1)?,
-                response_minutes: r.get(2)?,
-                resolution_minutes: r.get(3)?,
-                default_assignee: r.get(4)?,
-            })
-        })?
+        .query_map([], ServiceType::from_row)?
         .collect::<rusqlite::Result<_>>()?;
     let key = fold(name);
     all.into_iter()
@@ -1476,17 +1527,11 @@ fn find_service_type(conn: &rusqlite::Connection, name: &str) -> Result<ServiceT
 }
 
 fn find_staff(conn: &rusqlite::Connection, name: &str) -> Result<StaffMember> {
-    let mut stmt =
-        conn.prepare_cached("SELECT name, role, level, active FROM staff WHERE active = 1")?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {STAFF_COLUMNS} FROM staff WHERE active = 1"
+    ))?;
     let all: Vec<StaffMember> = stmt
-        .query_map([], |r| {
-            Ok(StaffMember {
-                name: r.get(0)?,
-                role: r.get(1)?,
-                level: r.get(2)?,
-                active: true,
-            })
-        })?
+        .query_map([], StaffMember::from_row)?
         .collect::<rusqlite::Result<_>>()?;
     let key = fold(name);
     all.into_iter()
@@ -1509,7 +1554,7 @@ fn level_targets(
              WHERE level = ?2 AND service_type IN (?1, '')
              ORDER BY service_type = '' LIMIT 1",
             params![service_type.unwrap_or(""), level],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get("response_minutes")?, r.get("resolution_minutes")?)),
         )
         .optional()?)
 }
@@ -1583,4 +1628,68 @@ fn percent_encode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A case read with the columns in the reverse order is the same case: rows are mapped by
+    /// column name (the survey's columns included).
+    #[test]
+    fn ticket_rows_are_read_by_column_name() {
+        let mut s = Store::open_in_memory().unwrap();
+        let now: DateTime<Utc> = "2026-03-10T15:00:00Z".parse().unwrap();
+        let who = "Técnico de sistemas";
+        let t = s
+            .create_ticket(
+                &NewTicket {
+                    requester: "Ana Gutiérrez".into(),
+                    department: "Tesorería".into(),
+                    description: "El equipo no enciende".into(),
+                    phone: Some("3001234567".into()),
+                    asset_tag: Some("IND0042".into()),
+                    ..Default::default()
+                },
+                who,
+                now,
+            )
+            .unwrap();
+        let later = |m: i64| now + Duration::minutes(m);
+        let actions = [
+            TicketAction::Assign { to: who.into() },
+            TicketAction::Start,
+            TicketAction::Resolve {
+                solution: "Se cambió la fuente de poder".into(),
+                products: None,
+                time_spent_minutes: Some(40),
+            },
+            TicketAction::Survey {
+                scores: vec![5, 4, 5, 5],
+                comment: Some("Muy buena atención".into()),
+            },
+        ];
+        for (i, a) in actions.iter().enumerate() {
+            s.apply_action(&t.number, a, who, later(10 * (i as i64 + 1)))
+                .unwrap();
+        }
+        let stored = load_raw_in(&s.conn, &t.number).unwrap().ticket;
+        assert_eq!(stored.status, TicketStatus::Closed);
+        assert_eq!(stored.survey.as_ref().map(|v| v.scores.len()), Some(4));
+        assert_eq!(stored.phone.as_deref(), Some("3001234567"));
+
+        assert_ne!(crate::db::reversed_columns(COLUMNS), COLUMNS);
+        let row = s
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM {FROM} WHERE t.number = ?1",
+                    crate::db::reversed_columns(COLUMNS)
+                ),
+                [&t.number],
+                TicketRow::from_row,
+            )
+            .unwrap();
+        assert_eq!(build(row).unwrap().ticket, stored);
+    }
 }

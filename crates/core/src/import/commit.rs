@@ -255,25 +255,26 @@ impl Store {
                     b.imported, b.duplicates, b.warnings, b.errors, b.undone_at,
                     CASE b.kind WHEN 'cases' THEN (SELECT count(*) FROM tickets t WHERE t.import_batch = b.id)
                          ELSE (SELECT count(*) FROM assets a WHERE a.import_batch = b.id) END
+                    AS remaining
              FROM import_batches b ORDER BY b.id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
+                r.get::<_, i64>("id")?,
+                r.get::<_, String>("kind")?,
+                r.get::<_, String>("file_name")?,
+                r.get::<_, String>("file_hash")?,
+                r.get::<_, String>("format")?,
+                r.get::<_, String>("imported_at")?,
+                r.get::<_, String>("actor")?,
                 [
-                    r.get::<_, i64>(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    r.get(10)?,
-                    r.get(12)?,
+                    r.get::<_, i64>("imported")?,
+                    r.get("duplicates")?,
+                    r.get("warnings")?,
+                    r.get("errors")?,
+                    r.get("remaining")?,
                 ],
-                r.get::<_, Option<String>>(11)?,
+                r.get::<_, Option<String>>("undone_at")?,
             ))
         })?;
         let mut out = Vec::new();
@@ -313,7 +314,7 @@ impl Store {
             .query_row(
                 "SELECT kind, undone_at FROM import_batches WHERE id = ?1",
                 [batch],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("kind")?, r.get("undone_at")?)),
             )
             .optional()?;
         let Some((kind, undone)) = found else {
@@ -333,11 +334,11 @@ impl Store {
         } else {
             let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
             let (count, example): (i64, Option<String>) = tx.query_row(
-                "SELECT count(DISTINCT t.id), min(t.number) FROM tickets t
+                "SELECT count(DISTINCT t.id) AS touched, min(t.number) AS example FROM tickets t
                  JOIN ticket_events e ON e.ticket_id = t.id
                  WHERE t.import_batch = ?1 AND e.kind <> 'import'",
                 [batch],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("touched")?, r.get("example")?)),
             )?;
             if count > 0 {
                 return Err(ImportError::BatchTouched {
@@ -549,18 +550,20 @@ impl<'a> CaseCtx<'a> {
             .prepare("SELECT name, default_level, response_minutes, resolution_minutes FROM service_types")?
             .query_map([], |r| {
                 Ok((
-                    crate::text::fold(&r.get::<_, String>(0)?),
+                    crate::text::fold(&r.get::<_, String>("name")?),
                     TypeInfo {
-                        level: r.get(1)?,
-                        response: r.get(2)?,
-                        resolution: r.get(3)?,
+                        level: r.get("default_level")?,
+                        response: r.get("response_minutes")?,
+                        resolution: r.get("resolution_minutes")?,
                     },
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let matrix: HashMap<(i64, i64), String> = tx
             .prepare("SELECT urgency, impact, priority FROM priority_matrix")?
-            .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+            .query_map([], |r| {
+                Ok(((r.get("urgency")?, r.get("impact")?), r.get("priority")?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(CaseCtx {
             file_name: file_name.to_string(),
