@@ -142,7 +142,10 @@ impl Store {
         ));
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
-            .query_map(rusqlite::params_from_iter(args.iter()), AuditEntry::from_row)?
+            .query_map(
+                rusqlite::params_from_iter(args.iter()),
+                AuditEntry::from_row,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
