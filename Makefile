@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP := target/debug/mesa-de-ayuda-ti
 
-.PHONY: deps run app ui test lint unit ui-test e2e windows bindings bench bench-import bench-backup bench-report deb
+.PHONY: deps run app ui test lint unit ui-test e2e windows bindings bench bench-import bench-reads bench-backup bench-report deb
 
 deps:
 	bash scripts/install-deps.sh
@@ -54,6 +54,11 @@ bench:
 	rm -rf target/bench-data
 	./target/release/mesa --data-dir target/bench-data demo --cases 200000
 	./target/release/mesa --data-dir target/bench-data bench
+
+# The case list read while a 100,000-row import commits: WAL readers vs one shared lock.
+bench-reads:
+	cargo build --release -p mesa-cli
+	./target/release/mesa --data-dir target/bench-reads-data bench-reads
 
 # Help-desk report: a year of 20,000 cases → PDF and XLSX; 100,000 cases exported to XLSX
 # next to rust_xlsxwriter alone writing the same cells; peak memory of the export.
