@@ -5,7 +5,8 @@ pub mod assets;
 pub mod audit;
 pub mod audit_triggers;
 pub mod backup;
-pub mod calendar;
+/// The business calendar and Colombian holidays: a crate of its own (`crates/calendar`).
+pub use mesa_calendar as calendar;
 pub mod catalog;
 pub mod clock;
 pub mod db;
