@@ -45,8 +45,11 @@ windows: deps
 test: export MESA_DATA_DIR := $(shell mktemp -d)/no-real-data
 test: lint unit ui-test e2e windows
 
+# The ts-rs types and ErrorCode.ts (ui/src/lib/bindings/), then the typed command functions
+# (ui/src/lib/commands.ts) from the #[tauri::command]s of src-tauri/src.
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p mesa-core --test bindings
+	UPDATE_BINDINGS=1 cargo test -p mesa-contract --test contract
 
 # Benchmarks (not timed tests): 200,000 demo cases, then the measurements.
 bench:

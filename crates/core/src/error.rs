@@ -131,6 +131,53 @@ pub enum CoreError {
     Json(#[from] serde_json::Error),
 }
 
+/// Every code [`CoreError::code`] can return (those of [`ImportError`](crate::import::ImportError)
+/// included), in declaration order. The UI gets them as the TypeScript union `ErrorCode`
+/// (`ui/src/lib/bindings/ErrorCode.ts`, written by the bindings test), so a misspelt code in
+/// the UI fails the type check.
+pub const ERROR_CODES: &[&str] = &[
+    "validation",
+    "ticket_not_found",
+    "catalog_not_found",
+    "invalid_transition",
+    "database_too_new",
+    "migration_checksum",
+    "not_a_database",
+    "no_data_dir",
+    "io",
+    "file_in_use",
+    "asset_not_found",
+    "duplicate_asset",
+    "maintenance_not_found",
+    "document",
+    "backup_not_sqlite",
+    "backup_corrupt",
+    "backup_foreign",
+    "backup_too_new",
+    "database_damaged",
+    "no_backup",
+    "person_not_found",
+    "demo_not_empty",
+    "no_demo_data",
+    "import_damaged",
+    "import_password",
+    "import_empty",
+    "import_header_only",
+    "import_no_columns",
+    "import_unsupported",
+    "import_sheet_not_found",
+    "import_changed",
+    "import_assets_unavailable",
+    "import_batch_not_found",
+    "import_batch_undone",
+    "import_batch_touched",
+    "import_bad_mapping",
+    "import_cancelled",
+    "unknown_stored_value",
+    "database",
+    "internal",
+];
+
 impl CoreError {
     /// Stable code for programs (UI, scripts). Never translated.
     pub fn code(&self) -> &'static str {
@@ -186,3 +233,196 @@ impl From<rusqlite::Error> for CoreError {
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::ImportError;
+
+    /// Index of the variant: the match has no wildcard, so a new variant does not compile until
+    /// it is listed here, and then [`every_code_is_listed`] fails until it has a sample.
+    fn core_variant(e: &CoreError) -> usize {
+        match e {
+            CoreError::Validation { .. } => 0,
+            CoreError::TicketNotFound(_) => 1,
+            CoreError::CatalogNotFound { .. } => 2,
+            CoreError::InvalidTransition { .. } => 3,
+            CoreError::DatabaseTooNew { .. } => 4,
+            CoreError::MigrationChecksum { .. } => 5,
+            CoreError::NotADatabase { .. } => 6,
+            CoreError::NoDataDir => 7,
+            CoreError::Io { .. } => 8,
+            CoreError::FileInUse { .. } => 9,
+            CoreError::AssetNotFound(_) => 10,
+            CoreError::DuplicateAsset { .. } => 11,
+            CoreError::MaintenanceNotFound { .. } => 12,
+            CoreError::Document { .. } => 13,
+            CoreError::BackupNotSqlite { .. } => 14,
+            CoreError::BackupCorrupt { .. } => 15,
+            CoreError::BackupForeign { .. } => 16,
+            CoreError::BackupTooNew { .. } => 17,
+            CoreError::DatabaseDamaged { .. } => 18,
+            CoreError::NoBackup(_) => 19,
+            CoreError::PersonNotFound(_) => 20,
+            CoreError::DemoNotEmpty(_) => 21,
+            CoreError::NoDemoData => 22,
+            CoreError::Import(_) => 23,
+            CoreError::UnknownStoredValue { .. } => 24,
+            CoreError::Sqlite(_) => 25,
+            CoreError::Json(_) => 26,
+        }
+    }
+    const CORE_VARIANTS: usize = 27;
+
+    fn import_variant(e: &ImportError) -> usize {
+        match e {
+            ImportError::Damaged => 0,
+            ImportError::Password => 1,
+            ImportError::Empty => 2,
+            ImportError::HeaderOnly(_) => 3,
+            ImportError::NoColumns { .. } => 4,
+            ImportError::Unsupported(_) => 5,
+            ImportError::SheetNotFound(..) => 6,
+            ImportError::Changed => 7,
+            ImportError::AssetsUnavailable => 8,
+            ImportError::BatchNotFound(_) => 9,
+            ImportError::BatchUndone(_) => 10,
+            ImportError::BatchTouched { .. } => 11,
+            ImportError::BadMapping(_) => 12,
+            ImportError::Cancelled => 13,
+        }
+    }
+    const IMPORT_VARIANTS: usize = 14;
+
+    fn import_samples() -> Vec<ImportError> {
+        let s = || "x".to_string();
+        vec![
+            ImportError::Damaged,
+            ImportError::Password,
+            ImportError::Empty,
+            ImportError::HeaderOnly(s()),
+            ImportError::NoColumns {
+                what: "casos",
+                found: s(),
+            },
+            ImportError::Unsupported(s()),
+            ImportError::SheetNotFound(s(), s()),
+            ImportError::Changed,
+            ImportError::AssetsUnavailable,
+            ImportError::BatchNotFound(1),
+            ImportError::BatchUndone(1),
+            ImportError::BatchTouched {
+                batch: 1,
+                count: 1,
+                example: s(),
+            },
+            ImportError::BadMapping(s()),
+            ImportError::Cancelled,
+        ]
+    }
+
+    fn core_samples() -> Vec<CoreError> {
+        let s = || "x".to_string();
+        let mut v = vec![
+            CoreError::validation("campo", "mal"),
+            CoreError::TicketNotFound(s()),
+            CoreError::CatalogNotFound {
+                what: "la dependencia",
+                name: s(),
+            },
+            CoreError::InvalidTransition {
+                action: s(),
+                status: s(),
+            },
+            CoreError::DatabaseTooNew { found: 2, known: 1 },
+            CoreError::MigrationChecksum {
+                version: 1,
+                name: s(),
+            },
+            CoreError::NotADatabase {
+                path: s(),
+                detail: s(),
+            },
+            CoreError::NoDataDir,
+            CoreError::Io {
+                path: s(),
+                source: std::io::Error::other("x"),
+            },
+            CoreError::FileInUse {
+                path: s(),
+                program: "Excel",
+            },
+            CoreError::AssetNotFound(s()),
+            CoreError::DuplicateAsset {
+                tag: s(),
+                origin: s(),
+            },
+            CoreError::MaintenanceNotFound {
+                what: "el plan",
+                id: s(),
+            },
+            CoreError::Document {
+                what: s(),
+                detail: s(),
+            },
+            CoreError::BackupNotSqlite { path: s() },
+            CoreError::BackupCorrupt {
+                path: s(),
+                detail: s(),
+            },
+            CoreError::BackupForeign { path: s() },
+            CoreError::BackupTooNew {
+                path: s(),
+                found: 2,
+                known: 1,
+            },
+            CoreError::DatabaseDamaged {
+                path: s(),
+                detail: s(),
+            },
+            CoreError::NoBackup(s()),
+            CoreError::PersonNotFound(s()),
+            CoreError::DemoNotEmpty(1),
+            CoreError::NoDemoData,
+            CoreError::UnknownStoredValue {
+                column: "status",
+                value: s(),
+            },
+            CoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+            CoreError::Json(serde_json::from_str::<i32>("x").unwrap_err()),
+        ];
+        v.extend(import_samples().into_iter().map(CoreError::Import));
+        v
+    }
+
+    #[test]
+    fn every_code_is_listed() {
+        let samples = core_samples();
+        let mut seen = [false; CORE_VARIANTS];
+        let mut seen_import = [false; IMPORT_VARIANTS];
+        for e in &samples {
+            seen[core_variant(e)] = true;
+            if let CoreError::Import(i) = e {
+                seen_import[import_variant(i)] = true;
+            }
+            assert!(
+                ERROR_CODES.contains(&e.code()),
+                "{:?} has code {:?}, missing from ERROR_CODES",
+                e,
+                e.code()
+            );
+        }
+        assert!(seen.iter().all(|s| *s), "a CoreError variant has no sample");
+        assert!(
+            seen_import.iter().all(|s| *s),
+            "an ImportError variant has no sample"
+        );
+        // And nothing listed that no variant returns.
+        for code in ERROR_CODES {
+            assert!(
+                samples.iter().any(|e| e.code() == *code),
+                "{code:?} is in ERROR_CODES but no variant returns it"
+            );
+        }
+    }
+}

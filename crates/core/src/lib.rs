@@ -33,7 +33,7 @@ pub mod text;
 pub mod tickets;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{CoreError, Result};
+pub use error::{CoreError, Result, ERROR_CODES};
 pub use model::*;
 pub use store::{ReadPool, Store};
 

@@ -2,6 +2,7 @@
 import { api, toApiError } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Catalogs } from "./bindings/Catalogs";
+import type { ErrorCode } from "./bindings/ErrorCode";
 import type { TicketStatus } from "./bindings/TicketStatus";
 import { safety } from "./safety.svelte";
 
@@ -57,7 +58,7 @@ export const app = $state({
   info: null as AppInfo | null,
   error: null as string | null,
   /** Code of `error` (`ApiError.code`). */
-  errorCode: null as string | null,
+  errorCode: null as ErrorCode | null,
   notice: null as string | null,
   filters: emptyFilters(),
   /** Scroll position of the case list, kept while the user opens a case and comes back. */

@@ -243,6 +243,7 @@ describe("Importar", () => {
     vi.mocked(api.importCommit).mockReturnValue(new Promise((_, rj) => (reject = rj)));
     vi.mocked(api.importCancel).mockImplementation(async () => {
       reject({ code: "import_cancelled", message: "Importación cancelada: no se guardó nada." });
+      return null;
     });
     await user.click(screen.getByTestId("import-commit"));
     await user.click(await screen.findByTestId("import-cancel"));
