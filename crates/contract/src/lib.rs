@@ -546,19 +546,32 @@ impl Paths {
     }
 }
 
-/// Reads every `*.rs` of `commands_dir` (sorted), checks the registration in `main.rs` and that
+/// Reads every `*.rs` under `commands_dir` (sorted, folders included), checks the registration in `main.rs` and that
 /// every imported type exists in `bindings_dir`; returns the commands in registration order.
 pub fn read_commands(commands_dir: &Path, bindings_dir: &Path) -> Result<Vec<Command>, String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(commands_dir)
-        .map_err(|e| format!("cannot read {}: {e}", commands_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        for p in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(commands_dir, &mut files)?;
     files.sort();
     let mut declared = Vec::new();
     let mut registered = None;
     for path in &files {
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let name = path
+            .strip_prefix(commands_dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
         let source = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         declared.extend(parse_commands(&name, &source)?);

@@ -1,0 +1,11 @@
+//! The Tauri commands, one file per area. Each is a line or two: DTO in, core, DTO out. Their
+//! TypeScript side (`ui/src/lib/commands.ts`) is generated from these declarations by
+//! `crates/contract` (`make bindings`).
+
+pub mod assets;
+pub mod import;
+pub mod reports;
+pub mod safety;
+pub mod settings;
+pub mod setup;
+pub mod tickets;

@@ -1,0 +1,57 @@
+//! Cases: register, list, detail, lifecycle actions, dashboard, catalogs, survey, auto-close.
+
+use mesa_core::{
+    AppInfo, Catalogs, Clock, Dashboard, NewTicket, SystemClock, Ticket, TicketAction,
+    TicketDetail, TicketPage, TicketQuery,
+};
+
+use crate::{AppState, CmdResult};
+
+#[tauri::command(async)]
+pub fn app_info(state: tauri::State<'_, AppState>) -> CmdResult<AppInfo> {
+    Ok(state.info.clone())
+}
+
+#[tauri::command(async)]
+pub fn ticket_create(state: tauri::State<'_, AppState>, input: NewTicket) -> CmdResult<Ticket> {
+    state.with(|s| s.create_ticket(&input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn ticket_list(state: tauri::State<'_, AppState>, query: TicketQuery) -> CmdResult<TicketPage> {
+    state.read(|s| s.list_tickets(&query, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn ticket_get(state: tauri::State<'_, AppState>, number: String) -> CmdResult<TicketDetail> {
+    state.read(|s| s.get_ticket(&number, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn ticket_action(
+    state: tauri::State<'_, AppState>,
+    number: String,
+    action: TicketAction,
+) -> CmdResult<Ticket> {
+    state.with(|s| s.apply_action(&number, &action, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn dashboard(state: tauri::State<'_, AppState>) -> CmdResult<Dashboard> {
+    state.read(|s| s.dashboard(SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn catalogs(state: tauri::State<'_, AppState>) -> CmdResult<Catalogs> {
+    state.read(|s| s.catalogs())
+}
+
+#[tauri::command(async)]
+pub fn survey_mailto(state: tauri::State<'_, AppState>, number: String) -> CmdResult<String> {
+    state.read(|s| s.survey_mailto(&number))
+}
+
+#[tauri::command(async)]
+pub fn autoclose(state: tauri::State<'_, AppState>) -> CmdResult<usize> {
+    state.with(|s| s.autoclose(SystemClock.now()).map(|v| v.len()))
+}

@@ -1,0 +1,162 @@
+//! The app's state: the one writer, the readers and the start-up gate; how a command reaches
+//! the store (`read` for reads, `with` for writes) and how errors cross the boundary.
+
+use std::sync::{Condvar, Mutex, OnceLock, RwLock};
+use std::time::Duration;
+
+use mesa_core::{paths, ApiError, AppInfo, CoreError, ReadPool, Store};
+
+use crate::commands;
+
+/// Where start-up is. The window shows at once; the store opens (and migrates) on a worker, then
+/// `PRAGMA quick_check` runs while the first screen is already reading.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub(crate) enum Phase {
+    /// Opening and migrating: every command waits.
+    Opening,
+    /// Open and up to date, integrity check running: reads go on, writes wait.
+    Opened,
+    /// Checked (or failed to open): everything goes on.
+    Checked,
+}
+
+/// The one writer (or why the database could not be opened: shown by every command), the
+/// readers (lists, details, dashboard, settings, exports: they never wait behind the writer),
+/// and the start-up gate.
+pub(crate) struct AppState {
+    pub(crate) store: Mutex<Result<Store, ApiError>>,
+    pub(crate) readers: OnceLock<ReadPool>,
+    /// Why the database is unusable (damaged, or it did not open): reads answer with it too.
+    pub(crate) open_error: RwLock<Option<ApiError>>,
+    pub(crate) phase: Mutex<Phase>,
+    pub(crate) phase_changed: Condvar,
+    pub(crate) info: AppInfo,
+    pub(crate) actor: String,
+    /// Set by `import_cancel` to stop the running import.
+    pub(crate) import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+pub(crate) type CmdResult<T> = Result<T, ApiError>;
+
+pub(crate) fn api(e: CoreError) -> ApiError {
+    ApiError::from(&e)
+}
+
+pub(crate) fn internal() -> ApiError {
+    ApiError {
+        code: "internal".into(),
+        message: "Error interno: el almacén quedó bloqueado; reinicie la aplicación.".into(),
+    }
+}
+
+impl AppState {
+    pub(crate) fn wait_for(&self, at_least: Phase) {
+        let mut p = self.phase.lock().unwrap_or_else(|e| e.into_inner());
+        while *p < at_least {
+            p = self
+                .phase_changed
+                .wait(p)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    pub(crate) fn set_phase(&self, to: Phase) {
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner()) = to;
+        self.phase_changed.notify_all();
+    }
+
+    pub(crate) fn open_error(&self) -> Option<ApiError> {
+        self.open_error
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_open_error(&self, e: Option<ApiError>) {
+        *self.open_error.write().unwrap_or_else(|e| e.into_inner()) = e;
+    }
+
+    /// Start-up, on a worker while the window loads: open and migrate; readers from then on;
+    /// then the integrity check, and only after it the writer is handed out.
+    pub(crate) fn start(&self) {
+        let db = std::path::PathBuf::from(&self.info.db_path);
+        if self.info.db_path.is_empty() {
+            self.set_phase(Phase::Checked);
+            return;
+        }
+        match commands::safety::open_store(&db, &self.actor) {
+            Ok(store) => {
+                let _ = self.readers.set(ReadPool::new(&db));
+                self.set_phase(Phase::Opened);
+                let checked = store.health_check().map(|()| store).map_err(api);
+                self.set_open_error(checked.as_ref().err().cloned());
+                *self.store.lock().unwrap_or_else(|e| e.into_inner()) = checked;
+            }
+            Err(e) => {
+                self.set_open_error(Some(e.clone()));
+                *self.store.lock().unwrap_or_else(|e| e.into_inner()) = Err(e);
+            }
+        }
+        self.set_phase(Phase::Checked);
+    }
+
+    /// A read on one of the readers: waits only for the database to be open.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> CmdResult<T> {
+        self.wait_for(Phase::Opened);
+        if let Some(e) = self.open_error() {
+            return Err(e);
+        }
+        match self.readers.get() {
+            Some(pool) => pool.read(f).map_err(api),
+            None => self.with(|s| f(s)),
+        }
+    }
+
+    /// A write (or a job that needs the writer): waits for the start-up check.
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
+    ) -> CmdResult<T> {
+        self.wait_for(Phase::Checked);
+        let mut guard = self.store.lock().map_err(|_| internal())?;
+        match guard.as_mut() {
+            Ok(store) => f(store).map_err(api),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+/// The state before anything is opened (that happens in [`AppState::start`], on a worker).
+pub(crate) fn initial_state() -> AppState {
+    let (info, error) = match paths::data_dir(None) {
+        Ok(dir) => (
+            AppInfo {
+                version: mesa_core::VERSION.to_string(),
+                data_dir: dir.display().to_string(),
+                db_path: paths::db_path(&dir).display().to_string(),
+            },
+            None,
+        ),
+        Err(e) => (
+            AppInfo {
+                version: mesa_core::VERSION.to_string(),
+                data_dir: String::new(),
+                db_path: String::new(),
+            },
+            Some(api(e)),
+        ),
+    };
+    AppState {
+        store: Mutex::new(Err(error.clone().unwrap_or_else(internal))),
+        readers: OnceLock::new(),
+        open_error: RwLock::new(error),
+        phase: Mutex::new(Phase::Opening),
+        phase_changed: Condvar::new(),
+        info,
+        actor: commands::safety::default_actor(),
+        import_cancel: Default::default(),
+    }
+}
+
+/// Long jobs wait until the window is up and the first screen has read its data.
+pub(crate) const JOBS_AFTER_START: Duration = Duration::from_secs(20);
