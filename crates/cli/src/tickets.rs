@@ -1,0 +1,356 @@
+//! `mesa ticket …`: register, list, show and act on cases; the list filters shared with
+//! `mesa export`.
+
+use clap::{Args, Subcommand};
+use mesa_core::{CoreError, NewTicket, TicketAction, TicketQuery, TicketStatus};
+
+use crate::{print_json, Ctx};
+
+#[derive(Args)]
+pub(crate) struct NewArgs {
+    #[arg(long)]
+    requester: String,
+    #[arg(long)]
+    department: String,
+    #[arg(long)]
+    description: String,
+    #[arg(long = "type")]
+    service_type: Option<String>,
+    #[arg(long)]
+    received_at: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    location: Option<String>,
+    #[arg(long)]
+    channel: Option<String>,
+    #[arg(long)]
+    origin: Option<String>,
+    #[arg(long)]
+    asset: Option<String>,
+    #[arg(long)]
+    urgency: Option<i64>,
+    #[arg(long)]
+    impact: Option<i64>,
+}
+
+/// The case list's filters, shared by `mesa ticket list` and `mesa export cases`.
+#[derive(Args)]
+pub struct CaseFilters {
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    search: Option<String>,
+    #[arg(long = "type")]
+    service_type: Option<String>,
+    #[arg(long)]
+    department: Option<String>,
+    #[arg(long)]
+    assignee: Option<String>,
+    #[arg(long)]
+    level: Option<i64>,
+    #[arg(long)]
+    overdue: bool,
+    /// Solo casos abiertos (nuevo, asignado, en proceso, en espera).
+    #[arg(long)]
+    open: bool,
+    /// Solo casos que vencen hoy (aún no vencidos).
+    #[arg(long)]
+    due_today: bool,
+    /// Recibidos desde (AAAA-MM-DD).
+    #[arg(long)]
+    from: Option<String>,
+    /// Recibidos hasta (AAAA-MM-DD), incluido.
+    #[arg(long)]
+    to: Option<String>,
+}
+
+impl CaseFilters {
+    /// The query these filters make (first page, default order).
+    pub fn query(self) -> Result<TicketQuery, CoreError> {
+        let status = match self.status {
+            Some(s) => Some(TicketStatus::parse(&s).ok_or_else(|| {
+                CoreError::validation(
+                    "--status",
+                    format!("«{s}» no es un estado; use new, assigned, in_progress, on_hold, resolved, closed o cancelled"),
+                )
+            })?),
+            None => None,
+        };
+        Ok(TicketQuery {
+            status,
+            search: self.search,
+            service_type: self.service_type,
+            department: self.department,
+            assignee: self.assignee,
+            level: self.level,
+            overdue: self.overdue.then_some(true),
+            open: self.open.then_some(true),
+            due_today: self.due_today.then_some(true),
+            from: self.from,
+            to: self.to,
+            ..Default::default()
+        })
+    }
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TicketCmd {
+    /// Registra un caso e imprime su número.
+    New(NewArgs),
+    /// Lista casos (todos, salvo --limit).
+    List {
+        #[command(flatten)]
+        filters: CaseFilters,
+        #[arg(long)]
+        sort: Option<String>,
+        #[arg(long)]
+        asc: bool,
+        #[arg(long)]
+        limit: Option<i64>,
+    },
+    /// Muestra un caso con su línea de tiempo.
+    Show { number: String },
+    /// Asigna el caso a una persona del equipo (--to).
+    Assign {
+        number: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// Inicia la atención del caso (registra la primera atención).
+    Start { number: String },
+    /// Pone el caso en espera con un motivo (el reloj del ANS se detiene).
+    Hold {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reanuda un caso en espera.
+    Resume { number: String },
+    /// Escala el caso a otra persona o nivel, con un motivo.
+    Escalate {
+        number: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Registra la solución del caso (queda «Solucionado», pendiente de verificación).
+    Resolve {
+        number: String,
+        #[arg(long)]
+        solution: String,
+        #[arg(long)]
+        products: Option<String>,
+        #[arg(long)]
+        minutes: Option<i64>,
+    },
+    /// Verifica la solución con el solicitante y cierra el caso.
+    Verify { number: String },
+    /// Rechaza la solución (el solicitante dice que sigue fallando): el caso se reabre.
+    Reject {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Anula el caso con un motivo (no era una solicitud real); conserva su número.
+    Cancel {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Registra la encuesta de satisfacción del caso.
+    Survey {
+        number: String,
+        /// Calificaciones 1–5 separadas por comas, una por pregunta.
+        #[arg(long)]
+        scores: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Imprime el enlace mailto: de la encuesta.
+    Mailto { number: String },
+}
+
+fn show_ticket(ctx: &Ctx, t: &mesa_core::Ticket) -> Result<(), CoreError> {
+    if ctx.json {
+        print_json(t)
+    } else {
+        println!(
+            "{}  {}  {}  {}",
+            t.number,
+            t.status.label(),
+            t.requester,
+            t.assignee.as_deref().unwrap_or("sin asignar")
+        );
+        Ok(())
+    }
+}
+
+pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
+    let action = |ctx: &mut Ctx, number: &str, a: TicketAction| -> Result<(), CoreError> {
+        let t = ctx.store.apply_action(number, &a, &ctx.actor, ctx.now)?;
+        show_ticket(ctx, &t)
+    };
+    match cmd {
+        TicketCmd::New(a) => {
+            let input = NewTicket {
+                requester: a.requester,
+                department: a.department,
+                description: a.description,
+                received_at: a.received_at,
+                location: a.location,
+                phone: a.phone,
+                email: a.email,
+                channel: a.channel,
+                origin: a.origin,
+                service_type: a.service_type,
+                asset_tag: a.asset,
+                urgency: a.urgency,
+                impact: a.impact,
+            };
+            let t = ctx.store.create_ticket(&input, &ctx.actor, ctx.now)?;
+            if ctx.json {
+                print_json(&t)
+            } else {
+                println!("{}", t.number);
+                Ok(())
+            }
+        }
+        TicketCmd::List {
+            filters,
+            sort,
+            asc,
+            limit,
+        } => {
+            let mut q = TicketQuery {
+                sort,
+                desc: !asc,
+                limit: limit.unwrap_or(10_000),
+                offset: 0,
+                ..filters.query()?
+            };
+            let mut all = Vec::new();
+            loop {
+                let page = ctx.store.list_tickets(&q, ctx.now)?;
+                let got = page.items.len() as i64;
+                all.extend(page.items);
+                if limit.is_some() || got < q.limit {
+                    break;
+                }
+                q.offset += got;
+            }
+            if ctx.json {
+                print_json(&all)
+            } else {
+                for t in &all {
+                    println!(
+                        "{:<14} {:<11} {:<25} {:<30} {}",
+                        t.number,
+                        t.status.label(),
+                        t.requester,
+                        t.department,
+                        t.assignee.as_deref().unwrap_or("-")
+                    );
+                }
+                println!("{} casos", all.len());
+                Ok(())
+            }
+        }
+        TicketCmd::Show { number } => {
+            let d = ctx.store.get_ticket(&number, ctx.now)?;
+            if ctx.json {
+                let mut v = serde_json::to_value(&d.ticket)?;
+                v["events"] = serde_json::to_value(&d.events)?;
+                print_json(&v)
+            } else {
+                let t = &d.ticket;
+                println!("Caso {} — {}", t.number, t.status.label());
+                println!("Solicitante: {} ({})", t.requester, t.department);
+                println!("Recibido: {}", t.received_at.as_deref().unwrap_or("-"));
+                println!("Tipo: {}", t.service_type.as_deref().unwrap_or("-"));
+                println!("Nivel {} — prioridad {}", t.level, t.priority);
+                println!("Asignado: {}", t.assignee.as_deref().unwrap_or("-"));
+                println!(
+                    "Vence respuesta: {}",
+                    t.response_due_at.as_deref().unwrap_or("-")
+                );
+                println!(
+                    "Vence solución: {}",
+                    t.resolution_due_at.as_deref().unwrap_or("-")
+                );
+                println!("Descripción: {}", t.description);
+                if let Some(s) = &t.solution {
+                    println!("Solución: {s}");
+                }
+                println!("Línea de tiempo:");
+                for e in &d.events {
+                    println!(
+                        "  {} {} {} {} → {} {}",
+                        e.at,
+                        e.actor,
+                        e.kind,
+                        e.old_value.as_deref().unwrap_or(""),
+                        e.new_value.as_deref().unwrap_or(""),
+                        e.note.as_deref().unwrap_or("")
+                    );
+                }
+                Ok(())
+            }
+        }
+        TicketCmd::Assign { number, to } => action(ctx, &number, TicketAction::Assign { to }),
+        TicketCmd::Start { number } => action(ctx, &number, TicketAction::Start),
+        TicketCmd::Hold { number, reason } => action(ctx, &number, TicketAction::Hold { reason }),
+        TicketCmd::Resume { number } => action(ctx, &number, TicketAction::Resume),
+        TicketCmd::Escalate { number, to, reason } => {
+            action(ctx, &number, TicketAction::Escalate { to, reason })
+        }
+        TicketCmd::Resolve {
+            number,
+            solution,
+            products,
+            minutes,
+        } => action(
+            ctx,
+            &number,
+            TicketAction::Resolve {
+                solution,
+                products,
+                time_spent_minutes: minutes,
+            },
+        ),
+        TicketCmd::Verify { number } => action(ctx, &number, TicketAction::Verify),
+        TicketCmd::Reject { number, reason } => {
+            action(ctx, &number, TicketAction::Reject { reason })
+        }
+        TicketCmd::Cancel { number, reason } => {
+            action(ctx, &number, TicketAction::Cancel { reason })
+        }
+        TicketCmd::Survey {
+            number,
+            scores,
+            comment,
+        } => {
+            let scores = scores
+                .split(',')
+                .map(|s| {
+                    s.trim().parse::<i64>().map_err(|_| {
+                        CoreError::validation("--scores", format!("«{s}» no es un número"))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            action(ctx, &number, TicketAction::Survey { scores, comment })
+        }
+        TicketCmd::Mailto { number } => {
+            let url = ctx.store.survey_mailto(&number)?;
+            if ctx.json {
+                print_json(&serde_json::json!({ "mailto": url }))
+            } else {
+                println!("{url}");
+                Ok(())
+            }
+        }
+    }
+}
