@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
-use mesa_core::audit::{self, AuditEntry, AuditQuery};
-use mesa_core::backup::{self as core_backup, BackupInfo, BackupKind, RestoreReport};
+use mesa_core::safety::audit::{self, AuditEntry, AuditQuery};
+use mesa_core::safety::backup::{self as core_backup, BackupInfo, BackupKind, RestoreReport};
 use mesa_core::{CoreError, Store};
 
 #[derive(Subcommand)]

@@ -238,7 +238,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         }
         Cmd::Demo { cases, seed } => {
             let started = std::time::Instant::now();
-            let n = mesa_core::demo::generate(&mut ctx.store, cases, seed, ctx.now)?;
+            let n = mesa_core::tickets::demo::generate(&mut ctx.store, cases, seed, ctx.now)?;
             if ctx.json {
                 print_json(&serde_json::json!({ "created": n }))
             } else {

@@ -6,8 +6,8 @@ use std::time::Instant;
 use chrono::{DateTime, Datelike, Utc};
 use clap::{Args, Subcommand};
 use mesa_core::pdf::PageSize;
-use mesa_core::report::{fmt_num, fmt_rate, Period};
-use mesa_core::report_docs::ReportPdfOptions;
+use mesa_core::reports::documents::ReportPdfOptions;
+use mesa_core::reports::{fmt_num, fmt_rate, Period};
 use mesa_core::{CoreError, Store, TicketQuery};
 
 #[derive(Subcommand)]
@@ -346,17 +346,17 @@ fn bench_in(dir: &Path, cases: usize, export_cases: usize) -> Result<serde_json:
     let o = big.export_cases_xlsx(&q, &out, now, |_, _| {})?;
     let export_ms = ms(t);
     let export_peak = peak_mb();
-    let rows = mesa_core::export::collect_case_rows(&big, &q, now)?;
+    let rows = mesa_core::tickets::export::collect_case_rows(&big, &q, now)?;
     let plain = dir.join("solo.xlsx");
     let t = Instant::now();
-    mesa_core::export::write_rows_xlsx(&rows, &plain)?;
+    mesa_core::tickets::export::write_rows_xlsx(&rows, &plain)?;
     let baseline_ms = ms(t);
     // Once more, alternating, keeping the better of two for each (same conditions).
     let t = Instant::now();
     big.export_cases_xlsx(&q, &out, now, |_, _| {})?;
     let export_ms = export_ms.min(ms(t));
     let t = Instant::now();
-    mesa_core::export::write_rows_xlsx(&rows, &plain)?;
+    mesa_core::tickets::export::write_rows_xlsx(&rows, &plain)?;
     let baseline_ms = baseline_ms.min(ms(t));
     drop(rows);
     drop(big);

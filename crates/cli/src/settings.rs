@@ -1,7 +1,7 @@
 //! `mesa settings …`, `mesa calendar …`, `mesa holidays`, and the catalog edits beyond staff.
 
 use clap::Subcommand;
-use mesa_core::catalog::{holidays, LevelTarget, PriorityCell};
+use mesa_core::settings::catalogs::{holidays, LevelTarget, PriorityCell};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::{CoreError, ServiceType, Store};
 

@@ -2,18 +2,11 @@
 //! builders. Knows nothing of Tauri or of the UI. Time is always passed in.
 
 pub mod assets;
-pub mod audit;
-pub mod audit_triggers;
-pub mod backup;
 /// The business calendar and Colombian holidays: a crate of its own (`crates/calendar`).
 pub use mesa_calendar as calendar;
-pub mod catalog;
 pub mod clock;
 pub mod db;
-pub mod demo;
-pub mod docs;
 pub mod error;
-pub mod export;
 pub mod files;
 pub mod import;
 pub mod maintenance;
@@ -22,12 +15,9 @@ pub mod model;
 mod module_graph;
 pub mod paths;
 pub mod pdf;
-pub mod privacy;
-pub mod report;
-pub mod report_docs;
+pub mod reports;
 pub mod safety;
 pub mod settings;
-pub mod setup;
 pub mod store;
 pub mod text;
 pub mod tickets;

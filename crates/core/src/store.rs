@@ -17,7 +17,7 @@ pub struct Store {
     calendar_src: Option<String>,
     path: Option<PathBuf>,
     /// Who acts and when, for the audit triggers (see `audit.rs`).
-    pub(crate) audit: crate::audit_triggers::AuditHandle,
+    pub(crate) audit: crate::db::audit_triggers::AuditHandle,
 }
 
 /// A write transaction of the one write path ([`Store::begin_write`], `write_tx`): `BEGIN
@@ -29,7 +29,7 @@ pub struct WriteTx<'c> {
     conn: &'c Connection,
     /// `total_changes()` when the transaction began: a large batch is followed by a checkpoint.
     changes_before: u64,
-    audit: &'c crate::audit_triggers::AuditHandle,
+    audit: &'c crate::db::audit_triggers::AuditHandle,
 }
 
 /// Rows changed in one write above which the commit is followed by a truncating checkpoint
@@ -74,7 +74,7 @@ impl Drop for WriteTx<'_> {
 /// store while the transaction is open): see [`WriteTx`]. Audited as `actor` at `now`.
 pub(crate) fn write_tx<'c>(
     conn: &'c mut Connection,
-    audit: &'c crate::audit_triggers::AuditHandle,
+    audit: &'c crate::db::audit_triggers::AuditHandle,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<WriteTx<'c>> {
@@ -85,7 +85,7 @@ pub(crate) fn write_tx<'c>(
 /// recomputations): audited as the session ([`Store::set_session`]).
 pub(crate) fn session_write_tx<'c>(
     conn: &'c mut Connection,
-    audit: &'c crate::audit_triggers::AuditHandle,
+    audit: &'c crate::db::audit_triggers::AuditHandle,
 ) -> Result<WriteTx<'c>> {
     open_write(conn, audit, None)
 }
@@ -93,7 +93,7 @@ pub(crate) fn session_write_tx<'c>(
 /// `BEGIN IMMEDIATE`, then who/when of this write (None: the session's) for the triggers.
 fn open_write<'c>(
     conn: &'c mut Connection,
-    audit: &'c crate::audit_triggers::AuditHandle,
+    audit: &'c crate::db::audit_triggers::AuditHandle,
     by: Option<(String, DateTime<Utc>)>,
 ) -> Result<WriteTx<'c>> {
     let conn: &'c Connection = conn;
@@ -148,7 +148,7 @@ impl Store {
                 source,
             })?;
         }
-        let conn = db::open(path, &crate::backup::before_migrating)?;
+        let conn = db::open(path, &crate::safety::backup::before_migrating)?;
         Self::from_connection(conn, Some(path.to_path_buf()))
     }
 
@@ -157,7 +157,7 @@ impl Store {
     }
 
     fn from_connection(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
-        let audit = crate::audit_triggers::register_functions(&conn)?;
+        let audit = crate::db::audit_triggers::register_functions(&conn)?;
         let mut store = Store {
             conn,
             calendar: BusinessCalendar::default_office(),
@@ -318,7 +318,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("mesa.db");
         let mut w = Store::open(&db).unwrap();
-        crate::demo::generate(&mut w, 30, 7, t("2026-03-10T15:00:00Z")).unwrap();
+        crate::tickets::demo::generate(&mut w, 30, 7, t("2026-03-10T15:00:00Z")).unwrap();
         let pool = ReadPool::new(&db);
         assert_eq!(pool.read(|r| Ok(total(r))).unwrap(), 30);
 
@@ -340,7 +340,7 @@ mod tests {
         // The busy timeout is 10 s: a read that waited for the writer would take that long.
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
         drop(tx); // rolled back
-        crate::demo::generate(&mut w, 5, 8, t("2026-03-10T15:00:00Z")).unwrap();
+        crate::tickets::demo::generate(&mut w, 5, 8, t("2026-03-10T15:00:00Z")).unwrap();
         assert_eq!(pool.read(|r| Ok(total(r))).unwrap(), 35);
     }
 
@@ -386,7 +386,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("mesa.db");
         let mut w = Store::open(&db).unwrap();
-        crate::demo::generate(&mut w, 3_000, 7, t("2026-03-10T15:00:00Z")).unwrap();
+        crate::tickets::demo::generate(&mut w, 3_000, 7, t("2026-03-10T15:00:00Z")).unwrap();
         let wal = std::fs::metadata(dir.path().join("mesa.db-wal"))
             .map(|m| m.len())
             .unwrap_or(0);

@@ -5,8 +5,8 @@
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
 use mesa_core::assets::NewAsset;
-use mesa_core::audit::{self, AuditQuery};
 use mesa_core::clock::parse_time_input;
+use mesa_core::safety::audit::{self, AuditQuery};
 use mesa_core::*;
 use rusqlite::Connection;
 

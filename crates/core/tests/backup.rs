@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use mesa_core::backup::{self, BackupKind};
 use mesa_core::clock::parse_time_input;
+use mesa_core::safety::backup::{self, BackupKind};
 use mesa_core::*;
 use rusqlite::Connection;
 
@@ -29,7 +29,7 @@ fn case(s: &mut Store, who: &str, now: DateTime<Utc>) -> Ticket {
 
 fn seeded(dir: &Path, n: usize) -> Store {
     let mut s = Store::open(&paths::db_path(dir)).unwrap();
-    demo::generate(&mut s, n, 11, at("2026-03-02T09:00")).unwrap();
+    tickets::demo::generate(&mut s, n, 11, at("2026-03-02T09:00")).unwrap();
     s
 }
 

@@ -10,9 +10,6 @@ use mesa_core::assets::{
     DecommissionConcept, LinkedCase, NewAsset, NewAssetEvent, NewDecommissionConcept,
     NewPeripheral, Peripheral,
 };
-use mesa_core::audit::{AuditEntry, AuditQuery};
-use mesa_core::backup::{BackupCounts, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
-use mesa_core::catalog::{AppSettings, HolidayDto, LevelTarget, PriorityCell};
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::maintenance::{
@@ -20,11 +17,16 @@ use mesa_core::maintenance::{
     DueOccurrence, Frequency, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan,
     PlanItem, PlanTarget,
 };
-use mesa_core::privacy::{AnonymizeReport, PersonMatch};
-use mesa_core::report::{
+use mesa_core::reports::{
     Activity, Count, Decommissioned, HelpdeskReport, HoursStat, Indicators, QuestionStat, Rate,
     StoredReport,
 };
+use mesa_core::safety::audit::{AuditEntry, AuditQuery};
+use mesa_core::safety::backup::{
+    BackupCounts, BackupInfo, BackupKind, RestoreReport, SafetyStatus,
+};
+use mesa_core::safety::privacy::{AnonymizeReport, PersonMatch};
+use mesa_core::settings::catalogs::{AppSettings, HolidayDto, LevelTarget, PriorityCell};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::*;
 use ts_rs::{Config, TS};
@@ -111,9 +113,9 @@ fn export_all(dir: &Path) {
         Decommissioned,
         Activity,
         StoredReport,
-        mesa_core::export::ExportProgress,
-        mesa_core::setup::SetupStatus,
-        mesa_core::setup::DemoClearReport,
+        mesa_core::tickets::export::ExportProgress,
+        mesa_core::settings::setup::SetupStatus,
+        mesa_core::settings::setup::DemoClearReport,
     );
 }
 

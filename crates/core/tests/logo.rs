@@ -5,8 +5,8 @@ use std::process::Command;
 
 use chrono::{DateTime, Utc};
 use mesa_core::clock::parse_time_input;
-use mesa_core::report::Period;
-use mesa_core::report_docs::ReportPdfOptions;
+use mesa_core::reports::documents::ReportPdfOptions;
+use mesa_core::reports::Period;
 use mesa_core::Store;
 
 fn at(s: &str) -> DateTime<Utc> {

@@ -186,7 +186,7 @@ fn export_and_anonymize_a_person() {
     }
     // the request is in the trail, without personal data
     let anon: Vec<_> = s
-        .audit_entries(&audit::AuditQuery {
+        .audit_entries(&safety::audit::AuditQuery {
             search: Some("Titular anonimizado 1".into()),
             ..Default::default()
         })

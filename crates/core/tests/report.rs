@@ -11,8 +11,8 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
 use mesa_core::clock::parse_time_input;
 use mesa_core::pdf::PageSize;
-use mesa_core::report::{Indicators, Period};
-use mesa_core::report_docs::ReportPdfOptions;
+use mesa_core::reports::documents::ReportPdfOptions;
+use mesa_core::reports::{Indicators, Period};
 use mesa_core::*;
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -197,7 +197,7 @@ fn march() -> Period {
     Period::parse("2026-03-01", "2026-03-31").unwrap()
 }
 
-fn count(v: &[report::Count], k: &str) -> i64 {
+fn count(v: &[reports::Count], k: &str) -> i64 {
     v.iter().find(|c| c.key == k).map(|c| c.count).unwrap_or(0)
 }
 
@@ -489,7 +489,7 @@ fn xlsx_sheets_numbers_and_libreoffice() {
     let casos = wb.worksheet_range("Casos").unwrap();
     assert_eq!(casos.height(), 7, "header + 6 cases received in March");
     let head: Vec<String> = casos.rows().next().unwrap().iter().map(cell_text).collect();
-    assert_eq!(head, export::column_titles());
+    assert_eq!(head, tickets::export::column_titles());
     let col = |t: &str| head.iter().position(|h| h == t).unwrap();
     let a = casos
         .rows()

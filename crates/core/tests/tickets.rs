@@ -1752,7 +1752,10 @@ fn ts(s: &Option<String>) -> Option<DateTime<Utc>> {
 fn demo_generates_consistent_deterministic_data() {
     let now = at("2026-06-15T10:00");
     let mut s = store();
-    assert_eq!(mesa_core::demo::generate(&mut s, 500, 7, now).unwrap(), 500);
+    assert_eq!(
+        mesa_core::tickets::demo::generate(&mut s, 500, 7, now).unwrap(),
+        500
+    );
     let items = all_tickets(&s, now);
     assert_eq!(items.len(), 500);
     let distinct: HashSet<&str> = items.iter().map(|t| t.number.as_str()).collect();
@@ -1882,15 +1885,15 @@ fn demo_generates_consistent_deterministic_data() {
 
     // deterministic for a seed
     let mut s2 = store();
-    mesa_core::demo::generate(&mut s2, 500, 7, now).unwrap();
+    mesa_core::tickets::demo::generate(&mut s2, 500, 7, now).unwrap();
     assert_eq!(all_tickets(&s2, now), items);
     let mut s3 = store();
-    mesa_core::demo::generate(&mut s3, 500, 8, now).unwrap();
+    mesa_core::tickets::demo::generate(&mut s3, 500, 8, now).unwrap();
     assert_ne!(all_tickets(&s3, now), items);
     // after real cases, demo numbers continue the sequence
     let mut s4 = store();
     create_at(&mut s4, "2026-06-15T08:00", "2026-06-15T08:05");
-    mesa_core::demo::generate(&mut s4, 20, 1, now).unwrap();
+    mesa_core::tickets::demo::generate(&mut s4, 20, 1, now).unwrap();
     let items = all_tickets(&s4, now);
     let distinct: HashSet<&str> = items.iter().map(|t| t.number.as_str()).collect();
     assert_eq!(distinct.len(), 21);
@@ -1900,7 +1903,7 @@ fn demo_generates_consistent_deterministic_data() {
 fn demo_then_autoclose_is_consistent() {
     let now = at("2026-06-15T10:00");
     let mut s = store();
-    mesa_core::demo::generate(&mut s, 300, 3, now).unwrap();
+    mesa_core::tickets::demo::generate(&mut s, 300, 3, now).unwrap();
     let closed = s.autoclose(now).unwrap();
     for n in closed {
         let t = s.get_ticket(&n, now).unwrap().ticket;
@@ -2047,7 +2050,7 @@ fn maintained_counts_match_real_counts_for_every_status_and_department() {
 
 #[test]
 fn level_targets_apply_at_registration_and_on_escalation() {
-    use mesa_core::catalog::LevelTarget;
+    use mesa_core::settings::catalogs::LevelTarget;
     let mut s = store();
     // Level 2 (engineer) of any type: 4 h to respond, 8 h to solve.
     s.set_level_target(&LevelTarget {

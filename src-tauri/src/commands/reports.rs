@@ -5,10 +5,10 @@
 //! As in `assets::export_document`, `MESA_EXPORT_DIR` (tests, scripted use) writes under the
 //! suggested name without the save dialog and without opening the file.
 
-use mesa_core::export::ExportProgress;
 use mesa_core::pdf::PageSize;
-use mesa_core::report::{HelpdeskReport, Period, StoredReport};
-use mesa_core::report_docs::ReportPdfOptions;
+use mesa_core::reports::documents::ReportPdfOptions;
+use mesa_core::reports::{HelpdeskReport, Period, StoredReport};
+use mesa_core::tickets::export::ExportProgress;
 use mesa_core::{ApiError, Clock, SystemClock, TicketQuery};
 use tauri::Emitter;
 

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use mesa_core::audit::{AuditEntry, AuditQuery};
-use mesa_core::backup::{self, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
-use mesa_core::privacy::{AnonymizeReport, PersonMatch};
+use mesa_core::safety::audit::{AuditEntry, AuditQuery};
+use mesa_core::safety::backup::{self, BackupInfo, BackupKind, RestoreReport, SafetyStatus};
+use mesa_core::safety::privacy::{AnonymizeReport, PersonMatch};
 use mesa_core::{ApiError, Clock, CoreError, Store, SystemClock};
 
 use crate::{api, AppState, CmdResult, Phase};

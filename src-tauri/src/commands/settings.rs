@@ -1,6 +1,6 @@
 //! Ajustes: general settings, business calendar, catalogs. Thin wrappers over `mesa_core`.
 
-use mesa_core::catalog::{AppSettings, HolidayDto, LevelTarget, PriorityCell};
+use mesa_core::settings::catalogs::{AppSettings, HolidayDto, LevelTarget, PriorityCell};
 use mesa_core::settings::CalendarConfig;
 use mesa_core::{ServiceType, StaffMember};
 
@@ -32,7 +32,7 @@ pub fn calendar_set(state: tauri::State<'_, AppState>, config: CalendarConfig) -
 
 #[tauri::command(async)]
 pub fn holidays(year: i32) -> CmdResult<Vec<HolidayDto>> {
-    Ok(mesa_core::catalog::holidays(year))
+    Ok(mesa_core::settings::catalogs::holidays(year))
 }
 
 #[tauri::command(async)]

@@ -1,7 +1,7 @@
 //! First run: the setup wizard's status and completion, and the demo data (load / remove).
-//! Thin wrappers over `mesa_core::setup`; the demo generation runs on a worker thread.
+//! Thin wrappers over `mesa_core::settings::setup`; the demo generation runs on a worker thread.
 
-use mesa_core::setup::{DemoClearReport, SetupStatus, DEMO_CASES};
+use mesa_core::settings::setup::{DemoClearReport, SetupStatus, DEMO_CASES};
 use mesa_core::{ApiError, Clock, SystemClock};
 use tauri::Manager;
 

@@ -355,7 +355,7 @@ pub fn reads_during_import(rows: u32, base_cases: usize) -> Result<ReadsDuringIm
     let fresh_db = |name: &str| -> Result<std::path::PathBuf> {
         let db = dir.join(name);
         let mut s = Store::open(&db)?;
-        crate::demo::generate(&mut s, base_cases, 7, now)?;
+        crate::tickets::demo::generate(&mut s, base_cases, 7, now)?;
         Ok(db)
     };
 

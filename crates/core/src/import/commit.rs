@@ -154,7 +154,7 @@ impl Store {
         // Data safety (issue 7): a verified backup before every import (a file that is not even
         // a spreadsheet is refused before).
         super::detect::detect(bytes)?;
-        self.backup_before(crate::backup::BackupKind::PreImport, now)?;
+        self.backup_before(crate::safety::backup::BackupKind::PreImport, now)?;
         let cal = self.calendar.clone();
         // A large page cache keeps a big batch from spilling to the WAL before the commit.
         let old_cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
@@ -324,7 +324,7 @@ impl Store {
             return Err(ImportError::BatchUndone(batch).into());
         }
         // Data safety (issue 7): a verified backup before undoing an import.
-        self.backup_before(crate::backup::BackupKind::PreUndo, now)?;
+        self.backup_before(crate::safety::backup::BackupKind::PreUndo, now)?;
         if kind == "assets" {
             self.undo_asset_import(batch)?;
             self.conn.execute(

@@ -1,6 +1,6 @@
 //! First run: whether the initial setup was completed, and the demo data a new user can load
 //! to look around (and remove later). Both live in the `settings` key/value table:
-//! `setup_done = 1` and `demo_data = 1`. Demo cases are the ones of [`crate::demo::generate`]:
+//! `setup_done = 1` and `demo_data = 1`. Demo cases are the ones of [`crate::tickets::demo::generate`]:
 //! `extra.demo = "sí"`, created by the actor `demo`, never imported.
 
 use chrono::{DateTime, Utc};
@@ -8,8 +8,8 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::backup::BackupKind;
 use crate::error::{CoreError, Result};
+use crate::safety::backup::BackupKind;
 use crate::store::Store;
 use crate::text::{clean, fold};
 
@@ -169,7 +169,7 @@ impl Store {
             ));
         }
         // `generate` writes the cases and the `demo_data` mark in one transaction.
-        crate::demo::generate_by(self, n, DEMO_SEED, Some(actor), now)
+        crate::tickets::demo::generate_by(self, n, DEMO_SEED, Some(actor), now)
     }
 
     /// Removes every demo case (with its timeline, pauses and survey) in one transaction,

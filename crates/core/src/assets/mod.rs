@@ -4,6 +4,8 @@
 //! whose placa is the equipment's; and the technical concept to decommission (concepto técnico
 //! de baja), which on approval retires the equipment.
 
+pub mod documents;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -80,13 +80,13 @@ impl Store {
             due_soon_minutes: self.setting_i64("due_soon_minutes", 120)?,
             report_process: self
                 .setting("report_process")?
-                .unwrap_or_else(|| crate::report_docs::DEFAULT_PROCESS.into()),
+                .unwrap_or_else(|| crate::reports::documents::DEFAULT_PROCESS.into()),
             report_code: self
                 .setting("report_code")?
-                .unwrap_or_else(|| crate::report_docs::DEFAULT_CODE.into()),
+                .unwrap_or_else(|| crate::reports::documents::DEFAULT_CODE.into()),
             report_version: self
                 .setting("report_version")?
-                .unwrap_or_else(|| crate::report_docs::DEFAULT_VERSION.into()),
+                .unwrap_or_else(|| crate::reports::documents::DEFAULT_VERSION.into()),
         })
     }
 

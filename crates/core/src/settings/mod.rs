@@ -1,5 +1,8 @@
 //! Settings kept in the database: the business calendar configuration.
 
+pub mod catalogs;
+pub mod setup;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

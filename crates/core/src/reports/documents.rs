@@ -22,7 +22,9 @@ use crate::pdf::{
     Cell, Colour, Column, DocHeader, Orientation, PageSize, PdfBuilder, QualityBlock, Series,
     Signature,
 };
-use crate::report::{fmt_num, fmt_rate, Count, HelpdeskReport, Indicators, Period, Rate, FORMULAS};
+use crate::reports::{
+    fmt_num, fmt_rate, Count, HelpdeskReport, Indicators, Period, Rate, FORMULAS,
+};
 use crate::store::Store;
 
 pub const DEFAULT_CODE: &str = "FO-TIC-07";
@@ -202,7 +204,7 @@ fn share(n: i64, total: i64) -> String {
 }
 
 fn fmt_day(s: &str) -> String {
-    crate::docs::fmt_date(s)
+    crate::assets::documents::fmt_date(s)
 }
 
 fn doc_err(what: &str) -> impl Fn(XlsxError) -> CoreError + '_ {
@@ -815,7 +817,7 @@ impl Store {
             row += 1;
             ws.write_string(row, 0, &number).map_err(&err)?;
             let local = to_local(crate::clock::from_db(&at)?);
-            ws.write_number_with_format(row, 1, crate::export::excel_serial(local), &dt)
+            ws.write_number_with_format(row, 1, crate::tickets::export::excel_serial(local), &dt)
                 .map_err(&err)?;
             let scores: Vec<i64> = serde_json::from_str(&scores)?;
             for (k, s) in scores.iter().enumerate().take(qn) {
@@ -1099,7 +1101,7 @@ fn write_maintenance_sheet(
         ws.write_string(row, 2, &x.concept)?;
         if let Ok(day) = chrono::NaiveDate::parse_from_str(&x.date, "%Y-%m-%d") {
             let t = day.and_hms_opt(0, 0, 0).expect("midnight");
-            ws.write_number_with_format(row, 3, crate::export::excel_serial(t), &d)?;
+            ws.write_number_with_format(row, 3, crate::tickets::export::excel_serial(t), &d)?;
         }
     }
     ws.set_column_width(0, 40)?;

@@ -1,6 +1,6 @@
 //! Audit trail (auditoría): who changed what, when, old → new, for cases, equipment, plans and
 //! catalogs — read, filtered and exported here. The triggers that write it and the SQL
-//! functions they read live below the store, in [`crate::audit_triggers`] (how it works, and
+//! functions they read live below the store, in [`crate::db::audit_triggers`] (how it works, and
 //! how to audit a new table).
 
 use std::path::Path;
@@ -14,7 +14,7 @@ use crate::clock::to_rfc3339_local;
 use crate::error::{CoreError, Result};
 use crate::store::Store;
 
-pub use crate::audit_triggers::{
+pub use crate::db::audit_triggers::{
     install, register_functions, trigger_sql, AuditContext, AuditHandle, AUDITED, NOT_AUDITED,
 };
 

@@ -1,6 +1,9 @@
 //! Cases (casos): registration with consecutive numbering, lifecycle, SLA deadlines on the
 //! business calendar, timeline, survey and automatic closing.
 
+pub mod demo;
+pub mod export;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};

@@ -3,19 +3,23 @@
 //! backup files themselves (names, copy, verification, rotation, list) are `backup.rs`, below
 //! the store.
 
+pub mod audit;
+pub mod backup;
+pub mod privacy;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::backup::Backup;
 use rusqlite::{Connection, OpenFlags};
 
-use crate::backup::{
-    create, default_dir, inspect_copy, list, parse_name, restore_attachments, rotate, step_all,
-    BackupInfo, BackupKind, RestoreReport, RetentionPolicy,
-};
 use crate::clock::to_local;
 use crate::db;
 use crate::error::{CoreError, Result};
+use crate::safety::backup::{
+    create, default_dir, inspect_copy, list, parse_name, restore_attachments, rotate, step_all,
+    BackupInfo, BackupKind, RestoreReport, RetentionPolicy,
+};
 use crate::store::Store;
 
 impl Store {
@@ -129,7 +133,7 @@ impl Store {
             step_all(&b)?;
         }
         db::migrate(&self.conn)?;
-        crate::audit::install(&self.conn)?;
+        crate::safety::audit::install(&self.conn)?;
         self.reload_after_restore()?;
         self.conn.execute(
             "INSERT INTO audit_log(at, actor, table_name, record_key, action, field, old_value, new_value)

@@ -28,9 +28,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use crate::audit::{AuditEntry, REDACTED};
 use crate::clock::to_rfc3339_local;
 use crate::error::{CoreError, Result};
+use crate::safety::audit::{AuditEntry, REDACTED};
 use crate::store::Store;
 use crate::text::fold;
 

@@ -4,6 +4,8 @@
 //! migration runs in its own transaction and records its SHA-256; a database whose schema is
 //! newer than this binary knows is refused untouched.
 
+pub mod audit_triggers;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,37 +26,37 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
         name: "0001_initial.sql",
-        sql: include_str!("../../../migrations/0001_initial.sql"),
+        sql: include_str!("../../../../migrations/0001_initial.sql"),
     },
     Migration {
         version: 2,
         name: "0002_assets_maintenance.sql",
-        sql: include_str!("../../../migrations/0002_assets_maintenance.sql"),
+        sql: include_str!("../../../../migrations/0002_assets_maintenance.sql"),
     },
     Migration {
         version: 3,
         name: "0003_audit_log.sql",
-        sql: include_str!("../../../migrations/0003_audit_log.sql"),
+        sql: include_str!("../../../../migrations/0003_audit_log.sql"),
     },
     Migration {
         version: 4,
         name: "0004_import_batches.sql",
-        sql: include_str!("../../../migrations/0004_import_batches.sql"),
+        sql: include_str!("../../../../migrations/0004_import_batches.sql"),
     },
     Migration {
         version: 5,
         name: "0005_reports.sql",
-        sql: include_str!("../../../migrations/0005_reports.sql"),
+        sql: include_str!("../../../../migrations/0005_reports.sql"),
     },
     Migration {
         version: 6,
         name: "0006_sla_level_targets.sql",
-        sql: include_str!("../../../migrations/0006_sla_level_targets.sql"),
+        sql: include_str!("../../../../migrations/0006_sla_level_targets.sql"),
     },
     Migration {
         version: 7,
         name: "0007_decommission_counters.sql",
-        sql: include_str!("../../../migrations/0007_decommission_counters.sql"),
+        sql: include_str!("../../../../migrations/0007_decommission_counters.sql"),
     },
 ];
 
@@ -126,12 +128,12 @@ pub fn open(path: &Path, before_migrating: BeforeMigrating<'_>) -> Result<Connec
     conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
         .map_err(not_db)?;
     configure(&conn)?;
-    crate::audit_triggers::register_functions(&conn)?;
+    crate::db::audit_triggers::register_functions(&conn)?;
     if has_pending_migrations(&conn)? {
         before_migrating(&conn, path)?;
     }
     migrate(&conn)?;
-    crate::audit_triggers::install(&conn)?;
+    crate::db::audit_triggers::install(&conn)?;
     // Keep the planner's statistics fresh (bounded work): the case list relies on them.
     conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
     Ok(conn)
@@ -194,9 +196,9 @@ pub(crate) fn checkpoint_after_batch(conn: &Connection) {
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    crate::audit_triggers::register_functions(&conn)?;
+    crate::db::audit_triggers::register_functions(&conn)?;
     migrate(&conn)?;
-    crate::audit_triggers::install(&conn)?;
+    crate::db::audit_triggers::install(&conn)?;
     Ok(conn)
 }
 

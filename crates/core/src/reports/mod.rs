@@ -6,6 +6,8 @@
 //! Every formula is written in [`FORMULAS`], which the PDF and XLSX print as an annex.
 //! Periods are whole Bogota days `[from 00:00, to + 1 day 00:00)`.
 
+pub mod documents;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Utc};

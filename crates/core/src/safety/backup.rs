@@ -8,11 +8,11 @@
 //! readable by the user only (0600; folders 0700) on Unix.
 //!
 //! When backups happen (the callers decide; `now` is always passed in):
-//! - `daily`: [`Store::ensure_daily_backup`] — the app at start, the CLI before each command —
+//! - `daily`: [`crate::Store::ensure_daily_backup`] — the app at start, the CLI before each command —
 //!   makes one when no backup of any kind exists yet for today's Bogota date;
 //! - `pre-migration`: `db::open`, before applying pending migrations to a database with data;
-//! - `pre-import` / `pre-undo`: [`Store::backup_before`], called by the importer;
-//! - `pre-restore`: [`Store::restore_backup`], of the current database before replacing it;
+//! - `pre-import` / `pre-undo`: [`crate::Store::backup_before`], called by the importer;
+//! - `pre-restore`: [`crate::Store::restore_backup`], of the current database before replacing it;
 //! - `manual`: the user («Crear copia ahora», `mesa backup create [--to DIR]`).
 //!
 //! Rotation ([`rotate`]) in the default folder only: `daily` backups follow [`RetentionPolicy`]
