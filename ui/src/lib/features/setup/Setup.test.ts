@@ -1,0 +1,169 @@
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { api } from "../../api";
+import type { AppSettings } from "../../bindings/AppSettings";
+import type { SetupStatus } from "../../bindings/SetupStatus";
+import { setup } from "../../setup.svelte";
+import { app } from "../../state.svelte";
+import { catalogs } from "../../../test/fixtures";
+import Setup from "./Setup.svelte";
+
+vi.mock("../../api", async () => (await import("../../../test/mockApi")).apiMock());
+
+function settings(over: Partial<AppSettings> = {}): AppSettings {
+  return {
+    entity_name: "Instituto Municipal de Deporte y Recreación de Valledupar — INDUPAL",
+    entity_nit: "",
+    ticket_prefix: "MA",
+    survey_business_days: 2,
+    default_response_minutes: 720,
+    default_resolution_minutes: 2880,
+    due_soon_minutes: 120,
+    report_process: "Gestión de TI",
+    report_code: "F-GTI-01",
+    report_version: "1",
+    ...over,
+  };
+}
+
+const done = (over: Partial<SetupStatus> = {}): SetupStatus => ({
+  setup_done: true,
+  demo_data: false,
+  cases: 0,
+  ...over,
+});
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  app.error = null;
+  app.notice = null;
+  app.view = { name: "casos" };
+  setup.loaded = true;
+  setup.status = { setup_done: false, demo_data: false, cases: 0 };
+  vi.mocked(api.settingsGet).mockResolvedValue(settings());
+  vi.mocked(api.catalogs).mockResolvedValue(catalogs);
+  vi.mocked(api.logoPresent).mockResolvedValue(false);
+  vi.mocked(api.settingsSet).mockImplementation(async (s: AppSettings) => ({
+    ...s,
+    ticket_prefix: s.ticket_prefix.toUpperCase(),
+  }));
+  vi.mocked(api.staffRename).mockResolvedValue(null);
+  vi.mocked(api.logoSet).mockResolvedValue(null);
+  vi.mocked(api.setupComplete).mockResolvedValue(done());
+});
+
+async function fill(user: ReturnType<typeof userEvent.setup>, testId: string, value: string) {
+  const el = screen.getByTestId(testId);
+  await user.clear(el);
+  await user.type(el, value);
+}
+
+describe("Asistente de configuración inicial", () => {
+  it("saves each step, renames the staff and loads demo data before finishing", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.demoLoad).mockResolvedValue({ setup_done: false, demo_data: true, cases: 1000 });
+    vi.mocked(api.setupComplete).mockResolvedValue(done({ demo_data: true, cases: 1000 }));
+    render(Setup);
+    expect(await screen.findByTestId("setup-entity-name")).toHaveValue(settings().entity_name);
+    expect(screen.getByTestId("setup-step-1")).toHaveAttribute("aria-current", "step");
+    await fill(user, "setup-entity-name", "Alcaldía de Pueblo Bello");
+    await fill(user, "setup-entity-nit", "800.096.605-1");
+    await fill(user, "setup-prefix", "sis");
+    expect(screen.getByTestId("setup-prefix-example")).toHaveTextContent(
+      `SIS-${new Date().getFullYear()}-0001`,
+    );
+    await fill(user, "setup-logo-path", "/tmp/logo.png");
+    await user.click(screen.getByTestId("setup-next"));
+
+    // Step 2: the seeded names are shown and changed.
+    expect(await screen.findByTestId("setup-tecnico")).toHaveValue("Carlos Ruiz");
+    expect(api.settingsSet).toHaveBeenCalledWith(
+      expect.objectContaining({
+        entity_name: "Alcaldía de Pueblo Bello",
+        entity_nit: "800.096.605-1",
+        ticket_prefix: "sis",
+      }),
+    );
+    expect(api.logoSet).toHaveBeenCalledWith("/tmp/logo.png");
+    expect(screen.getByTestId("setup-ingeniero")).toHaveValue("Laura Gómez");
+    await fill(user, "setup-tecnico", "Édgar Cuello");
+    await user.click(screen.getByTestId("setup-next"));
+
+    // Step 3: the calendar is explained, nothing to fill.
+    expect(await screen.findByTestId("setup-calendar-help")).toHaveTextContent(
+      "festivos de Colombia",
+    );
+    expect(api.staffRename).toHaveBeenCalledTimes(1);
+    expect(api.staffRename).toHaveBeenCalledWith("Carlos Ruiz", "Édgar Cuello");
+    await user.click(screen.getByTestId("setup-next"));
+
+    // Step 4: demo data, then finish.
+    await user.click(await screen.findByTestId("setup-demo"));
+    expect(api.setupComplete).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId("setup-finish"));
+    await waitFor(() => expect(setup.status?.setup_done).toBe(true));
+    expect(vi.mocked(api.demoLoad).mock.invocationCallOrder[0]).toBeLessThan(
+      vi.mocked(api.setupComplete).mock.invocationCallOrder[0],
+    );
+    expect(setup.status?.demo_data).toBe(true);
+    expect(app.view).toEqual({ name: "inicio" });
+    expect(app.notice).toBe("Se cargaron 1.000 casos de demostración.");
+  });
+
+  it("«Omitir» marks the setup as done without changing anything", async () => {
+    const user = userEvent.setup();
+    render(Setup);
+    await screen.findByTestId("setup-entity-name");
+    await user.click(screen.getByTestId("setup-skip"));
+    await waitFor(() => expect(setup.status?.setup_done).toBe(true));
+    expect(api.setupComplete).toHaveBeenCalledTimes(1);
+    expect(api.settingsSet).not.toHaveBeenCalled();
+    expect(api.demoLoad).not.toHaveBeenCalled();
+  });
+
+  it("shows errors in the wizard and stays on the step", async () => {
+    const user = userEvent.setup();
+    render(Setup);
+    await screen.findByTestId("setup-entity-name");
+    await user.clear(screen.getByTestId("setup-entity-name"));
+    await user.click(screen.getByTestId("setup-next"));
+    expect(screen.getByTestId("setup-error")).toHaveTextContent("Escriba nombre de la entidad.");
+    expect(api.settingsSet).not.toHaveBeenCalled();
+
+    vi.mocked(api.settingsSet).mockRejectedValueOnce({
+      code: "validation",
+      message:
+        "Dato inválido en «prefijo de numeración»: use de 1 a 10 letras o números sin espacios (por ejemplo MA)",
+    });
+    await user.type(screen.getByTestId("setup-entity-name"), "Alcaldía");
+    await fill(user, "setup-prefix", "M A");
+    await user.click(screen.getByTestId("setup-next"));
+    expect(await screen.findByTestId("setup-error")).toHaveTextContent("prefijo de numeración");
+    expect(screen.getByTestId("setup-step-1")).toHaveAttribute("aria-current", "step");
+    expect(screen.queryByTestId("setup-tecnico")).toBeNull();
+  });
+
+  it("a failed demo load keeps the wizard open and the setup not done", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.demoLoad).mockRejectedValue({
+      code: "demo_not_empty",
+      message:
+        "La base de datos ya tiene 3 caso(s): los datos de demostración solo se cargan en una base de datos sin casos. No se cambió nada.",
+    });
+    render(Setup);
+    await screen.findByTestId("setup-entity-name");
+    await user.click(screen.getByTestId("setup-next"));
+    await screen.findByTestId("setup-tecnico");
+    await user.click(screen.getByTestId("setup-next"));
+    await screen.findByTestId("setup-calendar-help");
+    await user.click(screen.getByTestId("setup-next"));
+    await user.click(await screen.findByTestId("setup-demo"));
+    await user.click(screen.getByTestId("setup-finish"));
+    expect(await screen.findByTestId("setup-error")).toHaveTextContent("ya tiene 3 caso(s)");
+    expect(api.setupComplete).not.toHaveBeenCalled();
+    expect(setup.status?.setup_done).toBe(false);
+    // Unchanged names are not renamed.
+    expect(api.staffRename).not.toHaveBeenCalled();
+  });
+});
