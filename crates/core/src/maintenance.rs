@@ -670,10 +670,12 @@ impl Store {
                 format!("ya existe un plan de mantenimiento para {year}"),
             ));
         }
-        self.conn.execute(
-            "INSERT INTO maintenance_plans(year, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
-            params![year, name, to_db(now), actor],
-        )?;
+        self.write(actor, now, |tx| {
+            Ok(tx.execute(
+                "INSERT INTO maintenance_plans(year, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
+                params![year, name, to_db(now), actor],
+            )?)
+        })?;
         self.plan(year)
     }
 
@@ -1176,11 +1178,13 @@ impl Store {
                 "indique el ingeniero que verifica",
             ));
         }
-        self.conn.execute(
-            "UPDATE maintenance_logs SET verified_by = ?2, verified_at = ?3, verification_note = ?4
-             WHERE id = ?1",
-            params![id, engineer, to_db(now), clean_opt(note)],
-        )?;
+        self.write(&engineer, now, |tx| {
+            Ok(tx.execute(
+                "UPDATE maintenance_logs SET verified_by = ?2, verified_at = ?3, verification_note = ?4
+                 WHERE id = ?1",
+                params![id, engineer, to_db(now), clean_opt(note)],
+            )?)
+        })?;
         self.log(id)
     }
 

@@ -197,8 +197,18 @@ impl Store {
             .unwrap_or(default))
     }
 
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        put_setting(&self.conn, key, value)
+    /// Sets one setting (one write of the write path, audited as the session).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.session_write(|tx| put_setting(tx, key, value))
+    }
+
+    /// Runs `f` in one write transaction with no author of its own (settings, catalogs),
+    /// audited as the session ([`Store::set_session`]).
+    pub fn session_write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = session_write_tx(&mut self.conn, &self.audit)?;
+        let v = f(&tx)?;
+        tx.commit()?;
+        Ok(v)
     }
 
     /// The business calendar configuration in force.
@@ -349,7 +359,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("mesa.db");
         drop(Store::open(&db).unwrap());
-        let r = Store::open_reader(&db).unwrap();
+        let mut r = Store::open_reader(&db).unwrap();
         assert!(r.set_setting("ticket_prefix", "ZZ").is_err());
         assert_eq!(r.setting("ticket_prefix").unwrap().as_deref(), Some("MA"));
     }

@@ -6,6 +6,7 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
 use mesa_core::assets::NewAsset;
 use mesa_core::clock::parse_time_input;
+use mesa_core::maintenance::NewLog;
 use mesa_core::safety::audit::{self, AuditQuery};
 use mesa_core::*;
 use rusqlite::Connection;
@@ -409,4 +410,58 @@ fn every_write_is_audited_with_its_own_author_and_time() {
     assert!(err.is_err());
     s.upsert_staff("Otra Persona", "tecnico", 1).unwrap();
     assert_eq!(entries(&s, "staff", "Otra Persona")[0].actor, "Sesión");
+}
+
+/// Plans and the verification of a maintenance log were written outside the write path and
+/// audited under the session's author: now each carries the person who acted, at their time.
+#[test]
+fn plans_and_log_verifications_are_audited_under_who_acted() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.set_session("Sesión", None);
+    s.create_plan(2026, None, "Ingeniera Plan", at("2026-01-15T10:00"))
+        .unwrap();
+    let plan = entries(&s, "maintenance_plans", "2026");
+    assert_eq!(
+        (plan[0].actor.as_str(), plan[0].at.as_str()),
+        ("Ingeniera Plan", "2026-01-15T10:00:00-05:00")
+    );
+    s.create_asset(
+        &NewAsset {
+            tag: "IND0001".into(),
+            kind: "Computador de escritorio".into(),
+            ..Default::default()
+        },
+        "Técnico",
+        at("2026-01-15T11:00"),
+    )
+    .unwrap();
+    let log = s
+        .create_log(
+            &NewLog {
+                asset_tags: vec!["IND0001".into()],
+                performed_on: Some("2026-01-16".into()),
+                activity: Some("Limpieza interna".into()),
+                findings: Some("Sin novedad".into()),
+                ..Default::default()
+            },
+            "Técnico",
+            at("2026-01-16T16:00"),
+        )
+        .unwrap();
+    s.verify_log(
+        log.id,
+        "Ingeniero Verificador",
+        None,
+        at("2026-01-20T09:30"),
+    )
+    .unwrap();
+    let h = entries(&s, "maintenance_logs", &log.id.to_string());
+    let v = h
+        .iter()
+        .find(|e| e.action == "update" && e.field.as_deref() == Some("verified_by"))
+        .unwrap();
+    assert_eq!(
+        (v.actor.as_str(), v.at.as_str()),
+        ("Ingeniero Verificador", "2026-01-20T09:30:00-05:00")
+    );
 }

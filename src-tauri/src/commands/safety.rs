@@ -236,7 +236,7 @@ pub fn person_export(
         }
         p
     };
-    state.read(|s| s.person_export_to(&query, &path, now))?;
+    state.with(|s| s.person_export_to(&query, &path, now))?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -913,8 +913,22 @@ impl Store {
 
     /// Removes the equipment of one import batch (undo). Refuses, writing nothing, when any of
     /// them already has history beyond its registration, a plan item or a log entry.
+    /// Removes the equipment of an inventory import batch (refused when any has history since).
     pub fn undo_asset_import(&mut self, batch: i64) -> Result<usize> {
-        let tx = crate::store::session_write_tx(&mut self.conn, &self.audit)?;
+        self.remove_asset_batch(batch, None)
+    }
+
+    /// [`Store::undo_asset_import`]; with `marked_by`, the batch is also marked undone by that
+    /// person at that time, in the same transaction.
+    pub(crate) fn remove_asset_batch(
+        &mut self,
+        batch: i64,
+        marked_by: Option<(&str, DateTime<Utc>)>,
+    ) -> Result<usize> {
+        let tx = match marked_by {
+            Some((actor, now)) => crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?,
+            None => crate::store::session_write_tx(&mut self.conn, &self.audit)?,
+        };
         let used: Option<String> = tx
             .query_row(
                 "SELECT a.tag FROM assets a WHERE a.import_batch = ?1 AND (
@@ -934,6 +948,12 @@ impl Store {
             ));
         }
         let n = tx.execute("DELETE FROM assets WHERE import_batch = ?1", [batch])?;
+        if let Some((actor, now)) = marked_by {
+            tx.execute(
+                "UPDATE import_batches SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
+                rusqlite::params![batch, crate::clock::to_db(now), actor],
+            )?;
+        }
         tx.commit()?;
         Ok(n)
     }

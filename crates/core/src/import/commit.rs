@@ -326,11 +326,8 @@ impl Store {
         // Data safety (issue 7): a verified backup before undoing an import.
         self.backup_before(crate::safety::backup::BackupKind::PreUndo, now)?;
         if kind == "assets" {
-            self.undo_asset_import(batch)?;
-            self.conn.execute(
-                "UPDATE import_batches SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
-                params![batch, to_db(now), actor],
-            )?;
+            // One transaction: the equipment removed and the batch marked undone, or neither.
+            self.remove_asset_batch(batch, Some((actor, now)))?;
         } else {
             let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
             let (count, example): (i64, Option<String>) = tx.query_row(

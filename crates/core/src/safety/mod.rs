@@ -135,12 +135,15 @@ impl Store {
         db::migrate(&self.conn)?;
         crate::safety::audit::install(&self.conn)?;
         self.reload_after_restore()?;
-        self.conn.execute(
-            "INSERT INTO audit_log(at, actor, table_name, record_key, action, field, old_value, new_value)
-             VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
-                     'database', ?1, 'update', 'restaurada', ?2, ?3)",
-            rusqlite::params![info.file_name, safety.file_name, info.created_at],
-        )?;
+        self.session_write(|tx| {
+            tx.execute(
+                "INSERT INTO audit_log(at, actor, table_name, record_key, action, field, old_value, new_value)
+                 VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
+                         'database', ?1, 'update', 'restaurada', ?2, ?3)",
+                rusqlite::params![info.file_name, safety.file_name, info.created_at],
+            )?;
+            Ok(())
+        })?;
         if let Some(d) = self.data_dir() {
             restore_attachments(file, &d)?;
         }

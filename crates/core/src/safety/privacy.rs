@@ -361,7 +361,7 @@ impl Store {
     /// Writes [`Store::person_export`] to `.json` or `.xlsx` (by extension), readable by the
     /// user only.
     pub fn person_export_to(
-        &self,
+        &mut self,
         query: &str,
         to: &Path,
         now: DateTime<Utc>,
@@ -391,17 +391,21 @@ impl Store {
             .iter()
             .filter_map(|c| c["number"].as_str().map(str::to_string))
             .collect();
-        self.conn.execute(
-            "INSERT INTO audit_log(at, actor, table_name, record_key, action, new_value)
-             VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
-                     'person', 'solicitud de titular', 'export', ?1)",
-            rusqlite::params![format!(
-                "{} casos: {}; archivo: {}",
-                numbers.len(),
-                numbers.join(", "),
-                to.file_name().and_then(|n| n.to_str()).unwrap_or("")
-            )],
-        )?;
+        let note = format!(
+            "{} casos: {}; archivo: {}",
+            numbers.len(),
+            numbers.join(", "),
+            to.file_name().and_then(|n| n.to_str()).unwrap_or("")
+        );
+        self.session_write(|tx| {
+            tx.execute(
+                "INSERT INTO audit_log(at, actor, table_name, record_key, action, new_value)
+                 VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
+                         'person', 'solicitud de titular', 'export', ?1)",
+                [note],
+            )?;
+            Ok(())
+        })?;
         Ok(ex)
     }
 
@@ -416,10 +420,13 @@ impl Store {
         let res = self.anonymize_tx(query, actor, now).and_then(|report| {
             // No old tokens left in the full-text index; then the file is rewritten (VACUUM)
             // and the WAL emptied, so no freed page keeps the old bytes.
-            self.conn.execute(
-                "INSERT INTO tickets_fts(tickets_fts) VALUES ('optimize')",
-                [],
-            )?;
+            self.session_write(|tx| {
+                tx.execute(
+                    "INSERT INTO tickets_fts(tickets_fts) VALUES ('optimize')",
+                    [],
+                )?;
+                Ok(())
+            })?;
             self.conn.execute_batch("VACUUM")?;
             self.conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

@@ -182,11 +182,13 @@ impl Store {
             }
             None => String::new(),
         };
-        self.conn.execute(
-            "INSERT INTO settings(key, value) VALUES ('entity_logo_png', ?1)
+        self.session_write(|tx| {
+            Ok(tx.execute(
+                "INSERT INTO settings(key, value) VALUES ('entity_logo_png', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [value],
-        )?;
+                [value],
+            )?)
+        })?;
         Ok(())
     }
 
@@ -196,27 +198,28 @@ impl Store {
         if name.is_empty() {
             return Err(CoreError::validation("dependencia", "es obligatoria"));
         }
-        let existing: Vec<String> = self
-            .conn
-            .prepare("SELECT name FROM departments")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if let Some(n) = existing.into_iter().find(|n| fold(n) == fold(&name)) {
-            self.conn
-                .execute("UPDATE departments SET active = 1 WHERE name = ?1", [&n])?;
-            return Ok(n);
-        }
-        self.conn
-            .execute("INSERT INTO departments(name) VALUES (?1)", [&name])?;
-        Ok(name)
+        self.session_write(|tx| {
+            let existing: Vec<String> = tx
+                .prepare("SELECT name FROM departments")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if let Some(n) = existing.into_iter().find(|n| fold(n) == fold(&name)) {
+                tx.execute("UPDATE departments SET active = 1 WHERE name = ?1", [&n])?;
+                return Ok(n);
+            }
+            tx.execute("INSERT INTO departments(name) VALUES (?1)", [&name])?;
+            Ok(name)
+        })
     }
 
     /// Hides a department from the catalog without touching the cases that use it.
     pub fn set_department_active(&mut self, name: &str, active: bool) -> Result<()> {
-        let n = self.conn.execute(
-            "UPDATE departments SET active = ?2 WHERE name = ?1 COLLATE NOCASE",
-            params![name.trim(), active as i64],
-        )?;
+        let n = self.session_write(|tx| {
+            Ok(tx.execute(
+                "UPDATE departments SET active = ?2 WHERE name = ?1 COLLATE NOCASE",
+                params![name.trim(), active as i64],
+            )?)
+        })?;
         if n == 0 {
             return Err(CoreError::CatalogNotFound {
                 what: "la dependencia",
@@ -302,23 +305,25 @@ impl Store {
             }
             None => String::new(),
         };
-        self.conn.execute(
+        self.session_write(|tx| Ok(tx.execute(
             "INSERT INTO sla_level_targets(service_type, level, response_minutes, resolution_minutes)
              VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(service_type, level) DO UPDATE SET
                response_minutes = excluded.response_minutes,
                resolution_minutes = excluded.resolution_minutes",
             params![service_type, t.level, t.response_minutes, t.resolution_minutes],
-        )?;
+        )?))?;
         Ok(())
     }
 
     /// Removes the targets of a level (the service type's own targets apply again).
     pub fn remove_level_target(&mut self, service_type: Option<&str>, level: i64) -> Result<()> {
-        self.conn.execute(
-            "DELETE FROM sla_level_targets WHERE service_type = ?1 AND level = ?2",
-            params![service_type.map(clean).unwrap_or_default(), level],
-        )?;
+        self.session_write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM sla_level_targets WHERE service_type = ?1 AND level = ?2",
+                params![service_type.map(clean).unwrap_or_default(), level],
+            )?)
+        })?;
         Ok(())
     }
 
@@ -357,10 +362,12 @@ impl Store {
                 ),
             ));
         }
-        self.conn.execute(
-            "UPDATE priority_matrix SET priority = ?3 WHERE urgency = ?1 AND impact = ?2",
-            params![cell.urgency, cell.impact, p],
-        )?;
+        self.session_write(|tx| {
+            Ok(tx.execute(
+                "UPDATE priority_matrix SET priority = ?3 WHERE urgency = ?1 AND impact = ?2",
+                params![cell.urgency, cell.impact, p],
+            )?)
+        })?;
         Ok(())
     }
 }

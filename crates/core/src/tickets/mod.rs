@@ -1313,11 +1313,13 @@ impl Store {
         if !(1..=3).contains(&level) {
             return Err(CoreError::validation("nivel", "debe ser 1, 2 o 3"));
         }
-        self.conn.execute(
-            "INSERT INTO staff(name, role, level) VALUES (?1, ?2, ?3)
-             ON CONFLICT(name) DO UPDATE SET role = excluded.role, level = excluded.level, active = 1",
-            params![name, role, level],
-        )?;
+        self.session_write(|tx| {
+            Ok(tx.execute(
+                "INSERT INTO staff(name, role, level) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(name) DO UPDATE SET role = excluded.role, level = excluded.level, active = 1",
+                params![name, role, level],
+            )?)
+        })?;
         Ok(())
     }
 
@@ -1333,14 +1335,14 @@ impl Store {
         if let Some(a) = &st.default_assignee {
             find_staff(&self.conn, a)?;
         }
-        self.conn.execute(
+        self.session_write(|tx| Ok(tx.execute(
             "INSERT INTO service_types(name, default_level, response_minutes, resolution_minutes, default_assignee)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(name) DO UPDATE SET default_level = excluded.default_level,
                response_minutes = excluded.response_minutes, resolution_minutes = excluded.resolution_minutes,
                default_assignee = excluded.default_assignee, active = 1",
             params![name, st.default_level, st.response_minutes, st.resolution_minutes, st.default_assignee],
-        )?;
+        )?))?;
         Ok(())
     }
 }
