@@ -203,12 +203,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
     let store = Store::open(&paths::db_path(&dir))?;
     let actor = cli
         .actor
-        .or_else(|| {
-            std::env::var("MESA_USER")
-                .ok()
-                .filter(|s| !s.trim().is_empty())
-        })
-        .unwrap_or_else(|| "Técnico de sistemas".to_string());
+        .unwrap_or_else(mesa_core::settings::actor_from_env);
     let mut ctx = Ctx {
         store,
         now,

@@ -371,7 +371,7 @@ fn bench_in(dir: &Path, cases: usize, export_cases: usize) -> Result<serde_json:
     let pdf = store.helpdesk_report_pdf(
         period,
         ReportPdfOptions::default(),
-        "Técnico de sistemas",
+        mesa_core::settings::DEFAULT_ACTOR,
         now,
     )?;
     let pdf_ms = ms(t);

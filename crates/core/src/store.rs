@@ -110,7 +110,23 @@ fn open_write<'c>(
     })
 }
 
-/// Inserts or replaces one setting (inside the caller's transaction, or on its own).
+/// The one reader of the `settings` table (also inside a write transaction): the value of `key`.
+pub(crate) fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get("value")
+        })
+        .optional()?)
+}
+
+/// A numeric setting, `default` when missing or not a number.
+pub(crate) fn get_setting_i64(conn: &Connection, key: &str, default: i64) -> Result<i64> {
+    Ok(get_setting(conn, key)?
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default))
+}
+
+/// Inserts or replaces one setting (inside the caller's transaction).
 pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO settings(key, value) VALUES (?1, ?2)
@@ -182,19 +198,11 @@ impl Store {
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        get_setting(&self.conn, key)
     }
 
     pub fn setting_i64(&self, key: &str, default: i64) -> Result<i64> {
-        Ok(self
-            .setting(key)?
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(default))
+        get_setting_i64(&self.conn, key, default)
     }
 
     /// Sets one setting (one write of the write path, audited as the session).

@@ -23,10 +23,7 @@ fn lock_err() -> ApiError {
 
 /// Who acts in the app (MESA_USER, else «Técnico de sistemas»).
 pub fn default_actor() -> String {
-    std::env::var("MESA_USER")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "Técnico de sistemas".to_string())
+    mesa_core::settings::actor_from_env()
 }
 
 /// Opens (and migrates) the store, acting as `actor`; a database that cannot be opened because

@@ -534,15 +534,7 @@ impl<'a> CaseCtx<'a> {
         now: DateTime<Utc>,
         cal: &'a crate::calendar::BusinessCalendar,
     ) -> Result<Self> {
-        let setting = |key: &str, default: i64| -> Result<i64> {
-            Ok(tx
-                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                    r.get::<_, String>(0)
-                })
-                .optional()?
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(default))
-        };
+        let setting = |key: &str, default: i64| crate::store::get_setting_i64(tx, key, default);
         let types: HashMap<String, TypeInfo> = tx
             .prepare("SELECT name, default_level, response_minutes, resolution_minutes FROM service_types")?
             .query_map([], |r| {

@@ -8,15 +8,14 @@
 //! [`fields::detect_header`] → [`records`] (one normalised record per case row) → a sink
 //! (dry-run counter or the store, see [`commit`]).
 
+/// Reading the files themselves is a crate of its own (`crates/sheets`).
+pub use mesa_sheets::{csv, detect, read, sheet};
+
 pub mod bench;
 pub mod commit;
-pub mod csv;
-pub mod detect;
 pub mod fields;
 pub mod problems;
-pub mod read;
 pub mod records;
-pub mod sheet;
 pub mod values;
 
 use std::collections::{BTreeMap, HashSet};
@@ -93,6 +92,23 @@ pub enum ImportError {
     BadMapping(String),
     #[error("Importación cancelada: no se guardó nada.")]
     Cancelled,
+}
+
+impl From<mesa_sheets::ReadError> for ImportError {
+    fn from(e: mesa_sheets::ReadError) -> Self {
+        match e {
+            mesa_sheets::ReadError::Damaged => ImportError::Damaged,
+            mesa_sheets::ReadError::Password => ImportError::Password,
+            mesa_sheets::ReadError::Empty => ImportError::Empty,
+            mesa_sheets::ReadError::Unsupported(what) => ImportError::Unsupported(what),
+        }
+    }
+}
+
+impl From<mesa_sheets::ReadError> for crate::CoreError {
+    fn from(e: mesa_sheets::ReadError) -> Self {
+        ImportError::from(e).into()
+    }
 }
 
 impl ImportError {

@@ -3,6 +3,18 @@
 pub mod catalogs;
 pub mod setup;
 
+/// Who acts when nobody is named (until accounts exist): the app's user and the CLI's default.
+pub const DEFAULT_ACTOR: &str = "Técnico de sistemas";
+
+/// The acting person for the app and the CLI when none is given: `MESA_USER` when set, else
+/// [`DEFAULT_ACTOR`]. Read once by the shells at start, never inside a rule.
+pub fn actor_from_env() -> String {
+    std::env::var("MESA_USER")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_ACTOR.to_string())
+}
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

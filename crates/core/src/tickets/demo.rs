@@ -166,13 +166,7 @@ pub fn generate_by(
             let reg = rec + Duration::minutes(5 + rng.below(240) as i64);
             let reg = reg.min(now).max(rec);
             let year = to_local(reg).year();
-            let seq: i64 = tx.query_row(
-                "INSERT INTO ticket_counters(year, last) VALUES (?1, 1)
-                 ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
-                [year],
-                |r| r.get(0),
-            )?;
-            let number = format!("{prefix}-{year}-{seq:04}");
+            let (number, seq) = super::allocate_number(&tx, &prefix, year)?;
             let (tname, problem) = *rng.pick(PROBLEMS);
             let st = types.iter().find(|t| t.name == tname).unwrap_or(&types[0]);
             let requester = format!("{} {} {}", rng.pick(FIRST), rng.pick(LAST), rng.pick(LAST));

@@ -13,7 +13,7 @@ use crate::calendar::BusinessCalendar;
 use crate::clock::{from_db, from_local, parse_time_input, to_db, to_local, to_rfc3339_local};
 use crate::error::{CoreError, Result};
 use crate::model::*;
-use crate::store::Store;
+use crate::store::{get_setting, get_setting_i64, Store};
 use crate::text::{clean, clean_opt, fold};
 
 /// Columns read for a [`Ticket`] (by name, see [`TicketRow::from_row`]).
@@ -392,8 +392,8 @@ impl Store {
             [urgency, impact],
             |r| r.get(0),
         )?;
-        let default_response = setting_i64(&tx, "default_response_minutes", 720)?;
-        let default_resolution = setting_i64(&tx, "default_resolution_minutes", 2880)?;
+        let default_response = get_setting_i64(&tx, "default_response_minutes", 720)?;
+        let default_resolution = get_setting_i64(&tx, "default_resolution_minutes", 2880)?;
         let (level, response_minutes, resolution_minutes, assignee) = match &stype {
             Some(st) => (
                 st.default_level,
@@ -412,14 +412,8 @@ impl Store {
             TicketStatus::New
         };
         let year = to_local(now).year();
-        let seq: i64 = tx.query_row(
-            "INSERT INTO ticket_counters(year, last) VALUES (?1, 1)
-             ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
-            [year],
-            |r| r.get(0),
-        )?;
-        let prefix = setting_text(&tx, "ticket_prefix")?.unwrap_or_else(|| "MA".into());
-        let number = format!("{prefix}-{year}-{seq:04}");
+        let prefix = get_setting(&tx, "ticket_prefix")?.unwrap_or_else(|| "MA".into());
+        let (number, seq) = allocate_number(&tx, &prefix, year)?;
         let sla = SlaInput {
             received: Some(received),
             response_minutes: Some(response_minutes),
@@ -941,7 +935,7 @@ impl Store {
                     }
                 }
                 first_response(&mut changes);
-                let days = setting_i64(&tx, "survey_business_days", 2)?;
+                let days = get_setting_i64(&tx, "survey_business_days", 2)?;
                 let survey_due =
                     from_local(cal.add_business_days(to_local(now), days.max(0) as u32));
                 changes.set("solution", t.solution.clone(), Some(solution.clone()));
@@ -1143,7 +1137,7 @@ impl Store {
         }
         // The survey window is counted in business days of the same calendar. Imported cases
         // never start a survey (they were resolved in the old system).
-        let days = setting_i64(&tx, "survey_business_days", 2)?.max(0) as u32;
+        let days = get_setting_i64(&tx, "survey_business_days", 2)?.max(0) as u32;
         let resolved: Vec<(i64, String, Option<String>)> = tx
             .prepare(
                 "SELECT id, resolved_at, survey_due_at FROM tickets
@@ -1501,18 +1495,21 @@ fn load_sla_input(conn: &rusqlite::Connection, id: i64) -> Result<SlaInput> {
     })
 }
 
-fn setting_text(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
-}
-
-fn setting_i64(conn: &rusqlite::Connection, key: &str, default: i64) -> Result<i64> {
-    Ok(setting_text(conn, key)?
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(default))
+/// The one case-number allocation (registration, demo data): the next consecutive of `year`,
+/// inside the caller's `BEGIN IMMEDIATE` transaction, so numbers have no gaps and no repeats
+/// with concurrent writers. Returns the number and its consecutive.
+pub(crate) fn allocate_number(
+    tx: &rusqlite::Connection,
+    prefix: &str,
+    year: i32,
+) -> Result<(String, i64)> {
+    let seq: i64 = tx.query_row(
+        "INSERT INTO ticket_counters(year, last) VALUES (?1, 1)
+         ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+        [year],
+        |r| r.get("last"),
+    )?;
+    Ok((format!("{prefix}-{year}-{seq:04}"), seq))
 }
 
 fn find_service_type(conn: &rusqlite::Connection, name: &str) -> Result<ServiceType> {

@@ -13,7 +13,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::detect::Format;
 pub use super::sheet::{number_text, Cell, SheetRow};
-use super::ImportError;
+use crate::ReadError;
 
 /// An Excel serial date (1900 system) → date and time, when plausible (years 1900–2200).
 pub fn serial_to_datetime(serial: f64) -> Option<NaiveDateTime> {
@@ -116,21 +116,21 @@ pub struct Workbook<'a> {
     pub text_info: Option<(&'static str, char)>,
 }
 
-fn guard<T>(f: impl FnOnce() -> Result<T, ImportError>) -> Result<T, ImportError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(Err(ImportError::Damaged))
+fn guard<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(Err(ReadError::Damaged))
 }
 
-fn map_err(e: impl std::fmt::Display) -> ImportError {
+fn map_err(e: impl std::fmt::Display) -> ReadError {
     let s = e.to_string().to_lowercase();
     if s.contains("password") || s.contains("encrypt") {
-        ImportError::Password
+        ReadError::Password
     } else {
-        ImportError::Damaged
+        ReadError::Damaged
     }
 }
 
 impl<'a> Workbook<'a> {
-    pub fn open(bytes: &'a [u8], format: Format) -> Result<Self, ImportError> {
+    pub fn open(bytes: &'a [u8], format: Format) -> Result<Self, ReadError> {
         guard(|| {
             let (book, sheets, text_info) = match format {
                 Format::Csv => {
@@ -175,9 +175,9 @@ impl<'a> Workbook<'a> {
     pub fn with_rows<R>(
         &mut self,
         sheet: &str,
-        f: impl FnOnce(&mut dyn Iterator<Item = Result<SheetRow, ImportError>>) -> R,
-    ) -> Result<R, ImportError> {
-        let book = self.book.take().ok_or(ImportError::Damaged)?;
+        f: impl FnOnce(&mut dyn Iterator<Item = Result<SheetRow, ReadError>>) -> R,
+    ) -> Result<R, ReadError> {
+        let book = self.book.take().ok_or(ReadError::Damaged)?;
         let (book, out) = match book {
             Book::Csv(rows) => {
                 let out = {
@@ -224,13 +224,13 @@ fn sheet_list(meta: &[calamine::Sheet]) -> Vec<(String, bool)> {
 
 /// Rows received from the reader thread.
 struct RowIter {
-    rx: Receiver<Result<Vec<SheetRow>, ImportError>>,
+    rx: Receiver<Result<Vec<SheetRow>, ReadError>>,
     buf: VecDeque<SheetRow>,
     done: bool,
 }
 
 impl Iterator for RowIter {
-    type Item = Result<SheetRow, ImportError>;
+    type Item = Result<SheetRow, ReadError>;
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(r) = self.buf.pop_front() {
@@ -259,12 +259,12 @@ const BATCH: usize = 512;
 fn stream_xlsx<'a, R>(
     mut x: Box<Xlsx<Cur<'a>>>,
     sheet: &str,
-    f: impl FnOnce(&mut dyn Iterator<Item = Result<SheetRow, ImportError>>) -> R,
-) -> (Option<Box<Xlsx<Cur<'a>>>>, Result<R, ImportError>) {
-    let (tx, rx) = sync_channel::<Result<Vec<SheetRow>, ImportError>>(16);
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<SheetRow, ReadError>>) -> R,
+) -> (Option<Box<Xlsx<Cur<'a>>>>, Result<R, ReadError>) {
+    let (tx, rx) = sync_channel::<Result<Vec<SheetRow>, ReadError>>(16);
     std::thread::scope(|scope| {
         let handle = scope.spawn(move || {
-            let res = catch_unwind(AssertUnwindSafe(|| -> Result<(), ImportError> {
+            let res = catch_unwind(AssertUnwindSafe(|| -> Result<(), ReadError> {
                 let mut reader = x.worksheet_cells_reader(sheet).map_err(map_err)?;
                 let mut batch: Vec<SheetRow> = Vec::with_capacity(BATCH);
                 let mut current: Option<SheetRow> = None;
@@ -314,7 +314,7 @@ fn stream_xlsx<'a, R>(
                     let _ = tx.send(Err(e));
                 }
                 Err(_) => {
-                    let _ = tx.send(Err(ImportError::Damaged));
+                    let _ = tx.send(Err(ReadError::Damaged));
                 }
             }
             x
@@ -329,7 +329,7 @@ fn stream_xlsx<'a, R>(
         };
         match handle.join() {
             Ok(x) => (Some(x), Ok(out)),
-            Err(_) => (None, Err(ImportError::Damaged)),
+            Err(_) => (None, Err(ReadError::Damaged)),
         }
     })
 }

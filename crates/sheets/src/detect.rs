@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ImportError;
+use crate::ReadError;
 
 /// A spreadsheet or text format the importer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -43,9 +43,9 @@ fn utf16(s: &str) -> Vec<u8> {
 /// Detects the format of `bytes`. Zip containers are told apart by the names of their inner
 /// files (read from the local headers, so a truncated zip is still recognised); an OLE2
 /// container is Excel 97-2003 unless it holds an encrypted OOXML package (password).
-pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
+pub fn detect(bytes: &[u8]) -> Result<Format, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ImportError::Empty);
+        return Err(ReadError::Empty);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         // Inner file names appear in clear text in the local file headers.
@@ -64,19 +64,19 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
         if contains(bytes, b"xl/") || contains(bytes, b"[Content_Types].xml") {
             return Ok(Format::Xlsx);
         }
-        return Err(ImportError::Unsupported(
+        return Err(ReadError::Unsupported(
             "es un archivo comprimido (zip) que no contiene una hoja de cálculo".into(),
         ));
     }
     if bytes.starts_with(OLE2) {
         if contains(bytes, &utf16("EncryptionInfo")) || contains(bytes, &utf16("EncryptedPackage"))
         {
-            return Err(ImportError::Password);
+            return Err(ReadError::Password);
         }
         return Ok(Format::Xls);
     }
     if bytes.starts_with(b"%PDF") {
-        return Err(ImportError::Unsupported("es un documento PDF".into()));
+        return Err(ReadError::Unsupported("es un documento PDF".into()));
     }
     // Text: UTF-8/UTF-16 with BOM, or mostly printable bytes.
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -88,7 +88,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
         .count();
     if control * 50 > sample.len().max(1) || sample.contains(&0) {
-        return Err(ImportError::Unsupported(
+        return Err(ReadError::Unsupported(
             "no es una hoja de cálculo ni un archivo de texto delimitado".into(),
         ));
     }
