@@ -60,7 +60,7 @@ APP_PID=""
 if want test; then
   echo "==> Windows: compilando las pruebas del calendario, del núcleo y de la CLI"
   # Doc tests are left to the Linux run (they need a host rustdoc for the target).
-  cargo test "${XBUILD[@]}" -p mesa-calendar -p mesa-sheets -p mesa-core -p mesa-cli --lib --bins --tests --no-run \
+  cargo test "${XBUILD[@]}" -p mesa-calendar -p mesa-sheets -p mesa-docwriter -p mesa-core -p mesa-cli --lib --bins --tests --no-run \
     --message-format=json-render-diagnostics >"$CARGO_TARGET_DIR/test-artifacts.json"
   # Running the tests under Wine leaves a core idle: the app builds meanwhile (the test
   # binaries run directly, not through `cargo test`, which would wait for the build lock).

@@ -221,6 +221,15 @@ impl CoreError {
 }
 
 /// A read that met an unknown stored value keeps that error (not a generic database error).
+impl From<mesa_docwriter::DocError> for CoreError {
+    fn from(e: mesa_docwriter::DocError) -> Self {
+        CoreError::Document {
+            what: e.what,
+            detail: e.detail,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for CoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e {

@@ -253,3 +253,19 @@ fn core_modules_have_no_dependency_cycles() {
             .join("\n")
     );
 }
+
+/// The XLSX rule of `mesa_docwriter::xlsx`: no sheet of the core writes a formula (user text
+/// goes through `write_string`), so nothing a person typed can run in Excel.
+#[test]
+#[cfg_attr(windows, ignore = "reads the sources; checked on Linux")]
+fn no_sheet_writes_a_formula() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &src, &mut all);
+    for (name, text) in &all {
+        let code = code(text);
+        for needle in ["write_formula", "write_dynamic_formula", "write_array_formula"] {
+            assert!(!code.contains(needle), "{name} usa {needle}");
+        }
+    }
+}

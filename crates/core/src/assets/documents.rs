@@ -7,10 +7,11 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 
 use crate::assets::{event_kind_label, AssetQuery, AssetRecord, DecommissionConcept};
 use crate::clock::to_local;
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::maintenance::{CellState, Cronograma};
 use crate::pdf::{Cell, Colour, Column, DocHeader, Orientation, PdfBuilder, Signature};
 use crate::store::Store;
+use mesa_docwriter::xlsx;
 
 /// Month abbreviations of the cronograma's columns.
 pub const MONTHS_SHORT: [&str; 12] = [
@@ -74,13 +75,6 @@ fn fmt_ram(v: f64) -> String {
 
 fn o(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
-}
-
-fn doc_err(what: &str) -> impl Fn(XlsxError) -> CoreError + '_ {
-    move |e| CoreError::Document {
-        what: what.to_string(),
-        detail: e.to_string(),
-    }
 }
 
 impl Store {
@@ -310,7 +304,7 @@ impl Store {
                 position: "Ingeniero de sistemas".into(),
             },
         ]);
-        b.finish()
+        Ok(b.finish()?)
     }
 
     /// The concepto técnico de baja as PDF, with the signature blocks.
@@ -381,7 +375,7 @@ impl Store {
                 position: "Ordenador del gasto / Almacén".into(),
             },
         ]);
-        b.finish()
+        Ok(b.finish()?)
     }
 
     /// The inventory of equipment as XLSX (every field, equipment dado de baja included).
@@ -391,15 +385,12 @@ impl Store {
             ..Default::default()
         })?;
         let (entity, nit) = self.entity()?;
-        let err = doc_err("inventario XLSX");
+        let err = xlsx::err("inventario XLSX");
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name("Inventario").map_err(&err)?;
-        let title = Format::new().set_bold().set_font_size(13);
-        let head = Format::new()
-            .set_bold()
-            .set_background_color(Color::RGB(0xD9E2F3))
-            .set_border(FormatBorder::Thin)
+        let title = xlsx::title();
+        let head = xlsx::header()
             .set_text_wrap()
             .set_align(FormatAlign::Center);
         let cell = Format::new().set_border(FormatBorder::Thin);
@@ -502,7 +493,7 @@ impl Store {
         ws.set_landscape();
         ws.set_print_fit_to_pages(1, 0);
         ws.set_repeat_rows(hr, hr).map_err(&err)?;
-        wb.save_to_buffer().map_err(&err)
+        Ok(wb.save_to_buffer().map_err(&err)?)
     }
 
     /// The cronograma of a year as XLSX: entity header, one row per item, 12 month columns with
@@ -510,12 +501,12 @@ impl Store {
     pub fn cronograma_xlsx(&self, year: i64, now: DateTime<Utc>) -> Result<Vec<u8>> {
         let cr = self.cronograma(year, now)?;
         let (entity, nit) = self.entity()?;
-        let err = doc_err("cronograma XLSX");
+        let err = xlsx::err("cronograma XLSX");
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name(format!("Cronograma {year}")).map_err(&err)?;
         write_cronograma_sheet(ws, &cr, &entity, nit.as_deref(), now).map_err(&err)?;
-        wb.save_to_buffer().map_err(&err)
+        Ok(wb.save_to_buffer().map_err(&err)?)
     }
 
     /// The cronograma of a year as PDF (landscape), same layout as the XLSX.
@@ -608,7 +599,7 @@ impl Store {
                 position: "Jefe de la oficina".into(),
             },
         ]);
-        b.finish()
+        Ok(b.finish()?)
     }
 }
 
@@ -669,10 +660,7 @@ fn write_cronograma_sheet(
         ),
         &sub,
     )?;
-    let head = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xD9E2F3))
-        .set_border(FormatBorder::Thin)
+    let head = xlsx::header()
         .set_text_wrap()
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
@@ -730,7 +718,7 @@ fn write_cronograma_sheet(
         }
     }
     let mut row = hr + 2 + cr.rows.len() as u32;
-    let bold = Format::new().set_bold();
+    let bold = xlsx::bold();
     ws.write_string_with_format(row, 1, "Convenciones", &bold)?;
     row += 1;
     for (state, label) in LEGEND {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{ImportKind, ImportOptions};
 use crate::error::{CoreError, Result};
 use crate::store::Store;
+use mesa_docwriter::xlsx;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchResult {
@@ -51,7 +52,7 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CoreError {
 
 /// Writes the benchmark workbook: `rows` cases × 15 columns, like a real case log.
 pub fn generate(path: &std::path::Path, rows: u32) -> Result<()> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    use rust_xlsxwriter::{ExcelDateTime, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Casos").map_err(xlsx_err)?;
@@ -75,8 +76,8 @@ pub fn generate(path: &std::path::Path, rows: u32) -> Result<()> {
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).map_err(xlsx_err)?;
     }
-    let dt = Format::new().set_num_format("dd/mm/yyyy hh:mm");
-    let d = Format::new().set_num_format("dd/mm/yyyy");
+    let dt = xlsx::date_time();
+    let d = xlsx::date();
     let deps = super::values::DEPARTMENTS;
     let types = super::values::SERVICE_TYPES;
     let names = [

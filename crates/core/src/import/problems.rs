@@ -1,10 +1,11 @@
 //! The problems list of an import (errors and warnings, each with sheet, row, column and a
 //! Spanish message) as an XLSX workbook the user can keep, filter and send.
 
-use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+use rust_xlsxwriter::Workbook;
 
 use super::ImportReport;
 use crate::error::{CoreError, Result};
+use mesa_docwriter::xlsx;
 
 /// Suggested file name for the problems workbook of a report.
 pub fn problems_file_name(report: &ImportReport) -> String {
@@ -31,12 +32,9 @@ pub fn problems_xlsx(report: &ImportReport) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Problemas").map_err(err)?;
-    let title = Format::new().set_bold().set_font_size(13);
-    let head = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xD9E2F3))
-        .set_border(FormatBorder::Thin);
-    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    let title = xlsx::title();
+    let head = xlsx::header();
+    let cell = xlsx::bordered_wrapped();
     ws.write_string_with_format(
         0,
         0,

@@ -11,12 +11,10 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use rust_xlsxwriter::{
-    Chart, ChartType, Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use crate::clock::to_local;
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::model::TicketQuery;
 use crate::pdf::{
     Cell, Colour, Column, DocHeader, Orientation, PageSize, PdfBuilder, QualityBlock, Series,
@@ -26,6 +24,7 @@ use crate::reports::{
     fmt_num, fmt_rate, Count, HelpdeskReport, Indicators, Period, Rate, FORMULAS,
 };
 use crate::store::Store;
+use mesa_docwriter::xlsx;
 
 pub const DEFAULT_CODE: &str = "FO-TIC-07";
 pub const DEFAULT_VERSION: &str = "01";
@@ -205,13 +204,6 @@ fn share(n: i64, total: i64) -> String {
 
 fn fmt_day(s: &str) -> String {
     crate::assets::documents::fmt_date(s)
-}
-
-fn doc_err(what: &str) -> impl Fn(XlsxError) -> CoreError + '_ {
-    move |e| CoreError::Document {
-        what: what.to_string(),
-        detail: e.to_string(),
-    }
 }
 
 /// The breakdowns of received cases: (title, counts).
@@ -676,7 +668,7 @@ impl Store {
             &rows,
             8.0,
         );
-        b.finish()
+        Ok(b.finish()?)
     }
 
     /// The report of `period` as an XLSX file at `path`: sheets Indicadores (with native
@@ -691,7 +683,7 @@ impl Store {
     ) -> Result<()> {
         let rep = self.helpdesk_report(period, now)?;
         let (header, quality) = self.report_meta(now)?;
-        let err = doc_err("informe de mesa de ayuda XLSX");
+        let err = xlsx::err("informe de mesa de ayuda XLSX");
         let mut wb = Workbook::new();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             let _ = wb.set_tempdir(dir);
@@ -732,11 +724,11 @@ impl Store {
         rep: &HelpdeskReport,
         period: Period,
     ) -> Result<()> {
-        let err = doc_err("hoja Encuestas");
+        let err = xlsx::err("hoja Encuestas");
         let c = &rep.current;
-        let bold = Format::new().set_bold();
+        let bold = xlsx::bold();
         let head = head_format();
-        let mean = Format::new().set_num_format("0.00");
+        let mean = xlsx::number(2);
         ws.write_string_with_format(0, 0, "Resultados de la encuesta de satisfacción", &bold)
             .map_err(&err)?;
         ws.write_string(
@@ -812,7 +804,7 @@ impl Store {
                 },
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let dt = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+        let dt = xlsx::date_time();
         for (number, at, scores, comment) in rows {
             row += 1;
             ws.write_string(row, 0, &number).map_err(&err)?;
@@ -836,16 +828,13 @@ impl Store {
 }
 
 fn head_format() -> Format {
-    Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xD9E2F3))
-        .set_border(FormatBorder::Thin)
+    xlsx::header()
         .set_text_wrap()
         .set_align(FormatAlign::Center)
 }
 
 fn pct_format() -> Format {
-    Format::new().set_num_format("0.0")
+    xlsx::number(1)
 }
 
 fn write_indicators_sheet(
@@ -856,8 +845,8 @@ fn write_indicators_sheet(
 ) -> std::result::Result<(), XlsxError> {
     let c = &rep.current;
     let p = &rep.previous;
-    let title = Format::new().set_bold().set_font_size(13);
-    let bold = Format::new().set_bold();
+    let title = xlsx::title();
+    let bold = xlsx::bold();
     let head = head_format();
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     ws.write_string_with_format(0, 0, &header.entity, &title)?;
@@ -897,10 +886,10 @@ fn write_indicators_sheet(
     {
         ws.write_string_with_format(hr, i as u16, *t, &head)?;
     }
-    let count = Format::new().set_num_format("0");
-    let pct = Format::new().set_num_format("0.0");
-    let hours = Format::new().set_num_format("0.0");
-    let score = Format::new().set_num_format("0.00");
+    let count = xlsx::number(0);
+    let pct = xlsx::number(1);
+    let hours = xlsx::number(1);
+    let score = xlsx::number(2);
     let mut row = hr + 1;
     for l in lines(c, p) {
         let (label, f) = match l.kind {
@@ -1044,7 +1033,7 @@ fn write_maintenance_sheet(
     rep: &HelpdeskReport,
 ) -> std::result::Result<(), XlsxError> {
     let c = &rep.current;
-    let bold = Format::new().set_bold();
+    let bold = xlsx::bold();
     let head = head_format();
     let pct = pct_format();
     ws.write_string_with_format(0, 0, "Mantenimiento preventivo", &bold)?;
@@ -1093,7 +1082,7 @@ fn write_maintenance_sheet(
     {
         ws.write_string_with_format(row, i as u16, *t, &head)?;
     }
-    let d = Format::new().set_num_format("dd/mm/yyyy");
+    let d = xlsx::date();
     for x in &c.decommissioned {
         row += 1;
         ws.write_string(row, 0, &x.tag)?;

@@ -13,6 +13,7 @@ use ts_rs::TS;
 use crate::clock::to_rfc3339_local;
 use crate::error::{CoreError, Result};
 use crate::store::Store;
+use mesa_docwriter::xlsx;
 
 pub use crate::db::audit_triggers::{
     install, register_functions, trigger_sql, AuditContext, AuditHandle, AUDITED, NOT_AUDITED,
@@ -235,7 +236,7 @@ pub fn write_entries(rows: &[AuditEntry], to: &Path) -> Result<()> {
             crate::files::write_output_private(to, out.as_bytes())
         }
         "xlsx" => {
-            use rust_xlsxwriter::{Format, Workbook};
+            use rust_xlsxwriter::Workbook;
             let xerr = |e: rust_xlsxwriter::XlsxError| CoreError::Io {
                 path: to.display().to_string(),
                 source: std::io::Error::other(e.to_string()),
@@ -243,7 +244,7 @@ pub fn write_entries(rows: &[AuditEntry], to: &Path) -> Result<()> {
             let mut wb = Workbook::new();
             let ws = wb.add_worksheet();
             ws.set_name("Auditoría").map_err(xerr)?;
-            let bold = Format::new().set_bold();
+            let bold = xlsx::bold();
             for (c, h) in HEADERS.iter().enumerate() {
                 ws.write_string_with_format(0, c as u16, *h, &bold)
                     .map_err(xerr)?;

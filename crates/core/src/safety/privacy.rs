@@ -33,6 +33,7 @@ use crate::error::{CoreError, Result};
 use crate::safety::audit::{AuditEntry, REDACTED};
 use crate::store::Store;
 use crate::text::fold;
+use mesa_docwriter::xlsx;
 
 /// Everything the office holds about one person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -601,13 +602,13 @@ impl Store {
 }
 
 fn write_xlsx(ex: &PersonExport, to: &Path) -> Result<()> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::Workbook;
     let xerr = |e: rust_xlsxwriter::XlsxError| CoreError::Io {
         path: to.display().to_string(),
         source: std::io::Error::other(e.to_string()),
     };
     let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
+    let bold = xlsx::bold();
     {
         let ws = wb.add_worksheet();
         ws.set_name("Resumen").map_err(xerr)?;

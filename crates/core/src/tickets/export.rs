@@ -10,12 +10,13 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet};
 
 use crate::clock::{from_db, to_local};
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::model::{TicketQuery, TicketStatus};
 use crate::store::Store;
+use mesa_docwriter::xlsx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -138,13 +139,6 @@ pub struct ExportOutcome {
     pub rows: u64,
 }
 
-fn doc_err(what: &str) -> impl Fn(XlsxError) -> CoreError + '_ {
-    move |e| CoreError::Document {
-        what: what.to_string(),
-        detail: e.to_string(),
-    }
-}
-
 impl Store {
     /// Calls `f` with each matching case as a row of [`column_titles`] values. Returns the
     /// number of rows.
@@ -251,7 +245,7 @@ impl Store {
         mut progress: impl FnMut(u64, u64),
     ) -> Result<ExportOutcome> {
         let total = self.count_cases(q, now)?;
-        let err = doc_err("exportación de casos XLSX");
+        let err = xlsx::err("exportación de casos XLSX");
         let mut wb = Workbook::new();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // Temporary files next to the output: same disk, cleaned on drop.
@@ -276,14 +270,10 @@ impl Store {
         total: u64,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<u64> {
-        let err = doc_err("hoja de casos XLSX");
-        let head = Format::new()
-            .set_bold()
-            .set_background_color(Color::RGB(0xD9E2F3))
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap();
-        let dt = Format::new().set_num_format("dd/mm/yyyy hh:mm");
-        let d = Format::new().set_num_format("dd/mm/yyyy");
+        let err = xlsx::err("hoja de casos XLSX");
+        let head = xlsx::header().set_text_wrap();
+        let dt = xlsx::date_time();
+        let d = xlsx::date();
         let mut widths: Vec<usize> = COLUMNS
             .iter()
             .map(|c| c.0.chars().count().min(24))
@@ -403,11 +393,11 @@ pub fn collect_case_rows(
 /// rust_xlsxwriter alone writing the given cells (same cell types and formats as the export,
 /// constant memory, header row): the baseline of `mesa bench-report`.
 pub fn write_rows_xlsx(rows: &[Vec<Val>], path: &Path) -> Result<()> {
-    let err = doc_err("XLSX de referencia");
+    let err = xlsx::err("XLSX de referencia");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory().map_err(&err)?;
-    let dt = Format::new().set_num_format("dd/mm/yyyy hh:mm");
-    let d = Format::new().set_num_format("dd/mm/yyyy");
+    let dt = xlsx::date_time();
+    let d = xlsx::date();
     for (i, (title, _, _)) in COLUMNS.iter().enumerate() {
         ws.write_string(0, i as u16, *title).map_err(&err)?;
     }

@@ -12,7 +12,7 @@ use printpdf::{
     TextItem, XObjectId, XObjectTransform,
 };
 
-use crate::error::{CoreError, Result};
+use crate::{DocError, Result};
 
 const REGULAR_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
@@ -230,11 +230,10 @@ struct FontFace {
 impl FontFace {
     fn load(doc: &mut PdfDocument, bytes: &[u8]) -> Result<Self> {
         let mut warnings = vec![];
-        let parsed =
-            ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| CoreError::Document {
-                what: "PDF".into(),
-                detail: format!("no se pudo leer la fuente incluida: {warnings:?}"),
-            })?;
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| DocError {
+            what: "PDF".into(),
+            detail: format!("no se pudo leer la fuente incluida: {warnings:?}"),
+        })?;
         let id = doc.add_font(&parsed);
         Ok(FontFace {
             id,
