@@ -107,9 +107,25 @@ impl AppState {
             return Err(e);
         }
         match self.readers.get() {
-            Some(pool) => pool.read(f).map_err(api),
+            Some(pool) => pool.read(f).map_err(|e| self.read_error(e)),
             None => self.with(|s| f(s)),
         }
+    }
+
+    /// A read that failed on a damaged file (possible while the start-up check still runs)
+    /// answers `database_damaged`, as the writer does once the check is done, so the window
+    /// shows the recovery banner rather than a general error.
+    fn read_error(&self, e: CoreError) -> ApiError {
+        if !mesa_core::safety::backup::is_damage(&e) {
+            return api(e);
+        }
+        self.wait_for(Phase::Checked);
+        self.open_error().unwrap_or_else(|| {
+            api(CoreError::DatabaseDamaged {
+                path: self.info.db_path.clone(),
+                detail: e.to_string(),
+            })
+        })
     }
 
     /// A write (or a job that needs the writer): waits for the start-up check.
