@@ -264,7 +264,11 @@ fn no_sheet_writes_a_formula() {
     files(&src, &src, &mut all);
     for (name, text) in &all {
         let code = code(text);
-        for needle in ["write_formula", "write_dynamic_formula", "write_array_formula"] {
+        for needle in [
+            "write_formula",
+            "write_dynamic_formula",
+            "write_array_formula",
+        ] {
             assert!(!code.contains(needle), "{name} usa {needle}");
         }
     }
