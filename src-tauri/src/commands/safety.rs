@@ -14,13 +14,6 @@ fn db_path(state: &AppState) -> PathBuf {
     PathBuf::from(&state.info.db_path)
 }
 
-fn lock_err() -> ApiError {
-    ApiError {
-        code: "internal".into(),
-        message: "Error interno: el almacén quedó bloqueado; reinicie la aplicación.".into(),
-    }
-}
-
 /// Who acts in the app (MESA_USER, else «Técnico de sistemas»).
 pub fn default_actor() -> String {
     mesa_core::settings::actor_from_env()
@@ -108,7 +101,7 @@ pub fn restore_latest_backup(state: tauri::State<'_, AppState>) -> CmdResult<Res
         .map_err(api)?
         .ok_or_else(|| api(CoreError::NoBackup(dir.display().to_string())))?;
     state.wait_for(Phase::Checked);
-    let mut guard = state.store.lock().map_err(|_| lock_err())?;
+    let mut guard = state.store.lock().map_err(|_| crate::state::internal())?;
     let now = SystemClock.now();
     match guard.as_mut() {
         Ok(store) => store
