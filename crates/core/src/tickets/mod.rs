@@ -791,261 +791,9 @@ impl Store {
     ) -> Result<Ticket> {
         let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
-        // Read the case inside the write transaction: another writer cannot change it between
-        // the status check and the update.
-        let raw = load_raw_in(&tx, number)?;
-        let id = raw.id;
-        let t = raw.ticket;
-        let st = t.status;
-        let at = to_db(now);
-        let mut changes = Changes::new(id, &at, actor);
-        let first_response = |c: &mut Changes| {
-            if t.first_response_at.is_none() {
-                c.col("first_response_at", Some(at.clone()));
-                c.event(
-                    "first_response",
-                    Some("first_response_at"),
-                    None,
-                    Some(to_rfc3339_local(now)),
-                    None,
-                );
-            }
-        };
-        let mut recompute = false;
-        match action {
-            TicketAction::Assign { to } => {
-                if !action_allowed(&t, ActionKind::Assign) {
-                    return Err(status_error("asignar", st));
-                }
-                let staff = find_staff(&tx, to)?;
-                changes.event(
-                    "assign",
-                    Some("assignee"),
-                    t.assignee.clone(),
-                    Some(staff.name.clone()),
-                    None,
-                );
-                changes.col("assignee", Some(staff.name));
-                if st == TicketStatus::New {
-                    changes.status(st, TicketStatus::Assigned, "assign", None);
-                }
-            }
-            TicketAction::Start => {
-                if !action_allowed(&t, ActionKind::Start) {
-                    return Err(status_error("iniciar", st));
-                }
-                if t.assignee.is_none() {
-                    if let Ok(s) = find_staff(&tx, actor) {
-                        changes.event("assign", Some("assignee"), None, Some(s.name.clone()), None);
-                        changes.col("assignee", Some(s.name));
-                    }
-                }
-                first_response(&mut changes);
-                changes.status(st, TicketStatus::InProgress, "start", None);
-            }
-            TicketAction::Hold { reason } => {
-                let reason = required("motivo", reason)?;
-                if !action_allowed(&t, ActionKind::Hold) {
-                    return Err(status_error("poner en espera", st));
-                }
-                first_response(&mut changes);
-                tx.execute(
-                    "INSERT INTO ticket_pauses(ticket_id, started_at, reason) VALUES (?1, ?2, ?3)",
-                    params![id, at, reason],
-                )?;
-                changes.status(st, TicketStatus::OnHold, "hold", Some(reason));
-                recompute = true;
-            }
-            TicketAction::Resume => {
-                if !action_allowed(&t, ActionKind::Resume) {
-                    return Err(status_error("reanudar", st));
-                }
-                tx.execute(
-                    "UPDATE ticket_pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
-                    params![id, at],
-                )?;
-                changes.status(st, TicketStatus::InProgress, "resume", None);
-                recompute = true;
-            }
-            TicketAction::Escalate { to, reason } => {
-                let reason = required("motivo", reason)?;
-                if !action_allowed(&t, ActionKind::Escalate) {
-                    return Err(status_error("escalar", st));
-                }
-                let staff = find_staff(&tx, to)?;
-                if staff.level < t.level {
-                    return Err(CoreError::validation(
-                        "escalar a",
-                        format!(
-                            "{} es de nivel {} y el caso ya está en nivel {}; escale a un nivel igual o superior",
-                            staff.name, staff.level, t.level
-                        ),
-                    ));
-                }
-                changes.event(
-                    "escalate",
-                    Some("level"),
-                    Some(t.level.to_string()),
-                    Some(staff.level.to_string()),
-                    Some(format!(
-                        "{} → {}: {reason}",
-                        t.assignee.as_deref().unwrap_or("sin asignar"),
-                        staff.name
-                    )),
-                );
-                changes.col("level", Some(staff.level.to_string()));
-                changes.event(
-                    "assign",
-                    Some("assignee"),
-                    t.assignee.clone(),
-                    Some(staff.name.clone()),
-                    None,
-                );
-                changes.col("assignee", Some(staff.name));
-                changes.raw("escalation_count = escalation_count + 1");
-                // The new level may have its own targets: the clocks keep running from
-                // `received_at`, against the targets of the level the case is now in.
-                if let Some((r, s)) = level_targets(&tx, t.service_type.as_deref(), staff.level)? {
-                    changes.col("response_minutes", Some(r.to_string()));
-                    changes.col("resolution_minutes", Some(s.to_string()));
-                    recompute = true;
-                }
-                if st == TicketStatus::New {
-                    changes.status(st, TicketStatus::Assigned, "escalate", None);
-                }
-            }
-            TicketAction::Resolve {
-                solution,
-                products,
-                time_spent_minutes,
-            } => {
-                let solution = solution.trim().to_string();
-                if solution.is_empty() {
-                    return Err(CoreError::validation("solución", "es obligatoria"));
-                }
-                if !action_allowed(&t, ActionKind::Resolve) {
-                    return Err(status_error("solucionar", st));
-                }
-                if let Some(m) = time_spent_minutes {
-                    if *m < 0 {
-                        return Err(CoreError::validation(
-                            "tiempo empleado",
-                            "no puede ser negativo",
-                        ));
-                    }
-                }
-                first_response(&mut changes);
-                let days = get_setting_i64(&tx, "survey_business_days", 2)?;
-                let survey_due =
-                    from_local(cal.add_business_days(to_local(now), days.max(0) as u32));
-                changes.set("solution", t.solution.clone(), Some(solution.clone()));
-                if let Some(p) = clean_opt(products.as_deref()) {
-                    changes.set("products", None, Some(p));
-                }
-                if let Some(m) = time_spent_minutes {
-                    changes.col("time_spent_minutes", Some(m.to_string()));
-                }
-                changes.col("resolved_at", Some(at.clone()));
-                changes.col("survey_due_at", Some(to_db(survey_due)));
-                changes.status(st, TicketStatus::Resolved, "resolve", None);
-            }
-            TicketAction::Verify => {
-                if !action_allowed(&t, ActionKind::Verify) {
-                    return Err(status_error("verificar", st));
-                }
-                changes.col("closed_at", Some(at.clone()));
-                changes.col("close_reason", Some("verified".into()));
-                changes.status(
-                    st,
-                    TicketStatus::Closed,
-                    "verify",
-                    Some("el solicitante verificó la solución".into()),
-                );
-            }
-            TicketAction::Reject { reason } => {
-                let reason = required("motivo", reason)?;
-                if !action_allowed(&t, ActionKind::Reject) {
-                    return Err(status_error("rechazar la solución de", st));
-                }
-                changes.col("resolved_at", None);
-                changes.col("survey_due_at", None);
-                changes.raw("reopen_count = reopen_count + 1");
-                changes.status(st, TicketStatus::InProgress, "reopen", Some(reason));
-            }
-            TicketAction::Cancel { reason } => {
-                let reason = required("motivo", reason)?;
-                if !action_allowed(&t, ActionKind::Cancel) {
-                    return Err(status_error("anular", st));
-                }
-                tx.execute(
-                    "UPDATE ticket_pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
-                    params![id, at],
-                )?;
-                changes.col("cancel_reason", Some(reason.clone()));
-                changes.status(st, TicketStatus::Cancelled, "cancel", Some(reason));
-            }
-            TicketAction::Survey { scores, comment } => {
-                if !action_allowed(&t, ActionKind::Survey) {
-                    return Err(status_error("registrar la encuesta de", st));
-                }
-                let n_questions: i64 =
-                    tx.query_row("SELECT count(*) FROM survey_questions", [], |r| r.get(0))?;
-                if scores.len() as i64 != n_questions {
-                    return Err(CoreError::validation(
-                        "encuesta",
-                        format!(
-                            "se esperaban {n_questions} calificaciones y llegaron {}",
-                            scores.len()
-                        ),
-                    ));
-                }
-                if let Some(bad) = scores.iter().find(|s| !(1..=5).contains(*s)) {
-                    return Err(CoreError::validation(
-                        "encuesta",
-                        format!("la calificación {bad} no está entre 1 y 5"),
-                    ));
-                }
-                let comment = clean_opt(comment.as_deref());
-                tx.execute(
-                    "INSERT INTO surveys(ticket_id, answered_at, scores, comment) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, at, serde_json::to_string(scores)?, comment],
-                )?;
-                changes.event(
-                    "survey",
-                    None,
-                    None,
-                    Some(
-                        scores
-                            .iter()
-                            .map(i64::to_string)
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    ),
-                    comment,
-                );
-                if st == TicketStatus::Resolved {
-                    changes.col("closed_at", Some(at.clone()));
-                    changes.col("close_reason", Some("survey".into()));
-                    changes.status(
-                        st,
-                        TicketStatus::Closed,
-                        "close",
-                        Some("encuesta de satisfacción respondida".into()),
-                    );
-                }
-            }
-        }
-        changes.apply(&tx)?;
-        if recompute {
-            let sla = load_sla_input(&tx, id)?;
-            let (r, s) = deadlines(&cal, &sla);
-            tx.execute(
-                "UPDATE tickets SET response_due_at = ?2, resolution_due_at = ?3 WHERE id = ?1",
-                params![id, r.map(to_db), s.map(to_db)],
-            )?;
-        }
+        let number = apply_in(&tx, &cal, number, action, actor, now)?;
         tx.commit()?;
-        self.get_ticket(&t.number, now).map(|d| d.ticket)
+        self.get_ticket(&number, now).map(|d| d.ticket)
     }
 
     /// Closes every resolved case whose survey went unanswered past its due time. Returns the
@@ -1630,6 +1378,272 @@ fn percent_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// One lifecycle action inside the caller's write transaction (the rule of
+/// [`Store::apply_action`], reusable by writes that act on several cases in one transaction).
+/// Returns the case number.
+pub(crate) fn apply_in(
+    tx: &Transaction<'_>,
+    cal: &BusinessCalendar,
+    number: &str,
+    action: &TicketAction,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    // Read the case inside the write transaction: another writer cannot change it between
+    // the status check and the update.
+    let raw = load_raw_in(tx, number)?;
+    let id = raw.id;
+    let t = raw.ticket;
+    let st = t.status;
+    let at = to_db(now);
+    let mut changes = Changes::new(id, &at, actor);
+    let first_response = |c: &mut Changes| {
+        if t.first_response_at.is_none() {
+            c.col("first_response_at", Some(at.clone()));
+            c.event(
+                "first_response",
+                Some("first_response_at"),
+                None,
+                Some(to_rfc3339_local(now)),
+                None,
+            );
+        }
+    };
+    let mut recompute = false;
+    match action {
+        TicketAction::Assign { to } => {
+            if !action_allowed(&t, ActionKind::Assign) {
+                return Err(status_error("asignar", st));
+            }
+            let staff = find_staff(tx, to)?;
+            changes.event(
+                "assign",
+                Some("assignee"),
+                t.assignee.clone(),
+                Some(staff.name.clone()),
+                None,
+            );
+            changes.col("assignee", Some(staff.name));
+            if st == TicketStatus::New {
+                changes.status(st, TicketStatus::Assigned, "assign", None);
+            }
+        }
+        TicketAction::Start => {
+            if !action_allowed(&t, ActionKind::Start) {
+                return Err(status_error("iniciar", st));
+            }
+            if t.assignee.is_none() {
+                if let Ok(s) = find_staff(tx, actor) {
+                    changes.event("assign", Some("assignee"), None, Some(s.name.clone()), None);
+                    changes.col("assignee", Some(s.name));
+                }
+            }
+            first_response(&mut changes);
+            changes.status(st, TicketStatus::InProgress, "start", None);
+        }
+        TicketAction::Hold { reason } => {
+            let reason = required("motivo", reason)?;
+            if !action_allowed(&t, ActionKind::Hold) {
+                return Err(status_error("poner en espera", st));
+            }
+            first_response(&mut changes);
+            tx.execute(
+                "INSERT INTO ticket_pauses(ticket_id, started_at, reason) VALUES (?1, ?2, ?3)",
+                params![id, at, reason],
+            )?;
+            changes.status(st, TicketStatus::OnHold, "hold", Some(reason));
+            recompute = true;
+        }
+        TicketAction::Resume => {
+            if !action_allowed(&t, ActionKind::Resume) {
+                return Err(status_error("reanudar", st));
+            }
+            tx.execute(
+                "UPDATE ticket_pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
+                params![id, at],
+            )?;
+            changes.status(st, TicketStatus::InProgress, "resume", None);
+            recompute = true;
+        }
+        TicketAction::Escalate { to, reason } => {
+            let reason = required("motivo", reason)?;
+            if !action_allowed(&t, ActionKind::Escalate) {
+                return Err(status_error("escalar", st));
+            }
+            let staff = find_staff(tx, to)?;
+            if staff.level < t.level {
+                return Err(CoreError::validation(
+                        "escalar a",
+                        format!(
+                            "{} es de nivel {} y el caso ya está en nivel {}; escale a un nivel igual o superior",
+                            staff.name, staff.level, t.level
+                        ),
+                    ));
+            }
+            changes.event(
+                "escalate",
+                Some("level"),
+                Some(t.level.to_string()),
+                Some(staff.level.to_string()),
+                Some(format!(
+                    "{} → {}: {reason}",
+                    t.assignee.as_deref().unwrap_or("sin asignar"),
+                    staff.name
+                )),
+            );
+            changes.col("level", Some(staff.level.to_string()));
+            changes.event(
+                "assign",
+                Some("assignee"),
+                t.assignee.clone(),
+                Some(staff.name.clone()),
+                None,
+            );
+            changes.col("assignee", Some(staff.name));
+            changes.raw("escalation_count = escalation_count + 1");
+            // The new level may have its own targets: the clocks keep running from
+            // `received_at`, against the targets of the level the case is now in.
+            if let Some((r, s)) = level_targets(tx, t.service_type.as_deref(), staff.level)? {
+                changes.col("response_minutes", Some(r.to_string()));
+                changes.col("resolution_minutes", Some(s.to_string()));
+                recompute = true;
+            }
+            if st == TicketStatus::New {
+                changes.status(st, TicketStatus::Assigned, "escalate", None);
+            }
+        }
+        TicketAction::Resolve {
+            solution,
+            products,
+            time_spent_minutes,
+        } => {
+            let solution = solution.trim().to_string();
+            if solution.is_empty() {
+                return Err(CoreError::validation("solución", "es obligatoria"));
+            }
+            if !action_allowed(&t, ActionKind::Resolve) {
+                return Err(status_error("solucionar", st));
+            }
+            if let Some(m) = time_spent_minutes {
+                if *m < 0 {
+                    return Err(CoreError::validation(
+                        "tiempo empleado",
+                        "no puede ser negativo",
+                    ));
+                }
+            }
+            first_response(&mut changes);
+            let days = get_setting_i64(tx, "survey_business_days", 2)?;
+            let survey_due = from_local(cal.add_business_days(to_local(now), days.max(0) as u32));
+            changes.set("solution", t.solution.clone(), Some(solution.clone()));
+            if let Some(p) = clean_opt(products.as_deref()) {
+                changes.set("products", None, Some(p));
+            }
+            if let Some(m) = time_spent_minutes {
+                changes.col("time_spent_minutes", Some(m.to_string()));
+            }
+            changes.col("resolved_at", Some(at.clone()));
+            changes.col("survey_due_at", Some(to_db(survey_due)));
+            changes.status(st, TicketStatus::Resolved, "resolve", None);
+        }
+        TicketAction::Verify => {
+            if !action_allowed(&t, ActionKind::Verify) {
+                return Err(status_error("verificar", st));
+            }
+            changes.col("closed_at", Some(at.clone()));
+            changes.col("close_reason", Some("verified".into()));
+            changes.status(
+                st,
+                TicketStatus::Closed,
+                "verify",
+                Some("el solicitante verificó la solución".into()),
+            );
+        }
+        TicketAction::Reject { reason } => {
+            let reason = required("motivo", reason)?;
+            if !action_allowed(&t, ActionKind::Reject) {
+                return Err(status_error("rechazar la solución de", st));
+            }
+            changes.col("resolved_at", None);
+            changes.col("survey_due_at", None);
+            changes.raw("reopen_count = reopen_count + 1");
+            changes.status(st, TicketStatus::InProgress, "reopen", Some(reason));
+        }
+        TicketAction::Cancel { reason } => {
+            let reason = required("motivo", reason)?;
+            if !action_allowed(&t, ActionKind::Cancel) {
+                return Err(status_error("anular", st));
+            }
+            tx.execute(
+                "UPDATE ticket_pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
+                params![id, at],
+            )?;
+            changes.col("cancel_reason", Some(reason.clone()));
+            changes.status(st, TicketStatus::Cancelled, "cancel", Some(reason));
+        }
+        TicketAction::Survey { scores, comment } => {
+            if !action_allowed(&t, ActionKind::Survey) {
+                return Err(status_error("registrar la encuesta de", st));
+            }
+            let n_questions: i64 =
+                tx.query_row("SELECT count(*) FROM survey_questions", [], |r| r.get(0))?;
+            if scores.len() as i64 != n_questions {
+                return Err(CoreError::validation(
+                    "encuesta",
+                    format!(
+                        "se esperaban {n_questions} calificaciones y llegaron {}",
+                        scores.len()
+                    ),
+                ));
+            }
+            if let Some(bad) = scores.iter().find(|s| !(1..=5).contains(*s)) {
+                return Err(CoreError::validation(
+                    "encuesta",
+                    format!("la calificación {bad} no está entre 1 y 5"),
+                ));
+            }
+            let comment = clean_opt(comment.as_deref());
+            tx.execute(
+                    "INSERT INTO surveys(ticket_id, answered_at, scores, comment) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, at, serde_json::to_string(scores)?, comment],
+                )?;
+            changes.event(
+                "survey",
+                None,
+                None,
+                Some(
+                    scores
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                comment,
+            );
+            if st == TicketStatus::Resolved {
+                changes.col("closed_at", Some(at.clone()));
+                changes.col("close_reason", Some("survey".into()));
+                changes.status(
+                    st,
+                    TicketStatus::Closed,
+                    "close",
+                    Some("encuesta de satisfacción respondida".into()),
+                );
+            }
+        }
+    }
+    changes.apply(tx)?;
+    if recompute {
+        let sla = load_sla_input(tx, id)?;
+        let (r, s) = deadlines(cal, &sla);
+        tx.execute(
+            "UPDATE tickets SET response_due_at = ?2, resolution_due_at = ?3 WHERE id = ?1",
+            params![id, r.map(to_db), s.map(to_db)],
+        )?;
+    }
+    Ok(t.number)
 }
 
 #[cfg(test)]
