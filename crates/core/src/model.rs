@@ -255,6 +255,97 @@ pub struct TicketDetail {
     /// What can be done to the case now, in the order to offer it: the lifecycle rule of
     /// [`allowed_actions`], sent to the UI so it keeps no copy of it.
     pub allowed_actions: Vec<ActionKind>,
+    /// Whether the case's data can still be corrected and followed up ([`can_work_on`]).
+    pub editable: bool,
+    /// Follow-ups and internal notes, oldest first.
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// Who may read a follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpVisibility {
+    /// What the requester is told (sent by e-mail once mail is connected).
+    Public,
+    /// Never shown or sent to the requester.
+    Internal,
+}
+
+impl FollowUpVisibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpVisibility::Public => "public",
+            FollowUpVisibility::Internal => "internal",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "public" => Some(FollowUpVisibility::Public),
+            "internal" => Some(FollowUpVisibility::Internal),
+            _ => None,
+        }
+    }
+    /// The Spanish label used in exports.
+    pub fn label(self) -> &'static str {
+        match self {
+            FollowUpVisibility::Public => "Público",
+            FollowUpVisibility::Internal => "Nota interna (no se comparte con el solicitante)",
+        }
+    }
+}
+
+/// A follow-up (seguimiento) of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FollowUp {
+    pub id: i64,
+    /// RFC 3339, Bogota time.
+    pub at: String,
+    pub actor: String,
+    pub visibility: FollowUpVisibility,
+    pub text: String,
+    /// Time spent, in minutes.
+    pub minutes: Option<i64>,
+    /// A contact with the requester (call, visit, message).
+    pub contact: bool,
+}
+
+/// Input of «add a follow-up».
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NewFollowUp {
+    pub text: String,
+    pub visibility: FollowUpVisibility,
+    pub minutes: Option<i64>,
+    pub contact: bool,
+    /// When it happened, if earlier than now (RFC 3339, or `YYYY-MM-DDTHH:MM` in Bogota time);
+    /// `null` = now.
+    pub at: Option<String>,
+}
+
+/// A correction of a registered case: each `Some` field is set (an empty text clears an
+/// optional field). A change of `received_at` needs a `reason`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct TicketEdit {
+    pub requester: Option<String>,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub description: Option<String>,
+    pub channel: Option<String>,
+    pub origin: Option<String>,
+    pub asset_tag: Option<String>,
+    pub urgency: Option<i64>,
+    pub impact: Option<i64>,
+    pub service_type: Option<String>,
+    /// RFC 3339, or `YYYY-MM-DDTHH:MM` in Bogota time.
+    pub received_at: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Closed and cancelled cases are the record: their data is not corrected any more, nor
+/// followed up (a supervisor's right to do so comes with accounts).
+pub fn can_work_on(t: &Ticket) -> bool {
+    !matches!(t.status, TicketStatus::Closed | TicketStatus::Cancelled)
 }
 
 /// The kinds of [`TicketAction`] (the buttons of a case).
@@ -300,7 +391,8 @@ pub fn action_allowed(t: &Ticket, kind: ActionKind) -> bool {
         ActionKind::Hold => matches!(st, S::Assigned | S::InProgress),
         ActionKind::Resume => st == S::OnHold,
         ActionKind::Escalate => matches!(st, S::New | S::Assigned | S::InProgress),
-        ActionKind::Resolve => matches!(st, S::Assigned | S::InProgress),
+        // A quick fix over the phone is resolved without assigning or starting first.
+        ActionKind::Resolve => st.is_open(),
         ActionKind::Verify | ActionKind::Reject => st == S::Resolved,
         ActionKind::Cancel => st.is_open(),
         ActionKind::Survey => {

@@ -33,6 +33,10 @@ pub const AUDITED: &[(&str, &str)] = &[
     // cases
     ("tickets", "X.number"),
     (
+        "ticket_followups",
+        "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), X.ticket_id) || '/' || X.id",
+    ),
+    (
         "surveys",
         "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), X.ticket_id)",
     ),

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod export;
+pub mod work;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -286,6 +287,71 @@ pub(crate) fn deadlines(
     (due(sla.response_minutes), due(sla.resolution_minutes))
 }
 
+/// «Recibido el» as typed: not later than the registration (5 minutes of clock skew allowed).
+pub(crate) fn parse_received(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let received = parse_time_input("recibido", s)?;
+    if received > now + Duration::minutes(5) {
+        return Err(CoreError::validation(
+            "recibido",
+            "la fecha de recepción no puede ser posterior al registro",
+        ));
+    }
+    Ok(received)
+}
+
+/// A requester's e-mail, when given, must look like one.
+pub(crate) fn check_email(email: Option<String>) -> Result<Option<String>> {
+    if let Some(e) = &email {
+        if !is_valid_email(e) {
+            return Err(CoreError::validation(
+                "correo",
+                format!("«{e}» no es una dirección de correo válida"),
+            ));
+        }
+    }
+    Ok(email)
+}
+
+/// The channel in its catalog spelling ([`CHANNELS`]); empty = «correo».
+pub(crate) fn parse_channel(v: Option<&str>) -> Result<String> {
+    let channel = clean_opt(v).unwrap_or_else(|| "correo".into());
+    CHANNELS
+        .iter()
+        .find(|c| fold(c) == fold(&channel))
+        .map(|c| c.to_string())
+        .ok_or_else(|| {
+            CoreError::validation(
+                "canal",
+                format!("«{channel}» no es un canal; use: {}", CHANNELS.join(", ")),
+            )
+        })
+}
+
+/// «interna» or «externa»; empty = «interna».
+pub(crate) fn parse_origin(v: Option<&str>) -> Result<String> {
+    let origin = clean_opt(v).unwrap_or_else(|| "interna".into());
+    match fold(&origin).as_str() {
+        "interna" | "interno" => Ok("interna".into()),
+        "externa" | "externo" => Ok("externa".into()),
+        _ => Err(CoreError::validation(
+            "origen",
+            format!("«{origin}» no es válido; use interna o externa"),
+        )),
+    }
+}
+
+/// Urgency and impact: 1 (baja), 2 (media) or 3 (alta).
+pub(crate) fn check_scale(field: &str, v: i64) -> Result<i64> {
+    if (1..=3).contains(&v) {
+        Ok(v)
+    } else {
+        Err(CoreError::validation(
+            field,
+            "debe ser 1 (baja), 2 (media) o 3 (alta)",
+        ))
+    }
+}
+
 fn is_valid_email(s: &str) -> bool {
     let Some((user, host)) = s.split_once('@') else {
         return false;
@@ -329,56 +395,14 @@ impl Store {
             return Err(CoreError::validation("descripción", "es obligatoria"));
         }
         let received = match input.received_at.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => parse_time_input("recibido", s)?,
+            Some(s) if !s.is_empty() => parse_received(s, now)?,
             _ => now,
         };
-        if received > now + Duration::minutes(5) {
-            return Err(CoreError::validation(
-                "recibido",
-                "la fecha de recepción no puede ser posterior al registro",
-            ));
-        }
-        let email = clean_opt(input.email.as_deref());
-        if let Some(e) = &email {
-            if !is_valid_email(e) {
-                return Err(CoreError::validation(
-                    "correo",
-                    format!("«{e}» no es una dirección de correo válida"),
-                ));
-            }
-        }
-        let channel = clean_opt(input.channel.as_deref()).unwrap_or_else(|| "correo".into());
-        let channel = CHANNELS
-            .iter()
-            .find(|c| fold(c) == fold(&channel))
-            .ok_or_else(|| {
-                CoreError::validation(
-                    "canal",
-                    format!("«{channel}» no es un canal; use: {}", CHANNELS.join(", ")),
-                )
-            })?
-            .to_string();
-        let origin = clean_opt(input.origin.as_deref()).unwrap_or_else(|| "interna".into());
-        let origin = match fold(&origin).as_str() {
-            "interna" | "interno" => "interna",
-            "externa" | "externo" => "externa",
-            _ => {
-                return Err(CoreError::validation(
-                    "origen",
-                    format!("«{origin}» no es válido; use interna o externa"),
-                ))
-            }
-        };
-        let urgency = input.urgency.unwrap_or(2);
-        let impact = input.impact.unwrap_or(2);
-        for (f, v) in [("urgencia", urgency), ("impacto", impact)] {
-            if !(1..=3).contains(&v) {
-                return Err(CoreError::validation(
-                    f,
-                    "debe ser 1 (baja), 2 (media) o 3 (alta)",
-                ));
-            }
-        }
+        let email = check_email(clean_opt(input.email.as_deref()))?;
+        let channel = parse_channel(input.channel.as_deref())?;
+        let origin = parse_origin(input.origin.as_deref())?;
+        let urgency = check_scale("urgencia", input.urgency.unwrap_or(2))?;
+        let impact = check_scale("impacto", input.impact.unwrap_or(2))?;
 
         let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
@@ -550,10 +574,14 @@ impl Store {
             events.push(e);
         }
         let allowed_actions = crate::model::allowed_actions(&ticket);
+        let editable = crate::model::can_work_on(&ticket);
+        let follow_ups = work::follow_ups_of(&self.conn, raw.id)?;
         Ok(TicketDetail {
             ticket,
             events,
             allowed_actions,
+            editable,
+            follow_ups,
         })
     }
 
@@ -1533,6 +1561,22 @@ pub(crate) fn apply_in(
                         "no puede ser negativo",
                     ));
                 }
+            }
+            // Resolving from «Nuevo» or «Asignado» (a quick fix over the phone): the resolver is
+            // the assignee when there was none, and the first attention is now when there was
+            // none; from «En espera», the pause ends now.
+            if t.assignee.is_none() {
+                if let Ok(s) = find_staff(tx, actor) {
+                    changes.event("assign", Some("assignee"), None, Some(s.name.clone()), None);
+                    changes.col("assignee", Some(s.name));
+                }
+            }
+            if st == TicketStatus::OnHold {
+                tx.execute(
+                    "UPDATE ticket_pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
+                    params![id, at],
+                )?;
+                recompute = true;
             }
             first_response(&mut changes);
             let days = get_setting_i64(tx, "survey_business_days", 2)?;
