@@ -662,3 +662,127 @@ fn report_pdf_embeds_only_the_glyphs_it_uses() {
         "las dos fuentes van incrustadas"
     );
 }
+
+/// «Tiempo invertido»: follow-up minutes by their author and date, resolution minutes by the
+/// assignee and the resolution date; per service type («Sin clasificar» when none) and technician.
+#[test]
+fn time_spent_per_service_type_and_technician() {
+    let mut s = Store::open_in_memory().unwrap();
+    let web = "Publicación de archivo a sitio web";
+    let a = new_case(
+        &mut s,
+        "2026-03-02T09:00",
+        "Tesorería",
+        Some(web),
+        "Subir el PAA",
+    );
+    let b = new_case(
+        &mut s,
+        "2026-02-26T09:00",
+        "Almacén",
+        None,
+        "Impresora atascada",
+    );
+    let minutes = |text: &str, m: i64| NewFollowUp {
+        text: text.into(),
+        visibility: FollowUpVisibility::Internal,
+        minutes: Some(m),
+        contact: false,
+        at: None,
+    };
+    let eng = "Ingeniero de sistemas";
+    s.add_follow_up(
+        &a,
+        &minutes("Revisé el archivo", 20),
+        ME,
+        at("2026-03-02T10:00"),
+    )
+    .unwrap();
+    s.add_follow_up(
+        &a,
+        &minutes("Ajusté el portal", 45),
+        eng,
+        at("2026-03-03T10:00"),
+    )
+    .unwrap();
+    // February: outside the period.
+    s.add_follow_up(&b, &minutes("Diagnóstico", 15), ME, at("2026-02-26T10:00"))
+        .unwrap();
+    s.add_follow_up(
+        &b,
+        &minutes("Cambio de rodillo", 25),
+        ME,
+        at("2026-03-04T10:00"),
+    )
+    .unwrap();
+    // Resolved in March with 30 minutes (see `resolve`), assigned to the technician by its type.
+    act(
+        &mut s,
+        &a,
+        resolve("Publicado", "PAA en el portal"),
+        "2026-03-05T10:00",
+    );
+
+    let i = s.indicators(march(), at("2026-04-01T10:00")).unwrap();
+    assert_eq!(i.time_total_minutes, 20 + 45 + 25 + 30);
+    let get = |v: &[reports::TimeSpent], k: &str| {
+        let t = v
+            .iter()
+            .find(|t| t.key == k)
+            .unwrap_or_else(|| panic!("{k}: {v:?}"));
+        (t.minutes, t.cases)
+    };
+    assert_eq!(get(&i.time_by_type, web), (20 + 45 + 30, 1));
+    assert_eq!(get(&i.time_by_type, "Sin clasificar"), (25, 1));
+    assert_eq!(get(&i.time_by_technician, ME), (20 + 25 + 30, 2));
+    assert_eq!(get(&i.time_by_technician, eng), (45, 1));
+    assert_eq!(i.time_by_technician[0].key, ME, "largest first");
+    assert!(reports::FORMULAS
+        .iter()
+        .any(|(k, _)| *k == "Tiempo invertido"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("informe.xlsx");
+    s.helpdesk_report_xlsx(march(), &path, at("2026-04-01T10:00"), |_, _| {})
+        .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let rows: Vec<Vec<Data>> = wb
+        .worksheet_range("Indicadores")
+        .unwrap()
+        .rows()
+        .map(|r| r.to_vec())
+        .collect();
+    find_row(&rows, "Tiempo invertido por técnico");
+    let eng_row = find_row(&rows, eng);
+    assert_eq!(cell_text(&eng_row[1]), "45");
+    assert_eq!(cell_text(&eng_row[2]), "0.8");
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdftotext (poppler-utils); runs in the Linux suite"
+)]
+fn report_pdf_shows_time_spent() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = new_case(&mut s, "2026-03-02T09:00", "Tesorería", None, "Sin red");
+    s.add_follow_up(
+        &a,
+        &NewFollowUp {
+            text: "Se revisó el punto de red".into(),
+            visibility: FollowUpVisibility::Public,
+            minutes: Some(200),
+            contact: false,
+            at: None,
+        },
+        ME,
+        at("2026-03-02T11:00"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("informe.pdf");
+    std::fs::write(&pdf, march_pdf(&s)).unwrap();
+    let text = run(Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-"));
+    assert!(text.contains("Tiempo invertido"), "{text}");
+    assert!(text.contains("3 h 20 min"), "{text}");
+}

@@ -125,10 +125,7 @@ fn changing_the_reception_time_needs_a_reason_and_moves_both_deadlines() {
         .unwrap();
     // 12 business hours from Friday 9 a.m.: Fri 09–12 and 14–18 (7 h), Monday is San José,
     // Tue 24 08–12 (11 h) and 14–15 (12 h).
-    assert_eq!(
-        r.received_at.as_deref(),
-        Some("2026-03-20T09:00:00-05:00")
-    );
+    assert_eq!(r.received_at.as_deref(), Some("2026-03-20T09:00:00-05:00"));
     assert_eq!(
         r.response_due_at.as_deref(),
         Some("2026-03-24T15:00:00-05:00")
@@ -411,8 +408,11 @@ fn the_first_public_follow_up_or_contact_stops_the_response_clock() {
         d.ticket.first_response_at.as_deref(),
         Some("2026-03-20T16:00:00-05:00")
     );
-    assert!(d.events.iter().any(|e| e.kind == "first_response"
-        && e.note.as_deref() == Some("contacto con el solicitante")));
+    assert!(d
+        .events
+        .iter()
+        .any(|e| e.kind == "first_response"
+            && e.note.as_deref() == Some("contacto con el solicitante")));
     // A later public follow-up does not move it.
     s.add_follow_up(
         &t.number,
@@ -430,7 +430,11 @@ fn the_first_public_follow_up_or_contact_stops_the_response_clock() {
         d.ticket.first_response_at.as_deref(),
         Some("2026-03-20T16:00:00-05:00")
     );
-    let kinds: Vec<_> = d.follow_ups.iter().map(|f| (f.visibility, f.contact)).collect();
+    let kinds: Vec<_> = d
+        .follow_ups
+        .iter()
+        .map(|f| (f.visibility, f.contact))
+        .collect();
     assert_eq!(
         kinds,
         [
@@ -446,11 +450,7 @@ fn the_first_public_follow_up_or_contact_stops_the_response_clock() {
     let u = unclassified(&mut s);
     s.add_follow_up(
         &u.number,
-        &note(
-            "Recibimos su solicitud",
-            FollowUpVisibility::Public,
-            false,
-        ),
+        &note("Recibimos su solicitud", FollowUpVisibility::Public, false),
         TECH,
         at("2026-03-20T15:40"),
     )
@@ -491,11 +491,7 @@ fn follow_up_input_is_checked() {
         let err = s.add_follow_up(&t.number, &c, TECH, now).unwrap_err();
         assert_eq!(err.code(), "validation", "{err}");
     }
-    assert!(s
-        .get_ticket(&t.number, now)
-        .unwrap()
-        .follow_ups
-        .is_empty());
+    assert!(s.get_ticket(&t.number, now).unwrap().follow_ups.is_empty());
     let err = s
         .add_follow_up(
             "MA-2026-9999",

@@ -202,6 +202,15 @@ fn share(n: i64, total: i64) -> String {
     }
 }
 
+/// Minutes as people say them: «45 min», «2 h», «3 h 20 min».
+pub fn fmt_minutes(m: i64) -> String {
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
 fn fmt_day(s: &str) -> String {
     crate::assets::documents::fmt_date(s)
 }
@@ -426,6 +435,50 @@ impl Store {
             Some(100.0),
             &pct_fmt,
         );
+
+        b.paragraph("Tiempo invertido", 10.0, true);
+        if c.time_total_minutes == 0 {
+            b.paragraph(
+                "No se registraron minutos en seguimientos ni al solucionar casos en el periodo.",
+                9.0,
+                false,
+            );
+        } else {
+            b.paragraph(
+                &format!(
+                    "Total registrado en el periodo: {}.",
+                    fmt_minutes(c.time_total_minutes)
+                ),
+                9.0,
+                false,
+            );
+            for (title, list) in [
+                ("Tipo de servicio", &c.time_by_type),
+                ("Técnico", &c.time_by_technician),
+            ] {
+                let rows: Vec<Vec<Cell>> = list
+                    .iter()
+                    .map(|k| {
+                        vec![
+                            Cell::text(k.key.clone()),
+                            Cell::text(fmt_minutes(k.minutes)),
+                            Cell::text(k.cases.to_string()),
+                            Cell::text(share(k.minutes, c.time_total_minutes)),
+                        ]
+                    })
+                    .collect();
+                b.table(
+                    &[
+                        Column::new(title, 5.0),
+                        Column::centered("Tiempo invertido", 2.0),
+                        Column::centered("Casos", 1.0),
+                        Column::centered("% del total", 1.3),
+                    ],
+                    &rows,
+                    8.5,
+                );
+            }
+        }
 
         b.heading("4. Resultados de la encuesta de satisfacción");
         b.paragraph(
@@ -951,6 +1004,32 @@ fn write_indicators_sheet(
             ws.insert_chart(chart_row, 5, &chart)?;
             chart_row += 16;
         }
+        row += 2;
+    }
+    // «Tiempo invertido» per service type and per technician.
+    for (t, list) in [
+        ("Tiempo invertido por tipo de servicio", &c.time_by_type),
+        ("Tiempo invertido por técnico", &c.time_by_technician),
+    ] {
+        ws.write_string_with_format(row, 0, t, &head)?;
+        ws.write_string_with_format(row, 1, "Minutos", &head)?;
+        ws.write_string_with_format(row, 2, "Horas", &head)?;
+        ws.write_string_with_format(row, 3, "Casos", &head)?;
+        for k in list {
+            row += 1;
+            ws.write_string(row, 0, &k.key)?;
+            ws.write_number(row, 1, k.minutes as f64)?;
+            ws.write_number(row, 2, (k.minutes as f64 / 60.0 * 10.0).round() / 10.0)?;
+            ws.write_number(row, 3, k.cases as f64)?;
+        }
+        row += 1;
+        ws.write_string_with_format(row, 0, "Total", &head)?;
+        ws.write_number(row, 1, c.time_total_minutes as f64)?;
+        ws.write_number(
+            row,
+            2,
+            (c.time_total_minutes as f64 / 60.0 * 10.0).round() / 10.0,
+        )?;
         row += 2;
     }
     // SLA compliance with the previous period (native chart).

@@ -152,7 +152,12 @@ impl Store {
             edit_field(&mut ch, "origin", Some(t.origin.clone()), Some(v));
         }
         if let Some(v) = &edit.asset_tag {
-            edit_field(&mut ch, "asset_tag", t.asset_tag.clone(), clean_opt(Some(v)));
+            edit_field(
+                &mut ch,
+                "asset_tag",
+                t.asset_tag.clone(),
+                clean_opt(Some(v)),
+            );
         }
         let mut reasons: Vec<&str> = Vec::new();
         let urgency = check_scale("urgencia", edit.urgency.unwrap_or(t.urgency))?;
@@ -176,7 +181,12 @@ impl Store {
                 |r| r.get("priority"),
             )?;
             if priority != t.priority {
-                edit_field(&mut ch, "priority", Some(t.priority.clone()), Some(priority));
+                edit_field(
+                    &mut ch,
+                    "priority",
+                    Some(t.priority.clone()),
+                    Some(priority),
+                );
                 reasons.push("prioridad");
             }
         }
