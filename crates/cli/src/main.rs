@@ -12,6 +12,7 @@ use mesa_core::{paths, ApiError, CoreError, Store};
 mod assets;
 mod backup;
 mod bench;
+mod casework;
 mod import;
 mod report;
 mod settings;

@@ -172,6 +172,12 @@ pub(crate) enum TicketCmd {
     },
     /// Imprime el enlace mailto: de la encuesta.
     Mailto { number: String },
+    /// Corrige o reclasifica un caso abierto: cada campo dado cambia (vacío = borrar uno
+    /// opcional) y queda en la línea de tiempo; cambiar el tipo, la urgencia/impacto o la
+    /// recepción recalcula los plazos. Cambiar --received-at exige --reason.
+    Edit(Box<crate::casework::EditArgs>),
+    /// Agrega un seguimiento (público) o una nota interna (--internal) al caso.
+    Note(crate::casework::NoteArgs),
 }
 
 fn show_ticket(ctx: &Ctx, t: &mesa_core::Ticket) -> Result<(), CoreError> {
@@ -262,9 +268,7 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
         TicketCmd::Show { number } => {
             let d = ctx.store.get_ticket(&number, ctx.now)?;
             if ctx.json {
-                let mut v = serde_json::to_value(&d.ticket)?;
-                v["events"] = serde_json::to_value(&d.events)?;
-                print_json(&v)
+                print_json(&crate::casework::detail_json(&d)?)
             } else {
                 let t = &d.ticket;
                 println!("Caso {} — {}", t.number, t.status.label());
@@ -285,6 +289,7 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 if let Some(s) = &t.solution {
                     println!("Solución: {s}");
                 }
+                crate::casework::print_follow_ups(&d);
                 println!("Línea de tiempo:");
                 for e in &d.events {
                     println!(
@@ -343,6 +348,8 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 .collect::<Result<Vec<_>, _>>()?;
             action(ctx, &number, TicketAction::Survey { scores, comment })
         }
+        TicketCmd::Edit(a) => crate::casework::edit(ctx, *a),
+        TicketCmd::Note(a) => crate::casework::note(ctx, a),
         TicketCmd::Mailto { number } => {
             let url = ctx.store.survey_mailto(&number)?;
             if ctx.json {

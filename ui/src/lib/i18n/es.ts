@@ -891,6 +891,8 @@ export const t = {
     reopened: "% reabiertos",
     surveyRate: "Tasa de respuesta de la encuesta",
     satisfaction: "Satisfacción general (1 a 5)",
+    timeByType: "Tiempo invertido por tipo de servicio (horas)",
+    timeByTechnician: "Tiempo invertido por técnico (horas)",
     maintenance: "Cumplimiento del mantenimiento preventivo",
     maintenanceNone: "Sin plan de mantenimiento con actividades programadas en la vigencia.",
     decommissioned: (n: number) => `Equipos dados de baja en el periodo: ${nf.format(n)}`,

@@ -53,6 +53,9 @@ function indicators(from: string, to: string, received: number): Indicators {
     date_only_excluded: 1,
     maintenance: null,
     decommissioned: [],
+    time_by_type: [{ key: "Mantenimiento de equipos de cómputo", minutes: 90, cases: 2 }],
+    time_by_technician: [{ key: "Técnico de sistemas", minutes: 90, cases: 2 }],
+    time_total_minutes: 90,
   };
 }
 
@@ -90,6 +93,10 @@ describe("Informes", () => {
     );
     expect(screen.getByTestId("chart-department").querySelectorAll("rect")).toHaveLength(2);
     expect(screen.getByTestId("chart-scores").querySelectorAll("rect")).toHaveLength(5);
+    const time = screen.getByTestId("chart-time-technician");
+    expect(time.querySelectorAll("rect")).toHaveLength(1);
+    expect(time.textContent).toContain("Técnico de sistemas");
+    expect(time.textContent).toContain("1,5 h");
     expect(screen.getByText(/solo la fecha de recepción/)).toBeTruthy();
   });
 
