@@ -53,6 +53,8 @@ fn main() {
             commands::tickets::ticket_list,
             commands::tickets::ticket_get,
             commands::tickets::ticket_action,
+            commands::tickets::ticket_edit,
+            commands::tickets::ticket_follow_up,
             commands::tickets::dashboard,
             commands::tickets::catalogs,
             commands::tickets::survey_mailto,

@@ -51,6 +51,8 @@ fn export_all(dir: &Path) {
         TicketPage,
         TicketEvent,
         TicketDetail,
+        TicketEdit,
+        NewFollowUp,
         TicketAction,
         Dashboard,
         AssigneeCount,

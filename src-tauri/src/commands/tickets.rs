@@ -1,8 +1,8 @@
 //! Cases: register, list, detail, lifecycle actions, dashboard, catalogs, survey, auto-close.
 
 use mesa_core::{
-    AppInfo, Catalogs, Clock, Dashboard, NewTicket, SystemClock, Ticket, TicketAction,
-    TicketDetail, TicketPage, TicketQuery,
+    AppInfo, Catalogs, Clock, Dashboard, FollowUp, NewFollowUp, NewTicket, SystemClock, Ticket,
+    TicketAction, TicketDetail, TicketEdit, TicketPage, TicketQuery,
 };
 
 use crate::{AppState, CmdResult};
@@ -34,6 +34,26 @@ pub fn ticket_action(
     action: TicketAction,
 ) -> CmdResult<Ticket> {
     state.with(|s| s.apply_action(&number, &action, &state.actor, SystemClock.now()))
+}
+
+/// Corrects or reclassifies a case (each change on its timeline; see `Store::edit_ticket`).
+#[tauri::command(async)]
+pub fn ticket_edit(
+    state: tauri::State<'_, AppState>,
+    number: String,
+    edit: TicketEdit,
+) -> CmdResult<Ticket> {
+    state.with(|s| s.edit_ticket(&number, &edit, &state.actor, SystemClock.now()))
+}
+
+/// Adds a follow-up or an internal note to a case.
+#[tauri::command(async)]
+pub fn ticket_follow_up(
+    state: tauri::State<'_, AppState>,
+    number: String,
+    input: NewFollowUp,
+) -> CmdResult<FollowUp> {
+    state.with(|s| s.add_follow_up(&number, &input, &state.actor, SystemClock.now()))
 }
 
 #[tauri::command(async)]

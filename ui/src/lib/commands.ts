@@ -16,6 +16,7 @@ import type { Cronograma } from "./bindings/Cronograma";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { DecommissionConcept } from "./bindings/DecommissionConcept";
 import type { DemoClearReport } from "./bindings/DemoClearReport";
+import type { FollowUp } from "./bindings/FollowUp";
 import type { HelpdeskReport } from "./bindings/HelpdeskReport";
 import type { HolidayDto } from "./bindings/HolidayDto";
 import type { ImportBatch } from "./bindings/ImportBatch";
@@ -29,6 +30,7 @@ import type { Mapping } from "./bindings/Mapping";
 import type { NewAsset } from "./bindings/NewAsset";
 import type { NewAssetEvent } from "./bindings/NewAssetEvent";
 import type { NewDecommissionConcept } from "./bindings/NewDecommissionConcept";
+import type { NewFollowUp } from "./bindings/NewFollowUp";
 import type { NewLog } from "./bindings/NewLog";
 import type { NewPeripheral } from "./bindings/NewPeripheral";
 import type { NewPlanItem } from "./bindings/NewPlanItem";
@@ -46,6 +48,7 @@ import type { StoredReport } from "./bindings/StoredReport";
 import type { Ticket } from "./bindings/Ticket";
 import type { TicketAction } from "./bindings/TicketAction";
 import type { TicketDetail } from "./bindings/TicketDetail";
+import type { TicketEdit } from "./bindings/TicketEdit";
 import type { TicketPage } from "./bindings/TicketPage";
 import type { TicketQuery } from "./bindings/TicketQuery";
 import { call } from "./invoke";
@@ -57,6 +60,8 @@ export type CommandName =
   | "ticket_list"
   | "ticket_get"
   | "ticket_action"
+  | "ticket_edit"
+  | "ticket_follow_up"
   | "dashboard"
   | "catalogs"
   | "survey_mailto"
@@ -146,6 +151,20 @@ export function ticketGet(number: string): Promise<TicketDetail> {
 
 export function ticketAction(number: string, action: TicketAction): Promise<Ticket> {
   return call<Ticket>("ticket_action", { number, action });
+}
+
+/**
+ * Corrects or reclassifies a case (each change on its timeline; see `Store::edit_ticket`).
+ */
+export function ticketEdit(number: string, edit: TicketEdit): Promise<Ticket> {
+  return call<Ticket>("ticket_edit", { number, edit });
+}
+
+/**
+ * Adds a follow-up or an internal note to a case.
+ */
+export function ticketFollowUp(number: string, input: NewFollowUp): Promise<FollowUp> {
+  return call<FollowUp>("ticket_follow_up", { number, input });
 }
 
 export function dashboard(): Promise<Dashboard> {

@@ -5,6 +5,7 @@ import type { Decommissioned } from "./Decommissioned";
 import type { HoursStat } from "./HoursStat";
 import type { QuestionStat } from "./QuestionStat";
 import type { Rate } from "./Rate";
+import type { TimeSpent } from "./TimeSpent";
 
 /**
  * The indicators of one period.
@@ -42,4 +43,9 @@ date_only_excluded: number,
 /**
  * Preventive maintenance compliance of the plan of the period's final year, up to its end.
  */
-maintenance: Compliance | null, decommissioned: Array<Decommissioned>, };
+maintenance: Compliance | null, decommissioned: Array<Decommissioned>, 
+/**
+ * «Tiempo invertido»: minutes recorded in the period, per service type and per technician
+ * (see [`FORMULAS`]), and their total.
+ */
+time_by_type: Array<TimeSpent>, time_by_technician: Array<TimeSpent>, time_total_minutes: number, };
