@@ -18,6 +18,8 @@ export const api = {
   ticketList: commands.ticketList,
   ticketGet: commands.ticketGet,
   ticketAction: commands.ticketAction,
+  ticketEdit: commands.ticketEdit,
+  ticketFollowUp: commands.ticketFollowUp,
   dashboard: commands.dashboard,
   catalogs: commands.catalogs,
   surveyMailto: commands.surveyMailto,

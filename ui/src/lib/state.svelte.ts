@@ -67,7 +67,15 @@ export const app = $state({
   revision: 0,
 });
 
+/** A screen with unsaved changes can hold navigation: the guard gets the destination and
+ * returns false to stay (it then asks the user, and navigates itself when told to leave). */
+let leaveGuard: ((to: View) => boolean) | null = null;
+export function setLeaveGuard(guard: ((to: View) => boolean) | null): void {
+  leaveGuard = guard;
+}
+
 export function navigate(view: View): void {
+  if (leaveGuard && !leaveGuard(view)) return;
   app.view = view;
 }
 

@@ -9,6 +9,8 @@ export function apiMock() {
       ticketList: vi.fn(),
       ticketGet: vi.fn(),
       ticketAction: vi.fn(),
+      ticketEdit: vi.fn(),
+      ticketFollowUp: vi.fn(),
       dashboard: vi.fn(),
       catalogs: vi.fn(),
       surveyMailto: vi.fn(),

@@ -34,7 +34,7 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("tickets", "X.number"),
     (
         "ticket_followups",
-        "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), X.ticket_id) || '/' || X.id",
+        "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), X.ticket_id)",
     ),
     (
         "surveys",

@@ -16,10 +16,10 @@ const act = vi.mocked(api.ticketAction);
 
 /** What the core sends as `allowed_actions` for each status (its rule, `action_allowed`). */
 const ALLOWED: Record<TicketStatus, ActionKind[]> = {
-  new: ["assign", "start", "escalate", "cancel"],
-  assigned: ["assign", "start", "hold", "escalate", "cancel"],
+  new: ["assign", "start", "escalate", "resolve", "cancel"],
+  assigned: ["assign", "start", "hold", "escalate", "resolve", "cancel"],
   in_progress: ["assign", "hold", "escalate", "resolve", "cancel"],
-  on_hold: ["assign", "resume", "cancel"],
+  on_hold: ["assign", "resume", "resolve", "cancel"],
   resolved: ["verify", "reject", "survey"],
   closed: [],
   cancelled: [],
@@ -30,7 +30,8 @@ function serve(
   events = [] as Parameters<typeof get.mockResolvedValue>[0]["events"],
   allowed_actions: ActionKind[] = ALLOWED[ticket.status],
 ) {
-  get.mockResolvedValue({ ticket, events, allowed_actions });
+  const editable = ticket.status !== "closed" && ticket.status !== "cancelled";
+  get.mockResolvedValue({ ticket, events, allowed_actions, editable, follow_ups: [] });
 }
 
 beforeEach(() => {
@@ -42,10 +43,10 @@ beforeEach(() => {
 
 /** The buttons shown: exactly the actions the core allows (plus the survey e-mail). */
 const EXPECTED: Record<TicketStatus, string[]> = {
-  new: ["assign", "start", "escalate", "cancel"],
-  assigned: ["assign", "start", "hold", "escalate", "cancel"],
+  new: ["assign", "start", "escalate", "resolve", "cancel"],
+  assigned: ["assign", "start", "hold", "escalate", "resolve", "cancel"],
   in_progress: ["assign", "hold", "escalate", "resolve", "cancel"],
-  on_hold: ["assign", "resume", "cancel"],
+  on_hold: ["assign", "resume", "resolve", "cancel"],
   resolved: ["verify", "reject", "survey", "survey-mail"],
   closed: [],
   cancelled: [],
