@@ -502,3 +502,72 @@ fn follow_up_input_is_checked() {
         .unwrap_err();
     assert_eq!(err.code(), "ticket_not_found");
 }
+
+#[test]
+fn the_case_export_lists_follow_ups_with_internal_notes_marked() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut s = Store::open_in_memory().unwrap();
+    let t = unclassified(&mut s);
+    let other = unclassified(&mut s);
+    s.add_follow_up(
+        &t.number,
+        &NewFollowUp {
+            minutes: Some(10),
+            ..note("Equipo sin garantía", FollowUpVisibility::Internal, false)
+        },
+        TECH,
+        at("2026-03-20T15:30"),
+    )
+    .unwrap();
+    s.add_follow_up(
+        &t.number,
+        &note("=HYPERLINK(\"x\")", FollowUpVisibility::Public, true),
+        TECH,
+        at("2026-03-20T15:40"),
+    )
+    .unwrap();
+    s.add_follow_up(
+        &other.number,
+        &note("Otro caso", FollowUpVisibility::Public, false),
+        TECH,
+        at("2026-03-20T15:45"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("casos.xlsx");
+    // Only the first case: its follow-ups, not the other's.
+    let q = TicketQuery {
+        search: Some(t.number.clone()),
+        ..Default::default()
+    };
+    s.export_cases_xlsx(&q, &path, at("2026-03-20T16:00"), |_, _| {})
+        .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(wb.sheet_names(), ["Casos", "Seguimientos"]);
+    let range = wb.worksheet_range("Seguimientos").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => f.to_string(),
+                    Data::Empty => String::new(),
+                    other => format!("{other}"),
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0][3], "Tipo");
+    assert_eq!(rows[1][0], t.number);
+    assert_eq!(
+        rows[1][3],
+        "Nota interna (no se comparte con el solicitante)"
+    );
+    assert_eq!(rows[1][5], "10");
+    assert_eq!(rows[2][3], "Público");
+    assert_eq!(rows[2][4], "Sí");
+    // Typed text stays text, never a formula.
+    assert_eq!(rows[2][6], "=HYPERLINK(\"x\")");
+}

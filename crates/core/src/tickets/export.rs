@@ -254,6 +254,9 @@ impl Store {
         let ws = wb.add_worksheet_with_constant_memory().map_err(&err)?;
         ws.set_name("Casos").map_err(&err)?;
         let rows = self.write_cases_sheet(ws, q, now, 0, total, &mut progress)?;
+        let ws = wb.add_worksheet_with_constant_memory().map_err(&err)?;
+        ws.set_name("Seguimientos").map_err(&err)?;
+        self.write_follow_ups_sheet(ws, q, now)?;
         crate::files::save_workbook(&mut wb, path, "exportación de casos XLSX")?;
         progress(rows, total);
         Ok(ExportOutcome { rows })
@@ -325,6 +328,83 @@ impl Store {
             .map_err(&err)?;
         ws.set_freeze_panes(first_row + 1, 1).map_err(&err)?;
         Ok(n)
+    }
+
+    /// The follow-ups of the matching cases, one per row, internal notes marked as such in
+    /// the «Tipo» column (they are never for the requester). Returns the number of rows.
+    pub(crate) fn write_follow_ups_sheet(
+        &self,
+        ws: &mut Worksheet,
+        q: &TicketQuery,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let err = xlsx::err("hoja de seguimientos XLSX");
+        let head = xlsx::header();
+        let dt = xlsx::date_time();
+        const TITLES: [(&str, f64); 7] = [
+            ("Caso", 16.0),
+            ("Fecha y hora", 18.0),
+            ("Registró", 24.0),
+            ("Tipo", 30.0),
+            ("Contacto con el solicitante", 14.0),
+            ("Minutos", 10.0),
+            ("Texto", 80.0),
+        ];
+        for (i, (title, width)) in TITLES.iter().enumerate() {
+            ws.write_string_with_format(0, i as u16, *title, &head)
+                .map_err(&err)?;
+            ws.set_column_width(i as u16, *width).map_err(&err)?;
+        }
+        let (conds, args) = self.ticket_filter(q, now)?;
+        let where_sql = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND ").replace("{p}", ""))
+        };
+        let sql = format!(
+            "SELECT t.number AS number, f.at AS at, f.actor AS actor, f.visibility AS visibility,
+                    f.contact AS contact, f.minutes AS minutes, f.body AS body
+             FROM ticket_followups f JOIN tickets t ON t.id = f.ticket_id
+             WHERE f.ticket_id IN (SELECT t.id FROM tickets t {where_sql})
+             ORDER BY t.year, t.seq, f.at, f.id"
+        );
+        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
+            .iter()
+            .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
+            .collect();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(named.as_slice())?;
+        let mut n = 0u32;
+        while let Some(r) = rows.next()? {
+            n += 1;
+            let at: String = r.get("at")?;
+            let visibility: String = r.get("visibility")?;
+            let label = crate::model::FollowUpVisibility::parse(&visibility)
+                .unwrap_or(crate::model::FollowUpVisibility::Internal)
+                .label();
+            ws.write_string(n, 0, r.get::<_, String>("number")?)
+                .map_err(&err)?;
+            ws.write_number_with_format(n, 1, excel_serial(to_local(from_db(&at)?)), &dt)
+                .map_err(&err)?;
+            ws.write_string(n, 2, r.get::<_, String>("actor")?)
+                .map_err(&err)?;
+            ws.write_string(n, 3, label).map_err(&err)?;
+            let contact = if r.get::<_, i64>("contact")? == 1 {
+                "Sí"
+            } else {
+                "No"
+            };
+            ws.write_string(n, 4, contact).map_err(&err)?;
+            if let Some(m) = r.get::<_, Option<i64>>("minutes")? {
+                ws.write_number(n, 5, m as f64).map_err(&err)?;
+            }
+            ws.write_string(n, 6, r.get::<_, String>("body")?)
+                .map_err(&err)?;
+        }
+        ws.autofilter(0, 0, n.max(1), TITLES.len() as u16 - 1)
+            .map_err(&err)?;
+        ws.set_freeze_panes(1, 1).map_err(&err)?;
+        Ok(n as u64)
     }
 
     /// Writes the matching cases to a CSV file: UTF-8 with BOM, `;`, CRLF.
