@@ -24,7 +24,7 @@ let driver;
 let s;
 
 before(async () => {
-  execFileSync(cli, ['--data-dir', dataDir, 'demo', '--cases', '300']);
+  execFileSync(cli, ['--data-dir', dataDir, 'demo', '--cases', '2000']);
   ({ driver, session: s } = await launch({ port, env: { MESA_DATA_DIR: dataDir, MESA_PICK_FILE: logo } }));
 });
 
