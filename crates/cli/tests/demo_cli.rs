@@ -25,9 +25,10 @@ fn demo_creates_inventory_plan_logs_and_cases_linked_to_equipment() {
     assert_eq!(arr(&active).len(), 59);
     let retired = env.json(NOW, &["asset", "list", "--status", "decommissioned"]);
     assert_eq!(arr(&retired).len(), 2);
-    assert!(arr(&retired)
-        .iter()
-        .all(|a| a["decommission_concept"].as_str().unwrap().starts_with("CTB-2026-")));
+    assert!(arr(&retired).iter().all(|a| a["decommission_concept"]
+        .as_str()
+        .unwrap()
+        .starts_with("CTB-2026-")));
     for kind in [
         "Computador de escritorio",
         "Portátil",
@@ -46,7 +47,10 @@ fn demo_creates_inventory_plan_logs_and_cases_linked_to_equipment() {
     // every equipment has brand, model, serial, dependencia and custodian
     for a in arr(&all) {
         for f in ["brand", "model", "serial", "department", "custodian"] {
-            assert!(a[f].as_str().is_some_and(|s| !s.is_empty()), "{f} vacío en {a}");
+            assert!(
+                a[f].as_str().is_some_and(|s| !s.is_empty()),
+                "{f} vacío en {a}"
+            );
         }
     }
     // peripherals on a few computers (the placa is found in any form)

@@ -713,6 +713,14 @@ fn generate_equipment(
         return Ok(active_inventory(&kinds, &retired));
     }
     store.create_plan(year, None, actor, now)?;
+    // `Store::clear_demo` removes this plan with the demo data.
+    store.session_write(|tx| {
+        Ok(tx.execute(
+            "INSERT INTO settings(key, value) VALUES ('demo_plan_year', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [year.to_string()],
+        )?)
+    })?;
     let server = kinds.iter().position(|k| *k == "Servidor").map(|p| p + 1);
     let group = |kind: &str| PlanTarget::Group {
         kind: Some(kind.into()),
