@@ -88,6 +88,8 @@ fn main() {
             commands::settings::level_target_remove,
             commands::settings::logo_set,
             commands::settings::logo_present,
+            commands::settings::logo_pick,
+            commands::settings::logo_image,
             commands::assets::asset_list,
             commands::assets::asset_record,
             commands::assets::asset_create,

@@ -105,3 +105,22 @@ fn logo_is_stored_validated_and_drawn_on_every_page() {
     s.set_entity_logo(None).unwrap();
     assert_eq!(s.entity_logo().unwrap(), None);
 }
+
+#[test]
+fn logo_preview_is_a_png_data_url_of_the_stored_logo() {
+    use base64::Engine;
+    let mut s = Store::open_in_memory().unwrap();
+    assert_eq!(s.entity_logo_data_url().unwrap(), None);
+    let logo = png_logo();
+    s.set_entity_logo(Some(&logo)).unwrap();
+    let url = s.entity_logo_data_url().unwrap().unwrap();
+    let b64 = url.strip_prefix("data:image/png;base64,").unwrap();
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+        logo
+    );
+    s.set_entity_logo(None).unwrap();
+    assert_eq!(s.entity_logo_data_url().unwrap(), None);
+}

@@ -119,3 +119,27 @@ pub fn logo_set(state: tauri::State<'_, AppState>, path: Option<String>) -> CmdR
 pub fn logo_present(state: tauri::State<'_, AppState>) -> CmdResult<bool> {
     state.read(|s| s.entity_logo().map(|l| l.is_some()))
 }
+
+/// Chooses the entity's logo in the native open dialog (`MESA_PICK_FILE` in tests) and saves it;
+/// the core checks the image. `false` when the dialog was cancelled (nothing changes).
+#[tauri::command(async)]
+pub fn logo_pick(app: tauri::AppHandle, state: tauri::State<'_, AppState>) -> CmdResult<bool> {
+    let filters: &[(&str, &[&str])] = &[("Imagen PNG", &["png"])];
+    let Some(path) = crate::files::pick_file(&app, "Elegir el logo de la entidad", filters) else {
+        return Ok(false);
+    };
+    state.with(|s| {
+        let bytes = std::fs::read(&path).map_err(|source| mesa_core::CoreError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        s.set_entity_logo(Some(&bytes))
+    })?;
+    Ok(true)
+}
+
+/// The entity's logo as a `data:image/png;base64,…` URL for the preview in Ajustes (`null`: none).
+#[tauri::command(async)]
+pub fn logo_image(state: tauri::State<'_, AppState>) -> CmdResult<Option<String>> {
+    state.read(|s| s.entity_logo_data_url())
+}

@@ -39,6 +39,8 @@ export const api = {
   levelTargets: commands.levelTargetsGet,
   logoSet: commands.logoSet,
   logoPresent: commands.logoPresent,
+  logoPick: commands.logoPick,
+  logoImage: commands.logoImage,
   levelTargetSet: commands.levelTargetSet,
   levelTargetRemove: commands.levelTargetRemove,
   safetyStatus: commands.safetyStatus,

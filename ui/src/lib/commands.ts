@@ -95,6 +95,8 @@ export type CommandName =
   | "level_target_remove"
   | "logo_set"
   | "logo_present"
+  | "logo_pick"
+  | "logo_image"
   | "asset_list"
   | "asset_record"
   | "asset_create"
@@ -318,6 +320,21 @@ export function logoSet(path: string | null): Promise<null> {
 
 export function logoPresent(): Promise<boolean> {
   return call<boolean>("logo_present");
+}
+
+/**
+ * Chooses the entity's logo in the native open dialog (`MESA_PICK_FILE` in tests) and saves it;
+ * the core checks the image. `false` when the dialog was cancelled (nothing changes).
+ */
+export function logoPick(): Promise<boolean> {
+  return call<boolean>("logo_pick");
+}
+
+/**
+ * The entity's logo as a `data:image/png;base64,…` URL for the preview in Ajustes (`null`: none).
+ */
+export function logoImage(): Promise<string | null> {
+  return call<string | null>("logo_image");
 }
 
 export function assetList(query: AssetQuery): Promise<Asset[]> {

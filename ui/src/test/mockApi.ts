@@ -56,6 +56,8 @@ export function apiMock() {
       staffUpsert: vi.fn(),
       logoSet: vi.fn(),
       logoPresent: vi.fn(),
+      logoPick: vi.fn(),
+      logoImage: vi.fn(),
       setupStatus: vi.fn(),
       setupComplete: vi.fn(),
       staffRename: vi.fn(),

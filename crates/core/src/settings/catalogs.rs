@@ -167,6 +167,17 @@ impl Store {
             .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok()))
     }
 
+    /// The entity's logo as a `data:` URL (PNG, base64) for a preview; `None` without a logo.
+    pub fn entity_logo_data_url(&self) -> Result<Option<String>> {
+        Ok(self.entity_logo()?.map(|png| {
+            use base64::Engine;
+            format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(png)
+            )
+        }))
+    }
+
     /// Sets the entity's logo from a PNG file (checked to decode), or removes it with `None`.
     pub fn set_entity_logo(&mut self, png: Option<&[u8]>) -> Result<()> {
         use base64::Engine;

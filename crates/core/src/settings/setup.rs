@@ -4,7 +4,7 @@
 //! `extra.demo = "sí"`, created by the actor `demo`, never imported.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -47,6 +47,11 @@ pub struct DemoClearReport {
     /// The case numbering starts again at 0001 (no case is left).
     pub numbering_reset: bool,
 }
+
+/// SQL condition (on `assets a`) that selects the demo equipment (`extra.demo`, typed in by
+/// the demo, never imported).
+const DEMO_ASSET: &str = "json_extract(a.extra, '$.demo') = 'sí' AND a.import_batch IS NULL
+    AND a.source_file IS NULL";
 
 /// SQL condition (on `tickets t`) that selects the demo cases.
 const DEMO_CASE: &str = "t.import_batch IS NULL
@@ -198,7 +203,39 @@ impl Store {
         if numbering_reset {
             tx.execute("DELETE FROM ticket_counters", [])?;
         }
-        tx.execute("DELETE FROM settings WHERE key = 'demo_data'", [])?;
+        // The demo equipment and the demo maintenance plan, with their logs.
+        let demo_plan: Option<i64> = tx
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'demo_plan_year'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        tx.execute(
+            &format!(
+                "DELETE FROM maintenance_logs WHERE asset_id IN (SELECT id FROM assets a WHERE {DEMO_ASSET})
+                    OR occurrence_id IN (SELECT o.id FROM maintenance_occurrences o
+                        JOIN maintenance_items i ON i.id = o.item_id
+                        JOIN maintenance_plans p ON p.id = i.plan_id
+                        WHERE p.year = ?1 OR i.asset_id IN (SELECT id FROM assets a WHERE {DEMO_ASSET}))"
+            ),
+            [demo_plan],
+        )?;
+        tx.execute("DELETE FROM maintenance_plans WHERE year = ?1", [demo_plan])?;
+        tx.execute(
+            &format!(
+                "DELETE FROM maintenance_items WHERE asset_id IN (SELECT id FROM assets a WHERE {DEMO_ASSET})"
+            ),
+            [],
+        )?;
+        tx.execute(
+            &format!("DELETE FROM assets WHERE id IN (SELECT id FROM assets a WHERE {DEMO_ASSET})"),
+            [],
+        )?;
+        tx.execute(
+            "DELETE FROM settings WHERE key IN ('demo_data', 'demo_plan_year')",
+            [],
+        )?;
         tx.commit()?;
         Ok(DemoClearReport {
             removed,
@@ -350,6 +387,52 @@ mod tests {
             )
             .unwrap();
         assert!(who >= 25, "{who} audit entries");
+    }
+
+    #[test]
+    fn demo_equipment_and_plan_are_loaded_and_cleared_with_the_demo_cases() {
+        use crate::assets::NewAsset;
+        let count =
+            |s: &Store, sql: &str| -> i64 { s.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        let mut s = Store::open_in_memory().unwrap();
+        s.load_demo(20, "Técnico de sistemas", now()).unwrap();
+        assert_eq!(count(&s, "SELECT count(*) FROM assets"), 61);
+        assert_eq!(
+            count(
+                &s,
+                "SELECT count(*) FROM maintenance_plans WHERE year = 2026"
+            ),
+            1
+        );
+        assert!(count(&s, "SELECT count(*) FROM maintenance_logs") > 0);
+        // equipment registered by hand, with its own log, stays
+        s.create_asset(
+            &NewAsset {
+                tag: "ALM-0007".into(),
+                kind: "Impresora".into(),
+                ..Default::default()
+            },
+            "Técnico de sistemas",
+            now(),
+        )
+        .unwrap();
+        s.clear_demo("Técnico de sistemas", now()).unwrap();
+        assert_eq!(count(&s, "SELECT count(*) FROM assets"), 1);
+        assert_eq!(s.get_asset("alm 0007").unwrap().tag, "ALM0007");
+        assert_eq!(count(&s, "SELECT count(*) FROM maintenance_plans"), 0);
+        assert_eq!(count(&s, "SELECT count(*) FROM maintenance_logs"), 0);
+        assert_eq!(count(&s, "SELECT count(*) FROM decommission_concepts"), 0);
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM settings WHERE key LIKE 'demo%'"),
+            0
+        );
+        // and the demo can be loaded again
+        s.load_demo(5, "Técnico de sistemas", now()).unwrap();
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM assets"),
+            1,
+            "equipment exists: no demo inventory"
+        );
     }
 
     #[test]

@@ -118,6 +118,17 @@ pub fn generate_by(
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<usize> {
+    // Equipment and the year's maintenance plan first (skipped when the database already has
+    // equipment): a fixed inventory, independent of `n`.
+    let inventory = if store
+        .conn
+        .query_row("SELECT count(*) = 0 FROM assets", [], |r| r.get(0))?
+    {
+        generate_equipment(store, seed, actor.unwrap_or("demo"), now)?
+    } else {
+        Vec::new()
+    };
+    let mut link_rng = Rng(seed ^ 0x0A55_E7A5);
     let mut rng = Rng(seed);
     let cats = store.catalogs()?;
     let staff: Vec<String> = cats.staff.iter().map(|s| s.name.clone()).collect();
@@ -155,9 +166,10 @@ pub fn generate_by(
                 location, phone, email, channel, origin, service_type, level, urgency, impact, priority,
                 assignee, status, response_minutes, resolution_minutes, response_due_at,
                 resolution_due_at, first_response_at, resolved_at, closed_at, close_reason,
-                survey_due_at, description, solution, cancel_reason, extra)
+                survey_due_at, description, solution, cancel_reason, asset_tag, extra)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, '{\"demo\":\"sí\"}')",
+                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32,
+                '{\"demo\":\"sí\"}')",
         )?;
         let mut survey = tx.prepare(
             "INSERT INTO surveys(ticket_id, answered_at, scores, comment) VALUES (?1, ?2, ?3, NULL)",
@@ -240,6 +252,7 @@ pub fn generate_by(
                 crate::text::fold(requester.split(' ').next().unwrap_or("x")),
                 crate::text::fold(requester.split(' ').nth(1).unwrap_or("y"))
             );
+            let asset_tag = linked_tag(&inventory, tname, &mut link_rng);
             ins.execute(params![
                 number,
                 year,
@@ -276,6 +289,7 @@ pub fn generate_by(
                 problem,
                 solution,
                 cancel_reason,
+                asset_tag,
             ])?;
             let id = tx.last_insert_rowid();
             add_event(
@@ -304,4 +318,540 @@ pub fn generate_by(
     )?;
     tx.commit()?;
     Ok(n)
+}
+
+/// One line of the demo inventory: kind, how many, and the models to choose from
+/// (brand, model, serial prefix, CPU, RAM in GB, disk, operating system, value in pesos).
+struct DemoModel {
+    brand: &'static str,
+    model: &'static str,
+    serial: &'static str,
+    cpu: Option<&'static str>,
+    ram_gb: Option<f64>,
+    disk: Option<&'static str>,
+    os: Option<&'static str>,
+    value: f64,
+}
+
+const fn m(
+    brand: &'static str,
+    model: &'static str,
+    serial: &'static str,
+    value: f64,
+) -> DemoModel {
+    DemoModel {
+        brand,
+        model,
+        serial,
+        cpu: None,
+        ram_gb: None,
+        disk: None,
+        os: None,
+        value,
+    }
+}
+
+/// A computer: (CPU, RAM in GB, disk, operating system) in `spec`.
+const fn pc(
+    brand: &'static str,
+    model: &'static str,
+    serial: &'static str,
+    spec: (&'static str, f64, &'static str, &'static str),
+    value: f64,
+) -> DemoModel {
+    DemoModel {
+        brand,
+        model,
+        serial,
+        cpu: Some(spec.0),
+        ram_gb: Some(spec.1),
+        disk: Some(spec.2),
+        os: Some(spec.3),
+        value,
+    }
+}
+
+const W10: &str = "Windows 10 Pro";
+const W11: &str = "Windows 11 Pro";
+
+/// The inventory of a small municipal sports institute: 61 equipment.
+const INVENTORY: &[(&str, usize, &[DemoModel])] = &[
+    (
+        "Computador de escritorio",
+        30,
+        &[
+            pc(
+                "Lenovo",
+                "ThinkCentre M70s",
+                "MJ0",
+                ("Intel Core i5-10400", 8.0, "SSD 256 GB", W10),
+                3_200_000.0,
+            ),
+            pc(
+                "HP",
+                "ProDesk 400 G7",
+                "MXL",
+                ("Intel Core i5-10500", 8.0, "SSD 512 GB", W11),
+                3_450_000.0,
+            ),
+            pc(
+                "Dell",
+                "OptiPlex 3080",
+                "D3",
+                ("Intel Core i3-10100", 4.0, "HDD 1 TB", W10),
+                2_600_000.0,
+            ),
+            pc(
+                "Lenovo",
+                "ThinkCentre M720s",
+                "MJ1",
+                ("Intel Core i5-8400", 8.0, "HDD 1 TB", W10),
+                2_900_000.0,
+            ),
+        ],
+    ),
+    (
+        "Portátil",
+        8,
+        &[
+            pc(
+                "Lenovo",
+                "ThinkPad E14 Gen 2",
+                "PF2",
+                ("Intel Core i5-1135G7", 16.0, "SSD 512 GB", W11),
+                4_100_000.0,
+            ),
+            pc(
+                "HP",
+                "ProBook 440 G8",
+                "5CD",
+                ("Intel Core i5-1135G7", 8.0, "SSD 256 GB", W11),
+                3_900_000.0,
+            ),
+            pc(
+                "Dell",
+                "Latitude 3420",
+                "DL",
+                ("Intel Core i5-1145G7", 8.0, "SSD 256 GB", W10),
+                3_800_000.0,
+            ),
+        ],
+    ),
+    (
+        "Impresora",
+        5,
+        &[
+            m("Epson", "EcoTank L6270", "X5E", 1_250_000.0),
+            m("HP", "LaserJet Pro M404dn", "PHB", 1_400_000.0),
+            m("Kyocera", "Ecosys M2040dn", "VCF", 1_900_000.0),
+        ],
+    ),
+    (
+        "Escáner",
+        2,
+        &[
+            m("Epson", "WorkForce DS-530", "X2G", 2_100_000.0),
+            m("Fujitsu", "fi-7160", "A20", 3_600_000.0),
+        ],
+    ),
+    (
+        "Servidor",
+        1,
+        &[pc(
+            "Dell",
+            "PowerEdge T340",
+            "SV",
+            (
+                "Intel Xeon E-2224",
+                32.0,
+                "2 × HDD 2 TB (RAID 1)",
+                "Windows Server 2019 Standard",
+            ),
+            14_500_000.0,
+        )],
+    ),
+    (
+        "Switch",
+        3,
+        &[
+            m("Cisco", "CBS250-24T-4G", "FOC", 1_700_000.0),
+            m("TP-Link", "TL-SG3428", "TPL", 1_100_000.0),
+        ],
+    ),
+    (
+        "Firewall",
+        1,
+        &[m("Fortinet", "FortiGate 40F", "FGT40F", 2_800_000.0)],
+    ),
+    (
+        "UPS",
+        4,
+        &[
+            m("APC", "Smart-UPS SMT1500", "AS1", 2_300_000.0),
+            m("CDP", "UPO11-1 AX", "CDP", 1_300_000.0),
+        ],
+    ),
+    (
+        "Teléfono IP",
+        6,
+        &[
+            m("Grandstream", "GXP1625", "GS", 280_000.0),
+            m("Yealink", "SIP-T31P", "YL", 260_000.0),
+        ],
+    ),
+    (
+        "Video beam",
+        1,
+        &[m("Epson", "PowerLite X49", "X4Q", 2_400_000.0)],
+    ),
+];
+
+const SUPPLIERS: &[&str] = &[
+    "Tecnoservicios del Cesar S.A.S.",
+    "Compuredes Valledupar Ltda.",
+    "Colombia Compra Eficiente (Acuerdo Marco)",
+];
+
+/// The office's form of the `i`-th demo placa: `IND-0001`.
+fn demo_tag(i: usize) -> String {
+    format!("IND-{i:04}")
+}
+
+fn serial(rng: &mut Rng, prefix: &str) -> String {
+    const ALNUM: &[u8] = b"0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
+    let rest: String = (0..(10 - prefix.len().min(6)))
+        .map(|_| ALNUM[rng.below(ALNUM.len() as u64) as usize] as char)
+        .collect();
+    format!("{prefix}{rest}")
+}
+
+/// Creates the demo inventory (peripherals on a few computers, two equipment retired with
+/// their approved concepto de baja) and the maintenance plan of the current year with its
+/// logs for the months already past: most on time, some late, one still pending. Returns the
+/// active equipment as (kind, placa as the office writes it), for the cases to link to.
+fn generate_equipment(
+    store: &mut Store,
+    seed: u64,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<(&'static str, String)>> {
+    use crate::assets::{
+        AssetStatus, NewAsset, NewDecommissionConcept, NewPeripheral, DECOMMISSION_CAUSES,
+    };
+    use crate::maintenance::{Frequency, NewLog, NewPlanItem, PlanTarget, INFRA_AREAS};
+
+    let mut rng = Rng(seed ^ 0x1D0_0E9);
+    let cats = store.catalogs()?;
+    let staff: Vec<String> = cats.staff.iter().map(|s| s.name.clone()).collect();
+    let deps = cats.departments.clone();
+    let technician = staff.first().cloned().unwrap_or_else(|| actor.to_string());
+    let engineer = cats
+        .staff
+        .iter()
+        .find(|s| s.level >= 2)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| technician.clone());
+    let this_year = to_local(now).year();
+    let mut records = Vec::new();
+    let mut kinds = Vec::new();
+    for (kind, count, models) in INVENTORY {
+        for _ in 0..*count {
+            let i = records.len() + 1;
+            let md = rng.pick(models);
+            let year = this_year - 1 - rng.below(7) as i32;
+            let acquired = format!("{year}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28));
+            let warranty = format!("{}-{}", year + 3, &acquired[5..]);
+            let person = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+            let shared = matches!(
+                *kind,
+                "Servidor" | "Switch" | "Firewall" | "UPS" | "Video beam" | "Escáner"
+            );
+            let (department, custodian) = if shared {
+                (
+                    deps.iter()
+                        .find(|d| crate::text::fold(d).contains("sistemas"))
+                        .or(deps.first())
+                        .cloned(),
+                    Some(technician.clone()),
+                )
+            } else {
+                (Some(rng.pick(&deps).clone()), Some(person))
+            };
+            let networked = !matches!(*kind, "UPS" | "Video beam" | "Escáner");
+            let status = match rng.below(20) {
+                0..=13 => AssetStatus::Good,
+                14..=17 => AssetStatus::Fair,
+                _ => AssetStatus::Poor,
+            };
+            let mut extra = std::collections::BTreeMap::new();
+            extra.insert("demo".to_string(), "sí".to_string());
+            records.push(NewAsset {
+                tag: demo_tag(i),
+                kind: kind.to_string(),
+                brand: Some(md.brand.into()),
+                model: Some(md.model.into()),
+                serial: Some(serial(&mut rng, md.serial)),
+                cpu: md.cpu.map(Into::into),
+                ram_gb: md.ram_gb,
+                disk: md.disk.map(Into::into),
+                os: md.os.map(Into::into),
+                os_license: md.os.map(|_| "OEM".to_string()),
+                office_license: md
+                    .os
+                    .filter(|_| *kind != "Servidor")
+                    .map(|_| "Microsoft 365 Empresa Básico".to_string()),
+                hostname: match *kind {
+                    "Computador de escritorio" => Some(format!("IND-PC{i:03}")),
+                    "Portátil" => Some(format!("IND-PT{i:03}")),
+                    "Servidor" => Some("IND-SRV01".to_string()),
+                    _ => None,
+                },
+                ip: networked.then(|| format!("192.168.10.{}", 20 + i)),
+                mac: networked.then(|| {
+                    format!(
+                        "00:1A:{:02X}:{:02X}:{:02X}:{:02X}",
+                        rng.below(256),
+                        rng.below(256),
+                        rng.below(256),
+                        i
+                    )
+                }),
+                department,
+                location: Some(format!(
+                    "Sede administrativa, piso {}, oficina {}",
+                    1 + rng.below(3),
+                    100 + rng.below(30)
+                )),
+                custodian,
+                acquired_on: Some(acquired),
+                supplier: Some(rng.pick(SUPPLIERS).to_string()),
+                value: Some(md.value),
+                warranty_until: Some(warranty),
+                status: Some(status),
+                notes: None,
+                source: None,
+                extra,
+            });
+            kinds.push(*kind);
+        }
+    }
+    store.import_assets(&records, None, actor, now)?;
+
+    // Peripherals on a few desktops.
+    for (n, i) in [1usize, 2, 5, 9].into_iter().enumerate() {
+        let monitor = NewPeripheral {
+            kind: "Monitor".into(),
+            brand: Some(["Lenovo", "HP", "Samsung", "LG"][n].into()),
+            model: Some(["ThinkVision E22-28", "P22v G5", "S24R350", "22MK430H"][n].into()),
+            serial: Some(serial(&mut rng, "MON")),
+            tag: None,
+        };
+        store.attach_peripheral(&demo_tag(i), &monitor, actor, now)?;
+        if n % 2 == 0 {
+            let kit = NewPeripheral {
+                kind: "Teclado y mouse".into(),
+                brand: Some("Logitech".into()),
+                model: Some("MK270".into()),
+                serial: Some(serial(&mut rng, "LGT")),
+                tag: None,
+            };
+            store.attach_peripheral(&demo_tag(i), &kit, actor, now)?;
+        }
+    }
+
+    // Two old equipment retired with an approved concept.
+    let retired = [
+        kinds.iter().position(|k| *k == "Impresora").map(|p| p + 1),
+        Some(30),
+    ];
+    for (n, i) in retired.into_iter().flatten().enumerate() {
+        let c = store.create_decommission_concept(
+            &demo_tag(i),
+            &NewDecommissionConcept {
+                diagnosis: [
+                    "El mecanismo de arrastre de papel está fracturado y la tarjeta lógica no responde.",
+                    "La board presenta daño por sobretensión; el procesador no es compatible con el sistema operativo vigente.",
+                ][n % 2]
+                    .into(),
+                cause: DECOMMISSION_CAUSES[n % DECOMMISSION_CAUSES.len()].into(),
+                recommendation: "Dar de baja y reemplazar por un equipo nuevo.".into(),
+                destination: "Entrega al almacén para disposición final como RAEE.".into(),
+                technician: Some(technician.clone()),
+                engineer: Some(engineer.clone()),
+                concept_date: None,
+            },
+            actor,
+            now,
+        )?;
+        store.approve_decommission(&c.number, Some(&engineer), &engineer, actor, now)?;
+    }
+
+    // The maintenance plan of the year.
+    let year = i64::from(this_year);
+    if store.plan_years()?.contains(&year) {
+        return Ok(active_inventory(&kinds, &retired));
+    }
+    store.create_plan(year, None, actor, now)?;
+    // `Store::clear_demo` removes this plan with the demo data.
+    store.session_write(|tx| {
+        Ok(tx.execute(
+            "INSERT INTO settings(key, value) VALUES ('demo_plan_year', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [year.to_string()],
+        )?)
+    })?;
+    let server = kinds.iter().position(|k| *k == "Servidor").map(|p| p + 1);
+    let group = |kind: &str| PlanTarget::Group {
+        kind: Some(kind.into()),
+        department: None,
+    };
+    let items = [
+        (
+            group("UPS"),
+            "Mantenimiento preventivo de UPS y prueba de autonomía",
+            Frequency::Quarterly,
+            1,
+        ),
+        (
+            PlanTarget::Area {
+                area: INFRA_AREAS[5].into(),
+            },
+            "Revisión de cuentas, cuotas de buzón y copias del directorio",
+            Frequency::Monthly,
+            1,
+        ),
+        (
+            group("Impresora"),
+            "Limpieza de cabezales, rodillos y revisión de consumibles",
+            Frequency::Quarterly,
+            2,
+        ),
+        (
+            group("Computador de escritorio"),
+            "Limpieza interna, actualización de sistema y antivirus",
+            Frequency::Semiannual,
+            3,
+        ),
+        (
+            group("Portátil"),
+            "Limpieza, revisión de batería y actualización de sistema",
+            Frequency::Semiannual,
+            4,
+        ),
+        (
+            group("Switch"),
+            "Revisión de puertos, firmware y organización del rack",
+            Frequency::Semiannual,
+            5,
+        ),
+    ];
+    let mut targets: Vec<_> = items.into_iter().collect();
+    if let Some(s) = server {
+        targets.insert(
+            1,
+            (
+                PlanTarget::Asset { tag: demo_tag(s) },
+                "Verificación de copias de seguridad, discos y registros del servidor",
+                Frequency::Monthly,
+                1,
+            ),
+        );
+    }
+    for (target, activity, frequency, start_month) in targets {
+        store.add_plan_item(
+            year,
+            &NewPlanItem {
+                target,
+                activity: activity.into(),
+                checklist: vec![
+                    "Limpieza física".into(),
+                    "Revisión de funcionamiento".into(),
+                    "Registro de hallazgos".into(),
+                ],
+                frequency,
+                start_month,
+                responsible: technician.clone(),
+            },
+            now,
+        )?;
+    }
+    // Logs for the months already past: on time, some late (the next month), the last one
+    // still pending.
+    let today = to_local(now).date();
+    let current = today.month();
+    let grid = store.cronograma(year, now)?;
+    let mut past: Vec<(u32, i64)> = grid
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter_map(|c| {
+            let month = u32::try_from(c.month).ok()?;
+            (month < current).then_some((month, c.occurrence_id?))
+        })
+        .collect();
+    past.sort();
+    past.pop(); // one pending
+    for (k, (month, occurrence)) in past.into_iter().enumerate() {
+        let late = k % 3 == 1 && month + 1 < current;
+        let (m, day) = if late {
+            (month + 1, 3 + (k as u32 % 10))
+        } else {
+            (month, 8 + (k as u32 * 5 % 18))
+        };
+        store.create_log(
+            &NewLog {
+                occurrence_id: Some(occurrence),
+                performed_on: Some(format!("{this_year}-{m:02}-{day:02}")),
+                performed_by: Some(technician.clone()),
+                findings: Some(
+                    [
+                        "Sin novedades.",
+                        "Se encontró acumulación de polvo; se limpió.",
+                        "Se recomienda cambiar la batería en la próxima vigencia.",
+                    ][k % 3]
+                        .into(),
+                ),
+                ..Default::default()
+            },
+            actor,
+            now,
+        )?;
+    }
+    Ok(active_inventory(&kinds, &retired))
+}
+
+fn active_inventory(
+    kinds: &[&'static str],
+    retired: &[Option<usize>],
+) -> Vec<(&'static str, String)> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(p, k)| (p + 1, *k))
+        .filter(|(i, _)| !retired.contains(&Some(*i)))
+        .map(|(i, k)| (k, demo_tag(i)))
+        .collect()
+}
+
+/// The placa a demo case of service type `service` refers to, if any (most equipment cases).
+fn linked_tag(
+    inventory: &[(&'static str, String)],
+    service: &str,
+    rng: &mut Rng,
+) -> Option<String> {
+    let kinds: &[&str] = match service {
+        "Mantenimiento de equipos de cómputo" => &["Computador de escritorio", "Portátil"],
+        "Administración de telefonía IP" => &["Teléfono IP"],
+        "Apoyo para alistamiento de equipos en reuniones" => &["Video beam", "Portátil"],
+        _ => return None,
+    };
+    if inventory.is_empty() || rng.below(10) >= 7 {
+        return None;
+    }
+    let candidates: Vec<&String> = inventory
+        .iter()
+        .filter(|(k, _)| kinds.contains(k))
+        .map(|(_, t)| t)
+        .collect();
+    (!candidates.is_empty()).then(|| rng.pick(&candidates).to_string())
 }

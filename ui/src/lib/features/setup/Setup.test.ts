@@ -4,10 +4,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "../../api";
 import type { AppSettings } from "../../bindings/AppSettings";
 import type { SetupStatus } from "../../bindings/SetupStatus";
+import { t } from "../../i18n/es";
 import { setup } from "../../setup.svelte";
 import { app } from "../../state.svelte";
 import { catalogs } from "../../../test/fixtures";
 import Setup from "./Setup.svelte";
+
+const PNG = "data:image/png;base64,iVBORw0KGgo=";
 
 vi.mock("../../api", async () => (await import("../../../test/mockApi")).apiMock());
 
@@ -43,7 +46,8 @@ beforeEach(() => {
   setup.status = { setup_done: false, demo_data: false, cases: 0 };
   vi.mocked(api.settingsGet).mockResolvedValue(settings());
   vi.mocked(api.catalogs).mockResolvedValue(catalogs);
-  vi.mocked(api.logoPresent).mockResolvedValue(false);
+  vi.mocked(api.logoImage).mockResolvedValue(null);
+  vi.mocked(api.logoPick).mockResolvedValue(true);
   vi.mocked(api.settingsSet).mockImplementation(async (s: AppSettings) => ({
     ...s,
     ticket_prefix: s.ticket_prefix.toUpperCase(),
@@ -73,7 +77,12 @@ describe("Asistente de configuración inicial", () => {
     expect(screen.getByTestId("setup-prefix-example")).toHaveTextContent(
       `SIS-${new Date().getFullYear()}-0001`,
     );
-    await fill(user, "setup-logo-path", "/tmp/logo.png");
+    // the logo is chosen in the native picker and previewed at once
+    expect(await screen.findByTestId("setup-logo-state")).toHaveTextContent(t.logoPicker.none);
+    vi.mocked(api.logoImage).mockResolvedValue(PNG);
+    await user.click(screen.getByTestId("setup-logo-pick"));
+    expect(await screen.findByTestId("setup-logo-preview")).toHaveAttribute("src", PNG);
+    expect(api.logoPick).toHaveBeenCalledTimes(1);
     await user.click(screen.getByTestId("setup-next"));
 
     // Step 2: the seeded names are shown and changed.
@@ -85,7 +94,6 @@ describe("Asistente de configuración inicial", () => {
         ticket_prefix: "sis",
       }),
     );
-    expect(api.logoSet).toHaveBeenCalledWith("/tmp/logo.png");
     expect(screen.getByTestId("setup-ingeniero")).toHaveValue("Laura Gómez");
     await fill(user, "setup-tecnico", "Édgar Cuello");
     await user.click(screen.getByTestId("setup-next"));
