@@ -2,6 +2,7 @@
 //! builders. Knows nothing of Tauri or of the UI. Time is always passed in.
 
 pub mod assets;
+pub mod attachments;
 /// The business calendar and Colombian holidays: a crate of its own (`crates/calendar`).
 pub use mesa_calendar as calendar;
 pub mod clock;
@@ -25,6 +26,7 @@ pub mod tickets;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ERROR_CODES};
+pub use attachments::{Attachment, AttachmentOwner};
 pub use model::*;
 pub use store::{ReadPool, Store};
 

@@ -255,6 +255,8 @@ pub struct TicketDetail {
     /// What can be done to the case now, in the order to offer it: the lifecycle rule of
     /// [`allowed_actions`], sent to the UI so it keeps no copy of it.
     pub allowed_actions: Vec<ActionKind>,
+    /// Attached files (removed ones included, marked), oldest first.
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// The kinds of [`TicketAction`] (the buttons of a case).

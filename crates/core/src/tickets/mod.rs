@@ -554,6 +554,7 @@ impl Store {
             ticket,
             events,
             allowed_actions,
+            attachments: crate::attachments::list_for_ticket(&self.conn, raw.id)?,
         })
     }
 
