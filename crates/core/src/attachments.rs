@@ -806,6 +806,12 @@ impl Store {
         Ok(a)
     }
 
+    /// [`Store::asset_photo`] by placa.
+    pub fn asset_photo_of(&self, tag: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let (id, _) = crate::assets::find_asset(&self.conn, tag)?;
+        self.asset_photo(id)
+    }
+
     /// The bytes of the equipment's photo (`None` without one, or when its file is missing or
     /// altered).
     pub fn asset_photo(&self, asset_id: i64) -> Result<Option<(String, Vec<u8>)>> {

@@ -738,6 +738,30 @@ impl PdfBuilder {
         }
     }
 
+    /// Draws a PNG picture (an equipment's photo) at the cursor, scaled to fit `max_w` ×
+    /// `max_h` points, and moves the cursor under it. Err when the bytes are not a PNG it reads.
+    pub fn png_image(&mut self, png: &[u8], max_w: f32, max_h: f32) -> std::result::Result<(), String> {
+        let img = decode_png(png)?;
+        let (pw, ph) = (img.width, img.height);
+        let id = self.doc.add_image(&img);
+        let scale = (max_w / pw as f32).min(max_h / ph as f32);
+        let h = ph as f32 * scale;
+        self.ensure_space(h + 6.0);
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Pt(self.margin)),
+                translate_y: Some(Pt(self.height - self.y - h)),
+                scale_x: Some(scale),
+                scale_y: Some(scale),
+                dpi: Some(72.0),
+                ..Default::default()
+            },
+        });
+        self.y += h + 6.0;
+        Ok(())
+    }
+
     pub fn space(&mut self, h: f32) {
         self.y += h;
     }
