@@ -41,9 +41,37 @@ pub const LEY_1581_REASON: &str = "Ley 1581";
 
 /// Extensions of executables and scripts: never opened by the app, only saved elsewhere.
 pub const EXECUTABLE_EXTENSIONS: &[&str] = &[
-    "exe", "bat", "cmd", "com", "ps1", "psm1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "msi",
-    "msp", "lnk", "scr", "pif", "hta", "cpl", "jar", "reg", "sh", "application", "gadget", "dll",
-    "sys", "appx", "msix", "url", "inf", "scf",
+    "exe",
+    "bat",
+    "cmd",
+    "com",
+    "ps1",
+    "psm1",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "wsf",
+    "wsh",
+    "msi",
+    "msp",
+    "lnk",
+    "scr",
+    "pif",
+    "hta",
+    "cpl",
+    "jar",
+    "reg",
+    "sh",
+    "application",
+    "gadget",
+    "dll",
+    "sys",
+    "appx",
+    "msix",
+    "url",
+    "inf",
+    "scf",
 ];
 
 /// Who an attachment belongs to: a case (by number) or an equipment (by placa).
@@ -105,7 +133,11 @@ pub fn sniff(head: &[u8], name: &str) -> (&'static str, &'static str, bool) {
         return ("text/x-script", "Script", true);
     }
     if starts(&[0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0]) {
-        return ("application/x-ms-shortcut", "Acceso directo de Windows", true);
+        return (
+            "application/x-ms-shortcut",
+            "Acceso directo de Windows",
+            true,
+        );
     }
     if starts(b"%PDF-") {
         return ("application/pdf", "Documento PDF", false);
@@ -295,12 +327,16 @@ pub fn check_name(name: &str) -> Result<String> {
         return bad("tiene caracteres de control; cámbielo antes de adjuntarlo");
     }
     if n.contains('/') || n.contains('\\') {
-        return bad("contiene separadores de carpeta («/» o «\\»); adjunte el archivo, no una ruta");
+        return bad(
+            "contiene separadores de carpeta («/» o «\\»); adjunte el archivo, no una ruta",
+        );
     }
     if n.contains("..") {
         return bad("contiene «..»; cámbielo antes de adjuntarlo");
     }
-    if n.chars().any(|c| matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|')) {
+    if n.chars()
+        .any(|c| matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+    {
         return bad("contiene caracteres que Windows no admite en nombres (: * ? \" < > |)");
     }
     if n.chars().count() > 255 {
@@ -322,11 +358,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
     let media_type: String = r.get("media_type")?;
     let executable: bool = r.get::<_, i64>("executable")? != 0;
     let removed_at: Option<String> = r.get("removed_at")?;
-    let local = |s: String| {
-        from_db(&s)
-            .map(to_rfc3339_local)
-            .unwrap_or(s)
-    };
+    let local = |s: String| from_db(&s).map(to_rfc3339_local).unwrap_or(s);
     Ok(Attachment {
         id: r.get("id")?,
         name: r.get("name")?,
@@ -412,6 +444,56 @@ pub(crate) fn sweep_blobs(conn: &Connection, data_dir: &Path, hashes: &[String])
             if p.exists() && std::fs::remove_file(&p).is_ok() {
                 n += 1;
             }
+        }
+    }
+    Ok(n)
+}
+
+/// Removes (reason `reason`) every live attachment of the cases `ticket_ids` inside the caller's
+/// transaction, with a timeline entry each; pushes their hashes to `hashes` so the caller can
+/// [`sweep_blobs`] after committing. Returns how many were removed.
+pub(crate) fn remove_for_tickets(
+    tx: &Connection,
+    ticket_ids: &[i64],
+    reason: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+    hashes: &mut Vec<String>,
+) -> Result<i64> {
+    let at = to_db(now);
+    let mut n = 0;
+    for &tid in ticket_ids {
+        let live: Vec<(i64, String, String)> = {
+            let mut st = tx.prepare_cached(
+                "SELECT id, name, sha256 FROM attachments
+                 WHERE ticket_id = ?1 AND removed_at IS NULL ORDER BY id",
+            )?;
+            let v = st
+                .query_map([tid], |r| {
+                    Ok((r.get("id")?, r.get("name")?, r.get("sha256")?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            v
+        };
+        for (id, name, sha) in live {
+            tx.execute(
+                "UPDATE attachments SET removed_at = ?1, removed_by = ?2, remove_reason = ?3
+                 WHERE id = ?4",
+                params![at, actor, reason, id],
+            )?;
+            crate::tickets::add_event(
+                tx,
+                tid,
+                &at,
+                actor,
+                "attachment_removed",
+                None,
+                Some(&name),
+                None,
+                Some(reason),
+            )?;
+            hashes.push(sha);
+            n += 1;
         }
     }
     Ok(n)
@@ -692,7 +774,11 @@ impl Store {
         list_by(&self.conn, col, id)
     }
 
-    fn find(&self, owner: &AttachmentOwner, id: i64) -> Result<(Attachment, (Option<i64>, Option<i64>))> {
+    fn find(
+        &self,
+        owner: &AttachmentOwner,
+        id: i64,
+    ) -> Result<(Attachment, (Option<i64>, Option<i64>))> {
         let ids = owner_ids(&self.conn, owner)?;
         let (col, oid) = owner_filter(ids);
         let a = self
@@ -828,11 +914,17 @@ impl Store {
         let (Some((sha, mt)), Some(d)) = (row, self.data_dir()) else {
             return Ok(None);
         };
-        Ok(read_verified(&blob_path(&d, &sha), &sha).ok().map(|b| (mt, b)))
+        Ok(read_verified(&blob_path(&d, &sha), &sha)
+            .ok()
+            .map(|b| (mt, b)))
     }
 
     /// The stored file of an attachment, after checking that its content still has its hash.
-    pub fn attachment_blob(&self, owner: &AttachmentOwner, id: i64) -> Result<(Attachment, PathBuf)> {
+    pub fn attachment_blob(
+        &self,
+        owner: &AttachmentOwner,
+        id: i64,
+    ) -> Result<(Attachment, PathBuf)> {
         let data_dir = self.attachments_dir_checked()?;
         let (a, _) = self.find(owner, id)?;
         if a.removed_at.is_some() {
@@ -847,7 +939,11 @@ impl Store {
     }
 
     /// The stored file to open with the system's program: refused for executables and scripts.
-    pub fn attachment_to_open(&self, owner: &AttachmentOwner, id: i64) -> Result<(Attachment, PathBuf)> {
+    pub fn attachment_to_open(
+        &self,
+        owner: &AttachmentOwner,
+        id: i64,
+    ) -> Result<(Attachment, PathBuf)> {
         let (a, p) = self.attachment_blob(owner, id)?;
         if !a.can_open {
             return Err(CoreError::validation(
@@ -862,7 +958,12 @@ impl Store {
     }
 
     /// Saves a copy of an attachment to `to` (through a part file, verified first).
-    pub fn save_attachment_copy(&self, owner: &AttachmentOwner, id: i64, to: &Path) -> Result<Attachment> {
+    pub fn save_attachment_copy(
+        &self,
+        owner: &AttachmentOwner,
+        id: i64,
+        to: &Path,
+    ) -> Result<Attachment> {
         let (a, p) = self.attachment_blob(owner, id)?;
         let bytes = std::fs::read(&p).map_err(crate::files::io(&p))?;
         crate::files::write_output(to, &bytes)?;
@@ -892,7 +993,11 @@ fn check_ticket_open(conn: &Connection, ticket_id: i64) -> Result<()> {
         |r| Ok((r.get("number")?, r.get("status")?)),
     )?;
     if status == "closed" || status == "cancelled" {
-        let label = if status == "closed" { "cerrado" } else { "anulado" };
+        let label = if status == "closed" {
+            "cerrado"
+        } else {
+            "anulado"
+        };
         return Err(CoreError::validation(
             "adjunto",
             format!("el caso {number} está {label}: no se le agregan ni quitan adjuntos"),
@@ -935,7 +1040,10 @@ fn read_verified(p: &Path, sha256: &str) -> Result<Vec<u8>> {
     if sha_hex(&bytes) != sha256 {
         return Err(CoreError::validation(
             "adjunto",
-            format!("el archivo guardado «{}» no coincide con su huella", crate::files::shown(p)),
+            format!(
+                "el archivo guardado «{}» no coincide con su huella",
+                crate::files::shown(p)
+            ),
         ));
     }
     Ok(bytes)

@@ -24,9 +24,9 @@ pub mod store;
 pub mod text;
 pub mod tickets;
 
+pub use attachments::{Attachment, AttachmentOwner};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ERROR_CODES};
-pub use attachments::{Attachment, AttachmentOwner};
 pub use model::*;
 pub use store::{ReadPool, Store};
 

@@ -89,8 +89,12 @@ fn the_same_file_twice_is_stored_once_and_listed_with_its_timeline() {
     let p1 = write(src.path(), "pantallazo.pdf", &pdf);
     let p2 = write(src.path(), "copia del pantallazo.pdf", &pdf);
     let owner = AttachmentOwner::Ticket(n.clone());
-    let a = s.attach_file(&owner, &p1, TECH, at("2026-02-12T09:00")).unwrap();
-    let b = s.attach_file(&owner, &p2, TECH, at("2026-02-12T09:01")).unwrap();
+    let a = s
+        .attach_file(&owner, &p1, TECH, at("2026-02-12T09:00"))
+        .unwrap();
+    let b = s
+        .attach_file(&owner, &p2, TECH, at("2026-02-12T09:01"))
+        .unwrap();
     assert_eq!(a.sha256, sha(&pdf));
     assert_eq!(a.sha256, b.sha256);
     assert_eq!(a.media_type, "application/pdf");
@@ -98,7 +102,10 @@ fn the_same_file_twice_is_stored_once_and_listed_with_its_timeline() {
     assert_eq!(a.size, pdf.len() as i64);
     assert!(a.can_open && !a.executable);
     assert_eq!(blobs(dir.path()), vec![blob_path(dir.path(), &a.sha256)]);
-    assert_eq!(std::fs::read(blob_path(dir.path(), &a.sha256)).unwrap(), pdf);
+    assert_eq!(
+        std::fs::read(blob_path(dir.path(), &a.sha256)).unwrap(),
+        pdf
+    );
 
     let d = s.get_ticket(&n, at("2026-02-12T09:02")).unwrap();
     let names: Vec<&str> = d.attachments.iter().map(|a| a.name.as_str()).collect();
@@ -147,12 +154,19 @@ fn refusals_name_the_file_and_leave_nothing() {
     s.set_attachment_max_mb(1).unwrap();
     let big = write(src.path(), "video.mp4", &vec![7u8; 1024 * 1024 + 1]);
     let e = s.attach_file(&owner, &big, TECH, now).unwrap_err();
-    assert!(e.to_string().contains("«video.mp4» supera el límite de 1 MB"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("«video.mp4» supera el límite de 1 MB"),
+        "{e}"
+    );
     // Streaming content over the limit (no size known beforehand) is refused too.
     let e = s
         .attach_bytes(&owner, "grande.bin", &vec![1u8; 1024 * 1024 + 5], TECH, now)
         .unwrap_err();
-    assert!(e.to_string().contains("«grande.bin» supera el límite"), "{e}");
+    assert!(
+        e.to_string().contains("«grande.bin» supera el límite"),
+        "{e}"
+    );
     assert!(s.set_attachment_max_mb(0).is_err());
     assert!(s.set_attachment_max_mb(100_000).is_err());
 
@@ -195,7 +209,13 @@ fn no_orphan_blob_after_a_failed_write() {
         .unwrap_err();
     assert_eq!(e.code(), "ticket_not_found");
     let e = s
-        .attach_bytes(&AttachmentOwner::Asset("IND-0404".into()), "nota.txt", b"hola", TECH, now)
+        .attach_bytes(
+            &AttachmentOwner::Asset("IND-0404".into()),
+            "nota.txt",
+            b"hola",
+            TECH,
+            now,
+        )
         .unwrap_err();
     assert_eq!(e.code(), "asset_not_found");
     assert!(blobs(dir.path()).is_empty());
@@ -210,7 +230,13 @@ fn no_orphan_blob_after_a_failed_write() {
         )
         .unwrap();
     let e = s2
-        .attach_bytes(&AttachmentOwner::Ticket(n2.clone()), "nota.txt", b"hola", TECH, now)
+        .attach_bytes(
+            &AttachmentOwner::Ticket(n2.clone()),
+            "nota.txt",
+            b"hola",
+            TECH,
+            now,
+        )
         .unwrap_err();
     assert!(e.to_string().contains("disco lleno simulado"), "{e}");
     assert!(blobs(&data2).is_empty(), "{:?}", blobs(&data2));
@@ -224,13 +250,23 @@ fn removal_keeps_the_row_and_deletes_the_blob_only_when_unreferenced() {
     let (dir, mut s, n) = setup();
     let owner = AttachmentOwner::Ticket(n.clone());
     let now = at("2026-02-12T09:00");
-    let a = s.attach_bytes(&owner, "a.txt", b"mismo contenido", TECH, now).unwrap();
-    let b = s.attach_bytes(&owner, "b.txt", b"mismo contenido", TECH, now).unwrap();
+    let a = s
+        .attach_bytes(&owner, "a.txt", b"mismo contenido", TECH, now)
+        .unwrap();
+    let b = s
+        .attach_bytes(&owner, "b.txt", b"mismo contenido", TECH, now)
+        .unwrap();
     let blob = blob_path(dir.path(), &a.sha256);
 
     assert!(s.remove_attachment(&owner, a.id, "  ", TECH, now).is_err());
     let r = s
-        .remove_attachment(&owner, a.id, "Se adjuntó por error", TECH, at("2026-02-12T10:00"))
+        .remove_attachment(
+            &owner,
+            a.id,
+            "Se adjuntó por error",
+            TECH,
+            at("2026-02-12T10:00"),
+        )
         .unwrap();
     assert!(r.removed_at.is_some());
     assert_eq!(r.remove_reason.as_deref(), Some("Se adjuntó por error"));
@@ -253,7 +289,9 @@ fn removal_keeps_the_row_and_deletes_the_blob_only_when_unreferenced() {
     assert_eq!(removed.len(), 2);
     assert_eq!(removed[0].note.as_deref(), Some("Se adjuntó por error"));
     // Removing twice is refused.
-    assert!(s.remove_attachment(&owner, b.id, "otra vez", TECH, now).is_err());
+    assert!(s
+        .remove_attachment(&owner, b.id, "otra vez", TECH, now)
+        .is_err());
 }
 
 #[test]
@@ -261,11 +299,21 @@ fn executables_are_marked_and_never_opened_but_can_be_saved() {
     let (_dir, mut s, n) = setup();
     let owner = AttachmentOwner::Ticket(n);
     let now = at("2026-02-12T09:00");
-    let by_ext = s.attach_bytes(&owner, "arreglo.bat", b"echo hola\r\n", TECH, now).unwrap();
-    let by_content = s
-        .attach_bytes(&owner, "factura.pdf", b"MZ\x90\x00\x03\x00\x00\x00", TECH, now)
+    let by_ext = s
+        .attach_bytes(&owner, "arreglo.bat", b"echo hola\r\n", TECH, now)
         .unwrap();
-    let text = s.attach_bytes(&owner, "notas.txt", "Llamó el señor".as_bytes(), TECH, now).unwrap();
+    let by_content = s
+        .attach_bytes(
+            &owner,
+            "factura.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00",
+            TECH,
+            now,
+        )
+        .unwrap();
+    let text = s
+        .attach_bytes(&owner, "notas.txt", "Llamó el señor".as_bytes(), TECH, now)
+        .unwrap();
     for a in [&by_ext, &by_content] {
         assert!(a.executable && !a.can_open, "{a:?}");
         let e = s.attachment_to_open(&owner, a.id).unwrap_err();
@@ -285,7 +333,13 @@ fn an_altered_blob_is_refused() {
     let (dir, mut s, n) = setup();
     let owner = AttachmentOwner::Ticket(n);
     let a = s
-        .attach_bytes(&owner, "acta.txt", b"contenido original", TECH, at("2026-02-12T09:00"))
+        .attach_bytes(
+            &owner,
+            "acta.txt",
+            b"contenido original",
+            TECH,
+            at("2026-02-12T09:00"),
+        )
         .unwrap();
     std::fs::write(blob_path(dir.path(), &a.sha256), b"otro contenido").unwrap();
     let e = s.attachment_blob(&owner, a.id).unwrap_err();
@@ -307,9 +361,13 @@ fn equipment_attachments_photo_and_hoja_de_vida() {
     )
     .unwrap();
     let owner = AttachmentOwner::Asset("ind0083".into());
-    let factura = s.attach_bytes(&owner, "factura.pdf", b"%PDF-1.4\n%%EOF\n", TECH, now).unwrap();
+    let factura = s
+        .attach_bytes(&owner, "factura.pdf", b"%PDF-1.4\n%%EOF\n", TECH, now)
+        .unwrap();
     assert!(s.set_asset_photo("IND0083", factura.id, TECH, now).is_err());
-    let foto = s.attach_bytes(&owner, "equipo.png", &png_bytes(), TECH, now).unwrap();
+    let foto = s
+        .attach_bytes(&owner, "equipo.png", &png_bytes(), TECH, now)
+        .unwrap();
     assert!(foto.is_image);
     let foto = s.set_asset_photo("IND0083", foto.id, TECH, now).unwrap();
     assert!(foto.is_photo);
@@ -320,8 +378,16 @@ fn equipment_attachments_photo_and_hoja_de_vida() {
         .iter()
         .filter_map(|e| e.description.clone())
         .collect();
-    assert!(notes.iter().any(|d| d.starts_with("Adjunto agregado: equipo.png")), "{notes:?}");
-    assert!(notes.iter().any(|d| d == "Foto del equipo: equipo.png"), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|d| d.starts_with("Adjunto agregado: equipo.png")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|d| d == "Foto del equipo: equipo.png"),
+        "{notes:?}"
+    );
 
     let pdf = s.asset_sheet_pdf("IND0083", TECH, now).unwrap();
     let out = dir.path().join("hoja.pdf");
@@ -334,8 +400,9 @@ fn equipment_attachments_photo_and_hoja_de_vida() {
     let text = String::from_utf8_lossy(&list.stdout);
     // Header lines + one image: the 4×3 photo (no logo configured).
     assert!(
-        text.lines().any(|l| l.split_whitespace().nth(3) == Some("4")
-            && l.split_whitespace().nth(4) == Some("3")),
+        text.lines()
+            .any(|l| l.split_whitespace().nth(3) == Some("4")
+                && l.split_whitespace().nth(4) == Some("3")),
         "{text}"
     );
 }

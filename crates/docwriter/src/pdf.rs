@@ -740,7 +740,12 @@ impl PdfBuilder {
 
     /// Draws a PNG picture (an equipment's photo) at the cursor, scaled to fit `max_w` ×
     /// `max_h` points, and moves the cursor under it. Err when the bytes are not a PNG it reads.
-    pub fn png_image(&mut self, png: &[u8], max_w: f32, max_h: f32) -> std::result::Result<(), String> {
+    pub fn png_image(
+        &mut self,
+        png: &[u8],
+        max_w: f32,
+        max_h: f32,
+    ) -> std::result::Result<(), String> {
         let img = decode_png(png)?;
         let (pw, ph) = (img.width, img.height);
         let id = self.doc.add_image(&img);
