@@ -53,3 +53,20 @@ pub fn open_if(app: &tauri::AppHandle, path: &Path, open: bool) {
             .open_path(path.display().to_string(), None::<&str>);
     }
 }
+
+/// Asks for one existing file in the native open dialog (`None` when cancelled). With
+/// `MESA_PICK_FILE` set (tests, scripted use) returns that path without showing a dialog.
+pub fn pick_file(
+    app: &tauri::AppHandle,
+    title: &str,
+    filters: &[(&str, &[&str])],
+) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("MESA_PICK_FILE").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let mut dialog = app.dialog().file().set_title(title);
+    for (name, extensions) in filters {
+        dialog = dialog.add_filter(*name, extensions);
+    }
+    dialog.blocking_pick_file().and_then(|f| f.into_path().ok())
+}
