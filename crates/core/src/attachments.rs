@@ -378,8 +378,11 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
     })
 }
 
-/// The owner's row id: (`ticket_id`, `asset_id`), with the owner's shown key.
-fn owner_ids(conn: &Connection, owner: &AttachmentOwner) -> Result<(Option<i64>, Option<i64>)> {
+/// (`ticket_id`, `asset_id`) of an owner: exactly one is set.
+type OwnerIds = (Option<i64>, Option<i64>);
+
+/// The owner's row ids (see [`OwnerIds`]).
+fn owner_ids(conn: &Connection, owner: &AttachmentOwner) -> Result<OwnerIds> {
     match owner {
         AttachmentOwner::Ticket(number) => {
             let id: Option<i64> = conn
@@ -399,7 +402,7 @@ fn owner_ids(conn: &Connection, owner: &AttachmentOwner) -> Result<(Option<i64>,
     }
 }
 
-fn owner_filter(ids: (Option<i64>, Option<i64>)) -> (&'static str, i64) {
+fn owner_filter(ids: OwnerIds) -> (&'static str, i64) {
     match ids {
         (Some(t), _) => ("ticket_id", t),
         (_, Some(a)) => ("asset_id", a),
@@ -488,8 +491,8 @@ pub(crate) fn remove_for_tickets(
                 actor,
                 "attachment_removed",
                 None,
-                Some(&name),
                 None,
+                Some(&name),
                 Some(reason),
             )?;
             hashes.push(sha);
@@ -712,7 +715,7 @@ impl Store {
 
     fn insert_row(
         &mut self,
-        ids: (Option<i64>, Option<i64>),
+        ids: OwnerIds,
         name: &str,
         s: &Stored,
         actor: &str,
@@ -774,11 +777,7 @@ impl Store {
         list_by(&self.conn, col, id)
     }
 
-    fn find(
-        &self,
-        owner: &AttachmentOwner,
-        id: i64,
-    ) -> Result<(Attachment, (Option<i64>, Option<i64>))> {
+    fn find(&self, owner: &AttachmentOwner, id: i64) -> Result<(Attachment, OwnerIds)> {
         let ids = owner_ids(&self.conn, owner)?;
         let (col, oid) = owner_filter(ids);
         let a = self
@@ -840,8 +839,8 @@ impl Store {
                 actor,
                 "attachment_removed",
                 None,
-                Some(&a.name),
                 None,
+                Some(&a.name),
                 Some(reason),
             )?,
             (_, Some(aid)) => asset_note(

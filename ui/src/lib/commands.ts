@@ -293,8 +293,11 @@ export function personExport(query: string, format: string): Promise<string | nu
 /**
  * Anonymises a person on request (recorded in the audit trail without their data).
  */
-export function personAnonymize(query: string): Promise<AnonymizeReport> {
-  return call<AnonymizeReport>("person_anonymize", { query });
+export function personAnonymize(
+  query: string,
+  deleteAttachments: boolean,
+): Promise<AnonymizeReport> {
+  return call<AnonymizeReport>("person_anonymize", { query, deleteAttachments });
 }
 
 export function settingsGet(): Promise<AppSettings> {

@@ -73,6 +73,7 @@ describe("Protección de datos personales", () => {
       cases: Array.from({ length: 52 }, (_, i) => `MA-2026-${i}`),
       audit_redacted: 10,
       timeline_redacted: 2,
+      attachments_removed: 0,
       note: "Las copias de seguridad anteriores conservan los datos hasta que la rotación las elimine.",
     });
     render(SettingsPrivacy);
@@ -94,7 +95,9 @@ describe("Protección de datos personales", () => {
     expect(api.personAnonymize).not.toHaveBeenCalled();
     const rev = app.revision;
     await user.click(screen.getByTestId("privacy-confirm-yes"));
-    await waitFor(() => expect(api.personAnonymize).toHaveBeenCalledWith("Yolanda Pumarejo"));
+    await waitFor(() =>
+      expect(api.personAnonymize).toHaveBeenCalledWith("Yolanda Pumarejo", false),
+    );
     await waitFor(() => expect(app.notice).toContain("«Titular anonimizado 1» en 52 casos"));
     expect(app.revision).toBe(rev + 1);
     expect(screen.queryByTestId("privacy-confirm")).toBeNull();
