@@ -428,3 +428,69 @@ fn restore_brings_the_attachments_back() {
     assert_eq!(std::fs::read(&p).unwrap(), bytes);
     assert_eq!(sha(&std::fs::read(&p).unwrap()), a.sha256);
 }
+
+/// A small JPEG (CPython's test image `imghdrdata/python.jpg`): the photo a phone sends, in miniature.
+const TINY_JPEG_B64: &str = concat!(
+    "/9j/4AAQSkZJRgABAQEAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCw",
+    "kJDRENDg8QEBEQCgwSExIQEw8QEBD/2wBDAQMDAwQDBAgEBAgQCwkLEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ",
+    "EBAQEBAQEBAQEBAQEBAQEBAQEBAQEBD/wAARCAAQABADASIAAhEBAxEB/8QAFgABAQEAAAAAAAAAAAAAAAAABwQF/8",
+    "QAJBAAAQQBBAICAwAAAAAAAAAAAQIDBAYFBwgSExEiABQJMTL/xAAVAQEBAAAAAAAAAAAAAAAAAAAABv/EACMRAAEC",
+    "BQMFAAAAAAAAAAAAAAECEQMEBQYhABIxFRZhgeH/2gAMAwEAAhEDEQA/ABSm0mobc8HmExLUlRzzEWPkJWW+ulrsaU",
+    "VAseUgslSlH9LKuPryIKuWPZdskzXmm3fX5m2nF4GlVxx/HOpx4ks51+MiU/Iaad7UcUo4tILoS4kqcWkezS0hO/Hv",
+    "uRp0rO6hWnWO1UisZVuFi4GFeyEpmGepa5S5SWVPuciFKRFLgSrwetnyPIB+Vb4N9mKhQMzo5po9XLdDs9d6ZVix2V",
+    "EhiL9kuNPxw2gEKcDQ/rs8AuA8VAe0vdl7VOYn+27flGAUgmITjbhSmCg3BYlyeWDkMolvw4KOp1KM6iCNvngZHwet",
+    "f//Z",
+);
+
+#[test]
+fn a_jpeg_photo_is_embedded_in_the_hoja_de_vida() {
+    use base64::Engine;
+    let (dir, mut s, _n) = setup();
+    let now = at("2026-02-12T09:00");
+    s.create_asset(
+        &NewAsset {
+            tag: "IND-0090".into(),
+            kind: "Portátil".into(),
+            ..Default::default()
+        },
+        TECH,
+        now,
+    )
+    .unwrap();
+    let jpeg = base64::engine::general_purpose::STANDARD
+        .decode(TINY_JPEG_B64)
+        .unwrap();
+    let owner = AttachmentOwner::Asset("IND0090".into());
+    let foto = s
+        .attach_bytes(&owner, "foto.jpg", &jpeg, TECH, now)
+        .unwrap();
+    assert_eq!(foto.media_type, "image/jpeg");
+    s.set_asset_photo("IND0090", foto.id, TECH, now).unwrap();
+    let out = dir.path().join("hoja-jpeg.pdf");
+    std::fs::write(&out, s.asset_sheet_pdf("IND0090", TECH, now).unwrap()).unwrap();
+    let list = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&out)
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        text.lines().any(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.len() > 8 && f[3] == "16" && f[4] == "16" && f[8] == "jpeg"
+        }),
+        "{text}"
+    );
+    // Poppler renders the page without complaint.
+    let render = std::process::Command::new("pdftoppm")
+        .args(["-r", "20", "-png"])
+        .arg(&out)
+        .arg(dir.path().join("pagina"))
+        .output()
+        .unwrap();
+    assert!(
+        render.status.success() && render.stderr.is_empty(),
+        "{:?}",
+        render
+    );
+}
