@@ -117,4 +117,26 @@ describe("Protección de datos personales", () => {
     await user.click(screen.getByTestId("privacy-confirm-yes"));
     await waitFor(() => expect(app.error).toBe("No hay datos de «Yolanda Pumarejo»."));
   });
+
+  it("the confirmation asks whether to delete the person's attachments too", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.personSearch).mockResolvedValue([person()]);
+    vi.mocked(api.personAnonymize).mockResolvedValue({
+      pseudonym: "Titular anonimizado 2",
+      cases: ["MA-2026-0007", "MA-2026-0003"],
+      audit_redacted: 1,
+      timeline_redacted: 0,
+      attachments_removed: 3,
+      note: "",
+    });
+    render(SettingsPrivacy);
+    await user.type(screen.getByTestId("privacy-search"), "Yolanda{Enter}");
+    await user.click(await screen.findByTestId("privacy-anonymize"));
+    const box = screen.getByTestId("privacy-delete-attachments");
+    expect(box).not.toBeChecked();
+    await user.click(box);
+    await user.click(screen.getByTestId("privacy-confirm-yes"));
+    await waitFor(() => expect(api.personAnonymize).toHaveBeenCalledWith("Yolanda Pumarejo", true));
+    await waitFor(() => expect(app.notice).toContain("Se quitaron 3 adjuntos."));
+  });
 });
