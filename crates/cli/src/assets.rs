@@ -1,6 +1,7 @@
 //! `mesa asset …`, `mesa plan …`, `mesa log …`, `mesa cronograma`: equipment and their life
 //! records, decommissioning, preventive maintenance plans, logs (bitácoras) and documents.
 
+use crate::attachments::AttachOp;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -205,6 +206,21 @@ pub enum AssetCmd {
         #[arg(long)]
         xlsx: PathBuf,
     },
+    /// Adjunta un archivo al equipo (factura, foto, acta…).
+    AttachFile { tag: String, file: PathBuf },
+    /// Lista los adjuntos del equipo (también los quitados, marcados).
+    Attachments { tag: String },
+    /// Quita un adjunto del equipo con un motivo.
+    DetachFile {
+        tag: String,
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Guarda una copia de un adjunto del equipo en DEST.
+    AttachmentSave { tag: String, id: i64, dest: PathBuf },
+    /// Marca un adjunto de imagen (PNG o JPEG) como la foto del equipo (hoja de vida).
+    Photo { tag: String, id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -636,6 +652,24 @@ pub fn asset(
                 Ok(())
             }
         }
+        AssetCmd::AttachFile { tag, file } => {
+            asset_files(store, tag, AttachOp::Add(file), actor, now, json)
+        }
+        AssetCmd::Attachments { tag } => asset_files(store, tag, AttachOp::List, actor, now, json),
+        AssetCmd::DetachFile { tag, id, reason } => asset_files(
+            store,
+            tag,
+            AttachOp::Remove { id, reason },
+            actor,
+            now,
+            json,
+        ),
+        AssetCmd::AttachmentSave { tag, id, dest } => {
+            asset_files(store, tag, AttachOp::Save { id, dest }, actor, now, json)
+        }
+        AssetCmd::Photo { tag, id } => {
+            asset_files(store, tag, AttachOp::Photo { id }, actor, now, json)
+        }
     }
 }
 
@@ -1014,4 +1048,22 @@ fn print_asset(a: &mesa_core::assets::Asset, json: bool) -> Result<(), CoreError
         print_asset_line(a);
         Ok(())
     }
+}
+
+fn asset_files(
+    store: &mut Store,
+    tag: String,
+    op: AttachOp,
+    actor: &str,
+    now: DateTime<Utc>,
+    json: bool,
+) -> Result<(), CoreError> {
+    crate::attachments::run(
+        store,
+        mesa_core::AttachmentOwner::Asset(tag),
+        op,
+        actor,
+        now,
+        json,
+    )
 }

@@ -79,6 +79,9 @@ pub enum PersonCmd {
         /// Confirma la anonimización (no se puede deshacer).
         #[arg(long)]
         yes: bool,
+        /// También quita los adjuntos de sus casos (motivo «Ley 1581»; los archivos se borran).
+        #[arg(long)]
+        delete_attachments: bool,
     },
 }
 
@@ -343,7 +346,7 @@ pub fn person(
             if json {
                 print_json(&serde_json::json!({
                     "file": to, "cases": ex.cases.len(), "audit": ex.audit.len(),
-                    "assets_in_custody": ex.assets_in_custody.len()
+                    "assets_in_custody": ex.assets_in_custody.len(), "attachments": ex.attachments.len()
                 }))
             } else {
                 println!(
@@ -358,7 +361,11 @@ pub fn person(
                 Ok(())
             }
         }
-        PersonCmd::Anonymize { who, yes } => {
+        PersonCmd::Anonymize {
+            who,
+            yes,
+            delete_attachments,
+        } => {
             if !yes {
                 let ex = store.person_export(&who, now)?;
                 println!(
@@ -371,7 +378,7 @@ pub fn person(
                     "repita el comando con --yes para confirmar la anonimización",
                 ));
             }
-            let r = store.anonymize_person(&who, actor, now)?;
+            let r = store.anonymize_person_with(&who, delete_attachments, actor, now)?;
             if json {
                 print_json(&r)
             } else {
@@ -381,6 +388,9 @@ pub fn person(
                     r.cases.len(),
                     r.cases.join(", ")
                 );
+                if delete_attachments {
+                    println!("Adjuntos quitados: {}.", r.attachments_removed);
+                }
                 println!("{}", r.note);
                 Ok(())
             }

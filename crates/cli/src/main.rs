@@ -10,6 +10,7 @@ use mesa_core::clock::parse_time_input;
 use mesa_core::{paths, ApiError, CoreError, Store};
 
 mod assets;
+mod attachments;
 mod backup;
 mod bench;
 mod casework;

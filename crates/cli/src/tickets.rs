@@ -1,6 +1,7 @@
 //! `mesa ticket …`: register, list, show and act on cases; the list filters shared with
 //! `mesa export`.
 
+use crate::attachments::AttachOp;
 use clap::{Args, Subcommand};
 use mesa_core::{CoreError, NewTicket, TicketAction, TicketQuery, TicketStatus};
 
@@ -178,6 +179,27 @@ pub(crate) enum TicketCmd {
     Edit(Box<crate::casework::EditArgs>),
     /// Agrega un seguimiento (público) o una nota interna (--internal) al caso.
     Note(crate::casework::NoteArgs),
+    /// Adjunta un archivo al caso (cualquier tipo; límite en Ajustes).
+    Attach {
+        number: String,
+        file: std::path::PathBuf,
+    },
+    /// Lista los adjuntos del caso (también los quitados, marcados).
+    Attachments { number: String },
+    /// Quita un adjunto del caso con un motivo (queda en la auditoría).
+    Detach {
+        number: String,
+        /// Número del adjunto (ver `mesa ticket attachments`).
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Guarda una copia de un adjunto del caso en DEST.
+    AttachmentSave {
+        number: String,
+        id: i64,
+        dest: std::path::PathBuf,
+    },
 }
 
 fn show_ticket(ctx: &Ctx, t: &mesa_core::Ticket) -> Result<(), CoreError> {
@@ -350,6 +372,14 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
         }
         TicketCmd::Edit(a) => crate::casework::edit(ctx, *a),
         TicketCmd::Note(a) => crate::casework::note(ctx, a),
+        TicketCmd::Attach { number, file } => ticket_attachments(ctx, number, AttachOp::Add(file)),
+        TicketCmd::Attachments { number } => ticket_attachments(ctx, number, AttachOp::List),
+        TicketCmd::Detach { number, id, reason } => {
+            ticket_attachments(ctx, number, AttachOp::Remove { id, reason })
+        }
+        TicketCmd::AttachmentSave { number, id, dest } => {
+            ticket_attachments(ctx, number, AttachOp::Save { id, dest })
+        }
         TicketCmd::Mailto { number } => {
             let url = ctx.store.survey_mailto(&number)?;
             if ctx.json {
@@ -360,4 +390,15 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
             }
         }
     }
+}
+
+fn ticket_attachments(ctx: &mut Ctx, number: String, op: AttachOp) -> Result<(), CoreError> {
+    crate::attachments::run(
+        &mut ctx.store,
+        mesa_core::AttachmentOwner::Ticket(number),
+        op,
+        &ctx.actor,
+        ctx.now,
+        ctx.json,
+    )
 }

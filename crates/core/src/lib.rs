@@ -2,6 +2,7 @@
 //! builders. Knows nothing of Tauri or of the UI. Time is always passed in.
 
 pub mod assets;
+pub mod attachments;
 /// The business calendar and Colombian holidays: a crate of its own (`crates/calendar`).
 pub use mesa_calendar as calendar;
 pub mod clock;
@@ -23,6 +24,7 @@ pub mod store;
 pub mod text;
 pub mod tickets;
 
+pub use attachments::{Attachment, AttachmentOwner};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ERROR_CODES};
 pub use model::*;

@@ -101,6 +101,12 @@ impl TicketStatus {
     }
 
     /// Open = the requester is still waiting for a solution.
+    /// Not closed nor cancelled: the case's data can be corrected, followed up and given
+    /// attachments ([`can_work_on`]).
+    pub fn is_workable(self) -> bool {
+        !matches!(self, TicketStatus::Closed | TicketStatus::Cancelled)
+    }
+
     pub fn is_open(self) -> bool {
         matches!(
             self,
@@ -259,6 +265,8 @@ pub struct TicketDetail {
     pub editable: bool,
     /// Follow-ups and internal notes, oldest first.
     pub follow_ups: Vec<FollowUp>,
+    /// Attached files (removed ones included, marked), oldest first.
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// Who may read a follow-up.
@@ -345,7 +353,7 @@ pub struct TicketEdit {
 /// Closed and cancelled cases are the record: their data is not corrected any more, nor
 /// followed up (a supervisor's right to do so comes with accounts).
 pub fn can_work_on(t: &Ticket) -> bool {
-    !matches!(t.status, TicketStatus::Closed | TicketStatus::Cancelled)
+    t.status.is_workable()
 }
 
 /// The kinds of [`TicketAction`] (the buttons of a case).

@@ -118,6 +118,8 @@ fn export_all(dir: &Path) {
         mesa_core::tickets::export::ExportProgress,
         mesa_core::settings::setup::SetupStatus,
         mesa_core::settings::setup::DemoClearReport,
+        mesa_core::attachments::Attachment,
+        mesa_core::attachments::AttachmentOwner,
     );
 }
 

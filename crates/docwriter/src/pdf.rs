@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb,
-    TextItem, XObjectId, XObjectTransform,
+    Color, DictItem, ExternalStream, ExternalXObject, FontId, Line, LinePoint, Mm, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Px, RawImage,
+    RawImageData, RawImageFormat, Rect, Rgb, TextItem, XObjectId, XObjectTransform,
 };
 
 use crate::{DocError, Result};
@@ -73,6 +73,42 @@ pub struct DocHeader {
     pub reference: Option<String>,
     /// The entity's logo (PNG bytes), drawn at the left of the header on every page.
     pub logo_png: Option<Vec<u8>>,
+}
+
+/// Width, height and number of colour components of a baseline or progressive JPEG (from its
+/// SOF marker); `None` when the bytes are not a JPEG that can be read.
+pub fn jpeg_info(b: &[u8]) -> Option<(usize, usize, u8)> {
+    if !b.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut i = 2;
+    while i + 4 <= b.len() {
+        if b[i] != 0xFF {
+            return None;
+        }
+        let m = b[i + 1];
+        if m == 0xFF {
+            i += 1;
+            continue;
+        }
+        if m == 0x01 || (0xD0..=0xD8).contains(&m) {
+            i += 2;
+            continue;
+        }
+        let len = u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
+        if (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC) {
+            let seg = b.get(i + 4..i + 2 + len)?;
+            let h = u16::from_be_bytes([*seg.get(1)?, *seg.get(2)?]) as usize;
+            let w = u16::from_be_bytes([*seg.get(3)?, *seg.get(4)?]) as usize;
+            let c = *seg.get(5)?;
+            return (w > 0 && h > 0).then_some((w, h, c));
+        }
+        if len < 2 {
+            return None;
+        }
+        i += 2 + len;
+    }
+    None
 }
 
 /// Decodes a PNG into RGB pixels for the PDF (alpha composited on white).
@@ -736,6 +772,65 @@ impl PdfBuilder {
         if self.y + h > self.bottom() {
             self.start_page();
         }
+    }
+
+    /// Draws a picture (an equipment's photo: PNG decoded, JPEG embedded as is with
+    /// `DCTDecode`) at the cursor, scaled to fit `max_w` × `max_h` points, and moves the cursor
+    /// under it. Err when the bytes are neither a PNG nor a JPEG it can read.
+    pub fn photo(
+        &mut self,
+        bytes: &[u8],
+        max_w: f32,
+        max_h: f32,
+    ) -> std::result::Result<(), String> {
+        let (id, pw, ph) = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            let (w, h, components) = jpeg_info(bytes).ok_or("JPEG no legible")?;
+            let space: &[u8] = match components {
+                1 => b"DeviceGray",
+                3 => b"DeviceRGB",
+                4 => b"DeviceCMYK",
+                _ => return Err("JPEG con un número de canales no admitido".into()),
+            };
+            let mut dict = std::collections::BTreeMap::new();
+            dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
+            dict.insert("Subtype".to_string(), DictItem::Name(b"Image".to_vec()));
+            dict.insert("Width".to_string(), DictItem::Int(w as i64));
+            dict.insert("Height".to_string(), DictItem::Int(h as i64));
+            dict.insert("ColorSpace".to_string(), DictItem::Name(space.to_vec()));
+            dict.insert("BitsPerComponent".to_string(), DictItem::Int(8));
+            dict.insert("Filter".to_string(), DictItem::Name(b"DCTDecode".to_vec()));
+            let x = ExternalXObject {
+                stream: ExternalStream {
+                    dict,
+                    content: bytes.to_vec(),
+                    compress: false,
+                },
+                width: Some(Px(w)),
+                height: Some(Px(h)),
+                dpi: Some(72.0),
+            };
+            (self.doc.add_xobject(&x), w, h)
+        } else {
+            let img = decode_png(bytes)?;
+            let (w, h) = (img.width, img.height);
+            (self.doc.add_image(&img), w, h)
+        };
+        let scale = (max_w / pw as f32).min(max_h / ph as f32);
+        let h = ph as f32 * scale;
+        self.ensure_space(h + 6.0);
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Pt(self.margin)),
+                translate_y: Some(Pt(self.height - self.y - h)),
+                scale_x: Some(scale),
+                scale_y: Some(scale),
+                dpi: Some(72.0),
+                ..Default::default()
+            },
+        });
+        self.y += h + 6.0;
+        Ok(())
     }
 
     pub fn space(&mut self, h: f32) {

@@ -3,6 +3,7 @@
 //! `crates/contract` (`make bindings`).
 
 pub mod assets;
+pub mod attachments;
 pub mod import;
 pub mod reports;
 pub mod safety;

@@ -235,6 +235,9 @@ pub fn person_export(
 pub fn person_anonymize(
     state: tauri::State<'_, AppState>,
     query: String,
+    delete_attachments: bool,
 ) -> CmdResult<AnonymizeReport> {
-    state.with(|s| s.anonymize_person(&query, &state.actor, SystemClock.now()))
+    state.with(|s| {
+        s.anonymize_person_with(&query, delete_attachments, &state.actor, SystemClock.now())
+    })
 }

@@ -57,6 +57,20 @@ export const api = {
   /** Exports everything about a person; asks where to save. Path written, or `null` if cancelled. */
   personExport: (query: string, format: "json" | "xlsx") => commands.personExport(query, format),
   personAnonymize: commands.personAnonymize,
+  // Adjuntos de casos y equipos
+  attachmentList: commands.attachmentList,
+  /** Attaches a file by its path (a file dropped on the window). */
+  attachmentAddPath: commands.attachmentAddPath,
+  /** Native open dialog, then attaches the file; `null` when cancelled. */
+  attachmentPick: commands.attachmentPick,
+  /** Opens with the system's program (the core refuses executables). */
+  attachmentOpen: commands.attachmentOpen,
+  /** Saves a copy where the user chooses; path written or `null` when cancelled. */
+  attachmentSaveCopy: commands.attachmentSaveCopy,
+  attachmentRemove: commands.attachmentRemove,
+  assetSetPhoto: commands.assetSetPhoto,
+  attachmentMaxMb: commands.attachmentMaxMb,
+  attachmentSetMaxMb: commands.attachmentSetMaxMb,
   /** Asks the back end for the survey mailto: URL and opens it in the mail client. */
   openSurveyMail: async (number: string): Promise<void> => {
     const url = await commands.surveyMailto(number);

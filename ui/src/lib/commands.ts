@@ -7,6 +7,8 @@ import type { Asset } from "./bindings/Asset";
 import type { AssetMove } from "./bindings/AssetMove";
 import type { AssetQuery } from "./bindings/AssetQuery";
 import type { AssetRecord } from "./bindings/AssetRecord";
+import type { Attachment } from "./bindings/Attachment";
+import type { AttachmentOwner } from "./bindings/AttachmentOwner";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BackupInfo } from "./bindings/BackupInfo";
@@ -66,6 +68,15 @@ export type CommandName =
   | "catalogs"
   | "survey_mailto"
   | "autoclose"
+  | "attachment_list"
+  | "attachment_add_path"
+  | "attachment_pick"
+  | "attachment_open"
+  | "attachment_save_copy"
+  | "attachment_remove"
+  | "asset_set_photo"
+  | "attachment_max_mb"
+  | "attachment_set_max_mb"
   | "safety_status"
   | "backup_list"
   | "backup_create"
@@ -185,6 +196,65 @@ export function autoclose(): Promise<number> {
   return call<number>("autoclose");
 }
 
+export function attachmentList(owner: AttachmentOwner): Promise<Attachment[]> {
+  return call<Attachment[]>("attachment_list", { owner });
+}
+
+/**
+ * Attaches the file at `path` (a file dropped on the window).
+ */
+export function attachmentAddPath(owner: AttachmentOwner, path: string): Promise<Attachment> {
+  return call<Attachment>("attachment_add_path", { owner, path });
+}
+
+/**
+ * Asks for a file (open dialog, or `MESA_PICK_FILE`) and attaches it; `None` when cancelled.
+ */
+export function attachmentPick(owner: AttachmentOwner): Promise<Attachment | null> {
+  return call<Attachment | null>("attachment_pick", { owner });
+}
+
+/**
+ * Opens the attachment with the system's default program (refused for executables).
+ */
+export function attachmentOpen(owner: AttachmentOwner, id: number): Promise<null> {
+  return call<null>("attachment_open", { owner, id });
+}
+
+/**
+ * Saves a copy where the user chooses (or in `MESA_EXPORT_DIR`); the path, `None` when
+ * cancelled.
+ */
+export function attachmentSaveCopy(owner: AttachmentOwner, id: number): Promise<string | null> {
+  return call<string | null>("attachment_save_copy", { owner, id });
+}
+
+export function attachmentRemove(
+  owner: AttachmentOwner,
+  id: number,
+  reason: string,
+): Promise<Attachment> {
+  return call<Attachment>("attachment_remove", { owner, id, reason });
+}
+
+/**
+ * Marks an image attachment as the equipment's photo (hoja de vida).
+ */
+export function assetSetPhoto(tag: string, id: number): Promise<Attachment> {
+  return call<Attachment>("asset_set_photo", { tag, id });
+}
+
+/**
+ * The size limit per attached file, in MB (Ajustes).
+ */
+export function attachmentMaxMb(): Promise<number> {
+  return call<number>("attachment_max_mb");
+}
+
+export function attachmentSetMaxMb(mb: number): Promise<number> {
+  return call<number>("attachment_set_max_mb", { mb });
+}
+
 export function safetyStatus(): Promise<SafetyStatus> {
   return call<SafetyStatus>("safety_status");
 }
@@ -244,8 +314,11 @@ export function personExport(query: string, format: string): Promise<string | nu
 /**
  * Anonymises a person on request (recorded in the audit trail without their data).
  */
-export function personAnonymize(query: string): Promise<AnonymizeReport> {
-  return call<AnonymizeReport>("person_anonymize", { query });
+export function personAnonymize(
+  query: string,
+  deleteAttachments: boolean,
+): Promise<AnonymizeReport> {
+  return call<AnonymizeReport>("person_anonymize", { query, deleteAttachments });
 }
 
 export function settingsGet(): Promise<AppSettings> {

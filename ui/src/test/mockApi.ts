@@ -63,6 +63,16 @@ export function apiMock() {
       staffRename: vi.fn(),
       demoLoad: vi.fn(),
       demoClear: vi.fn(),
+      attachmentList: vi.fn(),
+      attachmentAddPath: vi.fn(),
+      attachmentPick: vi.fn(),
+      attachmentOpen: vi.fn(),
+      attachmentSaveCopy: vi.fn(),
+      attachmentRemove: vi.fn(),
+      assetSetPhoto: vi.fn(),
+      attachmentMaxMb: vi.fn(() => Promise.resolve(25)),
+      attachmentSetMaxMb: vi.fn(),
+      onFileDrop: vi.fn(() => Promise.resolve(() => {})),
     },
     toApiError: (e: unknown) =>
       typeof e === "object" && e !== null && "message" in e

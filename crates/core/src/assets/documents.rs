@@ -153,6 +153,11 @@ impl Store {
             ],
             2,
         );
+        // The equipment's photo (a PNG or JPEG attachment marked as photo), when it has one.
+        if let Some((_, bytes)) = self.asset_photo_of(&a.tag)? {
+            b.heading("Foto del equipo");
+            let _ = b.photo(&bytes, 180.0, 135.0);
+        }
         b.heading("2. Especificaciones técnicas");
         b.key_values(
             &[

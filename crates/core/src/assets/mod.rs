@@ -354,6 +354,8 @@ pub struct AssetRecord {
     pub events: Vec<AssetEvent>,
     pub cases: Vec<LinkedCase>,
     pub concepts: Vec<DecommissionConcept>,
+    /// Attached files (removed ones included, marked); the photo has `is_photo`.
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -1082,6 +1084,7 @@ impl Store {
             events,
             cases,
             concepts,
+            attachments: crate::attachments::list_for_asset(&self.conn, id)?,
         })
     }
 

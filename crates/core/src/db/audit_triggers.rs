@@ -70,6 +70,11 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("import_batches", "X.id"),
     // stored help-desk reports (analysis and improvement actions)
     ("reports", "X.period_from || '/' || X.period_to"),
+    // attachments of cases and equipment (issue 13)
+    (
+        "attachments",
+        "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), (SELECT tag FROM assets WHERE id = X.asset_id), '') || '/' || X.id || ' ' || X.name",
+    ),
 ];
 
 /// Tables deliberately not audited, with the reason (checked by a test).

@@ -48,6 +48,10 @@ pub struct PersonExport {
     pub surveys: Vec<Value>,
     pub assets_in_custody: Vec<Value>,
     pub audit: Vec<AuditEntry>,
+    /// The files attached to the person's cases (listing; `file` = where the export copied
+    /// it, in the folder `<export name>-adjuntos/` beside the export).
+    #[serde(default)]
+    pub attachments: Vec<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -59,6 +63,10 @@ pub struct AnonymizeReport {
     #[ts(type = "number")]
     pub timeline_redacted: i64,
     pub note: String,
+    /// Attachments of the person's cases removed (reason «Ley 1581») when asked to.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub attachments_removed: i64,
 }
 
 /// One person found by [`Store::person_search`]: the requester name as written on their newest
@@ -305,6 +313,20 @@ impl Store {
             return Err(CoreError::PersonNotFound(query.trim().to_string()));
         }
         let ph = placeholders(ids.len());
+        let attachments = if ids.is_empty() || !table_exists(c, "attachments")? {
+            vec![]
+        } else {
+            rows_json(
+                c,
+                &format!(
+                    "SELECT t.number, a.id, a.name, a.size, a.media_type, a.sha256, a.added_at,
+                            a.added_by, a.removed_at, a.removed_by, a.remove_reason
+                     FROM attachments a JOIN tickets t ON t.id = a.ticket_id
+                     WHERE a.ticket_id IN ({ph}) ORDER BY a.ticket_id, a.id"
+                ),
+                &ids,
+            )?
+        };
         let (rows, timeline, surveys, names, emails, phones) = if ids.is_empty() {
             (vec![], vec![], vec![], vec![], vec![], vec![])
         } else {
@@ -356,6 +378,7 @@ impl Store {
             surveys,
             assets_in_custody: custody,
             audit,
+            attachments,
         })
     }
 
@@ -367,7 +390,8 @@ impl Store {
         to: &Path,
         now: DateTime<Utc>,
     ) -> Result<PersonExport> {
-        let ex = self.person_export(query, now)?;
+        let mut ex = self.person_export(query, now)?;
+        self.copy_person_attachments(&mut ex, to)?;
         let ext = to
             .extension()
             .and_then(|e| e.to_str())
@@ -410,37 +434,100 @@ impl Store {
         Ok(ex)
     }
 
-    /// Anonymises a person on request (see the module docs). One transaction.
+    /// Copies the files attached to the person's cases into `<export name>-adjuntos/` beside
+    /// the export (`<case>-<id>-<name>`, verified against their hash) and notes each copy's
+    /// relative path in the listing (`file`). Removed attachments are listed, not copied.
+    fn copy_person_attachments(&self, ex: &mut PersonExport, to: &Path) -> Result<()> {
+        let live = ex.attachments.iter().any(|a| a["removed_at"].is_null());
+        let Some(data_dir) = self.data_dir().filter(|_| live) else {
+            return Ok(());
+        };
+        let stem = to
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "exportacion".into());
+        let folder_name = format!("{stem}-adjuntos");
+        let folder = to
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(&folder_name);
+        std::fs::create_dir_all(&folder).map_err(crate::files::io(&folder))?;
+        for a in ex.attachments.iter_mut() {
+            if !a["removed_at"].is_null() {
+                continue;
+            }
+            let (Some(number), Some(id), Some(name), Some(sha)) = (
+                a["number"].as_str(),
+                a["id"].as_i64(),
+                a["name"].as_str(),
+                a["sha256"].as_str(),
+            ) else {
+                continue;
+            };
+            let blob = crate::attachments::blob_path(&data_dir, sha);
+            let Ok(bytes) = std::fs::read(&blob) else {
+                a["file"] = Value::String("(archivo no disponible)".into());
+                continue;
+            };
+            let file_name = format!("{number}-{id}-{name}");
+            crate::files::write_output_private(&folder.join(&file_name), &bytes)?;
+            a["file"] = Value::String(format!("{folder_name}/{file_name}"));
+        }
+        Ok(())
+    }
+
+    /// Anonymises a person on request (see the module docs). One transaction. Their cases'
+    /// attachments stay; see [`Store::anonymize_person_with`].
     pub fn anonymize_person(
         &mut self,
         query: &str,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<AnonymizeReport> {
+        self.anonymize_person_with(query, false, actor, now)
+    }
+
+    /// [`Store::anonymize_person`]; with `delete_attachments` the attachments of the person's
+    /// cases are removed too (reason «Ley 1581», in the same transaction) and their files
+    /// deleted when nothing else refers to them.
+    pub fn anonymize_person_with(
+        &mut self,
+        query: &str,
+        delete_attachments: bool,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AnonymizeReport> {
         self.conn.pragma_update(None, "secure_delete", "ON")?;
-        let res = self.anonymize_tx(query, actor, now).and_then(|report| {
-            // No old tokens left in the full-text index; then the file is rewritten (VACUUM)
-            // and the WAL emptied, so no freed page keeps the old bytes.
-            self.session_write(|tx| {
-                tx.execute(
-                    "INSERT INTO tickets_fts(tickets_fts) VALUES ('optimize')",
-                    [],
-                )?;
-                Ok(())
-            })?;
-            self.conn.execute_batch("VACUUM")?;
-            self.conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-            Ok(report)
-        });
+        let mut hashes: Vec<String> = vec![];
+        let res = self
+            .anonymize_tx(query, delete_attachments.then_some(&mut hashes), actor, now)
+            .and_then(|report| {
+                // No old tokens left in the full-text index; then the file is rewritten (VACUUM)
+                // and the WAL emptied, so no freed page keeps the old bytes.
+                self.session_write(|tx| {
+                    tx.execute(
+                        "INSERT INTO tickets_fts(tickets_fts) VALUES ('optimize')",
+                        [],
+                    )?;
+                    Ok(())
+                })?;
+                self.conn.execute_batch("VACUUM")?;
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                Ok(report)
+            });
         let _ = self.conn.pragma_update(None, "secure_delete", "OFF");
         let report = res?;
+        if let Some(d) = self.data_dir() {
+            crate::attachments::sweep_blobs(&self.conn, &d, &hashes)?;
+        }
         Ok(report)
     }
 
     fn anonymize_tx(
         &mut self,
         query: &str,
+        removed_hashes: Option<&mut Vec<String>>,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<AnonymizeReport> {
@@ -586,9 +673,21 @@ impl Store {
                 format!("{} casos: {}", numbers.len(), numbers.join(", "))
             ],
         )?;
+        let attachments_removed = match removed_hashes {
+            Some(hashes) => crate::attachments::remove_for_tickets(
+                &tx,
+                &ids,
+                crate::attachments::LEY_1581_REASON,
+                actor,
+                now,
+                hashes,
+            )?,
+            None => 0,
+        };
         tx.commit()?;
         let _ = ph;
         Ok(AnonymizeReport {
+            attachments_removed,
             pseudonym,
             cases: numbers,
             audit_redacted,
@@ -639,6 +738,7 @@ fn write_xlsx(ex: &PersonExport, to: &Path) -> Result<()> {
         ("Encuestas", &ex.surveys),
         ("Equipos a cargo", &ex.assets_in_custody),
         ("Auditoría", &audit),
+        ("Adjuntos", &ex.attachments),
     ] {
         let ws = wb.add_worksheet();
         ws.set_name(name).map_err(xerr)?;

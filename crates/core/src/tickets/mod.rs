@@ -582,6 +582,7 @@ impl Store {
             allowed_actions,
             editable,
             follow_ups,
+            attachments: crate::attachments::list_for_ticket(&self.conn, raw.id)?,
         })
     }
 

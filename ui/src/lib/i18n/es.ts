@@ -312,6 +312,8 @@ export const t = {
       autoclose: "Cerrado automáticamente",
       edit: "Dato corregido",
       deadline: "Plazo recalculado",
+      attachment_added: "Adjunto agregado",
+      attachment_removed: "Adjunto quitado",
     } as Record<string, string>,
     fields: {
       status: "Estado",
@@ -1035,6 +1037,53 @@ export const t = {
         ? `; se conservan ${nf.format(kept)} casos registrados por usted.`
         : "; la numeración vuelve a empezar en 0001."),
     rerun: "Volver a abrir el asistente de configuración inicial",
+  },
+  attachments: {
+    title: "Adjuntos",
+    empty: "Sin adjuntos.",
+    add: "Adjuntar archivo",
+    adding: "Adjuntando…",
+    drop: "Arrastre archivos aquí o use «Adjuntar archivo».",
+    dropActive: "Suelte para adjuntar",
+    limit: (mb: number) => `Hasta ${nf.format(mb)} MB por archivo.`,
+    name: "Archivo",
+    size: "Tamaño",
+    type: "Tipo",
+    who: "Agregado por",
+    when: "Fecha",
+    actions: "Acciones",
+    open: "Abrir",
+    openRefused:
+      "Es un programa o script: por seguridad no se abre desde la aplicación. Use «Guardar copia».",
+    executable: "Ejecutable",
+    save: "Guardar copia",
+    saved: (path: string) => `Copia guardada en ${path}.`,
+    remove: "Quitar",
+    removeReason: "Motivo para quitar el adjunto",
+    removeReasonPlaceholder: "Ej.: se adjuntó por error",
+    removeConfirm: "Quitar adjunto",
+    cancel: "Cancelar",
+    removed: (who: string, reason: string) => `Quitado por ${who}: ${reason}`,
+    added: (name: string) => `Se adjuntó «${name}».`,
+    photo: "Foto del equipo",
+    setPhoto: "Usar como foto",
+    photoSet: (name: string) => `«${name}» es ahora la foto del equipo (sale en la hoja de vida).`,
+    bytes: (n: number) =>
+      n >= 1024 * 1024
+        ? `${nf.format(Math.round((n / (1024 * 1024)) * 10) / 10)} MB`
+        : n >= 1024
+          ? `${nf.format(Math.round(n / 1024))} KB`
+          : `${nf.format(n)} bytes`,
+    settingsTitle: "Adjuntos",
+    settingsMax: "Tamaño máximo por archivo (MB)",
+    settingsHelp:
+      "Los archivos adjuntos a casos y equipos se guardan en la carpeta de datos y entran en las copias de seguridad.",
+    settingsSave: "Guardar límite",
+    settingsSaved: (mb: number) => `Límite de adjuntos: ${nf.format(mb)} MB por archivo.`,
+    privacyDelete:
+      "Quitar también los adjuntos de sus casos (los archivos se borran; queda el registro con el motivo «Ley 1581»).",
+    privacyRemoved: (n: number) =>
+      n === 1 ? "Se quitó 1 adjunto." : `Se quitaron ${nf.format(n)} adjuntos.`,
   },
 };
 

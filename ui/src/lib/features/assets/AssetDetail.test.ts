@@ -50,7 +50,14 @@ function makeAsset(over: Partial<Asset> = {}): Asset {
 }
 
 function makeRecord(peripherals: Peripheral[] = [], asset: Partial<Asset> = {}): AssetRecord {
-  return { asset: makeAsset(asset), peripherals, events: [], cases: [], concepts: [] };
+  return {
+    asset: makeAsset(asset),
+    peripherals,
+    events: [],
+    cases: [],
+    concepts: [],
+    attachments: [],
+  };
 }
 
 const keyboard: Peripheral = {

@@ -31,7 +31,14 @@ function serve(
   allowed_actions: ActionKind[] = ALLOWED[ticket.status],
 ) {
   const editable = ticket.status !== "closed" && ticket.status !== "cancelled";
-  get.mockResolvedValue({ ticket, events, allowed_actions, editable, follow_ups: [] });
+  get.mockResolvedValue({
+    ticket,
+    events,
+    allowed_actions,
+    editable,
+    follow_ups: [],
+    attachments: [],
+  });
 }
 
 beforeEach(() => {

@@ -21,6 +21,7 @@ function serve(ticket: Ticket, follow_ups: FollowUp[] = [], editable = true) {
     allowed_actions: [],
     editable,
     follow_ups,
+    attachments: [],
   });
 }
 

@@ -73,6 +73,7 @@ describe("Protección de datos personales", () => {
       cases: Array.from({ length: 52 }, (_, i) => `MA-2026-${i}`),
       audit_redacted: 10,
       timeline_redacted: 2,
+      attachments_removed: 0,
       note: "Las copias de seguridad anteriores conservan los datos hasta que la rotación las elimine.",
     });
     render(SettingsPrivacy);
@@ -94,7 +95,9 @@ describe("Protección de datos personales", () => {
     expect(api.personAnonymize).not.toHaveBeenCalled();
     const rev = app.revision;
     await user.click(screen.getByTestId("privacy-confirm-yes"));
-    await waitFor(() => expect(api.personAnonymize).toHaveBeenCalledWith("Yolanda Pumarejo"));
+    await waitFor(() =>
+      expect(api.personAnonymize).toHaveBeenCalledWith("Yolanda Pumarejo", false),
+    );
     await waitFor(() => expect(app.notice).toContain("«Titular anonimizado 1» en 52 casos"));
     expect(app.revision).toBe(rev + 1);
     expect(screen.queryByTestId("privacy-confirm")).toBeNull();
@@ -113,5 +116,27 @@ describe("Protección de datos personales", () => {
     await user.click(await screen.findByTestId("privacy-anonymize"));
     await user.click(screen.getByTestId("privacy-confirm-yes"));
     await waitFor(() => expect(app.error).toBe("No hay datos de «Yolanda Pumarejo»."));
+  });
+
+  it("the confirmation asks whether to delete the person's attachments too", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.personSearch).mockResolvedValue([person()]);
+    vi.mocked(api.personAnonymize).mockResolvedValue({
+      pseudonym: "Titular anonimizado 2",
+      cases: ["MA-2026-0007", "MA-2026-0003"],
+      audit_redacted: 1,
+      timeline_redacted: 0,
+      attachments_removed: 3,
+      note: "",
+    });
+    render(SettingsPrivacy);
+    await user.type(screen.getByTestId("privacy-search"), "Yolanda{Enter}");
+    await user.click(await screen.findByTestId("privacy-anonymize"));
+    const box = screen.getByTestId("privacy-delete-attachments");
+    expect(box).not.toBeChecked();
+    await user.click(box);
+    await user.click(screen.getByTestId("privacy-confirm-yes"));
+    await waitFor(() => expect(api.personAnonymize).toHaveBeenCalledWith("Yolanda Pumarejo", true));
+    await waitFor(() => expect(app.notice).toContain("Se quitaron 3 adjuntos."));
   });
 });

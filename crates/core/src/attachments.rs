@@ -1,0 +1,1098 @@
+//! Attachments (issue 13): files of any type attached to a case or to an equipment.
+//!
+//! The content is stored once, by SHA-256, under the data folder:
+//! `attachments/<2 hex>/<62 hex>` (backups copy that folder; restore brings it back). A row in
+//! `attachments` (migration 0009) names the owner, the original name, size, the type sniffed
+//! from the content (a small table of magic bytes, [`sniff`]), who and when.
+//!
+//! Nothing half-written: the owner and the name are checked before any byte is copied; the
+//! content is streamed into a temporary file inside `attachments/` (hashing and counting, the
+//! size limit `attachment_max_mb` enforced while reading), synced, renamed into place (or
+//! dropped when the same content is already stored); then the row and the timeline entry are
+//! inserted in one write transaction. When that transaction fails, a blob that no row refers to
+//! is removed again. Removal keeps the row (`removed_at`, `removed_by`, `remove_reason`, audited)
+//! and deletes the blob only when no live row refers to its hash.
+//!
+//! Executables and scripts (by extension, [`EXECUTABLE_EXTENSIONS`], or by content) are marked
+//! `executable`: the app never opens them (`can_open = false`, [`Store::attachment_to_open`]
+//! refuses), they can only be saved elsewhere.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::clock::{from_db, to_db, to_rfc3339_local};
+use crate::error::{CoreError, Result};
+use crate::safety::backup::ATTACHMENTS_DIR;
+use crate::store::Store;
+
+/// Setting: the size limit per file, in MB.
+pub const MAX_MB_SETTING: &str = "attachment_max_mb";
+pub const DEFAULT_MAX_MB: i64 = 25;
+/// The largest limit that can be set (MB).
+pub const MAX_MAX_MB: i64 = 500;
+/// Reason recorded when a person's attachments are removed on a Ley 1581 request.
+pub const LEY_1581_REASON: &str = "Ley 1581";
+
+/// Extensions of executables and scripts: never opened by the app, only saved elsewhere.
+pub const EXECUTABLE_EXTENSIONS: &[&str] = &[
+    "exe",
+    "bat",
+    "cmd",
+    "com",
+    "ps1",
+    "psm1",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "wsf",
+    "wsh",
+    "msi",
+    "msp",
+    "lnk",
+    "scr",
+    "pif",
+    "hta",
+    "cpl",
+    "jar",
+    "reg",
+    "sh",
+    "application",
+    "gadget",
+    "dll",
+    "sys",
+    "appx",
+    "msix",
+    "url",
+    "inf",
+    "scf",
+];
+
+/// Who an attachment belongs to: a case (by number) or an equipment (by placa).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "key", rename_all = "snake_case")]
+pub enum AttachmentOwner {
+    Ticket(String),
+    Asset(String),
+}
+
+/// One attached file, as the UI and the CLI show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Attachment {
+    pub id: i64,
+    /// The original file name.
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: i64,
+    /// MIME type sniffed from the content (`application/octet-stream` when unknown).
+    pub media_type: String,
+    /// The type in Spanish («Documento PDF», «Imagen PNG»…).
+    pub type_label: String,
+    pub sha256: String,
+    /// An executable or script (by extension or content).
+    pub executable: bool,
+    /// May the app open it with the system's program? (Never for executables or removed files.)
+    pub can_open: bool,
+    /// The equipment's photo (hoja de vida).
+    pub is_photo: bool,
+    /// Is it an image the hoja de vida can show (PNG or JPEG)?
+    pub is_image: bool,
+    /// Local RFC 3339.
+    pub added_at: String,
+    pub added_by: String,
+    pub removed_at: Option<String>,
+    pub removed_by: Option<String>,
+    pub remove_reason: Option<String>,
+}
+
+/// What the content looks like: (MIME type, Spanish label, executable).
+pub fn sniff(head: &[u8], name: &str) -> (&'static str, &'static str, bool) {
+    let starts = |m: &[u8]| head.starts_with(m);
+    let contains = |m: &[u8]| head.windows(m.len()).any(|w| w == m);
+    let ext = extension(name);
+    if starts(b"MZ") {
+        return (
+            "application/x-msdownload",
+            "Programa ejecutable de Windows",
+            true,
+        );
+    }
+    if starts(b"\x7fELF") {
+        return ("application/x-executable", "Programa ejecutable", true);
+    }
+    if starts(&[0xCF, 0xFA, 0xED, 0xFE]) || starts(&[0xCE, 0xFA, 0xED, 0xFE]) {
+        return ("application/x-mach-binary", "Programa ejecutable", true);
+    }
+    if starts(b"#!") {
+        return ("text/x-script", "Script", true);
+    }
+    if starts(&[0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0]) {
+        return (
+            "application/x-ms-shortcut",
+            "Acceso directo de Windows",
+            true,
+        );
+    }
+    if starts(b"%PDF-") {
+        return ("application/pdf", "Documento PDF", false);
+    }
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        return ("image/png", "Imagen PNG", false);
+    }
+    if starts(&[0xFF, 0xD8, 0xFF]) {
+        return ("image/jpeg", "Imagen JPEG", false);
+    }
+    if starts(b"GIF87a") || starts(b"GIF89a") {
+        return ("image/gif", "Imagen GIF", false);
+    }
+    if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        return ("image/webp", "Imagen WebP", false);
+    }
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return ("video/mp4", "Video o audio MP4", false);
+    }
+    if starts(b"ID3") {
+        return ("audio/mpeg", "Audio MP3", false);
+    }
+    if starts(b"Rar!\x1a\x07") {
+        return ("application/vnd.rar", "Archivo comprimido RAR", false);
+    }
+    if starts(&[b'7', b'z', 0xBC, 0xAF, 0x27, 0x1C]) {
+        return (
+            "application/x-7z-compressed",
+            "Archivo comprimido 7z",
+            false,
+        );
+    }
+    if starts(&[0x1F, 0x8B]) {
+        return ("application/gzip", "Archivo comprimido gzip", false);
+    }
+    if starts(b"PK\x03\x04") {
+        if contains(b"META-INF/MANIFEST.MF") && (contains(b".class") || ext == "jar") {
+            return ("application/java-archive", "Programa Java", true);
+        }
+        if contains(b"word/") {
+            return (
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "Documento de Word",
+                false,
+            );
+        }
+        if contains(b"xl/") {
+            return (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "Hoja de cálculo de Excel",
+                false,
+            );
+        }
+        if contains(b"ppt/") {
+            return (
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                "Presentación de PowerPoint",
+                false,
+            );
+        }
+        if contains(b"application/vnd.oasis.opendocument") {
+            return (
+                "application/vnd.oasis.opendocument",
+                "Documento OpenDocument",
+                false,
+            );
+        }
+        return ("application/zip", "Archivo comprimido ZIP", false);
+    }
+    if starts(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return match ext.as_str() {
+            "doc" => ("application/msword", "Documento de Word 97-2003", false),
+            "xls" => (
+                "application/vnd.ms-excel",
+                "Hoja de cálculo de Excel 97-2003",
+                false,
+            ),
+            "ppt" => (
+                "application/vnd.ms-powerpoint",
+                "Presentación de PowerPoint 97-2003",
+                false,
+            ),
+            "msi" | "msp" => ("application/x-msi", "Instalador de Windows", true),
+            "msg" => ("application/vnd.ms-outlook", "Mensaje de Outlook", false),
+            _ => (
+                "application/x-ole-storage",
+                "Documento de Office 97-2003",
+                false,
+            ),
+        };
+    }
+    if looks_like_text(head) {
+        return ("text/plain", "Texto", false);
+    }
+    ("application/octet-stream", "Archivo", false)
+}
+
+/// UTF-8 (a character cut at the end of the sample is fine) or Windows-1252-like text with no
+/// NUL and few control characters.
+fn looks_like_text(head: &[u8]) -> bool {
+    if head.is_empty() || head.contains(&0) {
+        return false;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
+    if control * 100 > head.len() {
+        return false;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() || head.iter().all(|&b| b != 0x7F),
+    }
+}
+
+fn extension(name: &str) -> String {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Is a file with this name an executable or script by its extension?
+pub fn executable_by_name(name: &str) -> bool {
+    EXECUTABLE_EXTENSIONS.contains(&extension(name).as_str())
+}
+
+/// The Spanish label of a stored MIME type.
+pub fn type_label(media_type: &str) -> &'static str {
+    match media_type {
+        "application/pdf" => "Documento PDF",
+        "image/png" => "Imagen PNG",
+        "image/jpeg" => "Imagen JPEG",
+        "image/gif" => "Imagen GIF",
+        "image/webp" => "Imagen WebP",
+        "video/mp4" => "Video o audio MP4",
+        "audio/mpeg" => "Audio MP3",
+        "application/vnd.rar" => "Archivo comprimido RAR",
+        "application/x-7z-compressed" => "Archivo comprimido 7z",
+        "application/gzip" => "Archivo comprimido gzip",
+        "application/zip" => "Archivo comprimido ZIP",
+        "application/java-archive" => "Programa Java",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+            "Documento de Word"
+        }
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => {
+            "Hoja de cálculo de Excel"
+        }
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => {
+            "Presentación de PowerPoint"
+        }
+        "application/vnd.oasis.opendocument" => "Documento OpenDocument",
+        "application/msword" => "Documento de Word 97-2003",
+        "application/vnd.ms-excel" => "Hoja de cálculo de Excel 97-2003",
+        "application/vnd.ms-powerpoint" => "Presentación de PowerPoint 97-2003",
+        "application/x-msi" => "Instalador de Windows",
+        "application/vnd.ms-outlook" => "Mensaje de Outlook",
+        "application/x-ole-storage" => "Documento de Office 97-2003",
+        "application/x-msdownload" => "Programa ejecutable de Windows",
+        "application/x-executable" | "application/x-mach-binary" => "Programa ejecutable",
+        "text/x-script" => "Script",
+        "application/x-ms-shortcut" => "Acceso directo de Windows",
+        "text/plain" => "Texto",
+        _ => "Archivo",
+    }
+}
+
+/// Checks an attachment's file name: not empty, no folder separators, no `..`, no control or
+/// reserved characters, at most 255 characters. Returns it trimmed.
+pub fn check_name(name: &str) -> Result<String> {
+    let n = name.trim();
+    let bad = |msg: &str| {
+        Err(CoreError::validation(
+            "archivo",
+            format!("el nombre «{}» {msg}", n.escape_default()),
+        ))
+    };
+    if n.is_empty() {
+        return Err(CoreError::validation(
+            "archivo",
+            "el archivo no tiene nombre",
+        ));
+    }
+    if n.chars().any(char::is_control) {
+        return bad("tiene caracteres de control; cámbielo antes de adjuntarlo");
+    }
+    if n.contains('/') || n.contains('\\') {
+        return bad(
+            "contiene separadores de carpeta («/» o «\\»); adjunte el archivo, no una ruta",
+        );
+    }
+    if n.contains("..") {
+        return bad("contiene «..»; cámbielo antes de adjuntarlo");
+    }
+    if n.chars()
+        .any(|c| matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+    {
+        return bad("contiene caracteres que Windows no admite en nombres (: * ? \" < > |)");
+    }
+    if n.chars().count() > 255 {
+        return bad("es demasiado largo (más de 255 caracteres)");
+    }
+    Ok(n.to_string())
+}
+
+/// Where the blob of `sha256` lives under `data_dir`.
+pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
+    let (a, b) = sha256.split_at(2.min(sha256.len()));
+    data_dir.join(ATTACHMENTS_DIR).join(a).join(b)
+}
+
+const COLUMNS: &str = "id, name, size, media_type, sha256, executable, is_photo, added_at, \
+                       added_by, removed_at, removed_by, remove_reason";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
+    let media_type: String = r.get("media_type")?;
+    let executable: bool = r.get::<_, i64>("executable")? != 0;
+    let removed_at: Option<String> = r.get("removed_at")?;
+    let local = |s: String| from_db(&s).map(to_rfc3339_local).unwrap_or(s);
+    Ok(Attachment {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        size: r.get("size")?,
+        type_label: type_label(&media_type).to_string(),
+        is_image: matches!(media_type.as_str(), "image/png" | "image/jpeg"),
+        media_type,
+        sha256: r.get("sha256")?,
+        executable,
+        can_open: !executable && removed_at.is_none(),
+        is_photo: r.get::<_, i64>("is_photo")? != 0,
+        added_at: local(r.get("added_at")?),
+        added_by: r.get("added_by")?,
+        removed_at: removed_at.map(local),
+        removed_by: r.get("removed_by")?,
+        remove_reason: r.get("remove_reason")?,
+    })
+}
+
+/// (`ticket_id`, `asset_id`) of an owner: exactly one is set.
+type OwnerIds = (Option<i64>, Option<i64>);
+
+/// The owner's row ids (see [`OwnerIds`]).
+fn owner_ids(conn: &Connection, owner: &AttachmentOwner) -> Result<OwnerIds> {
+    match owner {
+        AttachmentOwner::Ticket(number) => {
+            let id: Option<i64> = conn
+                .query_row(
+                    "SELECT id FROM tickets WHERE number = ?1 COLLATE NOCASE",
+                    [number.trim()],
+                    |r| r.get("id"),
+                )
+                .optional()?;
+            let id = id.ok_or_else(|| CoreError::TicketNotFound(number.trim().to_string()))?;
+            Ok((Some(id), None))
+        }
+        AttachmentOwner::Asset(tag) => {
+            let (id, _) = crate::assets::find_asset(conn, tag)?;
+            Ok((None, Some(id)))
+        }
+    }
+}
+
+fn owner_filter(ids: OwnerIds) -> (&'static str, i64) {
+    match ids {
+        (Some(t), _) => ("ticket_id", t),
+        (_, Some(a)) => ("asset_id", a),
+        _ => ("ticket_id", -1),
+    }
+}
+
+/// The attachments of one case (`ticket_id`), removed ones included, oldest first.
+pub(crate) fn list_for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Attachment>> {
+    list_by(conn, "ticket_id", ticket_id)
+}
+
+/// The attachments of one equipment (`asset_id`), removed ones included, oldest first.
+pub(crate) fn list_for_asset(conn: &Connection, asset_id: i64) -> Result<Vec<Attachment>> {
+    list_by(conn, "asset_id", asset_id)
+}
+
+fn list_by(conn: &Connection, col: &str, id: i64) -> Result<Vec<Attachment>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM attachments WHERE {col} = ?1 ORDER BY id"
+    ))?;
+    let v = st
+        .query_map([id], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
+fn live_refs(conn: &Connection, sha256: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) AS n FROM attachments WHERE sha256 = ?1 AND removed_at IS NULL",
+        [sha256],
+        |r| r.get("n"),
+    )?)
+}
+
+/// Deletes the blobs of `hashes` that no live row refers to (after a removal committed).
+pub(crate) fn sweep_blobs(conn: &Connection, data_dir: &Path, hashes: &[String]) -> Result<usize> {
+    let mut n = 0;
+    for h in hashes {
+        if live_refs(conn, h)? == 0 {
+            let p = blob_path(data_dir, h);
+            if p.exists() && std::fs::remove_file(&p).is_ok() {
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Removes (reason `reason`) every live attachment of the cases `ticket_ids` inside the caller's
+/// transaction, with a timeline entry each; pushes their hashes to `hashes` so the caller can
+/// [`sweep_blobs`] after committing. Returns how many were removed.
+pub(crate) fn remove_for_tickets(
+    tx: &Connection,
+    ticket_ids: &[i64],
+    reason: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+    hashes: &mut Vec<String>,
+) -> Result<i64> {
+    let at = to_db(now);
+    let mut n = 0;
+    for &tid in ticket_ids {
+        let live: Vec<(i64, String, String)> = {
+            let mut st = tx.prepare_cached(
+                "SELECT id, name, sha256 FROM attachments
+                 WHERE ticket_id = ?1 AND removed_at IS NULL ORDER BY id",
+            )?;
+            let v = st
+                .query_map([tid], |r| {
+                    Ok((r.get("id")?, r.get("name")?, r.get("sha256")?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            v
+        };
+        for (id, name, sha) in live {
+            tx.execute(
+                "UPDATE attachments SET removed_at = ?1, removed_by = ?2, remove_reason = ?3
+                 WHERE id = ?4",
+                params![at, actor, reason, id],
+            )?;
+            crate::tickets::add_event(
+                tx,
+                tid,
+                &at,
+                actor,
+                "attachment_removed",
+                None,
+                None,
+                Some(&name),
+                Some(reason),
+            )?;
+            hashes.push(sha);
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// A blob written into the store: its hash, size, type and whether it was new.
+struct Stored {
+    sha256: String,
+    size: i64,
+    media_type: &'static str,
+    executable: bool,
+    created: bool,
+}
+
+/// Streams `src` into the content store of `data_dir`: temp file in `attachments/`, hashed and
+/// counted (refused above `max_bytes` or when empty), synced, renamed into place, or dropped
+/// when that content is already stored.
+fn store_blob(data_dir: &Path, name: &str, src: &mut dyn Read, max_bytes: u64) -> Result<Stored> {
+    let root = data_dir.join(ATTACHMENTS_DIR);
+    std::fs::create_dir_all(&root).map_err(crate::files::io(&root))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".entrando-")
+        .tempfile_in(&root)
+        .map_err(crate::files::io(&root))?;
+    let tmp_path = tmp.path().to_path_buf();
+    let mut file = tmp.as_file();
+    let mut hasher = Sha256::new();
+    let mut head: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match src.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(CoreError::validation(
+                    "archivo",
+                    format!("no se pudo leer «{name}»: {e}"),
+                ))
+            }
+        };
+        total += n as u64;
+        if total > max_bytes {
+            return Err(too_big(name, max_bytes));
+        }
+        let chunk = &buf[..n];
+        if head.len() < 64 * 1024 {
+            let take = (64 * 1024 - head.len()).min(n);
+            head.extend_from_slice(&chunk[..take]);
+        }
+        hasher.update(chunk);
+        file.write_all(chunk).map_err(crate::files::io(&tmp_path))?;
+    }
+    if total == 0 {
+        return Err(CoreError::validation(
+            "archivo",
+            format!("«{name}» está vacío (0 bytes); no se adjuntó"),
+        ));
+    }
+    file.sync_all().map_err(crate::files::io(&tmp_path))?;
+    let sha256: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (media_type, _, exe_content) = sniff(&head, name);
+    let target = blob_path(data_dir, &sha256);
+    let created = if target.is_file() {
+        false // the same content is already stored: the temp file is dropped
+    } else {
+        let dir = target.parent().unwrap_or(&root).to_path_buf();
+        std::fs::create_dir_all(&dir).map_err(crate::files::io(&dir))?;
+        tmp.persist(&target)
+            .map_err(|e| crate::files::io_error(&target, e.error))?;
+        crate::files::set_mode(&target, 0o600);
+        crate::files::sync_dir(&dir);
+        true
+    };
+    Ok(Stored {
+        sha256,
+        size: total as i64,
+        media_type,
+        executable: exe_content || executable_by_name(name),
+        created,
+    })
+}
+
+fn too_big(name: &str, max_bytes: u64) -> CoreError {
+    CoreError::validation(
+        "archivo",
+        format!(
+            "«{name}» supera el límite de {} MB por archivo (Ajustes → «Tamaño máximo de adjuntos»)",
+            max_bytes / (1024 * 1024)
+        ),
+    )
+}
+
+fn size_text(size: i64) -> String {
+    if size >= 1024 * 1024 {
+        format!("{:.1} MB", size as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else if size >= 1024 {
+        format!("{} KB", size / 1024)
+    } else {
+        format!("{size} bytes")
+    }
+}
+
+impl Store {
+    fn attachments_dir_checked(&self) -> Result<PathBuf> {
+        self.data_dir().ok_or_else(|| {
+            CoreError::validation(
+                "adjuntos",
+                "esta base de datos no tiene carpeta de datos (está en memoria)",
+            )
+        })
+    }
+
+    /// The size limit per file, in MB (`attachment_max_mb`, default 25).
+    pub fn attachment_max_mb(&self) -> Result<i64> {
+        Ok(self
+            .setting_i64(MAX_MB_SETTING, DEFAULT_MAX_MB)?
+            .clamp(1, MAX_MAX_MB))
+    }
+
+    /// Sets the size limit per file (1 to 500 MB).
+    pub fn set_attachment_max_mb(&mut self, mb: i64) -> Result<()> {
+        if !(1..=MAX_MAX_MB).contains(&mb) {
+            return Err(CoreError::validation(
+                "tamaño máximo de adjuntos",
+                format!("debe estar entre 1 y {MAX_MAX_MB} MB"),
+            ));
+        }
+        self.set_setting(MAX_MB_SETTING, &mb.to_string())
+    }
+
+    /// Attaches the file at `path` (its name is the file's own name).
+    pub fn attach_file(
+        &mut self,
+        owner: &AttachmentOwner,
+        path: &Path,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment> {
+        let raw_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let name = check_name(&raw_name)?;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            CoreError::validation(
+                "archivo",
+                format!(
+                    "no se pudo leer «{}»: {}",
+                    crate::files::shown(path),
+                    io_reason(&e)
+                ),
+            )
+        })?;
+        if !meta.is_file() {
+            return Err(CoreError::validation(
+                "archivo",
+                format!("«{name}» no es un archivo (¿es una carpeta?)"),
+            ));
+        }
+        let max = self.attachment_max_mb()? as u64 * 1024 * 1024;
+        if meta.len() > max {
+            return Err(too_big(&name, max));
+        }
+        let mut f = std::fs::File::open(path).map_err(|e| {
+            CoreError::validation(
+                "archivo",
+                format!("no se pudo leer «{name}»: {}", io_reason(&e)),
+            )
+        })?;
+        self.attach_reader(owner, &name, &mut f, actor, now)
+    }
+
+    /// Attaches `bytes` under `name` (drag and drop of content, tests).
+    pub fn attach_bytes(
+        &mut self,
+        owner: &AttachmentOwner,
+        name: &str,
+        bytes: &[u8],
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment> {
+        let name = check_name(name)?;
+        let mut r = bytes;
+        self.attach_reader(owner, &name, &mut r, actor, now)
+    }
+
+    fn attach_reader(
+        &mut self,
+        owner: &AttachmentOwner,
+        name: &str,
+        src: &mut dyn Read,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment> {
+        let data_dir = self.attachments_dir_checked()?;
+        // The owner first: a case or equipment that does not exist never gets a blob.
+        let ids = owner_ids(&self.conn, owner)?;
+        if let (Some(tid), _) = ids {
+            check_ticket_open(&self.conn, tid)?;
+        }
+        let max = self.attachment_max_mb()? as u64 * 1024 * 1024;
+        let stored = store_blob(&data_dir, name, src, max)?;
+        let res = self.insert_row(ids, name, &stored, actor, now);
+        if res.is_err() && stored.created && live_refs(&self.conn, &stored.sha256).unwrap_or(1) == 0
+        {
+            let _ = std::fs::remove_file(blob_path(&data_dir, &stored.sha256));
+        }
+        res
+    }
+
+    fn insert_row(
+        &mut self,
+        ids: OwnerIds,
+        name: &str,
+        s: &Stored,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment> {
+        let at = to_db(now);
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
+        tx.execute(
+            "INSERT INTO attachments(ticket_id, asset_id, name, size, media_type, sha256,
+                executable, added_at, added_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                ids.0,
+                ids.1,
+                name,
+                s.size,
+                s.media_type,
+                s.sha256,
+                s.executable as i64,
+                at,
+                actor
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let note = format!("{}, {}", type_label(s.media_type), size_text(s.size));
+        match ids {
+            (Some(tid), _) => crate::tickets::add_event(
+                &tx,
+                tid,
+                &at,
+                actor,
+                "attachment_added",
+                None,
+                None,
+                Some(name),
+                Some(&note),
+            )?,
+            (_, Some(aid)) => asset_note(
+                &tx,
+                aid,
+                now,
+                actor,
+                format!("Adjunto agregado: {name} ({note})"),
+            )?,
+            _ => {}
+        }
+        let a = tx.query_row(
+            &format!("SELECT {COLUMNS} FROM attachments WHERE id = ?1"),
+            [id],
+            from_row,
+        )?;
+        tx.commit()?;
+        Ok(a)
+    }
+
+    /// The attachments of a case or equipment (removed ones included, marked).
+    pub fn list_attachments(&self, owner: &AttachmentOwner) -> Result<Vec<Attachment>> {
+        let (col, id) = owner_filter(owner_ids(&self.conn, owner)?);
+        list_by(&self.conn, col, id)
+    }
+
+    fn find(&self, owner: &AttachmentOwner, id: i64) -> Result<(Attachment, OwnerIds)> {
+        let ids = owner_ids(&self.conn, owner)?;
+        let (col, oid) = owner_filter(ids);
+        let a = self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM attachments WHERE id = ?1 AND {col} = ?2"),
+                params![id, oid],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| CoreError::MaintenanceNotFound {
+                what: "el adjunto",
+                id: format!("{id} en {}", owner_key(owner)),
+            })?;
+        Ok((a, ids))
+    }
+
+    /// Removes an attachment with a reason: the row stays (marked, audited), the timeline or
+    /// the life record says so, and the file is deleted when no live row refers to it.
+    pub fn remove_attachment(
+        &mut self,
+        owner: &AttachmentOwner,
+        id: i64,
+        reason: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(CoreError::validation(
+                "motivo",
+                "indique por qué se quita el adjunto",
+            ));
+        }
+        let data_dir = self.attachments_dir_checked()?;
+        let (a, ids) = self.find(owner, id)?;
+        if a.removed_at.is_some() {
+            return Err(CoreError::validation(
+                "adjunto",
+                format!("«{}» ya fue quitado", a.name),
+            ));
+        }
+        if let (Some(tid), _) = ids {
+            check_ticket_open(&self.conn, tid)?;
+        }
+        let at = to_db(now);
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
+        tx.execute(
+            "UPDATE attachments SET removed_at = ?1, removed_by = ?2, remove_reason = ?3,
+                 is_photo = 0
+             WHERE id = ?4",
+            params![at, actor, reason, id],
+        )?;
+        match ids {
+            (Some(tid), _) => crate::tickets::add_event(
+                &tx,
+                tid,
+                &at,
+                actor,
+                "attachment_removed",
+                None,
+                None,
+                Some(&a.name),
+                Some(reason),
+            )?,
+            (_, Some(aid)) => asset_note(
+                &tx,
+                aid,
+                now,
+                actor,
+                format!("Adjunto quitado: {}. Motivo: {reason}", a.name),
+            )?,
+            _ => {}
+        }
+        tx.commit()?;
+        sweep_blobs(&self.conn, &data_dir, std::slice::from_ref(&a.sha256))?;
+        let (a, _) = self.find(owner, id)?;
+        Ok(a)
+    }
+
+    /// Marks an image attachment (PNG or JPEG) as the equipment's photo (the hoja de vida shows
+    /// it); the previous photo stops being one. The life record says so.
+    pub fn set_asset_photo(
+        &mut self,
+        tag: &str,
+        id: i64,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment> {
+        let owner = AttachmentOwner::Asset(tag.to_string());
+        let (a, ids) = self.find(&owner, id)?;
+        if a.removed_at.is_some() || !a.is_image {
+            return Err(CoreError::validation(
+                "foto",
+                format!(
+                    "«{}» no puede ser la foto del equipo: use una imagen PNG o JPEG adjunta",
+                    a.name
+                ),
+            ));
+        }
+        let aid = ids.1.unwrap_or(-1);
+        let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
+        tx.execute(
+            "UPDATE attachments SET is_photo = 0 WHERE asset_id = ?1 AND is_photo = 1 AND id <> ?2",
+            params![aid, id],
+        )?;
+        tx.execute("UPDATE attachments SET is_photo = 1 WHERE id = ?1", [id])?;
+        asset_note(&tx, aid, now, actor, format!("Foto del equipo: {}", a.name))?;
+        tx.commit()?;
+        let (a, _) = self.find(&owner, id)?;
+        Ok(a)
+    }
+
+    /// [`Store::asset_photo`] by placa.
+    pub fn asset_photo_of(&self, tag: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let (id, _) = crate::assets::find_asset(&self.conn, tag)?;
+        self.asset_photo(id)
+    }
+
+    /// The bytes of the equipment's photo (`None` without one, or when its file is missing or
+    /// altered).
+    pub fn asset_photo(&self, asset_id: i64) -> Result<Option<(String, Vec<u8>)>> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT sha256, media_type FROM attachments
+                 WHERE asset_id = ?1 AND is_photo = 1 AND removed_at IS NULL
+                 ORDER BY id DESC LIMIT 1",
+                [asset_id],
+                |r| Ok((r.get("sha256")?, r.get("media_type")?)),
+            )
+            .optional()?;
+        let (Some((sha, mt)), Some(d)) = (row, self.data_dir()) else {
+            return Ok(None);
+        };
+        Ok(read_verified(&blob_path(&d, &sha), &sha)
+            .ok()
+            .map(|b| (mt, b)))
+    }
+
+    /// The stored file of an attachment, after checking that its content still has its hash.
+    pub fn attachment_blob(
+        &self,
+        owner: &AttachmentOwner,
+        id: i64,
+    ) -> Result<(Attachment, PathBuf)> {
+        let data_dir = self.attachments_dir_checked()?;
+        let (a, _) = self.find(owner, id)?;
+        if a.removed_at.is_some() {
+            return Err(CoreError::validation(
+                "adjunto",
+                format!("«{}» fue quitado; su archivo ya no está disponible", a.name),
+            ));
+        }
+        let p = blob_path(&data_dir, &a.sha256);
+        verify_file(&p, &a)?;
+        Ok((a, p))
+    }
+
+    /// The stored file to open with the system's program: refused for executables and scripts.
+    pub fn attachment_to_open(
+        &self,
+        owner: &AttachmentOwner,
+        id: i64,
+    ) -> Result<(Attachment, PathBuf)> {
+        let (a, p) = self.attachment_blob(owner, id)?;
+        if !a.can_open {
+            return Err(CoreError::validation(
+                "adjunto",
+                format!(
+                    "«{}» es un programa o script: por seguridad no se abre desde la aplicación; use «Guardar copia»",
+                    a.name
+                ),
+            ));
+        }
+        Ok((a, p))
+    }
+
+    /// Saves a copy of an attachment to `to` (through a part file, verified first).
+    pub fn save_attachment_copy(
+        &self,
+        owner: &AttachmentOwner,
+        id: i64,
+        to: &Path,
+    ) -> Result<Attachment> {
+        let (a, p) = self.attachment_blob(owner, id)?;
+        let bytes = std::fs::read(&p).map_err(crate::files::io(&p))?;
+        crate::files::write_output(to, &bytes)?;
+        Ok(a)
+    }
+}
+
+fn owner_key(owner: &AttachmentOwner) -> String {
+    match owner {
+        AttachmentOwner::Ticket(n) => format!("el caso {}", n.trim()),
+        AttachmentOwner::Asset(t) => format!("el equipo {}", t.trim()),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "el archivo no existe".into(),
+        std::io::ErrorKind::PermissionDenied => "no hay permiso para leerlo".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn check_ticket_open(conn: &Connection, ticket_id: i64) -> Result<()> {
+    let (number, status): (String, crate::model::TicketStatus) = conn.query_row(
+        "SELECT number, status FROM tickets WHERE id = ?1",
+        [ticket_id],
+        |r| Ok((r.get("number")?, r.get("status")?)),
+    )?;
+    if !status.is_workable() {
+        return Err(CoreError::validation(
+            "adjunto",
+            format!(
+                "el caso {number} está «{}»: no se le agregan ni quitan adjuntos",
+                status.label()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn asset_note(
+    conn: &Connection,
+    asset_id: i64,
+    now: DateTime<Utc>,
+    actor: &str,
+    description: String,
+) -> Result<()> {
+    crate::assets::add_asset_event(
+        conn,
+        asset_id,
+        &to_db(now),
+        &crate::assets::today(now).format("%Y-%m-%d").to_string(),
+        actor,
+        crate::assets::EventRow {
+            kind: "note",
+            description: Some(description),
+            field: Some("adjunto"),
+            ..Default::default()
+        },
+    )
+}
+
+fn sha_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn read_verified(p: &Path, sha256: &str) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(p).map_err(crate::files::io(p))?;
+    if sha_hex(&bytes) != sha256 {
+        return Err(CoreError::validation(
+            "adjunto",
+            format!(
+                "el archivo guardado «{}» no coincide con su huella",
+                crate::files::shown(p)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn verify_file(p: &Path, a: &Attachment) -> Result<()> {
+    let mut f = std::fs::File::open(p).map_err(|_| {
+        CoreError::validation(
+            "adjunto",
+            format!(
+                "falta el archivo de «{}» en la carpeta de adjuntos; restaure la última copia de seguridad",
+                a.name
+            ),
+        )
+    })?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(crate::files::io(p))?;
+    let got: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    if got != a.sha256 {
+        return Err(CoreError::validation(
+            "adjunto",
+            format!(
+                "el archivo de «{}» fue alterado (su huella SHA-256 no coincide); restaure la última copia de seguridad",
+                a.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_common_types() {
+        assert_eq!(sniff(b"%PDF-1.7\n", "a.pdf").0, "application/pdf");
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....", "x.bin").0, "image/png");
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0], "x").0, "image/jpeg");
+        assert!(sniff(b"MZ\x90\x00", "foto.jpg").2);
+        assert!(sniff(b"#!/bin/sh\n", "x.txt").2);
+        assert_eq!(sniff("hola señor\n".as_bytes(), "n.txt").0, "text/plain");
+        assert_eq!(sniff(&[0, 1, 2, 3], "x").0, "application/octet-stream");
+        assert!(executable_by_name("Factura.PDF.exe"));
+        assert!(!executable_by_name("informe.pdf"));
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("informe.pdf").is_ok());
+        for bad in ["", "a/b.txt", "a\\b.txt", "..", "x..y", "a\u{7}.txt", "a:b"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+}
