@@ -172,6 +172,8 @@ pub(crate) enum TicketCmd {
     },
     /// Imprime el enlace mailto: de la encuesta.
     Mailto { number: String },
+    /// Programa, reprograma o cancela la visita del caso; --ics escribe el evento de calendario.
+    Visit(crate::agenda::VisitArgs),
 }
 
 fn show_ticket(ctx: &Ctx, t: &mesa_core::Ticket) -> Result<(), CoreError> {
@@ -352,5 +354,6 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 Ok(())
             }
         }
+        TicketCmd::Visit(a) => crate::agenda::visit(ctx, a),
     }
 }

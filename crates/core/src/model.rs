@@ -255,6 +255,8 @@ pub struct TicketDetail {
     /// What can be done to the case now, in the order to offer it: the lifecycle rule of
     /// [`allowed_actions`], sent to the UI so it keeps no copy of it.
     pub allowed_actions: Vec<ActionKind>,
+    /// The case's scheduled visit, if any (`agenda`).
+    pub visit: Option<crate::agenda::types::Visit>,
 }
 
 /// The kinds of [`TicketAction`] (the buttons of a case).

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use mesa_core::agenda::{AgendaItem, Visit, VisitInput};
 use mesa_core::assets::{
     Asset, AssetEvent, AssetImportOutcome, AssetMove, AssetQuery, AssetRecord, AssetStatus,
     DecommissionConcept, LinkedCase, NewAsset, NewAssetEvent, NewDecommissionConcept,
@@ -51,6 +52,9 @@ fn export_all(dir: &Path) {
         TicketPage,
         TicketEvent,
         TicketDetail,
+        Visit,
+        VisitInput,
+        AgendaItem,
         TicketAction,
         Dashboard,
         AssigneeCount,

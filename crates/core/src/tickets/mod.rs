@@ -554,6 +554,7 @@ impl Store {
             ticket,
             events,
             allowed_actions,
+            visit: crate::agenda::visit_of(&self.conn, raw.id)?,
         })
     }
 
