@@ -1,7 +1,7 @@
 //! `mesa ticket visit …` (schedule, reschedule, cancel a case's visit; its `.ics`) and
 //! `mesa agenda` (the visits of a range of days, as text, JSON or `.ics`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 use clap::Args;
@@ -75,7 +75,7 @@ fn print_visit(number: &str, v: &Visit) {
     }
 }
 
-fn write_ics(ctx: &Ctx, path: &PathBuf, text: &str) -> Result<(), CoreError> {
+fn write_ics(ctx: &Ctx, path: &Path, text: &str) -> Result<(), CoreError> {
     write_file(path, text.as_bytes())?;
     if !ctx.json {
         println!("Evento de calendario: {}", path.display());

@@ -469,17 +469,18 @@ fn ics_parses_back_with_bogota_times_and_escaped_folded_text() {
     );
 
     // The VTIMEZONE is a real component with a −05:00 standard offset.
-    let parsed = icalendar::parser::read_calendar(&icalendar::parser::unfold(&text)).unwrap();
+    let unfolded = icalendar::parser::unfold(&text);
+    let parsed = icalendar::parser::read_calendar(&unfolded).unwrap();
     let tz = parsed
         .components
         .iter()
-        .find(|c| c.name == "VTIMEZONE")
+        .find(|c| c.name.as_str() == "VTIMEZONE")
         .expect("VTIMEZONE");
-    let std = tz.components.iter().find(|c| c.name == "STANDARD").unwrap();
+    let std = tz.components.iter().find(|c| c.name.as_str() == "STANDARD").unwrap();
     let off = std
         .properties
         .iter()
-        .find(|p| p.name == "TZOFFSETTO")
+        .find(|p| p.name.as_str() == "TZOFFSETTO")
         .unwrap();
     assert_eq!(off.val.as_str(), "-0500");
 

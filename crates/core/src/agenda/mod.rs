@@ -6,7 +6,7 @@
 pub mod ics;
 pub mod types;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -32,7 +32,6 @@ const MAX_NOTE: usize = 2000;
 const FIELD_AT: &str = "fecha y hora de la visita";
 const FIELD_MINUTES: &str = "duración (minutos)";
 const FIELD_PLACE: &str = "lugar";
-const FIELD_WHO: &str = "quién va";
 const FIELD_NOTE: &str = "nota";
 const FIELD_REASON: &str = "motivo";
 
@@ -460,13 +459,11 @@ impl Store {
                 format!("el rango de la agenda es de máximo {MAX_RANGE_DAYS} días"),
             ));
         }
-        let lo = from_local(from.and_hms_opt(0, 0, 0).unwrap_or_default());
-        let hi = from_local(
-            to.succ_opt()
-                .unwrap_or(to)
-                .and_hms_opt(0, 0, 0)
-                .unwrap_or_default(),
-        );
+        let lo = from_local(from.and_time(NaiveTime::MIN));
+        let hi = match to.succ_opt() {
+            Some(next) => from_local(next.and_time(NaiveTime::MIN)),
+            None => from_local(to.and_time(NaiveTime::MIN)) + Duration::days(1),
+        };
         let sql = format!(
             "SELECT {VISIT_COLUMNS}, {CASE_COLUMNS} FROM ticket_visits v
              JOIN tickets t ON t.id = v.ticket_id
@@ -474,6 +471,8 @@ impl Store {
              ORDER BY v.starts_at, t.number"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
+        // Both column lists name `id`: by name it reads `v.id` (the first), so the case's `id`
+        // of these rows is not used.
         let rows = stmt.query_map([to_db(lo), to_db(hi)], |r| {
             Ok((visit_from_row(r)?, case_from_row(r)?))
         })?;
