@@ -32,7 +32,15 @@ fn visit_schedules_reschedules_writes_ics_and_cancels() {
     let n = new_case(&env, "Ana Gutiérrez");
     let out = env.ok(
         NOW,
-        &["ticket", "visit", &n, "--at", "05/03/2026 09:00", "--minutes", "45"],
+        &[
+            "ticket",
+            "visit",
+            &n,
+            "--at",
+            "05/03/2026 09:00",
+            "--minutes",
+            "45",
+        ],
     );
     assert!(out.contains("05/03/2026 09:00 (45 min)"), "{out}");
     assert!(out.contains("Lugar: Piso 2, oficina 204"), "{out}");
@@ -63,7 +71,10 @@ fn visit_schedules_reschedules_writes_ics_and_cancels() {
         "{text}"
     );
     assert!(text.contains(&format!("SUMMARY:Visita técnica {n} — Ana Gutiérrez\r\n")));
-    assert!(text.contains("LOCATION:Piso 2\\, oficina 204\r\n"), "{text}");
+    assert!(
+        text.contains("LOCATION:Piso 2\\, oficina 204\r\n"),
+        "{text}"
+    );
 
     // The timeline of the case shows both, with old → new.
     let show = env.json(NOW, &["ticket", "show", &n]);
@@ -73,7 +84,10 @@ fn visit_schedules_reschedules_writes_ics_and_cancels() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert!(kinds.ends_with(&["visit_scheduled", "visit_rescheduled"]), "{kinds:?}");
+    assert!(
+        kinds.ends_with(&["visit_scheduled", "visit_rescheduled"]),
+        "{kinds:?}"
+    );
 
     // Without --at: shows the visit (and writes the .ics again).
     let out = env.ok(NOW, &["ticket", "visit", &n]);
@@ -83,7 +97,14 @@ fn visit_schedules_reschedules_writes_ics_and_cancels() {
     assert!(e.contains("--reason"), "{e}");
     let out = env.ok(
         NOW,
-        &["ticket", "visit", &n, "--cancel", "--reason", "Se resolvió por teléfono"],
+        &[
+            "ticket",
+            "visit",
+            &n,
+            "--cancel",
+            "--reason",
+            "Se resolvió por teléfono",
+        ],
     );
     assert!(out.contains("cancelada"), "{out}");
     let out = env.ok(NOW, &["ticket", "visit", &n]);
@@ -97,13 +118,33 @@ fn visit_refusals_are_clear_and_in_spanish() {
     let e = env.fails(NOW, &["ticket", "visit", &n, "--at", "01/03/2026 09:00"]);
     assert_eq!(e["code"], "validation");
     let msg = e["message"].as_str().unwrap();
-    assert!(msg.contains("fecha y hora de la visita") && msg.contains("ya pasó"), "{msg}");
+    assert!(
+        msg.contains("fecha y hora de la visita") && msg.contains("ya pasó"),
+        "{msg}"
+    );
     let e = env.fails(
         NOW,
-        &["ticket", "visit", &n, "--at", "05/03/2026 09:00", "--who", "Nadie"],
+        &[
+            "ticket",
+            "visit",
+            &n,
+            "--at",
+            "05/03/2026 09:00",
+            "--who",
+            "Nadie",
+        ],
     );
     assert_eq!(e["code"], "catalog_not_found");
-    let e = env.fails(NOW, &["ticket", "visit", "MA-2026-0999", "--at", "05/03/2026 09:00"]);
+    let e = env.fails(
+        NOW,
+        &[
+            "ticket",
+            "visit",
+            "MA-2026-0999",
+            "--at",
+            "05/03/2026 09:00",
+        ],
+    );
     assert_eq!(e["code"], "ticket_not_found");
     let e = env.fails(NOW, &["agenda", "--from", "2026-13-01"]);
     assert_eq!(e["code"], "validation");
@@ -123,7 +164,18 @@ fn agenda_lists_the_week_from_today_and_a_range() {
     let a = new_case(&env, "Ana Gutiérrez");
     let b = new_case(&env, "Bernardo Díaz");
     env.ok(NOW, &["ticket", "visit", &a, "--at", "2026-03-04 15:00"]);
-    env.ok(NOW, &["ticket", "visit", &b, "--at", "2026-03-04 08:00", "--place", "Archivo"]);
+    env.ok(
+        NOW,
+        &[
+            "ticket",
+            "visit",
+            &b,
+            "--at",
+            "2026-03-04 08:00",
+            "--place",
+            "Archivo",
+        ],
+    );
     let far = new_case(&env, "Carla Ruiz");
     env.ok(NOW, &["ticket", "visit", &far, "--at", "2026-03-20 08:00"]);
 
@@ -140,14 +192,25 @@ fn agenda_lists_the_week_from_today_and_a_range() {
     assert_eq!(items[0]["requester"], "Bernardo Díaz");
     assert_eq!(items[0]["status"], "new");
 
-    let out = env.ok(NOW, &["agenda", "--from", "20/03/2026", "--to", "2026-03-20"]);
+    let out = env.ok(
+        NOW,
+        &["agenda", "--from", "20/03/2026", "--to", "2026-03-20"],
+    );
     assert!(out.contains(&far) && !out.contains(&a), "{out}");
     assert!(out.contains("1 visitas"), "{out}");
 
     let ics = env.data.path().join("agenda.ics");
     env.ok(
         NOW,
-        &["agenda", "--from", "2026-03-01", "--to", "2026-03-31", "--ics", ics.to_str().unwrap()],
+        &[
+            "agenda",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--ics",
+            ics.to_str().unwrap(),
+        ],
     );
     let text = std::fs::read_to_string(&ics).unwrap();
     assert_eq!(text.matches("BEGIN:VEVENT\r\n").count(), 3);

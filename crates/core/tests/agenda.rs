@@ -67,7 +67,12 @@ fn scheduling_defaults_place_and_who_and_is_on_the_timeline() {
     )
     .unwrap();
     let v = s
-        .schedule_visit(&n, &visit_at("05/03/2026 09:00"), ACTOR, at("2026-03-02T10:00"))
+        .schedule_visit(
+            &n,
+            &visit_at("05/03/2026 09:00"),
+            ACTOR,
+            at("2026-03-02T10:00"),
+        )
         .unwrap();
     assert_eq!(v.starts_at, "2026-03-05T09:00:00-05:00");
     assert_eq!(v.ends_at, "2026-03-05T10:00:00-05:00");
@@ -87,7 +92,12 @@ fn scheduling_defaults_place_and_who_and_is_on_the_timeline() {
 
     // The same input again changes nothing and writes nothing.
     let again = s
-        .schedule_visit(&n, &visit_at("2026-03-05 09:00"), ACTOR, at("2026-03-02T10:05"))
+        .schedule_visit(
+            &n,
+            &visit_at("2026-03-05 09:00"),
+            ACTOR,
+            at("2026-03-02T10:05"),
+        )
         .unwrap();
     assert_eq!(again, v);
     let d2 = s.get_ticket(&n, at("2026-03-02T10:05")).unwrap();
@@ -99,7 +109,12 @@ fn rescheduling_replaces_the_visit_and_records_old_and_new_time() {
     let mut s = store();
     let n = new_case(&mut s, "Ana Gutiérrez", "Impresora atascada");
     let first = s
-        .schedule_visit(&n, &visit_at("2026-03-05 09:00"), ACTOR, at("2026-03-02T10:00"))
+        .schedule_visit(
+            &n,
+            &visit_at("2026-03-05 09:00"),
+            ACTOR,
+            at("2026-03-02T10:00"),
+        )
         .unwrap();
     let second = s
         .schedule_visit(
@@ -163,13 +178,23 @@ fn cancelling_removes_the_visit_with_a_reason() {
     let n = new_case(&mut s, "Ana Gutiérrez", "Sin red");
     let (c, _) = code(s.cancel_visit(&n, "ya no hace falta", ACTOR, at("2026-03-02T10:00")));
     assert_eq!(c, "validation", "no visit to cancel");
-    s.schedule_visit(&n, &visit_at("2026-03-05 09:00"), ACTOR, at("2026-03-02T10:00"))
-        .unwrap();
+    s.schedule_visit(
+        &n,
+        &visit_at("2026-03-05 09:00"),
+        ACTOR,
+        at("2026-03-02T10:00"),
+    )
+    .unwrap();
     let (c, m) = code(s.cancel_visit(&n, "   ", ACTOR, at("2026-03-02T11:00")));
     assert_eq!(c, "validation");
     assert!(m.contains("motivo"), "{m}");
-    s.cancel_visit(&n, "Se resolvió por teléfono", ACTOR, at("2026-03-02T11:00"))
-        .unwrap();
+    s.cancel_visit(
+        &n,
+        "Se resolvió por teléfono",
+        ACTOR,
+        at("2026-03-02T11:00"),
+    )
+    .unwrap();
     let d = s.get_ticket(&n, at("2026-03-02T11:00")).unwrap();
     assert!(d.visit.is_none());
     let e = d.events.last().unwrap();
@@ -177,10 +202,18 @@ fn cancelling_removes_the_visit_with_a_reason() {
     assert_eq!(e.old_value.as_deref(), Some("2026-03-05T09:00:00-05:00"));
     assert_eq!(e.new_value, None);
     assert_eq!(e.note.as_deref(), Some("Se resolvió por teléfono"));
-    assert!(s.agenda(day("2026-03-01"), day("2026-03-31")).unwrap().is_empty());
+    assert!(s
+        .agenda(day("2026-03-01"), day("2026-03-31"))
+        .unwrap()
+        .is_empty());
     // A new visit after a cancellation is a new visit (new UID).
     let v = s
-        .schedule_visit(&n, &visit_at("2026-03-09 08:00"), ACTOR, at("2026-03-02T12:00"))
+        .schedule_visit(
+            &n,
+            &visit_at("2026-03-09 08:00"),
+            ACTOR,
+            at("2026-03-02T12:00"),
+        )
         .unwrap();
     assert_eq!(v.sequence, 0);
 }
@@ -194,7 +227,10 @@ fn refusals_name_the_field_and_write_nothing() {
 
     let (c, m) = code(s.schedule_visit(&n, &visit_at("02/03/2026 09:59"), ACTOR, now));
     assert_eq!(c, "validation");
-    assert!(m.contains("fecha y hora de la visita") && m.contains("ya pasó"), "{m}");
+    assert!(
+        m.contains("fecha y hora de la visita") && m.contains("ya pasó"),
+        "{m}"
+    );
     assert!(m.contains("02/03/2026 09:59"), "{m}");
 
     let (c, m) = code(s.schedule_visit(&n, &visit_at("2026-03-05"), ACTOR, now));
@@ -258,8 +294,13 @@ fn refusals_name_the_field_and_write_nothing() {
 fn only_open_cases_get_or_change_a_visit() {
     let mut s = store();
     let n = new_case(&mut s, "Ana Gutiérrez", "Teclado");
-    s.schedule_visit(&n, &visit_at("2026-03-05 09:00"), ACTOR, at("2026-03-02T10:00"))
-        .unwrap();
+    s.schedule_visit(
+        &n,
+        &visit_at("2026-03-05 09:00"),
+        ACTOR,
+        at("2026-03-02T10:00"),
+    )
+    .unwrap();
     s.apply_action(
         &n,
         &TicketAction::Assign { to: ACTOR.into() },
@@ -280,16 +321,29 @@ fn only_open_cases_get_or_change_a_visit() {
         at("2026-03-02T11:00"),
     )
     .unwrap();
-    let (c, m) = code(s.schedule_visit(&n, &visit_at("2026-03-06 09:00"), ACTOR, at("2026-03-02T12:00")));
+    let (c, m) = code(s.schedule_visit(
+        &n,
+        &visit_at("2026-03-06 09:00"),
+        ACTOR,
+        at("2026-03-02T12:00"),
+    ));
     assert_eq!(c, "invalid_transition");
-    assert!(m.contains("programar una visita") && m.contains("Solucionado"), "{m}");
+    assert!(
+        m.contains("programar una visita") && m.contains("Solucionado"),
+        "{m}"
+    );
     // Its visit can still leave the Agenda.
     s.cancel_visit(&n, "Se solucionó antes", ACTOR, at("2026-03-02T12:00"))
         .unwrap();
 
     let m2 = new_case(&mut s, "Luis Pérez", "Duplicado");
-    s.schedule_visit(&m2, &visit_at("2026-03-05 10:00"), ACTOR, at("2026-03-02T10:00"))
-        .unwrap();
+    s.schedule_visit(
+        &m2,
+        &visit_at("2026-03-05 10:00"),
+        ACTOR,
+        at("2026-03-02T10:00"),
+    )
+    .unwrap();
     s.apply_action(
         &m2,
         &TicketAction::Cancel {
@@ -299,10 +353,18 @@ fn only_open_cases_get_or_change_a_visit() {
         at("2026-03-02T10:30"),
     )
     .unwrap();
-    let (c, _) = code(s.schedule_visit(&m2, &visit_at("2026-03-06 09:00"), ACTOR, at("2026-03-02T12:00")));
+    let (c, _) = code(s.schedule_visit(
+        &m2,
+        &visit_at("2026-03-06 09:00"),
+        ACTOR,
+        at("2026-03-02T12:00"),
+    ));
     assert_eq!(c, "invalid_transition");
     // A cancelled case's visit is not on the Agenda.
-    assert!(s.agenda(day("2026-03-05"), day("2026-03-05")).unwrap().is_empty());
+    assert!(s
+        .agenda(day("2026-03-05"), day("2026-03-05"))
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
@@ -313,9 +375,12 @@ fn agenda_lists_the_range_in_bogota_days_sorted() {
     let c = new_case(&mut s, "Carla Ruiz", "C");
     let now = at("2026-03-02T10:00");
     // 23:30 Bogota on Thursday 5 March is 04:30 UTC on the 6th: it belongs to the 5th.
-    s.schedule_visit(&a, &visit_at("05/03/2026 23:30"), ACTOR, now).unwrap();
-    s.schedule_visit(&b, &visit_at("05/03/2026 08:00"), ACTOR, now).unwrap();
-    s.schedule_visit(&c, &visit_at("06/03/2026 00:00"), ACTOR, now).unwrap();
+    s.schedule_visit(&a, &visit_at("05/03/2026 23:30"), ACTOR, now)
+        .unwrap();
+    s.schedule_visit(&b, &visit_at("05/03/2026 08:00"), ACTOR, now)
+        .unwrap();
+    s.schedule_visit(&c, &visit_at("06/03/2026 00:00"), ACTOR, now)
+        .unwrap();
 
     let thu = s.agenda(day("2026-03-05"), day("2026-03-05")).unwrap();
     let nums: Vec<&str> = thu.iter().map(|i| i.number.as_str()).collect();
@@ -328,7 +393,10 @@ fn agenda_lists_the_range_in_bogota_days_sorted() {
     let week = s.agenda(day("2026-03-02"), day("2026-03-08")).unwrap();
     assert_eq!(week.len(), 3);
     assert_eq!(week[2].number, c);
-    assert!(s.agenda(day("2026-03-07"), day("2026-03-08")).unwrap().is_empty());
+    assert!(s
+        .agenda(day("2026-03-07"), day("2026-03-08"))
+        .unwrap()
+        .is_empty());
 
     let (c1, m) = code(s.agenda(day("2026-03-08"), day("2026-03-02")));
     assert_eq!(c1, "validation");
@@ -476,7 +544,11 @@ fn ics_parses_back_with_bogota_times_and_escaped_folded_text() {
         .iter()
         .find(|c| c.name.as_str() == "VTIMEZONE")
         .expect("VTIMEZONE");
-    let std = tz.components.iter().find(|c| c.name.as_str() == "STANDARD").unwrap();
+    let std = tz
+        .components
+        .iter()
+        .find(|c| c.name.as_str() == "STANDARD")
+        .unwrap();
     let off = std
         .properties
         .iter()
@@ -507,9 +579,13 @@ fn agenda_ics_has_one_event_per_visit_and_no_visit_is_an_error() {
     let (c, m) = code(s.visit_ics(&a, now));
     assert_eq!(c, "validation");
     assert!(m.contains("no tiene una visita"), "{m}");
-    s.schedule_visit(&a, &visit_at("2026-03-05 09:00"), ACTOR, now).unwrap();
-    s.schedule_visit(&b, &visit_at("2026-03-04 15:00"), ACTOR, now).unwrap();
-    let (name, text) = s.agenda_ics(day("2026-03-02"), day("2026-03-08"), now).unwrap();
+    s.schedule_visit(&a, &visit_at("2026-03-05 09:00"), ACTOR, now)
+        .unwrap();
+    s.schedule_visit(&b, &visit_at("2026-03-04 15:00"), ACTOR, now)
+        .unwrap();
+    let (name, text) = s
+        .agenda_ics(day("2026-03-02"), day("2026-03-08"), now)
+        .unwrap();
     assert_eq!(name, "agenda-20260302-20260308.ics");
     let cal = parse(&text);
     let evs = events(&cal);
@@ -523,8 +599,13 @@ fn agenda_ics_has_one_event_per_visit_and_no_visit_is_an_error() {
 fn visits_are_audited_with_the_case_number() {
     let mut s = store();
     let n = new_case(&mut s, "Ana", "A");
-    s.schedule_visit(&n, &visit_at("2026-03-05 09:00"), ACTOR, at("2026-03-02T10:00"))
-        .unwrap();
+    s.schedule_visit(
+        &n,
+        &visit_at("2026-03-05 09:00"),
+        ACTOR,
+        at("2026-03-02T10:00"),
+    )
+    .unwrap();
     let (tables, key): (String, String) = s
         .connection()
         .query_row(

@@ -159,7 +159,11 @@ mod tests {
         let folded = fold_line(&line);
         assert!(folded.ends_with("\r\n"));
         for physical in folded.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(physical.len() <= 75, "{} octetos: {physical}", physical.len());
+            assert!(
+                physical.len() <= 75,
+                "{} octetos: {physical}",
+                physical.len()
+            );
         }
         // Unfolding gives back the line.
         assert_eq!(folded.trim_end_matches("\r\n").replace("\r\n ", ""), line);

@@ -519,7 +519,8 @@ impl Store {
         for it in &items {
             cases.push(load_case(&self.conn, &it.number)?);
         }
-        let pairs: Vec<(&CaseInfo, &Visit)> = cases.iter().zip(items.iter().map(|i| &i.visit)).collect();
+        let pairs: Vec<(&CaseInfo, &Visit)> =
+            cases.iter().zip(items.iter().map(|i| &i.visit)).collect();
         let name = format!(
             "agenda-{}-{}.ics",
             from.format("%Y%m%d"),
