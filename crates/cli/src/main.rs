@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use mesa_core::clock::parse_time_input;
 use mesa_core::{paths, ApiError, CoreError, Store};
 
+mod agenda;
 mod assets;
 mod attachments;
 mod backup;
@@ -140,6 +141,8 @@ enum Cmd {
         #[arg(long)]
         year: i32,
     },
+    /// Agenda de visitas: `agenda [--from D] [--to D] [--ics F]` (por omisión, la semana desde hoy).
+    Agenda(agenda::AgendaArgs),
 }
 
 #[derive(Subcommand)]
@@ -318,6 +321,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::Backup(b) => backup::backup(&mut ctx.store, b, ctx.now, ctx.json),
         Cmd::Audit(a) => backup::audit(&ctx.store, a, ctx.json),
         Cmd::Person(p) => backup::person(&mut ctx.store, p, &ctx.actor, ctx.now, ctx.json),
+        Cmd::Agenda(a) => agenda::agenda(&mut ctx, a),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

@@ -200,6 +200,8 @@ pub(crate) enum TicketCmd {
         id: i64,
         dest: std::path::PathBuf,
     },
+    /// Programa, reprograma o cancela la visita del caso; --ics escribe el evento de calendario.
+    Visit(crate::agenda::VisitArgs),
 }
 
 fn show_ticket(ctx: &Ctx, t: &mesa_core::Ticket) -> Result<(), CoreError> {
@@ -389,6 +391,7 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 Ok(())
             }
         }
+        TicketCmd::Visit(a) => crate::agenda::visit(ctx, a),
     }
 }
 

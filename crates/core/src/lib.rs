@@ -1,6 +1,7 @@
 //! Mesa de Ayuda TI — core: domain rules, the SQLite store and (later) importers and report
 //! builders. Knows nothing of Tauri or of the UI. Time is always passed in.
 
+pub mod agenda;
 pub mod assets;
 pub mod attachments;
 /// The business calendar and Colombian holidays: a crate of its own (`crates/calendar`).

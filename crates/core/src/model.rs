@@ -267,6 +267,8 @@ pub struct TicketDetail {
     pub follow_ups: Vec<FollowUp>,
     /// Attached files (removed ones included, marked), oldest first.
     pub attachments: Vec<crate::attachments::Attachment>,
+    /// The case's scheduled visit, if any (`agenda`).
+    pub visit: Option<crate::agenda::types::Visit>,
 }
 
 /// Who may read a follow-up.

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use mesa_core::agenda::{AgendaItem, Visit, VisitInput};
 use mesa_core::assets::{
     Asset, AssetEvent, AssetImportOutcome, AssetMove, AssetQuery, AssetRecord, AssetStatus,
     DecommissionConcept, LinkedCase, NewAsset, NewAssetEvent, NewDecommissionConcept,
@@ -53,6 +54,9 @@ fn export_all(dir: &Path) {
         TicketDetail,
         TicketEdit,
         NewFollowUp,
+        Visit,
+        VisitInput,
+        AgendaItem,
         TicketAction,
         Dashboard,
         AssigneeCount,

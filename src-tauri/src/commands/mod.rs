@@ -2,6 +2,7 @@
 //! TypeScript side (`ui/src/lib/commands.ts`) is generated from these declarations by
 //! `crates/contract` (`make bindings`).
 
+pub mod agenda;
 pub mod assets;
 pub mod attachments;
 pub mod import;

@@ -24,6 +24,12 @@ export const api = {
   catalogs: commands.catalogs,
   surveyMailto: commands.surveyMailto,
   autoclose: commands.autoclose,
+  // Visitas y agenda
+  visitSchedule: commands.visitSchedule,
+  visitCancel: commands.visitCancel,
+  agenda: commands.agenda,
+  /** Saves the case's visit as .ics; asks where (or MESA_EXPORT_DIR). Path, or `null` if cancelled. */
+  visitIcsSave: commands.visitIcsSave,
   settingsGet: commands.settingsGet,
   settingsSet: commands.settingsSet,
   calendarGet: commands.calendarGet,

@@ -50,7 +50,8 @@ export type View =
   | { name: "equipo"; tag: string }
   | { name: "mantenimiento" }
   | { name: "importar" }
-  | { name: "informes" };
+  | { name: "informes" }
+  | { name: "agenda" };
 
 export const app = $state({
   view: { name: "inicio" } as View,

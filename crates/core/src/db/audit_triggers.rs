@@ -40,6 +40,10 @@ pub const AUDITED: &[(&str, &str)] = &[
         "surveys",
         "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), X.ticket_id)",
     ),
+    (
+        "ticket_visits",
+        "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), X.ticket_id)",
+    ),
     // catalogs and settings
     ("settings", "X.key"),
     ("departments", "X.name"),

@@ -68,6 +68,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_attachments.sql",
         sql: include_str!("../../../../migrations/0009_attachments.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_visits.sql",
+        sql: include_str!("../../../../migrations/0010_visits.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").

@@ -583,6 +583,7 @@ impl Store {
             editable,
             follow_ups,
             attachments: crate::attachments::list_for_ticket(&self.conn, raw.id)?,
+            visit: crate::agenda::visit_of(&self.conn, raw.id)?,
         })
     }
 

@@ -4,6 +4,7 @@ import type { Attachment } from "./Attachment";
 import type { FollowUp } from "./FollowUp";
 import type { Ticket } from "./Ticket";
 import type { TicketEvent } from "./TicketEvent";
+import type { Visit } from "./Visit";
 
 export type TicketDetail = { ticket: Ticket, events: Array<TicketEvent>, 
 /**
@@ -22,4 +23,8 @@ follow_ups: Array<FollowUp>,
 /**
  * Attached files (removed ones included, marked), oldest first.
  */
-attachments: Array<Attachment>, };
+attachments: Array<Attachment>, 
+/**
+ * The case's scheduled visit, if any (`agenda`).
+ */
+visit: Visit | null, };

@@ -38,6 +38,7 @@ function serve(
     editable,
     follow_ups: [],
     attachments: [],
+    visit: null,
   });
 }
 

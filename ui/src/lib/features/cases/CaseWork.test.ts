@@ -22,6 +22,7 @@ function serve(ticket: Ticket, follow_ups: FollowUp[] = [], editable = true) {
     editable,
     follow_ups,
     attachments: [],
+    visit: null,
   });
 }
 
