@@ -13,6 +13,7 @@ mod assets;
 mod backup;
 mod bench;
 mod import;
+mod links;
 mod report;
 mod settings;
 mod tickets;

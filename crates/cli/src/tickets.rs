@@ -146,6 +146,9 @@ pub(crate) enum TicketCmd {
         products: Option<String>,
         #[arg(long)]
         minutes: Option<i64>,
+        /// Soluciona también los casos hijos abiertos con la misma solución.
+        #[arg(long)]
+        children: bool,
     },
     /// Verifica la solución con el solicitante y cierra el caso.
     Verify { number: String },
@@ -172,6 +175,10 @@ pub(crate) enum TicketCmd {
     },
     /// Imprime el enlace mailto: de la encuesta.
     Mailto { number: String },
+    /// Vincula el caso N con M: duplicado de M (N se anula), relacionado, o hijo de M.
+    Link(crate::links::LinkArgs),
+    /// Quita el vínculo (relacionado o padre/hijo) entre dos casos.
+    Unlink { number: String, other: String },
 }
 
 fn show_ticket(ctx: &Ctx, t: &mesa_core::Ticket) -> Result<(), CoreError> {
@@ -312,6 +319,14 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
             solution,
             products,
             minutes,
+            children: true,
+        } => crate::links::resolve_with_children(ctx, &number, &solution, products, minutes),
+        TicketCmd::Resolve {
+            number,
+            solution,
+            products,
+            minutes,
+            children: false,
         } => action(
             ctx,
             &number,
@@ -352,5 +367,7 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 Ok(())
             }
         }
+        TicketCmd::Link(a) => crate::links::link(ctx, a),
+        TicketCmd::Unlink { number, other } => crate::links::unlink(ctx, &number, &other),
     }
 }

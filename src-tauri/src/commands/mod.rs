@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod import;
+pub mod links;
 pub mod reports;
 pub mod safety;
 pub mod settings;

@@ -18,6 +18,11 @@ export const api = {
   ticketList: commands.ticketList,
   ticketGet: commands.ticketGet,
   ticketAction: commands.ticketAction,
+  // Casos relacionados
+  linkKinds: commands.linkKinds,
+  ticketLink: commands.ticketLink,
+  ticketUnlink: commands.ticketUnlink,
+  ticketResolveWithChildren: commands.ticketResolveWithChildren,
   dashboard: commands.dashboard,
   catalogs: commands.catalogs,
   surveyMailto: commands.surveyMailto,

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod export;
+pub mod links;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -554,6 +555,7 @@ impl Store {
             ticket,
             events,
             allowed_actions,
+            links: links::links_of(&self.conn, raw.id)?,
         })
     }
 

@@ -30,7 +30,7 @@ function serve(
   events = [] as Parameters<typeof get.mockResolvedValue>[0]["events"],
   allowed_actions: ActionKind[] = ALLOWED[ticket.status],
 ) {
-  get.mockResolvedValue({ ticket, events, allowed_actions });
+  get.mockResolvedValue({ ticket, events, allowed_actions, links: [] });
 }
 
 beforeEach(() => {
