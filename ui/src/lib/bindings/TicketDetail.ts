@@ -2,10 +2,15 @@
 import type { ActionKind } from "./ActionKind";
 import type { Ticket } from "./Ticket";
 import type { TicketEvent } from "./TicketEvent";
+import type { TicketLink } from "./TicketLink";
 
 export type TicketDetail = { ticket: Ticket, events: Array<TicketEvent>, 
 /**
  * What can be done to the case now, in the order to offer it: the lifecycle rule of
  * [`allowed_actions`], sent to the UI so it keeps no copy of it.
  */
-allowed_actions: Array<ActionKind>, };
+allowed_actions: Array<ActionKind>, 
+/**
+ * Linked cases (duplicates, related, parent and children), oldest link first.
+ */
+links: Array<TicketLink>, };

@@ -49,7 +49,12 @@ describe("LinksPanel", () => {
     render(LinksPanel, {
       number: "MA-2026-0001",
       links: [
-        makeLink({ role: "duplicated_by", number: "MA-2026-0003", status: "cancelled", removable: false }),
+        makeLink({
+          role: "duplicated_by",
+          number: "MA-2026-0003",
+          status: "cancelled",
+          removable: false,
+        }),
         makeLink({ role: "child", number: "MA-2026-0004", status: "in_progress" }),
       ],
       onchanged,
@@ -94,7 +99,9 @@ describe("LinksPanel", () => {
     await user.selectOptions(select, "parent");
     await user.type(screen.getByTestId("link-other"), "  MA-2026-0007 ");
     await user.click(screen.getByTestId("link-submit"));
-    await waitFor(() => expect(link).toHaveBeenCalledWith("MA-2026-0001", "parent", "MA-2026-0007"));
+    await waitFor(() =>
+      expect(link).toHaveBeenCalledWith("MA-2026-0001", "parent", "MA-2026-0007"),
+    );
     await waitFor(() => expect(onchanged).toHaveBeenCalled());
     expect((screen.getByTestId("link-other") as HTMLInputElement).value).toBe("");
   });
