@@ -87,9 +87,9 @@ pub(crate) fn resolve_with_children(
     products: Option<String>,
     minutes: Option<i64>,
 ) -> Result<(), CoreError> {
-    let r =
-        ctx.store
-            .resolve_with_children(number, solution, products, minutes, &ctx.actor, ctx.now)?;
+    let r = ctx
+        .store
+        .resolve_with_children(number, solution, products, minutes, &ctx.actor, ctx.now)?;
     let (t, children) = (r.ticket, r.children);
     if ctx.json {
         let mut v = serde_json::to_value(&t)?;

@@ -88,9 +88,18 @@ fn duplicate_of_cancels_and_both_cases_show_the_link() {
     assert_eq!(err["code"], "validation");
     assert!(err["message"].as_str().unwrap().contains("consigo mismo"));
     let err = env.fails("2026-03-02T09:30", &["ticket", "link", &a, "--parent", &b]);
-    assert!(err["message"].as_str().unwrap().contains("ya están vinculados"));
-    let err = env.fails("2026-03-02T09:30", &["ticket", "link", &c, "--duplicate-of", &b]);
-    assert!(err["message"].as_str().unwrap().contains("anulado"), "{err}");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("ya están vinculados"));
+    let err = env.fails(
+        "2026-03-02T09:30",
+        &["ticket", "link", &c, "--duplicate-of", &b],
+    );
+    assert!(
+        err["message"].as_str().unwrap().contains("anulado"),
+        "{err}"
+    );
     let o = env.run(
         "2026-03-02T09:30",
         &["ticket", "link", &c, "--related", &a, "--parent", &a],
@@ -164,7 +173,10 @@ fn resolve_children_resolves_the_open_children_with_the_same_solution() {
     );
     // Without --children, a plain resolve leaves the children alone.
     let p2 = new_ticket(&env, "2026-03-02T11:00", "Secretaría General");
-    env.ok("2026-03-02T11:00", &["ticket", "link", &loose, "--parent", &p2]);
+    env.ok(
+        "2026-03-02T11:00",
+        &["ticket", "link", &loose, "--parent", &p2],
+    );
     env.ok("2026-03-02T11:05", &["ticket", "start", &p2]);
     let out = env.ok(
         "2026-03-02T11:10",

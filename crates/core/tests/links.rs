@@ -66,7 +66,13 @@ fn a_duplicate_is_cancelled_with_the_link_and_both_cases_show_it() {
     act(&mut s, &dup, TicketAction::Start, "2026-03-02T09:10");
 
     let d = s
-        .link_tickets(&dup, LinkKind::Duplicate, &original, WHO, at("2026-03-02T10:00"))
+        .link_tickets(
+            &dup,
+            LinkKind::Duplicate,
+            &original,
+            WHO,
+            at("2026-03-02T10:00"),
+        )
         .unwrap();
     assert_eq!(d.ticket.status, TicketStatus::Cancelled);
     assert_eq!(roles(&d), vec![(LinkRole::DuplicateOf, original.clone())]);
@@ -78,7 +84,10 @@ fn a_duplicate_is_cancelled_with_the_link_and_both_cases_show_it() {
     assert!(!link.removable);
     // The cancellation went through the lifecycle rule, with the reason naming the original.
     let cancel = d.events.iter().find(|e| e.kind == "cancel").unwrap();
-    assert_eq!(cancel.note.as_deref(), Some(format!("Duplicado de {original}").as_str()));
+    assert_eq!(
+        cancel.note.as_deref(),
+        Some(format!("Duplicado de {original}").as_str())
+    );
     assert_eq!(cancel.new_value.as_deref(), Some("cancelled"));
     assert_eq!(&kinds(&d)[kinds(&d).len() - 2..], ["link", "cancel"]);
     assert!(d.allowed_actions.is_empty());
@@ -130,7 +139,12 @@ fn duplicate_refusals_leave_nothing_written() {
     );
     // The duplicate is not open (resolved).
     act(&mut s, &b, TicketAction::Start, "2026-03-02T10:00");
-    act(&mut s, &b, resolve("Se reinició el servicio"), "2026-03-02T10:30");
+    act(
+        &mut s,
+        &b,
+        resolve("Se reinició el servicio"),
+        "2026-03-02T10:30",
+    );
     let before_b = events_before(&s);
     refused(
         s.link_tickets(&b, LinkKind::Duplicate, &a, WHO, at("2026-03-02T11:00")),
@@ -144,7 +158,13 @@ fn duplicate_refusals_leave_nothing_written() {
         &["consigo mismo"],
     );
     refused(
-        s.link_tickets(&a, LinkKind::Related, "MA-2026-0999", WHO, at("2026-03-02T11:00")),
+        s.link_tickets(
+            &a,
+            LinkKind::Related,
+            "MA-2026-0999",
+            WHO,
+            at("2026-03-02T11:00"),
+        ),
         "ticket_not_found",
         &["MA-2026-0999"],
     );
@@ -163,7 +183,8 @@ fn one_link_per_pair_one_parent_and_no_cycles() {
         .map(|i| new_case(&mut s, &format!("Persona {i}"), "2026-03-02T08:00"))
         .collect();
     let t = at("2026-03-02T09:00");
-    s.link_tickets(&n[0], LinkKind::Related, &n[1], WHO, t).unwrap();
+    s.link_tickets(&n[0], LinkKind::Related, &n[1], WHO, t)
+        .unwrap();
     // Any second link between the same two cases, in either direction, is refused.
     for k in LinkKind::ALL {
         refused(
@@ -171,18 +192,33 @@ fn one_link_per_pair_one_parent_and_no_cycles() {
             "validation",
             &["ya están vinculados", &n[0], &n[1]],
         );
-        refused(s.link_tickets(&n[0], k, &n[1], WHO, t), "validation", &["ya están vinculados"]);
+        refused(
+            s.link_tickets(&n[0], k, &n[1], WHO, t),
+            "validation",
+            &["ya están vinculados"],
+        );
     }
     // Related is symmetric: stored once, shown on both.
-    assert_eq!(roles(&detail(&s, &n[0])), vec![(LinkRole::Related, n[1].clone())]);
-    assert_eq!(roles(&detail(&s, &n[1])), vec![(LinkRole::Related, n[0].clone())]);
+    assert_eq!(
+        roles(&detail(&s, &n[0])),
+        vec![(LinkRole::Related, n[1].clone())]
+    );
+    assert_eq!(
+        roles(&detail(&s, &n[1])),
+        vec![(LinkRole::Related, n[0].clone())]
+    );
 
     // n1 child of n2, n2 child of n3.
-    s.link_tickets(&n[1], LinkKind::Parent, &n[2], WHO, t).unwrap();
-    s.link_tickets(&n[2], LinkKind::Parent, &n[3], WHO, t).unwrap();
+    s.link_tickets(&n[1], LinkKind::Parent, &n[2], WHO, t)
+        .unwrap();
+    s.link_tickets(&n[2], LinkKind::Parent, &n[3], WHO, t)
+        .unwrap();
     assert_eq!(
         roles(&detail(&s, &n[2])),
-        vec![(LinkRole::Child, n[1].clone()), (LinkRole::Parent, n[3].clone())]
+        vec![
+            (LinkRole::Child, n[1].clone()),
+            (LinkRole::Parent, n[3].clone())
+        ]
     );
     // A child has one parent.
     refused(
@@ -212,7 +248,8 @@ fn one_link_per_pair_one_parent_and_no_cycles() {
         assert_eq!(e.new_value.as_deref(), Some(y.as_str()));
         assert!(e.note.unwrap().contains(y.as_str()));
     }
-    s.link_tickets(&n[1], LinkKind::Parent, &n[3], WHO, t).unwrap();
+    s.link_tickets(&n[1], LinkKind::Parent, &n[3], WHO, t)
+        .unwrap();
     refused(
         s.unlink_tickets(&n[0], &n[3], WHO, t),
         "validation",
@@ -248,7 +285,10 @@ fn resolving_a_parent_resolves_its_open_children_like_a_normal_resolve() {
     act(&mut s, &done, resolve("Otra solución"), "2026-03-02T09:20");
     act(&mut s, &reference, TicketAction::Start, "2026-03-02T09:10");
     act(&mut s, &other, TicketAction::Start, "2026-03-02T09:10");
-    assert_eq!(s.open_children(&parent).unwrap(), vec![c1.clone(), c2.clone()]);
+    assert_eq!(
+        s.open_children(&parent).unwrap(),
+        vec![c1.clone(), c2.clone()]
+    );
 
     // A refused resolve of the parent (no solution) leaves every case as it was.
     refused(
@@ -279,16 +319,25 @@ fn resolving_a_parent_resolves_its_open_children_like_a_normal_resolve() {
         let d = detail(&s, c);
         let t = &d.ticket;
         assert_eq!(t.status, TicketStatus::Resolved, "{c}");
-        assert_eq!(t.solution.as_deref(), Some("Se reemplazó el switch del piso 2"));
+        assert_eq!(
+            t.solution.as_deref(),
+            Some("Se reemplazó el switch del piso 2")
+        );
         assert_eq!(t.resolved_at, p.resolved_at);
         // Same survey due time as any case resolved at that moment.
         assert_eq!(t.survey_due_at, r.survey_due_at);
         assert!(t.first_response_at.is_some());
         let k = kinds(&d);
-        assert!(k.ends_with(&["update", "update", "resolve", "parent_resolved"]), "{k:?}");
+        assert!(
+            k.ends_with(&["update", "update", "resolve", "parent_resolved"]),
+            "{k:?}"
+        );
         let note = d.events.last().unwrap().note.clone().unwrap();
         assert_eq!(note, format!("Solucionado con el caso padre {parent}"));
-        let products = d.events.iter().find(|e| e.field.as_deref() == Some("products"));
+        let products = d
+            .events
+            .iter()
+            .find(|e| e.field.as_deref() == Some("products"));
         assert_eq!(
             products.and_then(|e| e.new_value.as_deref()),
             Some("Switch 24 puertos")

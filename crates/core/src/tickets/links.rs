@@ -120,7 +120,17 @@ fn link_event(
     other: &str,
     note: String,
 ) -> Result<()> {
-    add_event(tx, id, at, actor, kind, None, None, Some(other), Some(&note))
+    add_event(
+        tx,
+        id,
+        at,
+        actor,
+        kind,
+        None,
+        None,
+        Some(other),
+        Some(&note),
+    )
 }
 
 /// Links case `number` to case `other` (`number` is the duplicate / the child / one side of a
