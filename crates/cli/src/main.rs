@@ -16,6 +16,7 @@ mod backup;
 mod bench;
 mod casework;
 mod import;
+mod links;
 mod report;
 mod settings;
 mod tickets;

@@ -147,6 +147,9 @@ pub(crate) enum TicketCmd {
         products: Option<String>,
         #[arg(long)]
         minutes: Option<i64>,
+        /// Soluciona también los casos hijos abiertos con la misma solución.
+        #[arg(long)]
+        children: bool,
     },
     /// Verifica la solución con el solicitante y cierra el caso.
     Verify { number: String },
@@ -202,6 +205,10 @@ pub(crate) enum TicketCmd {
     },
     /// Programa, reprograma o cancela la visita del caso; --ics escribe el evento de calendario.
     Visit(crate::agenda::VisitArgs),
+    /// Vincula el caso N con M: duplicado de M (N se anula), relacionado, o hijo de M.
+    Link(crate::links::LinkArgs),
+    /// Quita el vínculo (relacionado o padre/hijo) entre dos casos.
+    Unlink { number: String, other: String },
 }
 
 fn show_ticket(ctx: &Ctx, t: &mesa_core::Ticket) -> Result<(), CoreError> {
@@ -341,6 +348,14 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
             solution,
             products,
             minutes,
+            children: true,
+        } => crate::links::resolve_with_children(ctx, &number, &solution, products, minutes),
+        TicketCmd::Resolve {
+            number,
+            solution,
+            products,
+            minutes,
+            children: false,
         } => action(
             ctx,
             &number,
@@ -392,6 +407,8 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
             }
         }
         TicketCmd::Visit(a) => crate::agenda::visit(ctx, a),
+        TicketCmd::Link(a) => crate::links::link(ctx, a),
+        TicketCmd::Unlink { number, other } => crate::links::unlink(ctx, &number, &other),
     }
 }
 

@@ -269,6 +269,8 @@ pub struct TicketDetail {
     pub attachments: Vec<crate::attachments::Attachment>,
     /// The case's scheduled visit, if any (`agenda`).
     pub visit: Option<crate::agenda::types::Visit>,
+    /// Linked cases (duplicates, related, parent and children), oldest link first.
+    pub links: Vec<TicketLink>,
 }
 
 /// Who may read a follow-up.
@@ -470,6 +472,83 @@ pub enum TicketAction {
         scores: Vec<i64>,
         comment: Option<String>,
     },
+}
+
+stored_enum!(LinkKind, "ticket_links.kind");
+
+/// The kinds of link between two cases, as chosen when linking case N to case M (the add-link
+/// form offers [`LinkKind::ALL`]; the UI's labels live in `es.ts` keyed by these codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// N is a duplicate of M: N is cancelled with the link.
+    Duplicate,
+    /// N and M are related (symmetric).
+    Related,
+    /// M is the parent case of N (N is one of its children).
+    Parent,
+}
+
+impl LinkKind {
+    pub const ALL: [LinkKind; 3] = [LinkKind::Duplicate, LinkKind::Related, LinkKind::Parent];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Duplicate => "duplicate",
+            LinkKind::Related => "related",
+            LinkKind::Parent => "parent",
+        }
+    }
+}
+
+/// A link as seen from one case: what the other case is to this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkRole {
+    /// This case is a duplicate of the other.
+    DuplicateOf,
+    /// The other case is a duplicate of this one.
+    DuplicatedBy,
+    Related,
+    /// The other case is this case's parent.
+    Parent,
+    /// The other case is a child of this one.
+    Child,
+}
+
+impl LinkRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkRole::DuplicateOf => "duplicate_of",
+            LinkRole::DuplicatedBy => "duplicated_by",
+            LinkRole::Related => "related",
+            LinkRole::Parent => "parent",
+            LinkRole::Child => "child",
+        }
+    }
+}
+
+/// A parent case resolved with its open children (`Store::resolve_with_children`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ResolvedWithChildren {
+    pub ticket: Ticket,
+    /// Numbers of the children resolved with it.
+    pub children: Vec<String>,
+}
+
+/// One linked case in a case's detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TicketLink {
+    pub role: LinkRole,
+    /// The other case.
+    pub number: String,
+    pub status: TicketStatus,
+    pub requester: String,
+    /// Who linked them, and when (RFC 3339, Bogota time).
+    pub actor: String,
+    pub at: String,
+    /// Related and parent links can be removed; a duplicate link stays with the cancelled case.
+    pub removable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -20,6 +20,11 @@ export const api = {
   ticketAction: commands.ticketAction,
   ticketEdit: commands.ticketEdit,
   ticketFollowUp: commands.ticketFollowUp,
+  // Casos relacionados
+  linkKinds: commands.linkKinds,
+  ticketLink: commands.ticketLink,
+  ticketUnlink: commands.ticketUnlink,
+  ticketResolveWithChildren: commands.ticketResolveWithChildren,
   dashboard: commands.dashboard,
   catalogs: commands.catalogs,
   surveyMailto: commands.surveyMailto,

@@ -26,6 +26,7 @@ import type { ImportBatch } from "./bindings/ImportBatch";
 import type { ImportKind } from "./bindings/ImportKind";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { LevelTarget } from "./bindings/LevelTarget";
+import type { LinkKind } from "./bindings/LinkKind";
 import type { LogQuery } from "./bindings/LogQuery";
 import type { MaintenanceDue } from "./bindings/MaintenanceDue";
 import type { MaintenanceLog } from "./bindings/MaintenanceLog";
@@ -42,6 +43,7 @@ import type { PersonMatch } from "./bindings/PersonMatch";
 import type { Plan } from "./bindings/Plan";
 import type { PlanItem } from "./bindings/PlanItem";
 import type { PriorityCell } from "./bindings/PriorityCell";
+import type { ResolvedWithChildren } from "./bindings/ResolvedWithChildren";
 import type { RestoreReport } from "./bindings/RestoreReport";
 import type { SafetyStatus } from "./bindings/SafetyStatus";
 import type { ServiceType } from "./bindings/ServiceType";
@@ -84,6 +86,10 @@ export type CommandName =
   | "visit_cancel"
   | "agenda"
   | "visit_ics_save"
+  | "link_kinds"
+  | "ticket_link"
+  | "ticket_unlink"
+  | "ticket_resolve_with_children"
   | "safety_status"
   | "backup_list"
   | "backup_create"
@@ -283,6 +289,35 @@ export function agenda(from: string, to: string): Promise<AgendaItem[]> {
  */
 export function visitIcsSave(number: string): Promise<string | null> {
   return call<string | null>("visit_ics_save", { number });
+}
+
+/**
+ * The kinds of link the add-link form offers (labels in `es.ts`, keyed by these codes).
+ */
+export function linkKinds(): Promise<LinkKind[]> {
+  return call<LinkKind[]>("link_kinds");
+}
+
+export function ticketLink(number: string, kind: LinkKind, other: string): Promise<TicketDetail> {
+  return call<TicketDetail>("ticket_link", { number, kind, other });
+}
+
+export function ticketUnlink(number: string, other: string): Promise<TicketDetail> {
+  return call<TicketDetail>("ticket_unlink", { number, other });
+}
+
+export function ticketResolveWithChildren(
+  number: string,
+  solution: string,
+  products: string | null,
+  timeSpentMinutes: number | null,
+): Promise<ResolvedWithChildren> {
+  return call<ResolvedWithChildren>("ticket_resolve_with_children", {
+    number,
+    solution,
+    products,
+    timeSpentMinutes,
+  });
 }
 
 export function safetyStatus(): Promise<SafetyStatus> {

@@ -44,6 +44,10 @@ pub const AUDITED: &[(&str, &str)] = &[
         "ticket_visits",
         "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), X.ticket_id)",
     ),
+    (
+        "ticket_links",
+        "coalesce((SELECT number FROM tickets WHERE id = X.from_ticket), X.from_ticket) || ' ' || X.kind || ' ' || coalesce((SELECT number FROM tickets WHERE id = X.to_ticket), X.to_ticket)",
+    ),
     // catalogs and settings
     ("settings", "X.key"),
     ("departments", "X.name"),

@@ -73,6 +73,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_visits.sql",
         sql: include_str!("../../../../migrations/0010_visits.sql"),
     },
+    Migration {
+        version: 11,
+        name: "0011_ticket_links.sql",
+        sql: include_str!("../../../../migrations/0011_ticket_links.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").

@@ -72,6 +72,7 @@ pub fn table_label(t: &str) -> String {
         "maintenance_occurrences" => "Programación del plan",
         "maintenance_logs" => "Bitácoras",
         "import_batches" => "Importaciones",
+        "ticket_links" => "Vínculos entre casos",
         "database" => "Base de datos",
         "person" => "Titular de datos",
         other => other,

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod export;
+pub mod links;
 pub mod work;
 
 use std::collections::{BTreeMap, HashMap};
@@ -584,6 +585,7 @@ impl Store {
             follow_ups,
             attachments: crate::attachments::list_for_ticket(&self.conn, raw.id)?,
             visit: crate::agenda::visit_of(&self.conn, raw.id)?,
+            links: links::links_of(&self.conn, raw.id)?,
         })
     }
 

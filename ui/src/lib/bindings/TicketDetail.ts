@@ -4,6 +4,7 @@ import type { Attachment } from "./Attachment";
 import type { FollowUp } from "./FollowUp";
 import type { Ticket } from "./Ticket";
 import type { TicketEvent } from "./TicketEvent";
+import type { TicketLink } from "./TicketLink";
 import type { Visit } from "./Visit";
 
 export type TicketDetail = { ticket: Ticket, events: Array<TicketEvent>, 
@@ -27,4 +28,8 @@ attachments: Array<Attachment>,
 /**
  * The case's scheduled visit, if any (`agenda`).
  */
-visit: Visit | null, };
+visit: Visit | null, 
+/**
+ * Linked cases (duplicates, related, parent and children), oldest link first.
+ */
+links: Array<TicketLink>, };

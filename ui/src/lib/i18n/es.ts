@@ -1,5 +1,7 @@
 // Catálogo único de textos de la interfaz (español de Colombia).
 // Ningún componente debe contener textos visibles escritos a mano: todo sale de aquí.
+import type { LinkKind } from "../bindings/LinkKind";
+import type { LinkRole } from "../bindings/LinkRole";
 import type { TicketStatus } from "../bindings/TicketStatus";
 
 const nf = new Intl.NumberFormat("es-CO");
@@ -319,6 +321,10 @@ export const t = {
       visit_rescheduled: "Visita reprogramada",
       visit_updated: "Visita modificada",
       visit_cancelled: "Visita cancelada",
+      link: "Caso vinculado",
+      unlink: "Vínculo quitado",
+      parent_resolved: "Solucionado con el caso padre",
+      children_resolved: "Casos hijos solucionados",
     } as Record<string, string>,
     fields: {
       status: "Estado",
@@ -526,6 +532,49 @@ export const t = {
       anonymize: "anonimización",
       export: "exportación (solicitud de titular)",
     } as Record<string, string>,
+  },
+  links: {
+    title: "Casos relacionados",
+    empty: "Este caso no está vinculado con otros casos.",
+    /** What the other case is to this one (`LinkRole`). */
+    roles: {
+      duplicate_of: "Duplicado de",
+      duplicated_by: "Tiene como duplicado",
+      related: "Relacionado con",
+      parent: "Caso padre",
+      child: "Caso hijo",
+    } satisfies Record<LinkRole, string>,
+    /** The kinds offered when linking this case to another (`LinkKind`). */
+    kinds: {
+      duplicate: "Es duplicado de",
+      related: "Está relacionado con",
+      parent: "Es hijo del caso padre",
+    } satisfies Record<LinkKind, string>,
+    colRole: "Vínculo",
+    colNumber: "Caso",
+    colStatus: "Estado",
+    colRequester: "Solicitante",
+    open: (n: string) => `Abrir el caso ${n}`,
+    remove: "Quitar",
+    removeLabel: (n: string) => `Quitar el vínculo con ${n}`,
+    removed: "Vínculo quitado.",
+    add: "Vincular con otro caso",
+    kind: "Este caso…",
+    other: "Número del otro caso",
+    otherPlaceholder: "MA-2026-0001",
+    submit: "Vincular",
+    added: "Casos vinculados.",
+    duplicateWarning:
+      "Al marcarlo como duplicado, este caso se anula con el motivo «Duplicado de …». No se puede deshacer.",
+    errOther: "Escriba el número del otro caso.",
+    resolveChildren: (n: number) =>
+      n === 1
+        ? "Solucionar también el caso hijo abierto"
+        : `Solucionar también los ${n} casos hijos abiertos`,
+    resolvedChildren: (n: number) =>
+      n === 1
+        ? "Caso solucionado junto con 1 caso hijo."
+        : `Caso solucionado junto con ${n} casos hijos.`,
   },
   auditHistory: {
     title: "Historial de cambios (auditoría)",

@@ -39,6 +39,7 @@ function serve(
     follow_ups: [],
     attachments: [],
     visit: null,
+    links: [],
   });
 }
 

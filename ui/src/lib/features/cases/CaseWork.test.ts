@@ -23,6 +23,7 @@ function serve(ticket: Ticket, follow_ups: FollowUp[] = [], editable = true) {
     follow_ups,
     attachments: [],
     visit: null,
+    links: [],
   });
 }
 
