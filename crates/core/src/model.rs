@@ -266,7 +266,7 @@ pub struct TicketDetail {
     /// Follow-ups and internal notes, oldest first.
     pub follow_ups: Vec<FollowUp>,
     /// Attached files (removed ones included, marked), oldest first.
-    pub attachments: Vec<crate::attachments::Attachment>,
+    pub attachments: Vec<crate::attachments::rows::Attachment>,
     /// The case's scheduled visit, if any (`agenda`).
     pub visit: Option<crate::agenda::types::Visit>,
     /// Linked cases (duplicates, related, parent and children), oldest link first.

@@ -887,7 +887,6 @@ fn invalid_transitions_are_refused_and_change_nothing() {
         TicketAction::Verify,
         TicketAction::Reject { reason: "x".into() },
         hold("x"),
-        resolve("x"),
         survey(&[5, 5, 5, 5]),
     ] {
         let e = assert_code(act(&mut s, &n, a, "2026-03-02T09:30"), "invalid_transition");
@@ -902,7 +901,6 @@ fn invalid_transitions_are_refused_and_change_nothing() {
     for a in [
         TicketAction::Start,
         hold("y"),
-        resolve("x"),
         TicketAction::Escalate {
             to: "Ingeniero de sistemas".into(),
             reason: "x".into(),

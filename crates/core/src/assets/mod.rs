@@ -355,7 +355,7 @@ pub struct AssetRecord {
     pub cases: Vec<LinkedCase>,
     pub concepts: Vec<DecommissionConcept>,
     /// Attached files (removed ones included, marked); the photo has `is_photo`.
-    pub attachments: Vec<crate::attachments::Attachment>,
+    pub attachments: Vec<crate::attachments::rows::Attachment>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -1084,7 +1084,7 @@ impl Store {
             events,
             cases,
             concepts,
-            attachments: crate::attachments::list_for_asset(&self.conn, id)?,
+            attachments: crate::attachments::rows::list_for_asset(&self.conn, id)?,
         })
     }
 

@@ -583,7 +583,7 @@ impl Store {
             allowed_actions,
             editable,
             follow_ups,
-            attachments: crate::attachments::list_for_ticket(&self.conn, raw.id)?,
+            attachments: crate::attachments::rows::list_for_ticket(&self.conn, raw.id)?,
             visit: crate::agenda::visit_of(&self.conn, raw.id)?,
             links: links::links_of(&self.conn, raw.id)?,
         })

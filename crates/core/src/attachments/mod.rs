@@ -17,19 +17,21 @@
 //! `executable`: the app never opens them (`can_open = false`, [`Store::attachment_to_open`]
 //! refuses), they can only be saved elsewhere.
 
+pub mod rows;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use ts_rs::TS;
 
-use crate::clock::{from_db, to_db, to_rfc3339_local};
+use crate::clock::to_db;
 use crate::error::{CoreError, Result};
 use crate::safety::backup::ATTACHMENTS_DIR;
 use crate::store::Store;
+use rows::{from_row, list_by, COLUMNS};
+pub use rows::{type_label, Attachment, AttachmentOwner};
 
 /// Setting: the size limit per file, in MB.
 pub const MAX_MB_SETTING: &str = "attachment_max_mb";
@@ -73,43 +75,6 @@ pub const EXECUTABLE_EXTENSIONS: &[&str] = &[
     "inf",
     "scf",
 ];
-
-/// Who an attachment belongs to: a case (by number) or an equipment (by placa).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", content = "key", rename_all = "snake_case")]
-pub enum AttachmentOwner {
-    Ticket(String),
-    Asset(String),
-}
-
-/// One attached file, as the UI and the CLI show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct Attachment {
-    pub id: i64,
-    /// The original file name.
-    pub name: String,
-    #[ts(type = "number")]
-    pub size: i64,
-    /// MIME type sniffed from the content (`application/octet-stream` when unknown).
-    pub media_type: String,
-    /// The type in Spanish («Documento PDF», «Imagen PNG»…).
-    pub type_label: String,
-    pub sha256: String,
-    /// An executable or script (by extension or content).
-    pub executable: bool,
-    /// May the app open it with the system's program? (Never for executables or removed files.)
-    pub can_open: bool,
-    /// The equipment's photo (hoja de vida).
-    pub is_photo: bool,
-    /// Is it an image the hoja de vida can show (PNG or JPEG)?
-    pub is_image: bool,
-    /// Local RFC 3339.
-    pub added_at: String,
-    pub added_by: String,
-    pub removed_at: Option<String>,
-    pub removed_by: Option<String>,
-    pub remove_reason: Option<String>,
-}
 
 /// What the content looks like: (MIME type, Spanish label, executable).
 pub fn sniff(head: &[u8], name: &str) -> (&'static str, &'static str, bool) {
@@ -267,46 +232,6 @@ pub fn executable_by_name(name: &str) -> bool {
     EXECUTABLE_EXTENSIONS.contains(&extension(name).as_str())
 }
 
-/// The Spanish label of a stored MIME type.
-pub fn type_label(media_type: &str) -> &'static str {
-    match media_type {
-        "application/pdf" => "Documento PDF",
-        "image/png" => "Imagen PNG",
-        "image/jpeg" => "Imagen JPEG",
-        "image/gif" => "Imagen GIF",
-        "image/webp" => "Imagen WebP",
-        "video/mp4" => "Video o audio MP4",
-        "audio/mpeg" => "Audio MP3",
-        "application/vnd.rar" => "Archivo comprimido RAR",
-        "application/x-7z-compressed" => "Archivo comprimido 7z",
-        "application/gzip" => "Archivo comprimido gzip",
-        "application/zip" => "Archivo comprimido ZIP",
-        "application/java-archive" => "Programa Java",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
-            "Documento de Word"
-        }
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => {
-            "Hoja de cálculo de Excel"
-        }
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => {
-            "Presentación de PowerPoint"
-        }
-        "application/vnd.oasis.opendocument" => "Documento OpenDocument",
-        "application/msword" => "Documento de Word 97-2003",
-        "application/vnd.ms-excel" => "Hoja de cálculo de Excel 97-2003",
-        "application/vnd.ms-powerpoint" => "Presentación de PowerPoint 97-2003",
-        "application/x-msi" => "Instalador de Windows",
-        "application/vnd.ms-outlook" => "Mensaje de Outlook",
-        "application/x-ole-storage" => "Documento de Office 97-2003",
-        "application/x-msdownload" => "Programa ejecutable de Windows",
-        "application/x-executable" | "application/x-mach-binary" => "Programa ejecutable",
-        "text/x-script" => "Script",
-        "application/x-ms-shortcut" => "Acceso directo de Windows",
-        "text/plain" => "Texto",
-        _ => "Archivo",
-    }
-}
-
 /// Checks an attachment's file name: not empty, no folder separators, no `..`, no control or
 /// reserved characters, at most 255 characters. Returns it trimmed.
 pub fn check_name(name: &str) -> Result<String> {
@@ -351,33 +276,6 @@ pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join(ATTACHMENTS_DIR).join(a).join(b)
 }
 
-const COLUMNS: &str = "id, name, size, media_type, sha256, executable, is_photo, added_at, \
-                       added_by, removed_at, removed_by, remove_reason";
-
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
-    let media_type: String = r.get("media_type")?;
-    let executable: bool = r.get::<_, i64>("executable")? != 0;
-    let removed_at: Option<String> = r.get("removed_at")?;
-    let local = |s: String| from_db(&s).map(to_rfc3339_local).unwrap_or(s);
-    Ok(Attachment {
-        id: r.get("id")?,
-        name: r.get("name")?,
-        size: r.get("size")?,
-        type_label: type_label(&media_type).to_string(),
-        is_image: matches!(media_type.as_str(), "image/png" | "image/jpeg"),
-        media_type,
-        sha256: r.get("sha256")?,
-        executable,
-        can_open: !executable && removed_at.is_none(),
-        is_photo: r.get::<_, i64>("is_photo")? != 0,
-        added_at: local(r.get("added_at")?),
-        added_by: r.get("added_by")?,
-        removed_at: removed_at.map(local),
-        removed_by: r.get("removed_by")?,
-        remove_reason: r.get("remove_reason")?,
-    })
-}
-
 /// (`ticket_id`, `asset_id`) of an owner: exactly one is set.
 type OwnerIds = (Option<i64>, Option<i64>);
 
@@ -408,26 +306,6 @@ fn owner_filter(ids: OwnerIds) -> (&'static str, i64) {
         (_, Some(a)) => ("asset_id", a),
         _ => ("ticket_id", -1),
     }
-}
-
-/// The attachments of one case (`ticket_id`), removed ones included, oldest first.
-pub(crate) fn list_for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Attachment>> {
-    list_by(conn, "ticket_id", ticket_id)
-}
-
-/// The attachments of one equipment (`asset_id`), removed ones included, oldest first.
-pub(crate) fn list_for_asset(conn: &Connection, asset_id: i64) -> Result<Vec<Attachment>> {
-    list_by(conn, "asset_id", asset_id)
-}
-
-fn list_by(conn: &Connection, col: &str, id: i64) -> Result<Vec<Attachment>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM attachments WHERE {col} = ?1 ORDER BY id"
-    ))?;
-    let v = st
-        .query_map([id], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(v)
 }
 
 fn live_refs(conn: &Connection, sha256: &str) -> Result<i64> {
