@@ -297,3 +297,57 @@ fn person_search_by_a_domain_that_matches_hundreds_of_people() {
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].cases, 2);
 }
+
+/// Follow-ups (internal notes marked) are in the person's export, and anonymising erases the
+/// person from their text.
+#[test]
+fn follow_ups_are_exported_marked_and_anonymised() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = case(
+        &mut s,
+        "Yolanda Pumarejo Oñate",
+        "yolanda.pumarejo@indupal.gov.co",
+        "No imprime",
+    );
+    for (text, visibility) in [
+        (
+            "Llamé a Yolanda Pumarejo Oñate al 3001234567",
+            FollowUpVisibility::Internal,
+        ),
+        ("Mañana pasamos a revisar", FollowUpVisibility::Public),
+    ] {
+        s.add_follow_up(
+            &a.number,
+            &NewFollowUp {
+                text: text.into(),
+                visibility,
+                minutes: None,
+                contact: false,
+                at: None,
+            },
+            "Técnico de sistemas",
+            at("2026-03-02T10:00"),
+        )
+        .unwrap();
+    }
+    let ex = s
+        .person_export("Yolanda Pumarejo Oñate", at("2026-03-02T11:00"))
+        .unwrap();
+    assert_eq!(ex.follow_ups.len(), 2);
+    assert_eq!(
+        ex.follow_ups[0]["visibility"],
+        "Nota interna (no se comparte con el solicitante)"
+    );
+    assert_eq!(ex.follow_ups[1]["visibility"], "Público");
+    s.anonymize_person(
+        "Yolanda Pumarejo Oñate",
+        "Técnico de sistemas",
+        at("2026-03-03T09:00"),
+    )
+    .unwrap();
+    let d = s.get_ticket(&a.number, at("2026-03-03T09:00")).unwrap();
+    let text = &d.follow_ups[0].text;
+    assert!(!text.contains("Yolanda"), "{text}");
+    assert!(!text.contains("3001234567"), "{text}");
+    assert!(text.contains("Titular anonimizado"), "{text}");
+}

@@ -52,6 +52,12 @@ pub struct PersonExport {
     /// it, in the folder `<export name>-adjuntos/` beside the export).
     #[serde(default)]
     pub attachments: Vec<Value>,
+    /// Follow-ups of the person's cases, internal notes marked in `visibility`.
+    #[serde(default)]
+    pub follow_ups: Vec<Value>,
+    /// Visits scheduled on the person's cases.
+    #[serde(default)]
+    pub visits: Vec<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -358,9 +364,44 @@ impl Store {
                 distinct(c, "phone", &ids)?,
             )
         };
+        let (mut follow_ups, visits) = if ids.is_empty() {
+            (vec![], vec![])
+        } else {
+            (
+                rows_json(
+                    c,
+                    &format!(
+                        "SELECT t.number, f.at, f.actor, f.visibility, f.contact, f.minutes, f.body
+                         FROM ticket_followups f JOIN tickets t ON t.id = f.ticket_id
+                         WHERE f.ticket_id IN ({ph}) ORDER BY f.ticket_id, f.at, f.id"
+                    ),
+                    &ids,
+                )?,
+                rows_json(
+                    c,
+                    &format!(
+                        "SELECT t.number, v.starts_at, v.minutes, v.place, v.who, v.note
+                         FROM ticket_visits v JOIN tickets t ON t.id = v.ticket_id
+                         WHERE v.ticket_id IN ({ph}) ORDER BY v.ticket_id"
+                    ),
+                    &ids,
+                )?,
+            )
+        };
+        // Internal notes said plainly: they were never shown to the requester.
+        for f in &mut follow_ups {
+            if let Some(v) = f.get("visibility").and_then(Value::as_str) {
+                let label = crate::model::FollowUpVisibility::parse(v)
+                    .map(|v| v.label())
+                    .unwrap_or("");
+                f["visibility"] = Value::String(label.to_string());
+            }
+        }
         let mut audit = vec![];
         for (_, number) in &cases {
-            audit.extend(self.audit_history("tickets", number)?);
+            for table in ["tickets", "ticket_followups", "ticket_visits"] {
+                audit.extend(self.audit_history(table, number)?);
+            }
         }
         for a in &custody {
             if let Some(tag) = a.get("tag").and_then(Value::as_str) {
@@ -379,6 +420,8 @@ impl Store {
             assets_in_custody: custody,
             audit,
             attachments,
+            follow_ups,
+            visits,
         })
     }
 
@@ -594,8 +637,14 @@ impl Store {
         all.extend(ids.iter().map(|i| (*i).into()));
         tx.execute(&sql, params_from_iter(all.iter()))?;
 
-        // Free text of the person's pauses and survey comments.
-        for (table, col) in [("ticket_pauses", "reason"), ("surveys", "comment")] {
+        // Free text of the person's pauses, survey comments, follow-ups and visits.
+        for (table, col) in [
+            ("ticket_pauses", "reason"),
+            ("surveys", "comment"),
+            ("ticket_followups", "body"),
+            ("ticket_visits", "place"),
+            ("ticket_visits", "note"),
+        ] {
             for p in &own {
                 let mut a: Vec<rusqlite::types::Value> =
                     vec![p.clone().into(), pseudonym.clone().into()];
@@ -739,6 +788,8 @@ fn write_xlsx(ex: &PersonExport, to: &Path) -> Result<()> {
         ("Equipos a cargo", &ex.assets_in_custody),
         ("Auditoría", &audit),
         ("Adjuntos", &ex.attachments),
+        ("Seguimientos", &ex.follow_ups),
+        ("Visitas", &ex.visits),
     ] {
         let ws = wb.add_worksheet();
         ws.set_name(name).map_err(xerr)?;
