@@ -63,6 +63,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_ticket_followups.sql",
         sql: include_str!("../../../../migrations/0008_ticket_followups.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_asset_tag_display.sql",
+        sql: include_str!("../../../../migrations/0009_asset_tag_display.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
