@@ -1836,7 +1836,7 @@ mod tests {
         let asset = s.get_asset("IND0042").unwrap();
         assert_eq!(
             (asset.tag.as_str(), asset.kind.as_str()),
-            ("IND0042", "Portátil")
+            ("ind-0042", "Portátil")
         );
         assert_eq!(asset.status, AssetStatus::Decommissioned);
         assert_eq!(asset.decommission_concept, Some(concept.number.clone()));

@@ -301,11 +301,25 @@ pub(crate) fn immediate<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> 
     }
 }
 
-/// A SELECT list in the reverse order (its items hold no commas). Tests read rows selected
-/// this way: a mapping by position would mix up the fields, one by column name does not.
+/// A SELECT list in the reverse order (commas inside parentheses, as in `coalesce(a, b)`,
+/// belong to their item). Tests read rows selected this way: a mapping by position would mix
+/// up the fields, one by column name does not.
 #[cfg(test)]
 pub(crate) fn reversed_columns(columns: &str) -> String {
-    let items: Vec<&str> = columns.split(',').map(str::trim).rev().collect();
+    let (mut items, mut depth, mut start) = (vec![], 0i32, 0);
+    for (i, c) in columns.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(columns[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(columns[start..].trim());
+    items.reverse();
     items.join(", ")
 }
 
