@@ -154,6 +154,10 @@ fn created_as_typed_found_by_any_form_and_unique_by_the_normalised_one() {
         .unwrap();
     assert_eq!(edited.tag, "IND-0083");
     assert_eq!(edited.location.as_deref(), Some("Piso 3"));
+    // The audit trail is keyed by the normalised placa; the screens ask with the shown form.
+    let history = s.audit_history("assets", "IND-0083").unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert_eq!(history, s.audit_history("assets", "IND0083").unwrap());
 }
 
 #[test]
