@@ -66,10 +66,7 @@ fn a_placa_is_shown_as_written_and_found_in_any_form() {
         &["asset", "new", "--tag", "IND0083", "--kind", "Impresora"],
     );
     assert_eq!(e["code"], "duplicate_asset");
-    assert!(
-        e["message"].as_str().unwrap().contains("«IND-0083»"),
-        "{e}"
-    );
+    assert!(e["message"].as_str().unwrap().contains("«IND-0083»"), "{e}");
     assert_eq!(
         env.json(NOW, &["asset", "list"]).as_array().unwrap().len(),
         1
@@ -79,7 +76,13 @@ fn a_placa_is_shown_as_written_and_found_in_any_form() {
     let sheet = env.data.path().join("hoja.pdf");
     env.ok(
         NOW,
-        &["asset", "sheet", "ind 0083", "--pdf", sheet.to_str().unwrap()],
+        &[
+            "asset",
+            "sheet",
+            "ind 0083",
+            "--pdf",
+            sheet.to_str().unwrap(),
+        ],
     );
     let text = pdftotext(&sheet);
     assert!(text.contains("IND-0083"), "{text}");

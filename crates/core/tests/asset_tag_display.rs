@@ -94,7 +94,10 @@ fn created_as_typed_found_by_any_form_and_unique_by_the_normalised_one() {
             Ok((r.get("tag")?, r.get("tag_display")?))
         })
         .unwrap();
-    assert_eq!((tag.as_str(), shown.as_deref()), ("IND0083", Some("IND-0083")));
+    assert_eq!(
+        (tag.as_str(), shown.as_deref()),
+        ("IND0083", Some("IND-0083"))
+    );
 
     for typed in ["IND0083", "ind 0083", "ind-0083", "IND-0083"] {
         assert_eq!(s.get_asset(typed).unwrap().tag, "IND-0083", "{typed}");

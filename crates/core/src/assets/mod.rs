@@ -894,7 +894,8 @@ impl DecommissionConcept {
     }
 }
 
-const CONCEPT_COLUMNS: &str = "c.number, coalesce(a.tag_display, a.tag) AS tag, c.concept_date, c.diagnosis, c.cause, \
+const CONCEPT_COLUMNS: &str =
+    "c.number, coalesce(a.tag_display, a.tag) AS tag, c.concept_date, c.diagnosis, c.cause, \
     c.recommendation, c.destination, c.technician, c.engineer, c.approver, c.status, c.approved_at";
 
 impl Store {
