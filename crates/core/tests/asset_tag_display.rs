@@ -76,6 +76,10 @@ fn display_and_normalised_forms() {
         assert_eq!(normalize_tag(typed).unwrap(), key, "{typed}");
     }
     assert_eq!(display_tag(" - ").unwrap_err().code(), "validation");
+    assert_eq!(display_tag("SIS/001").unwrap(), "SIS/001");
+    assert_eq!(tag_for_file_name("SIS/001"), "SIS-001");
+    assert_eq!(tag_for_file_name(r"A\B:C*D?E"), "A-B-C-D-E");
+    assert_eq!(tag_for_file_name("IND-0083"), "IND-0083");
     assert_eq!(display_tag("").unwrap_err().code(), "validation");
 }
 

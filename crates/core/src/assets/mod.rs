@@ -159,6 +159,19 @@ pub fn display_tag(s: &str) -> Result<String> {
     Ok(spreadsheet_number(&t).to_string())
 }
 
+/// A shown placa fit for a file name (`Hoja de vida SIS-001.pdf` for `SIS/001`): the
+/// characters that no file name may hold on Windows or Linux become `-`.
+pub fn tag_for_file_name(shown: &str) -> String {
+    shown
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
+            c if c.is_control() => '-',
+            c => c,
+        })
+        .collect()
+}
+
 /// An equipment as the UI and `mesa asset list|show --json` see it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Asset {
