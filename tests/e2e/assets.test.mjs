@@ -40,18 +40,19 @@ test('create an equipment and open its hoja de vida', async () => {
   await fill(s, 'asset-department', 'Tesorería');
   await fill(s, 'asset-custodian', 'Iván Muñoz');
   await (await s.byTestId('asset-save')).click();
-  // The app opens the new equipment's hoja de vida, with the normalised placa.
-  await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-tag')).text()).trim() === 'IND0777');
+  // The app opens the new equipment's hoja de vida, with the placa as typed (the normalised
+  // form is the key used for matching).
+  await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-tag')).text()).trim() === 'ind-0777');
   assert.equal((await (await s.byTestId('asset-record-custodian')).text()).trim(), 'Iván Muñoz');
-  assert.deepEqual(sql('SELECT tag, kind, department, status FROM assets'), [
-    ['IND0777', 'Computador de escritorio', 'Tesorería', 'good'],
+  assert.deepEqual(sql('SELECT tag, tag_display, kind, department, status FROM assets'), [
+    ['IND0777', 'ind-0777', 'Computador de escritorio', 'Tesorería', 'good'],
   ]);
   // Back to the list, search, open again from the table.
   await (await s.byTestId('nav-equipos')).click();
   await fill(s, 'asset-search', '0777');
-  await s.waitFor('fila', async () => (await s.findAll('[data-testid="asset-row"][data-tag="IND0777"]')).length === 1);
+  await s.waitFor('fila', async () => (await s.findAll('[data-testid="asset-row"][data-tag="ind-0777"]')).length === 1);
   await (await s.byTestId('asset-open')).click();
-  await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-title')).text()).includes('IND0777'));
+  await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-title')).text()).includes('ind-0777'));
   // Register a corrective maintenance directly in the life record.
   await (await s.byTestId('asset-action-event')).click();
   await (await s.byTestId('asset-event-kind')).setValue('corrective');
@@ -90,8 +91,8 @@ test('create an equipment and open its hoja de vida', async () => {
   ]);
   // Generate the PDF (written to MESA_EXPORT_DIR, no dialog).
   await (await s.byTestId('asset-sheet-pdf')).click();
-  await s.waitFor('pdf guardado', async () => readdirSync(exportDir).includes('Hoja de vida IND0777.pdf'));
-  const text = execFileSync('pdftotext', [join(exportDir, 'Hoja de vida IND0777.pdf'), '-']).toString();
+  await s.waitFor('pdf guardado', async () => readdirSync(exportDir).includes('Hoja de vida ind-0777.pdf'));
+  const text = execFileSync('pdftotext', [join(exportDir, 'Hoja de vida ind-0777.pdf'), '-']).toString();
   assert.match(text, /Hoja de vida de equipo/);
   assert.match(text, /Cambio de fuente de poder/);
   assert.match(text, /Iván Muñoz/);

@@ -150,7 +150,7 @@ test('a case and an equipment show their audit history (when, who, field, old �
   await fill(s, 'asset-department', 'Tesorería');
   await fill(s, 'asset-custodian', 'Iván Muñoz');
   await (await s.byTestId('asset-save')).click();
-  await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-tag')).text()).trim() === 'IND0500');
+  await s.waitFor('hoja de vida', async () => (await (await s.byTestId('asset-record-tag')).text()).trim() === 'IND-0500');
   await (await s.find('[data-testid="audit-history"] summary')).click();
   const row = await s.waitFor('creación del equipo', async () =>
     (await s.findAll('[data-testid="audit-history-row"][data-action="create"]'))[0],

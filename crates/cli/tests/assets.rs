@@ -51,7 +51,7 @@ fn asset_new_list_show_move_event_and_decommission() {
             "regular",
         ],
     );
-    assert_eq!(a["tag"], "IND0123");
+    assert_eq!(a["tag"], "ind-0123");
     assert_eq!(a["status"], "fair");
     let list = env.json(NOW, &["asset", "list"]);
     let first = &list.as_array().unwrap()[0];

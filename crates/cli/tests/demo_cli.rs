@@ -55,7 +55,7 @@ fn demo_creates_inventory_plan_logs_and_cases_linked_to_equipment() {
     }
     // peripherals on a few computers (the placa is found in any form)
     let pc = env.json(NOW, &["asset", "show", "ind 0001"]);
-    assert_eq!(pc["tag"], "IND0001");
+    assert_eq!(pc["tag"], "IND-0001");
     assert!(!arr(&pc["peripherals"]).is_empty());
 
     // the plan of the year: logs for the months past, some late, one pending

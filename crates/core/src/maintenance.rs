@@ -452,7 +452,7 @@ fn group_assets(
     department: Option<&str>,
 ) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare(
-        "SELECT id, tag FROM assets WHERE status <> 'decommissioned'
+        "SELECT id, coalesce(tag_display, tag) AS tag FROM assets WHERE status <> 'decommissioned'
            AND (?1 IS NULL OR kind = ?1 COLLATE NOCASE)
            AND (?2 IS NULL OR department = ?2 COLLATE NOCASE)
          ORDER BY tag",
@@ -471,7 +471,8 @@ fn build_item(conn: &rusqlite::Connection, r: ItemRow) -> Result<PlanItem> {
     let (target, label, brand, model, serial, location, count) = match r.target.as_str() {
         "asset" => {
             let (tag, kind, brand, model, serial, dep, loc): AssetSummary = conn.query_row(
-                "SELECT tag, kind, brand, model, serial, department, location FROM assets WHERE id = ?1",
+                "SELECT coalesce(tag_display, tag) AS tag, kind, brand, model, serial, department, location
+                 FROM assets WHERE id = ?1",
                 [r.asset_id.unwrap_or_default()],
                 |x| {
                     Ok((
@@ -1236,7 +1237,7 @@ impl Store {
     fn query_logs(&self, cond: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<MaintenanceLog>> {
         let sql = format!(
             "SELECT l.id, l.occurrence_id, p.year AS plan_year, o.month AS programmed_month,
-                    a.tag AS asset_tag, l.area, l.kind, l.performed_on, l.performed_by, l.activity,
+                    coalesce(a.tag_display, a.tag) AS asset_tag, l.area, l.kind, l.performed_on, l.performed_by, l.activity,
                     l.checklist, l.findings, l.parts_used, l.next_actions, l.ticket_number,
                     l.verified_by, l.verified_at, l.verification_note, l.created_at, l.created_by,
                     o.item_id, a.kind AS asset_kind

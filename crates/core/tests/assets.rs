@@ -108,7 +108,8 @@ fn asset_life_record_transfers_upgrades_cases_and_decommission() {
             at("2026-02-02T08:00"),
         )
         .unwrap();
-    assert_eq!(a.tag, "IND0123");
+    // Shown as typed; matched by the normalised form.
+    assert_eq!(a.tag, "ind-0123");
     assert_eq!(a.status, AssetStatus::Good);
     assert_eq!(a.acquired_on.as_deref(), Some("2019"));
     // Any spelling of the placa finds it; a repeated placa is refused, nothing written.
@@ -125,7 +126,8 @@ fn asset_life_record_transfers_upgrades_cases_and_decommission() {
         )
         .unwrap_err();
     assert_eq!(e.code(), "duplicate_asset");
-    assert!(e.to_string().contains("IND0123"), "{e}");
+    // The message names the equipment already there, as it was written.
+    assert!(e.to_string().contains("«ind-0123»"), "{e}");
     assert_eq!(count(&s, "SELECT count(*) FROM assets"), 1);
     assert_eq!(count(&s, "SELECT count(*) FROM asset_events"), before);
     // Bad date: nothing written, Spanish message naming the field.
@@ -509,7 +511,7 @@ fn import_assets_is_all_or_nothing_and_undoable() {
         .import_assets(&rows, Some(7), TECH, at("2026-01-10T08:00"))
         .unwrap();
     assert_eq!(out.created, 3);
-    assert_eq!(out.tags, ["IND0001", "IND0002", "IND0003"]);
+    assert_eq!(out.tags, ["IND-0001", "IND-0002", "IND-0003"]);
     let a = s.get_asset("IND0002").unwrap();
     assert_eq!(a.import_batch, Some(7));
     assert_eq!(a.source.as_ref().unwrap().row, Some(3));
@@ -1094,7 +1096,7 @@ fn inventory_xlsx_reads_back() {
     assert_eq!(rows.len(), hr + 3);
     assert_eq!(rows[hr + 1][0], "IND0001");
     assert_eq!(rows[hr + 1][6], "8");
-    assert_eq!(rows[hr + 2][0], "UPS9");
+    assert_eq!(rows[hr + 2][0], "UPS-9");
     let status_col = rows[hr].iter().position(|c| c == "Estado").unwrap();
     assert_eq!(rows[hr + 2][status_col], "Regular");
     assert_eq!(rows[hr + 1][16], "Iván Muñoz Peña");

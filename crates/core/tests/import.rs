@@ -255,7 +255,7 @@ fn inventory_matches_its_truth() {
         let row = sample["source"]["row"].as_u64().unwrap() as u32;
         let a = assets.iter().find(|a| a.row == row).unwrap();
         let ctx = format!("fila {row}");
-        let tag = mesa_core::assets::normalize_tag(sample["placa"].as_str().unwrap()).unwrap();
+        let tag = mesa_core::assets::display_tag(sample["placa"].as_str().unwrap()).unwrap();
         assert_eq!(a.placa.as_deref(), Some(tag.as_str()), "{ctx}");
         for (field, got) in [
             ("tipo", &a.tipo),

@@ -158,7 +158,10 @@ pub fn export_document(
         Ok(match kind.as_str() {
             "asset_sheet" => (
                 s.asset_sheet_pdf(&key, &state.actor, now)?,
-                format!("Hoja de vida {}.pdf", s.get_asset(&key)?.tag),
+                format!(
+                    "Hoja de vida {}.pdf",
+                    mesa_core::assets::tag_for_file_name(&s.get_asset(&key)?.tag)
+                ),
                 "PDF",
                 "pdf",
             ),

@@ -116,19 +116,7 @@ pub const DECOMMISSION_CAUSES: [&str; 5] = [
 /// become `IND0123` (upper case, separators removed). A number that a spreadsheet stored as
 /// `123.0` becomes `123`. Empty → validation error.
 pub fn normalize_tag(s: &str) -> Result<String> {
-    let t = s.trim();
-    // Spreadsheet numbers: "123.0", "123,00".
-    let t = match t.split_once(['.', ',']) {
-        Some((a, b))
-            if !a.is_empty()
-                && a.chars().all(|c| c.is_ascii_digit())
-                && !b.is_empty()
-                && b.chars().all(|c| c == '0') =>
-        {
-            a
-        }
-        _ => t,
-    };
+    let t = spreadsheet_number(s.trim());
     let out: String = t
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -145,6 +133,43 @@ pub fn normalize_tag(s: &str) -> Result<String> {
         ));
     }
     Ok(out)
+}
+
+/// A number that a spreadsheet stored as `123.0` or `123,00` → `123`; anything else as is.
+fn spreadsheet_number(t: &str) -> &str {
+    match t.split_once(['.', ',']) {
+        Some((a, b))
+            if !a.is_empty()
+                && a.chars().all(|c| c.is_ascii_digit())
+                && !b.is_empty()
+                && b.chars().all(|c| c == '0') =>
+        {
+            a
+        }
+        _ => t,
+    }
+}
+
+/// The placa as the office writes it (`IND-0083` stays `IND-0083`): trimmed, inner runs of
+/// spaces collapsed to one, and a spreadsheet number `123.0` → `123`. Validated like
+/// [`normalize_tag`], whose form is the one used for matching.
+pub fn display_tag(s: &str) -> Result<String> {
+    normalize_tag(s)?;
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok(spreadsheet_number(&t).to_string())
+}
+
+/// A shown placa fit for a file name (`Hoja de vida SIS-001.pdf` for `SIS/001`): the
+/// characters that no file name may hold on Windows or Linux become `-`.
+pub fn tag_for_file_name(shown: &str) -> String {
+    shown
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
+            c if c.is_control() => '-',
+            c => c,
+        })
+        .collect()
 }
 
 /// An equipment as the UI and `mesa asset list|show --json` see it.
@@ -524,7 +549,7 @@ fn shown(v: &Value) -> Option<String> {
 /// The SELECT list of [`Asset::from_row`] (with `id`), over [`ASSET_FROM`].
 fn asset_columns() -> String {
     let mut cols = String::from(
-        "a.id, a.tag, a.kind, a.status, a.notes, c.number AS decommission_concept, \
+        "a.id, coalesce(a.tag_display, a.tag) AS tag, a.kind, a.status, a.notes, c.number AS decommission_concept, \
          a.created_at, a.updated_at, a.source_file, a.source_sheet, a.source_row, \
          a.import_batch, a.extra",
     );
@@ -624,7 +649,10 @@ fn origin_of(source: &Option<Source>) -> String {
 
 /// A validated [`NewAsset`], ready to insert.
 struct CleanAsset {
+    /// Normalised: the unique key.
     tag: String,
+    /// As the office writes it; `None` when it is the same as `tag`.
+    display: Option<String>,
     kind: String,
     /// The values of [`ASSET_FIELDS`], in its order.
     values: Vec<Value>,
@@ -644,6 +672,7 @@ fn clean_asset(a: &NewAsset) -> Result<CleanAsset> {
         }
     };
     let tag = normalize_tag(&a.tag).map_err(at)?;
+    let display = Some(display_tag(&a.tag).map_err(at)?).filter(|d| *d != tag);
     let kind = clean(&a.kind);
     if kind.is_empty() {
         return Err(at(CoreError::validation("tipo", "es obligatorio")));
@@ -659,6 +688,7 @@ fn clean_asset(a: &NewAsset) -> Result<CleanAsset> {
     }
     Ok(CleanAsset {
         tag,
+        display,
         kind,
         values,
         status: a.status.unwrap_or(AssetStatus::Good),
@@ -674,14 +704,16 @@ fn insert_asset(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let exists: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM assets WHERE tag = ?1",
-        [&a.tag],
-        |r| r.get(0),
-    )?;
-    if exists {
+    let existing: Option<String> = conn
+        .query_row(
+            "SELECT coalesce(tag_display, tag) AS tag FROM assets WHERE tag = ?1",
+            [&a.tag],
+            |r| r.get("tag"),
+        )
+        .optional()?;
+    if let Some(existing) = existing {
         return Err(CoreError::DuplicateAsset {
-            tag: a.tag.clone(),
+            tag: existing,
             origin: origin_of(&a.source),
         });
     }
@@ -699,6 +731,7 @@ fn insert_asset(
         &source_row,
         &batch,
         &a.extra,
+        &a.display,
     ];
     let (mut columns, mut marks) = (String::new(), String::new());
     for (f, v) in ASSET_FIELDS.iter().zip(&a.values) {
@@ -709,8 +742,8 @@ fn insert_asset(
     conn.execute(
         &format!(
             "INSERT INTO assets(tag, kind, status, notes, created_at, updated_at, source_file,
-                source_sheet, source_row, import_batch, extra{columns})
-             VALUES (?1, ?2, ?3, NULL, ?4, ?4, ?5, ?6, ?7, ?8, ?9{marks})"
+                source_sheet, source_row, import_batch, extra, tag_display{columns})
+             VALUES (?1, ?2, ?3, NULL, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10{marks})"
         ),
         args.as_slice(),
     )?;
@@ -847,6 +880,15 @@ pub(crate) fn find_asset(conn: &rusqlite::Connection, tag: &str) -> Result<(i64,
     .ok_or(CoreError::AssetNotFound(norm))
 }
 
+/// A placa typed on a case, as the office writes it when that equipment exists (`ind0083` on
+/// the case shows `IND-0083`); otherwise as typed.
+pub(crate) fn shown_tag(conn: &rusqlite::Connection, typed: &str) -> String {
+    match find_asset(conn, typed) {
+        Ok((_, a)) => a.tag,
+        Err(_) => typed.to_string(),
+    }
+}
+
 impl DecommissionConcept {
     /// A concept from a row of [`CONCEPT_COLUMNS`], read by column name.
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
@@ -867,7 +909,8 @@ impl DecommissionConcept {
     }
 }
 
-const CONCEPT_COLUMNS: &str = "c.number, a.tag, c.concept_date, c.diagnosis, c.cause, \
+const CONCEPT_COLUMNS: &str =
+    "c.number, coalesce(a.tag_display, a.tag) AS tag, c.concept_date, c.diagnosis, c.cause, \
     c.recommendation, c.destination, c.technician, c.engineer, c.approver, c.status, c.approved_at";
 
 impl Store {
@@ -904,7 +947,7 @@ impl Store {
         let mut tags = Vec::with_capacity(cleaned.len());
         for a in &cleaned {
             insert_asset(&tx, a, batch, actor, now)?;
-            tags.push(a.tag.clone());
+            tags.push(a.display.clone().unwrap_or_else(|| a.tag.clone()));
         }
         tx.commit()?;
         Ok(AssetImportOutcome {
@@ -933,7 +976,7 @@ impl Store {
         };
         let used: Option<String> = tx
             .query_row(
-                "SELECT a.tag FROM assets a WHERE a.import_batch = ?1 AND (
+                "SELECT coalesce(a.tag_display, a.tag) FROM assets a WHERE a.import_batch = ?1 AND (
                     EXISTS (SELECT 1 FROM asset_events e WHERE e.asset_id = a.id AND e.kind <> 'created')
                     OR EXISTS (SELECT 1 FROM maintenance_items i WHERE i.asset_id = a.id)
                     OR EXISTS (SELECT 1 FROM maintenance_logs l WHERE l.asset_id = a.id)
@@ -1015,7 +1058,8 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(" "),
                 );
-                if !hay.contains(n.as_str()) && !a.tag.contains(&tag_needle) {
+                let tag_key = normalize_tag(&a.tag).unwrap_or_default();
+                if !hay.contains(n.as_str()) && !tag_key.contains(&tag_needle) {
                     continue;
                 }
             }
@@ -1088,8 +1132,9 @@ impl Store {
         })
     }
 
-    /// Cases whose placa (typed in any form) is `tag`, oldest first.
+    /// Cases whose placa (typed in any form) is `tag` (in any form), oldest first.
     fn linked_cases(&self, tag: &str) -> Result<Vec<LinkedCase>> {
+        let tag = normalize_tag(tag)?;
         let mut stmt = self
             .conn
             .prepare("SELECT id, asset_tag FROM tickets WHERE asset_tag IS NOT NULL")?;
@@ -1098,7 +1143,7 @@ impl Store {
                 Ok((r.get::<_, i64>("id")?, r.get::<_, String>("asset_tag")?))
             })?
             .filter_map(|r| r.ok())
-            .filter(|(_, t)| normalize_tag(t).is_ok_and(|n| n == tag))
+            .filter(|(_, t)| normalize_tag(t).is_ok_and(|n| n == *tag))
             .map(|(id, _)| id)
             .collect();
         let mut out = vec![];
@@ -1808,7 +1853,7 @@ mod tests {
         let asset = s.get_asset("IND0042").unwrap();
         assert_eq!(
             (asset.tag.as_str(), asset.kind.as_str()),
-            ("IND0042", "Portátil")
+            ("ind-0042", "Portátil")
         );
         assert_eq!(asset.status, AssetStatus::Decommissioned);
         assert_eq!(asset.decommission_concept, Some(concept.number.clone()));

@@ -78,6 +78,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_ticket_links.sql",
         sql: include_str!("../../../../migrations/0011_ticket_links.sql"),
     },
+    Migration {
+        version: 12,
+        name: "0012_asset_tag_display.sql",
+        sql: include_str!("../../../../migrations/0012_asset_tag_display.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
@@ -311,11 +316,25 @@ pub(crate) fn immediate<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> 
     }
 }
 
-/// A SELECT list in the reverse order (its items hold no commas). Tests read rows selected
-/// this way: a mapping by position would mix up the fields, one by column name does not.
+/// A SELECT list in the reverse order (commas inside parentheses, as in `coalesce(a, b)`,
+/// belong to their item). Tests read rows selected this way: a mapping by position would mix
+/// up the fields, one by column name does not.
 #[cfg(test)]
 pub(crate) fn reversed_columns(columns: &str) -> String {
-    let items: Vec<&str> = columns.split(',').map(str::trim).rev().collect();
+    let (mut items, mut depth, mut start) = (vec![], 0i32, 0);
+    for (i, c) in columns.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(columns[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(columns[start..].trim());
+    items.reverse();
     items.join(", ")
 }
 

@@ -136,7 +136,7 @@ impl Store {
                     Record::Asset(a) => match (&a.placa, has_assets) {
                         (Some(tag), true) => conn
                             .prepare_cached("SELECT 1 FROM assets WHERE tag = ?1")?
-                            .exists([tag])?,
+                            .exists([crate::assets::normalize_tag(tag)?])?,
                         _ => false,
                     },
                 };
@@ -208,7 +208,7 @@ impl Store {
                     };
                     if tx
                         .prepare_cached("SELECT 1 FROM assets WHERE tag = ?1")?
-                        .exists([&tag])?
+                        .exists([crate::assets::normalize_tag(&tag)?])?
                     {
                         return Ok(Sink::AlreadyImported);
                     }

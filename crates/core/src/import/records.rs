@@ -695,7 +695,10 @@ impl<'a> State<'a> {
             v
         });
         let key = match (&placa, &serial) {
-            (Some(p), _) => format!("asset:p:{}", fold(p)),
+            (Some(p), _) => format!(
+                "asset:p:{}",
+                fold(&crate::assets::normalize_tag(p).unwrap_or_else(|_| p.clone()))
+            ),
             (None, Some(s)) => format!("asset:s:{}", fold(s)),
             _ => format!("asset:h:{}", hex(&content)),
         };

@@ -794,10 +794,11 @@ pub fn parse_condition(raw: &str) -> Option<&'static str> {
     })
 }
 
-/// Normalises an asset tag the way the equipment module does (`IND0123`, `ind-0123`,
-/// `IND 0123` → `IND0123`; `123.0` → `123`).
+/// An asset tag as the inventory writes it (`IND-0123` stays `IND-0123`; spaces trimmed and
+/// collapsed; `123.0` → `123`); `None` when it has no letters or digits. Matching uses
+/// [`crate::assets::normalize_tag`] of it.
 pub fn asset_tag(raw: &str) -> Option<String> {
-    crate::assets::normalize_tag(raw).ok()
+    crate::assets::display_tag(raw).ok()
 }
 
 /// A legacy case number: numbers without `.0`, thousands separators removed ("28 316" →
@@ -967,9 +968,15 @@ mod tests {
 
     #[test]
     fn tags_numbers_ram() {
-        for raw in ["IND0123", "ind-0123", "IND 0123"] {
-            assert_eq!(asset_tag(raw).as_deref(), Some("IND0123"));
+        for (raw, shown) in [
+            ("IND0123", "IND0123"),
+            (" ind-0123 ", "ind-0123"),
+            ("IND   0123", "IND 0123"),
+            ("123.0", "123"),
+        ] {
+            assert_eq!(asset_tag(raw).as_deref(), Some(shown));
         }
+        assert_eq!(asset_tag(" -- "), None);
         assert_eq!(
             legacy_number(&Cell::Text("28 316".into())).as_deref(),
             Some("28316")

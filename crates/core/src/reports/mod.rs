@@ -825,7 +825,7 @@ impl Store {
         let rows = self
             .conn
             .prepare_cached(
-                "SELECT a.tag, a.kind, c.number AS concept, c.approved_at FROM decommission_concepts c
+                "SELECT coalesce(a.tag_display, a.tag) AS tag, a.kind, c.number AS concept, c.approved_at FROM decommission_concepts c
                  JOIN assets a ON a.id = c.asset_id
                  WHERE c.status = 'approved' AND c.approved_at >= ?1 AND c.approved_at < ?2
                  ORDER BY c.approved_at, c.number",

@@ -154,6 +154,11 @@ impl Store {
 
     /// History of one record (oldest first).
     pub fn audit_history(&self, table: &str, key: &str) -> Result<Vec<AuditEntry>> {
+        // An equipment's key is its normalised placa; the screens hold the office's form.
+        let key = match table {
+            "assets" => crate::assets::normalize_tag(key).unwrap_or_else(|_| key.to_string()),
+            _ => key.to_string(),
+        };
         let mut st = self.conn.prepare_cached(&format!(
             "{SELECT} WHERE table_name = ?1 AND record_key = ?2 ORDER BY id"
         ))?;

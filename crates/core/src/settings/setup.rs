@@ -418,7 +418,7 @@ mod tests {
         .unwrap();
         s.clear_demo("Técnico de sistemas", now()).unwrap();
         assert_eq!(count(&s, "SELECT count(*) FROM assets"), 1);
-        assert_eq!(s.get_asset("alm 0007").unwrap().tag, "ALM0007");
+        assert_eq!(s.get_asset("alm 0007").unwrap().tag, "ALM-0007");
         assert_eq!(count(&s, "SELECT count(*) FROM maintenance_plans"), 0);
         assert_eq!(count(&s, "SELECT count(*) FROM maintenance_logs"), 0);
         assert_eq!(count(&s, "SELECT count(*) FROM decommission_concepts"), 0);

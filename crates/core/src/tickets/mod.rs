@@ -550,6 +550,8 @@ impl Store {
         let soon = self.setting_i64("due_soon_minutes", 120)?;
         let mut ticket = raw.ticket;
         self.flag(&mut ticket, now, soon);
+        ticket.asset_tag =
+            (ticket.asset_tag.take()).map(|t| crate::assets::shown_tag(&self.conn, &t));
         let mut stmt = self.conn.prepare_cached(
             "SELECT at, actor, kind, field, old_value, new_value, note
              FROM ticket_events WHERE ticket_id = ?1 ORDER BY id",
