@@ -130,8 +130,12 @@ describe("resolving a parent case", () => {
       ticket: makeTicket({ status: "in_progress" }),
       events: [],
       allowed_actions: ["resolve"],
+      editable: true,
+      follow_ups: [],
+      attachments: [],
+      visit: null,
       links,
-    } as never);
+    });
     resolveAll.mockResolvedValue({
       ticket: makeTicket({ status: "resolved" }),
       children: ["MA-2026-0002", "MA-2026-0004"],
@@ -157,8 +161,12 @@ describe("resolving a parent case", () => {
       ticket: makeTicket({ status: "in_progress" }),
       events: [],
       allowed_actions: ["resolve"],
+      editable: true,
+      follow_ups: [],
+      attachments: [],
+      visit: null,
       links: [makeLink({ role: "child", status: "closed" })],
-    } as never);
+    });
     act.mockResolvedValue(makeTicket({ status: "resolved" }));
     render(CaseDetail, { number: "MA-2026-0001" });
     await user.click(await screen.findByTestId("action-resolve"));
