@@ -18,16 +18,6 @@ pub(crate) enum AttachOp {
     Photo { id: i64 },
 }
 
-fn size_text(size: i64) -> String {
-    if size >= 1024 * 1024 {
-        format!("{:.1} MB", size as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    } else if size >= 1024 {
-        format!("{} KB", size / 1024)
-    } else {
-        format!("{size} bytes")
-    }
-}
-
 fn line(a: &Attachment) {
     let mut flags = vec![];
     if a.executable {
@@ -47,7 +37,7 @@ fn line(a: &Attachment) {
         "{:>4}  {}  {}  {}  {} {}{}",
         a.id,
         a.name,
-        size_text(a.size),
+        mesa_core::attachments::size_text(a.size),
         a.type_label,
         a.added_at,
         a.added_by,
@@ -78,7 +68,7 @@ pub(crate) fn run(
                 a.id,
                 a.name,
                 a.type_label,
-                size_text(a.size)
+                mesa_core::attachments::size_text(a.size)
             );
             if a.executable {
                 println!(

@@ -146,7 +146,7 @@ fn load_case(conn: &Connection, number: &str) -> Result<CaseInfo> {
         .ok_or_else(|| CoreError::TicketNotFound(number.trim().to_string()))
 }
 
-/// Appends one timeline entry (`ticket_events`, append-only) in the caller's transaction.
+/// Appends one timeline entry about the visit (field `visit`).
 #[allow(clippy::too_many_arguments)]
 fn add_event(
     conn: &Connection,
@@ -158,12 +158,17 @@ fn add_event(
     new: Option<&str>,
     note: Option<&str>,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO ticket_events(ticket_id, at, actor, kind, field, old_value, new_value, note)
-         VALUES (?1, ?2, ?3, ?4, 'visit', ?5, ?6, ?7)",
-    )?
-    .execute(params![ticket_id, at, actor, kind, old, new, note])?;
-    Ok(())
+    crate::tickets::timeline::add_event(
+        conn,
+        ticket_id,
+        at,
+        actor,
+        kind,
+        Some("visit"),
+        old,
+        new,
+        note,
+    )
 }
 
 /// Parses the time of a visit typed by a person: `dd/mm/aaaa hh:mm` (as the UI shows dates),

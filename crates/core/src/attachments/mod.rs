@@ -473,7 +473,8 @@ fn too_big(name: &str, max_bytes: u64) -> CoreError {
     )
 }
 
-fn size_text(size: i64) -> String {
+/// A file size as people read it («2,5 MB», «340 KB», «12 bytes»).
+pub fn size_text(size: i64) -> String {
     if size >= 1024 * 1024 {
         format!("{:.1} MB", size as f64 / (1024.0 * 1024.0)).replace('.', ",")
     } else if size >= 1024 {

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod export;
 pub mod links;
+pub mod timeline;
 pub mod work;
 
 use std::collections::{BTreeMap, HashMap};
@@ -17,6 +18,7 @@ use crate::error::{CoreError, Result};
 use crate::model::*;
 use crate::store::{get_setting, get_setting_i64, Store};
 use crate::text::{clean, clean_opt, fold};
+pub(crate) use timeline::add_event;
 
 /// Columns read for a [`Ticket`] (by name, see [`TicketRow::from_row`]).
 const COLUMNS: &str = "t.id, t.number, t.legacy_number, t.received_at, t.received_date_only, \
@@ -1216,26 +1218,6 @@ impl Changes {
         }
         Ok(())
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn add_event(
-    conn: &rusqlite::Connection,
-    ticket_id: i64,
-    at: &str,
-    actor: &str,
-    kind: &str,
-    field: Option<&str>,
-    old: Option<&str>,
-    new: Option<&str>,
-    note: Option<&str>,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO ticket_events(ticket_id, at, actor, kind, field, old_value, new_value, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![ticket_id, at, actor, kind, field, old, new, note])?;
-    Ok(())
 }
 
 fn load_sla_input(conn: &rusqlite::Connection, id: i64) -> Result<SlaInput> {
