@@ -347,6 +347,10 @@ fn an_altered_blob_is_refused() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdfimages (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn equipment_attachments_photo_and_hoja_de_vida() {
     let (dir, mut s, _n) = setup();
     let now = at("2026-02-12T09:00");
@@ -443,6 +447,10 @@ const TINY_JPEG_B64: &str = concat!(
 );
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdfimages and pdftoppm (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn a_jpeg_photo_is_embedded_in_the_hoja_de_vida() {
     use base64::Engine;
     let (dir, mut s, _n) = setup();
