@@ -48,8 +48,8 @@ pub fn from_local(t: NaiveDateTime) -> DateTime<Utc> {
 }
 
 /// Parses a time given by a user or a script: RFC 3339 (`2026-03-02T09:15:00-05:00`), or a
-/// Bogota wall time `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD HH:MM`, or a date `YYYY-MM-DD`
-/// (meaning 00:00 local).
+/// Bogota wall time `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD HH:MM` / `dd/mm/aaaa hh:mm[:ss]` (as
+/// the app shows dates), or a date `YYYY-MM-DD` / `dd/mm/aaaa` (meaning 00:00 local).
 pub fn parse_time_input(field: &str, s: &str) -> Result<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -60,18 +60,24 @@ pub fn parse_time_input(field: &str, s: &str) -> Result<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%d %H:%M",
         "%Y-%m-%d %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y, %H:%M",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Ok(from_local(t));
         }
     }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(from_local(d.and_hms_opt(0, 0, 0).expect("midnight")));
+    for fmt in ["%Y-%m-%d", "%d/%m/%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+            return Ok(from_local(d.and_hms_opt(0, 0, 0).expect("midnight")));
+        }
     }
     Err(CoreError::validation(
         field,
         format!(
-            "«{s}» no es una fecha y hora válida; use AAAA-MM-DDTHH:MM (hora de Bogotá) o RFC 3339"
+            "«{s}» no es una fecha y hora válida; use dd/mm/aaaa hh:mm o AAAA-MM-DD HH:MM (hora \
+             de Bogotá), o RFC 3339"
         ),
     ))
 }
@@ -118,6 +124,22 @@ pub fn to_rfc3339_local(t: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn takes_dates_the_way_the_app_shows_them() {
+        let iso = parse_time_input("t", "2026-12-01T08:30").unwrap();
+        for s in ["01/12/2026 08:30", "1/12/2026 8:30", "01/12/2026 08:30:00"] {
+            assert_eq!(parse_time_input("t", s).unwrap(), iso, "{s}");
+        }
+        assert_eq!(
+            parse_time_input("t", "01/12/2026").unwrap(),
+            parse_time_input("t", "2026-12-01").unwrap()
+        );
+        for bad in ["31/02/2026 08:00", "12/31/2026", "mañana", ""] {
+            let e = parse_time_input("recibido", bad).unwrap_err();
+            assert!(e.to_string().contains("dd/mm/aaaa"), "{e}");
+        }
+    }
 
     #[test]
     fn parses_local_and_rfc3339_to_same_instant() {

@@ -6,7 +6,7 @@
 pub mod ics;
 pub mod types;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -181,11 +181,6 @@ pub fn parse_visit_time(s: &str) -> Result<DateTime<Utc>> {
             FIELD_AT,
             "es obligatoria (dd/mm/aaaa hh:mm, hora de Bogotá)",
         ));
-    }
-    for fmt in ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y, %H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Ok(from_local(t));
-        }
     }
     let date_only = NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
         || NaiveDate::parse_from_str(s, "%d/%m/%Y").is_ok();
