@@ -192,6 +192,10 @@ pub enum AssetCmd {
         /// Aprobó (con --approve).
         #[arg(long = "by")]
         approver: Option<String>,
+        /// Separación de funciones: por qué aprueba quien elaboró el concepto (solo en una
+        /// oficina con una sola cuenta activa).
+        #[arg(long)]
+        justification: Option<String>,
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
@@ -339,6 +343,10 @@ pub enum LogCmd {
         engineer: String,
         #[arg(long)]
         note: Option<String>,
+        /// Separación de funciones: por qué verifica quien ejecutó (solo en una oficina con una
+        /// sola cuenta activa).
+        #[arg(long)]
+        justification: Option<String>,
     },
 }
 
@@ -578,6 +586,7 @@ pub fn asset(
             date,
             approve,
             approver,
+            justification,
             pdf,
         } => {
             let concept = if approve {
@@ -599,7 +608,14 @@ pub fn asset(
                 let by = approver.ok_or_else(|| {
                     CoreError::validation("--by", "indique quién aprueba el concepto")
                 })?;
-                store.approve_decommission(&draft.number, engineer.as_deref(), &by, actor, now)?
+                store.approve_decommission(
+                    &draft.number,
+                    engineer.as_deref(),
+                    &by,
+                    justification.as_deref(),
+                    actor,
+                    now,
+                )?
             } else {
                 store.create_decommission_concept(
                     &tag,
@@ -979,8 +995,19 @@ pub fn log(
                 Ok(())
             }
         }
-        LogCmd::Verify { id, engineer, note } => {
-            let l = store.verify_log(id, &engineer, note.as_deref(), now)?;
+        LogCmd::Verify {
+            id,
+            engineer,
+            note,
+            justification,
+        } => {
+            let l = store.verify_log(
+                id,
+                &engineer,
+                note.as_deref(),
+                justification.as_deref(),
+                now,
+            )?;
             if json {
                 print_json(&l)
             } else {

@@ -365,7 +365,9 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 time_spent_minutes: minutes,
             },
         ),
-        TicketCmd::Verify { number } => action(ctx, &number, TicketAction::Verify),
+        TicketCmd::Verify { number } => {
+            action(ctx, &number, TicketAction::Verify { confirmation: None })
+        }
         TicketCmd::Reject { number, reason } => {
             action(ctx, &number, TicketAction::Reject { reason })
         }

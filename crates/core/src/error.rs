@@ -114,6 +114,38 @@ pub enum CoreError {
     #[error("No hay datos de demostración para borrar.")]
     NoDemoData,
 
+    #[error("Inicie sesión: esta base de datos tiene cuentas y cada acción queda a nombre de quien la hace.")]
+    LoginRequired,
+
+    #[error("Usuario o contraseña incorrectos.")]
+    LoginFailed,
+
+    #[error(
+        "Demasiados intentos fallidos: espere {seconds} segundo(s) antes de volver a intentarlo."
+    )]
+    LoginDelayed { seconds: i64 },
+
+    #[error("La cuenta «{0}» aún no tiene contraseña: defínala para ingresar por primera vez.")]
+    PasswordNotSet(String),
+
+    #[error("La cuenta «{0}» está desactivada. Pida a un administrador que la reactive.")]
+    AccountInactive(String),
+
+    #[error("Su rol ({role}) no permite {action}. Pídaselo a un administrador.")]
+    Forbidden { role: String, action: String },
+
+    #[error("Separación de funciones: {what}. {hint}")]
+    SeparationOfDuties { what: String, hint: String },
+
+    #[error(
+        "La base de datos «{path}» está en una unidad de red ({kind}). SQLite necesita que todos \
+         sus usuarios estén en el mismo equipo: dos equipos sobre un mismo archivo compartido \
+         pueden dañarlo. Guarde la base de datos en un disco local de este equipo (por ejemplo, \
+         la carpeta de datos por omisión) y use copias de seguridad; para varios puestos de \
+         trabajo, use el modo servidor (PostgreSQL) cuando esté disponible."
+    )]
+    NetworkDatabase { path: String, kind: String },
+
     #[error("{0}")]
     Import(#[from] crate::import::ImportError),
 
@@ -159,6 +191,14 @@ pub const ERROR_CODES: &[&str] = &[
     "person_not_found",
     "demo_not_empty",
     "no_demo_data",
+    "login_required",
+    "login_failed",
+    "login_delayed",
+    "password_not_set",
+    "account_inactive",
+    "forbidden",
+    "separation_of_duties",
+    "network_database",
     "import_damaged",
     "import_password",
     "import_empty",
@@ -205,6 +245,14 @@ impl CoreError {
             CoreError::PersonNotFound(_) => "person_not_found",
             CoreError::DemoNotEmpty(_) => "demo_not_empty",
             CoreError::NoDemoData => "no_demo_data",
+            CoreError::LoginRequired => "login_required",
+            CoreError::LoginFailed => "login_failed",
+            CoreError::LoginDelayed { .. } => "login_delayed",
+            CoreError::PasswordNotSet(_) => "password_not_set",
+            CoreError::AccountInactive(_) => "account_inactive",
+            CoreError::Forbidden { .. } => "forbidden",
+            CoreError::SeparationOfDuties { .. } => "separation_of_duties",
+            CoreError::NetworkDatabase { .. } => "network_database",
             CoreError::Import(e) => e.code(),
             CoreError::UnknownStoredValue { .. } => "unknown_stored_value",
             CoreError::Sqlite(_) => "database",
@@ -279,9 +327,17 @@ mod tests {
             CoreError::UnknownStoredValue { .. } => 24,
             CoreError::Sqlite(_) => 25,
             CoreError::Json(_) => 26,
+            CoreError::LoginRequired => 27,
+            CoreError::LoginFailed => 28,
+            CoreError::LoginDelayed { .. } => 29,
+            CoreError::PasswordNotSet(_) => 30,
+            CoreError::AccountInactive(_) => 31,
+            CoreError::Forbidden { .. } => 32,
+            CoreError::SeparationOfDuties { .. } => 33,
+            CoreError::NetworkDatabase { .. } => 34,
         }
     }
-    const CORE_VARIANTS: usize = 27;
+    const CORE_VARIANTS: usize = 35;
 
     fn import_variant(e: &ImportError) -> usize {
         match e {
@@ -393,6 +449,23 @@ mod tests {
             CoreError::PersonNotFound(s()),
             CoreError::DemoNotEmpty(1),
             CoreError::NoDemoData,
+            CoreError::LoginRequired,
+            CoreError::LoginFailed,
+            CoreError::LoginDelayed { seconds: 5 },
+            CoreError::PasswordNotSet(s()),
+            CoreError::AccountInactive(s()),
+            CoreError::Forbidden {
+                role: s(),
+                action: s(),
+            },
+            CoreError::SeparationOfDuties {
+                what: s(),
+                hint: s(),
+            },
+            CoreError::NetworkDatabase {
+                path: s(),
+                kind: s(),
+            },
             CoreError::UnknownStoredValue {
                 column: "status",
                 value: s(),

@@ -652,6 +652,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Plan> {
+        self.authorize(crate::people::Permission::Maintenance)?;
         if !(2000..=2100).contains(&year) {
             return Err(CoreError::validation(
                 "vigencia",
@@ -716,6 +717,7 @@ impl Store {
         input: &NewPlanItem,
         now: DateTime<Utc>,
     ) -> Result<PlanItem> {
+        self.authorize(crate::people::Permission::Maintenance)?;
         let pid = plan_id(&self.conn, year)?;
         let activity = clean(&input.activity);
         if activity.is_empty() {
@@ -809,6 +811,7 @@ impl Store {
     /// (Re)generates the missing occurrences of every item of a year's plan; idempotent.
     /// Returns how many were created.
     pub fn generate_occurrences(&mut self, year: i64) -> Result<usize> {
+        self.authorize(crate::people::Permission::Maintenance)?;
         let pid = plan_id(&self.conn, year)?;
         let items = load_items(&self.conn, pid)?;
         let tx = crate::store::session_write_tx(&mut self.conn, &self.audit)?;
@@ -945,6 +948,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<MaintenanceLog> {
+        self.authorize(crate::people::Permission::Maintenance)?;
         // --- validate everything before writing anything ---
         let performed_on = date_or_today("fecha de ejecución", input.performed_on.as_deref(), now)?;
         let performed_day = parse_day("fecha de ejecución", &performed_on)?;
@@ -1163,8 +1167,10 @@ impl Store {
         id: i64,
         engineer: &str,
         note: Option<&str>,
+        justification: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<MaintenanceLog> {
+        self.authorize(crate::people::Permission::MaintenanceVerify)?;
         let log = self.log(id)?;
         if log.verified_by.is_some() {
             return Err(CoreError::validation(
@@ -1172,18 +1178,24 @@ impl Store {
                 format!("la bitácora {id} ya fue verificada"),
             ));
         }
-        let engineer = clean(engineer);
+        let engineer = self.checker_name(&clean(engineer));
         if engineer.is_empty() {
             return Err(CoreError::validation(
                 "verificó",
                 "indique el ingeniero que verifica",
             ));
         }
+        let what = format!("quien ejecutó o registró la bitácora {id} no puede verificarla");
+        let sod = match self.separate_duties(&what, &log.performed_by, &engineer, justification)? {
+            Some(j) => Some(j),
+            None => self.separate_duties(&what, &log.created_by, &engineer, justification)?,
+        };
         self.write(&engineer, now, |tx| {
             Ok(tx.execute(
-                "UPDATE maintenance_logs SET verified_by = ?2, verified_at = ?3, verification_note = ?4
+                "UPDATE maintenance_logs SET verified_by = ?2, verified_at = ?3, verification_note = ?4,
+                    sod_justification = ?5
                  WHERE id = ?1",
-                params![id, engineer, to_db(now), clean_opt(note)],
+                params![id, engineer, to_db(now), clean_opt(note), sod],
             )?)
         })?;
         self.log(id)

@@ -432,7 +432,7 @@ impl TicketAction {
             TicketAction::Resume => ActionKind::Resume,
             TicketAction::Escalate { .. } => ActionKind::Escalate,
             TicketAction::Resolve { .. } => ActionKind::Resolve,
-            TicketAction::Verify => ActionKind::Verify,
+            TicketAction::Verify { .. } => ActionKind::Verify,
             TicketAction::Reject { .. } => ActionKind::Reject,
             TicketAction::Cancel { .. } => ActionKind::Cancel,
             TicketAction::Survey { .. } => ActionKind::Survey,
@@ -461,7 +461,12 @@ pub enum TicketAction {
         products: Option<String>,
         time_spent_minutes: Option<i64>,
     },
-    Verify,
+    /// The requester confirmed the solution. `confirmation`: how (llamada, correo, en persona…);
+    /// required when whoever resolved the case registers it (separation of duties).
+    Verify {
+        #[serde(default)]
+        confirmation: Option<String>,
+    },
     Reject {
         reason: String,
     },

@@ -18,6 +18,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Who acts and when, for the audit triggers (see `audit.rs`).
     pub(crate) audit: crate::db::audit_triggers::AuditHandle,
+    /// The logged-in account (issue 14): checked by [`Store::authorize`].
+    pub(crate) principal: Option<crate::people::Principal>,
 }
 
 /// A write transaction of the one write path ([`Store::begin_write`], `write_tx`): `BEGIN
@@ -158,6 +160,7 @@ impl Store {
 
     /// Opens (creating and migrating as needed) the database file at `path`.
     pub fn open(path: &Path) -> Result<Self> {
+        crate::safety::shared_drive::refuse_network_path(path)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|source| CoreError::Io {
                 path: dir.display().to_string(),
@@ -180,6 +183,7 @@ impl Store {
             calendar_src: None,
             path,
             audit,
+            principal: None,
         };
         store.reload_calendar()?;
         Ok(store)
@@ -207,6 +211,7 @@ impl Store {
 
     /// Sets one setting (one write of the write path, audited as the session).
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         self.session_write(|tx| put_setting(tx, key, value))
     }
 
@@ -229,6 +234,7 @@ impl Store {
 
     /// Replaces the business calendar and recomputes every stored deadline, in one transaction.
     pub fn set_calendar(&mut self, cfg: &CalendarConfig) -> Result<usize> {
+        self.authorize(crate::people::Permission::Settings)?;
         let cal = cfg.build()?;
         let tx = session_write_tx(&mut self.conn, &self.audit)?;
         tx.execute(

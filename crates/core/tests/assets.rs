@@ -285,6 +285,7 @@ fn asset_life_record_transfers_upgrades_cases_and_decommission() {
             &c.number,
             None,
             "Director",
+            None,
             "Director",
             at("2026-03-02T09:00"),
         )
@@ -296,6 +297,7 @@ fn asset_life_record_transfers_upgrades_cases_and_decommission() {
             &c.number,
             Some("Ingeniero de sistemas"),
             "Subdirector Administrativo",
+            None,
             "Subdirector Administrativo",
             at("2026-03-02T09:00"),
         )
@@ -309,7 +311,7 @@ fn asset_life_record_transfers_upgrades_cases_and_decommission() {
     assert_eq!(last.kind, "decommission");
     assert_eq!(last.concept_number.as_deref(), Some("CTB-2026-0001"));
     assert!(s
-        .approve_decommission(&c.number, None, "X", "X", at("2026-03-03T09:00"))
+        .approve_decommission(&c.number, None, "X", None, "X", at("2026-03-03T09:00"))
         .is_err());
     let e = s
         .add_asset_event(
@@ -948,11 +950,12 @@ fn logs_open_cases_are_verified_and_validated() {
             log.id,
             "Ingeniero de sistemas",
             Some("Cumple la especificación"),
+            None,
             now,
         )
         .unwrap();
     assert_eq!(v.verified_by.as_deref(), Some("Ingeniero de sistemas"));
-    assert!(s.verify_log(log.id, "Otro", None, now).is_err());
+    assert!(s.verify_log(log.id, "Otro", None, None, now).is_err());
     // General log (daily monitoring of mail and directory), no occurrence.
     let g = s
         .create_log(
@@ -1214,6 +1217,7 @@ fn pdfs_keep_spanish_text_embed_fonts_and_break_pages() {
         &c.number,
         None,
         "Señora Directora",
+        None,
         "Señora Directora",
         at("2026-02-04T08:00"),
     )

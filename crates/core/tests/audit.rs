@@ -452,6 +452,7 @@ fn plans_and_log_verifications_are_audited_under_who_acted() {
         log.id,
         "Ingeniero Verificador",
         None,
+        None,
         at("2026-01-20T09:30"),
     )
     .unwrap();

@@ -135,7 +135,12 @@ fn dataset(s: &mut Store) {
         resolve("Se amplió la cuota del buzón", "Buzón con cuota de 10 GB"),
         "2026-03-12T08:30",
     );
-    act(s, &c, TicketAction::Verify, "2026-03-12T10:00");
+    act(
+        s,
+        &c,
+        TicketAction::Verify { confirmation: None },
+        "2026-03-12T10:00",
+    );
     act(
         s,
         &c,

@@ -712,7 +712,12 @@ fn verify_closes_with_reason_verified_and_survey_may_follow() {
         resolve("Se reinició el equipo"),
         "2026-03-02T10:00",
     );
-    let v = ok(&mut s, &n, TicketAction::Verify, "2026-03-02T11:00");
+    let v = ok(
+        &mut s,
+        &n,
+        TicketAction::Verify { confirmation: None },
+        "2026-03-02T11:00",
+    );
     assert_eq!(v.status, TicketStatus::Closed);
     assert_eq!(v.close_reason.as_deref(), Some("verified"));
     assert_eq!(v.closed_at.as_deref(), Some("2026-03-02T11:00:00-05:00"));
@@ -845,7 +850,7 @@ fn cancel_requires_a_reason_and_keeps_the_number() {
     for a in [
         TicketAction::Start,
         TicketAction::Resume,
-        TicketAction::Verify,
+        TicketAction::Verify { confirmation: None },
         TicketAction::Cancel { reason: "x".into() },
         TicketAction::Assign {
             to: "Técnico de sistemas".into(),
@@ -884,7 +889,7 @@ fn invalid_transitions_are_refused_and_change_nothing() {
     let before = events(&s, &n, "2026-03-02T09:30").len();
     for a in [
         TicketAction::Resume,
-        TicketAction::Verify,
+        TicketAction::Verify { confirmation: None },
         TicketAction::Reject { reason: "x".into() },
         hold("x"),
         survey(&[5, 5, 5, 5]),
@@ -951,7 +956,14 @@ fn invalid_transitions_are_refused_and_change_nothing() {
             TicketAction::Reject { reason: "x".into() },
             "2026-03-02T09:41",
         )
-        .and_then(|_| act(&mut s, &n, TicketAction::Verify, "2026-03-02T09:42")),
+        .and_then(|_| {
+            act(
+                &mut s,
+                &n,
+                TicketAction::Verify { confirmation: None },
+                "2026-03-02T09:42",
+            )
+        }),
         "invalid_transition",
     );
 }
@@ -1182,7 +1194,12 @@ fn autoclose_later_sweep_uses_the_due_time() {
         "invalid_transition",
     );
     assert_code(
-        act(&mut s, &n, TicketAction::Verify, "2026-03-09T10:00"),
+        act(
+            &mut s,
+            &n,
+            TicketAction::Verify { confirmation: None },
+            "2026-03-09T10:00",
+        ),
         "invalid_transition",
     );
 }
@@ -2212,7 +2229,7 @@ fn the_detail_offers_exactly_the_actions_the_lifecycle_accepts() {
             reason: "Requiere ingeniero".into(),
         },
         ActionKind::Resolve => resolve("Se cambió el cable"),
-        ActionKind::Verify => TicketAction::Verify,
+        ActionKind::Verify => TicketAction::Verify { confirmation: None },
         ActionKind::Reject => TicketAction::Reject {
             reason: "Sigue fallando".into(),
         },

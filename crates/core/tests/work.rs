@@ -263,7 +263,10 @@ fn closed_and_cancelled_cases_are_not_editable() {
             },
             "2026-03-20T16:00",
         ),
-        (TicketAction::Verify, "2026-03-20T16:10"),
+        (
+            TicketAction::Verify { confirmation: None },
+            "2026-03-20T16:10",
+        ),
     ] {
         s.apply_action(&b.number, &action, TECH, at(now)).unwrap();
     }

@@ -274,6 +274,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Visit> {
+        self.authorize_case(number)?;
         let tx = self.begin_write(actor, now)?;
         let case = load_case(&tx, number)?;
         if !case.status.is_open() {
@@ -403,6 +404,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        self.authorize_case(number)?;
         let reason = clean(reason);
         if reason.is_empty() {
             return Err(CoreError::validation(

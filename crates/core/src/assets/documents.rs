@@ -9,7 +9,7 @@ use crate::assets::{event_kind_label, AssetQuery, AssetRecord, DecommissionConce
 use crate::clock::to_local;
 use crate::error::Result;
 use crate::maintenance::{CellState, Cronograma};
-use crate::pdf::{Cell, Colour, Column, DocHeader, Orientation, PdfBuilder, Signature};
+use crate::pdf::{Cell, Colour, Column, DocHeader, Orientation, PdfBuilder};
 use crate::store::Store;
 use mesa_docwriter::xlsx;
 
@@ -297,18 +297,7 @@ impl Store {
             b.heading("Observaciones");
             b.paragraph(n, 9.0, false);
         }
-        b.signatures(&[
-            Signature {
-                role: "Elaboró".into(),
-                name: actor.to_string(),
-                position: "Técnico de sistemas".into(),
-            },
-            Signature {
-                role: "Revisó".into(),
-                name: self.staff_name("ingeniero")?,
-                position: "Ingeniero de sistemas".into(),
-            },
-        ]);
+        b.signatures(&self.signature_blocks(actor, None, None)?[..2]);
         Ok(b.finish()?)
     }
 
@@ -363,23 +352,11 @@ impl Store {
             "Borrador pendiente de aprobación.".to_string()
         };
         b.paragraph(&estado, 9.5, false);
-        b.signatures(&[
-            Signature {
-                role: "Elaboró".into(),
-                name: c.technician.clone(),
-                position: "Técnico de sistemas".into(),
-            },
-            Signature {
-                role: "Revisó".into(),
-                name: c.engineer.clone().unwrap_or_default(),
-                position: "Ingeniero de sistemas".into(),
-            },
-            Signature {
-                role: "Aprobó".into(),
-                name: c.approver.clone().unwrap_or_default(),
-                position: "Ordenador del gasto / Almacén".into(),
-            },
-        ]);
+        b.signatures(&self.signature_blocks(
+            &c.technician,
+            c.engineer.as_deref(),
+            c.approver.as_deref(),
+        )?);
         Ok(b.finish()?)
     }
 
@@ -587,23 +564,7 @@ impl Store {
             9.0,
             false,
         );
-        b.signatures(&[
-            Signature {
-                role: "Elaboró".into(),
-                name: self.staff_name("tecnico")?,
-                position: "Técnico de sistemas".into(),
-            },
-            Signature {
-                role: "Revisó".into(),
-                name: self.staff_name("ingeniero")?,
-                position: "Ingeniero de sistemas".into(),
-            },
-            Signature {
-                role: "Aprobó".into(),
-                name: String::new(),
-                position: "Jefe de la oficina".into(),
-            },
-        ]);
+        b.signatures(&self.signature_blocks(&self.staff_name("tecnico")?, None, None)?);
         Ok(b.finish()?)
     }
 }

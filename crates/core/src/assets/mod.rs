@@ -921,6 +921,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Asset> {
+        self.authorize(crate::people::Permission::Equipment)?;
         let a = clean_asset(input)?;
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         insert_asset(&tx, &a, None, actor, now)?;
@@ -939,6 +940,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<AssetImportOutcome> {
+        self.authorize(crate::people::Permission::Import)?;
         let cleaned = records
             .iter()
             .map(clean_asset)
@@ -960,6 +962,7 @@ impl Store {
     /// them already has history beyond its registration, a plan item or a log entry.
     /// Removes the equipment of an inventory import batch (refused when any has history since).
     pub fn undo_asset_import(&mut self, batch: i64) -> Result<usize> {
+        self.authorize(crate::people::Permission::ImportUndo)?;
         self.remove_asset_batch(batch, None)
     }
 
@@ -1178,6 +1181,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Asset> {
+        self.authorize(crate::people::Permission::Equipment)?;
         let kind = input.kind.trim();
         if !MANUAL_EVENT_KINDS.contains(&kind) {
             return Err(CoreError::validation(
@@ -1291,6 +1295,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Asset> {
+        self.authorize(crate::people::Permission::Equipment)?;
         let (id, asset) = find_asset(&self.conn, tag)?;
         if asset.status == AssetStatus::Decommissioned {
             return Err(CoreError::validation(
@@ -1381,6 +1386,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Asset> {
+        self.authorize(crate::people::Permission::Equipment)?;
         let (id, cur) = find_asset(&self.conn, tag)?;
         let mut patch = input.clone();
         patch.tag = cur.tag.clone();
@@ -1447,6 +1453,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<AssetRecord> {
+        self.authorize(crate::people::Permission::Equipment)?;
         let (id, asset) = find_asset(&self.conn, tag)?;
         closed_record(&asset)?;
         let kind = clean(&p.kind);
@@ -1503,6 +1510,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<AssetRecord> {
+        self.authorize(crate::people::Permission::Equipment)?;
         let (id, asset) = find_asset(&self.conn, tag)?;
         closed_record(&asset)?;
         let reason = clean(reason);
@@ -1563,6 +1571,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<DecommissionConcept> {
+        self.authorize(crate::people::Permission::Equipment)?;
         let (id, asset) = find_asset(&self.conn, tag)?;
         if asset.status == AssetStatus::Decommissioned {
             return Err(CoreError::validation(
@@ -1582,8 +1591,11 @@ impl Store {
         let cause = req("causa", &input.cause)?;
         let recommendation = req("recomendación", &input.recommendation)?;
         let destination = req("destino final", &input.destination)?;
-        let technician =
-            clean_opt(input.technician.as_deref()).unwrap_or_else(|| actor.to_string());
+        // With accounts, «Elaboró» is whoever is logged in (separation of duties relies on it).
+        let technician = match &self.principal {
+            Some(p) => p.name.clone(),
+            None => clean_opt(input.technician.as_deref()).unwrap_or_else(|| actor.to_string()),
+        };
         let date = date_or_today("fecha del concepto", input.concept_date.as_deref(), now)?;
         let year = &date[..4];
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
@@ -1660,9 +1672,11 @@ impl Store {
         number: &str,
         engineer: Option<&str>,
         approver: &str,
+        justification: Option<&str>,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<DecommissionConcept> {
+        self.authorize(crate::people::Permission::DecommissionApprove)?;
         let c = self.decommission_concept(number)?;
         if c.status == "approved" {
             return Err(CoreError::validation(
@@ -1677,6 +1691,15 @@ impl Store {
         let engineer = clean_opt(engineer).or(c.engineer.clone()).ok_or_else(|| {
             CoreError::validation("revisó", "indique el ingeniero que revisó el concepto")
         })?;
+        let sod = self.separate_duties(
+            &format!(
+                "quien elaboró el concepto de baja {} no puede aprobarlo",
+                c.number
+            ),
+            &c.technician,
+            &self.checker_name(&approver),
+            justification,
+        )?;
         let (aid, asset) = find_asset(&self.conn, &c.tag)?;
         let at = to_db(now);
         let today = to_local(now).date().format("%Y-%m-%d").to_string();
@@ -1688,8 +1711,8 @@ impl Store {
         )?;
         tx.execute(
             "UPDATE decommission_concepts SET status = 'approved', approver = ?2, engineer = ?3,
-                approved_at = ?4 WHERE id = ?1",
-            params![cid, approver, engineer, at],
+                approved_at = ?4, sod_justification = ?5 WHERE id = ?1",
+            params![cid, approver, engineer, at, sod],
         )?;
         tx.execute(
             "UPDATE assets SET status = 'decommissioned', decommission_concept_id = ?2, updated_at = ?3
@@ -1848,7 +1871,7 @@ mod tests {
                 now,
             )
             .unwrap();
-        s.approve_decommission(&concept.number, None, "Jefe de sistemas", "Jefe", now)
+        s.approve_decommission(&concept.number, None, "Jefe de sistemas", None, "Jefe", now)
             .unwrap();
         let asset = s.get_asset("IND0042").unwrap();
         assert_eq!(

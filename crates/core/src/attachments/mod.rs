@@ -485,6 +485,16 @@ pub fn size_text(size: i64) -> String {
 }
 
 impl Store {
+    /// Attaching needs the right to work on the case, or on equipment.
+    fn authorize_owner(&self, owner: &AttachmentOwner) -> Result<()> {
+        match owner {
+            AttachmentOwner::Ticket(n) => self.authorize_case(n),
+            AttachmentOwner::Asset(_) => self.authorize(crate::people::Permission::Equipment),
+        }
+    }
+}
+
+impl Store {
     fn attachments_dir_checked(&self) -> Result<PathBuf> {
         self.data_dir().ok_or_else(|| {
             CoreError::validation(
@@ -503,6 +513,7 @@ impl Store {
 
     /// Sets the size limit per file (1 to 500 MB).
     pub fn set_attachment_max_mb(&mut self, mb: i64) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         if !(1..=MAX_MAX_MB).contains(&mb) {
             return Err(CoreError::validation(
                 "tamaño máximo de adjuntos",
@@ -520,6 +531,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Attachment> {
+        self.authorize_owner(owner)?;
         let raw_name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -563,6 +575,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Attachment> {
+        self.authorize_owner(owner)?;
         let name = check_name(name)?;
         let mut r = bytes;
         self.attach_reader(owner, &name, &mut r, actor, now)
@@ -684,6 +697,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Attachment> {
+        self.authorize(crate::people::Permission::AttachmentDelete)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(CoreError::validation(
@@ -746,6 +760,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Attachment> {
+        self.authorize(crate::people::Permission::Equipment)?;
         let owner = AttachmentOwner::Asset(tag.to_string());
         let (a, ids) = self.find(&owner, id)?;
         if a.removed_at.is_some() || !a.is_image {

@@ -103,6 +103,11 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
     ),
     ("ticket_counters", "contador técnico de consecutivos"),
     (
+        "accounts",
+        "cuentas: cada cambio queda en el registro de accesos (access_log), sin el hash de la contraseña",
+    ),
+    ("access_log", "registro de accesos: ya es de solo anexar"),
+    (
         "decommission_counters",
         "contador técnico de consecutivos de conceptos de baja",
     ),

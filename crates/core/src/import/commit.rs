@@ -120,6 +120,9 @@ impl Store {
         now: DateTime<Utc>,
         progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
+        if !dry_run {
+            self.authorize(crate::people::Permission::Import)?;
+        }
         let catalogs = self.import_catalogs()?;
         let has_assets: bool = self.conn.query_row(
             "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'assets'",
@@ -309,6 +312,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<ImportBatch> {
+        self.authorize(crate::people::Permission::ImportUndo)?;
         let found: Option<(String, Option<String>)> = self
             .conn
             .query_row(

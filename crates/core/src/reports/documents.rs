@@ -18,7 +18,6 @@ use crate::error::Result;
 use crate::model::TicketQuery;
 use crate::pdf::{
     Cell, Colour, Column, DocHeader, Orientation, PageSize, PdfBuilder, QualityBlock, Series,
-    Signature,
 };
 use crate::reports::{
     fmt_num, fmt_rate, Count, HelpdeskReport, Indicators, Period, Rate, FORMULAS,
@@ -256,19 +255,6 @@ impl Store {
             },
             q,
         ))
-    }
-
-    fn first_staff(&self, role: &str) -> Result<String> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT name FROM staff WHERE role = ?1 AND active = 1 ORDER BY level, id LIMIT 1",
-                [role],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_default())
     }
 
     /// The report of `period` as PDF.
@@ -693,23 +679,7 @@ impl Store {
             9.5,
             false,
         );
-        b.signatures(&[
-            Signature {
-                role: "Elaboró".into(),
-                name: actor.to_string(),
-                position: "Técnico de sistemas".into(),
-            },
-            Signature {
-                role: "Revisó".into(),
-                name: self.first_staff("ingeniero")?,
-                position: "Ingeniero de sistemas".into(),
-            },
-            Signature {
-                role: "Aprobó".into(),
-                name: String::new(),
-                position: "Jefe de la oficina".into(),
-            },
-        ]);
+        b.signatures(&self.signature_blocks(actor, None, None)?);
 
         b.heading("Anexo. Fórmulas de los indicadores");
         let rows: Vec<Vec<Cell>> = FORMULAS

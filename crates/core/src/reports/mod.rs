@@ -991,6 +991,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<StoredReport> {
+        self.authorize(crate::people::Permission::Reports)?;
         let analysis = clean_multiline(analysis);
         let actions = clean_multiline(actions);
         let ind = serde_json::to_string(&self.indicators(period, now)?)?;

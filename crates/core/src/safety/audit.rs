@@ -174,7 +174,11 @@ impl Store {
         let mut q = q.clone();
         q.limit = 0;
         q.offset = 0;
-        let rows = self.audit_entries(&q)?;
+        let mut rows = self.audit_entries(&q)?;
+        if q.table_name.is_none() && q.record_key.is_none() && q.search.is_none() {
+            // The whole trail carries the access log too (logins, failures, locks).
+            rows.extend(crate::people::access::as_audit_entries(self.access_log(0)?));
+        }
         write_entries(&rows, to)?;
         Ok(rows.len())
     }

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod backup;
 pub mod privacy;
+pub mod shared_drive;
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,7 @@ impl Store {
         to: Option<&Path>,
         now: DateTime<Utc>,
     ) -> Result<BackupInfo> {
+        self.authorize(crate::people::Permission::Backup)?;
         let default = self.backups_dir().ok_or_else(|| {
             CoreError::validation("copia de seguridad", "la base de datos está en memoria")
         })?;
@@ -122,6 +124,7 @@ impl Store {
     /// back up the current database (`pre-restore`); copy the verified content in with the
     /// backup API in one write transaction; bring its schema up to date; restore attachments.
     pub fn restore_backup(&mut self, file: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
+        self.authorize(crate::people::Permission::Restore)?;
         let (info, copy) = inspect_copy(file)?;
         let safety = self.backup_now(BackupKind::PreRestore, None, now)?;
         {

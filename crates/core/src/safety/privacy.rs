@@ -433,6 +433,7 @@ impl Store {
         to: &Path,
         now: DateTime<Utc>,
     ) -> Result<PersonExport> {
+        self.authorize(crate::people::Permission::Privacy)?;
         let mut ex = self.person_export(query, now)?;
         self.copy_person_attachments(&mut ex, to)?;
         let ext = to
@@ -540,6 +541,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<AnonymizeReport> {
+        self.authorize(crate::people::Permission::Privacy)?;
         self.conn.pragma_update(None, "secure_delete", "ON")?;
         let mut hashes: Vec<String> = vec![];
         let res = self

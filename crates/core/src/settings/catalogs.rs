@@ -29,6 +29,23 @@ pub struct AppSettings {
     pub report_process: String,
     pub report_code: String,
     pub report_version: String,
+    /// Signature blocks of documents: «Revisó» (name and cargo) and «Aprobó». «Elaboró» is the
+    /// account that generates the document, with its cargo.
+    #[serde(default)]
+    pub reviewer_name: String,
+    #[serde(default)]
+    pub reviewer_cargo: String,
+    #[serde(default)]
+    pub approver_name: String,
+    #[serde(default)]
+    pub approver_cargo: String,
+    /// Minutes of inactivity before the app locks back to the login (with accounts).
+    #[serde(default = "default_idle")]
+    pub idle_lock_minutes: i64,
+}
+
+fn default_idle() -> i64 {
+    crate::people::DEFAULT_IDLE_LOCK_MINUTES
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -87,11 +104,24 @@ impl Store {
             report_version: self
                 .setting("report_version")?
                 .unwrap_or_else(|| crate::reports::documents::DEFAULT_VERSION.into()),
+            reviewer_name: self.setting("reviewer_name")?.unwrap_or_default(),
+            reviewer_cargo: self
+                .setting("reviewer_cargo")?
+                .unwrap_or_else(|| crate::people::DEFAULT_REVIEWER_CARGO.into()),
+            approver_name: self.setting("approver_name")?.unwrap_or_default(),
+            approver_cargo: self
+                .setting("approver_cargo")?
+                .unwrap_or_else(|| crate::people::DEFAULT_APPROVER_CARGO.into()),
+            idle_lock_minutes: self.setting_i64(
+                "idle_lock_minutes",
+                crate::people::DEFAULT_IDLE_LOCK_MINUTES,
+            )?,
         })
     }
 
     /// Validates and saves the general settings in one transaction.
     pub fn set_app_settings(&mut self, s: &AppSettings) -> Result<AppSettings> {
+        self.authorize(crate::people::Permission::Settings)?;
         let name = clean(&s.entity_name);
         if name.is_empty() {
             return Err(CoreError::validation(
@@ -123,6 +153,12 @@ impl Store {
                 return Err(CoreError::validation(field, "debe ser mayor que cero"));
             }
         }
+        if !(1..=480).contains(&s.idle_lock_minutes) {
+            return Err(CoreError::validation(
+                "bloqueo por inactividad",
+                "entre 1 y 480 minutos",
+            ));
+        }
         if s.due_soon_minutes < 0 {
             return Err(CoreError::validation(
                 "aviso de vencimiento",
@@ -147,6 +183,11 @@ impl Store {
             ("report_process", clean(&s.report_process)),
             ("report_code", clean(&s.report_code)),
             ("report_version", clean(&s.report_version)),
+            ("reviewer_name", clean(&s.reviewer_name)),
+            ("reviewer_cargo", clean(&s.reviewer_cargo)),
+            ("approver_name", clean(&s.approver_name)),
+            ("approver_cargo", clean(&s.approver_cargo)),
+            ("idle_lock_minutes", s.idle_lock_minutes.to_string()),
         ] {
             tx.execute(
                 "INSERT INTO settings(key, value) VALUES (?1, ?2)
@@ -180,6 +221,7 @@ impl Store {
 
     /// Sets the entity's logo from a PNG file (checked to decode), or removes it with `None`.
     pub fn set_entity_logo(&mut self, png: Option<&[u8]>) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         use base64::Engine;
         let value = match png {
             Some(bytes) => {
@@ -205,6 +247,7 @@ impl Store {
 
     /// Adds a department to the catalog (or reactivates it). Returns the catalog spelling.
     pub fn add_department(&mut self, name: &str) -> Result<String> {
+        self.authorize(crate::people::Permission::Settings)?;
         let name = clean(name);
         if name.is_empty() {
             return Err(CoreError::validation("dependencia", "es obligatoria"));
@@ -225,6 +268,7 @@ impl Store {
 
     /// Hides a department from the catalog without touching the cases that use it.
     pub fn set_department_active(&mut self, name: &str, active: bool) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         let n = self.session_write(|tx| {
             Ok(tx.execute(
                 "UPDATE departments SET active = ?2 WHERE name = ?1 COLLATE NOCASE",
@@ -242,6 +286,7 @@ impl Store {
 
     /// Replaces the survey questions (3 to 5, scored 1–5).
     pub fn set_survey_questions(&mut self, questions: &[String]) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         let qs: Vec<String> = questions
             .iter()
             .map(|q| clean(q))
@@ -288,6 +333,7 @@ impl Store {
     /// Adds or changes the targets of a level (for one service type, or any). They apply to
     /// cases registered or escalated from now on.
     pub fn set_level_target(&mut self, t: &LevelTarget) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         if !(1..=3).contains(&t.level) {
             return Err(CoreError::validation("nivel", "debe ser 1, 2 o 3"));
         }
@@ -329,6 +375,7 @@ impl Store {
 
     /// Removes the targets of a level (the service type's own targets apply again).
     pub fn remove_level_target(&mut self, service_type: Option<&str>, level: i64) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         self.session_write(|tx| {
             Ok(tx.execute(
                 "DELETE FROM sla_level_targets WHERE service_type = ?1 AND level = ?2",
@@ -356,6 +403,7 @@ impl Store {
 
     /// Changes one cell of the urgency × impact matrix (applies to new cases).
     pub fn set_priority(&mut self, cell: &PriorityCell) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         if !(1..=3).contains(&cell.urgency) || !(1..=3).contains(&cell.impact) {
             return Err(CoreError::validation(
                 "matriz de prioridad",

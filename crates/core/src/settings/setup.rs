@@ -90,6 +90,7 @@ impl Store {
 
     /// Marks the first-run setup as done (the wizard is not shown again).
     pub fn complete_setup(&mut self, actor: &str, now: DateTime<Utc>) -> Result<SetupStatus> {
+        self.authorize(crate::people::Permission::Settings)?;
         self.write(actor, now, |tx| {
             crate::store::put_setting(tx, "setup_done", "1")
         })?;
@@ -106,6 +107,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         let old = clean(old);
         let new = clean(new);
         if new.is_empty() {
@@ -162,6 +164,7 @@ impl Store {
     /// Loads `n` demo cases into a database without cases and marks it (`demo_data = 1`).
     /// Refused, with nothing written, when there is any case already.
     pub fn load_demo(&mut self, n: usize, actor: &str, now: DateTime<Utc>) -> Result<usize> {
+        self.authorize(crate::people::Permission::Settings)?;
         let cases = self.total_cases()?;
         if cases > 0 {
             return Err(CoreError::DemoNotEmpty(cases));
@@ -181,6 +184,7 @@ impl Store {
     /// after a verified `pre-demo-clear` backup. Cases registered by hand stay; when none is
     /// left the numbering starts again at 0001. Refused when there is no demo data.
     pub fn clear_demo(&mut self, actor: &str, now: DateTime<Utc>) -> Result<DemoClearReport> {
+        self.authorize(crate::people::Permission::Settings)?;
         let demo: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM tickets t WHERE {DEMO_CASE}"),
             [],

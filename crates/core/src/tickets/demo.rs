@@ -683,7 +683,7 @@ fn generate_equipment(
             actor,
             now,
         )?;
-        store.approve_decommission(&c.number, Some(&engineer), &engineer, actor, now)?;
+        store.approve_decommission(&c.number, Some(&engineer), &engineer, None, actor, now)?;
     }
 
     // The maintenance plan of the year.

@@ -276,6 +276,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<TicketDetail> {
+        self.authorize_case(number)?;
         let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         link_in(&tx, &cal, number, kind, other, actor, now)?;
@@ -292,6 +293,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<TicketDetail> {
+        self.authorize_case(number)?;
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         unlink_in(&tx, number, other, actor, now)?;
         tx.commit()?;
@@ -312,6 +314,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<ResolvedWithChildren> {
+        self.authorize_case(number)?;
         let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let parent = load_raw_in(&tx, number)?;

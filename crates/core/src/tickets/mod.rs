@@ -391,6 +391,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
+        self.authorize(crate::people::Permission::CaseRegister)?;
         let requester = required("solicitante", &input.requester)?;
         let department_in = required("dependencia", &input.department)?;
         let description = input.description.trim().to_string();
@@ -825,6 +826,10 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
+        self.authorize_case(number)?;
+        if let TicketAction::Verify { confirmation } = action {
+            self.check_verification_by_resolver(number, confirmation.as_deref())?;
+        }
         let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let number = apply_in(&tx, &cal, number, action, actor, now)?;
@@ -1081,6 +1086,7 @@ impl Store {
 
     /// Adds or updates a staff member.
     pub fn upsert_staff(&mut self, name: &str, role: &str, level: i64) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         let name = required("nombre", name)?;
         if !["tecnico", "ingeniero", "proveedor"].contains(&role) {
             return Err(CoreError::validation(
@@ -1103,6 +1109,7 @@ impl Store {
 
     /// Adds or updates a service type.
     pub fn upsert_service_type(&mut self, st: &ServiceType) -> Result<()> {
+        self.authorize(crate::people::Permission::Settings)?;
         let name = required("tipo de servicio", &st.name)?;
         if st.response_minutes <= 0 || st.resolution_minutes <= 0 {
             return Err(CoreError::validation(
@@ -1580,18 +1587,17 @@ pub(crate) fn apply_in(
             changes.col("survey_due_at", Some(to_db(survey_due)));
             changes.status(st, TicketStatus::Resolved, "resolve", None);
         }
-        TicketAction::Verify => {
+        TicketAction::Verify { confirmation } => {
             if !action_allowed(&t, ActionKind::Verify) {
                 return Err(status_error("verificar", st));
             }
             changes.col("closed_at", Some(at.clone()));
             changes.col("close_reason", Some("verified".into()));
-            changes.status(
-                st,
-                TicketStatus::Closed,
-                "verify",
-                Some("el solicitante verificó la solución".into()),
-            );
+            let note = match clean_opt(confirmation.as_deref()) {
+                Some(c) => format!("el solicitante verificó la solución (confirmado: {c})"),
+                None => "el solicitante verificó la solución".into(),
+            };
+            changes.status(st, TicketStatus::Closed, "verify", Some(note));
         }
         TicketAction::Reject { reason } => {
             let reason = required("motivo", reason)?;

@@ -86,6 +86,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
+        self.authorize_case(number)?;
         let reason = clean_opt(edit.reason.as_deref());
         let received = match edit.received_at.as_deref() {
             Some(s) => {
@@ -307,6 +308,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<FollowUp> {
+        self.authorize_case(number)?;
         let text = input.text.trim().to_string();
         if text.is_empty() {
             return Err(CoreError::validation("seguimiento", "escriba el texto"));
