@@ -228,6 +228,7 @@ pub fn backup(
             }
         }
         BackupCmd::Restore { file, yes } => {
+            store.authorize(mesa_core::people::Permission::Restore)?;
             if !yes {
                 let info = core_backup::verify(&file)?;
                 return confirm_needed(&info, json);

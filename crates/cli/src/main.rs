@@ -1,5 +1,6 @@
 //! `mesa`: the headless command line over the same core as the app.
-//! Every command honours the global `--data-dir`, `--now`, `--json` and `--as`.
+//! Every command honours the global `--data-dir`, `--now`, `--json` and `--user` (with
+//! `MESA_PASSWORD`, once the database has accounts).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use clap::{Parser, Subcommand};
 use mesa_core::clock::parse_time_input;
 use mesa_core::{paths, ApiError, CoreError, Store};
 
+mod accounts;
 mod agenda;
 mod assets;
 mod attachments;
@@ -35,9 +37,11 @@ struct Cli {
     /// «Ahora» para reglas de tiempo: RFC 3339 o AAAA-MM-DDTHH:MM (hora de Bogotá).
     #[arg(long, global = true, value_name = "TIME")]
     now: Option<String>,
-    /// Quién actúa (queda en la línea de tiempo). Por omisión MESA_USER o «Técnico de sistemas».
-    #[arg(long = "as", global = true, value_name = "NOMBRE")]
-    actor: Option<String>,
+    /// Usuario de la cuenta con la que actúa (también MESA_USER); su contraseña en
+    /// MESA_PASSWORD o se pide en la terminal. Sin cuentas en la base, es el nombre que queda en
+    /// la línea de tiempo (por omisión «Técnico de sistemas»). `--as` es el nombre antiguo.
+    #[arg(long = "user", alias = "as", global = true, value_name = "USUARIO")]
+    user: Option<String>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -144,6 +148,15 @@ enum Cmd {
     },
     /// Agenda de visitas: `agenda [--from D] [--to D] [--ics F]` (por omisión, la semana desde hoy).
     Agenda(agenda::AgendaArgs),
+    /// Cuentas: `account new|from-staff|list|password|set|deactivate|activate`.
+    #[command(subcommand)]
+    Account(accounts::AccountCmd),
+    /// Registro de accesos: ingresos, cierres, intentos fallidos, bloqueos y cambios de cuentas.
+    AccessLog {
+        /// Cuántas entradas (0: todas).
+        #[arg(long, default_value_t = 200)]
+        limit: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -206,10 +219,25 @@ fn run(cli: Cli) -> Result<(), CoreError> {
             return done;
         }
     }
-    let store = Store::open(&paths::db_path(&dir))?;
-    let actor = cli
-        .actor
-        .unwrap_or_else(mesa_core::settings::actor_from_env);
+    let mut store = Store::open(&paths::db_path(&dir))?;
+    let user = cli
+        .user
+        .clone()
+        .or_else(|| std::env::var("MESA_USER").ok().filter(|v| !v.trim().is_empty()));
+    // With accounts, every command but the harmless ones acts as a logged-in account.
+    let needs_login = !matches!(
+        cli.cmd,
+        Cmd::Info
+            | Cmd::Holidays { .. }
+            | Cmd::BenchImport { .. }
+            | Cmd::BenchReads { .. }
+            | Cmd::BenchReport { .. }
+    );
+    let actor = if store.accounts_enabled()? && needs_login {
+        accounts::login(&mut store, user, now)?
+    } else {
+        user.unwrap_or_else(|| mesa_core::settings::DEFAULT_ACTOR.to_string())
+    };
     let mut ctx = Ctx {
         store,
         now,
@@ -323,6 +351,8 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::Audit(a) => backup::audit(&ctx.store, a, ctx.json),
         Cmd::Person(p) => backup::person(&mut ctx.store, p, &ctx.actor, ctx.now, ctx.json),
         Cmd::Agenda(a) => agenda::agenda(&mut ctx, a),
+        Cmd::Account(a) => accounts::account(&mut ctx, a),
+        Cmd::AccessLog { limit } => accounts::access_log(&ctx, limit),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

@@ -27,6 +27,7 @@ impl Env {
             .env("HOME", self.decoy.path())
             .env("XDG_DATA_HOME", self.decoy.path())
             .env_remove("MESA_USER")
+            .env_remove("MESA_PASSWORD")
             .arg("--data-dir")
             .arg(self.data.path());
         c

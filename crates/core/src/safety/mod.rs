@@ -42,6 +42,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<BackupInfo> {
         self.authorize(crate::people::Permission::Backup)?;
+        self.take_backup(kind, to, now)
+    }
+
+    /// The backup itself, without the permission check: the automatic ones (daily, before an
+    /// import, a restore or a migration) are taken whoever is at the keyboard.
+    fn take_backup(
+        &self,
+        kind: BackupKind,
+        to: Option<&Path>,
+        now: DateTime<Utc>,
+    ) -> Result<BackupInfo> {
         let default = self.backups_dir().ok_or_else(|| {
             CoreError::validation("copia de seguridad", "la base de datos está en memoria")
         })?;
@@ -67,7 +78,7 @@ impl Store {
         if self.path().is_none() {
             return Ok(None);
         }
-        self.backup_now(kind, None, now).map(Some)
+        self.take_backup(kind, None, now).map(Some)
     }
 
     /// Backups in the default folder, newest first.
@@ -96,7 +107,7 @@ impl Store {
         if done_today {
             return Ok(None);
         }
-        self.backup_now(BackupKind::Daily, None, now).map(Some)
+        self.take_backup(BackupKind::Daily, None, now).map(Some)
     }
 
     /// `PRAGMA quick_check`: Err(DatabaseDamaged) when the file is damaged.
@@ -126,7 +137,7 @@ impl Store {
     pub fn restore_backup(&mut self, file: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
         self.authorize(crate::people::Permission::Restore)?;
         let (info, copy) = inspect_copy(file)?;
-        let safety = self.backup_now(BackupKind::PreRestore, None, now)?;
+        let safety = self.take_backup(BackupKind::PreRestore, None, now)?;
         {
             let src = Connection::open_with_flags(
                 &copy.path,
