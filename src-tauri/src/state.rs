@@ -31,7 +31,10 @@ pub(crate) struct AppState {
     pub(crate) phase: Mutex<Phase>,
     pub(crate) phase_changed: Condvar,
     pub(crate) info: AppInfo,
-    pub(crate) actor: String,
+    /// The name actions carry while logins are off (MESA_USER, else «Técnico de sistemas»).
+    pub(crate) default_actor: String,
+    /// The logged-in account (issue 14); the writer's store holds the same one for its checks.
+    pub(crate) session: RwLock<Option<mesa_core::people::Principal>>,
     /// Set by `import_cancel` to stop the running import.
     pub(crate) import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
@@ -84,7 +87,7 @@ impl AppState {
             self.set_phase(Phase::Checked);
             return;
         }
-        match commands::safety::open_store(&db, &self.actor) {
+        match commands::safety::open_store(&db, &self.default_actor) {
             Ok(store) => {
                 let _ = self.readers.set(ReadPool::new(&db));
                 self.set_phase(Phase::Opened);
@@ -100,8 +103,44 @@ impl AppState {
         self.set_phase(Phase::Checked);
     }
 
-    /// A read on one of the readers: waits only for the database to be open.
+    /// Who acts: the logged-in account's name, else the default actor (logins off).
+    pub(crate) fn actor(&self) -> String {
+        self.session
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| self.default_actor.clone())
+    }
+
+    pub(crate) fn principal(&self) -> Option<mesa_core::people::Principal> {
+        self.session
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_principal(&self, p: Option<mesa_core::people::Principal>) {
+        *self.session.write().unwrap_or_else(|e| e.into_inner()) = p;
+    }
+
+    /// A read on one of the readers: waits only for the database to be open. With accounts,
+    /// only inside a session (the login screen's own reads use [`AppState::read_open`]).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> CmdResult<T> {
+        let logged_in = self.principal().is_some();
+        self.read_open(|s| {
+            if !logged_in && s.accounts_enabled()? {
+                return Err(CoreError::LoginRequired);
+            }
+            f(s)
+        })
+    }
+
+    /// A read that needs no session (app info, the session itself, the login screen).
+    pub(crate) fn read_open<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, CoreError>,
+    ) -> CmdResult<T> {
         self.wait_for(Phase::Opened);
         if let Some(e) = self.open_error() {
             return Err(e);
@@ -169,7 +208,8 @@ pub(crate) fn initial_state() -> AppState {
         phase: Mutex::new(Phase::Opening),
         phase_changed: Condvar::new(),
         info,
-        actor: commands::safety::default_actor(),
+        default_actor: commands::safety::default_actor(),
+        session: RwLock::new(None),
         import_cancel: Default::default(),
     }
 }

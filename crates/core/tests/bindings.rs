@@ -13,6 +13,9 @@ use mesa_core::assets::{
 };
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
+use mesa_core::people::access::AccessEntry;
+use mesa_core::people::accounts::{Account, AccountInput};
+use mesa_core::people::{MatrixRow, Permission, Principal, Role, SessionInfo};
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
     DueOccurrence, Frequency, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan,
@@ -38,6 +41,14 @@ fn export_all(dir: &Path) {
         ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all(&cfg).expect(stringify!($t)); )* };
     }
     export!(
+        Role,
+        Permission,
+        MatrixRow,
+        Principal,
+        SessionInfo,
+        Account,
+        AccountInput,
+        AccessEntry,
         ImportReport,
         ImportBatch,
         ImportKind,

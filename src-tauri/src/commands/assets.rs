@@ -27,27 +27,27 @@ pub fn asset_record(state: State<'_>, tag: String) -> CmdResult<AssetRecord> {
 
 #[tauri::command(async)]
 pub fn asset_create(state: State<'_>, input: NewAsset) -> CmdResult<Asset> {
-    state.with(|s| s.create_asset(&input, &state.actor, SystemClock.now()))
+    state.with(|s| s.create_asset(&input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
 pub fn asset_update(state: State<'_>, tag: String, input: NewAsset) -> CmdResult<Asset> {
-    state.with(|s| s.update_asset(&tag, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.update_asset(&tag, &input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
 pub fn asset_move(state: State<'_>, tag: String, input: AssetMove) -> CmdResult<Asset> {
-    state.with(|s| s.move_asset(&tag, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.move_asset(&tag, &input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
 pub fn asset_event(state: State<'_>, tag: String, input: NewAssetEvent) -> CmdResult<Asset> {
-    state.with(|s| s.add_asset_event(&tag, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.add_asset_event(&tag, &input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
 pub fn asset_attach(state: State<'_>, tag: String, input: NewPeripheral) -> CmdResult<AssetRecord> {
-    state.with(|s| s.attach_peripheral(&tag, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.attach_peripheral(&tag, &input, &state.actor(), SystemClock.now()))
 }
 
 /// Removes a peripheral from the equipment, with the reason (kept in the life record).
@@ -63,7 +63,7 @@ pub fn asset_detach(
             &tag,
             peripheral_id,
             &reason,
-            &state.actor,
+            &state.actor(),
             SystemClock.now(),
         )
     })
@@ -75,7 +75,7 @@ pub fn decommission_create(
     tag: String,
     input: NewDecommissionConcept,
 ) -> CmdResult<DecommissionConcept> {
-    state.with(|s| s.create_decommission_concept(&tag, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.create_decommission_concept(&tag, &input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -84,13 +84,15 @@ pub fn decommission_approve(
     number: String,
     engineer: Option<String>,
     approver: String,
+    justification: Option<String>,
 ) -> CmdResult<DecommissionConcept> {
     state.with(|s| {
         s.approve_decommission(
             &number,
             engineer.as_deref(),
             &approver,
-            &state.actor,
+            justification.as_deref(),
+            &state.actor(),
             SystemClock.now(),
         )
     })
@@ -103,7 +105,7 @@ pub fn plan_years(state: State<'_>) -> CmdResult<Vec<i64>> {
 
 #[tauri::command(async)]
 pub fn plan_create(state: State<'_>, year: i64, name: Option<String>) -> CmdResult<Plan> {
-    state.with(|s| s.create_plan(year, name.as_deref(), &state.actor, SystemClock.now()))
+    state.with(|s| s.create_plan(year, name.as_deref(), &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -118,7 +120,7 @@ pub fn cronograma(state: State<'_>, year: i64) -> CmdResult<Cronograma> {
 
 #[tauri::command(async)]
 pub fn log_create(state: State<'_>, input: NewLog) -> CmdResult<MaintenanceLog> {
-    state.with(|s| s.create_log(&input, &state.actor, SystemClock.now()))
+    state.with(|s| s.create_log(&input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -132,8 +134,17 @@ pub fn log_verify(
     id: i64,
     engineer: String,
     note: Option<String>,
+    justification: Option<String>,
 ) -> CmdResult<MaintenanceLog> {
-    state.with(|s| s.verify_log(id, &engineer, note.as_deref(), SystemClock.now()))
+    state.with(|s| {
+        s.verify_log(
+            id,
+            &engineer,
+            note.as_deref(),
+            justification.as_deref(),
+            SystemClock.now(),
+        )
+    })
 }
 
 #[tauri::command(async)]
@@ -157,7 +168,7 @@ pub fn export_document(
     let (bytes, name, filter, ext) = state.read(|s| {
         Ok(match kind.as_str() {
             "asset_sheet" => (
-                s.asset_sheet_pdf(&key, &state.actor, now)?,
+                s.asset_sheet_pdf(&key, &state.actor(), now)?,
                 format!(
                     "Hoja de vida {}.pdf",
                     mesa_core::assets::tag_for_file_name(&s.get_asset(&key)?.tag)

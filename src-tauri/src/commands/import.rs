@@ -102,7 +102,7 @@ pub fn import_preview(
             &p,
             &opts,
             true,
-            &state.actor,
+            &state.actor(),
             SystemClock.now(),
             &mut |_| {},
         )
@@ -138,7 +138,7 @@ pub async fn import_commit(
                 &p,
                 &opts,
                 false,
-                &state.actor,
+                &state.actor(),
                 SystemClock.now(),
                 &mut progress,
             )
@@ -167,7 +167,7 @@ pub fn import_batches(state: State<'_>) -> CmdResult<Vec<ImportBatch>> {
 /// Undoes a batch (one transaction; refused when an imported case changed since).
 #[tauri::command(async)]
 pub fn import_undo(state: State<'_>, batch: i64) -> CmdResult<ImportBatch> {
-    state.with(|s| s.undo_import(batch, &state.actor, SystemClock.now()))
+    state.with(|s| s.undo_import(batch, &state.actor(), SystemClock.now()))
 }
 
 /// Writes `bytes` under `name` to `MESA_EXPORT_DIR` (tests, scripted use) or to the path the

@@ -17,7 +17,7 @@ pub fn ticket_link(
     kind: LinkKind,
     other: String,
 ) -> CmdResult<TicketDetail> {
-    state.with(|s| s.link_tickets(&number, kind, &other, &state.actor, SystemClock.now()))
+    state.with(|s| s.link_tickets(&number, kind, &other, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -26,7 +26,7 @@ pub fn ticket_unlink(
     number: String,
     other: String,
 ) -> CmdResult<TicketDetail> {
-    state.with(|s| s.unlink_tickets(&number, &other, &state.actor, SystemClock.now()))
+    state.with(|s| s.unlink_tickets(&number, &other, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -43,7 +43,7 @@ pub fn ticket_resolve_with_children(
             &solution,
             products,
             time_spent_minutes,
-            &state.actor,
+            &state.actor(),
             SystemClock.now(),
         )
     })

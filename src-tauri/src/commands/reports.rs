@@ -36,7 +36,7 @@ pub fn report_save(
     actions: String,
 ) -> CmdResult<StoredReport> {
     let p = period(&from, &to)?;
-    state.with(|s| s.save_report(p, &analysis, &actions, &state.actor, SystemClock.now()))
+    state.with(|s| s.save_report(p, &analysis, &actions, &state.actor(), SystemClock.now()))
 }
 
 fn progress(app: &tauri::AppHandle) -> impl FnMut(u64, u64) + '_ {
@@ -78,7 +78,7 @@ pub fn report_export(
                 },
                 ..Default::default()
             };
-            let bytes = state.read(|s| s.helpdesk_report_pdf(p, opts, &state.actor, now))?;
+            let bytes = state.read(|s| s.helpdesk_report_pdf(p, opts, &state.actor(), now))?;
             write_doc(&path, &bytes)?;
             open_if(&app, &path, open_it);
             Ok(Some(path.display().to_string()))

@@ -109,7 +109,8 @@ pub fn restore_latest_backup(state: tauri::State<'_, AppState>) -> CmdResult<Res
             .map_err(api),
         Err(_) => {
             let r = backup::restore_file(&db, Path::new(&latest.path), now).map_err(api)?;
-            *guard = open_checked(&db, &state.actor);
+            *guard = open_checked(&db, &state.default_actor);
+            state.set_principal(None);
             guard.as_ref().map_err(|e| e.clone())?;
             // The file was replaced: readers open the restored one from now on.
             if let Err(pool) = state.readers.set(mesa_core::ReadPool::new(&db)) {
@@ -238,6 +239,6 @@ pub fn person_anonymize(
     delete_attachments: bool,
 ) -> CmdResult<AnonymizeReport> {
     state.with(|s| {
-        s.anonymize_person_with(&query, delete_attachments, &state.actor, SystemClock.now())
+        s.anonymize_person_with(&query, delete_attachments, &state.actor(), SystemClock.now())
     })
 }

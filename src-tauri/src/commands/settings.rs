@@ -117,7 +117,7 @@ pub fn logo_set(state: tauri::State<'_, AppState>, path: Option<String>) -> CmdR
 
 #[tauri::command(async)]
 pub fn logo_present(state: tauri::State<'_, AppState>) -> CmdResult<bool> {
-    state.read(|s| s.entity_logo().map(|l| l.is_some()))
+    state.read_open(|s| s.entity_logo().map(|l| l.is_some()))
 }
 
 /// Chooses the entity's logo in the native open dialog (`MESA_PICK_FILE` in tests) and saves it;
@@ -141,5 +141,5 @@ pub fn logo_pick(app: tauri::AppHandle, state: tauri::State<'_, AppState>) -> Cm
 /// The entity's logo as a `data:image/png;base64,…` URL for the preview in Ajustes (`null`: none).
 #[tauri::command(async)]
 pub fn logo_image(state: tauri::State<'_, AppState>) -> CmdResult<Option<String>> {
-    state.read(|s| s.entity_logo_data_url())
+    state.read_open(|s| s.entity_logo_data_url())
 }

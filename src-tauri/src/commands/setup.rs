@@ -9,19 +9,19 @@ use crate::{AppState, CmdResult};
 
 #[tauri::command(async)]
 pub fn setup_status(state: tauri::State<'_, AppState>) -> CmdResult<SetupStatus> {
-    state.read(|s| s.setup_status())
+    state.read_open(|s| s.setup_status())
 }
 
 /// Marks the first-run setup as done (also «Omitir»).
 #[tauri::command(async)]
 pub fn setup_complete(state: tauri::State<'_, AppState>) -> CmdResult<SetupStatus> {
-    state.with(|s| s.complete_setup(&state.actor, SystemClock.now()))
+    state.with(|s| s.complete_setup(&state.actor(), SystemClock.now()))
 }
 
 /// Renames a staff member (wizard step «Personal»).
 #[tauri::command(async)]
 pub fn staff_rename(state: tauri::State<'_, AppState>, old: String, new: String) -> CmdResult<()> {
-    state.with(|s| s.rename_staff(&old, &new, &state.actor, SystemClock.now()))
+    state.with(|s| s.rename_staff(&old, &new, &state.actor(), SystemClock.now()))
 }
 
 fn worker_error(e: impl std::fmt::Display) -> ApiError {
@@ -37,7 +37,7 @@ pub async fn demo_load(app: tauri::AppHandle) -> CmdResult<SetupStatus> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         state.with(|s| {
-            s.load_demo(DEMO_CASES, &state.actor, SystemClock.now())?;
+            s.load_demo(DEMO_CASES, &state.actor(), SystemClock.now())?;
             s.setup_status()
         })
     })
@@ -50,7 +50,7 @@ pub async fn demo_load(app: tauri::AppHandle) -> CmdResult<SetupStatus> {
 pub async fn demo_clear(app: tauri::AppHandle) -> CmdResult<DemoClearReport> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        state.with(|s| s.clear_demo(&state.actor, SystemClock.now()))
+        state.with(|s| s.clear_demo(&state.actor(), SystemClock.now()))
     })
     .await
     .map_err(worker_error)?

@@ -14,7 +14,7 @@ pub fn app_info(state: tauri::State<'_, AppState>) -> CmdResult<AppInfo> {
 
 #[tauri::command(async)]
 pub fn ticket_create(state: tauri::State<'_, AppState>, input: NewTicket) -> CmdResult<Ticket> {
-    state.with(|s| s.create_ticket(&input, &state.actor, SystemClock.now()))
+    state.with(|s| s.create_ticket(&input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -33,7 +33,7 @@ pub fn ticket_action(
     number: String,
     action: TicketAction,
 ) -> CmdResult<Ticket> {
-    state.with(|s| s.apply_action(&number, &action, &state.actor, SystemClock.now()))
+    state.with(|s| s.apply_action(&number, &action, &state.actor(), SystemClock.now()))
 }
 
 /// Corrects or reclassifies a case (each change on its timeline; see `Store::edit_ticket`).
@@ -43,7 +43,7 @@ pub fn ticket_edit(
     number: String,
     edit: TicketEdit,
 ) -> CmdResult<Ticket> {
-    state.with(|s| s.edit_ticket(&number, &edit, &state.actor, SystemClock.now()))
+    state.with(|s| s.edit_ticket(&number, &edit, &state.actor(), SystemClock.now()))
 }
 
 /// Adds a follow-up or an internal note to a case.
@@ -53,7 +53,7 @@ pub fn ticket_follow_up(
     number: String,
     input: NewFollowUp,
 ) -> CmdResult<FollowUp> {
-    state.with(|s| s.add_follow_up(&number, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.add_follow_up(&number, &input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]

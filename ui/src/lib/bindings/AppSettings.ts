@@ -27,4 +27,13 @@ due_soon_minutes: number,
 /**
  * Quality-management header of the help-desk report: process, document code, version.
  */
-report_process: string, report_code: string, report_version: string, };
+report_process: string, report_code: string, report_version: string, 
+/**
+ * Signature blocks of documents: «Revisó» (name and cargo) and «Aprobó». «Elaboró» is the
+ * account that generates the document, with its cargo.
+ */
+reviewer_name: string, reviewer_cargo: string, approver_name: string, approver_cargo: string, 
+/**
+ * Minutes of inactivity before the app locks back to the login (with accounts).
+ */
+idle_lock_minutes: number, };

@@ -3,4 +3,4 @@
 /**
  * What can be done to a case. Serialized with a `kind` tag.
  */
-export type TicketAction = { "kind": "assign", to: string, } | { "kind": "start" } | { "kind": "hold", reason: string, } | { "kind": "resume" } | { "kind": "escalate", to: string, reason: string, } | { "kind": "resolve", solution: string, products: string | null, time_spent_minutes: number | null, } | { "kind": "verify" } | { "kind": "reject", reason: string, } | { "kind": "cancel", reason: string, } | { "kind": "survey", scores: Array<number>, comment: string | null, };
+export type TicketAction = { "kind": "assign", to: string, } | { "kind": "start" } | { "kind": "hold", reason: string, } | { "kind": "resume" } | { "kind": "escalate", to: string, reason: string, } | { "kind": "resolve", solution: string, products: string | null, time_spent_minutes: number | null, } | { "kind": "verify", confirmation: string | null, } | { "kind": "reject", reason: string, } | { "kind": "cancel", reason: string, } | { "kind": "survey", scores: Array<number>, comment: string | null, };
