@@ -23,6 +23,14 @@ pub fn session_info(state: tauri::State<'_, AppState>) -> CmdResult<SessionInfo>
             s2.actor = p.name.clone();
             s2.principal = Some(p);
         }
+        // Tests shorten the idle lock (the setting's smallest value is one minute).
+        if let Some(secs) = std::env::var("MESA_IDLE_LOCK_SECONDS")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|v| *v > 0)
+        {
+            s2.idle_lock_seconds = secs;
+        }
         Ok(s2)
     })
 }

@@ -14,6 +14,20 @@ export { toApiError } from "./invoke";
 
 export const api = {
   appInfo: commands.appInfo,
+  // Cuentas y sesión
+  sessionInfo: commands.sessionInfo,
+  login: commands.login,
+  loginFirstPassword: commands.loginFirstPassword,
+  logout: commands.logout,
+  passwordChange: commands.passwordChange,
+  accountList: commands.accountList,
+  accountCreate: commands.accountCreate,
+  accountFromStaff: commands.accountFromStaff,
+  accountUpdate: commands.accountUpdate,
+  accountSetActive: commands.accountSetActive,
+  accountResetPassword: commands.accountResetPassword,
+  accessLog: commands.accessLog,
+  permissionMatrix: commands.permissionMatrix,
   ticketCreate: commands.ticketCreate,
   ticketList: commands.ticketList,
   ticketGet: commands.ticketGet,

@@ -245,6 +245,8 @@ pub struct SessionInfo {
     pub permissions: Vec<Permission>,
     /// Minutes of inactivity before the screen locks (setting `idle_lock_minutes`).
     pub idle_lock_minutes: i64,
+    /// The same in seconds (the app's timer; tests may shorten it).
+    pub idle_lock_seconds: i64,
     /// The name every action carries (the account's, or the default actor's).
     pub actor: String,
 }
@@ -363,6 +365,7 @@ impl Store {
             principal: p,
             permissions,
             idle_lock_minutes: idle,
+            idle_lock_seconds: idle * 60,
         })
     }
 

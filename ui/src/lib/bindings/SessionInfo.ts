@@ -15,6 +15,10 @@ accounts_enabled: boolean, principal: Principal | null, role_label: string | nul
  */
 idle_lock_minutes: number, 
 /**
+ * The same in seconds (the app's timer; tests may shorten it).
+ */
+idle_lock_seconds: number, 
+/**
  * The name every action carries (the account's, or the default actor's).
  */
 actor: string, };

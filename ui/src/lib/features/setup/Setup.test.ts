@@ -26,6 +26,11 @@ function settings(over: Partial<AppSettings> = {}): AppSettings {
     report_process: "Gestión de TI",
     report_code: "F-GTI-01",
     report_version: "1",
+    reviewer_name: "",
+    reviewer_cargo: "Ingeniero de sistemas",
+    approver_name: "",
+    approver_cargo: "Jefe de la oficina",
+    idle_lock_minutes: 15,
     ...over,
   };
 }
