@@ -1208,7 +1208,8 @@ export const t = {
     submit: "Ingresar",
     capsLock: "Bloq Mayús está activado.",
     firstTitle: "Primer ingreso: defina su contraseña",
-    firstHint: "Su cuenta aún no tiene contraseña. Escriba una de al menos 8 caracteres; desde ahora ingresará con ella.",
+    firstHint:
+      "Su cuenta aún no tiene contraseña. Escriba una de al menos 8 caracteres; desde ahora ingresará con ella.",
     newPassword: "Nueva contraseña",
     confirmPassword: "Repita la contraseña",
     mismatch: "Las dos contraseñas no coinciden.",
