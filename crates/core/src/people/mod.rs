@@ -232,8 +232,7 @@ pub fn may_work_on(p: Option<&Principal>, assignee: Option<&str>) -> bool {
         Some(p) if allows(p.role, Permission::CaseWork) => true,
         Some(p) => {
             allows(p.role, Permission::CaseWorkOwn)
-                && assignee
-                    .is_some_and(|a| crate::text::fold(a) == crate::text::fold(&p.name))
+                && assignee.is_some_and(|a| crate::text::fold(a) == crate::text::fold(&p.name))
         }
     }
 }
