@@ -8,7 +8,6 @@ use ts_rs::TS;
 
 use crate::clock::{from_db, to_db, to_rfc3339_local};
 use crate::error::Result;
-use crate::safety::audit::AuditEntry;
 use crate::Store;
 
 /// One entry of the access log.
@@ -86,23 +85,4 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-}
-
-/// The access log as rows of the audit trail's export (table «Registro de accesos»).
-pub(crate) fn as_audit_entries(entries: Vec<AccessEntry>) -> Vec<AuditEntry> {
-    entries
-        .into_iter()
-        .map(|e| AuditEntry {
-            id: e.id,
-            at: e.at,
-            actor: e.actor,
-            table_name: "access_log".into(),
-            table_label: "Registro de accesos".into(),
-            record_key: e.login,
-            action: e.event_label,
-            field: None,
-            old_value: None,
-            new_value: e.detail,
-        })
-        .collect()
 }

@@ -177,7 +177,7 @@ impl Store {
         let mut rows = self.audit_entries(&q)?;
         if q.table_name.is_none() && q.record_key.is_none() && q.search.is_none() {
             // The whole trail carries the access log too (logins, failures, locks).
-            rows.extend(crate::people::access::as_audit_entries(self.access_log(0)?));
+            rows.extend(as_audit_entries(self.access_log(0)?));
         }
         write_entries(&rows, to)?;
         Ok(rows.len())
@@ -297,4 +297,23 @@ fn csv_cell(s: &str) -> String {
     } else {
         s
     }
+}
+
+/// The access log as rows of the audit trail's export (table «Registro de accesos»).
+fn as_audit_entries(entries: Vec<crate::people::access::AccessEntry>) -> Vec<AuditEntry> {
+    entries
+        .into_iter()
+        .map(|e| AuditEntry {
+            id: e.id,
+            at: e.at,
+            actor: e.actor,
+            table_name: "access_log".into(),
+            table_label: "Registro de accesos".into(),
+            record_key: e.login,
+            action: e.event_label,
+            field: None,
+            old_value: None,
+            new_value: e.detail,
+        })
+        .collect()
 }
