@@ -152,7 +152,13 @@ pub(crate) enum TicketCmd {
         children: bool,
     },
     /// Verifica la solución con el solicitante y cierra el caso.
-    Verify { number: String },
+    Verify {
+        number: String,
+        /// Cómo confirmó el solicitante (llamada, correo, en persona…); obligatorio cuando
+        /// quien registra la verificación es quien resolvió el caso.
+        #[arg(long)]
+        confirmation: Option<String>,
+    },
     /// Rechaza la solución (el solicitante dice que sigue fallando): el caso se reabre.
     Reject {
         number: String,
@@ -365,9 +371,10 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 time_spent_minutes: minutes,
             },
         ),
-        TicketCmd::Verify { number } => {
-            action(ctx, &number, TicketAction::Verify { confirmation: None })
-        }
+        TicketCmd::Verify {
+            number,
+            confirmation,
+        } => action(ctx, &number, TicketAction::Verify { confirmation }),
         TicketCmd::Reject { number, reason } => {
             action(ctx, &number, TicketAction::Reject { reason })
         }

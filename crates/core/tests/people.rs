@@ -547,3 +547,21 @@ fn the_audit_export_carries_the_access_log() {
     assert!(text.contains("Ingreso"));
     assert!(text.contains("Cuenta creada"));
 }
+
+#[test]
+fn the_readme_matrix_is_the_core_table() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .unwrap();
+    for row in mesa_core::people::matrix() {
+        let want: Vec<&str> = row
+            .allowed
+            .iter()
+            .map(|a| if *a { "sí" } else { "no" })
+            .collect();
+        let line = format!("| {} | {} |", row.label, want.join(" | "));
+        assert!(readme.contains(&line), "falta en el README: {line}");
+    }
+    for role in Role::ALL {
+        assert!(readme.contains(role.label()), "{}", role.label());
+    }
+}
