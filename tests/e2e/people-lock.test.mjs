@@ -30,7 +30,7 @@ before(async () => {
   mesa(['settings', 'setup-done'], { user: JEFE });
   ({ driver, session: s } = await launch({
     port,
-    env: { MESA_DATA_DIR: dataDir, MESA_IDLE_LOCK_SECONDS: '6' },
+    env: { MESA_DATA_DIR: dataDir, MESA_IDLE_LOCK_SECONDS: '8' },
     firstRun: 'keep',
   }));
   await s.byTestId('login-screen', '', 30000);
@@ -45,7 +45,13 @@ test('the idle lock returns to the login and back to the same screen', async () 
   await fill(s, 'login-user', JEFE[0]);
   await fill(s, 'login-password', JEFE[1]);
   await (await s.byTestId('login-submit')).click();
-  await (await s.byTestId('nav-equipos', '', 15000)).click();
+  try {
+    await s.byTestId('nav-equipos', '', 30000);
+  } catch (e) {
+    await shot(s, 'people-lock-after-login');
+    throw new Error(`${e.message}; pantalla: ${await s.execute('return document.body.innerText')}`);
+  }
+  await (await s.byTestId('nav-equipos')).click();
   await s.byTestId('asset-new');
   // Idle: the lock screen covers the window; «Equipos» stays underneath.
   await s.byTestId('lock-screen', '', 20000);

@@ -59,6 +59,7 @@ export function startIdleLock(): () => void {
   const timer = setInterval(() => {
     const info = session.info;
     if (!info?.accounts_enabled || !info.principal || session.locked) {
+      // The time counts from the login, not from before it.
       last = Date.now();
       return;
     }
