@@ -166,6 +166,9 @@ describe("Ajustes → Cuentas del administrador", () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent("lgomez");
     expect(rows[0]).toHaveTextContent("02/03/2026 09:15");
+    // Nobody deactivates their own account (the core refuses it too).
+    expect(within(rows[0]).queryByTestId("settings-accounts-deactivate")).toBeNull();
+    expect(within(rows[1]).getByTestId("settings-accounts-deactivate")).toBeInTheDocument();
     expect(within(rows[0]).queryByTestId("settings-accounts-no-password")).toBeNull();
     expect(rows[1]).toHaveTextContent("Técnico");
     expect(rows[1]).toHaveTextContent("Nunca");
