@@ -84,7 +84,11 @@ fn read_stdin_password() -> Result<String, CoreError> {
 }
 
 /// Logs the command in as `login` with `MESA_PASSWORD`, or a prompt on the terminal.
-pub fn login(store: &mut Store, login: Option<String>, now: chrono::DateTime<chrono::Utc>) -> Result<String, CoreError> {
+pub fn login(
+    store: &mut Store,
+    login: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, CoreError> {
     let Some(login) = login.filter(|l| !l.trim().is_empty()) else {
         return Err(CoreError::validation(
             "--user",
@@ -179,7 +183,10 @@ pub fn account(ctx: &mut Ctx, cmd: AccountCmd) -> Result<(), CoreError> {
                 return print_json(&list);
             }
             if list.is_empty() {
-                println!("No hay cuentas: los ingresos están desactivados (todo se registra como «{}»).", ctx.actor);
+                println!(
+                    "No hay cuentas: los ingresos están desactivados (todo se registra como «{}»).",
+                    ctx.actor
+                );
             }
             for a in list {
                 println!(
@@ -189,7 +196,11 @@ pub fn account(ctx: &mut Ctx, cmd: AccountCmd) -> Result<(), CoreError> {
                     a.cargo,
                     a.role_label,
                     if a.active { "activa" } else { "inactiva" },
-                    if a.needs_password { " (sin contraseña)" } else { "" }
+                    if a.needs_password {
+                        " (sin contraseña)"
+                    } else {
+                        ""
+                    }
                 );
             }
             Ok(())
@@ -209,7 +220,9 @@ pub fn account(ctx: &mut Ctx, cmd: AccountCmd) -> Result<(), CoreError> {
             } else {
                 match pw {
                     Some(_) => println!("Contraseña de {login} cambiada."),
-                    None => println!("Contraseña de {login} borrada: la definirá en su próximo ingreso."),
+                    None => println!(
+                        "Contraseña de {login} borrada: la definirá en su próximo ingreso."
+                    ),
                 }
                 Ok(())
             }
@@ -233,7 +246,10 @@ pub fn account(ctx: &mut Ctx, cmd: AccountCmd) -> Result<(), CoreError> {
             if ctx.json {
                 print_json(&a)
             } else {
-                println!("Cuenta {}: {} — {} — {}", a.login, a.name, a.cargo, a.role_label);
+                println!(
+                    "Cuenta {}: {} — {} — {}",
+                    a.login, a.name, a.cargo, a.role_label
+                );
                 Ok(())
             }
         }
@@ -250,7 +266,11 @@ fn set_active(ctx: &mut Ctx, login: &str, active: bool) -> Result<(), CoreError>
         println!(
             "Cuenta {} {}.",
             a.login,
-            if a.active { "reactivada" } else { "desactivada" }
+            if a.active {
+                "reactivada"
+            } else {
+                "desactivada"
+            }
         );
         Ok(())
     }

@@ -220,10 +220,11 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         }
     }
     let mut store = Store::open(&paths::db_path(&dir))?;
-    let user = cli
-        .user
-        .clone()
-        .or_else(|| std::env::var("MESA_USER").ok().filter(|v| !v.trim().is_empty()));
+    let user = cli.user.clone().or_else(|| {
+        std::env::var("MESA_USER")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+    });
     // With accounts, every command but the harmless ones acts as a logged-in account.
     let needs_login = !matches!(
         cli.cmd,
@@ -332,7 +333,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
                 Ok(())
             }
         }
-        Cmd::Settings(c) => settings::settings(&mut ctx.store, c),
+        Cmd::Settings(c) => settings::settings(&mut ctx.store, c, ctx.now),
         Cmd::Calendar(c) => settings::calendar(&mut ctx.store, c, ctx.json),
         Cmd::Asset(c) => assets::asset(&mut ctx.store, *c, &ctx.actor, ctx.now, ctx.json),
         Cmd::Plan(c) => assets::plan(&mut ctx.store, *c, &ctx.actor, ctx.now, ctx.json),

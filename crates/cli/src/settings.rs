@@ -9,6 +9,8 @@ use mesa_core::{CoreError, ServiceType, Store};
 pub enum SettingsCmd {
     /// Muestra los ajustes generales.
     Show,
+    /// Da por terminada la configuración inicial (el asistente de primer uso no se muestra más).
+    SetupDone,
     /// Logo de la entidad (PNG) para el encabezado de los PDF; --remove lo quita.
     Logo {
         file: Option<std::path::PathBuf>,
@@ -102,9 +104,22 @@ fn print<T: serde::Serialize>(v: &T) -> Result<(), CoreError> {
     Ok(())
 }
 
-pub fn settings(store: &mut Store, cmd: SettingsCmd) -> Result<(), CoreError> {
+pub fn settings(
+    store: &mut Store,
+    cmd: SettingsCmd,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), CoreError> {
     match cmd {
         SettingsCmd::Show => print(&store.app_settings()?),
+        SettingsCmd::SetupDone => {
+            let actor = store
+                .principal()
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| mesa_core::settings::DEFAULT_ACTOR.to_string());
+            store.complete_setup(&actor, now)?;
+            println!("Configuración inicial terminada.");
+            Ok(())
+        }
         SettingsCmd::Logo { file, remove } => {
             if remove {
                 store.set_entity_logo(None)?;

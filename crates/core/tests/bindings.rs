@@ -13,14 +13,14 @@ use mesa_core::assets::{
 };
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
-use mesa_core::people::access::AccessEntry;
-use mesa_core::people::accounts::{Account, AccountInput};
-use mesa_core::people::{MatrixRow, Permission, Principal, Role, SessionInfo};
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
     DueOccurrence, Frequency, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan,
     PlanItem, PlanTarget,
 };
+use mesa_core::people::access::AccessEntry;
+use mesa_core::people::accounts::{Account, AccountInput};
+use mesa_core::people::{MatrixRow, Permission, Principal, Role, SessionInfo};
 use mesa_core::reports::{
     Activity, Count, Decommissioned, HelpdeskReport, HoursStat, Indicators, QuestionStat, Rate,
     StoredReport,

@@ -110,7 +110,10 @@ pub fn account_from_staff(
 }
 
 #[tauri::command(async)]
-pub fn account_update(state: tauri::State<'_, AppState>, input: AccountInput) -> CmdResult<Account> {
+pub fn account_update(
+    state: tauri::State<'_, AppState>,
+    input: AccountInput,
+) -> CmdResult<Account> {
     state.with(|s| s.update_account(&input, SystemClock.now()))
 }
 

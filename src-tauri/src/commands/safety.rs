@@ -239,6 +239,11 @@ pub fn person_anonymize(
     delete_attachments: bool,
 ) -> CmdResult<AnonymizeReport> {
     state.with(|s| {
-        s.anonymize_person_with(&query, delete_attachments, &state.actor(), SystemClock.now())
+        s.anonymize_person_with(
+            &query,
+            delete_attachments,
+            &state.actor(),
+            SystemClock.now(),
+        )
     })
 }

@@ -24,7 +24,14 @@ pub fn ticket_list(state: tauri::State<'_, AppState>, query: TicketQuery) -> Cmd
 
 #[tauri::command(async)]
 pub fn ticket_get(state: tauri::State<'_, AppState>, number: String) -> CmdResult<TicketDetail> {
-    state.read(|s| s.get_ticket(&number, SystemClock.now()))
+    let principal = state.principal();
+    let mut d = state.read(|s| s.get_ticket(&number, SystemClock.now()))?;
+    // What the session cannot do is not offered (core refuses it anyway).
+    if !mesa_core::people::may_work_on(principal.as_ref(), d.ticket.assignee.as_deref()) {
+        d.editable = false;
+        d.allowed_actions.clear();
+    }
+    Ok(d)
 }
 
 #[tauri::command(async)]

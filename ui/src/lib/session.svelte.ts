@@ -5,6 +5,9 @@ import type { Permission } from "./bindings/Permission";
 import type { SessionInfo } from "./bindings/SessionInfo";
 
 export const session = $state({
+  /** The first answer of `session_info` arrived (or failed: then the app behaves as without
+   *  accounts, and the error shows in the window). */
+  loaded: false,
   info: null as SessionInfo | null,
   /** The screen locked for inactivity (the open screen stays underneath). */
   locked: false,

@@ -82,6 +82,8 @@ export function navigate(view: View): void {
 
 export function showError(e: unknown): void {
   const err = toApiError(e);
+  // Refused for want of a session (the screen locked meanwhile): the login screen says it.
+  if (err.code === "login_required") return;
   app.error = err.message;
   app.errorCode = err.code;
 }

@@ -224,6 +224,19 @@ pub fn matrix() -> Vec<MatrixRow> {
         .collect()
 }
 
+/// Whether `p` may work on a case assigned to `assignee` (the same rule as
+/// [`Store::authorize_case`], for detail views read on another connection). None: logins off.
+pub fn may_work_on(p: Option<&Principal>, assignee: Option<&str>) -> bool {
+    match p {
+        None => true,
+        Some(p) if allows(p.role, Permission::CaseWork) => true,
+        Some(p) => {
+            allows(p.role, Permission::CaseWorkOwn)
+                && assignee.is_some_and(|a| crate::text::fold(a) == crate::text::fold(&p.name))
+        }
+    }
+}
+
 /// The logged-in account, as the store knows it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
