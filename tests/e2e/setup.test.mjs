@@ -1,7 +1,8 @@
 // Real-window test of the first run: a fresh data folder opens the setup wizard (entidad,
-// personal, calendario, listo); it is completed with demo data, the cases appear in «Casos»
-// with the new prefix and a «Datos de demostración» badge; the wizard is not shown again
-// after a restart; the demo data is removed from Ajustes (after a backup).
+// personal, cuenta de administrador — skipped here, logins stay off —, calendario, listo); it
+// is completed with demo data, the cases appear in «Casos» with the new prefix and a «Datos de
+// demostración» badge; the wizard is not shown again after a restart; the demo data is removed
+// from Ajustes (after a backup).
 // tauri-driver + WebKitWebDriver under Xvfb, on a temporary data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,10 +52,13 @@ test('a fresh data folder opens the wizard; completing it with demo data shows t
   await fill(s, 'setup-tecnico', 'Édgar Cuello');
   await fill(s, 'setup-ingeniero', 'Diana Zuleta');
   await (await s.byTestId('setup-next')).click();
-  // 3. Calendario
+  // 3. Cuenta de administrador: recommended, skipped here (logins stay off)
+  await s.byTestId('setup-admin-help');
+  await (await s.byTestId('setup-admin-skip')).click();
+  // 4. Calendario
   await s.byTestId('setup-calendar-help');
   await (await s.byTestId('setup-next')).click();
-  // 4. Listo, with demo data
+  // 5. Listo, with demo data
   const demo = await s.byTestId('setup-demo');
   await demo.click();
   assert.equal(await demo.prop('checked'), true);
@@ -72,6 +76,7 @@ test('a fresh data folder opens the wizard; completing it with demo data shows t
       ['ticket_prefix', 'SIS'],
     ],
   );
+  assert.deepEqual(sql('SELECT count(*) FROM accounts'), [[0]], 'the administrator step was skipped');
   const staff = sql("SELECT name, role FROM staff WHERE role IN ('tecnico', 'ingeniero') ORDER BY level").map((r) => r.join(':'));
   assert.deepEqual(staff, ['Édgar Cuello:tecnico', 'Diana Zuleta:ingeniero']);
   const [[cases, demoCases]] = sql("SELECT count(*), sum(json_extract(extra, '$.demo') = 'sí') FROM tickets");

@@ -2,9 +2,21 @@
 // Ningún componente debe contener textos visibles escritos a mano: todo sale de aquí.
 import type { LinkKind } from "../bindings/LinkKind";
 import type { LinkRole } from "../bindings/LinkRole";
+import type { Role } from "../bindings/Role";
 import type { TicketStatus } from "../bindings/TicketStatus";
 
 const nf = new Intl.NumberFormat("es-CO");
+
+/** The four roles in the order of the core's permission matrix columns (administrador, técnico,
+ *  auxiliar, consulta). Typed by `Role`, so a role added in core without a label fails the
+ *  type check. The core serves each account's own `role_label`; this map is only for the role
+ *  select and the matrix headers, which the core does not label. */
+const roleLabels: Record<Role, string> = {
+  administrador: "Administrador",
+  tecnico: "Técnico",
+  auxiliar: "Auxiliar / contratista",
+  consulta: "Consulta",
+};
 
 export const t = {
   app: {
@@ -1031,8 +1043,8 @@ export const t = {
   setup: {
     title: "Configuración inicial",
     intro:
-      "Bienvenido a Mesa de Ayuda TI. Cuatro pasos cortos para dejar lista la aplicación; todo se puede cambiar después en Ajustes.",
-    steps: ["Entidad", "Personal", "Calendario", "Listo"],
+      "Bienvenido a Mesa de Ayuda TI. Cinco pasos cortos para dejar lista la aplicación; todo se puede cambiar después en Ajustes.",
+    steps: ["Entidad", "Personal", "Cuenta de administrador", "Calendario", "Listo"],
     stepOf: (n: number, total: number) => `Paso ${n} de ${total}`,
     entityTitle: "Datos de la entidad",
     entityHelp:
@@ -1198,6 +1210,118 @@ export const t = {
     todayTitle: "Visitas de hoy",
     todayEmpty: "No hay visitas programadas para hoy.",
     openAgenda: "Ver agenda",
+  },
+  accounts: {
+    title: "Cuentas y roles",
+    roles: roleLabels,
+    loginsOff: (actor: string) =>
+      `Los ingresos con usuario y contraseña están desactivados: no hay ninguna cuenta y todo lo que se hace queda registrado a nombre de «${actor}».`,
+    whyTitle: "¿Por qué crear cuentas?",
+    why: [
+      "Cada acción queda registrada a nombre de quien la hizo, en el historial de cambios y en los documentos («Elaboró»).",
+      "Cada persona tiene un rol (administrador, técnico, auxiliar o consulta) que define qué puede hacer.",
+      "Separación de funciones: quien elabora o ejecuta no es quien verifica o aprueba.",
+    ],
+    firstAdminTitle: "Crear la primera cuenta de administrador",
+    firstAdminHelp:
+      "Desde que exista esta cuenta, cada sesión necesita usuario y contraseña. El rol de la primera cuenta es administrador.",
+    login: "Usuario",
+    loginHint: "Con el que se ingresa, por ejemplo «lgomez».",
+    name: "Nombre completo",
+    cargo: "Cargo",
+    role: "Rol",
+    password: "Contraseña",
+    repeat: "Repita la contraseña",
+    passwordHint: (min: number) => `Al menos ${min} caracteres.`,
+    optionalPassword: "Contraseña inicial (opcional)",
+    optionalPasswordHint: (min: number) =>
+      `Vacía: la persona la define en su primer ingreso. Si la escribe, al menos ${min} caracteres.`,
+    mismatch: "Las dos contraseñas no coinciden.",
+    tooShort: (min: number) => `La contraseña debe tener al menos ${min} caracteres.`,
+    required: (field: string) => `Escriba ${field.toLowerCase()}.`,
+    createAdmin: "Crear administrador e ingresar",
+    adminCreated: (login: string) =>
+      `Se creó la cuenta de administrador «${login}». Desde ahora cada sesión necesita usuario y contraseña.`,
+    list: "Cuentas",
+    colLogin: "Usuario",
+    colName: "Nombre",
+    colCargo: "Cargo",
+    colRole: "Rol",
+    colState: "Estado",
+    colLastLogin: "Último ingreso",
+    colActions: "Acciones",
+    active: "Activa",
+    inactive: "Inactiva",
+    noPassword: "sin contraseña",
+    never: "Nunca",
+    empty: "No hay cuentas.",
+    edit: "Cambiar datos",
+    editTitle: (login: string) => `Cambiar los datos de «${login}»`,
+    save: "Guardar",
+    cancel: "Cancelar",
+    updated: (login: string) => `Se guardaron los cambios de «${login}».`,
+    deactivate: "Desactivar",
+    reactivate: "Reactivar",
+    deactivated: (login: string) =>
+      `Se desactivó la cuenta «${login}»: ya no puede ingresar. Su historial se conserva.`,
+    reactivated: (login: string) => `Se reactivó la cuenta «${login}».`,
+    reset: "Restablecer contraseña",
+    resetTitle: (login: string) => `¿Restablecer la contraseña de «${login}»?`,
+    resetSet: "Asignar una contraseña ahora (entréguesela a la persona)",
+    resetClear: "Borrar la contraseña: la persona define una nueva en su próximo ingreso",
+    resetWarning:
+      "La contraseña actual deja de servir de inmediato. El cambio queda en el registro de accesos.",
+    resetConfirm: "Sí, restablecer",
+    resetDoneSet: (login: string) => `Se asignó una nueva contraseña a «${login}».`,
+    resetDoneClear: (login: string) =>
+      `Se borró la contraseña de «${login}»: la definirá en su próximo ingreso.`,
+    createTitle: "Nueva cuenta",
+    create: "Crear cuenta",
+    created: (login: string) => `Se creó la cuenta «${login}».`,
+    createdNoPassword: (login: string) =>
+      `Se creó la cuenta «${login}». La persona define su contraseña en el primer ingreso.`,
+    fromStaffTitle: "Convertir funcionario en cuenta",
+    fromStaffHelp:
+      "Para alguien que ya está en el personal de la mesa de ayuda: conserva su nombre, y los casos asignados a esa persona quedan con su cuenta. Define su contraseña en el primer ingreso.",
+    staff: "Funcionario",
+    pickStaff: "Elija un funcionario",
+    noStaff: "Todo el personal activo ya tiene cuenta.",
+    fromStaff: "Crear cuenta",
+    ownTitle: "Su cuenta",
+    ownHelp: "Solo un administrador crea cuentas, cambia roles o restablece contraseñas.",
+    matrixTitle: "Qué puede hacer cada rol",
+    matrixAction: "Acción",
+    allowed: "✓",
+    denied: "—",
+    allowedLabel: "Permitido",
+    deniedLabel: "No permitido",
+    logTitle: "Registro de accesos",
+    logHelp:
+      "Ingresos, cierres de sesión, intentos fallidos y cambios de cuentas; se muestran los últimos 200. El registro completo se exporta junto con la auditoría (Ajustes → Auditoría → Exportar).",
+    logWhen: "Fecha y hora",
+    logLogin: "Usuario",
+    logEvent: "Evento",
+    logActor: "Hecho por",
+    logDetail: "Detalle",
+    logEmpty: "Aún no hay accesos registrados.",
+    signaturesTitle: "Firmas de los documentos",
+    signaturesHelp:
+      "Bloques «Revisó» y «Aprobó» de los documentos PDF. «Elaboró» es la cuenta que genera el documento, con su cargo.",
+    reviewerName: "Revisó: nombre",
+    reviewerCargo: "Revisó: cargo",
+    approverName: "Aprobó: nombre",
+    approverCargo: "Aprobó: cargo",
+    idleLock: "Bloqueo por inactividad (minutos)",
+    idleLockHint:
+      "Con cuentas, después de este tiempo sin usar el teclado ni el ratón la aplicación vuelve a pedir la contraseña (de 1 a 480).",
+    setupStepTitle: "Cuenta de administrador",
+    setupStepHelp:
+      "Recomendado. Cree la cuenta de quien administra la aplicación: desde entonces cada sesión necesitará usuario y contraseña, y cada acción quedará a nombre de quien la hizo.",
+    setupSkipHelp:
+      "Si omite este paso, la aplicación funciona sin ingreso y todo queda a un solo nombre. Puede crear las cuentas después en Ajustes → Cuentas y roles.",
+    setupSkipStep: "Omitir este paso",
+    setupAlready: (login: string) =>
+      `Ya existe la cuenta de administrador «${login}». Continúe con el siguiente paso.`,
   },
   people: {
     loginTitle: "Ingresar",

@@ -5,6 +5,7 @@ import { api } from "../../api";
 import type { AppSettings } from "../../bindings/AppSettings";
 import type { SetupStatus } from "../../bindings/SetupStatus";
 import { t } from "../../i18n/es";
+import { session } from "../../session.svelte";
 import { setup } from "../../setup.svelte";
 import { app } from "../../state.svelte";
 import { catalogs } from "../../../test/fixtures";
@@ -49,6 +50,15 @@ beforeEach(() => {
   app.view = { name: "casos" };
   setup.loaded = true;
   setup.status = { setup_done: false, demo_data: false, cases: 0 };
+  session.info = {
+    accounts_enabled: false,
+    principal: null,
+    role_label: null,
+    permissions: [],
+    idle_lock_minutes: 15,
+    idle_lock_seconds: 900,
+    actor: "Mesa de ayuda",
+  };
   vi.mocked(api.settingsGet).mockResolvedValue(settings());
   vi.mocked(api.catalogs).mockResolvedValue(catalogs);
   vi.mocked(api.logoImage).mockResolvedValue(null);
@@ -103,15 +113,22 @@ describe("Asistente de configuración inicial", () => {
     await fill(user, "setup-tecnico", "Édgar Cuello");
     await user.click(screen.getByTestId("setup-next"));
 
-    // Step 3: the calendar is explained, nothing to fill.
-    expect(await screen.findByTestId("setup-calendar-help")).toHaveTextContent(
-      "festivos de Colombia",
+    // Step 3: the administrator account, skipped here (logins stay off).
+    expect(await screen.findByTestId("setup-admin-skip-help")).toHaveTextContent(
+      "Ajustes → Cuentas y roles",
     );
     expect(api.staffRename).toHaveBeenCalledTimes(1);
     expect(api.staffRename).toHaveBeenCalledWith("Carlos Ruiz", "Édgar Cuello");
+    await user.click(screen.getByTestId("setup-admin-skip"));
+
+    // Step 4: the calendar is explained, nothing to fill.
+    expect(await screen.findByTestId("setup-calendar-help")).toHaveTextContent(
+      "festivos de Colombia",
+    );
+    expect(api.accountCreate).not.toHaveBeenCalled();
     await user.click(screen.getByTestId("setup-next"));
 
-    // Step 4: demo data, then finish.
+    // Step 5: demo data, then finish.
     await user.click(await screen.findByTestId("setup-demo"));
     expect(api.setupComplete).not.toHaveBeenCalled();
     await user.click(screen.getByTestId("setup-finish"));
@@ -169,6 +186,7 @@ describe("Asistente de configuración inicial", () => {
     await user.click(screen.getByTestId("setup-next"));
     await screen.findByTestId("setup-tecnico");
     await user.click(screen.getByTestId("setup-next"));
+    await user.click(await screen.findByTestId("setup-admin-skip"));
     await screen.findByTestId("setup-calendar-help");
     await user.click(screen.getByTestId("setup-next"));
     await user.click(await screen.findByTestId("setup-demo"));
@@ -178,5 +196,80 @@ describe("Asistente de configuración inicial", () => {
     expect(setup.status?.setup_done).toBe(false);
     // Unchanged names are not renamed.
     expect(api.staffRename).not.toHaveBeenCalled();
+  });
+
+  it("creates the first administrator (min 8 characters, both passwords equal)", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.accountCreate).mockResolvedValue({
+      login: "lgomez",
+      name: "Laura Gómez",
+      cargo: "Ingeniera de sistemas",
+      role: "administrador",
+      role_label: "Administrador",
+      active: true,
+      needs_password: false,
+      failed_logins: 0,
+      last_login_at: null,
+      created_at: "2026-03-01T08:00:00-05:00",
+    });
+    vi.mocked(api.sessionInfo).mockResolvedValue({
+      accounts_enabled: true,
+      principal: {
+        login: "lgomez",
+        name: "Laura Gómez",
+        cargo: "Ingeniera de sistemas",
+        role: "administrador",
+      },
+      role_label: "Administrador",
+      permissions: ["accounts", "settings"],
+      idle_lock_minutes: 15,
+      idle_lock_seconds: 900,
+      actor: "Laura Gómez",
+    });
+    render(Setup);
+    await screen.findByTestId("setup-entity-name");
+    await user.click(screen.getByTestId("setup-next"));
+    await screen.findByTestId("setup-tecnico");
+    await user.click(screen.getByTestId("setup-next"));
+    expect(await screen.findByTestId("setup-admin-help")).toHaveTextContent(
+      "cada sesión necesitará usuario y contraseña",
+    );
+    expect(screen.getByTestId("setup-step-3")).toHaveAttribute("aria-current", "step");
+    expect(screen.getByTestId("setup-step-3")).toHaveTextContent("Cuenta de administrador");
+
+    await fill(user, "setup-admin-login", "lgomez");
+    await fill(user, "setup-admin-name", "Laura Gómez");
+    await fill(user, "setup-admin-cargo", "Ingeniera de sistemas");
+    await fill(user, "setup-admin-password", "1234567");
+    await fill(user, "setup-admin-repeat", "1234567");
+    await user.click(screen.getByTestId("setup-next"));
+    expect(screen.getByTestId("setup-error")).toHaveTextContent("al menos 8 caracteres");
+    await fill(user, "setup-admin-password", "clave-segura-1");
+    await fill(user, "setup-admin-repeat", "clave-segura-X");
+    await user.click(screen.getByTestId("setup-next"));
+    expect(screen.getByTestId("setup-error")).toHaveTextContent("no coinciden");
+    expect(api.accountCreate).not.toHaveBeenCalled();
+
+    await fill(user, "setup-admin-repeat", "clave-segura-1");
+    await user.click(screen.getByTestId("setup-next"));
+    expect(await screen.findByTestId("setup-calendar-help")).toBeInTheDocument();
+    expect(api.accountCreate).toHaveBeenCalledWith(
+      {
+        login: "lgomez",
+        name: "Laura Gómez",
+        cargo: "Ingeniera de sistemas",
+        role: "administrador",
+      },
+      "clave-segura-1",
+    );
+    expect(session.info?.principal?.login).toBe("lgomez");
+    expect(screen.queryByTestId("setup-error")).toBeNull();
+
+    // Going back shows the account instead of a second form.
+    await user.click(screen.getByTestId("setup-back"));
+    expect(screen.getByTestId("setup-admin-exists")).toHaveTextContent("«lgomez»");
+    await user.click(screen.getByTestId("setup-next"));
+    expect(await screen.findByTestId("setup-calendar-help")).toBeInTheDocument();
+    expect(api.accountCreate).toHaveBeenCalledTimes(1);
   });
 });
