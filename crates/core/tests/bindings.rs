@@ -20,7 +20,7 @@ use mesa_core::maintenance::{
 };
 use mesa_core::people::access::AccessEntry;
 use mesa_core::people::accounts::{Account, AccountInput};
-use mesa_core::people::{MatrixRow, Permission, Principal, Role, SessionInfo};
+use mesa_core::people::{MatrixRow, Permission, Principal, Role, RoleInfo, SessionInfo};
 use mesa_core::reports::{
     Activity, Count, Decommissioned, HelpdeskReport, HoursStat, Indicators, QuestionStat, Rate,
     StoredReport,
@@ -42,6 +42,7 @@ fn export_all(dir: &Path) {
     }
     export!(
         Role,
+        RoleInfo,
         Permission,
         MatrixRow,
         Principal,

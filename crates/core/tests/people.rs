@@ -550,8 +550,8 @@ fn the_audit_export_carries_the_access_log() {
 
 #[test]
 fn the_readme_matrix_is_the_core_table() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
     for row in mesa_core::people::matrix() {
         let want: Vec<&str> = row
             .allowed

@@ -69,3 +69,11 @@ export const catalogs: Catalogs = {
   decommission_causes: ["Obsolescencia tecnológica", "Daño irreparable"],
   infra_areas: ["Refrigeración", "Telefonía IP"],
 };
+
+/** The roles as core serves them in the session (`people::roles()`). */
+export const roles: import("../lib/bindings/RoleInfo").RoleInfo[] = [
+  { role: "administrador", label: "Administrador" },
+  { role: "tecnico", label: "Técnico" },
+  { role: "auxiliar", label: "Auxiliar / contratista" },
+  { role: "consulta", label: "Consulta" },
+];

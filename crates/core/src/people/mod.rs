@@ -237,6 +237,24 @@ pub fn may_work_on(p: Option<&Principal>, assignee: Option<&str>) -> bool {
     }
 }
 
+/// A role with its Spanish label, in the order of the matrix's columns (served to the UI).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RoleInfo {
+    pub role: Role,
+    pub label: String,
+}
+
+pub fn roles() -> Vec<RoleInfo> {
+    Role::ALL
+        .into_iter()
+        .map(|r| RoleInfo {
+            role: r,
+            label: r.label().to_string(),
+        })
+        .collect()
+}
+
 /// The logged-in account, as the store knows it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -262,6 +280,10 @@ pub struct SessionInfo {
     pub idle_lock_seconds: i64,
     /// The name every action carries (the account's, or the default actor's).
     pub actor: String,
+    /// The roles with their labels, in the matrix's column order.
+    pub roles: Vec<RoleInfo>,
+    /// Shortest password core accepts.
+    pub min_password_chars: i64,
 }
 
 /// Default minutes of inactivity before the app locks.
@@ -377,6 +399,8 @@ impl Store {
                 .unwrap_or_else(|| default_actor.to_string()),
             principal: p,
             permissions,
+            roles: roles(),
+            min_password_chars: accounts::MIN_PASSWORD_CHARS as i64,
             idle_lock_minutes: idle,
             idle_lock_seconds: idle * 60,
         })

@@ -2,21 +2,9 @@
 // Ningún componente debe contener textos visibles escritos a mano: todo sale de aquí.
 import type { LinkKind } from "../bindings/LinkKind";
 import type { LinkRole } from "../bindings/LinkRole";
-import type { Role } from "../bindings/Role";
 import type { TicketStatus } from "../bindings/TicketStatus";
 
 const nf = new Intl.NumberFormat("es-CO");
-
-/** The four roles in the order of the core's permission matrix columns (administrador, técnico,
- *  auxiliar, consulta). Typed by `Role`, so a role added in core without a label fails the
- *  type check. The core serves each account's own `role_label`; this map is only for the role
- *  select and the matrix headers, which the core does not label. */
-const roleLabels: Record<Role, string> = {
-  administrador: "Administrador",
-  tecnico: "Técnico",
-  auxiliar: "Auxiliar / contratista",
-  consulta: "Consulta",
-};
 
 export const t = {
   app: {
@@ -1213,7 +1201,6 @@ export const t = {
   },
   accounts: {
     title: "Cuentas y roles",
-    roles: roleLabels,
     loginsOff: (actor: string) =>
       `Los ingresos con usuario y contraseña están desactivados: no hay ninguna cuenta y todo lo que se hace queda registrado a nombre de «${actor}».`,
     whyTitle: "¿Por qué crear cuentas?",

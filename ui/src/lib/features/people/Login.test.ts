@@ -1,4 +1,5 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { roles as fixtureRoles } from "../../../test/fixtures";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "../../api";
 import Login from "./Login.svelte";
@@ -16,6 +17,8 @@ beforeEach(() => {
     permissions: ["case_register"],
     idle_lock_minutes: 15,
     idle_lock_seconds: 900,
+    roles: fixtureRoles,
+    min_password_chars: 8,
     actor: "Tomás Técnico",
   });
 });

@@ -1,4 +1,5 @@
 import "@testing-library/jest-dom/vitest";
+import { roles as fixtureRoles } from "../../../test/fixtures";
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -24,6 +25,8 @@ function info(over: Partial<SessionInfo> = {}): SessionInfo {
     permissions: ALL,
     idle_lock_minutes: 15,
     idle_lock_seconds: 900,
+    roles: fixtureRoles,
+    min_password_chars: 8,
     actor: "Laura Gómez",
     ...over,
   };

@@ -1,4 +1,5 @@
 import "@testing-library/jest-dom/vitest";
+import { roles as fixtureRoles } from "../../../test/fixtures";
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -51,6 +52,8 @@ beforeEach(() => {
     permissions: [],
     idle_lock_minutes: 30,
     idle_lock_seconds: 1800,
+    roles: fixtureRoles,
+    min_password_chars: 8,
     actor: "Mesa de ayuda",
   });
 });

@@ -3,10 +3,12 @@
 import { api } from "../../api";
 import type { Account } from "../../bindings/Account";
 import { t } from "../../i18n/es";
-import { loadSession } from "../../session.svelte";
+import { loadSession, session } from "../../session.svelte";
 
-/** Smallest password the core accepts (`MIN_PASSWORD_CHARS`). */
-export const MIN_PASSWORD = 8;
+/** Smallest password the core accepts (`MIN_PASSWORD_CHARS`, served in the session). */
+export function minPassword(): number {
+  return session.info?.min_password_chars ?? 1;
+}
 
 export type AdminFields = {
   login: string;
@@ -23,7 +25,7 @@ export function emptyAdminFields(): AdminFields {
 /** What is wrong with a password and its repetition, or null. `optional`: empty is fine. */
 export function passwordProblem(password: string, repeat: string, optional = false): string | null {
   if (optional && password === "" && repeat === "") return null;
-  if ([...password].length < MIN_PASSWORD) return t.accounts.tooShort(MIN_PASSWORD);
+  if ([...password].length < minPassword()) return t.accounts.tooShort(minPassword());
   if (password !== repeat) return t.accounts.mismatch;
   return null;
 }

@@ -1,4 +1,5 @@
 import { render, screen, waitFor } from "@testing-library/svelte";
+import { roles as fixtureRoles } from "../../../test/fixtures";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "../../api";
@@ -57,6 +58,8 @@ beforeEach(() => {
     permissions: [],
     idle_lock_minutes: 15,
     idle_lock_seconds: 900,
+    roles: fixtureRoles,
+    min_password_chars: 8,
     actor: "Mesa de ayuda",
   };
   vi.mocked(api.settingsGet).mockResolvedValue(settings());
@@ -224,6 +227,8 @@ describe("Asistente de configuración inicial", () => {
       permissions: ["accounts", "settings"],
       idle_lock_minutes: 15,
       idle_lock_seconds: 900,
+      roles: fixtureRoles,
+      min_password_chars: 8,
       actor: "Laura Gómez",
     });
     render(Setup);
