@@ -1,7 +1,7 @@
 //! Refusing a database on a network drive (issue 14, «Safe sharing»): SQLite's WAL needs every
 //! user on the same computer, and two PCs on one shared file can corrupt it. Checked when the
-//! store opens a file: on Windows a UNC path (`\\server\share`, `\\?\UNC\…`) or a drive whose
-//! type is remote (a mapped drive); on Linux the type of the filesystem the path is mounted on
+//! store opens a file: on Windows a UNC path (`\\server\share`, `\\?\UNC\…`) or a mapped network
+//! drive (which the system resolves to its UNC path); on Linux the type of the filesystem the path is mounted on
 //! (NFS, SMB/CIFS, SSHFS…), read from `/proc/self/mountinfo`.
 
 use std::path::Path;
@@ -117,29 +117,12 @@ fn network_kind(path: &Path) -> Option<String> {
 
 #[cfg(windows)]
 fn network_kind(path: &Path) -> Option<String> {
-    use std::os::windows::ffi::OsStrExt;
-    let s = path.to_string_lossy();
-    if is_unc(&s) {
+    if is_unc(&path.to_string_lossy()) {
         return Some("ruta UNC de red".into());
     }
-    let abs = existing_ancestor(path).unwrap_or_else(|| path.to_path_buf());
-    let a = abs.to_string_lossy().replace("\\\\?\\", "");
-    if is_unc(&abs.to_string_lossy()) {
-        return Some("ruta UNC de red".into());
-    }
-    let drive: String = a.chars().take(2).collect();
-    if drive.len() == 2 && drive.ends_with(':') {
-        let root: Vec<u16> = std::ffi::OsStr::new(&format!("{drive}\\"))
-            .encode_wide()
-            .chain(Some(0))
-            .collect();
-        // DRIVE_REMOTE = 4.
-        let t = unsafe { windows_sys::Win32::Storage::FileSystem::GetDriveTypeW(root.as_ptr()) };
-        if t == 4 {
-            return Some(format!("unidad de red {drive}"));
-        }
-    }
-    None
+    // A mapped network drive (Z:) canonicalises to its UNC form (\\?\UNC\servidor\…).
+    let abs = existing_ancestor(path)?;
+    is_unc(&abs.to_string_lossy()).then(|| "unidad de red asignada".into())
 }
 
 #[cfg(not(any(target_os = "linux", windows)))]
