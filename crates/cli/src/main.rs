@@ -18,6 +18,7 @@ mod casework;
 mod import;
 mod links;
 mod report;
+mod risks;
 mod settings;
 mod tickets;
 
@@ -144,6 +145,9 @@ enum Cmd {
     },
     /// Agenda de visitas: `agenda [--from D] [--to D] [--ics F]` (por omisión, la semana desde hoy).
     Agenda(agenda::AgendaArgs),
+    /// Mapa de riesgos (guía del DAFP): `risk list|show|new|set|delete|control|export`.
+    #[command(subcommand)]
+    Risk(risks::RiskCmd),
 }
 
 #[derive(Subcommand)]
@@ -323,6 +327,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::Audit(a) => backup::audit(&ctx.store, a, ctx.json),
         Cmd::Person(p) => backup::person(&mut ctx.store, p, &ctx.actor, ctx.now, ctx.json),
         Cmd::Agenda(a) => agenda::agenda(&mut ctx, a),
+        Cmd::Risk(c) => risks::risk(&mut ctx, c),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

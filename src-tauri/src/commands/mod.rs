@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod import;
 pub mod links;
 pub mod reports;
+pub mod risks;
 pub mod safety;
 pub mod settings;
 pub mod setup;

@@ -229,6 +229,18 @@ fn breakdowns(c: &Indicators) -> [(&'static str, &Vec<Count>); 6] {
 
 impl Store {
     fn report_meta(&self, now: DateTime<Utc>) -> Result<(DocHeader, QualityBlock)> {
+        self.quality_doc_meta(TITLE, "report_code", DEFAULT_CODE, now)
+    }
+
+    /// The header of a quality-management document titled `title` whose code is the setting
+    /// `code_key` (else `code_default`); process, version, entity, NIT and logo as the report's.
+    pub(crate) fn quality_doc_meta(
+        &self,
+        title: &str,
+        code_key: &str,
+        code_default: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(DocHeader, QualityBlock)> {
         let entity = self
             .setting("entity_name")?
             .filter(|s| !s.trim().is_empty())
@@ -242,7 +254,7 @@ impl Store {
         };
         let q = QualityBlock {
             process: get("report_process", DEFAULT_PROCESS)?,
-            code: get("report_code", DEFAULT_CODE)?,
+            code: get(code_key, code_default)?,
             version: get("report_version", DEFAULT_VERSION)?,
             date: to_local(now).format("%d/%m/%Y").to_string(),
         };
@@ -250,12 +262,34 @@ impl Store {
             DocHeader {
                 entity,
                 nit,
-                title: TITLE.into(),
+                title: title.into(),
                 reference: None,
                 logo_png: self.entity_logo()?,
             },
             q,
         ))
+    }
+
+    /// The signature blocks of a quality-management document: Elaboró (who generates it),
+    /// Revisó (the first active engineer), Aprobó (the head of the office).
+    pub(crate) fn quality_signatures(&self, actor: &str) -> Result<Vec<Signature>> {
+        Ok(vec![
+            Signature {
+                role: "Elaboró".into(),
+                name: actor.to_string(),
+                position: "Técnico de sistemas".into(),
+            },
+            Signature {
+                role: "Revisó".into(),
+                name: self.first_staff("ingeniero")?,
+                position: "Ingeniero de sistemas".into(),
+            },
+            Signature {
+                role: "Aprobó".into(),
+                name: String::new(),
+                position: "Jefe de la oficina".into(),
+            },
+        ])
     }
 
     fn first_staff(&self, role: &str) -> Result<String> {
@@ -693,23 +727,7 @@ impl Store {
             9.5,
             false,
         );
-        b.signatures(&[
-            Signature {
-                role: "Elaboró".into(),
-                name: actor.to_string(),
-                position: "Técnico de sistemas".into(),
-            },
-            Signature {
-                role: "Revisó".into(),
-                name: self.first_staff("ingeniero")?,
-                position: "Ingeniero de sistemas".into(),
-            },
-            Signature {
-                role: "Aprobó".into(),
-                name: String::new(),
-                position: "Jefe de la oficina".into(),
-            },
-        ]);
+        b.signatures(&self.quality_signatures(actor)?);
 
         b.heading("Anexo. Fórmulas de los indicadores");
         let rows: Vec<Vec<Cell>> = FORMULAS
