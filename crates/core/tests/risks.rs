@@ -367,7 +367,9 @@ fn pdf_has_the_header_heat_maps_table_and_signatures() {
         "Preventivo",
         "Automático",
         "50 %",
-        "Última copia de seguridad verificada: ninguna",
+        "Última copia de seguridad verificada:",
+        "(últimos 3 meses): respuesta",
+        "ninguna",
         "Elaboró",
         "Revisó",
         "Aprobó",
@@ -452,7 +454,9 @@ fn xlsx_has_every_column_the_controls_and_the_grid_with_counts() {
     assert_eq!(sum(0), 5.0);
     assert_eq!(sum(9), 5.0);
     assert_eq!(cell(9, 0), Data::String("Riesgo residual".into()));
-    // Residual R-01 at Baja (row 9 + 2 + 3 = 14) × Mayor (col 4).
-    assert_eq!(cell(14, 4), Data::Float(1.0));
-    assert_eq!(cell(14, 6), Data::String("Mayor: R-01".into()));
+    // Residual R-01 moved to Baja (row 9 + 2 + 3 = 14) × Mayor (col 4), where R-04 (no
+    // control) already is; its inherent cell is empty in the residual grid.
+    assert_eq!(cell(14, 4), Data::Float(2.0));
+    assert_eq!(cell(14, 6), Data::String("Mayor: R-01, R-04".into()));
+    assert_eq!(cell(13, 5), Data::Float(0.0));
 }

@@ -160,13 +160,13 @@ impl Store {
         let columns = [
             Column::new("Riesgo", 0.8),
             Column::centered("N.º", 0.5),
-            Column::new("Control", 4.0),
+            Column::new("Control", 3.4),
             Column::new("Tipo", 1.1),
-            Column::new("Implementación", 1.2),
+            Column::new("Implementación", 1.45),
             Column::centered("Peso", 0.7),
-            Column::new("Documentado", 1.0),
+            Column::new("Documentado", 1.35),
             Column::new("Frecuencia", 1.0),
-            Column::new("Evidencia", 1.0),
+            Column::new("Evidencia", 1.25),
             Column::new("Responsable", 1.5),
         ];
         let rows: Vec<Vec<Cell>> = map
@@ -202,7 +202,7 @@ impl Store {
             Column::new("Acción", 4.0),
             Column::new("Responsable", 1.6),
             Column::centered("Fecha", 1.0),
-            Column::centered("Acción del plan de mejoramiento", 1.2),
+            Column::centered("N.º acción plan de mejora", 1.3),
             Column::centered("Última revisión", 1.0),
             Column::centered("Próxima revisión", 1.2),
             Column::new("Dato de la aplicación", 3.0),
@@ -394,9 +394,9 @@ fn write_day(
 ) -> std::result::Result<(), XlsxError> {
     if let Some(d) = d
         .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| rust_xlsxwriter::ExcelDateTime::parse_from_str(d).ok())
     {
-        ws.write_date_with_format(row, col, d, f)?;
+        ws.write_datetime_with_format(row, col, &d, f)?;
     }
     Ok(())
 }
