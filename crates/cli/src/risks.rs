@@ -45,8 +45,8 @@ pub(crate) enum RiskCmd {
 #[derive(Args, Default)]
 pub(crate) struct RiskFields {
     /// Código (en `new`, por omisión el siguiente R-NN; en `set`, cambia el código).
-    #[arg(long)]
-    code: Option<String>,
+    #[arg(long = "code")]
+    new_code: Option<String>,
     #[arg(long)]
     process: Option<String>,
     /// «Posibilidad de … debido a … por …».
@@ -124,7 +124,7 @@ fn parse<T>(field: &str, v: &str, f: fn(&str) -> Option<T>, options: &str) -> Re
 }
 
 fn apply(input: &mut RiskInput, f: RiskFields) -> Result<(), CoreError> {
-    if let Some(v) = f.code {
+    if let Some(v) = f.new_code {
         input.code = Some(v);
     }
     if let Some(v) = f.process {

@@ -1224,7 +1224,8 @@ export const t = {
     classification: "Clasificación",
     process: "Proceso",
     description: "Descripción del riesgo",
-    descriptionHint: "Redáctelo así: «Posibilidad de (impacto) debido a (causa inmediata) por (causa raíz)».",
+    descriptionHint:
+      "Redáctelo así: «Posibilidad de (impacto) debido a (causa inmediata) por (causa raíz)».",
     causes: "Causas",
     consequences: "Consecuencias",
     probability: "Probabilidad inherente",
