@@ -118,9 +118,7 @@ pub(crate) enum ControlCmd {
 }
 
 fn parse<T>(field: &str, v: &str, f: fn(&str) -> Option<T>, options: &str) -> Result<T, CoreError> {
-    f(v).ok_or_else(|| {
-        CoreError::validation(field, format!("«{v}» no es válido; use {options}"))
-    })
+    f(v).ok_or_else(|| CoreError::validation(field, format!("«{v}» no es válido; use {options}")))
 }
 
 fn apply(input: &mut RiskInput, f: RiskFields) -> Result<(), CoreError> {
@@ -187,7 +185,10 @@ fn apply(input: &mut RiskInput, f: RiskFields) -> Result<(), CoreError> {
 
 fn print_risk(r: &Risk) {
     println!("{} — {}", r.code, r.description);
-    println!("  Proceso: {}  Clasificación: {}", r.process, r.classification);
+    println!(
+        "  Proceso: {}  Clasificación: {}",
+        r.process, r.classification
+    );
     println!(
         "  Inherente: probabilidad {} ({}), impacto {} ({}) → zona {}",
         r.probability,

@@ -45,7 +45,10 @@ fn risk_map_from_the_command_line() {
     assert_eq!(r["review_overdue"], true);
 
     // set keeps what is not given.
-    let r = env.json(NOW, &["risk", "set", "R-06", "--probability", "5", "--impact", "3"]);
+    let r = env.json(
+        NOW,
+        &["risk", "set", "R-06", "--probability", "5", "--impact", "3"],
+    );
     assert_eq!(r["probability"], 5);
     assert_eq!(r["impact"], 3);
     assert_eq!(r["treatment"], "share");
@@ -77,7 +80,10 @@ fn risk_map_from_the_command_line() {
     assert_eq!(r["controls"][0]["weight"], 50);
     assert_eq!(r["controls"][0]["documented"], true);
     let shown = env.ok(NOW, &["risk", "show", "r-06"]);
-    assert!(shown.contains("Residual: probabilidad 3 (50.00 %)"), "{shown}");
+    assert!(
+        shown.contains("Residual: probabilidad 3 (50.00 %)"),
+        "{shown}"
+    );
     assert!(shown.contains("(revisión vencida)"), "{shown}");
 
     // Removing it brings the residual back to the inherent.
@@ -130,5 +136,8 @@ fn risk_map_from_the_command_line() {
     env.fail(NOW, &["risk", "export"]);
 
     env.ok(NOW, &["risk", "delete", "R-06"]);
-    assert_eq!(env.json(NOW, &["risk", "list"]).as_array().unwrap().len(), 5);
+    assert_eq!(
+        env.json(NOW, &["risk", "list"]).as_array().unwrap().len(),
+        5
+    );
 }

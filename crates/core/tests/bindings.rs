@@ -24,8 +24,8 @@ use mesa_core::reports::{
 };
 use mesa_core::risks::{
     ControlFrequency, ControlInput, ControlKind, DataSource, HeatCell, Implementation, Risk,
-    RiskControl, RiskData, RiskInput, RiskMap, RiskOption, RiskScales, ScaleLevel, Treatment,
-    Zone, ZoneInfo,
+    RiskControl, RiskData, RiskInput, RiskMap, RiskOption, RiskScales, ScaleLevel, Treatment, Zone,
+    ZoneInfo,
 };
 use mesa_core::safety::audit::{AuditEntry, AuditQuery};
 use mesa_core::safety::backup::{

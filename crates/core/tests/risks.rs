@@ -43,8 +43,12 @@ fn the_help_desk_risks_are_prefilled_with_their_inherent_zones() {
     let codes: Vec<&str> = risks.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(codes, ["R-01", "R-02", "R-03", "R-04", "R-05"]);
     let r1 = &risks[0];
-    assert!(r1.description.starts_with("Posibilidad de pérdida de la información"));
-    assert!(r1.description.contains("debido a la falta de copias de seguridad"));
+    assert!(r1
+        .description
+        .starts_with("Posibilidad de pérdida de la información"));
+    assert!(r1
+        .description
+        .contains("debido a la falta de copias de seguridad"));
     assert_eq!((r1.probability, r1.impact), (3, 5));
     assert_eq!(r1.inherent_zone, Zone::Extreme);
     assert_eq!(r1.data_source, DataSource::Backups);
@@ -102,7 +106,11 @@ fn controls_lower_the_residual_risk_by_successive_reduction() {
             ME,
             now(),
             "R-02",
-            &control(ControlKind::Detective, Implementation::Manual, "Informe semanal"),
+            &control(
+                ControlKind::Detective,
+                Implementation::Manual,
+                "Informe semanal",
+            ),
         )
         .unwrap();
     // Probability 48 × (1 − 0.30) = 33.6 % → Baja (2): on what the first control left.
@@ -193,7 +201,11 @@ fn create_edit_and_refusals_leave_nothing_half_written() {
         i
     };
     let e = s
-        .create_risk(ME, now(), &bad(&|i| i.description = "Se pierde todo".into()))
+        .create_risk(
+            ME,
+            now(),
+            &bad(&|i| i.description = "Se pierde todo".into()),
+        )
         .unwrap_err();
     assert_eq!(e.code(), "validation");
     assert!(e.to_string().contains("Posibilidad de"), "{e}");
@@ -206,7 +218,11 @@ fn create_edit_and_refusals_leave_nothing_half_written() {
         .unwrap_err();
     assert!(e.to_string().contains("ya existe"), "{e}");
     let e = s
-        .create_risk(ME, now(), &bad(&|i| i.next_review = Some("31/02/2026".into())))
+        .create_risk(
+            ME,
+            now(),
+            &bad(&|i| i.next_review = Some("31/02/2026".into())),
+        )
         .unwrap_err();
     assert!(e.to_string().contains("próxima revisión"), "{e}");
     assert_eq!(s.risks(now()).unwrap().len(), 6);
@@ -276,7 +292,11 @@ fn the_apps_data_is_shown_beside_the_risk() {
         .unwrap();
     let d = s.risk("R-01", now()).unwrap().data.unwrap();
     assert_eq!(d.label, "Última copia de seguridad verificada");
-    assert!(d.value.starts_with("hace 3 días (07/03/2026 08:00)"), "{}", d.value);
+    assert!(
+        d.value.starts_with("hace 3 días (07/03/2026 08:00)"),
+        "{}",
+        d.value
+    );
     assert_eq!(d.ok, Some(false), "más de 48 h");
     let d = s
         .risk("R-01", at("2026-03-08T07:00"))
@@ -422,7 +442,10 @@ fn xlsx_has_every_column_the_controls_and_the_grid_with_counts() {
     assert_eq!(r1[col("Controles")], Data::Float(2.0));
     // Probability 60 × 0.5 = 30 → Baja; impact 100 × 0.75 = 75 → Mayor; zone Alta.
     assert_eq!(r1[col("Probabilidad residual (%)")], Data::Float(30.0));
-    assert_eq!(r1[col("Probabilidad residual")], Data::String("2 Baja".into()));
+    assert_eq!(
+        r1[col("Probabilidad residual")],
+        Data::String("2 Baja".into())
+    );
     assert_eq!(r1[col("Impacto residual (%)")], Data::Float(75.0));
     assert_eq!(r1[col("Impacto residual")], Data::String("4 Mayor".into()));
     assert_eq!(r1[col("Zona residual")], Data::String("Alta".into()));
@@ -430,7 +453,13 @@ fn xlsx_has_every_column_the_controls_and_the_grid_with_counts() {
 
     let controls = wb.worksheet_range("Controles").unwrap();
     assert_eq!(controls.rows().count(), 3);
-    let c1: Vec<String> = controls.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    let c1: Vec<String> = controls
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert_eq!(c1[0], "R-01");
     assert_eq!(c1[2], "Copia de seguridad diaria verificada");
     assert_eq!(c1[5], "50");

@@ -1046,7 +1046,15 @@ impl PdfBuilder {
             let lines = self.wrap(label, false, size, label_w);
             let top = y0 + (cell_h - lines.len() as f32 * lh) / 2.0;
             for (j, l) in lines.iter().enumerate() {
-                self.aligned_text(l, m, label_w, top + j as f32 * lh, size, false, Align::Right);
+                self.aligned_text(
+                    l,
+                    m,
+                    label_w,
+                    top + j as f32 * lh,
+                    size,
+                    false,
+                    Align::Right,
+                );
             }
             for c in 0..cols.len() {
                 let x = x0 + c as f32 * cell_w;

@@ -83,7 +83,12 @@ pub fn risk_map_export(
                 "PDF",
                 "pdf",
             ),
-            "xlsx" => (s.risk_map_xlsx(now)?, "Mapa de riesgos.xlsx", "Excel", "xlsx"),
+            "xlsx" => (
+                s.risk_map_xlsx(now)?,
+                "Mapa de riesgos.xlsx",
+                "Excel",
+                "xlsx",
+            ),
             other => {
                 return Err(mesa_core::CoreError::validation(
                     "formato",

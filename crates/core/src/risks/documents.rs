@@ -108,7 +108,8 @@ impl Store {
             .iter()
             .map(|z| (zone_colour(*z), format!("Zona {}", z.label())))
             .collect();
-        let legend_ref: Vec<(Colour, &str)> = legend.iter().map(|(c, s)| (*c, s.as_str())).collect();
+        let legend_ref: Vec<(Colour, &str)> =
+            legend.iter().map(|(c, s)| (*c, s.as_str())).collect();
         b.legend(&legend_ref);
 
         b.heading("2. Riesgos");
@@ -183,7 +184,11 @@ impl Store {
                         Cell::text(format!("{} %", c.weight)),
                         Cell::text(if c.documented { "Sí" } else { "No" }),
                         Cell::text(c.frequency.label()),
-                        Cell::text(if c.evidence { "Con evidencia" } else { "Sin evidencia" }),
+                        Cell::text(if c.evidence {
+                            "Con evidencia"
+                        } else {
+                            "Sin evidencia"
+                        }),
                         Cell::text(c.responsible.clone().unwrap_or_default()),
                     ]
                 })
@@ -342,19 +347,40 @@ fn write_risks(
         t(ws, 3, &r.classification)?;
         t(ws, 4, &r.causes)?;
         t(ws, 5, &r.consequences)?;
-        t(ws, 6, &level_text(r.probability, probability_label(r.probability)))?;
+        t(
+            ws,
+            6,
+            &level_text(r.probability, probability_label(r.probability)),
+        )?;
         t(ws, 7, &level_text(r.impact, impact_label(r.impact)))?;
-        ws.write_string_with_format(row, 8, r.inherent_zone.label(), &zone_format(r.inherent_zone))?;
+        ws.write_string_with_format(
+            row,
+            8,
+            r.inherent_zone.label(),
+            &zone_format(r.inherent_zone),
+        )?;
         ws.write_number(row, 9, r.controls.len() as f64)?;
         ws.write_number_with_format(row, 10, r.residual_probability_pct, &pct)?;
         t(
             ws,
             11,
-            &level_text(r.residual_probability, probability_label(r.residual_probability)),
+            &level_text(
+                r.residual_probability,
+                probability_label(r.residual_probability),
+            ),
         )?;
         ws.write_number_with_format(row, 12, r.residual_impact_pct, &pct)?;
-        t(ws, 13, &level_text(r.residual_impact, impact_label(r.residual_impact)))?;
-        ws.write_string_with_format(row, 14, r.residual_zone.label(), &zone_format(r.residual_zone))?;
+        t(
+            ws,
+            13,
+            &level_text(r.residual_impact, impact_label(r.residual_impact)),
+        )?;
+        ws.write_string_with_format(
+            row,
+            14,
+            r.residual_zone.label(),
+            &zone_format(r.residual_zone),
+        )?;
         t(ws, 15, r.treatment.label())?;
         t(ws, 16, r.plan_description.as_deref().unwrap_or(""))?;
         t(ws, 17, r.plan_responsible.as_deref().unwrap_or(""))?;
@@ -429,7 +455,16 @@ fn write_controls(ws: &mut Worksheet, map: &RiskMap) -> std::result::Result<(), 
             ws.write_number(row, 5, c.weight as f64)?;
             xlsx::text(ws, row, 6, if c.documented { "Sí" } else { "No" })?;
             xlsx::text(ws, row, 7, c.frequency.label())?;
-            xlsx::text(ws, row, 8, if c.evidence { "Con evidencia" } else { "Sin evidencia" })?;
+            xlsx::text(
+                ws,
+                row,
+                8,
+                if c.evidence {
+                    "Con evidencia"
+                } else {
+                    "Sin evidencia"
+                },
+            )?;
             xlsx::text(ws, row, 9, c.responsible.as_deref().unwrap_or(""))?;
             row += 1;
         }

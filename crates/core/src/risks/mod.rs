@@ -171,11 +171,7 @@ fn unknown(column: &'static str, value: &str) -> CoreError {
     }
 }
 
-fn stored<T>(
-    column: &'static str,
-    s: String,
-    parse: fn(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
+fn stored<T>(column: &'static str, s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     parse(&s).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
             0,
@@ -238,7 +234,11 @@ fn risk_from_row(r: &Row<'_>) -> rusqlite::Result<Risk> {
         next_review: r.get("next_review")?,
         last_review: r.get("last_review")?,
         review_overdue: false,
-        data_source: stored("risks.data_source", r.get("data_source")?, DataSource::parse)?,
+        data_source: stored(
+            "risks.data_source",
+            r.get("data_source")?,
+            DataSource::parse,
+        )?,
         data: None,
         controls: vec![],
         updated_by: r.get("updated_by")?,
@@ -277,9 +277,7 @@ fn day(field: &str, s: Option<&str>) -> Result<Option<String>> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
         .map(|d| Some(d.format("%Y-%m-%d").to_string()))
-        .map_err(|_| {
-            CoreError::validation(field, format!("«{s}» no es una fecha; use dd/mm/aaaa"))
-        })
+        .map_err(|_| CoreError::validation(field, format!("«{s}» no es una fecha; use dd/mm/aaaa")))
 }
 
 fn level(field: &str, v: i64) -> Result<i64> {
@@ -400,7 +398,11 @@ fn check_risk(i: &RiskInput) -> Result<CleanRisk> {
 fn check_control(c: &ControlInput) -> Result<ControlInput> {
     Ok(ControlInput {
         description: limited("descripción del control", &c.description, MAX_TEXT, true)?,
-        responsible: limited_opt("responsable del control", c.responsible.as_deref(), MAX_SHORT)?,
+        responsible: limited_opt(
+            "responsable del control",
+            c.responsible.as_deref(),
+            MAX_SHORT,
+        )?,
         ..c.clone()
     })
 }
@@ -812,7 +814,10 @@ fn control_owner(tx: &Transaction<'_>, control_id: i64) -> Result<(i64, String)>
     )
     .optional()?
     .ok_or_else(|| {
-        CoreError::validation("control", format!("no existe el control número {control_id}"))
+        CoreError::validation(
+            "control",
+            format!("no existe el control número {control_id}"),
+        )
     })
 }
 

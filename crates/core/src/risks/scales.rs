@@ -605,7 +605,11 @@ mod tests {
         let r3 = residual(
             4,
             5,
-            &[c(Preventive, Manual), c(Corrective, Automatic), c(Detective, Manual)],
+            &[
+                c(Preventive, Manual),
+                c(Corrective, Automatic),
+                c(Detective, Manual),
+            ],
         );
         // p: 80 × 0.6 = 48 → × 0.7 = 33.6 → Baja; i: 100 × 0.65 = 65 → Mayor.
         assert_eq!(r3.probability_pct, 33.6);
@@ -641,7 +645,11 @@ mod tests {
         let r = residual(
             4,
             1,
-            &[c(Preventive, Manual), c(Detective, Manual), c(Detective, Manual)],
+            &[
+                c(Preventive, Manual),
+                c(Detective, Manual),
+                c(Detective, Manual),
+            ],
         );
         assert_eq!(r.probability_pct, 23.52);
         assert_eq!(r.probability, 2);
