@@ -1265,6 +1265,7 @@ export const t = {
     controlEvidence: "Con evidencia",
     controlResponsible: "Responsable del control",
     controlWeight: (w: number) => `Peso ${w} %`,
+    optionWeight: (label: string, w: number) => `${label} (${w} %)`,
     addControl: "Agregar control",
     removeControl: "Quitar control",
     controlAdded: "Control agregado; riesgo residual recalculado.",
