@@ -20,6 +20,7 @@ mod casework;
 mod import;
 mod links;
 mod report;
+mod risks;
 mod settings;
 mod tickets;
 
@@ -157,6 +158,9 @@ enum Cmd {
         #[arg(long, default_value_t = 200)]
         limit: i64,
     },
+    /// Mapa de riesgos (guía del DAFP): `risk list|show|new|set|delete|control|export`.
+    #[command(subcommand)]
+    Risk(risks::RiskCmd),
 }
 
 #[derive(Subcommand)]
@@ -354,6 +358,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::Agenda(a) => agenda::agenda(&mut ctx, a),
         Cmd::Account(a) => accounts::account(&mut ctx, a),
         Cmd::AccessLog { limit } => accounts::access_log(&ctx, limit),
+        Cmd::Risk(c) => risks::risk(&mut ctx, c),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

@@ -20,6 +20,7 @@ pub mod people;
 /// PDF house style: a crate of its own (`crates/docwriter`), as is the XLSX one.
 pub use mesa_docwriter::pdf;
 pub mod reports;
+pub mod risks;
 pub mod safety;
 pub mod settings;
 pub mod store;

@@ -25,6 +25,11 @@ use mesa_core::reports::{
     Activity, Count, Decommissioned, HelpdeskReport, HoursStat, Indicators, QuestionStat, Rate,
     StoredReport,
 };
+use mesa_core::risks::{
+    ControlFrequency, ControlInput, ControlKind, DataSource, HeatCell, Implementation, Risk,
+    RiskControl, RiskData, RiskInput, RiskMap, RiskOption, RiskScales, ScaleLevel, Treatment, Zone,
+    ZoneInfo,
+};
 use mesa_core::safety::audit::{AuditEntry, AuditQuery};
 use mesa_core::safety::backup::{
     BackupCounts, BackupInfo, BackupKind, RestoreReport, SafetyStatus,
@@ -68,6 +73,23 @@ fn export_all(dir: &Path) {
         NewFollowUp,
         Visit,
         VisitInput,
+        Zone,
+        ControlKind,
+        Implementation,
+        ControlFrequency,
+        Treatment,
+        DataSource,
+        RiskOption,
+        ScaleLevel,
+        ZoneInfo,
+        RiskScales,
+        RiskControl,
+        RiskData,
+        Risk,
+        RiskInput,
+        ControlInput,
+        HeatCell,
+        RiskMap,
         AgendaItem,
         TicketAction,
         LinkKind,

@@ -249,6 +249,14 @@ impl From<String> for Cell {
     }
 }
 
+/// One cell of a [`PdfBuilder::grid_chart`]: its background and lines of text.
+#[derive(Debug, Clone, Default)]
+pub struct GridCell {
+    pub fill: Option<Colour>,
+    pub lines: Vec<String>,
+    pub bold: bool,
+}
+
 /// One signature block: role line (Elaboró / Revisó / Aprobó), name and position.
 #[derive(Debug, Clone)]
 pub struct Signature {
@@ -1001,6 +1009,91 @@ impl PdfBuilder {
             self.raw_text(label, x + 14.0, self.y, 8.5, false, Colour::BLACK);
             x += 14.0 + self.text_width(label, false, 8.5) + 16.0;
         }
+        self.y += 16.0;
+    }
+
+    /// A grid chart drawn with vector rectangles (e.g. a 5×5 risk heat map): a title, the row
+    /// labels at the left (first row on top) under `row_title`, one filled cell per row and
+    /// column with its lines of text centred (cut to fit), the column labels under the grid and
+    /// `col_title` under them. Kept on one page.
+    #[allow(clippy::too_many_arguments)]
+    pub fn grid_chart(
+        &mut self,
+        title: &str,
+        row_title: &str,
+        rows: &[String],
+        col_title: &str,
+        cols: &[String],
+        cells: &[Vec<GridCell>],
+        cell_h: f32,
+    ) {
+        let size = 7.5;
+        let lh = size * 1.2;
+        let m = self.margin;
+        let label_w = 78.0;
+        let n_cols = cols.len().max(1) as f32;
+        let grid_w = (self.content_width() - label_w - 6.0).min(n_cols * 100.0);
+        let cell_w = grid_w / n_cols;
+        let total = 16.0 + 12.0 + rows.len() as f32 * cell_h + 14.0 + 14.0;
+        self.ensure_space(total);
+        self.raw_text(title, m, self.y, 9.5, true, Colour::BLACK);
+        self.y += 16.0;
+        self.raw_text(row_title, m, self.y, 7.5, true, Colour::GREY);
+        self.y += 12.0;
+        let x0 = m + label_w + 6.0;
+        for (r, label) in rows.iter().enumerate() {
+            let y0 = self.y;
+            let lines = self.wrap(label, false, size, label_w);
+            let top = y0 + (cell_h - lines.len() as f32 * lh) / 2.0;
+            for (j, l) in lines.iter().enumerate() {
+                self.aligned_text(
+                    l,
+                    m,
+                    label_w,
+                    top + j as f32 * lh,
+                    size,
+                    false,
+                    Align::Right,
+                );
+            }
+            for c in 0..cols.len() {
+                let x = x0 + c as f32 * cell_w;
+                let cell = cells.get(r).and_then(|row| row.get(c));
+                self.rect(x, y0, cell_w, cell_h, cell.and_then(|c| c.fill), true);
+                let Some(cell) = cell else { continue };
+                let mut lines = vec![];
+                for l in &cell.lines {
+                    lines.extend(self.wrap(l, cell.bold, size, cell_w - 6.0));
+                }
+                let fit = ((cell_h - 4.0) / lh).floor().max(1.0) as usize;
+                if lines.len() > fit {
+                    lines.truncate(fit);
+                    if let Some(last) = lines.last_mut() {
+                        last.push('…');
+                    }
+                }
+                let top = y0 + (cell_h - lines.len() as f32 * lh) / 2.0;
+                for (j, l) in lines.iter().enumerate() {
+                    self.aligned_text(
+                        l,
+                        x + 3.0,
+                        cell_w - 6.0,
+                        top + j as f32 * lh,
+                        size,
+                        cell.bold,
+                        Align::Center,
+                    );
+                }
+            }
+            self.y += cell_h;
+        }
+        self.y += 3.0;
+        for (c, label) in cols.iter().enumerate() {
+            let x = x0 + c as f32 * cell_w;
+            self.aligned_text(label, x, cell_w, self.y, size, false, Align::Center);
+        }
+        self.y += 12.0;
+        self.aligned_text(col_title, x0, grid_w, self.y, 7.5, true, Align::Center);
         self.y += 16.0;
     }
 

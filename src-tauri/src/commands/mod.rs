@@ -9,6 +9,7 @@ pub mod import;
 pub mod links;
 pub mod people;
 pub mod reports;
+pub mod risks;
 pub mod safety;
 pub mod settings;
 pub mod setup;

@@ -49,6 +49,18 @@ export const api = {
   agenda: commands.agenda,
   /** Saves the case's visit as .ics; asks where (or MESA_EXPORT_DIR). Path, or `null` if cancelled. */
   visitIcsSave: commands.visitIcsSave,
+  // Mapa de riesgos
+  riskScales: commands.riskScales,
+  riskMap: commands.riskMap,
+  riskGet: commands.riskGet,
+  riskCreate: commands.riskCreate,
+  riskUpdate: commands.riskUpdate,
+  riskDelete: commands.riskDelete,
+  riskControlAdd: commands.riskControlAdd,
+  riskControlUpdate: commands.riskControlUpdate,
+  riskControlDelete: commands.riskControlDelete,
+  /** Saves the risk map as PDF or XLSX; asks where (or MESA_EXPORT_DIR). Path, or `null`. */
+  riskMapExport: commands.riskMapExport,
   settingsGet: commands.settingsGet,
   settingsSet: commands.settingsSet,
   calendarGet: commands.calendarGet,

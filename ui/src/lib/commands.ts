@@ -18,6 +18,7 @@ import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { CalendarConfig } from "./bindings/CalendarConfig";
 import type { Catalogs } from "./bindings/Catalogs";
+import type { ControlInput } from "./bindings/ControlInput";
 import type { Cronograma } from "./bindings/Cronograma";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { DecommissionConcept } from "./bindings/DecommissionConcept";
@@ -50,6 +51,10 @@ import type { Principal } from "./bindings/Principal";
 import type { PriorityCell } from "./bindings/PriorityCell";
 import type { ResolvedWithChildren } from "./bindings/ResolvedWithChildren";
 import type { RestoreReport } from "./bindings/RestoreReport";
+import type { Risk } from "./bindings/Risk";
+import type { RiskInput } from "./bindings/RiskInput";
+import type { RiskMap } from "./bindings/RiskMap";
+import type { RiskScales } from "./bindings/RiskScales";
 import type { SafetyStatus } from "./bindings/SafetyStatus";
 import type { ServiceType } from "./bindings/ServiceType";
 import type { SessionInfo } from "./bindings/SessionInfo";
@@ -109,6 +114,16 @@ export type CommandName =
   | "ticket_link"
   | "ticket_unlink"
   | "ticket_resolve_with_children"
+  | "risk_scales"
+  | "risk_map"
+  | "risk_get"
+  | "risk_create"
+  | "risk_update"
+  | "risk_delete"
+  | "risk_control_add"
+  | "risk_control_update"
+  | "risk_control_delete"
+  | "risk_map_export"
   | "safety_status"
   | "backup_list"
   | "backup_create"
@@ -415,6 +430,54 @@ export function ticketResolveWithChildren(
     products,
     timeSpentMinutes,
   });
+}
+
+/**
+ * Every scale and list of the risk map (probability, impact, zones, heat map, control
+ * attributes and weights, treatments, data sources, classifications).
+ */
+export function riskScales(): Promise<RiskScales> {
+  return call<RiskScales>("risk_scales");
+}
+
+export function riskMap(): Promise<RiskMap> {
+  return call<RiskMap>("risk_map");
+}
+
+export function riskGet(code: string): Promise<Risk> {
+  return call<Risk>("risk_get", { code });
+}
+
+export function riskCreate(input: RiskInput): Promise<Risk> {
+  return call<Risk>("risk_create", { input });
+}
+
+export function riskUpdate(code: string, input: RiskInput): Promise<Risk> {
+  return call<Risk>("risk_update", { code, input });
+}
+
+export function riskDelete(code: string): Promise<null> {
+  return call<null>("risk_delete", { code });
+}
+
+export function riskControlAdd(code: string, input: ControlInput): Promise<Risk> {
+  return call<Risk>("risk_control_add", { code, input });
+}
+
+export function riskControlUpdate(id: number, input: ControlInput): Promise<Risk> {
+  return call<Risk>("risk_control_update", { id, input });
+}
+
+export function riskControlDelete(id: number): Promise<Risk> {
+  return call<Risk>("risk_control_delete", { id });
+}
+
+/**
+ * The risk map as `pdf` or `xlsx`: asks where to save it (or `MESA_EXPORT_DIR`), writes it and
+ * opens it. Returns the path, or `null` when the user cancelled.
+ */
+export function riskMapExport(format: string): Promise<string | null> {
+  return call<string | null>("risk_map_export", { format });
 }
 
 export function safetyStatus(): Promise<SafetyStatus> {

@@ -78,6 +78,12 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("import_batches", "X.id"),
     // stored help-desk reports (analysis and improvement actions)
     ("reports", "X.period_from || '/' || X.period_to"),
+    // risk map (issue 18)
+    ("risks", "X.code"),
+    (
+        "risk_controls",
+        "coalesce((SELECT code FROM risks WHERE id = X.risk_id), X.risk_id) || '/' || X.position",
+    ),
     // attachments of cases and equipment (issue 13)
     (
         "attachments",

@@ -88,6 +88,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0013_accounts.sql",
         sql: include_str!("../../../../migrations/0013_accounts.sql"),
     },
+    Migration {
+        version: 16,
+        name: "0016_risks.sql",
+        sql: include_str!("../../../../migrations/0016_risks.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").

@@ -121,10 +121,12 @@ pub enum Permission {
     AttachmentDelete,
     /// Create, change and deactivate accounts; reset passwords.
     Accounts,
+    /// Delete management records (a risk, a finding, an indicator).
+    ManagementDelete,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::CaseRegister,
         Permission::CaseWork,
         Permission::CaseWorkOwn,
@@ -141,6 +143,7 @@ impl Permission {
         Permission::Settings,
         Permission::AttachmentDelete,
         Permission::Accounts,
+        Permission::ManagementDelete,
     ];
 
     /// What the action is, in Spanish, for messages («Su rol no permite …»).
@@ -162,13 +165,14 @@ impl Permission {
             Permission::Settings => "cambiar ajustes y catálogos",
             Permission::AttachmentDelete => "eliminar adjuntos",
             Permission::Accounts => "administrar cuentas",
+            Permission::ManagementDelete => "eliminar registros de gestión",
         }
     }
 }
 
 /// The permission matrix: `MATRIX[permission]` = allowed for [administrador, técnico, auxiliar,
 /// consulta]. The README's table is this one (a test compares them).
-const MATRIX: [(Permission, [bool; 4]); 16] = [
+const MATRIX: [(Permission, [bool; 4]); 17] = [
     (Permission::CaseRegister, [true, true, true, false]),
     (Permission::CaseWork, [true, true, false, false]),
     (Permission::CaseWorkOwn, [true, true, true, false]),
@@ -185,6 +189,7 @@ const MATRIX: [(Permission, [bool; 4]); 16] = [
     (Permission::Settings, [true, false, false, false]),
     (Permission::AttachmentDelete, [true, false, false, false]),
     (Permission::Accounts, [true, false, false, false]),
+    (Permission::ManagementDelete, [true, false, false, false]),
 ];
 
 /// Whether `role` may do what `permission` names.

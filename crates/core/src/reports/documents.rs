@@ -228,6 +228,18 @@ fn breakdowns(c: &Indicators) -> [(&'static str, &Vec<Count>); 6] {
 
 impl Store {
     fn report_meta(&self, now: DateTime<Utc>) -> Result<(DocHeader, QualityBlock)> {
+        self.quality_doc_meta(TITLE, "report_code", DEFAULT_CODE, now)
+    }
+
+    /// The header of a quality-management document titled `title` whose code is the setting
+    /// `code_key` (else `code_default`); process, version, entity, NIT and logo as the report's.
+    pub(crate) fn quality_doc_meta(
+        &self,
+        title: &str,
+        code_key: &str,
+        code_default: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(DocHeader, QualityBlock)> {
         let entity = self
             .setting("entity_name")?
             .filter(|s| !s.trim().is_empty())
@@ -241,7 +253,7 @@ impl Store {
         };
         let q = QualityBlock {
             process: get("report_process", DEFAULT_PROCESS)?,
-            code: get("report_code", DEFAULT_CODE)?,
+            code: get(code_key, code_default)?,
             version: get("report_version", DEFAULT_VERSION)?,
             date: to_local(now).format("%d/%m/%Y").to_string(),
         };
@@ -249,7 +261,7 @@ impl Store {
             DocHeader {
                 entity,
                 nit,
-                title: TITLE.into(),
+                title: title.into(),
                 reference: None,
                 logo_png: self.entity_logo()?,
             },
