@@ -17,6 +17,7 @@ mod bench;
 mod casework;
 mod import;
 mod links;
+mod plans;
 mod report;
 mod settings;
 mod tickets;
@@ -144,6 +145,9 @@ enum Cmd {
     },
     /// Agenda de visitas: `agenda [--from D] [--to D] [--ics F]` (por omisión, la semana desde hoy).
     Agenda(agenda::AgendaArgs),
+    /// Plan de mejoramiento: hallazgos, acciones, seguimientos, verificación, exportación.
+    #[command(subcommand, name = "plan-mejora")]
+    PlanMejora(plans::PlanCmd),
 }
 
 #[derive(Subcommand)]
@@ -323,6 +327,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::Audit(a) => backup::audit(&ctx.store, a, ctx.json),
         Cmd::Person(p) => backup::person(&mut ctx.store, p, &ctx.actor, ctx.now, ctx.json),
         Cmd::Agenda(a) => agenda::agenda(&mut ctx, a),
+        Cmd::PlanMejora(c) => plans::run(&mut ctx, c),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod attachments;
 pub mod import;
 pub mod links;
+pub mod plans;
 pub mod reports;
 pub mod safety;
 pub mod settings;

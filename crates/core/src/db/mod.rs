@@ -83,6 +83,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_asset_tag_display.sql",
         sql: include_str!("../../../../migrations/0012_asset_tag_display.sql"),
     },
+    Migration {
+        version: 15,
+        name: "0015_improvement_plan.sql",
+        sql: include_str!("../../../../migrations/0015_improvement_plan.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").

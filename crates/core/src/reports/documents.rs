@@ -229,6 +229,20 @@ fn breakdowns(c: &Indicators) -> [(&'static str, &Vec<Count>); 6] {
 
 impl Store {
     fn report_meta(&self, now: DateTime<Utc>) -> Result<(DocHeader, QualityBlock)> {
+        self.quality_header(TITLE, "report_code", DEFAULT_CODE, now)
+    }
+
+    /// The header of a quality-management document titled `title` (entity, NIT, logo; process
+    /// and version of the report settings; code from the setting `code_key`, else
+    /// `default_code`): shared by every document with this house style (the help-desk report,
+    /// the improvement plan).
+    pub(crate) fn quality_header(
+        &self,
+        title: &str,
+        code_key: &str,
+        default_code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(DocHeader, QualityBlock)> {
         let entity = self
             .setting("entity_name")?
             .filter(|s| !s.trim().is_empty())
@@ -242,7 +256,7 @@ impl Store {
         };
         let q = QualityBlock {
             process: get("report_process", DEFAULT_PROCESS)?,
-            code: get("report_code", DEFAULT_CODE)?,
+            code: get(code_key, default_code)?,
             version: get("report_version", DEFAULT_VERSION)?,
             date: to_local(now).format("%d/%m/%Y").to_string(),
         };
@@ -250,7 +264,7 @@ impl Store {
             DocHeader {
                 entity,
                 nit,
-                title: TITLE.into(),
+                title: title.into(),
                 reference: None,
                 logo_png: self.entity_logo()?,
             },
@@ -258,7 +272,7 @@ impl Store {
         ))
     }
 
-    fn first_staff(&self, role: &str) -> Result<String> {
+    pub(crate) fn first_staff(&self, role: &str) -> Result<String> {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
