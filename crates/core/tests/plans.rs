@@ -317,7 +317,7 @@ fn follow_up_evidence_is_an_attachment_of_the_follow_up() {
         .unwrap();
     assert_eq!(att.media_type, "application/pdf");
     let a2 = s.plan_action(a.id, now).unwrap();
-    assert_eq!(a2.follow_ups[1 - 1].attachments.len(), 1);
+    assert_eq!(a2.follow_ups[0].attachments.len(), 1);
     assert_eq!(a2.follow_ups[0].attachments[0].name, "acta.pdf");
     // Unknown follow-up: clear error, no blob.
     let e = s
@@ -417,7 +417,7 @@ fn xlsx_has_the_control_bodies_columns() {
     assert_eq!(cell(2, 0), "Plan de mejoramiento");
     assert!(cell(3, 0).contains("FO-TIC-10"), "{}", cell(3, 0));
     let headers: Vec<String> = (0..17).map(|c| cell(5, c)).collect();
-    assert_eq!(headers, XLSX_COLUMNS.map(String::from).to_vec());
+    assert_eq!(headers, mesa_core::plans::documents::XLSX_COLUMNS.map(String::from).to_vec());
     // Row 6: H-2026-001, verified.
     assert_eq!(cell(6, 0), "H-2026-001");
     assert_eq!(cell(6, 2), "1. Un solo técnico atiende\n2. No hay turnos");
@@ -470,13 +470,15 @@ fn pdf_has_the_quality_header_the_plan_and_signatures() {
         "H-2026-001 — Tiempos de respuesta incumplidos",
         "H-2026-002 — Comentarios de lentitud en encuestas",
         "Auditoría: Informe de auditoría interna 2026-01",
-        "Definir turnos de atención",
+        "Definir turnos de",
         "=Renovar memoria RAM",
         "12 Equipos",
         "02/03/2026",
         "Cumplida",
         "Vencida",
-        "Revisado en comité",
+        "Revisado",
+        "100,0 %",
+        "4,0",
         "Hallazgos: 2 — Acciones: 2",
         "Elaboró",
         "Revisó",

@@ -171,15 +171,15 @@ impl Store {
             b.paragraph("Sin hallazgos registrados.", 9.5, false);
         }
         let columns = [
-            Column::new("Acción de mejora", 2.6),
-            Column::new("Objetivo / meta", 2.4),
-            Column::new("Unidad y cantidad", 1.2),
-            Column::centered("Inicio", 1.0),
-            Column::centered("Terminación", 1.0),
-            Column::centered("Semanas", 0.8),
-            Column::centered("Avance", 0.8),
-            Column::new("Responsable", 1.3),
-            Column::new("Seguimiento", 2.8),
+            Column::new("Acción de mejora", 2.2),
+            Column::new("Objetivo / meta", 2.0),
+            Column::new("Unidad y cantidad", 1.1),
+            Column::centered("Inicio", 1.25),
+            Column::centered("Terminación", 1.3),
+            Column::centered("Semanas", 1.0),
+            Column::centered("Avance", 0.85),
+            Column::new("Responsable", 1.4),
+            Column::new("Seguimiento", 3.3),
             Column::centered("Estado", 1.0),
         ];
         for f in &findings {
@@ -197,7 +197,7 @@ impl Store {
                     ("Causa", causes_text(f)),
                     ("Efecto", f.effect.clone().unwrap_or_default()),
                     ("Estado", f.state_label.clone()),
-                    ("Avance", format!("{:.1} %", f.progress)),
+                    ("Avance", format!("{} %", dec1(f.progress))),
                 ],
                 2,
             );
@@ -231,7 +231,7 @@ impl Store {
                         Cell::text(qty),
                         Cell::text(fmt_day(&a.starts_on)),
                         Cell::text(fmt_day(&a.ends_on)),
-                        Cell::text(format!("{:.1}", a.weeks)),
+                        Cell::text(dec1(a.weeks)),
                         Cell::text(format!("{} %", a.progress)),
                         Cell::text(a.owner.clone()),
                         Cell::text(seg),
@@ -260,6 +260,11 @@ impl Store {
         ]);
         Ok(b.finish()?)
     }
+}
+
+/// One decimal with a decimal comma (es-CO).
+fn dec1(n: f64) -> String {
+    format!("{n:.1}").replace('.', ",")
 }
 
 fn fmt_qty(n: f64) -> String {

@@ -710,7 +710,7 @@ impl Store {
             &limit,
             today,
         )?;
-        let (overdue, due_soon) = actions
+        let (overdue, due_soon): (Vec<PlanAction>, Vec<PlanAction>) = actions
             .into_iter()
             .partition(|a| a.state == ActionState::Vencida);
         Ok(PlanDue {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::attachments::Attachment;
+use crate::attachments::rows::Attachment;
 use crate::error::{CoreError, Result};
 use crate::text::fold;
 
