@@ -120,7 +120,13 @@ fn improvement_plan_from_finding_to_verification_and_exports() {
     );
     let v = env.json(
         late,
-        &["--as", "Ingeniero de sistemas", "plan-mejora", "verify", &id],
+        &[
+            "--as",
+            "Ingeniero de sistemas",
+            "plan-mejora",
+            "verify",
+            &id,
+        ],
     );
     assert_eq!(v["state"], "cumplida");
     let due = env.json(late, &["plan-mejora", "due"]);
@@ -148,7 +154,17 @@ fn improvement_plan_from_finding_to_verification_and_exports() {
     assert!(e.contains("H-2026-404"), "{e}");
     let e = env.fail(
         late,
-        &["plan-mejora", "finding", "new", "--description", "x", "--source", "rumor", "--cause", "y"],
+        &[
+            "plan-mejora",
+            "finding",
+            "new",
+            "--description",
+            "x",
+            "--source",
+            "rumor",
+            "--cause",
+            "y",
+        ],
     );
     assert!(e.contains("fuente"), "{e}");
     let e = env.fail(late, &["plan-mejora", "export"]);

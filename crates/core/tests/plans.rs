@@ -63,7 +63,11 @@ fn follow(progress: i64, on: &str) -> FollowUpInput {
 #[test]
 fn findings_are_numbered_per_year_without_gaps() {
     let mut s = Store::open_in_memory().unwrap();
-    let a = finding(&mut s, "Tiempos de respuesta incumplidos", "2026-03-02T09:00");
+    let a = finding(
+        &mut s,
+        "Tiempos de respuesta incumplidos",
+        "2026-03-02T09:00",
+    );
     assert_eq!(a.number, "H-2026-001");
     assert_eq!(a.causes, vec!["Un solo técnico atiende", "No hay turnos"]);
     assert_eq!(a.source, FindingSource::Auditoria);
@@ -126,18 +130,35 @@ fn findings_are_numbered_per_year_without_gaps() {
 #[test]
 fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
     let mut s = Store::open_in_memory().unwrap();
-    let f = finding(&mut s, "Tiempos de respuesta incumplidos", "2026-03-02T09:00");
+    let f = finding(
+        &mut s,
+        "Tiempos de respuesta incumplidos",
+        "2026-03-02T09:00",
+    );
     let now = at("2026-03-02T09:30");
     let a = s
-        .add_plan_action(&f.number, &action("02/03/2026", "30/03/2026", "técnico de SISTEMAS"), ME, now)
+        .add_plan_action(
+            &f.number,
+            &action("02/03/2026", "30/03/2026", "técnico de SISTEMAS"),
+            ME,
+            now,
+        )
         .unwrap();
-    assert_eq!(a.owner, "Técnico de sistemas", "name as the catalog writes it");
+    assert_eq!(
+        a.owner, "Técnico de sistemas",
+        "name as the catalog writes it"
+    );
     assert_eq!(a.weeks, 4.0);
     assert_eq!(a.state, ActionState::Abierta);
     assert_eq!(a.days_left, 28);
     // Owner not in the staff catalog; end before start.
     let e = s
-        .add_plan_action(&f.number, &action("02/03/2026", "30/03/2026", "Pedro Pérez"), ME, now)
+        .add_plan_action(
+            &f.number,
+            &action("02/03/2026", "30/03/2026", "Pedro Pérez"),
+            ME,
+            now,
+        )
         .unwrap_err();
     assert_eq!(e.code(), "catalog_not_found");
     let e = s
@@ -148,7 +169,10 @@ fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
     // A follow-up with 0 % keeps it open; > 0 puts it in execution.
     s.add_plan_follow_up(a.id, &follow(0, "02/03/2026"), ME, now)
         .unwrap();
-    assert_eq!(s.plan_action(a.id, now).unwrap().state, ActionState::Abierta);
+    assert_eq!(
+        s.plan_action(a.id, now).unwrap().state,
+        ActionState::Abierta
+    );
     s.add_plan_follow_up(a.id, &follow(40, "10/03/2026"), ME, at("2026-03-10T08:00"))
         .unwrap();
     let mid = at("2026-03-15T12:00");
@@ -176,7 +200,10 @@ fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
         ActionState::EnEjecucion
     );
     let late = at("2026-03-31T00:01");
-    assert_eq!(s.plan_action(a.id, late).unwrap().state, ActionState::Vencida);
+    assert_eq!(
+        s.plan_action(a.id, late).unwrap().state,
+        ActionState::Vencida
+    );
     assert_eq!(
         s.plan_finding(&f.number, late).unwrap().state,
         ActionState::Vencida
@@ -185,7 +212,10 @@ fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
     // 100 % is not «cumplida»: only the verification closes it.
     s.add_plan_follow_up(a.id, &follow(100, "31/03/2026"), ME, late)
         .unwrap();
-    assert_eq!(s.plan_action(a.id, late).unwrap().state, ActionState::Vencida);
+    assert_eq!(
+        s.plan_action(a.id, late).unwrap().state,
+        ActionState::Vencida
+    );
 
     // The owner cannot verify their own action (justification or not).
     let e = s
@@ -230,7 +260,12 @@ fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
 
     // A second action without 100 % cannot be verified.
     let b = s
-        .add_plan_action(&f.number, &action("01/04/2026", "30/04/2026", BOSS), ME, late)
+        .add_plan_action(
+            &f.number,
+            &action("01/04/2026", "30/04/2026", BOSS),
+            ME,
+            late,
+        )
         .unwrap();
     let e = s
         .verify_plan_action(b.id, &VerifyInput::default(), ME, late)
@@ -269,7 +304,11 @@ fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
 #[test]
 fn overdue_and_due_within_15_days_on_a_fixed_date() {
     let mut s = Store::open_in_memory().unwrap();
-    let f = finding(&mut s, "Copias de seguridad sin verificar", "2026-01-05T09:00");
+    let f = finding(
+        &mut s,
+        "Copias de seguridad sin verificar",
+        "2026-01-05T09:00",
+    );
     let t0 = at("2026-01-05T10:00");
     let mk = |s: &mut Store, end: &str| {
         s.add_plan_action(&f.number, &action("05/01/2026", end, BOSS), ME, t0)
@@ -281,8 +320,13 @@ fn overdue_and_due_within_15_days_on_a_fixed_date() {
     let in15 = mk(&mut s, "17/03/2026");
     let in16 = mk(&mut s, "18/03/2026");
     let done = mk(&mut s, "01/03/2026");
-    s.add_plan_follow_up(done, &follow(100, "20/02/2026"), BOSS, at("2026-02-20T09:00"))
-        .unwrap();
+    s.add_plan_follow_up(
+        done,
+        &follow(100, "20/02/2026"),
+        BOSS,
+        at("2026-02-20T09:00"),
+    )
+    .unwrap();
     s.verify_plan_action(done, &VerifyInput::default(), ME, at("2026-02-20T10:00"))
         .unwrap();
 
@@ -388,8 +432,13 @@ fn sample_plan(s: &mut Store) {
             now,
         )
         .unwrap();
-    s.add_plan_follow_up(b.id, &follow(25, "10/03/2026"), BOSS, at("2026-03-10T09:00"))
-        .unwrap();
+    s.add_plan_follow_up(
+        b.id,
+        &follow(25, "10/03/2026"),
+        BOSS,
+        at("2026-03-10T09:00"),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -417,7 +466,12 @@ fn xlsx_has_the_control_bodies_columns() {
     assert_eq!(cell(2, 0), "Plan de mejoramiento");
     assert!(cell(3, 0).contains("FO-TIC-10"), "{}", cell(3, 0));
     let headers: Vec<String> = (0..17).map(|c| cell(5, c)).collect();
-    assert_eq!(headers, mesa_core::plans::documents::XLSX_COLUMNS.map(String::from).to_vec());
+    assert_eq!(
+        headers,
+        mesa_core::plans::documents::XLSX_COLUMNS
+            .map(String::from)
+            .to_vec()
+    );
     // Row 6: H-2026-001, verified.
     assert_eq!(cell(6, 0), "H-2026-001");
     assert_eq!(cell(6, 2), "1. Un solo técnico atiende\n2. No hay turnos");
@@ -435,7 +489,10 @@ fn xlsx_has_the_control_bodies_columns() {
     assert!(cell(6, 16).contains("Ingeniero de sistemas: Revisado en comité"));
     // Row 7: H-2026-002, overdue on 01/04/2026; user text starting with «=» stays text.
     assert_eq!(cell(7, 0), "H-2026-002");
-    assert_eq!(r.get_value((7, 4)), Some(&Data::String("=Renovar memoria RAM".into())));
+    assert_eq!(
+        r.get_value((7, 4)),
+        Some(&Data::String("=Renovar memoria RAM".into()))
+    );
     assert_eq!(cell(7, 8), "12");
     assert_eq!(cell(7, 12), "25");
     assert_eq!(cell(7, 15), "Vencida");

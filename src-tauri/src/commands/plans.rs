@@ -22,7 +22,10 @@ pub fn improvement_catalog() -> CmdResult<PlanCatalog> {
 }
 
 #[tauri::command(async)]
-pub fn improvement_findings(state: State<'_>, filter: PlanFilter) -> CmdResult<Vec<FindingSummary>> {
+pub fn improvement_findings(
+    state: State<'_>,
+    filter: PlanFilter,
+) -> CmdResult<Vec<FindingSummary>> {
     state.read(|s| s.plan_findings(&filter, SystemClock.now()))
 }
 

@@ -125,7 +125,11 @@ impl Store {
             ws.set_name("Plan de mejoramiento").map_err(&err)?;
             let meta = [
                 header.entity.clone(),
-                header.nit.as_ref().map(|n| format!("NIT {n}")).unwrap_or_default(),
+                header
+                    .nit
+                    .as_ref()
+                    .map(|n| format!("NIT {n}"))
+                    .unwrap_or_default(),
                 TITLE.to_string(),
                 format!(
                     "Proceso: {} — Código: {} — Versión: {} — Fecha: {}",
@@ -286,7 +290,9 @@ fn write_sheet(
     ws.write_string_with_format(2, 0, &meta[2], &xlsx::bold())?;
     ws.write_string(3, 0, &meta[3])?;
     let hr = 5u32;
-    let head = xlsx::header().set_text_wrap().set_align(FormatAlign::Center);
+    let head = xlsx::header()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center);
     for (i, t) in XLSX_COLUMNS.iter().enumerate() {
         ws.write_string_with_format(hr, i as u16, *t, &head)?;
     }
@@ -326,7 +332,12 @@ fn write_sheet(
                 }
             }
             if let Some(n) = a.quantity {
-                ws.write_number_with_format(row, 8, n, &xlsx::number(if n.fract() == 0.0 { 0 } else { 2 }))?;
+                ws.write_number_with_format(
+                    row,
+                    8,
+                    n,
+                    &xlsx::number(if n.fract() == 0.0 { 0 } else { 2 }),
+                )?;
             }
             if let Some(d) = excel_date(&a.starts_on) {
                 ws.write_datetime_with_format(row, 9, &d, &date)?;

@@ -41,7 +41,10 @@ pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
     parse_time_input(field, s)
         .map(|t| to_local(t).date())
         .map_err(|_| {
-            CoreError::validation(field, format!("«{s}» no es una fecha válida; use dd/mm/aaaa"))
+            CoreError::validation(
+                field,
+                format!("«{s}» no es una fecha válida; use dd/mm/aaaa"),
+            )
         })
 }
 
@@ -213,9 +216,7 @@ fn load_actions(
                     progress: 0,
                     days_left: 0,
                     follow_ups: vec![],
-                    verified_at: r
-                        .get::<_, Option<String>>("verified_at")?
-                        .map(local_text),
+                    verified_at: r.get::<_, Option<String>>("verified_at")?.map(local_text),
                     verified_by: r.get("verified_by")?,
                     verification_note: r.get("verification_note")?,
                     justification: r.get("justification")?,
@@ -365,7 +366,11 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Finding> {
-        let description = required("descripción", &input.description, "la descripción del hallazgo")?;
+        let description = required(
+            "descripción",
+            &input.description,
+            "la descripción del hallazgo",
+        )?;
         let source = FindingSource::parse(&input.source)?;
         let source_ref = clean_opt(input.source_ref.as_deref());
         let effect = clean_opt(input.effect.as_deref());
@@ -505,7 +510,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PlanAction> {
         let fid = finding_id(&self.conn, number)?;
-        let description = required("acción de mejora", &input.description, "la acción de mejora")?;
+        let description = required(
+            "acción de mejora",
+            &input.description,
+            "la acción de mejora",
+        )?;
         let start = parse_date("fecha de inicio", &input.starts_on)?;
         let end = parse_date("fecha de terminación", &input.ends_on)?;
         if end < start {
@@ -584,7 +593,11 @@ impl Store {
                 ),
             ));
         }
-        let comment = required("observación", &input.comment, "la observación del seguimiento")?;
+        let comment = required(
+            "observación",
+            &input.comment,
+            "la observación del seguimiento",
+        )?;
         let done_on = match input.done_on.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => parse_date("fecha del seguimiento", s)?,
             _ => today,
