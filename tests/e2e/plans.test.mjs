@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopApp } from './webdriver.mjs';
-import { app, cli, tempDir, shot, fill, clickVisible, launch, sqlite, waitNotice } from './helpers.mjs';
+import { app, cli, tempDir, shot, clickVisible, launch, sqlite, waitNotice } from './helpers.mjs';
 
 const dataDir = tempDir('mesa-e2e-plans-');
 const exportDir = tempDir('mesa-e2e-plans-export-');
@@ -23,6 +23,15 @@ const day = (offset) => {
   return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
 };
 const year = bogotaNow.getUTCFullYear();
+
+/** Scrolls the field to the middle of the window (forms low on the finding's page), clears it
+ *  and types `value`. */
+async function fill(s, testId, value) {
+  const el = await s.byTestId(testId);
+  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [el.ref()]);
+  await el.clear();
+  await el.type(value);
+}
 
 before(async () => {
   assert.ok(existsSync(cli), `CLI missing: ${cli} (cargo build -p mesa-cli)`);
