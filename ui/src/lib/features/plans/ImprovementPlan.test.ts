@@ -170,6 +170,7 @@ describe("ImprovementPlan", () => {
     render(ImprovementPlan, { number: "H-2026-001" });
     expect(await screen.findByTestId("finding-number")).toHaveTextContent("H-2026-001");
     expect(screen.getByTestId("finding-causes")).toHaveTextContent("Un solo técnico");
+    expect(screen.getByTestId("finding-source-ref-text").textContent).toBe(" — Informe 2026-01");
     const act = screen.getByTestId("plan-action");
     expect(within(act).getByTestId("plan-action-state")).toHaveTextContent("En ejecución");
     expect(act).toHaveTextContent("vence en 9 días");
