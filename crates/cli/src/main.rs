@@ -19,6 +19,7 @@ mod bench;
 mod casework;
 mod import;
 mod links;
+mod plans;
 mod report;
 mod risks;
 mod settings;
@@ -161,6 +162,9 @@ enum Cmd {
     /// Mapa de riesgos (guía del DAFP): `risk list|show|new|set|delete|control|export`.
     #[command(subcommand)]
     Risk(risks::RiskCmd),
+    /// Plan de mejoramiento: hallazgos, acciones, seguimientos, verificación, exportación.
+    #[command(subcommand, name = "plan-mejora")]
+    PlanMejora(plans::PlanCmd),
 }
 
 #[derive(Subcommand)]
@@ -359,6 +363,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::Account(a) => accounts::account(&mut ctx, a),
         Cmd::AccessLog { limit } => accounts::access_log(&ctx, limit),
         Cmd::Risk(c) => risks::risk(&mut ctx, c),
+        Cmd::PlanMejora(c) => plans::run(&mut ctx, c),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

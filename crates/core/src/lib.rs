@@ -17,6 +17,7 @@ pub mod model;
 mod module_graph;
 pub mod paths;
 pub mod people;
+pub mod plans;
 /// PDF house style: a crate of its own (`crates/docwriter`), as is the XLSX one.
 pub use mesa_docwriter::pdf;
 pub mod reports;

@@ -162,6 +162,20 @@ fn export_all(dir: &Path) {
         mesa_core::settings::setup::DemoClearReport,
         mesa_core::attachments::Attachment,
         mesa_core::attachments::AttachmentOwner,
+        mesa_core::plans::FindingSource,
+        mesa_core::plans::ActionState,
+        mesa_core::plans::PlanOption,
+        mesa_core::plans::PlanCatalog,
+        mesa_core::plans::FindingInput,
+        mesa_core::plans::ActionInput,
+        mesa_core::plans::FollowUpInput,
+        mesa_core::plans::VerifyInput,
+        mesa_core::plans::PlanFilter,
+        mesa_core::plans::PlanFollowUp,
+        mesa_core::plans::PlanAction,
+        mesa_core::plans::Finding,
+        mesa_core::plans::FindingSummary,
+        mesa_core::plans::PlanDue,
     );
 }
 

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod import;
 pub mod links;
 pub mod people;
+pub mod plans;
 pub mod reports;
 pub mod risks;
 pub mod safety;

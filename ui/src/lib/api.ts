@@ -135,6 +135,17 @@ export const api = {
   logList: commands.logList,
   logVerify: commands.logVerify,
   maintenanceDue: commands.maintenanceDue,
+  // Plan de mejoramiento (Gestión)
+  improvementCatalog: commands.improvementCatalog,
+  improvementFindings: commands.improvementFindings,
+  improvementFinding: commands.improvementFinding,
+  improvementFindingCreate: commands.improvementFindingCreate,
+  improvementActionAdd: commands.improvementActionAdd,
+  improvementFollowUpAdd: commands.improvementFollowUpAdd,
+  improvementActionVerify: commands.improvementActionVerify,
+  improvementDue: commands.improvementDue,
+  /** Saves the plan as `pdf` or `xlsx`; asks where (or MESA_EXPORT_DIR). Path, or `null`. */
+  improvementExport: commands.improvementExport,
   /** Builds a document, asks where to save it and opens it; `null` when cancelled. */
   exportDocument: (
     kind: "asset_sheet" | "decommission" | "inventory" | "cronograma_xlsx" | "cronograma_pdf",

@@ -3,6 +3,7 @@
 import type { AccessEntry } from "./bindings/AccessEntry";
 import type { Account } from "./bindings/Account";
 import type { AccountInput } from "./bindings/AccountInput";
+import type { ActionInput } from "./bindings/ActionInput";
 import type { AgendaItem } from "./bindings/AgendaItem";
 import type { AnonymizeReport } from "./bindings/AnonymizeReport";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -23,7 +24,11 @@ import type { Cronograma } from "./bindings/Cronograma";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { DecommissionConcept } from "./bindings/DecommissionConcept";
 import type { DemoClearReport } from "./bindings/DemoClearReport";
+import type { Finding } from "./bindings/Finding";
+import type { FindingInput } from "./bindings/FindingInput";
+import type { FindingSummary } from "./bindings/FindingSummary";
 import type { FollowUp } from "./bindings/FollowUp";
+import type { FollowUpInput } from "./bindings/FollowUpInput";
 import type { HelpdeskReport } from "./bindings/HelpdeskReport";
 import type { HolidayDto } from "./bindings/HolidayDto";
 import type { ImportBatch } from "./bindings/ImportBatch";
@@ -46,6 +51,11 @@ import type { NewPlanItem } from "./bindings/NewPlanItem";
 import type { NewTicket } from "./bindings/NewTicket";
 import type { PersonMatch } from "./bindings/PersonMatch";
 import type { Plan } from "./bindings/Plan";
+import type { PlanAction } from "./bindings/PlanAction";
+import type { PlanCatalog } from "./bindings/PlanCatalog";
+import type { PlanDue } from "./bindings/PlanDue";
+import type { PlanFilter } from "./bindings/PlanFilter";
+import type { PlanFollowUp } from "./bindings/PlanFollowUp";
 import type { PlanItem } from "./bindings/PlanItem";
 import type { Principal } from "./bindings/Principal";
 import type { PriorityCell } from "./bindings/PriorityCell";
@@ -67,6 +77,7 @@ import type { TicketDetail } from "./bindings/TicketDetail";
 import type { TicketEdit } from "./bindings/TicketEdit";
 import type { TicketPage } from "./bindings/TicketPage";
 import type { TicketQuery } from "./bindings/TicketQuery";
+import type { VerifyInput } from "./bindings/VerifyInput";
 import type { Visit } from "./bindings/Visit";
 import type { VisitInput } from "./bindings/VisitInput";
 import { call } from "./invoke";
@@ -110,6 +121,15 @@ export type CommandName =
   | "visit_cancel"
   | "agenda"
   | "visit_ics_save"
+  | "improvement_catalog"
+  | "improvement_findings"
+  | "improvement_finding"
+  | "improvement_finding_create"
+  | "improvement_action_add"
+  | "improvement_follow_up_add"
+  | "improvement_action_verify"
+  | "improvement_due"
+  | "improvement_export"
   | "link_kinds"
   | "ticket_link"
   | "ticket_unlink"
@@ -401,6 +421,55 @@ export function agenda(from: string, to: string): Promise<AgendaItem[]> {
  */
 export function visitIcsSave(number: string): Promise<string | null> {
   return call<string | null>("visit_ics_save", { number });
+}
+
+/**
+ * Sources and states with their labels (the UI keeps no copy).
+ */
+export function improvementCatalog(): Promise<PlanCatalog> {
+  return call<PlanCatalog>("improvement_catalog");
+}
+
+export function improvementFindings(filter: PlanFilter): Promise<FindingSummary[]> {
+  return call<FindingSummary[]>("improvement_findings", { filter });
+}
+
+export function improvementFinding(number: string): Promise<Finding> {
+  return call<Finding>("improvement_finding", { number });
+}
+
+export function improvementFindingCreate(input: FindingInput): Promise<Finding> {
+  return call<Finding>("improvement_finding_create", { input });
+}
+
+export function improvementActionAdd(number: string, input: ActionInput): Promise<PlanAction> {
+  return call<PlanAction>("improvement_action_add", { number, input });
+}
+
+export function improvementFollowUpAdd(
+  actionId: number,
+  input: FollowUpInput,
+): Promise<PlanFollowUp> {
+  return call<PlanFollowUp>("improvement_follow_up_add", { actionId, input });
+}
+
+export function improvementActionVerify(actionId: number, input: VerifyInput): Promise<PlanAction> {
+  return call<PlanAction>("improvement_action_verify", { actionId, input });
+}
+
+/**
+ * Overdue actions and those due within `days` (default 15) days: the card of Inicio.
+ */
+export function improvementDue(days: number | null): Promise<PlanDue> {
+  return call<PlanDue>("improvement_due", { days });
+}
+
+/**
+ * The improvement plan as `pdf` (Letter, or A4 with `a4`) or `xlsx`: asks where to save it,
+ * writes it and opens it. Returns the path, or `null` when cancelled.
+ */
+export function improvementExport(format: string, a4: boolean | null): Promise<string | null> {
+  return call<string | null>("improvement_export", { format, a4 });
 }
 
 /**

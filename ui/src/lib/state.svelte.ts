@@ -52,7 +52,8 @@ export type View =
   | { name: "importar" }
   | { name: "informes" }
   | { name: "agenda" }
-  | { name: "riesgos" };
+  | { name: "riesgos" }
+  | { name: "plan-mejora"; number?: string };
 
 export const app = $state({
   view: { name: "inicio" } as View,

@@ -276,8 +276,8 @@ pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join(ATTACHMENTS_DIR).join(a).join(b)
 }
 
-/// (`ticket_id`, `asset_id`) of an owner: exactly one is set.
-type OwnerIds = (Option<i64>, Option<i64>);
+/// (`ticket_id`, `asset_id`, `plan_followup_id`) of an owner: exactly one is set.
+type OwnerIds = (Option<i64>, Option<i64>, Option<i64>);
 
 /// The owner's row ids (see [`OwnerIds`]).
 fn owner_ids(conn: &Connection, owner: &AttachmentOwner) -> Result<OwnerIds> {
@@ -291,19 +291,24 @@ fn owner_ids(conn: &Connection, owner: &AttachmentOwner) -> Result<OwnerIds> {
                 )
                 .optional()?;
             let id = id.ok_or_else(|| CoreError::TicketNotFound(number.trim().to_string()))?;
-            Ok((Some(id), None))
+            Ok((Some(id), None, None))
         }
         AttachmentOwner::Asset(tag) => {
             let (id, _) = crate::assets::find_asset(conn, tag)?;
-            Ok((None, Some(id)))
+            Ok((None, Some(id), None))
+        }
+        AttachmentOwner::PlanFollowUp(key) => {
+            let id = crate::plans::find_followup(conn, key)?;
+            Ok((None, None, Some(id)))
         }
     }
 }
 
 fn owner_filter(ids: OwnerIds) -> (&'static str, i64) {
     match ids {
-        (Some(t), _) => ("ticket_id", t),
-        (_, Some(a)) => ("asset_id", a),
+        (Some(t), _, _) => ("ticket_id", t),
+        (_, Some(a), _) => ("asset_id", a),
+        (_, _, Some(f)) => ("plan_followup_id", f),
         _ => ("ticket_id", -1),
     }
 }
@@ -490,6 +495,7 @@ impl Store {
         match owner {
             AttachmentOwner::Ticket(n) => self.authorize_case(n),
             AttachmentOwner::Asset(_) => self.authorize(crate::people::Permission::Equipment),
+            AttachmentOwner::PlanFollowUp(_) => self.authorize(crate::people::Permission::Reports),
         }
     }
 }
@@ -592,9 +598,7 @@ impl Store {
         let data_dir = self.attachments_dir_checked()?;
         // The owner first: a case or equipment that does not exist never gets a blob.
         let ids = owner_ids(&self.conn, owner)?;
-        if let (Some(tid), _) = ids {
-            check_ticket_open(&self.conn, tid)?;
-        }
+        check_owner_open(&self.conn, ids)?;
         let max = self.attachment_max_mb()? as u64 * 1024 * 1024;
         let stored = store_blob(&data_dir, name, src, max)?;
         let res = self.insert_row(ids, name, &stored, actor, now);
@@ -616,12 +620,13 @@ impl Store {
         let at = to_db(now);
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         tx.execute(
-            "INSERT INTO attachments(ticket_id, asset_id, name, size, media_type, sha256,
-                executable, added_at, added_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO attachments(ticket_id, asset_id, plan_followup_id, name, size,
+                media_type, sha256, executable, added_at, added_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 ids.0,
                 ids.1,
+                ids.2,
                 name,
                 s.size,
                 s.media_type,
@@ -634,7 +639,7 @@ impl Store {
         let id = tx.last_insert_rowid();
         let note = format!("{}, {}", type_label(s.media_type), size_text(s.size));
         match ids {
-            (Some(tid), _) => crate::tickets::add_event(
+            (Some(tid), _, _) => crate::tickets::add_event(
                 &tx,
                 tid,
                 &at,
@@ -645,7 +650,7 @@ impl Store {
                 Some(name),
                 Some(&note),
             )?,
-            (_, Some(aid)) => asset_note(
+            (_, Some(aid), _) => asset_note(
                 &tx,
                 aid,
                 now,
@@ -713,9 +718,7 @@ impl Store {
                 format!("«{}» ya fue quitado", a.name),
             ));
         }
-        if let (Some(tid), _) = ids {
-            check_ticket_open(&self.conn, tid)?;
-        }
+        check_owner_open(&self.conn, ids)?;
         let at = to_db(now);
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         tx.execute(
@@ -725,7 +728,7 @@ impl Store {
             params![at, actor, reason, id],
         )?;
         match ids {
-            (Some(tid), _) => crate::tickets::add_event(
+            (Some(tid), _, _) => crate::tickets::add_event(
                 &tx,
                 tid,
                 &at,
@@ -736,7 +739,7 @@ impl Store {
                 Some(&a.name),
                 Some(reason),
             )?,
-            (_, Some(aid)) => asset_note(
+            (_, Some(aid), _) => asset_note(
                 &tx,
                 aid,
                 now,
@@ -868,6 +871,16 @@ fn owner_key(owner: &AttachmentOwner) -> String {
     match owner {
         AttachmentOwner::Ticket(n) => format!("el caso {}", n.trim()),
         AttachmentOwner::Asset(t) => format!("el equipo {}", t.trim()),
+        AttachmentOwner::PlanFollowUp(k) => format!("el seguimiento {}", k.trim()),
+    }
+}
+
+/// A case must be workable, a follow-up's action not yet verified, to change its attachments.
+fn check_owner_open(conn: &Connection, ids: OwnerIds) -> Result<()> {
+    match ids {
+        (Some(tid), _, _) => check_ticket_open(conn, tid),
+        (_, _, Some(fid)) => crate::plans::check_followup_open(conn, fid),
+        _ => Ok(()),
     }
 }
 

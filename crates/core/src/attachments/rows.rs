@@ -9,12 +9,14 @@ use ts_rs::TS;
 use crate::clock::{from_db, to_rfc3339_local};
 use crate::error::Result;
 
-/// Who an attachment belongs to: a case (by number) or an equipment (by placa).
+/// Who an attachment belongs to: a case (by number), an equipment (by placa) or a follow-up of
+/// an improvement action (by its id, the evidence of the follow-up).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", content = "key", rename_all = "snake_case")]
 pub enum AttachmentOwner {
     Ticket(String),
     Asset(String),
+    PlanFollowUp(String),
 }
 
 /// One attached file, as the UI and the CLI show it.
@@ -117,6 +119,11 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
 /// The attachments of one case (`ticket_id`), removed ones included, oldest first.
 pub(crate) fn list_for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Attachment>> {
     list_by(conn, "ticket_id", ticket_id)
+}
+
+/// The attachments of one follow-up of an improvement action, removed ones included.
+pub(crate) fn list_for_plan_followup(conn: &Connection, id: i64) -> Result<Vec<Attachment>> {
+    list_by(conn, "plan_followup_id", id)
 }
 
 /// The attachments of one equipment (`asset_id`), removed ones included, oldest first.

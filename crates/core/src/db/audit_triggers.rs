@@ -87,7 +87,21 @@ pub const AUDITED: &[(&str, &str)] = &[
     // attachments of cases and equipment (issue 13)
     (
         "attachments",
-        "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), (SELECT tag FROM assets WHERE id = X.asset_id), '') || '/' || X.id || ' ' || X.name",
+        "coalesce((SELECT number FROM tickets WHERE id = X.ticket_id), (SELECT tag FROM assets WHERE id = X.asset_id), 'seguimiento ' || X.plan_followup_id, '') || '/' || X.id || ' ' || X.name",
+    ),
+    // improvement plan (issue 18)
+    ("plan_findings", "X.number"),
+    (
+        "plan_causes",
+        "coalesce((SELECT number FROM plan_findings WHERE id = X.finding_id), X.finding_id) || '/' || X.position",
+    ),
+    (
+        "plan_actions",
+        "coalesce((SELECT number FROM plan_findings WHERE id = X.finding_id), X.finding_id) || ' acción ' || X.id",
+    ),
+    (
+        "plan_followups",
+        "coalesce((SELECT f.number FROM plan_actions a JOIN plan_findings f ON f.id = a.finding_id WHERE a.id = X.action_id), X.action_id) || ' acción ' || X.action_id || ' seguimiento ' || X.id",
     ),
 ];
 
@@ -113,6 +127,10 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
         "cuentas: cada cambio queda en el registro de accesos (access_log), sin el hash de la contraseña",
     ),
     ("access_log", "registro de accesos: ya es de solo anexar"),
+    (
+        "plan_finding_counters",
+        "contador técnico de consecutivos de hallazgos",
+    ),
     (
         "decommission_counters",
         "contador técnico de consecutivos de conceptos de baja",

@@ -89,6 +89,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../../migrations/0013_accounts.sql"),
     },
     Migration {
+        version: 15,
+        name: "0015_improvement_plan.sql",
+        sql: include_str!("../../../../migrations/0015_improvement_plan.sql"),
+    },
+    Migration {
         version: 16,
         name: "0016_risks.sql",
         sql: include_str!("../../../../migrations/0016_risks.sql"),
