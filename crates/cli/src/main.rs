@@ -16,6 +16,7 @@ mod backup;
 mod bench;
 mod casework;
 mod import;
+mod indicators;
 mod links;
 mod report;
 mod settings;
@@ -144,6 +145,9 @@ enum Cmd {
     },
     /// Agenda de visitas: `agenda [--from D] [--to D] [--ics F]` (por omisión, la semana desde hoy).
     Agenda(agenda::AgendaArgs),
+    /// Indicadores de gestión: `indicator list|show|set|new|value|values|analysis`.
+    #[command(subcommand)]
+    Indicator(indicators::IndicatorCmd),
 }
 
 #[derive(Subcommand)]
@@ -323,6 +327,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::Audit(a) => backup::audit(&ctx.store, a, ctx.json),
         Cmd::Person(p) => backup::person(&mut ctx.store, p, &ctx.actor, ctx.now, ctx.json),
         Cmd::Agenda(a) => agenda::agenda(&mut ctx, a),
+        Cmd::Indicator(c) => indicators::indicator(&mut ctx, c),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

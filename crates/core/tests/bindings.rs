@@ -128,6 +128,19 @@ fn export_all(dir: &Path) {
         mesa_core::settings::setup::DemoClearReport,
         mesa_core::attachments::Attachment,
         mesa_core::attachments::AttachmentOwner,
+        mesa_core::management::indicators::IndicatorKind,
+        mesa_core::management::indicators::Direction,
+        mesa_core::management::indicators::Light,
+        mesa_core::management::indicators::IndicatorChoice,
+        mesa_core::management::indicators::IndicatorOptions,
+        mesa_core::management::indicators::IndicatorSheet,
+        mesa_core::management::indicators::NewIndicator,
+        mesa_core::management::indicators::IndicatorPatch,
+        mesa_core::management::indicators::IndicatorValue,
+        mesa_core::management::indicators::IndicatorStatus,
+        mesa_core::management::indicators::FindingDraft,
+        mesa_core::management::indicators::FindingSuggestion,
+        mesa_core::management::indicators::IndicatorOverview,
     );
 }
 

@@ -51,7 +51,8 @@ export type View =
   | { name: "mantenimiento" }
   | { name: "importar" }
   | { name: "informes" }
-  | { name: "agenda" };
+  | { name: "agenda" }
+  | { name: "indicadores" };
 
 export const app = $state({
   view: { name: "inicio" } as View,

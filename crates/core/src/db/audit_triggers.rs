@@ -78,6 +78,16 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("import_batches", "X.id"),
     // stored help-desk reports (analysis and improvement actions)
     ("reports", "X.period_from || '/' || X.period_to"),
+    // indicator sheets, values/analysis per period, dismissed suggestions (management)
+    ("indicators", "X.code"),
+    (
+        "indicator_values",
+        "coalesce((SELECT code FROM indicators WHERE id = X.indicator_id), X.indicator_id) || ' ' || X.period",
+    ),
+    (
+        "indicator_dismissals",
+        "coalesce((SELECT code FROM indicators WHERE id = X.indicator_id), X.indicator_id) || ' ' || X.first_period || '/' || X.last_period",
+    ),
     // attachments of cases and equipment (issue 13)
     (
         "attachments",

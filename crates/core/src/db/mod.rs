@@ -83,6 +83,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_asset_tag_display.sql",
         sql: include_str!("../../../../migrations/0012_asset_tag_display.sql"),
     },
+    Migration {
+        version: 14,
+        name: "0014_indicators.sql",
+        sql: include_str!("../../../../migrations/0014_indicators.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
