@@ -310,3 +310,95 @@ fn sample() -> NewIndicator {
         source: String::new(),
     }
 }
+
+fn run(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The help-desk report of January prints the target and the light beside each indicator that
+/// has a sheet: «% atendidos…» 50 % against ≥ 90 % is critical; after lowering the thresholds to
+/// 50 / 40 it is satisfactory. PDF read with pdftotext, XLSX with calamine.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs pdftotext and qpdf, Linux programs not available under Wine; runs in the Linux suite"
+)]
+fn help_desk_report_shows_target_and_light() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    use mesa_core::reports::documents::ReportPdfOptions;
+    use mesa_core::reports::Period;
+    let mut s = Store::open_in_memory().unwrap();
+    dataset(&mut s);
+    let now = at("2026-03-15T09:00");
+    let january = Period::parse("2026-01-01", "2026-01-31").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf_text = |s: &Store, name: &str| {
+        let pdf = s
+            .helpdesk_report_pdf(january, ReportPdfOptions::default(), ME, now)
+            .unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, &pdf).unwrap();
+        run(std::process::Command::new("qpdf").arg("--check").arg(&path));
+        run(std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-"))
+    };
+    let text = pdf_text(&s, "antes.pdf");
+    assert!(text.contains("Meta y semáforo"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("% atendidos dentro del plazo de respuesta"))
+        .unwrap();
+    assert!(line.contains("≥ 90 % · Crítico"), "{line}");
+    let line = text.lines().find(|l| l.contains("% escalados")).unwrap();
+    assert!(line.contains("≤ 15 % · Satisfactorio"), "{line}");
+    s.update_indicator(
+        "IND-01",
+        &IndicatorPatch {
+            target: Some(50.0),
+            satisfactory: Some(50.0),
+            acceptable: Some(40.0),
+            ..Default::default()
+        },
+        ME,
+        now,
+    )
+    .unwrap();
+    let text = pdf_text(&s, "despues.pdf");
+    let line = text
+        .lines()
+        .find(|l| l.contains("% atendidos dentro del plazo de respuesta"))
+        .unwrap();
+    assert!(line.contains("≥ 50 % · Satisfactorio"), "{line}");
+
+    let path = dir.path().join("informe.xlsx");
+    s.helpdesk_report_xlsx(january, &path, now, |_, _| {})
+        .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let ind = wb.worksheet_range("Indicadores").unwrap();
+    let rows: Vec<Vec<Data>> = ind.rows().map(|r| r.to_vec()).collect();
+    let head = rows
+        .iter()
+        .find(|r| r.first() == Some(&Data::String("Indicador".into())))
+        .unwrap();
+    assert_eq!(head[4], Data::String("Meta y semáforo".into()));
+    let r = rows
+        .iter()
+        .find(|r| r.first() == Some(&Data::String("% atendidos dentro del plazo de respuesta".into())))
+        .unwrap();
+    assert_eq!(r[1], Data::Float(50.0));
+    assert_eq!(r[4], Data::String("≥ 50 % · Satisfactorio".into()));
+    // A line without a sheet has no mark.
+    let r = rows
+        .iter()
+        .find(|r| r.first() == Some(&Data::String("Casos recibidos".into())))
+        .unwrap();
+    assert!(matches!(r.get(4), None | Some(Data::Empty)), "{r:?}");
+}

@@ -340,7 +340,7 @@ pub struct ReportMark {
 }
 
 impl ReportMark {
-    /// «Meta ≥ 90 % · Crítico».
+    /// «≥ 90 % · Crítico» (the target and the light).
     pub fn text(&self) -> String {
         match self.light {
             Some(l) => format!("{} · {}", self.target, l.label()),
@@ -1239,7 +1239,7 @@ impl Store {
             out.insert(
                 metric,
                 ReportMark {
-                    target: format!("Meta {}", row.sheet.target_text()),
+                    target: row.sheet.target_text(),
                     light: row.sheet.light_of(m.value),
                 },
             );

@@ -121,7 +121,7 @@ impl Line {
         self
     }
 
-    /// «Meta ≥ 90 % · Crítico» for a line whose indicator has a sheet, else empty.
+    /// «≥ 90 % · Crítico» for a line whose indicator has a sheet, else empty.
     fn mark(&self, marks: &HashMap<String, ReportMark>) -> String {
         self.metric
             .and_then(|m| marks.get(m))
@@ -363,11 +363,11 @@ impl Store {
             .collect();
         b.table(
             &[
-                Column::new("Indicador", 4.4),
+                Column::new("Indicador", 4.2),
                 Column::centered("Periodo", 2.0),
                 Column::centered("Periodo anterior", 2.0),
-                Column::centered("Variación", 1.2),
-                Column::centered("Meta y semáforo", 2.2),
+                Column::centered("Variación", 1.1),
+                Column::centered("Meta y semáforo", 2.6),
             ],
             &rows,
             8.5,
