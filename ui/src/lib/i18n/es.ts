@@ -1210,8 +1210,7 @@ export const t = {
     errReason: "Escriba el motivo.",
     dismissed: "Sugerencia descartada.",
     draftTitle: "Borrador del hallazgo",
-    draftHint:
-      "El hallazgo se registra en el plan de mejoramiento con este título y descripción.",
+    draftHint: "El hallazgo se registra en el plan de mejoramiento con este título y descripción.",
   },
   agenda: {
     title: "Agenda de visitas",

@@ -57,7 +57,11 @@ function sheet(over: Partial<IndicatorSheet> = {}): IndicatorSheet {
   };
 }
 
-function value(period: string, v: number | null, over: Partial<IndicatorValue> = {}): IndicatorValue {
+function value(
+  period: string,
+  v: number | null,
+  over: Partial<IndicatorValue> = {},
+): IndicatorValue {
   return {
     period,
     label: period,
@@ -87,8 +91,16 @@ const MANUAL = sheet({
 
 const OVERVIEW: IndicatorOverview = {
   indicators: [
-    { sheet: sheet(), last: value("2026-02", 50, { label: "febrero de 2026" }), current: value("2026-03", null, { closed: false }) },
-    { sheet: MANUAL, last: value("2026-02", null), current: value("2026-03", null, { closed: false }) },
+    {
+      sheet: sheet(),
+      last: value("2026-02", 50, { label: "febrero de 2026" }),
+      current: value("2026-03", null, { closed: false }),
+    },
+    {
+      sheet: MANUAL,
+      last: value("2026-02", null),
+      current: value("2026-03", null, { closed: false }),
+    },
   ],
   suggestions: [
     {
@@ -161,7 +173,10 @@ describe("Indicators screen", () => {
 
   it("types a manual value with a decimal comma, and refuses text", async () => {
     vi.mocked(api.indicatorSheet).mockResolvedValue(MANUAL);
-    vi.mocked(api.indicatorValues).mockResolvedValue([value("2026-02", null), value("2026-03", null)]);
+    vi.mocked(api.indicatorValues).mockResolvedValue([
+      value("2026-02", null),
+      value("2026-03", null),
+    ]);
     vi.mocked(api.indicatorValueSet).mockResolvedValue(value("2026-02", 3));
     render(Indicators);
     await fireEvent.click(await screen.findByTestId("indicator-open-TIC-02"));
@@ -236,7 +251,11 @@ describe("Inicio card", () => {
     await user.type(screen.getByTestId("suggestion-reason"), "Ya hay un plan");
     await user.click(screen.getByTestId("suggestion-dismiss-confirm"));
     await waitFor(() =>
-      expect(api.indicatorSuggestionDismiss).toHaveBeenCalledWith("IND-01", "2026-01", "Ya hay un plan"),
+      expect(api.indicatorSuggestionDismiss).toHaveBeenCalledWith(
+        "IND-01",
+        "2026-01",
+        "Ya hay un plan",
+      ),
     );
   });
 
@@ -250,7 +269,9 @@ describe("Inicio card", () => {
     render(IndicatorsCard);
     const user = userEvent.setup();
     await user.click(await screen.findByTestId("suggestion-accept-IND-01"));
-    expect(await screen.findByTestId("finding-draft")).toHaveTextContent("Indicador IND-01 en crítico");
+    expect(await screen.findByTestId("finding-draft")).toHaveTextContent(
+      "Indicador IND-01 en crítico",
+    );
     expect(api.indicatorFindingDraft).toHaveBeenCalledWith("IND-01", "2026-01");
   });
 });
