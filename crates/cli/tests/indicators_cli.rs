@@ -96,7 +96,11 @@ fn list_set_values_and_manual_value() {
         got,
         vec![
             ("2026-01".into(), Value::from(50.0), Value::from("critical")),
-            ("2026-02".into(), Value::from(100.0), Value::from("satisfactory")),
+            (
+                "2026-02".into(),
+                Value::from(100.0),
+                Value::from("satisfactory")
+            ),
             ("2026-03".into(), Value::Null, Value::Null),
         ]
     );
@@ -110,9 +114,20 @@ fn list_set_values_and_manual_value() {
     // A computed indicator's value is never typed.
     let e = env.fails(
         NOW,
-        &["indicator", "value", "IND-01", "--period", "2026-02", "--value", "80"],
+        &[
+            "indicator",
+            "value",
+            "IND-01",
+            "--period",
+            "2026-02",
+            "--value",
+            "80",
+        ],
     );
-    assert!(e["message"].as_str().unwrap().contains("no se digita"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("no se digita"),
+        "{e}"
+    );
     // …but its analysis is stored.
     env.ok(
         NOW,
@@ -168,9 +183,23 @@ fn list_set_values_and_manual_value() {
     assert_eq!(v["light"], "acceptable");
     let e = env.fails(
         NOW,
-        &["indicator", "value", "TIC-02", "--period", "2026-07", "--value", "1"],
+        &[
+            "indicator",
+            "value",
+            "TIC-02",
+            "--period",
+            "2026-07",
+            "--value",
+            "1",
+        ],
     );
-    assert!(e["message"].as_str().unwrap().contains("aún no ha empezado"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("aún no ha empezado"),
+        "{e}"
+    );
     let text = env.ok(NOW, &["indicator", "values", "TIC-02", "--periods", "2"]);
     assert!(text.contains("ene–mar 2026"), "{text}");
     assert!(text.contains("3 casos"), "{text}");

@@ -102,9 +102,30 @@ fn monthly_values_and_lights_computed_by_hand() {
     assert_eq!(
         got,
         vec![
-            ("2026-01", Some(50.0), Some(1), Some(2), Some(Light::Critical), true),
-            ("2026-02", Some(0.0), Some(0), Some(1), Some(Light::Critical), true),
-            ("2026-03", Some(100.0), Some(1), Some(1), Some(Light::Satisfactory), false),
+            (
+                "2026-01",
+                Some(50.0),
+                Some(1),
+                Some(2),
+                Some(Light::Critical),
+                true
+            ),
+            (
+                "2026-02",
+                Some(0.0),
+                Some(0),
+                Some(1),
+                Some(Light::Critical),
+                true
+            ),
+            (
+                "2026-03",
+                Some(100.0),
+                Some(1),
+                Some(1),
+                Some(Light::Satisfactory),
+                false
+            ),
         ]
     );
     assert_eq!(v[0].label, "enero de 2026");
@@ -170,7 +191,11 @@ fn red_streak_suggests_a_finding_on_two_periods_not_on_one() {
     // suggestion.
     let o = s.indicator_overview(at("2026-02-15T09:00")).unwrap();
     assert!(!o.suggestions.iter().any(|x| x.code == "IND-01"));
-    let r = o.indicators.iter().find(|x| x.sheet.code == "IND-01").unwrap();
+    let r = o
+        .indicators
+        .iter()
+        .find(|x| x.sheet.code == "IND-01")
+        .unwrap();
     assert_eq!(r.last.period, "2026-01");
     assert_eq!(r.last.light, Some(Light::Critical));
     assert_eq!(r.current.period, "2026-02");
@@ -178,11 +203,18 @@ fn red_streak_suggests_a_finding_on_two_periods_not_on_one() {
     let now = at("2026-03-15T09:00");
     let o = s.indicator_overview(now).unwrap();
     let sug = o.suggestions.iter().find(|x| x.code == "IND-01").unwrap();
-    assert_eq!((sug.first_period.as_str(), sug.last_period.as_str()), ("2026-01", "2026-02"));
+    assert_eq!(
+        (sug.first_period.as_str(), sug.last_period.as_str()),
+        ("2026-01", "2026-02")
+    );
     assert_eq!((sug.first_value, sug.last_value), (50.0, 0.0));
     assert_eq!(sug.draft.source, "indicador");
     assert_eq!(sug.draft.source_ref, "IND-01");
-    assert!(sug.draft.description.contains("enero de 2026 (50 %)"), "{}", sug.draft.description);
+    assert!(
+        sug.draft.description.contains("enero de 2026 (50 %)"),
+        "{}",
+        sug.draft.description
+    );
     assert!(sug.draft.description.contains("febrero de 2026 (0 %)"));
     assert_eq!(
         s.indicator_finding_draft("IND-01", "2026-01", now).unwrap(),
@@ -228,8 +260,15 @@ fn manual_indicator_values_and_dismissal_persist_in_the_file() {
             .unwrap();
         assert_eq!(sheet.code, "TIC-01");
         assert!(!sheet.computed);
-        s.set_indicator_value("TIC-01", "2026-02", 12.0, Some("Licencias sin renovar"), ME, now)
-            .unwrap();
+        s.set_indicator_value(
+            "TIC-01",
+            "2026-02",
+            12.0,
+            Some("Licencias sin renovar"),
+            ME,
+            now,
+        )
+        .unwrap();
         let v = s
             .set_indicator_value("TIC-01", "2026-03", 10.5, None, ME, now)
             .unwrap();
@@ -391,7 +430,12 @@ fn help_desk_report_shows_target_and_light() {
     assert_eq!(head[4], Data::String("Meta y semáforo".into()));
     let r = rows
         .iter()
-        .find(|r| r.first() == Some(&Data::String("% atendidos dentro del plazo de respuesta".into())))
+        .find(|r| {
+            r.first()
+                == Some(&Data::String(
+                    "% atendidos dentro del plazo de respuesta".into(),
+                ))
+        })
         .unwrap();
     assert_eq!(r[1], Data::Float(50.0));
     assert_eq!(r[4], Data::String("≥ 50 % · Satisfactorio".into()));

@@ -104,6 +104,12 @@ pub fn indicator_suggestion_dismiss(
     reason: String,
 ) -> CmdResult<()> {
     state.with(|s| {
-        s.dismiss_indicator_suggestion(&code, &first_period, &reason, &state.actor, SystemClock.now())
+        s.dismiss_indicator_suggestion(
+            &code,
+            &first_period,
+            &reason,
+            &state.actor,
+            SystemClock.now(),
+        )
     })
 }

@@ -30,7 +30,10 @@ pub const MAX_TREND_PERIODS: usize = 60;
 /// Computed indicators: the figure of [`Indicators`] (see [`metric_value`]) and the name of its
 /// formula in the report annex ([`FORMULAS`]).
 pub const METRICS: &[(&str, &str)] = &[
-    ("response_on_time", "% atendidos dentro del plazo de respuesta"),
+    (
+        "response_on_time",
+        "% atendidos dentro del plazo de respuesta",
+    ),
     (
         "resolution_on_time",
         "% solucionados dentro del plazo de solución",
@@ -530,7 +533,10 @@ const SHEET_COLUMNS: &str = "id, code, name, objective, process, kind, formula, 
     target, satisfactory, acceptable, direction, owner_measure, owner_analysis, source, metric";
 
 fn unknown(field: &'static str, value: String) -> CoreError {
-    CoreError::UnknownStoredValue { column: field, value }
+    CoreError::UnknownStoredValue {
+        column: field,
+        value,
+    }
 }
 
 fn sheet_from_row(r: &Row<'_>) -> rusqlite::Result<Result<SheetRow>> {
@@ -645,7 +651,10 @@ fn check_sheet(sheet: &IndicatorSheet) -> Result<()> {
         return Err(CoreError::validation("nombre", "es obligatorio"));
     }
     if sheet.name.chars().count() > 200 {
-        return Err(CoreError::validation("nombre", "admite hasta 200 caracteres"));
+        return Err(CoreError::validation(
+            "nombre",
+            "admite hasta 200 caracteres",
+        ));
     }
     if sheet.unit.is_empty() {
         return Err(CoreError::validation(
@@ -751,7 +760,8 @@ impl Store {
         let m = match &row.metric {
             Some(metric) => {
                 let ind = computed.get(p)?;
-                metric_value(metric, ind).ok_or_else(|| unknown("indicators.metric", metric.clone()))?
+                metric_value(metric, ind)
+                    .ok_or_else(|| unknown("indicators.metric", metric.clone()))?
             }
             None => Measure {
                 value: typed,
@@ -1207,21 +1217,34 @@ impl Store {
         self.value_of(&row, start, now)
     }
 
-    fn started_period(&self, row: &SheetRow, period: &str, now: DateTime<Utc>) -> Result<NaiveDate> {
+    fn started_period(
+        &self,
+        row: &SheetRow,
+        period: &str,
+        now: DateTime<Utc>,
+    ) -> Result<NaiveDate> {
         let start = parse_period(row.sheet.frequency, period)?;
         if period_of_start(row.sheet.frequency, start).bounds().0 > now {
             return Err(CoreError::validation(
                 "periodo",
                 format!(
                     "el periodo {} aún no ha empezado",
-                    period_label(row.sheet.frequency, period_of_start(row.sheet.frequency, start))
+                    period_label(
+                        row.sheet.frequency,
+                        period_of_start(row.sheet.frequency, start)
+                    )
                 ),
             ));
         }
         Ok(start)
     }
 
-    fn value_of(&self, row: &SheetRow, start: NaiveDate, now: DateTime<Utc>) -> Result<IndicatorValue> {
+    fn value_of(
+        &self,
+        row: &SheetRow,
+        start: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<IndicatorValue> {
         let stored = self.stored_values(row.id)?;
         let mut computed = Computed::new(self, now);
         self.value_in(row, start, &stored, &mut computed)
@@ -1306,18 +1329,36 @@ mod tests {
     #[test]
     fn periods_of_each_frequency() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(period_start(Frequency::Quarterly, d("2026-05-17")), d("2026-04-01"));
-        assert_eq!(period_start(Frequency::Bimonthly, d("2026-04-30")), d("2026-03-01"));
-        assert_eq!(period_start(Frequency::Semiannual, d("2026-12-31")), d("2026-07-01"));
-        assert_eq!(period_start(Frequency::Annual, d("2026-06-01")), d("2026-01-01"));
+        assert_eq!(
+            period_start(Frequency::Quarterly, d("2026-05-17")),
+            d("2026-04-01")
+        );
+        assert_eq!(
+            period_start(Frequency::Bimonthly, d("2026-04-30")),
+            d("2026-03-01")
+        );
+        assert_eq!(
+            period_start(Frequency::Semiannual, d("2026-12-31")),
+            d("2026-07-01")
+        );
+        assert_eq!(
+            period_start(Frequency::Annual, d("2026-06-01")),
+            d("2026-01-01")
+        );
         let q = period_of_start(Frequency::Quarterly, d("2026-01-01"));
         assert_eq!(q.to, d("2026-03-31"));
         assert_eq!(period_label(Frequency::Quarterly, q), "ene–mar 2026");
         let m = period_of_start(Frequency::Monthly, d("2024-02-01"));
         assert_eq!(m.to, d("2024-02-29"));
         assert_eq!(period_label(Frequency::Monthly, m), "febrero de 2024");
-        assert_eq!(parse_period(Frequency::Quarterly, "2026-03").unwrap(), d("2026-01-01"));
-        assert_eq!(parse_period(Frequency::Annual, "2026").unwrap(), d("2026-01-01"));
+        assert_eq!(
+            parse_period(Frequency::Quarterly, "2026-03").unwrap(),
+            d("2026-01-01")
+        );
+        assert_eq!(
+            parse_period(Frequency::Annual, "2026").unwrap(),
+            d("2026-01-01")
+        );
         assert!(parse_period(Frequency::Monthly, "2026-13").is_err());
         assert!(parse_period(Frequency::Monthly, "marzo").is_err());
     }

@@ -162,11 +162,9 @@ fn lines(c: &Indicators, p: &Indicators) -> Vec<Line> {
             c.closed_imported,
             p.closed_imported,
         ),
-        rate_line("% de cierre automático", &c.auto_closed, &p.auto_closed)
-        .sheet("auto_closed"),
+        rate_line("% de cierre automático", &c.auto_closed, &p.auto_closed).sheet("auto_closed"),
         count_line("Casos anulados", c.cancelled, p.cancelled),
-        count_line("Casos abiertos al cierre del periodo", c.backlog, p.backlog)
-        .sheet("backlog"),
+        count_line("Casos abiertos al cierre del periodo", c.backlog, p.backlog).sheet("backlog"),
         rate_line(
             "% atendidos dentro del plazo de respuesta",
             &c.response_on_time,
@@ -199,10 +197,8 @@ fn lines(c: &Indicators, p: &Indicators) -> Vec<Line> {
             c.resolution_time.median_hours,
             p.resolution_time.median_hours,
         ),
-        rate_line("% escalados", &c.escalated, &p.escalated)
-        .sheet("escalated"),
-        rate_line("% reabiertos", &c.reopened, &p.reopened)
-        .sheet("reopened"),
+        rate_line("% escalados", &c.escalated, &p.escalated).sheet("escalated"),
+        rate_line("% reabiertos", &c.reopened, &p.reopened).sheet("reopened"),
         rate_line(
             "Tasa de respuesta de la encuesta",
             &c.survey_response,
