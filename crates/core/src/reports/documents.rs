@@ -359,11 +359,11 @@ impl Store {
             .collect();
         b.table(
             &[
-                Column::new("Indicador", 4.2),
-                Column::centered("Periodo", 2.0),
-                Column::centered("Periodo anterior", 2.0),
-                Column::centered("Variación", 1.1),
-                Column::centered("Meta y semáforo", 2.6),
+                Column::new("Indicador", 4.0),
+                Column::centered("Periodo", 1.9),
+                Column::centered("Periodo anterior", 1.9),
+                Column::centered("Variación", 1.3),
+                Column::centered("Meta y semáforo", 2.8),
             ],
             &rows,
             8.5,
