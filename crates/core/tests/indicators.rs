@@ -393,7 +393,7 @@ fn help_desk_report_shows_target_and_light() {
     assert!(text.contains("Meta y semáforo"), "{text}");
     let line = text
         .lines()
-        .find(|l| l.contains("% atendidos dentro del plazo de respuesta"))
+        .find(|l| l.contains("% atendidos dentro del plazo"))
         .unwrap();
     assert!(line.contains("≥ 90 % · Crítico"), "{line}");
     let line = text.lines().find(|l| l.contains("% escalados")).unwrap();
@@ -413,7 +413,7 @@ fn help_desk_report_shows_target_and_light() {
     let text = pdf_text(&s, "despues.pdf");
     let line = text
         .lines()
-        .find(|l| l.contains("% atendidos dentro del plazo de respuesta"))
+        .find(|l| l.contains("% atendidos dentro del plazo"))
         .unwrap();
     assert!(line.contains("≥ 50 % · Satisfactorio"), "{line}");
 
