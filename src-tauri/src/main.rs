@@ -176,6 +176,16 @@ fn main() {
             commands::setup::staff_rename,
             commands::setup::demo_load,
             commands::setup::demo_clear,
+            commands::indicators::indicator_options_get,
+            commands::indicators::indicator_overview,
+            commands::indicators::indicator_sheet,
+            commands::indicators::indicator_values,
+            commands::indicators::indicator_update,
+            commands::indicators::indicator_create,
+            commands::indicators::indicator_value_set,
+            commands::indicators::indicator_analysis_set,
+            commands::indicators::indicator_finding_draft,
+            commands::indicators::indicator_suggestion_dismiss,
         ])
         .run(tauri::generate_context!())
         .expect("no se pudo iniciar Mesa de Ayuda TI");

@@ -44,7 +44,7 @@ after(async () => {
 });
 
 test('open a finding in «Plan de mejoramiento»', async () => {
-  await s.byTestId('nav-group-gestion');
+  await s.byTestId('nav-gestion');
   await (await s.byTestId('nav-plan-mejora')).click();
   await s.byTestId('plan-screen');
   await s.byTestId('plan-empty');

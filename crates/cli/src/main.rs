@@ -18,6 +18,7 @@ mod backup;
 mod bench;
 mod casework;
 mod import;
+mod indicators;
 mod links;
 mod plans;
 mod report;
@@ -165,6 +166,9 @@ enum Cmd {
     /// Plan de mejoramiento: hallazgos, acciones, seguimientos, verificación, exportación.
     #[command(subcommand, name = "plan-mejora")]
     PlanMejora(plans::PlanCmd),
+    /// Indicadores de gestión: `indicator list|show|set|new|value|values|analysis`.
+    #[command(subcommand)]
+    Indicator(indicators::IndicatorCmd),
 }
 
 #[derive(Subcommand)]
@@ -364,6 +368,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::AccessLog { limit } => accounts::access_log(&ctx, limit),
         Cmd::Risk(c) => risks::risk(&mut ctx, c),
         Cmd::PlanMejora(c) => plans::run(&mut ctx, c),
+        Cmd::Indicator(c) => indicators::indicator(&mut ctx, c),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod import;
 pub mod maintenance;
+pub mod management;
 pub mod model;
 #[cfg(test)]
 mod module_graph;

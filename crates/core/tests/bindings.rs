@@ -176,6 +176,19 @@ fn export_all(dir: &Path) {
         mesa_core::plans::Finding,
         mesa_core::plans::FindingSummary,
         mesa_core::plans::PlanDue,
+        mesa_core::management::indicators::IndicatorKind,
+        mesa_core::management::indicators::Direction,
+        mesa_core::management::indicators::Light,
+        mesa_core::management::indicators::IndicatorChoice,
+        mesa_core::management::indicators::IndicatorOptions,
+        mesa_core::management::indicators::IndicatorSheet,
+        mesa_core::management::indicators::NewIndicator,
+        mesa_core::management::indicators::IndicatorPatch,
+        mesa_core::management::indicators::IndicatorValue,
+        mesa_core::management::indicators::IndicatorStatus,
+        mesa_core::management::indicators::FindingDraft,
+        mesa_core::management::indicators::FindingSuggestion,
+        mesa_core::management::indicators::IndicatorOverview,
     );
 }
 

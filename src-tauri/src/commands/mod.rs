@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod assets;
 pub mod attachments;
 pub mod import;
+pub mod indicators;
 pub mod links;
 pub mod people;
 pub mod plans;

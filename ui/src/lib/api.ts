@@ -47,6 +47,17 @@ export const api = {
   visitSchedule: commands.visitSchedule,
   visitCancel: commands.visitCancel,
   agenda: commands.agenda,
+  // Gestión: indicadores
+  indicatorOptions: commands.indicatorOptionsGet,
+  indicatorOverview: commands.indicatorOverview,
+  indicatorSheet: commands.indicatorSheet,
+  indicatorValues: commands.indicatorValues,
+  indicatorUpdate: commands.indicatorUpdate,
+  indicatorCreate: commands.indicatorCreate,
+  indicatorValueSet: commands.indicatorValueSet,
+  indicatorAnalysisSet: commands.indicatorAnalysisSet,
+  indicatorFindingDraft: commands.indicatorFindingDraft,
+  indicatorSuggestionDismiss: commands.indicatorSuggestionDismiss,
   /** Saves the case's visit as .ics; asks where (or MESA_EXPORT_DIR). Path, or `null` if cancelled. */
   visitIcsSave: commands.visitIcsSave,
   // Mapa de riesgos

@@ -25,6 +25,7 @@ import type { Dashboard } from "./bindings/Dashboard";
 import type { DecommissionConcept } from "./bindings/DecommissionConcept";
 import type { DemoClearReport } from "./bindings/DemoClearReport";
 import type { Finding } from "./bindings/Finding";
+import type { FindingDraft } from "./bindings/FindingDraft";
 import type { FindingInput } from "./bindings/FindingInput";
 import type { FindingSummary } from "./bindings/FindingSummary";
 import type { FollowUp } from "./bindings/FollowUp";
@@ -34,6 +35,11 @@ import type { HolidayDto } from "./bindings/HolidayDto";
 import type { ImportBatch } from "./bindings/ImportBatch";
 import type { ImportKind } from "./bindings/ImportKind";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { IndicatorOptions } from "./bindings/IndicatorOptions";
+import type { IndicatorOverview } from "./bindings/IndicatorOverview";
+import type { IndicatorPatch } from "./bindings/IndicatorPatch";
+import type { IndicatorSheet } from "./bindings/IndicatorSheet";
+import type { IndicatorValue } from "./bindings/IndicatorValue";
 import type { LevelTarget } from "./bindings/LevelTarget";
 import type { LinkKind } from "./bindings/LinkKind";
 import type { LogQuery } from "./bindings/LogQuery";
@@ -45,6 +51,7 @@ import type { NewAsset } from "./bindings/NewAsset";
 import type { NewAssetEvent } from "./bindings/NewAssetEvent";
 import type { NewDecommissionConcept } from "./bindings/NewDecommissionConcept";
 import type { NewFollowUp } from "./bindings/NewFollowUp";
+import type { NewIndicator } from "./bindings/NewIndicator";
 import type { NewLog } from "./bindings/NewLog";
 import type { NewPeripheral } from "./bindings/NewPeripheral";
 import type { NewPlanItem } from "./bindings/NewPlanItem";
@@ -211,7 +218,17 @@ export type CommandName =
   | "setup_complete"
   | "staff_rename"
   | "demo_load"
-  | "demo_clear";
+  | "demo_clear"
+  | "indicator_options_get"
+  | "indicator_overview"
+  | "indicator_sheet"
+  | "indicator_values"
+  | "indicator_update"
+  | "indicator_create"
+  | "indicator_value_set"
+  | "indicator_analysis_set"
+  | "indicator_finding_draft"
+  | "indicator_suggestion_dismiss";
 
 export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
@@ -955,4 +972,63 @@ export function demoLoad(): Promise<SetupStatus> {
  */
 export function demoClear(): Promise<DemoClearReport> {
   return call<DemoClearReport>("demo_clear");
+}
+
+/**
+ * Kinds, frequencies, directions and lights with their labels (the UI copies no list).
+ */
+export function indicatorOptionsGet(): Promise<IndicatorOptions> {
+  return call<IndicatorOptions>("indicator_options_get");
+}
+
+export function indicatorOverview(): Promise<IndicatorOverview> {
+  return call<IndicatorOverview>("indicator_overview");
+}
+
+export function indicatorSheet(code: string): Promise<IndicatorSheet> {
+  return call<IndicatorSheet>("indicator_sheet", { code });
+}
+
+export function indicatorValues(code: string, periods: number): Promise<IndicatorValue[]> {
+  return call<IndicatorValue[]>("indicator_values", { code, periods });
+}
+
+export function indicatorUpdate(code: string, patch: IndicatorPatch): Promise<IndicatorSheet> {
+  return call<IndicatorSheet>("indicator_update", { code, patch });
+}
+
+export function indicatorCreate(input: NewIndicator): Promise<IndicatorSheet> {
+  return call<IndicatorSheet>("indicator_create", { input });
+}
+
+export function indicatorValueSet(
+  code: string,
+  period: string,
+  value: number,
+  analysis: string | null,
+): Promise<IndicatorValue> {
+  return call<IndicatorValue>("indicator_value_set", { code, period, value, analysis });
+}
+
+export function indicatorAnalysisSet(
+  code: string,
+  period: string,
+  text: string,
+): Promise<IndicatorValue> {
+  return call<IndicatorValue>("indicator_analysis_set", { code, period, text });
+}
+
+/**
+ * «Aceptar» a suggestion: the finding draft (the improvement plan creates the finding).
+ */
+export function indicatorFindingDraft(code: string, firstPeriod: string): Promise<FindingDraft> {
+  return call<FindingDraft>("indicator_finding_draft", { code, firstPeriod });
+}
+
+export function indicatorSuggestionDismiss(
+  code: string,
+  firstPeriod: string,
+  reason: string,
+): Promise<null> {
+  return call<null>("indicator_suggestion_dismiss", { code, firstPeriod, reason });
 }

@@ -53,7 +53,8 @@ export type View =
   | { name: "informes" }
   | { name: "agenda" }
   | { name: "riesgos" }
-  | { name: "plan-mejora"; number?: string };
+  | { name: "plan-mejora"; number?: string }
+  | { name: "indicadores" };
 
 export const app = $state({
   view: { name: "inicio" } as View,

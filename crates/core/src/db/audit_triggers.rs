@@ -84,6 +84,16 @@ pub const AUDITED: &[(&str, &str)] = &[
         "risk_controls",
         "coalesce((SELECT code FROM risks WHERE id = X.risk_id), X.risk_id) || '/' || X.position",
     ),
+    // indicator sheets, values/analysis per period, dismissed suggestions (management)
+    ("indicators", "X.code"),
+    (
+        "indicator_values",
+        "coalesce((SELECT code FROM indicators WHERE id = X.indicator_id), X.indicator_id) || ' ' || X.period",
+    ),
+    (
+        "indicator_dismissals",
+        "coalesce((SELECT code FROM indicators WHERE id = X.indicator_id), X.indicator_id) || ' ' || X.first_period || '/' || X.last_period",
+    ),
     // attachments of cases and equipment (issue 13)
     (
         "attachments",

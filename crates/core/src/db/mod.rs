@@ -89,6 +89,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../../migrations/0013_accounts.sql"),
     },
     Migration {
+        version: 14,
+        name: "0014_indicators.sql",
+        sql: include_str!("../../../../migrations/0014_indicators.sql"),
+    },
+    Migration {
         version: 15,
         name: "0015_improvement_plan.sql",
         sql: include_str!("../../../../migrations/0015_improvement_plan.sql"),

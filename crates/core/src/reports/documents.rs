@@ -8,6 +8,7 @@
 //! The entity's logo (`Store::entity_logo`, a PNG decoded by `pdf::decode_png`) is drawn at
 //! the left of the header on every page when one is configured.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -15,6 +16,7 @@ use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet
 
 use crate::clock::to_local;
 use crate::error::Result;
+use crate::management::indicators::ReportMark;
 use crate::model::TicketQuery;
 use crate::pdf::{
     Cell, Colour, Column, DocHeader, Orientation, PageSize, PdfBuilder, QualityBlock, Series,
@@ -64,6 +66,8 @@ struct Line {
     kind: LineKind,
     cur_text: String,
     prev_text: String,
+    /// The computed indicator (management sheet) this line shows, for its target and light.
+    metric: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -82,6 +86,7 @@ fn count_line(label: &str, cur: i64, prev: i64) -> Line {
         kind: LineKind::Count,
         cur_text: cur.to_string(),
         prev_text: prev.to_string(),
+        metric: None,
     }
 }
 
@@ -93,6 +98,7 @@ fn rate_line(label: &str, cur: &Rate, prev: &Rate) -> Line {
         kind: LineKind::Pct,
         cur_text: fmt_rate(cur),
         prev_text: fmt_rate(prev),
+        metric: None,
     }
 }
 
@@ -104,10 +110,24 @@ fn hours_line(label: &str, cur: Option<f64>, prev: Option<f64>) -> Line {
         kind: LineKind::Hours,
         cur_text: fmt_num(cur, 1),
         prev_text: fmt_num(prev, 1),
+        metric: None,
     }
 }
 
 impl Line {
+    fn sheet(mut self, metric: &'static str) -> Line {
+        self.metric = Some(metric);
+        self
+    }
+
+    /// «≥ 90 % · Crítico» for a line whose indicator has a sheet, else empty.
+    fn mark(&self, marks: &HashMap<String, ReportMark>) -> String {
+        self.metric
+            .and_then(|m| marks.get(m))
+            .map(ReportMark::text)
+            .unwrap_or_default()
+    }
+
     fn change(&self) -> String {
         match (self.cur, self.prev) {
             (Some(c), Some(p)) => {
@@ -141,19 +161,21 @@ fn lines(c: &Indicators, p: &Indicators) -> Vec<Line> {
             c.closed_imported,
             p.closed_imported,
         ),
-        rate_line("% de cierre automático", &c.auto_closed, &p.auto_closed),
+        rate_line("% de cierre automático", &c.auto_closed, &p.auto_closed).sheet("auto_closed"),
         count_line("Casos anulados", c.cancelled, p.cancelled),
-        count_line("Casos abiertos al cierre del periodo", c.backlog, p.backlog),
+        count_line("Casos abiertos al cierre del periodo", c.backlog, p.backlog).sheet("backlog"),
         rate_line(
             "% atendidos dentro del plazo de respuesta",
             &c.response_on_time,
             &p.response_on_time,
-        ),
+        )
+        .sheet("response_on_time"),
         rate_line(
             "% solucionados dentro del plazo de solución",
             &c.resolution_on_time,
             &p.resolution_on_time,
-        ),
+        )
+        .sheet("resolution_on_time"),
         hours_line(
             "Tiempo medio a la primera atención (horas hábiles)",
             c.first_response_time.mean_hours,
@@ -174,13 +196,14 @@ fn lines(c: &Indicators, p: &Indicators) -> Vec<Line> {
             c.resolution_time.median_hours,
             p.resolution_time.median_hours,
         ),
-        rate_line("% escalados", &c.escalated, &p.escalated),
-        rate_line("% reabiertos", &c.reopened, &p.reopened),
+        rate_line("% escalados", &c.escalated, &p.escalated).sheet("escalated"),
+        rate_line("% reabiertos", &c.reopened, &p.reopened).sheet("reopened"),
         rate_line(
             "Tasa de respuesta de la encuesta",
             &c.survey_response,
             &p.survey_response,
-        ),
+        )
+        .sheet("survey_response"),
     ];
     v.push(Line {
         label: "Satisfacción general (1 a 5)".into(),
@@ -189,6 +212,7 @@ fn lines(c: &Indicators, p: &Indicators) -> Vec<Line> {
         kind: LineKind::Score,
         cur_text: fmt_num(c.overall.mean, 2),
         prev_text: fmt_num(p.overall.mean, 2),
+        metric: Some("satisfaction"),
     });
     v
 }
@@ -318,6 +342,7 @@ impl Store {
         b.space(4.0);
 
         b.heading("1. Indicadores de la mesa de ayuda");
+        let marks = self.indicator_marks(c)?;
         let rows: Vec<Vec<Cell>> = lines(c, p)
             .iter()
             .map(|l| {
@@ -326,15 +351,17 @@ impl Store {
                     Cell::text(l.cur_text.clone()),
                     Cell::text(l.prev_text.clone()),
                     Cell::text(l.change()),
+                    Cell::text(l.mark(&marks)),
                 ]
             })
             .collect();
         b.table(
             &[
-                Column::new("Indicador", 5.0),
-                Column::centered("Periodo", 2.2),
-                Column::centered("Periodo anterior", 2.2),
+                Column::new("Indicador", 4.0),
+                Column::centered("Periodo", 1.9),
+                Column::centered("Periodo anterior", 1.9),
                 Column::centered("Variación", 1.3),
+                Column::centered("Meta y semáforo", 2.8),
             ],
             &rows,
             8.5,
@@ -726,7 +753,8 @@ impl Store {
         {
             let ws = wb.add_worksheet();
             ws.set_name("Indicadores").map_err(&err)?;
-            write_indicators_sheet(ws, &rep, &header, &quality).map_err(&err)?;
+            let marks = self.indicator_marks(&rep.current)?;
+            write_indicators_sheet(ws, &rep, &marks, &header, &quality).map_err(&err)?;
         }
         {
             let q = TicketQuery {
@@ -875,6 +903,7 @@ fn pct_format() -> Format {
 fn write_indicators_sheet(
     ws: &mut Worksheet,
     rep: &HelpdeskReport,
+    marks: &HashMap<String, ReportMark>,
     header: &DocHeader,
     q: &QualityBlock,
 ) -> std::result::Result<(), XlsxError> {
@@ -915,9 +944,15 @@ fn write_indicators_sheet(
         ),
     )?;
     let hr = 6u32;
-    for (i, t) in ["Indicador", "Periodo", "Periodo anterior", "Variación"]
-        .iter()
-        .enumerate()
+    for (i, t) in [
+        "Indicador",
+        "Periodo",
+        "Periodo anterior",
+        "Variación",
+        "Meta y semáforo",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string_with_format(hr, i as u16, *t, &head)?;
     }
@@ -943,12 +978,17 @@ fn write_indicators_sheet(
         if let (Some(a), Some(b)) = (l.cur, l.prev) {
             ws.write_number_with_format(row, 3, a - b, f)?;
         }
+        let mark = l.mark(marks);
+        if !mark.is_empty() {
+            ws.write_string(row, 4, mark)?;
+        }
         row += 1;
     }
     ws.set_column_width(0, 58)?;
     ws.set_column_width(1, 14)?;
     ws.set_column_width(2, 16)?;
     ws.set_column_width(3, 12)?;
+    ws.set_column_width(4, 26)?;
     if c.date_only_excluded > 0 {
         row += 1;
         ws.write_string(

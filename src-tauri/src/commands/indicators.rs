@@ -1,0 +1,115 @@
+//! Indicator sheets (issue 18): the list with lights and suggestions, a sheet, its values per
+//! period, edits, manual indicators and values, the analysis per period, and «abrir hallazgo»
+//! (accept → a finding draft; dismiss with a reason).
+
+use mesa_core::management::indicators::{
+    indicator_options, FindingDraft, IndicatorOptions, IndicatorOverview, IndicatorPatch,
+    IndicatorSheet, IndicatorValue, NewIndicator,
+};
+use mesa_core::{Clock, SystemClock};
+
+use crate::{AppState, CmdResult};
+
+/// Kinds, frequencies, directions and lights with their labels (the UI copies no list).
+#[tauri::command(async)]
+pub fn indicator_options_get() -> CmdResult<IndicatorOptions> {
+    Ok(indicator_options())
+}
+
+#[tauri::command(async)]
+pub fn indicator_overview(state: tauri::State<'_, AppState>) -> CmdResult<IndicatorOverview> {
+    state.read(|s| s.indicator_overview(SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn indicator_sheet(
+    state: tauri::State<'_, AppState>,
+    code: String,
+) -> CmdResult<IndicatorSheet> {
+    state.read(|s| s.indicator_sheet(&code))
+}
+
+#[tauri::command(async)]
+pub fn indicator_values(
+    state: tauri::State<'_, AppState>,
+    code: String,
+    periods: i64,
+) -> CmdResult<Vec<IndicatorValue>> {
+    let n = usize::try_from(periods).unwrap_or(0);
+    state.read(|s| s.indicator_values(&code, n, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn indicator_update(
+    state: tauri::State<'_, AppState>,
+    code: String,
+    patch: IndicatorPatch,
+) -> CmdResult<IndicatorSheet> {
+    state.with(|s| s.update_indicator(&code, &patch, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn indicator_create(
+    state: tauri::State<'_, AppState>,
+    input: NewIndicator,
+) -> CmdResult<IndicatorSheet> {
+    state.with(|s| s.create_indicator(&input, &state.actor, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn indicator_value_set(
+    state: tauri::State<'_, AppState>,
+    code: String,
+    period: String,
+    value: f64,
+    analysis: Option<String>,
+) -> CmdResult<IndicatorValue> {
+    state.with(|s| {
+        s.set_indicator_value(
+            &code,
+            &period,
+            value,
+            analysis.as_deref(),
+            &state.actor,
+            SystemClock.now(),
+        )
+    })
+}
+
+#[tauri::command(async)]
+pub fn indicator_analysis_set(
+    state: tauri::State<'_, AppState>,
+    code: String,
+    period: String,
+    text: String,
+) -> CmdResult<IndicatorValue> {
+    state.with(|s| s.set_indicator_analysis(&code, &period, &text, &state.actor, SystemClock.now()))
+}
+
+/// «Aceptar» a suggestion: the finding draft (the improvement plan creates the finding).
+#[tauri::command(async)]
+pub fn indicator_finding_draft(
+    state: tauri::State<'_, AppState>,
+    code: String,
+    first_period: String,
+) -> CmdResult<FindingDraft> {
+    state.read(|s| s.indicator_finding_draft(&code, &first_period, SystemClock.now()))
+}
+
+#[tauri::command(async)]
+pub fn indicator_suggestion_dismiss(
+    state: tauri::State<'_, AppState>,
+    code: String,
+    first_period: String,
+    reason: String,
+) -> CmdResult<()> {
+    state.with(|s| {
+        s.dismiss_indicator_suggestion(
+            &code,
+            &first_period,
+            &reason,
+            &state.actor,
+            SystemClock.now(),
+        )
+    })
+}
