@@ -185,6 +185,7 @@ fn main() {
             commands::indicators::indicator_value_set,
             commands::indicators::indicator_analysis_set,
             commands::indicators::indicator_finding_draft,
+            commands::indicators::indicator_finding_open,
             commands::indicators::indicator_suggestion_dismiss,
         ])
         .run(tauri::generate_context!())

@@ -45,7 +45,7 @@ pub fn indicator_update(
     code: String,
     patch: IndicatorPatch,
 ) -> CmdResult<IndicatorSheet> {
-    state.with(|s| s.update_indicator(&code, &patch, &state.actor, SystemClock.now()))
+    state.with(|s| s.update_indicator(&code, &patch, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -53,7 +53,7 @@ pub fn indicator_create(
     state: tauri::State<'_, AppState>,
     input: NewIndicator,
 ) -> CmdResult<IndicatorSheet> {
-    state.with(|s| s.create_indicator(&input, &state.actor, SystemClock.now()))
+    state.with(|s| s.create_indicator(&input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -70,7 +70,7 @@ pub fn indicator_value_set(
             &period,
             value,
             analysis.as_deref(),
-            &state.actor,
+            &state.actor(),
             SystemClock.now(),
         )
     })
@@ -83,7 +83,7 @@ pub fn indicator_analysis_set(
     period: String,
     text: String,
 ) -> CmdResult<IndicatorValue> {
-    state.with(|s| s.set_indicator_analysis(&code, &period, &text, &state.actor, SystemClock.now()))
+    state.with(|s| s.set_indicator_analysis(&code, &period, &text, &state.actor(), SystemClock.now()))
 }
 
 /// «Aceptar» a suggestion: the finding draft (the improvement plan creates the finding).
@@ -94,6 +94,25 @@ pub fn indicator_finding_draft(
     first_period: String,
 ) -> CmdResult<FindingDraft> {
     state.read(|s| s.indicator_finding_draft(&code, &first_period, SystemClock.now()))
+}
+
+/// «Abrir hallazgo»: creates the finding in the improvement plan from the suggestion.
+#[tauri::command(async)]
+pub fn indicator_finding_open(
+    state: tauri::State<'_, AppState>,
+    code: String,
+    first_period: String,
+    cause: String,
+) -> CmdResult<mesa_core::plans::Finding> {
+    state.with(|s| {
+        s.open_finding_from_indicator(
+            &code,
+            &first_period,
+            &cause,
+            &state.actor(),
+            SystemClock.now(),
+        )
+    })
 }
 
 #[tauri::command(async)]
@@ -108,7 +127,7 @@ pub fn indicator_suggestion_dismiss(
             &code,
             &first_period,
             &reason,
-            &state.actor,
+            &state.actor(),
             SystemClock.now(),
         )
     })

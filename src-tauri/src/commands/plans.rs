@@ -36,7 +36,7 @@ pub fn improvement_finding(state: State<'_>, number: String) -> CmdResult<Findin
 
 #[tauri::command(async)]
 pub fn improvement_finding_create(state: State<'_>, input: FindingInput) -> CmdResult<Finding> {
-    state.with(|s| s.create_finding(&input, &state.actor, SystemClock.now()))
+    state.with(|s| s.create_finding(&input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -45,7 +45,7 @@ pub fn improvement_action_add(
     number: String,
     input: ActionInput,
 ) -> CmdResult<PlanAction> {
-    state.with(|s| s.add_plan_action(&number, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.add_plan_action(&number, &input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -54,7 +54,7 @@ pub fn improvement_follow_up_add(
     action_id: i64,
     input: FollowUpInput,
 ) -> CmdResult<PlanFollowUp> {
-    state.with(|s| s.add_plan_follow_up(action_id, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.add_plan_follow_up(action_id, &input, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]
@@ -63,7 +63,7 @@ pub fn improvement_action_verify(
     action_id: i64,
     input: VerifyInput,
 ) -> CmdResult<PlanAction> {
-    state.with(|s| s.verify_plan_action(action_id, &input, &state.actor, SystemClock.now()))
+    state.with(|s| s.verify_plan_action(action_id, &input, &state.actor(), SystemClock.now()))
 }
 
 /// Overdue actions and those due within `days` (default 15) days: the card of Inicio.
@@ -111,7 +111,7 @@ pub fn improvement_export(
         } else {
             PageSize::Letter
         };
-        let bytes = state.read(|s| s.improvement_plan_pdf(size, &state.actor, now))?;
+        let bytes = state.read(|s| s.improvement_plan_pdf(size, &state.actor(), now))?;
         write_doc(&path, &bytes)?;
     } else {
         state.read(|s| s.improvement_plan_xlsx(&path, now))?;

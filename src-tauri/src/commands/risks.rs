@@ -26,7 +26,7 @@ pub fn risk_get(state: tauri::State<'_, AppState>, code: String) -> CmdResult<Ri
 
 #[tauri::command(async)]
 pub fn risk_create(state: tauri::State<'_, AppState>, input: RiskInput) -> CmdResult<Risk> {
-    state.with(|s| s.create_risk(&state.actor, SystemClock.now(), &input))
+    state.with(|s| s.create_risk(&state.actor(), SystemClock.now(), &input))
 }
 
 #[tauri::command(async)]
@@ -35,12 +35,12 @@ pub fn risk_update(
     code: String,
     input: RiskInput,
 ) -> CmdResult<Risk> {
-    state.with(|s| s.update_risk(&state.actor, SystemClock.now(), &code, &input))
+    state.with(|s| s.update_risk(&state.actor(), SystemClock.now(), &code, &input))
 }
 
 #[tauri::command(async)]
 pub fn risk_delete(state: tauri::State<'_, AppState>, code: String) -> CmdResult<()> {
-    state.with(|s| s.delete_risk(&state.actor, SystemClock.now(), &code))
+    state.with(|s| s.delete_risk(&state.actor(), SystemClock.now(), &code))
 }
 
 #[tauri::command(async)]
@@ -49,7 +49,7 @@ pub fn risk_control_add(
     code: String,
     input: ControlInput,
 ) -> CmdResult<Risk> {
-    state.with(|s| s.add_risk_control(&state.actor, SystemClock.now(), &code, &input))
+    state.with(|s| s.add_risk_control(&state.actor(), SystemClock.now(), &code, &input))
 }
 
 #[tauri::command(async)]
@@ -58,12 +58,12 @@ pub fn risk_control_update(
     id: i64,
     input: ControlInput,
 ) -> CmdResult<Risk> {
-    state.with(|s| s.update_risk_control(&state.actor, SystemClock.now(), id, &input))
+    state.with(|s| s.update_risk_control(&state.actor(), SystemClock.now(), id, &input))
 }
 
 #[tauri::command(async)]
 pub fn risk_control_delete(state: tauri::State<'_, AppState>, id: i64) -> CmdResult<Risk> {
-    state.with(|s| s.delete_risk_control(&state.actor, SystemClock.now(), id))
+    state.with(|s| s.delete_risk_control(&state.actor(), SystemClock.now(), id))
 }
 
 /// The risk map as `pdf` or `xlsx`: asks where to save it (or `MESA_EXPORT_DIR`), writes it and
@@ -78,7 +78,7 @@ pub fn risk_map_export(
     let (bytes, name, filter, ext) = state.read(|s| {
         Ok(match format.as_str() {
             "pdf" => (
-                s.risk_map_pdf(&state.actor, now)?,
+                s.risk_map_pdf(&state.actor(), now)?,
                 "Mapa de riesgos.pdf",
                 "PDF",
                 "pdf",

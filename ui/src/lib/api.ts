@@ -57,6 +57,7 @@ export const api = {
   indicatorValueSet: commands.indicatorValueSet,
   indicatorAnalysisSet: commands.indicatorAnalysisSet,
   indicatorFindingDraft: commands.indicatorFindingDraft,
+  indicatorFindingOpen: commands.indicatorFindingOpen,
   indicatorSuggestionDismiss: commands.indicatorSuggestionDismiss,
   /** Saves the case's visit as .ics; asks where (or MESA_EXPORT_DIR). Path, or `null` if cancelled. */
   visitIcsSave: commands.visitIcsSave,

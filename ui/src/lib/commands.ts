@@ -228,6 +228,7 @@ export type CommandName =
   | "indicator_value_set"
   | "indicator_analysis_set"
   | "indicator_finding_draft"
+  | "indicator_finding_open"
   | "indicator_suggestion_dismiss";
 
 export function appInfo(): Promise<AppInfo> {
@@ -1023,6 +1024,17 @@ export function indicatorAnalysisSet(
  */
 export function indicatorFindingDraft(code: string, firstPeriod: string): Promise<FindingDraft> {
   return call<FindingDraft>("indicator_finding_draft", { code, firstPeriod });
+}
+
+/**
+ * «Abrir hallazgo»: creates the finding in the improvement plan from the suggestion.
+ */
+export function indicatorFindingOpen(
+  code: string,
+  firstPeriod: string,
+  cause: string,
+): Promise<Finding> {
+  return call<Finding>("indicator_finding_open", { code, firstPeriod, cause });
 }
 
 export function indicatorSuggestionDismiss(

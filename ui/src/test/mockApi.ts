@@ -44,6 +44,7 @@ export function apiMock() {
       indicatorValueSet: vi.fn(),
       indicatorAnalysisSet: vi.fn(),
       indicatorFindingDraft: vi.fn(),
+      indicatorFindingOpen: vi.fn(),
       indicatorSuggestionDismiss: vi.fn(),
       visitIcsSave: vi.fn(),
       riskScales: vi.fn(),

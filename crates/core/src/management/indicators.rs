@@ -922,6 +922,32 @@ impl Store {
         Ok(draft(&row.sheet, &a, &b))
     }
 
+    /// «Abrir hallazgo»: the suggestion accepted becomes a finding of the improvement plan
+    /// (source «indicador», the indicator's code as reference, the draft as description, and the
+    /// cause the user writes).
+    pub fn open_finding_from_indicator(
+        &mut self,
+        code: &str,
+        first_period: &str,
+        cause: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::plans::Finding> {
+        let d = self.indicator_finding_draft(code, first_period, now)?;
+        self.create_finding(
+            &crate::plans::FindingInput {
+                description: format!("{}\n{}", d.title, d.description),
+                source: d.source,
+                source_ref: Some(d.source_ref),
+                found_on: None,
+                effect: None,
+                causes: vec![cause.to_string()],
+            },
+            actor,
+            now,
+        )
+    }
+
     /// Dismisses the suggestion for the two periods starting at `first_period`, with a reason;
     /// it is not suggested again for those periods.
     pub fn dismiss_indicator_suggestion(

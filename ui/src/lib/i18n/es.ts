@@ -1214,6 +1214,9 @@ export const t = {
     dismissed: "Sugerencia descartada.",
     draftTitle: "Borrador del hallazgo",
     draftHint: "El hallazgo se registra en el plan de mejoramiento con este título y descripción.",
+    draftCause: "Causa del hallazgo",
+    draftOpen: "Abrir hallazgo en el plan de mejoramiento",
+    findingOpened: (n: string) => `Hallazgo ${n} abierto en el plan de mejoramiento.`,
   },
   agenda: {
     title: "Agenda de visitas",
