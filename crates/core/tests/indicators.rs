@@ -226,6 +226,24 @@ fn red_streak_suggests_a_finding_on_two_periods_not_on_one() {
         .dismiss_indicator_suggestion("IND-01", "2026-01", "  ", ME, now)
         .unwrap_err();
     assert!(e.to_string().contains("«motivo»"), "{e}");
+    // «Abrir hallazgo»: the finding lands in the improvement plan with the indicator as source.
+    let f = s
+        .open_finding_from_indicator(
+            "IND-01",
+            "2026-01",
+            "Sin técnico de apoyo en enero",
+            ME,
+            now,
+        )
+        .unwrap();
+    assert!(f.number.starts_with("H-2026-"), "{}", f.number);
+    assert_eq!(f.source_ref.as_deref(), Some("IND-01"));
+    assert!(
+        f.description.contains("febrero de 2026 (0 %)"),
+        "{}",
+        f.description
+    );
+    assert_eq!(f.causes, vec!["Sin técnico de apoyo en enero".to_string()]);
 }
 
 #[test]

@@ -83,7 +83,9 @@ pub fn indicator_analysis_set(
     period: String,
     text: String,
 ) -> CmdResult<IndicatorValue> {
-    state.with(|s| s.set_indicator_analysis(&code, &period, &text, &state.actor(), SystemClock.now()))
+    state.with(|s| {
+        s.set_indicator_analysis(&code, &period, &text, &state.actor(), SystemClock.now())
+    })
 }
 
 /// «Aceptar» a suggestion: the finding draft (the improvement plan creates the finding).
