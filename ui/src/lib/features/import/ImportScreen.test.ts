@@ -261,7 +261,9 @@ describe("Importar", () => {
     const eq = screen.getByTestId("import-sheet-rows");
     expect(eq).toHaveAttribute("data-rows", "125");
     expect(eq).toHaveAttribute("data-skipped", "2");
-    expect(eq.textContent).toContain("Filas: 125 = 120 registros nuevos + 2 duplicadas + 1 con errores + 2 omitidas");
+    expect(eq.textContent).toContain(
+      "Filas: 125 = 120 registros nuevos + 2 duplicadas + 1 con errores + 2 omitidas",
+    );
     const reasons = screen.getAllByTestId("import-skipped-reason");
     expect(reasons.map((r) => r.getAttribute("data-reason"))).toEqual(["blank", "total"]);
     expect(reasons[0].textContent).toContain("1 vacías o solo con formato");
