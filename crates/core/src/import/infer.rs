@@ -123,8 +123,7 @@ fn is_tag(t: &str) -> bool {
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
     let first_digit = t.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
-    letters >= 1
-        && letters <= 6
+    (1..=6).contains(&letters)
         && digits >= 2
         && t[..first_digit]
             .chars()
@@ -261,7 +260,7 @@ fn profile(cells: &[&Cell], catalogs: &Catalogs) -> Profile {
         if CHANNEL_WORDS.contains(&f.as_str()) {
             chan += 1.0;
         }
-        if !f.is_empty() && catalogs.staff.iter().any(|s| *s == f) {
+        if !f.is_empty() && catalogs.staff.contains(&f) {
             staff += 1.0;
         }
         match person_words(t) {
