@@ -185,6 +185,14 @@ fn content_tokens(f: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The lexicon's name of a kind of file (its sections are `[casos.…]` and `[equipos.…]`).
+pub fn lexicon_kind(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Cases => "casos",
+        ImportKind::Assets => "equipos",
+    }
+}
+
 /// Scores how well a header names a field: exact synonym beats containment; longer beats
 /// shorter; a weak synonym (weight below 1 in the lexicon) loses to a strong one.
 pub fn match_header(kind: ImportKind, header: &str) -> Option<(usize, f64)> {
@@ -196,7 +204,7 @@ pub fn match_header(kind: ImportKind, header: &str) -> Option<(usize, f64)> {
     let htoks = content_tokens(&f);
     let mut best: Option<(usize, f64)> = None;
     for (i, def) in fields(kind).iter().enumerate() {
-        for syn in lex.synonyms(kind, def.key) {
+        for syn in lex.synonyms(lexicon_kind(kind), def.key) {
             let s = syn.text.as_str();
             let score = if f == s {
                 10.0 + s.len() as f64
@@ -352,5 +360,71 @@ pub fn header_at(
             .map(|(i, t, m)| (i, t, m.map(|m| m.0)))
             .collect(),
         dropped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lexicon_names_every_field_and_only_known_fields() {
+        let lex = super::super::lexicon::es();
+        for kind in [ImportKind::Cases, ImportKind::Assets] {
+            for d in fields(kind) {
+                assert!(
+                    !lex.synonyms(lexicon_kind(kind), d.key).is_empty(),
+                    "{kind:?}.{} has no synonyms",
+                    d.key
+                );
+            }
+        }
+        for (kind, key) in lex.sections() {
+            let k = if kind == "casos" {
+                ImportKind::Cases
+            } else {
+                ImportKind::Assets
+            };
+            assert!(
+                fields(k).iter().any(|d| d.key == key),
+                "unknown field {kind}.{key}"
+            );
+        }
+    }
+
+    fn field_of(h: &str) -> Option<&'static str> {
+        match_header(ImportKind::Cases, h).map(|(i, _)| fields(ImportKind::Cases)[i].key)
+    }
+
+    #[test]
+    fn headers_offices_use_map_to_their_fields() {
+        for (h, f) in [
+            ("Novedad", "description"),
+            ("Inconveniente presentado", "description"),
+            ("REQUERIMIENTO", "description"),
+            ("Detalle", "description"),
+            ("Atendió", "assignee"),
+            ("Quién atendió", "assignee"),
+            ("Ejecutado por", "assignee"),
+            ("Resp.", "assignee"),
+            ("Fecha sol.", "received_at"),
+            ("F. Solicitud", "received_at"),
+            ("Fecha de respuesta", "closed_at"),
+            ("Fecha resp.", "closed_at"),
+            ("Secretaría", "department"),
+            ("Dpto.", "department"),
+            ("Ext.", "phone"),
+            ("Cel.", "phone"),
+            ("No. Inventario", "asset_tag"),
+            ("Activo fijo", "asset_tag"),
+            ("E-mail", "email"),
+            ("Nº", "legacy_number"),
+            ("Acciones tomadas", "solution"),
+            ("Detalle de la solución", "solution"),
+        ] {
+            assert_eq!(field_of(h), Some(f), "{h}");
+        }
+        // Words nobody lists name nothing (content inference decides).
+        assert_eq!(field_of("Dato F"), None);
     }
 }
