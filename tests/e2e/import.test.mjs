@@ -129,13 +129,19 @@ test('a messy file: problems listed with row and column, exported to XLSX, nothi
   await fill(s, 'import-path', messy);
   await (await s.byTestId('import-preview')).click();
   await s.find('[data-testid="import-report"]', 30000);
-  assert.equal(await textOf('import-count-imported'), '3');
-  assert.equal(await textOf('import-count-errors'), '1');
-  const error = await s.find('[data-testid="import-problem"][data-kind="error"]');
-  assert.match(await error.text(), /4/);
+  // Nothing lost: row 4 (number, date, dependencia, status) is a case, flagged with what it lacks.
+  assert.equal(await textOf('import-count-imported'), '4');
+  assert.equal(await textOf('import-count-errors'), '0');
+  const rows = await s.byTestId('import-sheet-rows');
+  assert.equal(await rows.attr('data-rows'), '4');
+  assert.equal(await rows.attr('data-cases'), '4');
   const warnings = await s.findAll('[data-testid="import-problem"][data-kind="warning"]');
   const texts = await Promise.all(warnings.map((w) => w.text()));
   assert.ok(texts.some((t) => t.includes('Fecha') && t.includes('3')), texts.join(' | '));
+  assert.ok(
+    texts.some((t) => t.includes('sin solicitante y sin descripción') && t.includes('4')),
+    texts.join(' | '),
+  );
   await (await s.byTestId('import-export-problems')).click();
   const name = 'Problemas de importación relacion con problemas.xlsx';
   await s.waitFor('xlsx guardado', async () => readdirSync(exportDir).includes(name));
@@ -144,7 +150,7 @@ test('a messy file: problems listed with row and column, exported to XLSX, nothi
 z = zipfile.ZipFile(sys.argv[1])
 print(z.read('xl/sharedStrings.xml').decode('utf-8'))`;
   const strings = execFileSync('python3', ['-c', py, join(exportDir, name)]).toString();
-  assert.match(strings, /no tiene solicitante ni descripción/);
+  assert.match(strings, /sin solicitante y sin descripción/);
   assert.match(strings, /Mensaje/);
   // The mapping as shown is saved as JSON (reusable with the next file or `mesa import --mapping`).
   await (await s.byTestId('import-mapping-save')).click();

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use mesa_core::import::{ImportKind, ImportOptions, ImportReport, Mapping};
+use mesa_core::import::{ImportKind, ImportOptions, ImportReport, MapSource, Mapping, SheetReport};
 use mesa_core::CoreError;
 
 use crate::{print_json, Ctx};
@@ -120,7 +120,7 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> Result<(), CoreError> {
                 &mut |_| {},
             )?;
             if let Some(p) = &args.save_mapping {
-                let m = mapping_of(&report, args.kind);
+                let m = mapping_of(&report, opts.mapping.as_ref());
                 crate::write_file(p, serde_json::to_string_pretty(&m)?.as_bytes())?;
             }
             if ctx.json {
@@ -134,18 +134,35 @@ pub fn run(ctx: &mut Ctx, args: ImportArgs) -> Result<(), CoreError> {
 }
 
 /// The mapping a report used, ready to save and reuse.
-pub fn mapping_of(r: &ImportReport, kind: ImportKind) -> Mapping {
-    let mut m = Mapping {
-        kind: Some(kind),
-        ..Default::default()
+pub fn mapping_of(r: &ImportReport, given: Option<&Mapping>) -> Mapping {
+    r.effective_mapping(given)
+}
+
+/// «Filas: 12 = 9 casos + 1 duplicado + 2 omitidas (1 vacías o solo con formato, 1 totales)».
+pub fn rows_equation(s: &SheetReport, kind: ImportKind) -> String {
+    let what = if kind == ImportKind::Cases {
+        "casos"
+    } else {
+        "equipos"
     };
-    for s in &r.sheets {
-        for c in &s.columns {
-            m.columns
-                .insert(c.header.clone(), c.field.clone().unwrap_or_default());
-        }
+    let skipped: u32 = s.skipped_rows.iter().map(|k| k.count).sum();
+    let mut line = format!(
+        "Filas: {} = {} {what} + {} duplicados",
+        s.rows, s.cases, s.duplicates
+    );
+    if s.rejected > 0 {
+        line.push_str(&format!(" + {} con errores", s.rejected));
     }
-    m
+    line.push_str(&format!(" + {skipped} omitidas"));
+    if !s.skipped_rows.is_empty() {
+        let parts: Vec<String> = s
+            .skipped_rows
+            .iter()
+            .map(|k| format!("{} {}", k.count, k.label))
+            .collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    line
 }
 
 fn print_human(r: &ImportReport) {
@@ -176,12 +193,18 @@ fn print_human(r: &ImportReport) {
                     "  {name}: encabezado en la fila {h}, {} registros",
                     s.records
                 );
+                println!("    {}", rows_equation(s, r.kind));
                 for c in &s.columns {
                     println!(
-                        "    {:>3} «{}» → {}",
+                        "    {:>3} «{}» → {}{}",
                         c.column,
                         c.header,
-                        c.field_label.as_deref().unwrap_or("(campo adicional)")
+                        c.field_label.as_deref().unwrap_or("(campo adicional)"),
+                        match (c.source, &c.note) {
+                            (Some(MapSource::Content), _) => " (sugerido por el contenido)".into(),
+                            (None, Some(n)) => format!(" — {n}"),
+                            _ => String::new(),
+                        }
                     );
                 }
             }

@@ -83,6 +83,12 @@ impl Store {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         c.service_types.extend_names(types);
+        let staff: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM staff ORDER BY id")?
+            .query_map([], |r| r.get::<_, String>("name"))?
+            .collect::<rusqlite::Result<_>>()?;
+        c.staff = staff.iter().map(|s| crate::text::fold(s)).collect();
         Ok(c)
     }
 
@@ -234,16 +240,19 @@ impl Store {
             drop(tx);
             return Ok(report);
         }
+        // The batch records the mapping as applied, with the columns mapped by their content.
+        let applied = serde_json::to_string(&report.effective_mapping(opts.mapping.as_ref()))?;
         tx.execute(
             "UPDATE import_batches SET format = ?2, imported = ?3, duplicates = ?4, warnings = ?5,
-                errors = ?6 WHERE id = ?1",
+                errors = ?6, mapping = ?7 WHERE id = ?1",
             params![
                 batch,
                 report.format_label,
                 report.imported,
                 report.duplicates,
                 report.warnings.len() as i64,
-                report.errors.len() as i64
+                report.errors.len() as i64,
+                applied
             ],
         )?;
         tx.commit()?;

@@ -7,7 +7,7 @@ use super::read::{Cell, SheetRow};
 use crate::text::fold;
 
 /// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     #[default]
@@ -31,287 +31,81 @@ impl ImportKind {
     }
 }
 
-/// A field with its key (used in saved mappings), Spanish label and header synonyms.
+/// A field with its key (used in saved mappings) and Spanish label. Its header synonyms are
+/// data: `lexicon/es.txt` (see [`super::lexicon`]).
 pub struct FieldDef {
     pub key: &'static str,
     pub label: &'static str,
-    pub synonyms: &'static [&'static str],
 }
 
 pub const CASE_FIELDS: &[FieldDef] = &[
     FieldDef {
         key: "legacy_number",
         label: "Número anterior",
-        synonyms: &[
-            "radicado",
-            "no radicado",
-            "numero radicado",
-            "item",
-            "nro",
-            "no",
-            "n",
-            "numero",
-            "num",
-            "id",
-            "consecutivo",
-            "caso",
-            "no caso",
-            "numero de caso",
-            "ticket",
-            "no ticket",
-            "codigo",
-            "cod",
-            "folio",
-            "orden",
-        ],
     },
     FieldDef {
         key: "received_at",
         label: "Fecha de recepción",
-        synonyms: &[
-            "fecha",
-            "fecha y hora",
-            "fecha y hora de registro",
-            "fecha recibido",
-            "fecha de recibido",
-            "fecha registro",
-            "fecha de registro",
-            "fecha de apertura",
-            "fecha apertura",
-            "apertura",
-            "fecha solicitud",
-            "fecha de solicitud",
-            "fecha de recepcion",
-            "fecha recepcion",
-            "recibido",
-            "fecha de creacion",
-            "fecha creacion",
-            "dia",
-            "fecha del reporte",
-            "fecha reporte",
-            "fecha ingreso",
-            "fecha de ingreso",
-            "registrado el",
-            "reportado el",
-        ],
     },
     FieldDef {
         key: "received_time",
         label: "Hora de recepción",
-        synonyms: &[
-            "hora",
-            "hora de registro",
-            "hora recibido",
-            "hora de recepcion",
-            "hora solicitud",
-            "hora de solicitud",
-            "hora de apertura",
-        ],
     },
     FieldDef {
         key: "requester",
         label: "Solicitante",
-        synonyms: &[
-            "solicitante",
-            "funcionario que solicita",
-            "funcionario solicitante",
-            "nombre usuario",
-            "nombre del usuario",
-            "usuario",
-            "solicitado por",
-            "quien solicita",
-            "nombre",
-            "funcionario",
-            "peticionario",
-            "reportado por",
-            "usuario solicitante",
-            "nombre solicitante",
-            "nombre del solicitante",
-            "contratista",
-            "persona que solicita",
-            "requester",
-        ],
     },
     FieldDef {
         key: "department",
         label: "Dependencia",
-        synonyms: &[
-            "dependencia",
-            "area",
-            "area solicitante",
-            "unidad",
-            "proceso",
-            "oficina",
-            "oficina o dependencia",
-            "dependencia solicitante",
-            "seccion",
-            "area o dependencia",
-            "unidad administrativa",
-            "departamento",
-        ],
     },
     FieldDef {
         key: "service_type",
         label: "Tipo de servicio",
-        synonyms: &[
-            "tipo de servicio",
-            "tipo servicio",
-            "categoria",
-            "categoria del servicio",
-            "servicio solicitado",
-            "tipo de soporte",
-            "servicio",
-            "tipo de solicitud",
-            "tipo solicitud",
-            "clase de servicio",
-            "tipo de requerimiento",
-            "clasificacion",
-            "tipo",
-        ],
     },
     FieldDef {
         key: "description",
         label: "Descripción",
-        synonyms: &[
-            "descripcion",
-            "detalle",
-            "detalle de la solicitud",
-            "falla o requerimiento",
-            "descripcion del problema",
-            "descripcion de la solicitud",
-            "titulo",
-            "asunto",
-            "solicitud",
-            "requerimiento",
-            "problema",
-            "falla",
-            "motivo",
-            "descripcion del caso",
-            "necesidad",
-            "detalle del requerimiento",
-        ],
     },
     FieldDef {
         key: "assignee",
         label: "Técnico asignado",
-        synonyms: &[
-            "tecnico",
-            "tecnico responsable",
-            "atendido por",
-            "soportado por",
-            "ingeniero",
-            "responsable",
-            "asignado a",
-            "asignado",
-            "tecnico asignado",
-            "asignado a tecnico",
-            "encargado",
-            "quien atiende",
-            "atiende",
-            "resuelto por",
-            "soporte",
-        ],
     },
     FieldDef {
         key: "status",
         label: "Estado",
-        synonyms: &[
-            "estado",
-            "estado del caso",
-            "estatus",
-            "status",
-            "situacion",
-            "estado actual",
-            "estado de la solicitud",
-            "estado solicitud",
-        ],
     },
     FieldDef {
         key: "closed_at",
         label: "Fecha de cierre",
-        synonyms: &[
-            "fecha de cierre",
-            "fecha cierre",
-            "cerrado el",
-            "fecha atencion",
-            "fecha de atencion",
-            "dia de cierre",
-            "fecha solucion",
-            "fecha de solucion",
-            "fecha fin",
-            "fecha final",
-            "fecha de terminacion",
-            "fecha resuelto",
-            "cierre",
-            "solucionado el",
-            "fecha de respuesta",
-            "fecha respuesta",
-            "fecha entrega",
-        ],
     },
     FieldDef {
         key: "solution",
         label: "Solución",
-        synonyms: &[
-            "solucion",
-            "solucion dada",
-            "respuesta",
-            "actividad realizada",
-            "trabajo realizado",
-            "accion realizada",
-            "acciones realizadas",
-            "diagnostico y solucion",
-        ],
     },
     FieldDef {
         key: "priority",
         label: "Prioridad",
-        synonyms: &["prioridad", "urgencia", "nivel de prioridad"],
     },
     FieldDef {
         key: "phone",
         label: "Teléfono / extensión",
-        synonyms: &[
-            "telefono",
-            "extension",
-            "ext",
-            "celular",
-            "contacto",
-            "telefono de contacto",
-        ],
     },
     FieldDef {
         key: "email",
         label: "Correo",
-        synonyms: &["correo", "correo electronico", "email", "e mail", "mail"],
     },
     FieldDef {
         key: "location",
         label: "Ubicación",
-        synonyms: &["ubicacion", "sede", "lugar", "piso", "oficina ubicacion"],
     },
     FieldDef {
         key: "asset_tag",
         label: "Placa del equipo",
-        synonyms: &[
-            "placa",
-            "placa del equipo",
-            "placa equipo",
-            "no inventario",
-            "codigo del equipo",
-            "activo",
-        ],
     },
     FieldDef {
         key: "channel",
         label: "Canal",
-        synonyms: &[
-            "canal",
-            "medio",
-            "medio de solicitud",
-            "via",
-            "origen de la solicitud",
-        ],
     },
 ];
 
@@ -319,139 +113,58 @@ pub const ASSET_FIELDS: &[FieldDef] = &[
     FieldDef {
         key: "placa",
         label: "Placa",
-        synonyms: &[
-            "placa",
-            "codigo",
-            "cod",
-            "codigo inventario",
-            "no inventario",
-            "numero de inventario",
-            "inventario",
-            "placa inventario",
-            "activo",
-            "id",
-            "etiqueta",
-        ],
     },
     FieldDef {
         key: "tipo",
         label: "Tipo de equipo",
-        synonyms: &[
-            "tipo",
-            "tipo de equipo",
-            "clase de equipo",
-            "clase",
-            "equipo",
-            "descripcion del equipo",
-            "elemento",
-            "categoria",
-        ],
     },
     FieldDef {
         key: "marca",
         label: "Marca",
-        synonyms: &["marca", "fabricante"],
     },
     FieldDef {
         key: "modelo",
         label: "Modelo",
-        synonyms: &["modelo", "referencia", "ref"],
     },
     FieldDef {
         key: "serial",
         label: "Serial",
-        synonyms: &[
-            "serial",
-            "no de serie",
-            "numero de serie",
-            "serie",
-            "s n",
-            "sn",
-            "no serie",
-        ],
     },
     FieldDef {
         key: "procesador",
         label: "Procesador",
-        synonyms: &["procesador", "cpu", "micro", "microprocesador"],
     },
     FieldDef {
         key: "ram",
         label: "Memoria RAM",
-        synonyms: &["memoria", "ram", "memoria ram"],
     },
     FieldDef {
         key: "disco",
         label: "Almacenamiento",
-        synonyms: &[
-            "almacenamiento",
-            "disco",
-            "disco duro",
-            "hdd",
-            "ssd",
-            "capacidad disco",
-        ],
     },
     FieldDef {
         key: "sistema_operativo",
         label: "Sistema operativo",
-        synonyms: &["s o", "so", "sistema operativo", "os"],
     },
     FieldDef {
         key: "dependencia",
         label: "Dependencia",
-        synonyms: &[
-            "dependencia",
-            "ubicacion area",
-            "area",
-            "ubicacion",
-            "oficina",
-            "unidad",
-            "proceso",
-        ],
     },
     FieldDef {
         key: "responsable",
         label: "Responsable",
-        synonyms: &[
-            "funcionario a cargo",
-            "responsable",
-            "funcionario",
-            "usuario",
-            "asignado a",
-            "custodio",
-            "a cargo",
-        ],
     },
     FieldDef {
         key: "fecha_adquisicion",
         label: "Fecha de adquisición",
-        synonyms: &[
-            "ano de compra",
-            "fecha de compra",
-            "fecha adquisicion",
-            "fecha de adquisicion",
-            "ano adquisicion",
-            "ano",
-            "compra",
-            "fecha compra",
-        ],
     },
     FieldDef {
         key: "estado",
         label: "Estado",
-        synonyms: &["condicion", "estado", "estado fisico", "estado del equipo"],
     },
     FieldDef {
         key: "observaciones",
         label: "Observaciones",
-        synonyms: &[
-            "notas",
-            "observaciones",
-            "observacion",
-            "comentarios",
-            "nota",
-        ],
     },
 ];
 
@@ -472,27 +185,38 @@ fn content_tokens(f: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Scores how well a header names a field: exact synonym beats containment; longer beats shorter.
+/// The lexicon's name of a kind of file (its sections are `[casos.…]` and `[equipos.…]`).
+pub fn lexicon_kind(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Cases => "casos",
+        ImportKind::Assets => "equipos",
+    }
+}
+
+/// Scores how well a header names a field: exact synonym beats containment; longer beats
+/// shorter; a weak synonym (weight below 1 in the lexicon) loses to a strong one.
 pub fn match_header(kind: ImportKind, header: &str) -> Option<(usize, f64)> {
-    let f = fold(header);
+    let lex = super::lexicon::es();
+    let f = lex.normalize(header);
     if f.is_empty() || f.len() > 60 {
         return None;
     }
     let htoks = content_tokens(&f);
     let mut best: Option<(usize, f64)> = None;
     for (i, def) in fields(kind).iter().enumerate() {
-        for syn in def.synonyms {
-            let score = if f == *syn {
-                10.0 + syn.len() as f64
+        for syn in lex.synonyms(lexicon_kind(kind), def.key) {
+            let s = syn.text.as_str();
+            let score = if f == s {
+                10.0 + s.len() as f64
             } else {
-                let stoks = content_tokens(syn);
+                let stoks = content_tokens(s);
                 if !stoks.is_empty() && stoks.iter().all(|s| htoks.contains(s)) {
                     // Containment: "Asignado a: - Técnico" contains "tecnico".
-                    stoks.len() as f64 + syn.len() as f64 / 100.0
+                    stoks.len() as f64 + s.len() as f64 / 100.0
                 } else {
                     0.0
                 }
-            };
+            } * syn.weight;
             if score > 0.0 && best.is_none_or(|(_, b)| score > b) {
                 best = Some((i, score));
             }
@@ -514,6 +238,9 @@ pub struct Header {
     pub row: u32,
     /// (column, header text, field index) for every non-empty header cell.
     pub columns: Vec<(usize, String, Option<usize>)>,
+    /// Columns whose header also names a field another column holds better: (column, field).
+    /// They stay unmapped (extra), with a note.
+    pub dropped: Vec<(usize, usize)>,
 }
 
 /// Finds the header among the first rows: the row naming the most distinct fields (at least
@@ -525,10 +252,22 @@ pub fn detect_header(
 ) -> Option<Header> {
     let mut best: Option<(usize, f64)> = None;
     for (i, r) in rows.iter().enumerate().take(30) {
+        // A row holding a date is data, whatever its words say.
+        if r.cells.iter().any(|c| match c {
+            Cell::Date { .. } => true,
+            Cell::Text(t) => super::values::parse_date_text(t).is_some(),
+            _ => false,
+        }) {
+            continue;
+        }
         let mut seen: Vec<usize> = Vec::new();
         let mut score = 0.0;
         for c in &r.cells {
             let Cell::Text(t) = c else { continue };
+            // A header is a few words, not a sentence.
+            if t.split_whitespace().count() > 8 {
+                continue;
+            }
             if let Some((f, s)) = matcher(kind, t) {
                 if !seen.contains(&f) {
                     seen.push(f);
@@ -541,8 +280,42 @@ pub fn detect_header(
         }
     }
     let (index, _) = best?;
+    Some(header_at(kind, rows, index, matcher))
+}
+
+/// Rows that look like a header although their words name no field: at least three short
+/// text cells and nothing else (no number, no date), followed by a row with values. Their
+/// columns can only be understood by their content (see [`super::infer`]).
+pub fn header_candidates(rows: &[SheetRow]) -> Vec<usize> {
+    rows.iter()
+        .enumerate()
+        .take(30)
+        .filter(|(i, r)| {
+            let cells: Vec<&Cell> = r.cells.iter().filter(|c| !c.is_empty()).collect();
+            cells.len() >= 3
+                && cells.iter().all(|c| match c {
+                    Cell::Text(t) => {
+                        t.chars().count() <= 40
+                            && super::values::parse_date_text(t).is_none()
+                            && !t.trim().chars().all(|c| c.is_ascii_digit())
+                    }
+                    _ => false,
+                })
+                && rows.get(i + 1).is_some()
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The header at `rows[index]`: each field goes to its best-named column; the others stay
+/// unmapped (extra) and are listed in [`Header::dropped`].
+pub fn header_at(
+    kind: ImportKind,
+    rows: &[SheetRow],
+    index: usize,
+    matcher: &HeaderMatcher<'_>,
+) -> Header {
     let row = &rows[index];
-    // Assign each field to its best column; the others stay unmapped (extra).
     let mut cols: Vec<ScoredColumn> = row
         .cells
         .iter()
@@ -554,6 +327,7 @@ pub fn detect_header(
             (i, t, m)
         })
         .collect();
+    let mut dropped = Vec::new();
     let n = fields(kind).len();
     for f in 0..n {
         let holders: Vec<usize> = cols
@@ -562,31 +336,95 @@ pub fn detect_header(
             .filter(|(_, c)| c.2.map(|m| m.0) == Some(f))
             .map(|(i, _)| i)
             .collect();
-        if holders.len() > 1 {
-            let keep = *holders
-                .iter()
-                .max_by(|a, b| {
-                    cols[**a]
-                        .2
-                        .unwrap()
-                        .1
-                        .total_cmp(&cols[**b].2.unwrap().1)
-                        .then(b.cmp(a))
-                })
-                .unwrap();
-            for h in holders {
-                if h != keep {
-                    cols[h].2 = None;
-                }
+        let score = |i: usize| cols[i].2.map(|m| m.1).unwrap_or(0.0);
+        // The best score wins; on a tie, the leftmost column.
+        let Some(keep) = holders
+            .iter()
+            .copied()
+            .max_by(|a, b| score(*a).total_cmp(&score(*b)).then(b.cmp(a)))
+        else {
+            continue;
+        };
+        for h in holders {
+            if h != keep {
+                cols[h].2 = None;
+                dropped.push((cols[h].0, f));
             }
         }
     }
-    Some(Header {
+    Header {
         index,
         row: row.row,
         columns: cols
             .into_iter()
             .map(|(i, t, m)| (i, t, m.map(|m| m.0)))
             .collect(),
-    })
+        dropped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lexicon_names_every_field_and_only_known_fields() {
+        let lex = super::super::lexicon::es();
+        for kind in [ImportKind::Cases, ImportKind::Assets] {
+            for d in fields(kind) {
+                assert!(
+                    !lex.synonyms(lexicon_kind(kind), d.key).is_empty(),
+                    "{kind:?}.{} has no synonyms",
+                    d.key
+                );
+            }
+        }
+        for (kind, key) in lex.sections() {
+            let k = if kind == "casos" {
+                ImportKind::Cases
+            } else {
+                ImportKind::Assets
+            };
+            assert!(
+                fields(k).iter().any(|d| d.key == key),
+                "unknown field {kind}.{key}"
+            );
+        }
+    }
+
+    fn field_of(h: &str) -> Option<&'static str> {
+        match_header(ImportKind::Cases, h).map(|(i, _)| fields(ImportKind::Cases)[i].key)
+    }
+
+    #[test]
+    fn headers_offices_use_map_to_their_fields() {
+        for (h, f) in [
+            ("Novedad", "description"),
+            ("Inconveniente presentado", "description"),
+            ("REQUERIMIENTO", "description"),
+            ("Detalle", "description"),
+            ("Atendió", "assignee"),
+            ("Quién atendió", "assignee"),
+            ("Ejecutado por", "assignee"),
+            ("Resp.", "assignee"),
+            ("Fecha sol.", "received_at"),
+            ("F. Solicitud", "received_at"),
+            ("Fecha de respuesta", "closed_at"),
+            ("Fecha resp.", "closed_at"),
+            ("Secretaría", "department"),
+            ("Dpto.", "department"),
+            ("Ext.", "phone"),
+            ("Cel.", "phone"),
+            ("No. Inventario", "asset_tag"),
+            ("Activo fijo", "asset_tag"),
+            ("E-mail", "email"),
+            ("Nº", "legacy_number"),
+            ("Acciones tomadas", "solution"),
+            ("Detalle de la solución", "solution"),
+        ] {
+            assert_eq!(field_of(h), Some(f), "{h}");
+        }
+        // Words nobody lists name nothing (content inference decides).
+        assert_eq!(field_of("Dato F"), None);
+    }
 }

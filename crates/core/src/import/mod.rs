@@ -14,6 +14,8 @@ pub use mesa_sheets::{csv, detect, read, sheet};
 pub mod bench;
 pub mod commit;
 pub mod fields;
+pub mod infer;
+pub mod lexicon;
 pub mod problems;
 pub mod records;
 pub mod values;
@@ -143,6 +145,10 @@ pub struct Mapping {
     pub columns: BTreeMap<String, String>,
     #[serde(default)]
     pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Columns mapped by their content, not their header (header text → field key). Recorded
+    /// in the batch so that a re-import with the batch's mapping maps them the same way.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inferred: BTreeMap<String, String>,
 }
 
 impl Mapping {
@@ -150,7 +156,7 @@ impl Mapping {
         let m: Mapping =
             serde_json::from_str(s).map_err(|e| ImportError::BadMapping(e.to_string()))?;
         let kind = m.kind.unwrap_or_default();
-        for (h, f) in &m.columns {
+        for (h, f) in m.columns.iter().chain(&m.inferred) {
             if !f.is_empty() && !fields::fields(kind).iter().any(|d| d.key == f) {
                 return Err(ImportError::BadMapping(format!(
                     "la columna «{h}» apunta a «{f}», que no es un campo conocido"
@@ -207,6 +213,18 @@ pub struct Problem {
     pub message: String,
 }
 
+/// How a column got its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MapSource {
+    /// Its header is in the lexicon.
+    Header,
+    /// Its values say it (a suggestion the user accepts or changes).
+    Content,
+    /// The user's (or a saved) mapping.
+    Mapping,
+}
+
 /// One column of a sheet as mapped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ColumnMap {
@@ -216,6 +234,20 @@ pub struct ColumnMap {
     /// Field key, or `null` when kept as an extra field.
     pub field: Option<String>,
     pub field_label: Option<String>,
+    /// How the field was found (`null` when kept as an extra field).
+    pub source: Option<MapSource>,
+    /// Why a column that looks like a field stays an extra field (that field is in another
+    /// column), or what its content showed.
+    pub note: Option<String>,
+}
+
+/// Rows of a sheet skipped for one reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SkippedRows {
+    /// Stable key: `blank`, `repeated_header`, `total`, `footer`, `note`.
+    pub reason: String,
+    pub label: String,
+    pub count: u32,
 }
 
 /// A few mapped rows for the preview.
@@ -235,6 +267,27 @@ pub struct SheetReport {
     pub records: u32,
     /// Why the sheet was skipped, when it was.
     pub skipped: Option<String>,
+    /// Rows seen below the header; always `cases + duplicates + rejected + Σ skipped_rows`.
+    pub rows: u32,
+    /// New records (imported, or that a dry run would import).
+    pub cases: u32,
+    /// Rows counted once: exact repeats in the file and records already imported.
+    pub duplicates: u32,
+    /// Rows refused with an error (equipment without placa, serial or type; never a case).
+    pub rejected: u32,
+    /// Rows that hold nothing of a record, by reason (only reasons with rows).
+    pub skipped_rows: Vec<SkippedRows>,
+}
+
+impl SheetReport {
+    /// Do the sheet's counts add up (rows seen = cases + duplicates + rejected + skipped)?
+    pub fn balanced(&self) -> bool {
+        self.rows
+            == self.cases
+                + self.duplicates
+                + self.rejected
+                + self.skipped_rows.iter().map(|s| s.count).sum::<u32>()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -272,6 +325,29 @@ pub struct ImportReport {
     /// Fields a column can be mapped to (for the mapping selects).
     pub fields: Vec<FieldOption>,
     pub batch: Option<i64>,
+}
+
+impl ImportReport {
+    /// The mapping this import used, ready to save and reuse: every column's field (`""` for an
+    /// extra field) and the value maps of `given`; columns mapped by their content are also
+    /// listed in `inferred`. Stored with the batch, so a re-import maps the same way.
+    pub fn effective_mapping(&self, given: Option<&Mapping>) -> Mapping {
+        let mut m = Mapping {
+            kind: Some(self.kind),
+            values: given.map(|g| g.values.clone()).unwrap_or_default(),
+            ..Default::default()
+        };
+        for s in &self.sheets {
+            for c in &s.columns {
+                let f = c.field.clone().unwrap_or_default();
+                if c.source == Some(MapSource::Content) {
+                    m.inferred.insert(c.header.clone(), f.clone());
+                }
+                m.columns.insert(c.header.clone(), f);
+            }
+        }
+        m
+    }
 }
 
 /// Progress of a long import.
@@ -404,35 +480,70 @@ pub fn analyze(
             preview: vec![],
             records: 0,
             skipped: None,
+            rows: 0,
+            cases: 0,
+            duplicates: 0,
+            rejected: 0,
+            skipped_rows: vec![],
         };
         if !visible {
             sr.skipped = Some("hoja oculta".into());
             report.sheets.push(sr);
             continue;
         }
+        let mut skips: BTreeMap<records::SkipReason, u32> = BTreeMap::new();
         let res = wb.with_rows(&sheet, |rows| -> crate::Result<()> {
-            let mut head: Vec<read::SheetRow> = Vec::new();
-            // Buffer the first non-blank rows to find the header.
-            let mut exhausted = true;
+            // Buffer the first rows (blank ones too, so that they are counted): 30 non-blank
+            // rows to find the header, then a sample for content inference.
+            let mut buf: Vec<read::SheetRow> = Vec::new();
+            let mut non_blank = 0usize;
             for r in &mut *rows {
                 let r = r?;
                 rows_read += 1;
-                if r.is_blank() {
-                    continue;
+                if !r.is_blank() {
+                    non_blank += 1;
                 }
-                head.push(r);
-                if head.len() >= 30 {
-                    exhausted = false;
+                buf.push(r);
+                if non_blank >= 30 + infer::SAMPLE_ROWS {
                     break;
                 }
             }
-            let _ = exhausted;
+            let head: Vec<read::SheetRow> = buf
+                .iter()
+                .filter(|r| !r.is_blank())
+                .take(30)
+                .cloned()
+                .collect();
             if head.is_empty() {
                 sr.skipped = Some("hoja vacía".into());
                 return Ok(());
             }
             any_content = true;
-            let Some(header) = fields::detect_header(kind, &head, &matcher) else {
+            let sample_after = |row: u32| -> Vec<read::SheetRow> {
+                buf.iter()
+                    .filter(|r| r.row > row && !r.is_blank())
+                    .take(infer::SAMPLE_ROWS)
+                    .cloned()
+                    .collect()
+            };
+            let locked = |h: &str| mapping.column(h).is_some();
+            let mut found = fields::detect_header(kind, &head, &matcher).map(|mut h| {
+                let sample = sample_after(h.row);
+                let inferred = infer::infer(kind, &mut h, &sample, catalogs, &locked);
+                (h, inferred)
+            });
+            if found.is_none() && kind == ImportKind::Cases {
+                // Headers in words nobody listed: a header-shaped row whose columns' content
+                // names at least three fields.
+                found = fields::header_candidates(&head).into_iter().find_map(|i| {
+                    let mut h = fields::header_at(kind, &head, i, &matcher);
+                    let sample = sample_after(h.row);
+                    let inferred = infer::infer(kind, &mut h, &sample, catalogs, &locked);
+                    let named = h.columns.iter().filter(|c| c.2.is_some()).count();
+                    (named >= 3).then_some((h, inferred))
+                });
+            }
+            let Some((header, inferred)) = found else {
                 sr.skipped = Some(format!(
                     "no tiene encabezados de {} reconocibles",
                     if kind == ImportKind::Cases {
@@ -468,41 +579,118 @@ pub fn analyze(
             any_header = true;
             sr.header_row = Some(header.row);
             let defs = fields::fields(kind);
+            let holder_of = |field: usize| {
+                header
+                    .columns
+                    .iter()
+                    .find(|(_, _, f)| *f == Some(field))
+                    .map(|(_, h, _)| h.clone())
+                    .unwrap_or_default()
+            };
             sr.columns = header
                 .columns
                 .iter()
-                .map(|(c, h, f)| ColumnMap {
-                    column: if format == Format::Csv {
-                        format!("{}", c + 1)
-                    } else {
-                        column_letter(*c)
-                    },
-                    header: h.clone(),
-                    field: f.map(|f| defs[f].key.to_string()),
-                    field_label: f.map(|f| defs[f].label.to_string()),
+                .map(|(c, h, f)| {
+                    let by_content = inferred
+                        .iter()
+                        .any(|(ic, o)| ic == c && matches!(o, infer::Outcome::Mapped(_)));
+                    let taken = inferred
+                        .iter()
+                        .find_map(|(ic, o)| match o {
+                            infer::Outcome::Taken(tf) if ic == c => Some(*tf),
+                            _ => None,
+                        })
+                        .or_else(|| {
+                            header
+                                .dropped
+                                .iter()
+                                .find(|(dc, _)| dc == c)
+                                .map(|(_, df)| *df)
+                        });
+                    let note = match (f, taken) {
+                        (Some(f), _) if by_content => Some(format!(
+                            "Sugerido por el contenido: sus valores parecen «{}». Acéptelo o \
+                             cámbielo.",
+                            defs[*f].label
+                        )),
+                        (None, Some(tf)) => Some(format!(
+                            "Parece «{}», pero ese campo ya está en la columna «{}»; se conserva \
+                             como campo adicional.",
+                            defs[tf].label,
+                            holder_of(tf)
+                        )),
+                        _ => None,
+                    };
+                    ColumnMap {
+                        column: if format == Format::Csv {
+                            format!("{}", c + 1)
+                        } else {
+                            column_letter(*c)
+                        },
+                        header: h.clone(),
+                        field: f.map(|f| defs[f].key.to_string()),
+                        field_label: f.map(|f| defs[f].label.to_string()),
+                        source: f.map(|_| {
+                            if mapping.column(h).is_some() {
+                                MapSource::Mapping
+                            } else if by_content {
+                                MapSource::Content
+                            } else {
+                                MapSource::Header
+                            }
+                        }),
+                        note,
+                    }
                 })
                 .collect();
+            for c in &sr.columns {
+                if c.field.is_none() {
+                    if let Some(n) = &c.note {
+                        report.warnings.push(Problem {
+                            sheet: display.clone(),
+                            row: None,
+                            column: Some(c.header.clone()),
+                            message: n.clone(),
+                        });
+                    }
+                }
+            }
             let plan = records::Plan::new(kind, &header, &display);
-            let rest = head.split_off(header.index + 1);
+            let header_row = header.row;
+            let mut last_row = header_row;
             let mut handle = |r: read::SheetRow, sr: &mut SheetReport| -> crate::Result<()> {
                 if opts.cancelled() {
                     return Err(ImportError::Cancelled.into());
                 }
+                // Rows a reader does not yield (empty in the file) are blank rows seen.
+                let gap = r.row.saturating_sub(last_row + 1);
+                last_row = last_row.max(r.row);
+                if gap > 0 {
+                    sr.rows += gap;
+                    *skips.entry(records::SkipReason::Blank).or_default() += gap;
+                }
+                sr.rows += 1;
                 if r.is_blank() {
+                    *skips.entry(records::SkipReason::Blank).or_default() += 1;
                     return Ok(());
                 }
                 match state.row(&plan, &r, &mut report.warnings) {
-                    records::RowOutcome::Skip => {}
-                    records::RowOutcome::Error(p) => report.errors.push(p),
+                    records::RowOutcome::Skip(why) => *skips.entry(why).or_default() += 1,
+                    records::RowOutcome::Error(p) => {
+                        sr.rejected += 1;
+                        report.errors.push(p)
+                    }
                     records::RowOutcome::Record(rec, content) => {
                         sr.records += 1;
                         if !seen_content.insert(content) {
                             report.duplicates += 1;
+                            sr.duplicates += 1;
                             return Ok(());
                         }
                         let key = rec.key().to_string();
                         if !seen_key.insert(key) {
                             report.duplicates += 1;
+                            sr.duplicates += 1;
                             report.warnings.push(Problem {
                                 sheet: display.clone(),
                                 row: Some(r.row),
@@ -523,19 +711,23 @@ pub fn analyze(
                         match sink(rec)? {
                             Sink::New => {
                                 report.imported += 1;
+                                sr.cases += 1;
                                 imported_now.set(imported_now.get() + 1);
                                 if let Some(s) = status {
                                     *report.status_counts.entry(s.to_string()).or_default() += 1;
                                 }
                             }
-                            Sink::AlreadyImported => report.duplicates += 1,
+                            Sink::AlreadyImported => {
+                                report.duplicates += 1;
+                                sr.duplicates += 1;
+                            }
                         }
                     }
                 }
                 Ok(())
             };
             let before = sr.records;
-            for r in rest {
+            for r in buf.into_iter().filter(|r| r.row > header_row) {
                 handle(r, &mut sr)?;
             }
             for r in rows {
@@ -549,7 +741,7 @@ pub fn analyze(
                 }
                 handle(r, &mut sr)?;
             }
-            if sr.records == before && header_only.is_none() {
+            if sr.records == before && sr.rejected == 0 && header_only.is_none() {
                 header_only = Some(sheet.clone());
             }
             Ok(())
@@ -558,6 +750,14 @@ pub fn analyze(
             Ok(inner) => inner?,
             Err(e) => return Err(e.into()),
         }
+        sr.skipped_rows = skips
+            .into_iter()
+            .map(|(why, count)| SkippedRows {
+                reason: why.key().to_string(),
+                label: why.label().to_string(),
+                count,
+            })
+            .collect();
         report.sheets.push(sr);
     }
     progress(ImportProgress {

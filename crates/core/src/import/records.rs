@@ -15,6 +15,8 @@ pub struct Catalogs {
     pub departments: Catalog,
     pub service_types: Catalog,
     pub asset_types: Catalog,
+    /// The staff's names, folded (content inference: a column of them is the assignee).
+    pub staff: Vec<String>,
 }
 
 impl Catalogs {
@@ -24,6 +26,7 @@ impl Catalogs {
             departments: Catalog::new(values::DEPARTMENTS, values::DEPARTMENT_SYNONYMS),
             service_types: Catalog::new(values::SERVICE_TYPES, values::SERVICE_SYNONYMS),
             asset_types: Catalog::new(values::ASSET_TYPES, values::ASSET_TYPE_SYNONYMS),
+            staff: Vec::new(),
         }
     }
 }
@@ -232,10 +235,57 @@ impl Plan {
 }
 
 pub enum RowOutcome {
-    Skip,
+    /// The row holds nothing of a record, for this reason.
+    Skip(SkipReason),
     Error(Problem),
     /// The record and the hash of the row's whole content (exact-duplicate detection).
     Record(Record, [u8; 32]),
+}
+
+/// Why a row holds nothing of a case (the only reasons a row is skipped). The keys are
+/// stable; the labels are what the CLI and the preview show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// No value in any cell (also a row with formatting only).
+    Blank,
+    /// The header row again (printed pages, pasted blocks).
+    RepeatedHeader,
+    /// A total or subtotal line.
+    Total,
+    /// A signature or footer line («Elaboró», «Vo. Bo.», «Firma»…).
+    Footer,
+    /// A lone note: one cell that is no value of its column.
+    Note,
+}
+
+impl SkipReason {
+    pub const ALL: [SkipReason; 5] = [
+        SkipReason::Blank,
+        SkipReason::RepeatedHeader,
+        SkipReason::Total,
+        SkipReason::Footer,
+        SkipReason::Note,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SkipReason::Blank => "blank",
+            SkipReason::RepeatedHeader => "repeated_header",
+            SkipReason::Total => "total",
+            SkipReason::Footer => "footer",
+            SkipReason::Note => "note",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipReason::Blank => "vacías o solo con formato",
+            SkipReason::RepeatedHeader => "encabezado repetido",
+            SkipReason::Total => "totales",
+            SkipReason::Footer => "firmas o pie de página",
+            SkipReason::Note => "notas sueltas",
+        }
+    }
 }
 
 /// Text as the conventions want it: trimmed, runs of spaces collapsed, line breaks kept (blank
@@ -366,12 +416,14 @@ impl<'a> State<'a> {
             .map(|(i, c)| (i, c.text().trim().to_string()))
             .collect();
         if texts.is_empty() {
-            return RowOutcome::Skip;
+            return RowOutcome::Skip(SkipReason::Blank);
         }
         let first = fold(&texts[0].1);
         // TOTAL rows, signature footers, a repeated header.
-        if first.starts_with("total") || first.starts_with("subtotal") {
-            return RowOutcome::Skip;
+        if (first.starts_with("total") || first.starts_with("subtotal"))
+            && texts[1..].iter().all(|(_, t)| is_count(t))
+        {
+            return RowOutcome::Skip(SkipReason::Total);
         }
         if texts.len() <= 3
             && texts.iter().any(|(_, t)| {
@@ -379,7 +431,7 @@ impl<'a> State<'a> {
                 FOOTER_WORDS.iter().any(|w| f.starts_with(w))
             })
         {
-            return RowOutcome::Skip;
+            return RowOutcome::Skip(SkipReason::Footer);
         }
         // A repeated header row (checked only when the first cell looks like its header).
         let (c0, t0) = &texts[0];
@@ -393,7 +445,7 @@ impl<'a> State<'a> {
                 .filter(|(_, t)| plan.header_folds.contains(&fold(t)))
                 .count();
             if same_as_header * 2 > plan.header_folds.len().max(1) && same_as_header >= 2 {
-                return RowOutcome::Skip;
+                return RowOutcome::Skip(SkipReason::RepeatedHeader);
             }
         }
         // Content hash over (header, value) pairs, independent of column order.
@@ -422,15 +474,8 @@ impl<'a> State<'a> {
             h.update([1]);
         }
         let content: [u8; 32] = h.finalize().into();
-        let mapped = plan
-            .by_field
-            .iter()
-            .filter(|c| {
-                c.and_then(|c| row.cells.get(c))
-                    .is_some_and(|c| !c.is_empty())
-            })
-            .count();
-        if mapped == 0 || (texts.len() == 1 && mapped <= 1) {
+        // A lone note: one cell that is no value of its column (or a remark written as one).
+        if texts.len() == 1 && self.is_note(plan, &row.cells[texts[0].0], texts[0].0) {
             warnings.push(Problem {
                 sheet: plan.sheet.clone(),
                 row: Some(row.row),
@@ -445,7 +490,7 @@ impl<'a> State<'a> {
                     }
                 ),
             });
-            return RowOutcome::Skip;
+            return RowOutcome::Skip(SkipReason::Note);
         }
         let mut extra = BTreeMap::new();
         for (col, name) in &plan.extra {
@@ -465,6 +510,53 @@ impl<'a> State<'a> {
         match self.kind {
             ImportKind::Cases => self.case(plan, row, extra, content, warnings),
             ImportKind::Assets => self.asset(plan, row, extra, content, warnings),
+        }
+    }
+
+    /// Is a row's only cell a note rather than a value of its column? A cell outside every
+    /// field, a remark («Nota: …», «Obs.: …»), or a value its field cannot hold (a sentence in
+    /// the number column, a non-date in a date column, an unknown status, a text without «@»
+    /// in the e-mail column). Any other single value is case data: the row is a case.
+    fn is_note(&self, plan: &Plan, cell: &Cell, col: usize) -> bool {
+        let t = cell.text();
+        let f = fold(&t);
+        if [
+            "nota",
+            "notas",
+            "obs",
+            "observacion",
+            "importante",
+            "nb",
+            "n b",
+        ]
+        .iter()
+        .any(|w| f == *w || f.starts_with(&format!("{w} ")))
+        {
+            return true;
+        }
+        let Some(field) = plan.by_field.iter().position(|c| *c == Some(col)) else {
+            return true;
+        };
+        if self.kind != ImportKind::Cases {
+            return false;
+        }
+        let words = t.split_whitespace().count();
+        match field {
+            x if x == FieldIdx::Legacy as usize => {
+                words > 3 || !t.chars().any(|c| c.is_ascii_digit())
+            }
+            x if x == FieldIdx::Received as usize || x == FieldIdx::Closed as usize => {
+                values::cell_date(cell).is_none()
+            }
+            x if x == FieldIdx::ReceivedTime as usize => values::cell_time(cell).is_none(),
+            x if x == FieldIdx::Status as usize => {
+                values::parse_status(&t).is_none() && self.mapping.value("status", &t).is_none()
+            }
+            x if x == FieldIdx::Email as usize => !t.contains('@'),
+            x if x == FieldIdx::Phone as usize || x == FieldIdx::AssetTag as usize => {
+                !t.chars().any(|c| c.is_ascii_digit())
+            }
+            _ => false,
         }
     }
 
@@ -492,12 +584,23 @@ impl<'a> State<'a> {
         };
         let requester = text(F::Requester);
         let description = text(F::Description);
-        if requester.is_none() && description.is_none() {
-            return RowOutcome::Error(Problem {
+        // Nothing lost: a row with any case data is a case, flagged with what it lacks.
+        let missing: Vec<&str> = [
+            requester.is_none().then_some("sin solicitante"),
+            description.is_none().then_some("sin descripción"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !missing.is_empty() {
+            warnings.push(Problem {
                 sheet: plan.sheet.clone(),
                 row: Some(row.row),
                 column: None,
-                message: "La fila no tiene solicitante ni descripción; no se importó.".into(),
+                message: format!(
+                    "Caso incompleto: se importa {} (la fila tiene otros datos del caso).",
+                    missing.join(" y ")
+                ),
             });
         }
         let mut received = None;
@@ -517,6 +620,13 @@ impl<'a> State<'a> {
                     clean_text(&c.text()),
                 );
             }
+        }
+        if let (None, Some(c)) = (&received, plan.cell(row, F::ReceivedTime as usize)) {
+            // A time without a date to belong to is kept as written (nothing lost).
+            extra.insert(
+                plan.header_of(F::ReceivedTime as usize).unwrap_or_default(),
+                clean_text(&c.text()),
+            );
         }
         if let (Some(d), Some(c)) = (received.as_mut(), plan.cell(row, F::ReceivedTime as usize)) {
             match values::cell_time(c) {
@@ -769,6 +879,15 @@ enum AssetIdx {
     Fecha,
     Estado,
     Observaciones,
+}
+
+/// A count or amount, as on a totals line («15», «1.234», «$ 2.000», «100 %»).
+fn is_count(s: &str) -> bool {
+    let t: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | ',' | '$' | '%'))
+        .collect();
+    t.is_empty() || t.chars().all(|c| c.is_ascii_digit())
 }
 
 fn truncate(s: &str, n: usize) -> String {

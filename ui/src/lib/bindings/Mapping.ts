@@ -6,4 +6,9 @@ import type { ImportKind } from "./ImportKind";
  * value maps per catalog field (`department`, `service_type`, `status`, `tipo`, `estado`):
  * raw text → canonical value.
  */
-export type Mapping = { kind: ImportKind | null, columns: { [key in string]: string }, values: { [key in string]: { [key in string]: string } }, };
+export type Mapping = { kind: ImportKind | null, columns: { [key in string]: string }, values: { [key in string]: { [key in string]: string } }, 
+/**
+ * Columns mapped by their content, not their header (header text → field key). Recorded
+ * in the batch so that a re-import with the batch's mapping maps them the same way.
+ */
+inferred?: { [key in string]: string }, };

@@ -859,6 +859,12 @@ export const t = {
     headerRow: (row: number) => `Encabezado detectado en la fila ${nf.format(row)}`,
     skipped: (why: string) => `Omitida: ${why}`,
     sheetRecords: (n: number) => (n === 1 ? "1 registro" : `${nf.format(n)} registros`),
+    rowsEquation: (rows: number, cases: number, dup: number, rejected: number, skipped: number) =>
+      `Filas: ${nf.format(rows)} = ${nf.format(cases)} registros nuevos + ${nf.format(dup)} duplicadas` +
+      (rejected > 0 ? ` + ${nf.format(rejected)} con errores` : "") +
+      ` + ${nf.format(skipped)} omitidas`,
+    skippedReason: (n: number, label: string) => `${nf.format(n)} ${label}`,
+    inferred: "Sugerido por el contenido",
     mappingTitle: "Columnas y campos",
     colColumn: "Columna",
     colHeader: "Encabezado en el archivo",

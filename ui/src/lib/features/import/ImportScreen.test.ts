@@ -55,20 +55,53 @@ function report(over: Partial<ImportReport> = {}): ImportReport {
         name: "",
         header_row: 1,
         columns: [
-          { column: "1", header: "Nro", field: "legacy_number", field_label: "Número anterior" },
-          { column: "2", header: "Quien solicita", field: "requester", field_label: "Solicitante" },
+          {
+            column: "1",
+            header: "Nro",
+            field: "legacy_number",
+            field_label: "Número anterior",
+            source: "header",
+            note: null,
+          },
+          {
+            column: "2",
+            header: "Quien solicita",
+            field: "requester",
+            field_label: "Solicitante",
+            source: "header",
+            note: null,
+          },
           {
             column: "3",
             header: "Oficina o dependencia",
             field: "department",
             field_label: "Dependencia",
+            source: "header",
+            note: null,
           },
-          { column: "4", header: "Observación interna", field: null, field_label: null },
+          {
+            column: "4",
+            header: "Observación interna",
+            field: null,
+            field_label: null,
+            source: null,
+            note: "Parece «Descripción», pero ese campo ya está en la columna «Dato Q»; se conserva como campo adicional.",
+          },
           {
             column: "5",
             header: "Fecha y hora",
             field: "received_at",
             field_label: "Fecha de recepción",
+            source: "header",
+            note: null,
+          },
+          {
+            column: "6",
+            header: "Dato Q",
+            field: "description",
+            field_label: "Descripción",
+            source: "content",
+            note: "Sugerido por el contenido: sus valores parecen «Descripción». Acéptelo o cámbielo.",
           },
         ],
         preview: [
@@ -92,6 +125,14 @@ function report(over: Partial<ImportReport> = {}): ImportReport {
         ],
         records: 122,
         skipped: null,
+        rows: 125,
+        cases: 120,
+        duplicates: 2,
+        rejected: 1,
+        skipped_rows: [
+          { reason: "blank", label: "vacías o solo con formato", count: 1 },
+          { reason: "total", label: "totales", count: 1 },
+        ],
       },
     ],
     unknown_values: [{ field: "department", value: "Recreación TIC", count: 3 }],
@@ -168,6 +209,7 @@ describe("Importar", () => {
       "department",
       "",
       "received_at",
+      "description",
     ]);
     const selects = screen.getAllByTestId("import-column-field") as HTMLSelectElement[];
     expect(selects[1].value).toBe("requester");
@@ -201,6 +243,7 @@ describe("Importar", () => {
       kind: "cases",
       columns: { "Observación interna": "description" },
       values: {},
+      inferred: {},
     });
     await user.selectOptions(screen.getByTestId("import-unknown-map"), "Área de Recreación");
     await waitFor(() => expect(api.importPreview).toHaveBeenCalledTimes(3));
@@ -208,7 +251,29 @@ describe("Importar", () => {
       kind: "cases",
       columns: { "Observación interna": "description" },
       values: { department: { "Recreación TIC": "Área de Recreación" } },
+      inferred: {},
     });
+  });
+
+  it("shows each sheet's rows equation, skipped rows by reason and the columns mapped by content", async () => {
+    const user = userEvent.setup();
+    await previewTyped(user);
+    const eq = screen.getByTestId("import-sheet-rows");
+    expect(eq).toHaveAttribute("data-rows", "125");
+    expect(eq).toHaveAttribute("data-skipped", "2");
+    expect(eq.textContent).toContain(
+      "Filas: 125 = 120 registros nuevos + 2 duplicadas + 1 con errores + 2 omitidas",
+    );
+    const reasons = screen.getAllByTestId("import-skipped-reason");
+    expect(reasons.map((r) => r.getAttribute("data-reason"))).toEqual(["blank", "total"]);
+    expect(reasons[0].textContent).toContain("1 vacías o solo con formato");
+    // The inferred column is a suggestion, on its own row; the conflicting one keeps a note.
+    const cols = screen.getAllByTestId("import-column");
+    expect(within(cols[5]).getByTestId("import-column-inferred").textContent).toBe(
+      "Sugerido por el contenido",
+    );
+    expect(within(cols[3]).queryByTestId("import-column-inferred")).toBeNull();
+    expect(within(cols[3]).getByTestId("import-column-note").textContent).toContain("Dato Q");
   });
 
   it("imports with the previewed hash, shows the result and exports the problems", async () => {
