@@ -1,6 +1,6 @@
 //! The header lexicon: how offices title each field's column, written as data
 //! (`lexicon/es.txt`, embedded) and parsed once. Headers and synonyms are compared after the
-//! same normalisation ([`normalize`]): case, accents, punctuation and spacing folded, `º`/`ª`
+//! same normalisation (`normalize`): case, accents, punctuation and spacing folded, `º`/`ª`
 //! dropped, and abbreviations expanded word by word («Fecha sol.» → «fecha solicitud»).
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 //! residual positions on the 5×5 heat map, treatment, action plan and monitoring dates, and the
 //! app's own data shown beside a risk (`data_source`: last verified backup, SLA compliance of the
 //! last three months, maintenance compliance). Scales, zones and weights are data in
-//! [`scales`]; the documents (PDF with the heat map drawn as vectors, XLSX) are in
+//! [`scales`](mod@scales); the documents (PDF with the heat map drawn as vectors, XLSX) are in
 //! [`documents`].
 
 pub mod documents;
