@@ -3,4 +3,4 @@
 /**
  * What an action needs. One variant per kind of action; [`allows`] is the matrix.
  */
-export type Permission = "case_register" | "case_work" | "case_work_own" | "equipment" | "decommission_approve" | "maintenance" | "maintenance_verify" | "import" | "import_undo" | "reports" | "backup" | "restore" | "privacy" | "settings" | "attachment_delete" | "accounts";
+export type Permission = "case_register" | "case_work" | "case_work_own" | "equipment" | "decommission_approve" | "maintenance" | "maintenance_verify" | "import" | "import_undo" | "reports" | "backup" | "restore" | "privacy" | "settings" | "attachment_delete" | "accounts" | "management_delete";

@@ -217,19 +217,20 @@ fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
         ActionState::Vencida
     );
 
-    // The owner cannot verify their own action (justification or not).
+    // The owner cannot verify their own action (separation of duties; a one-person office
+    // may with a justification: tests/people.rs).
     let e = s
         .verify_plan_action(
             a.id,
             &VerifyInput {
                 note: None,
-                justification: Some("Solo hay una persona".into()),
+                justification: None,
             },
             "TECNICO DE SISTEMAS",
             late,
         )
         .unwrap_err();
-    assert_eq!(e.code(), "validation");
+    assert_eq!(e.code(), "separation_of_duties");
     assert!(e.to_string().contains("distinta del responsable"), "{e}");
     assert_eq!(s.plan_action(a.id, late).unwrap().verified_by, None);
 
