@@ -3,7 +3,7 @@
 // small UI actions (fill, click out of view, wait for the notice, cases) and the start of
 // tauri-driver + the WebDriver session. Each helper takes the session it acts on.
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -109,4 +109,16 @@ export async function launch({ port, env = {}, firstRun = 'skip', application = 
     driver.kill();
     throw e;
   }
+}
+
+/** Runs the real CLI on `dataDir` (as the account `user` = [login, password] when given, with
+ *  `input` on stdin) and returns stdout; fails the test on a non-zero exit. */
+export function mesaIn(dataDir, args, { user, input } = {}) {
+  const env = { ...process.env, MESA_DATA_DIR: dataDir };
+  delete env.MESA_USER;
+  delete env.MESA_PASSWORD;
+  if (user) Object.assign(env, { MESA_USER: user[0], MESA_PASSWORD: user[1] });
+  const r = spawnSync(cli, ['--data-dir', dataDir, ...args], { env, input: input ?? '', encoding: 'utf8' });
+  assert.equal(r.status, 0, `mesa ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
 }

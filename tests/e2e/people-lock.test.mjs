@@ -4,24 +4,15 @@
 // again the same screen is there. tauri-driver + WebKitWebDriver under Xvfb.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { sleep, stopApp as stopAppFor } from './webdriver.mjs';
-import { app, cli, tempDir, shot, fill, launch } from './helpers.mjs';
+import { app, mesaIn, tempDir, shot, fill, launch } from './helpers.mjs';
 
 const dataDir = tempDir('mesa-e2e-lock-');
 const port = 7300 + Math.floor(Math.random() * 400);
 let driver;
 let s;
 
-function mesa(args, { user, input } = {}) {
-  const env = { ...process.env, MESA_DATA_DIR: dataDir };
-  delete env.MESA_USER;
-  delete env.MESA_PASSWORD;
-  if (user) Object.assign(env, { MESA_USER: user[0], MESA_PASSWORD: user[1] });
-  const r = spawnSync(cli, ['--data-dir', dataDir, ...args], { env, input: input ?? '', encoding: 'utf8' });
-  assert.equal(r.status, 0, `mesa ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const mesa = (args, opts) => mesaIn(dataDir, args, opts);
 
 const JEFE = ['jefe', 'clave-del-jefe'];
 

@@ -445,10 +445,7 @@ impl Store {
                 rusqlite::Error::QueryReturnedNoRows => CoreError::TicketNotFound(number.into()),
                 e => e.into(),
             })?;
-        if assignee
-            .as_deref()
-            .is_some_and(|a| crate::text::fold(a) == crate::text::fold(&p.name))
-        {
+        if may_work_on(Some(p), assignee.as_deref()) {
             Ok(())
         } else {
             Err(CoreError::Forbidden {
