@@ -152,3 +152,108 @@ fn report_and_exports() {
     let o = env.run("2026-04-01T10:10", &["export", "cases"]);
     assert!(!o.status.success());
 }
+
+/// `mesa report management`: the quarter's values and lights, texts saved with
+/// `--analysis CODE=text` and `--conclusions` (kept when only one is changed), PDF and XLSX
+/// written, the period list, bad input refused in Spanish.
+#[test]
+fn management_report_values_texts_and_files() {
+    let env = Env::new();
+    for (received, started) in [
+        ("2026-01-05T08:00", "2026-01-05T09:00"),
+        ("2026-01-05T08:00", "2026-01-07T09:00"),
+    ] {
+        let n = env
+            .ok(
+                received,
+                &[
+                    "ticket",
+                    "new",
+                    "--requester",
+                    "Ana Gutiérrez",
+                    "--department",
+                    "tesoreria",
+                    "--description",
+                    "Sin red",
+                    "--received-at",
+                    received,
+                ],
+            )
+            .trim()
+            .to_string();
+        env.ok(started, &["ticket", "start", &n]);
+    }
+    const NOW: &str = "2026-04-10T09:00";
+    let q1 = [
+        "report",
+        "management",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+    ];
+    let r = env.json(NOW, &q1);
+    assert_eq!(r["label"], "I trimestre de 2026");
+    let ind01 = &r["indicators"][0];
+    assert_eq!(ind01["sheet"]["code"], "IND-01");
+    assert_eq!(ind01["value"], 50.0);
+    assert_eq!(ind01["light"], "critical");
+    assert!(r["saved_at"].is_null());
+
+    let mut args = q1.to_vec();
+    args.extend([
+        "--analysis",
+        "ind-01=Vacaciones del técnico",
+        "--conclusions",
+        "Meta incumplida",
+    ]);
+    let r = env.json(NOW, &args);
+    assert_eq!(r["indicators"][0]["analysis"], "Vacaciones del técnico");
+    assert_eq!(r["conclusions"], "Meta incumplida");
+    // Changing the conclusions keeps the analysis.
+    let mut args = q1.to_vec();
+    args.extend(["--conclusions", "Se abrió un hallazgo"]);
+    let r = env.json(NOW, &args);
+    assert_eq!(r["indicators"][0]["analysis"], "Vacaciones del técnico");
+    assert_eq!(r["conclusions"], "Se abrió un hallazgo");
+
+    let pdf = env.data.path().join("gestion.pdf");
+    let xlsx = env.data.path().join("gestion.xlsx");
+    let mut args = q1.to_vec();
+    let (p, x) = (pdf.to_str().unwrap(), xlsx.to_str().unwrap());
+    args.extend(["--pdf", p, "--xlsx", x]);
+    let text = env.ok(NOW, &args);
+    assert!(
+        text.contains("Informe de gestión — I trimestre de 2026"),
+        "{text}"
+    );
+    assert!(text.contains("IND-01"), "{text}");
+    assert!(text.contains("Crítico"), "{text}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+
+    let periods = env.json(NOW, &["report", "management", "--periods"]);
+    assert_eq!(periods[0]["label"], "II trimestre de 2026");
+    assert_eq!(periods[1]["from"], "2026-01-01");
+
+    let e = env.fail(
+        NOW,
+        &[
+            "report",
+            "management",
+            "--from",
+            "2026-03-31",
+            "--to",
+            "2026-01-01",
+        ],
+    );
+    assert!(e.contains("antes de empezar"), "{e}");
+    let mut args = q1.to_vec();
+    args.extend(["--analysis", "sin signo igual"]);
+    let e = env.fail(NOW, &args);
+    assert!(e.contains("CÓDIGO=texto"), "{e}");
+    let mut args = q1.to_vec();
+    args.extend(["--analysis", "IND-77=texto"]);
+    let e = env.fail(NOW, &args);
+    assert!(e.contains("IND-77"), "{e}");
+}

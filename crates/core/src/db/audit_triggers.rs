@@ -78,6 +78,8 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("import_batches", "X.id"),
     // stored help-desk reports (analysis and improvement actions)
     ("reports", "X.period_from || '/' || X.period_to"),
+    // stored management reports (analysis per indicator and conclusions)
+    ("management_reports", "X.period_from || '/' || X.period_to"),
     // risk map (issue 18)
     ("risks", "X.code"),
     (

@@ -103,6 +103,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0016_risks.sql",
         sql: include_str!("../../../../migrations/0016_risks.sql"),
     },
+    Migration {
+        version: 19,
+        name: "0019_management_reports.sql",
+        sql: include_str!("../../../../migrations/0019_management_reports.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
