@@ -171,7 +171,7 @@ pub fn period_label(p: Period) -> String {
         return format!("Año {}", p.from.year());
     }
     let quarter = p.from.day() == 1
-        && (p.from.month() - 1) % 3 == 0
+        && (p.from.month() - 1).is_multiple_of(3)
         && p.from
             .checked_add_months(Months::new(3))
             .and_then(|d| d.pred_opt())
