@@ -189,6 +189,16 @@ fn export_all(dir: &Path) {
         mesa_core::management::indicators::FindingDraft,
         mesa_core::management::indicators::FindingSuggestion,
         mesa_core::management::indicators::IndicatorOverview,
+        mesa_core::management::report::ReportPeriodOption,
+        mesa_core::management::report::ManagementIndicator,
+        mesa_core::management::report::ZoneCount,
+        mesa_core::management::report::RiskState,
+        mesa_core::management::report::RiskSummary,
+        mesa_core::management::report::StateCount,
+        mesa_core::management::report::ActionProgress,
+        mesa_core::management::report::PlanProgress,
+        mesa_core::management::report::ManagementReport,
+        mesa_core::management::report::ManagementReportTexts,
     );
 }
 
