@@ -1,8 +1,7 @@
 //! `mesa risk …` on the real binary (issue 18): the prefilled map, a new risk, `set`, a
 //! control moving the residual position, refusals, and the XLSX/PDF export.
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 const NOW: &str = "2026-03-10T09:00:00-05:00";
 

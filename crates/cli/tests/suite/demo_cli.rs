@@ -2,8 +2,7 @@
 //! retired equipment), the year's maintenance plan with its logs for the months already past,
 //! and demo cases linked to equipment. Deterministic for a seed.
 
-mod common;
-use common::Env;
+use crate::common::Env;
 use serde_json::Value;
 
 const NOW: &str = "2026-07-15T10:00";

@@ -6,8 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 impl Env {
     fn new_ticket(&self, now: &str, extra: &[&str]) -> String {

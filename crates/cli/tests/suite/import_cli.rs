@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-mod common;
-use common::{parse_json, Env};
+use crate::common::{parse_json, Env};
 
 const NOW: &str = "2026-03-02T10:00";
 

@@ -4,8 +4,7 @@
 
 use std::process::Command;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 const NOW: &str = "2026-03-10T09:00";
 

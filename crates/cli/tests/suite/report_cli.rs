@@ -5,8 +5,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 fn new_case(env: &Env, received: &str, dep: &str, description: &str) -> String {
     env.ok(

@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 fn new_ticket(env: &Env, now: &str, requester: &str) -> String {
     env.ok(

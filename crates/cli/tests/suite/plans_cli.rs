@@ -2,9 +2,8 @@
 //! evidence, the verification refused to the owner and accepted from someone else, the due list
 //! on fixed dates and the exports.
 
-mod common;
 
-use common::Env;
+use crate::common::Env;
 
 #[test]
 fn improvement_plan_from_finding_to_verification_and_exports() {

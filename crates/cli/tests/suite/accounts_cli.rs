@@ -1,12 +1,11 @@
 //! `mesa account …`, acting as an account with `--user` and `MESA_PASSWORD`, refused actions
 //! with a non-zero exit and a Spanish message, and the access log (issue 14).
 
-mod common;
 
 use std::io::Write;
 use std::process::{Output, Stdio};
 
-use common::Env;
+use crate::common::Env;
 
 const NOW: &str = "2026-03-02T09:00";
 

@@ -4,8 +4,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 #[test]
 fn holidays_of_a_year() {

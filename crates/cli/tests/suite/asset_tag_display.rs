@@ -5,8 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 const NOW: &str = "2026-03-10T09:00";
 

@@ -1,8 +1,7 @@
 //! `mesa ticket visit` and `mesa agenda` on a real data directory.
 
-mod common;
 
-use common::Env;
+use crate::common::Env;
 
 const NOW: &str = "2026-03-02T10:00";
 

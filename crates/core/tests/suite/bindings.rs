@@ -1,6 +1,6 @@
 //! The TypeScript types of the UI (`ui/src/lib/bindings/`) are generated from the Rust types
 //! with ts-rs and committed. This test fails when they are stale.
-//! Regenerate with: `UPDATE_BINDINGS=1 cargo test -p mesa-core --test bindings`.
+//! Regenerate with: `UPDATE_BINDINGS=1 cargo test -p mesa-core --test suite bindings::`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -274,6 +274,6 @@ fn typescript_bindings_are_fresh() {
     assert!(
         stale.is_empty(),
         "TypeScript bindings in ui/src/lib/bindings are stale ({stale:?}); run \
-         UPDATE_BINDINGS=1 cargo test -p mesa-core --test bindings and commit"
+         UPDATE_BINDINGS=1 cargo test -p mesa-core --test suite bindings:: and commit"
     );
 }

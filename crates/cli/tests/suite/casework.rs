@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 /// Registers an unclassified case received Friday 20 March 2026 at 3 p.m. (Monday 23 is a
 /// holiday), five minutes later.

@@ -2,8 +2,7 @@
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 const NOW: &str = "2026-03-02T09:00";
 

@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 const NOW: &str = "2026-03-10T09:00";
 

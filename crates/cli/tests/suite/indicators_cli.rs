@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 /// A case received at `received` and attended (started) at `started`.
 fn case(env: &Env, received: &str, started: &str) {
