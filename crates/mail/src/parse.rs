@@ -111,7 +111,7 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
         Ok(m) => m,
         Err(_) => {
             let mut m = empty(raw);
-            m.text = lossy_text(raw, None);
+            m.text = bytes_to_text(raw);
             m.warnings.push(
                 "El correo tiene una estructura que no se pudo interpretar; se muestra el \
                  contenido sin formato"
@@ -146,7 +146,7 @@ fn empty(raw: &[u8]) -> ParsedMail {
 fn parse_inner(raw: &[u8]) -> ParsedMail {
     let mut out = empty(raw);
     let Some(msg) = MessageParser::default().parse(raw) else {
-        out.text = lossy_text(raw, None);
+        out.text = bytes_to_text(raw);
         out.warnings.push(
             "El correo no tiene encabezados reconocibles; se muestra el contenido sin formato"
                 .into(),
@@ -173,6 +173,11 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
         .subject()
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
+    if out.subject.contains('\u{FFFD}') {
+        if let Some(s) = raw_8bit_header(&msg, "subject") {
+            out.subject = s;
+        }
+    }
     out.date_header = msg
         .date()
         .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single());
@@ -229,14 +234,130 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
         if body_ids.contains(&id) {
             continue;
         }
-        if let Some(att) = attachment(part, &mut n) {
+        if part.is_encoding_problem {
+            out.warnings.push(format!(
+                "La parte {} del correo tiene una codificación de transferencia dañada (base64 o \
+                 quoted-printable); se guardó lo que se pudo leer",
+                id + 1
+            ));
+        }
+        // A text part mail-parser could not decode ends up among the attachments; when the
+        // mail has no other body, it is the body (decoded leniently).
+        if out.text.trim().is_empty() && is_orphan_text(part) {
+            let base64 = part
+                .content_transfer_encoding()
+                .map(|e| e.trim().eq_ignore_ascii_case("base64"))
+                .unwrap_or(false);
+            let text = match (&part.body, base64) {
+                (PartType::Binary(_) | PartType::Text(_), true) if part.is_encoding_problem => {
+                    raw_slice(&msg, part)
+                        .map(lenient_base64)
+                        .map(|b| bytes_to_text(&b))
+                        .unwrap_or_default()
+                }
+                (PartType::Text(t), _) => t.to_string(),
+                (PartType::Binary(b), _) => bytes_to_text(b),
+                _ => String::new(),
+            };
+            if !text.trim().is_empty() {
+                out.text = text;
+                continue;
+            }
+        }
+        if let Some(att) = attachment(&msg, part, &mut n) {
             out.attachments.push(att);
         }
     }
     out
 }
 
-fn attachment(part: &MessagePart<'_>, n: &mut usize) -> Option<Attachment> {
+/// A header sent with raw 8-bit bytes that are not UTF-8 (old clients), read as windows-1252.
+fn raw_8bit_header(msg: &Message<'_>, name: &str) -> Option<String> {
+    let raw = msg.raw_message.as_ref();
+    let h = msg
+        .headers()
+        .iter()
+        .find(|h| h.name().eq_ignore_ascii_case(name))?;
+    let bytes = raw.get(h.offset_start() as usize..(h.offset_end() as usize).min(raw.len()))?;
+    if std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    let text = encoding_rs::WINDOWS_1252.decode(bytes).0;
+    Some(unfold(&text))
+}
+
+/// A text/plain part (or one without a type) with no file name and not marked as attachment.
+fn is_orphan_text(part: &MessagePart<'_>) -> bool {
+    let plain = part
+        .content_type()
+        .map(|c| {
+            c.ctype().eq_ignore_ascii_case("text")
+                && c.subtype()
+                    .map(|s| s.eq_ignore_ascii_case("plain"))
+                    .unwrap_or(true)
+        })
+        .unwrap_or(true);
+    let attached = part
+        .content_disposition()
+        .map(|d| d.ctype().eq_ignore_ascii_case("attachment"))
+        .unwrap_or(false);
+    plain
+        && !attached
+        && part.attachment_name().is_none()
+        && !matches!(part.body, PartType::Multipart(_) | PartType::Message(_))
+}
+
+fn raw_slice<'a>(msg: &'a Message<'_>, part: &MessagePart<'_>) -> Option<&'a [u8]> {
+    let raw = msg.raw_message.as_ref();
+    let start = part.offset_body as usize;
+    let end = (part.offset_end as usize).min(raw.len());
+    raw.get(start..end)
+}
+
+/// Base64 that skips every character outside the alphabet and a trailing incomplete group.
+fn lenient_base64(input: &[u8]) -> Vec<u8> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let mut out = Vec::with_capacity(input.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut n = 0;
+    for &c in input {
+        let Some(v) = val(c) else {
+            continue;
+        };
+        acc = (acc << 6) | v;
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            acc = 0;
+            n = 0;
+        }
+    }
+    match n {
+        2 => out.push((acc >> 4) as u8),
+        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        _ => {}
+    }
+    out
+}
+
+/// UTF-8 when valid, else windows-1252.
+fn bytes_to_text(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(b).0.into_owned(),
+    }
+}
+
+fn attachment(msg: &Message<'_>, part: &MessagePart<'_>, n: &mut usize) -> Option<Attachment> {
     let ct = part
         .content_type()
         .map(|c| mime_of(c.ctype(), c.subtype()))
@@ -249,8 +370,13 @@ fn attachment(part: &MessagePart<'_>, n: &mut usize) -> Option<Attachment> {
     let content_id = part.content_id().and_then(clean_id);
     let (bytes, default_ext, ctype): (Cow<'_, [u8]>, &str, String) = match &part.body {
         PartType::Multipart(_) => return None,
+        // A nested message borrows the whole outer mail; its own bytes are the part's body
+        // (unless it was transfer-encoded, then mail-parser owns the decoded bytes).
         PartType::Message(m) => (
-            Cow::Borrowed(m.raw_message.as_ref()),
+            match (&m.raw_message, raw_slice(msg, part)) {
+                (Cow::Borrowed(_), Some(body)) => Cow::Borrowed(body),
+                (other, _) => Cow::Borrowed(other.as_ref()),
+            },
             "eml",
             "message/rfc822".into(),
         ),
@@ -383,10 +509,7 @@ fn is_utf8_name(c: &str) -> bool {
 
 /// The transfer-decoded bytes of a part, read again from the raw mail.
 fn raw_part_bytes(msg: &Message<'_>, part: &MessagePart<'_>) -> Option<Vec<u8>> {
-    let raw = msg.raw_message.as_ref();
-    let start = part.offset_body as usize;
-    let end = (part.offset_end as usize).min(raw.len());
-    let body = raw.get(start..end)?;
+    let body = raw_slice(msg, part)?;
     match part.encoding {
         Encoding::None => Some(body.to_vec()),
         Encoding::QuotedPrintable => quoted_printable_decode(body),
@@ -417,7 +540,7 @@ fn html_to_text(html: &str, warnings: &mut Vec<String>) -> String {
         html
     };
     let rendered = catch_unwind(AssertUnwindSafe(|| {
-        html2text::config::plain()
+        html2text::config::plain_no_decorate()
             .string_from_read(input.as_bytes(), 100)
             .ok()
     }))
@@ -554,12 +677,4 @@ fn addresses(a: &mail_parser::Address<'_>) -> Vec<Address> {
             Some(Address { address, name })
         })
         .collect()
-}
-
-/// Raw bytes read as UTF-8, or windows-1252 when they are not valid UTF-8.
-fn lossy_text(raw: &[u8], _hint: Option<&str>) -> String {
-    match std::str::from_utf8(raw) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(raw).0.into_owned(),
-    }
 }
