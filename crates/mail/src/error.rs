@@ -21,10 +21,10 @@ impl MailError {
     /// A stable code for logs and the UI.
     pub fn code(&self) -> &'static str {
         match self {
-            MailError::InvalidAddress { .. } => "mail.invalid_address",
-            MailError::NoRecipients => "mail.no_recipients",
-            MailError::InvalidContentType { .. } => "mail.invalid_content_type",
-            MailError::Build(_) => "mail.build",
+            MailError::InvalidAddress { .. } => "mail_invalid_address",
+            MailError::NoRecipients => "mail_no_recipients",
+            MailError::InvalidContentType { .. } => "mail_invalid_content_type",
+            MailError::Build(_) => "mail_build",
         }
     }
 }

@@ -145,12 +145,12 @@ fn header_injection_and_bad_input_are_refused_or_neutralised() {
     o.to.clear();
     let e = compose(&o).unwrap_err();
     assert!(matches!(e, MailError::NoRecipients));
-    assert_eq!(e.code(), "mail.no_recipients");
+    assert_eq!(e.code(), "mail_no_recipients");
 
     let mut o = outgoing();
     o.to = vec![addr("no es un correo", None)];
     let e = compose(&o).unwrap_err();
-    assert_eq!(e.code(), "mail.invalid_address");
+    assert_eq!(e.code(), "mail_invalid_address");
     assert!(e.to_string().contains("«no es un correo»") && e.to_string().contains("Para"));
 
     let mut o = outgoing();
@@ -159,5 +159,5 @@ fn header_injection_and_bad_input_are_refused_or_neutralised() {
         content_type: "no/valid/type ;;".into(),
         bytes: vec![1, 2, 3],
     }];
-    assert_eq!(compose(&o).unwrap_err().code(), "mail.invalid_content_type");
+    assert_eq!(compose(&o).unwrap_err().code(), "mail_invalid_content_type");
 }
