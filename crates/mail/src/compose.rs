@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
@@ -64,6 +64,13 @@ pub fn compose(out: &Outgoing) -> Result<(String, Vec<u8>)> {
         })?;
     if out.to.is_empty() {
         return Err(MailError::NoRecipients);
+    }
+    // The date formatter (httpdate) only knows 1970..9999.
+    if !(1970..9999).contains(&out.date.year()) {
+        return Err(MailError::Build(format!(
+            "la fecha {} está fuera del rango admitido",
+            out.date.format("%d/%m/%Y")
+        )));
     }
     let message_id = format!("mesa.{}@{domain}", random_hex()?);
 

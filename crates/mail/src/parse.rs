@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// HTML larger than this is cut before being turned into text (the full HTML stays in `html`).
-const HTML_TO_TEXT_LIMIT: usize = 2 * 1024 * 1024;
+const HTML_TO_TEXT_LIMIT: usize = 1024 * 1024;
 
 /// An e-mail address with its display name. `address` is lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

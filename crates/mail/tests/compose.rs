@@ -160,4 +160,10 @@ fn header_injection_and_bad_input_are_refused_or_neutralised() {
         bytes: vec![1, 2, 3],
     }];
     assert_eq!(compose(&o).unwrap_err().code(), "mail_invalid_content_type");
+
+    let mut o = outgoing();
+    o.date = Utc.with_ymd_and_hms(1969, 12, 31, 23, 0, 0).unwrap();
+    let e = compose(&o).unwrap_err();
+    assert_eq!(e.code(), "mail_build");
+    assert!(e.to_string().contains("31/12/1969"), "{e}");
 }

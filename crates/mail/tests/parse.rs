@@ -422,3 +422,57 @@ fn thirty_megabyte_mail_parses_in_bounded_time() {
     assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
     eprintln!("30 MB mail parsed in {elapsed:?}");
 }
+
+/// A huge HTML-only body: the HTML is kept whole, only its first part is turned into text (with
+/// a warning), so the conversion stays bounded.
+#[test]
+fn huge_html_body_is_converted_in_bounded_time() {
+    let mut raw = String::from(
+        "From: a@alcaldia-ejemplo.gov.co\r\nSubject: Informe\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n<html><body>",
+    );
+    let mut i = 0;
+    while raw.len() < 3 * 1024 * 1024 {
+        raw.push_str(&format!(
+            "<p>Párrafo {i} del informe <b>mensual</b> de la dependencia.</p>\r\n"
+        ));
+        i += 1;
+    }
+    raw.push_str("</body></html>\r\n");
+    let start = std::time::Instant::now();
+    let m = parse(raw.as_bytes());
+    let elapsed = start.elapsed();
+    assert!(
+        m.text.starts_with("Párrafo 0 del informe mensual"),
+        "{}",
+        &m.text[..80]
+    );
+    assert!(m.html.as_ref().unwrap().len() > 3 * 1024 * 1024 - 100);
+    assert!(
+        m.warnings.iter().any(|w| w.contains("HTML es muy grande")),
+        "{:?}",
+        m.warnings
+    );
+    assert!(elapsed.as_secs() < 30, "took {elapsed:?}");
+    eprintln!("3 MB HTML body parsed in {elapsed:?}");
+}
+
+#[test]
+fn fixtures_parse_without_internal_failures() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mail");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "eml") {
+            let m = parse(&std::fs::read(&path).unwrap());
+            assert!(
+                !m.warnings
+                    .iter()
+                    .any(|w| w.contains("no se pudo interpretar")),
+                "{}: {:?}",
+                path.display(),
+                m.warnings
+            );
+            assert!(m.from.is_some(), "{}", path.display());
+        }
+    }
+}
