@@ -85,6 +85,22 @@ pub fn classify_with_reason(mail: &ParsedMail, own_addresses: &[String]) -> (Mai
         );
     }
 
+    // Our Message-ID form (`mesa.<hex>@<domain of our mailbox>`), even if a relay dropped the
+    // X-Mesa-Ayuda header.
+    if let Some(id) = mail.message_id.as_deref() {
+        let id = id.to_ascii_lowercase();
+        if let Some((local, domain)) = id.rsplit_once('@') {
+            let ours = own_addresses.iter().any(|o| {
+                o.trim()
+                    .rsplit_once('@')
+                    .is_some_and(|(_, d)| d.eq_ignore_ascii_case(domain))
+            });
+            if ours && local.starts_with("mesa.") {
+                return (MailKind::Own, format!("Message-ID propio <{}>", short(&id)));
+            }
+        }
+    }
+
     // Delivery reports.
     if mail.content_type == "multipart/report" {
         let ct = mail

@@ -286,6 +286,17 @@ fn classification_headers_one_by_one() {
     assert_eq!(f("postmaster@example.com"), MailKind::Bounce);
     assert_eq!(f("Mesa <SISTEMAS@alcaldia-ejemplo.gov.co>"), MailKind::Own);
 
+    let ours = parse(
+        b"From: Otra <otra@alcaldia-ejemplo.gov.co>\r\nSubject: x\r\n\
+          Message-ID: <mesa.0123456789abcdef0123456789abcdef@alcaldia-ejemplo.gov.co>\r\n\r\nx\r\n",
+    );
+    assert_eq!(classify(&ours, &own()), MailKind::Own);
+    assert_eq!(
+        classify(&ours, &[]),
+        MailKind::Request,
+        "only with our mailbox's domain"
+    );
+
     let mdn = parse(
         b"From: a@b.co\r\nSubject: Leido\r\nContent-Type: multipart/report; \
           report-type=disposition-notification; boundary=\"m\"\r\n\r\n--m\r\n\

@@ -139,3 +139,51 @@ fn every_truncation_of_small_fixtures() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Whatever text goes into an outgoing message, `compose` builds a message that parses back with our Message-ID, the case token and no injected
+    /// header.
+    #[test]
+    fn compose_round_trips_any_text(
+        subject in "\\PC{0,120}",
+        name in "\\PC{0,40}",
+        text in "\\PC{0,600}",
+        case in "[A-Z]{2}-20[0-9]{2}-[0-9]{4}",
+        parent in "\\PC{0,40}",
+        file in "\\PC{0,40}",
+        injected in "(\r\n|\n)X-Inyectado: 1",
+    ) {
+        use chrono::{TimeZone, Utc};
+        let o = mesa_mail::Outgoing {
+            from: mesa_mail::Address { address: "sistemas@alcaldia-ejemplo.gov.co".into(), name: Some(name.clone()) },
+            to: vec![mesa_mail::Address { address: "ana@alcaldia-ejemplo.gov.co".into(), name: Some(format!("{name}{injected}")) }],
+            cc: vec![],
+            reply_to: None,
+            subject: format!("{subject}{injected}"),
+            case_number: Some(case.clone()),
+            in_reply_to: Some(parent),
+            references: vec![],
+            auto_submitted: true,
+            text: text.clone(),
+            attachments: vec![mesa_mail::OutgoingAttachment {
+                name: format!("{file}{injected}"),
+                content_type: "application/pdf".into(),
+                bytes: text.as_bytes().to_vec(),
+            }],
+            date: Utc.with_ymd_and_hms(2026, 12, 2, 13, 0, 0).unwrap(),
+        };
+        let built = mesa_mail::compose(&o);
+        prop_assert!(built.is_ok(), "{:?}", built.as_ref().err());
+        if let Ok((id, raw)) = built {
+            let m = parse(&raw);
+            prop_assert_eq!(m.message_id.as_deref(), Some(id.as_str()));
+            prop_assert!(case_tokens(&m.subject).contains(&case), "{}", m.subject);
+            prop_assert_eq!(m.header("X-Inyectado"), None);
+            prop_assert_eq!(m.header("X-Mesa-Ayuda"), Some(case.as_str()));
+            prop_assert_eq!(m.attachments.len(), 1);
+            prop_assert_eq!(&m.attachments[0].bytes, &o.attachments[0].bytes);
+        }
+    }
+}
