@@ -268,6 +268,9 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
             out.attachments.push(att);
         }
     }
+    if out.text.contains('\r') {
+        out.text = out.text.replace("\r\n", "\n");
+    }
     out
 }
 

@@ -40,6 +40,7 @@ fn outlook_spanish_quoted_printable_windows_1252() {
     assert_eq!(m.references, vec![ours.to_string()]);
     assert!(m.text.contains("después del cambio de tóner"), "{}", m.text);
     assert!(m.text.contains("«E-04»"));
+    assert!(!m.text.contains('\r'), "line ends normalised to \\n");
     assert!(m.html.as_deref().unwrap().contains("Buenos días"));
     assert_eq!(m.content_type, "multipart/alternative");
     assert_eq!(
