@@ -488,3 +488,47 @@ fn fixtures_parse_without_internal_failures() {
         }
     }
 }
+
+/// Hostile nesting stays fast: 100,000 nested `<div>` (the HTML layout is quadratic in depth, so
+/// such HTML is shown without tags) and 5,000 nested multiparts never closed.
+#[test]
+fn pathological_nesting_is_bounded() {
+    let mut raw = String::from("From: a@b.co\r\nContent-Type: text/html\r\n\r\n");
+    raw.push_str(&"<div>".repeat(100_000));
+    raw.push_str("hola");
+    let start = std::time::Instant::now();
+    let m = parse(raw.as_bytes());
+    assert_eq!(m.text, "hola");
+    assert!(
+        m.warnings.iter().any(|w| w.contains("anidamiento")),
+        "{:?}",
+        m.warnings
+    );
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+
+    // Ordinary nesting is still laid out.
+    let mut raw = String::from("From: a@b.co\r\nContent-Type: text/html\r\n\r\n");
+    raw.push_str(&"<div><p>x</p><br/><img src=a>".repeat(300));
+    raw.push_str("<b>hola</b>");
+    let m = parse(raw.as_bytes());
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    assert!(m.text.ends_with("hola"));
+
+    let mut raw = String::from("From: a@b.co\r\n");
+    for i in 0..5000 {
+        raw.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+        ));
+    }
+    raw.push_str("Content-Type: text/plain\r\n\r\nhola\r\n");
+    let start = std::time::Instant::now();
+    let m = parse(raw.as_bytes());
+    assert_eq!(m.text.trim(), "hola");
+    assert!(
+        m.warnings.len() <= 5,
+        "warnings are capped: {}",
+        m.warnings.len()
+    );
+    assert!(m.warnings.iter().any(|w| w.contains("Faltan además")));
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+}
