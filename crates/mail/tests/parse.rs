@@ -532,3 +532,13 @@ fn pathological_nesting_is_bounded() {
     assert!(m.warnings.iter().any(|w| w.contains("Faltan además")));
     assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
 }
+
+#[test]
+fn case_tokens_on_long_hostile_subjects_stay_linear() {
+    let s = format!("{}[MA-2026-0042]", "[".repeat(2_000_000));
+    let start = std::time::Instant::now();
+    assert_eq!(case_tokens(&s), vec!["MA-2026-0042"]);
+    let s = "[MA-2026-0042] ".repeat(200_000);
+    assert_eq!(case_tokens(&s), vec!["MA-2026-0042"]);
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+}
