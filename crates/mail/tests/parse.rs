@@ -542,3 +542,34 @@ fn case_tokens_on_long_hostile_subjects_stay_linear() {
     assert_eq!(case_tokens(&s), vec!["MA-2026-0042"]);
     assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
 }
+
+/// Outlook's answer to an invitation carries a text/calendar part beside the text: it is a file,
+/// not part of the body. A mail whose whole body is a PDF keeps it as its one attachment.
+#[test]
+fn calendar_parts_and_single_part_files_are_attachments() {
+    let raw =
+        b"From: Ana <ana@alcaldia-ejemplo.gov.co>\r\nSubject: Aceptado: Visita t\xc3\xa9cnica\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\r\nAcepto la visita.\r\n--a\r\n\
+        Content-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\nBEGIN:VCALENDAR\r\n\
+        METHOD:REPLY\r\nEND:VCALENDAR\r\n--a--\r\n";
+    let m = parse(raw);
+    assert_eq!(m.text.trim(), "Acepto la visita.");
+    assert_eq!(m.attachments.len(), 1, "{:?}", m.attachments);
+    assert_eq!(m.attachments[0].content_type, "text/calendar");
+    assert!(
+        m.attachments[0].name.ends_with(".ics"),
+        "{}",
+        m.attachments[0].name
+    );
+
+    let raw =
+        b"From: Escaner <escaner@alcaldia-ejemplo.gov.co>\r\nSubject: Documento escaneado\r\n\
+        MIME-Version: 1.0\r\nContent-Type: application/pdf; name=\"scan_0001.pdf\"\r\n\
+        Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJSVFT0YK\r\n";
+    let m = parse(raw);
+    assert_eq!(m.text, "");
+    assert_eq!(m.attachments.len(), 1);
+    assert_eq!(m.attachments[0].name, "scan_0001.pdf");
+    assert_eq!(m.attachments[0].bytes, b"%PDF-1.4\n%%EOF\n");
+}
