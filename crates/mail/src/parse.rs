@@ -27,6 +27,16 @@ pub struct Address {
     pub name: Option<String>,
 }
 
+impl std::fmt::Display for Address {
+    /// `Nombre <direccion>` or just the address.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.name {
+            Some(n) => write!(f, "{n} <{}>", self.address),
+            None => f.write_str(&self.address),
+        }
+    }
+}
+
 impl Address {
     /// The domain part of the address (after the last `@`), if any.
     pub fn domain(&self) -> Option<&str> {

@@ -28,6 +28,11 @@ fn outlook_spanish_quoted_printable_windows_1252() {
     );
     assert_eq!(from.name.as_deref(), Some("María Fernanda Peña"));
     assert_eq!(
+        from.to_string(),
+        "María Fernanda Peña <mfpena@alcaldia-ejemplo.gov.co>"
+    );
+    assert_eq!(from.domain(), Some("alcaldia-ejemplo.gov.co"));
+    assert_eq!(
         m.subject,
         "RE: [MA-2026-0042] Recibimos su solicitud – impresión"
     );
