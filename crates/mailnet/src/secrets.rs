@@ -16,7 +16,29 @@ mod backend {
     use super::*;
     use keyring::credential::CredentialPersistence;
 
+    /// Linux: a process started outside a login session (a service, a container, CI) has no
+    /// session keyring of its own and falls back to the user's default one, which it does not
+    /// *possess*: keys can be added but not read back (measured in this project's CI
+    /// container). Asking for the session keyring with `create` joins a new anonymous session
+    /// keyring the thread possesses; keyring-rs then links the user's persistent keyring into
+    /// it, where the secrets live, so another process finds them the same way. In a desktop
+    /// session this just returns the existing session keyring.
+    #[cfg(target_os = "linux")]
+    fn possess_session_keyring() -> Result<()> {
+        linux_keyutils::KeyRing::from_special_id(linux_keyutils::KeyRingIdentifier::Session, true)
+            .map(|_| ())
+            .map_err(|e| MailNetError::CredentialStoreUnavailable {
+                detail: format!("llavero del kernel: {e:?}"),
+            })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn possess_session_keyring() -> Result<()> {
+        Ok(())
+    }
+
     fn entry(key: &str) -> Result<keyring::Entry> {
+        possess_session_keyring()?;
         // A store that only keeps secrets in memory would lose them silently: refuse it.
         let persistence = keyring::default::default_credential_builder().persistence();
         if matches!(

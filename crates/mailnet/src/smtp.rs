@@ -114,6 +114,17 @@ pub(crate) fn classify(
             detail: tls_detail(&text),
         };
     }
+    // Gmail-style XOAUTH2 refusal: a 334 challenge with the error JSON before the 535, which
+    // lettre reports as an unexpected challenge.
+    if matches!(credential, Some(Credential::OAuth2Token(_)))
+        && lower.contains("does not expect a challenge")
+    {
+        return MailNetError::TokenRejected {
+            protocol: "SMTP",
+            user,
+            detail: text,
+        };
+    }
     if lower.contains("no compatible authentication mechanism") {
         return MailNetError::SmtpAuthUnavailable { detail: text };
     }

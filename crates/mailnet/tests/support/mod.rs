@@ -152,7 +152,7 @@ impl Servers {
             mechanisms.push_str(" xoauth2 oauthbearer");
             std::fs::write(
                 dir.join("oauth2.conf.ext"),
-                format!("introspection_mode = auth\nintrospection_url = http://127.0.0.1:{tp}/userinfo\nusername_attribute = email\n"),
+                format!("introspection_mode = auth\nintrospection_url = http://127.0.0.1:{tp}/userinfo\nusername_attribute = email\nactive_attribute = active\nactive_value = true\n"),
             )
             .unwrap();
             oauth_passdb = format!("passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {t}/oauth2.conf.ext\n}}\n");

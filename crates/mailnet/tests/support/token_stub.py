@@ -1,8 +1,9 @@
 """Loopback OAuth2 stub for mesa-mailnet's tests (Python standard library only).
 
 usage: token_stub.py PORT EMAIL GOOD_TOKEN GOOD_REFRESH
-- GET /userinfo (Dovecot's oauth2 passdb, introspection_mode = auth): 200 {"email", "active"}
-  for `Authorization: Bearer GOOD_TOKEN`, 401 otherwise.
+- GET /userinfo (Dovecot's oauth2 passdb, introspection_mode = auth): 200 {"email", "active": true}
+  for `Authorization: Bearer GOOD_TOKEN`, 200 {"active": false} otherwise (RFC 7662: an
+  inactive token; Dovecot 2.3 treats a 401 here as a temporary failure).
 - POST /token grant_type=refresh_token: GOOD_REFRESH → a new access token GOOD_TOKEN and a
   rotated refresh token "rotated-" + GOOD_REFRESH (the rotated one is good afterwards too);
   anything else → 400 invalid_grant (revoked).
@@ -38,7 +39,7 @@ class H(BaseHTTPRequestHandler):
         if self.path.startswith("/userinfo") and auth == "Bearer " + good_token:
             self.reply(200, {"email": email, "active": True})
         else:
-            self.reply(401, {"error": "invalid_token"})
+            self.reply(200, {"active": False})
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
