@@ -25,7 +25,10 @@ fn mail(i: usize, size: usize) -> Vec<u8> {
 #[test]
 #[ignore]
 fn fetch_1000_mails() {
-    let n: usize = std::env::var("MESA_BENCH_MAILS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let n: usize = std::env::var("MESA_BENCH_MAILS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     let srv = Servers::start(Options::default());
     let account = srv.account();
     let cred = Credential::Password(PASSWORD.into());
@@ -38,7 +41,12 @@ fn fetch_1000_mails() {
         let size = 5_000 + (i * 7_919) % 195_000;
         let raw = mail(i, size);
         total += raw.len() as u64;
-        s.append("INBOX", &raw, (start + Duration::minutes(i as i64)).fixed_offset()).unwrap();
+        s.append(
+            "INBOX",
+            &raw,
+            (start + Duration::minutes(i as i64)).fixed_offset(),
+        )
+        .unwrap();
     }
     let append = t0.elapsed();
     s.logout();

@@ -191,6 +191,40 @@ fn authorization_code_with_pkce_through_the_loopback_redirect() {
 }
 
 #[test]
+fn device_code_flow_polls_until_approved() {
+    let srv = Servers::start(Options {
+        oauth: true,
+        ..Options::default()
+    });
+    let account = srv.oauth_account();
+    let Auth::OAuth2(mut cfg) = account.auth.clone() else {
+        unreachable!()
+    };
+    assert_eq!(
+        oauth::device_start(&cfg).unwrap_err().code(),
+        "mail_oauth",
+        "no device endpoint"
+    );
+    cfg.device_endpoint = Some(format!(
+        "http://127.0.0.1:{}/devicecode",
+        srv.token_port.unwrap()
+    ));
+    let device = oauth::device_start(&cfg).unwrap();
+    assert_eq!(device.user_code, "ABCD-EFGH");
+    assert_eq!(device.interval_secs, 1);
+    let tokens = oauth::device_poll(&cfg, &device, Duration::from_secs(20), now).unwrap();
+    assert_eq!(tokens.access_token, GOOD_TOKEN);
+    let mut expired = device.clone();
+    expired.device_code = "viejo".into();
+    assert_eq!(
+        oauth::device_poll(&cfg, &expired, Duration::from_secs(20), now)
+            .unwrap_err()
+            .code(),
+        "mail_reconnect"
+    );
+}
+
+#[test]
 fn credential_store_round_trip() {
     let key = unique_key("llavero");
     secrets::set_secret(&key, "contraseña ñ €").unwrap();

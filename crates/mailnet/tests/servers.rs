@@ -323,6 +323,26 @@ fn tls_problems_and_insecure_remote_are_refused() {
 }
 
 #[test]
+fn a_silent_server_times_out() {
+    // Accepts the connection and never greets.
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hold = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(conn);
+    });
+    let mut a = mesa_mailnet::MailAccount::password("127.0.0.1", "127.0.0.1", Security::None, USER);
+    a.imap_port = port;
+    let e = ImapSession::connect_with_timeout(&a, &pw(), Duration::from_secs(1))
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "mail_timeout", "{e}");
+    assert!(e.to_string().contains("no respondió a tiempo"));
+    hold.join().unwrap();
+}
+
+#[test]
 fn mail_net_error_codes_are_stable() {
     let e = MailNetError::ReconnectRequired { detail: "x".into() };
     assert!(e.needs_reconnect());

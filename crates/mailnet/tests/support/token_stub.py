@@ -9,6 +9,8 @@ usage: token_stub.py PORT EMAIL GOOD_TOKEN GOOD_REFRESH
   anything else → 400 invalid_grant (revoked).
 - POST /token grant_type=authorization_code: 200 with access_token "pkce-" + S256(code_verifier),
   so the test can check the verifier matches the challenge it put in the URL.
+- POST /devicecode: a device code; the token endpoint answers authorization_pending once for
+  it, then tokens (Microsoft's device flow).
 Prints "ready PORT" once listening.
 """
 import base64
@@ -20,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 port, email, good_token, good_refresh = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 valid_refresh = {good_refresh, "rotated-" + good_refresh}
+device_polls = {"count": 0}
 
 
 class H(BaseHTTPRequestHandler):
@@ -45,7 +48,20 @@ class H(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length", "0"))
         form = dict(urllib.parse.parse_qsl(self.rfile.read(n).decode()))
         grant = form.get("grant_type")
-        if grant == "refresh_token":
+        if self.path.startswith("/devicecode"):
+            self.reply(200, {"device_code": "dev-123", "user_code": "ABCD-EFGH",
+                             "verification_uri": "https://microsoft.com/devicelogin",
+                             "interval": 1, "expires_in": 900})
+        elif grant == "urn:ietf:params:oauth:grant-type:device_code":
+            device_polls["count"] += 1
+            if form.get("device_code") != "dev-123":
+                self.reply(400, {"error": "expired_token"})
+            elif device_polls["count"] == 1:
+                self.reply(400, {"error": "authorization_pending"})
+            else:
+                self.reply(200, {"access_token": good_token, "expires_in": 3600,
+                                 "refresh_token": good_refresh})
+        elif grant == "refresh_token":
             if form.get("refresh_token") in valid_refresh and form.get("client_id"):
                 self.reply(200, {"access_token": good_token, "token_type": "Bearer",
                                  "expires_in": 3599, "refresh_token": "rotated-" + good_refresh})
