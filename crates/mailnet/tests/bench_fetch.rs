@@ -1,4 +1,4 @@
-//! Benchmark (not a timed test; `#[ignore]`): APPEND 1,000 mails of 5–200 KB to the loopback
+//! Benchmark (not a timed test; `#[ignore]`): APPEND 1,000 mails of 5–200 KB (one of 24 MB) to the loopback
 //! Dovecot, then time `fetch_new` over all of them. Run with
 //! `cargo test -p mesa-mailnet --release --test bench_fetch -- --ignored --nocapture`.
 
@@ -37,8 +37,12 @@ fn fetch_1000_mails() {
     let mut total = 0u64;
     let t0 = Instant::now();
     for i in 0..n {
-        // Deterministic spread over 5–200 KB.
-        let size = 5_000 + (i * 7_919) % 195_000;
+        // Deterministic spread over 5–200 KB, and one of 24 MB (under the 25 MB limit).
+        let size = if i == n / 2 {
+            24_000_000
+        } else {
+            5_000 + (i * 7_919) % 195_000
+        };
         let raw = mail(i, size);
         total += raw.len() as u64;
         s.append(
@@ -66,8 +70,18 @@ fn fetch_1000_mails() {
     let fetch = t1.elapsed();
     assert_eq!(count, n);
     assert_eq!(bytes, total);
+    // Peak resident memory of this process (Linux), the test harness included.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    println!("bench: peak memory (VmHWM) {peak}");
     println!(
-        "bench: {n} mails, {:.1} MB; APPEND {:.2} s; fetch_new {:.2} s ({:.0} mails/s, {:.1} MB/s)",
+        "bench: {n} mails (one of 24 MB), {:.1} MB; APPEND {:.2} s; fetch_new {:.2} s ({:.0} mails/s, {:.1} MB/s)",
         total as f64 / 1e6,
         append.as_secs_f64(),
         fetch.as_secs_f64(),
