@@ -257,3 +257,80 @@ pub fn preset(provider: Provider, user: &str, client_id: &str) -> MailAccount {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_encryption_only_towards_this_machine() {
+        for host in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "::1",
+            "[::1]",
+            "localhost",
+            "LOCALHOST",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+            check_security(host, Security::None).unwrap();
+        }
+        for host in [
+            "10.0.0.1",
+            "mail.entidad.gov.co",
+            "localhost.evil.com",
+            "0.0.0.0",
+            "",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+            let e = check_security(host, Security::None).unwrap_err();
+            assert_eq!(e.code(), "mail_insecure_not_loopback");
+            check_security(host, Security::Tls).unwrap();
+        }
+    }
+
+    #[test]
+    fn accounts_are_validated_and_round_trip_as_json() {
+        let a = MailAccount::password(
+            "mail.entidad.gov.co",
+            "mail.entidad.gov.co",
+            Security::Tls,
+            "sistemas@entidad.gov.co",
+        );
+        assert_eq!((a.imap_port, a.smtp_port), (993, 465));
+        assert_eq!(a.folder, "INBOX");
+        assert_eq!(a.processed_folder, "Mesa de ayuda/Procesados");
+        a.validate().unwrap();
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(
+            !json.to_lowercase().contains("password\":\""),
+            "no secret in the JSON: {json}"
+        );
+        assert_eq!(serde_json::from_str::<MailAccount>(&json).unwrap(), a);
+        let mut b = a.clone();
+        b.processed_folder = "INBOX".into();
+        assert_eq!(b.validate().unwrap_err().code(), "mail_invalid_account");
+        let mut c = a.clone();
+        c.smtp_security = Security::None;
+        assert_eq!(
+            c.validate().unwrap_err().code(),
+            "mail_insecure_not_loopback"
+        );
+        assert_eq!(Security::parse("STARTTLS").unwrap(), Security::StartTls);
+        assert!(Security::parse("ssl3")
+            .unwrap_err()
+            .to_string()
+            .contains("«ssl3»"));
+        let m = preset(Provider::Microsoft, "a@entidad.gov.co", "cid");
+        m.validate().unwrap();
+        assert_eq!(
+            (m.smtp_host.as_str(), m.smtp_port, m.smtp_security),
+            ("smtp.office365.com", 587, Security::StartTls)
+        );
+        let g = preset(Provider::Google, "a@entidad.gov.co", "cid");
+        let Auth::OAuth2(cfg) = &g.auth else {
+            panic!("google is oauth2")
+        };
+        assert_eq!(cfg.scopes, vec!["https://mail.google.com/".to_string()]);
+    }
+}

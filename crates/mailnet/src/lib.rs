@@ -39,6 +39,22 @@ impl std::fmt::Debug for Credential {
     }
 }
 
+/// The credential to connect `account` with, from the credential store: the password, or a
+/// fresh access token refreshed with the stored refresh token (a rotated one is saved;
+/// `mail_reconnect` when it was revoked or expired).
+pub fn credential_for(
+    account: &MailAccount,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Credential> {
+    let key = account.secret_key();
+    match &account.auth {
+        Auth::Password => Ok(Credential::Password(secrets::get_secret(&key)?)),
+        Auth::OAuth2(cfg) => Ok(Credential::OAuth2Token(
+            oauth::refresh_stored(cfg, &key, now)?.access_token,
+        )),
+    }
+}
+
 /// The outcome of «Probar conexión»: each side's result, in Spanish, with the error code.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ConnectionReport {
