@@ -156,7 +156,7 @@ impl ImapSession {
         let session = match (&account.auth, credential) {
             (Auth::Password, Credential::Password(pw)) => {
                 // Dovecot and most servers accept LOGIN; AUTHENTICATE PLAIN would be the same.
-                if client_is_plain_capable(&mut client).is_some_and(|disabled| disabled) {
+                if login_disabled(&mut client).is_some_and(|disabled| disabled) {
                     return Err(MailNetError::AuthFailed {
                         protocol: "IMAP",
                         user,
@@ -505,7 +505,7 @@ fn starttls_upgrade(
     }
 }
 
-fn client_is_plain_capable(client: &mut imap::Client<MailStream>) -> Option<bool> {
+fn login_disabled(client: &mut imap::Client<MailStream>) -> Option<bool> {
     client
         .capabilities()
         .ok()
