@@ -521,6 +521,13 @@ pub struct NewMail<'a> {
 }
 
 impl NewMail<'_> {
+    /// The session, to move a mail as soon as it is stored, before fetching the next one
+    /// (`while let Some(m) = new.next() { store(m?)…; new.session().move_processed(uid)? }`).
+    /// UIDs stay valid when others are moved, so the iteration goes on.
+    pub fn session(&mut self) -> &mut ImapSession {
+        self.session
+    }
+
     /// UIDs not yet returned (metadata not fetched yet included).
     pub fn remaining(&self) -> usize {
         self.pending.len() + self.meta.len()

@@ -193,6 +193,33 @@ fn without_move_falls_back_to_copy_delete_expunge() {
 }
 
 #[test]
+fn store_then_move_each_mail_while_iterating() {
+    let srv = Servers::start(Options::default());
+    let mut s = ImapSession::connect(&srv.account(), &pw()).unwrap();
+    for i in 0..5 {
+        s.append(
+            "INBOX",
+            &mail(&format!("uno-a-uno-{i}"), 1_000),
+            bogota(2026, 12, 1, 8, i, 0),
+        )
+        .unwrap();
+    }
+    let mut stored = Vec::new();
+    let mut new = s.fetch_new(0, 1_000_000).unwrap();
+    while let Some(m) = new.next() {
+        let m = m.unwrap();
+        stored.push((m.uid, m.internal_date));
+        new.session().move_processed(m.uid).unwrap();
+    }
+    assert_eq!(stored.len(), 5);
+    assert!(stored
+        .windows(2)
+        .all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+    assert_eq!(s.count("INBOX").unwrap(), 0);
+    assert_eq!(s.count("Mesa de ayuda/Procesados").unwrap(), 5);
+}
+
+#[test]
 fn smtp_send_arrives_in_the_mailbox() {
     let srv = Servers::start(Options::default());
     let account = srv.account();
