@@ -104,9 +104,9 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../../migrations/0016_risks.sql"),
     },
     Migration {
-        version: 19,
-        name: "0019_management_reports.sql",
-        sql: include_str!("../../../../migrations/0019_management_reports.sql"),
+        version: 18,
+        name: "0018_management_reports.sql",
+        sql: include_str!("../../../../migrations/0018_management_reports.sql"),
     },
 ];
 

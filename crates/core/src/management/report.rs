@@ -5,7 +5,7 @@
 //! `report_documents.rs`.
 //!
 //! Figures are always computed from the data; only the texts the office types (analysis per
-//! indicator and conclusions) are stored, per period (`management_reports`, migration 0019).
+//! indicator and conclusions) are stored, per period (`management_reports`, migration 0018).
 //! Until the report of a period is saved, each indicator's analysis is prefilled with the texts
 //! typed on its sheet for the periods inside the report («Indicadores» → análisis).
 

@@ -1,4 +1,4 @@
--- 0019: stored management reports (informe de gestión, seed 001 activity 16; issue 18): the
+-- 0018: stored management reports (informe de gestión, seed 001 activity 16; issue 18): the
 -- period, the analysis text per indicator (JSON object: indicator code → text) and the general
 -- conclusions the office types. The figures are always computed again from the data.
 
