@@ -4,9 +4,9 @@
 use mesa_core::management::report::{
     report_periods, ManagementReport, ManagementReportTexts, ReportPeriodOption,
 };
-use mesa_core::reports::Period;
 use mesa_core::{Clock, SystemClock};
 
+use super::reports::period;
 use crate::files::{open_if, save_target, write_doc};
 use crate::{AppState, CmdResult};
 
@@ -22,7 +22,7 @@ pub fn management_report(
     from: String,
     to: String,
 ) -> CmdResult<ManagementReport> {
-    let period = Period::parse(&from, &to)?;
+    let period = period(&from, &to)?;
     state.read(|s| s.management_report(period, SystemClock.now()))
 }
 
@@ -33,7 +33,7 @@ pub fn management_report_save(
     to: String,
     texts: ManagementReportTexts,
 ) -> CmdResult<ManagementReport> {
-    let period = Period::parse(&from, &to)?;
+    let period = period(&from, &to)?;
     state.with(|s| s.save_management_report(period, &texts, &state.actor(), SystemClock.now()))
 }
 
@@ -47,7 +47,7 @@ pub fn management_report_export(
     to: String,
     format: String,
 ) -> CmdResult<Option<String>> {
-    let period = Period::parse(&from, &to)?;
+    let period = period(&from, &to)?;
     let now = SystemClock.now();
     let (bytes, filter, ext) = state.read(|s| {
         Ok(match format.as_str() {
