@@ -1597,7 +1597,7 @@ export const t = {
     notSaved: "textos sin guardar (el análisis viene de las fichas de los indicadores)",
     summary: "Resumen",
     lights: (ok: number, warn: number, bad: number) =>
-      `Semáforos: ${nf.format(ok)} satisfactorios, ${nf.format(warn)} aceptables, ${nf.format(bad)} críticos`,
+      `Semáforos: ${nf.format(ok)} ${ok === 1 ? "satisfactorio" : "satisfactorios"}, ${nf.format(warn)} ${warn === 1 ? "aceptable" : "aceptables"}, ${nf.format(bad)} ${bad === 1 ? "crítico" : "críticos"}`,
     maintenance: (pct: string, done: number, programmed: number) =>
       `Mantenimiento preventivo: ${pct} % ejecutado (${nf.format(done)} de ${nf.format(programmed)} programados)`,
     noMaintenance: "Mantenimiento preventivo: sin plan o sin actividades programadas en el periodo",
