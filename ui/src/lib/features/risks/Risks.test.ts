@@ -220,6 +220,7 @@ describe("Riesgos", () => {
     });
     vi.mocked(api.riskControlUpdate).mockResolvedValue(corrective);
     vi.mocked(api.riskControlDelete).mockResolvedValue(risk());
+    vi.mocked(api.riskControlAdd).mockClear();
     render(Risks);
     await fireEvent.click(await screen.findByTestId("heat-code-inherent-R-01"));
     const detail = await screen.findByTestId("risk-detail");
