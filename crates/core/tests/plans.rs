@@ -551,12 +551,11 @@ fn pdf_has_the_quality_header_the_plan_and_signatures() {
     run(Command::new("qpdf").arg("--check").arg(&path));
 }
 
-/// The audit entries of one table and key: (action, field, old, new), oldest first.
-fn audit_of(
-    s: &Store,
-    table: &str,
-    key: &str,
-) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+/// One audit entry: (action, field, old value, new value).
+type AuditEntry = (String, Option<String>, Option<String>, Option<String>);
+
+/// The audit entries of one table and key, oldest first.
+fn audit_of(s: &Store, table: &str, key: &str) -> Vec<AuditEntry> {
     let mut st = s
         .connection()
         .prepare(
