@@ -119,3 +119,54 @@ test('export the plan to Excel and PDF', async () => {
   const pdf = readdirSync(exportDir).find((n) => n.endsWith('.pdf'));
   await s.waitFor('pdf completo', async () => readFileSync(join(exportDir, pdf)).subarray(0, 4).toString() === '%PDF');
 });
+
+test('correct the finding and its action; delete an action without follow-ups', async () => {
+  await clickVisible(s, 'plan-open-finding');
+  await s.waitFor('detalle del hallazgo', async () =>
+    (await (await s.byTestId('finding-number')).text()).includes(`H-${year}-001`),
+  );
+  // The finding, corrected with its own form (prefilled).
+  await clickVisible(s, 'finding-edit');
+  await fill(s, 'finding-description', 'Tiempos de respuesta incumplidos en el trimestre');
+  await clickVisible(s, 'finding-save');
+  await waitNotice(s, /Hallazgo H-\d{4}-001 corregido/);
+  await s.waitFor('descripción corregida', async () =>
+    (await (await s.byTestId('finding-description-text')).text()).includes('en el trimestre'),
+  );
+  // The action, corrected: its unit.
+  await clickVisible(s, 'plan-action-edit');
+  await fill(s, 'action-unit', 'Documento aprobado');
+  await clickVisible(s, 'action-save');
+  await waitNotice(s, /Acción de mejora corregida/);
+  const sql = sqlite(join(dataDir, 'mesa.db'));
+  assert.deepEqual(sql("SELECT unit FROM plan_actions", []), [['Documento aprobado']]);
+  // Both changes are in the audit trail, old → new.
+  assert.deepEqual(
+    sql(
+      `SELECT table_name, field, old_value, new_value FROM audit_log
+        WHERE action = 'update' AND table_name IN ('plan_findings', 'plan_actions') ORDER BY id`,
+      [],
+    ),
+    [
+      ['plan_findings', 'description', 'Tiempos de respuesta incumplidos en el último trimestre', 'Tiempos de respuesta incumplidos en el trimestre'],
+      ['plan_actions', 'unit', 'Documento', 'Documento aprobado'],
+    ],
+  );
+  // The action with a follow-up cannot be deleted; a new one without follow-ups can.
+  assert.equal(await (await s.byTestId('plan-action-delete')).prop('disabled'), true);
+  await clickVisible(s, 'plan-add-action');
+  await fill(s, 'action-description', 'Acción registrada por error');
+  await fill(s, 'action-start', day(0));
+  await fill(s, 'action-end', day(10));
+  await (await s.byTestId('action-owner')).setValue('Ingeniero de sistemas');
+  await clickVisible(s, 'action-save');
+  await waitNotice(s, /Acción de mejora agregada/);
+  await s.waitFor('dos acciones', async () => (await s.findAll('[data-testid="plan-action"]')).length === 2);
+  const deletes = await s.findAll('[data-testid="plan-action-delete"]');
+  await clickVisible(s, deletes[deletes.length - 1]);
+  await clickVisible(s, 'plan-action-delete-confirm');
+  await waitNotice(s, /Acción de mejora eliminada/);
+  await s.waitFor('una acción', async () => (await s.findAll('[data-testid="plan-action"]')).length === 1);
+  assert.deepEqual(sql("SELECT count(*) FROM plan_actions", []), [[1]]);
+  await shot(s, 'plan-finding-corrected');
+});

@@ -65,3 +65,33 @@ test('heat map, add a control, the residual position moves', async () => {
     [['preventive', 'automatic', 1]],
   );
 });
+
+test('edit the control and remove it: the residual position follows', async () => {
+  await clickVisible(s, 'control-edit-1');
+  await s.byTestId('control-editing');
+  await (await s.byTestId('control-implementation')).setValue('manual');
+  await clickVisible(s, 'control-add');
+  await waitNotice(s, /Control actualizado/);
+  // 80 % × (1 − (25 + 15) %) = 48 % → Media (3): residual (3, 3), zone Moderada.
+  await s.waitFor('posición residual editada', async () => (await codesIn('residual', 3, 3)) === 1);
+  assert.equal(await codesIn('residual', 2, 3), 0);
+  assert.ok((await (await s.byTestId('control-1')).text()).includes('Peso 40 %'));
+  assert.deepEqual(
+    sql(
+      `SELECT c.kind, c.implementation FROM risk_controls c
+         JOIN risks r ON r.id = c.risk_id WHERE r.code = 'R-02'`,
+    ),
+    [['preventive', 'manual']],
+  );
+  // Removing asks first; then the residual is the inherent position again.
+  await clickVisible(s, 'control-remove-1');
+  await clickVisible(s, 'control-remove-confirm-1');
+  await waitNotice(s, /Control quitado/);
+  await s.waitFor('sin controles', async () => (await codesIn('residual', 4, 3)) === 1);
+  await s.byTestId('controls-empty');
+  assert.deepEqual(
+    sql(`SELECT count(*) FROM risk_controls c JOIN risks r ON r.id = c.risk_id WHERE r.code = 'R-02'`),
+    [[0]],
+  );
+  await shot(s, 'riesgos-control-editado');
+});

@@ -62,6 +62,66 @@ pub(crate) enum PlanCmd {
         #[arg(long)]
         justification: Option<String>,
     },
+    /// Corrige un hallazgo (solo cambia lo indicado; `--cause` reemplaza todas las causas).
+    EditFinding {
+        /// Número del hallazgo (H-AAAA-NNN).
+        number: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// indicador, encuesta, auditoria, riesgo, informe u otro.
+        #[arg(long)]
+        source: Option<String>,
+        /// Referencia de la fuente ("" la quita).
+        #[arg(long)]
+        source_ref: Option<String>,
+        /// Causas (repita la opción; reemplazan todas las causas).
+        #[arg(long = "cause")]
+        causes: Vec<String>,
+        /// Efecto ("" lo quita).
+        #[arg(long)]
+        effect: Option<String>,
+        /// Fecha del hallazgo (dd/mm/aaaa).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Corrige una acción de mejora no verificada (solo cambia lo indicado).
+    EditAction {
+        /// Número de la acción (ver `show`).
+        action_id: i64,
+        #[arg(long)]
+        description: Option<String>,
+        /// Responsable: una persona del catálogo de personal.
+        #[arg(long)]
+        owner: Option<String>,
+        /// Fecha de inicio (dd/mm/aaaa).
+        #[arg(long)]
+        start: Option<String>,
+        /// Fecha de terminación (dd/mm/aaaa).
+        #[arg(long)]
+        end: Option<String>,
+        /// Objetivo ("" lo quita).
+        #[arg(long)]
+        objective: Option<String>,
+        /// Meta / descripción de las actividades ("" la quita).
+        #[arg(long)]
+        goal: Option<String>,
+        /// Unidad de medida ("" la quita).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Cantidad (un número; "" la quita).
+        #[arg(long)]
+        quantity: Option<String>,
+    },
+    /// Elimina un hallazgo con sus causas y acciones, si ninguna tiene seguimientos.
+    DeleteFinding {
+        /// Número del hallazgo (H-AAAA-NNN).
+        number: String,
+    },
+    /// Elimina una acción de mejora sin seguimientos.
+    DeleteAction {
+        /// Número de la acción (ver `show`).
+        action_id: i64,
+    },
     /// Exporta el plan de mejoramiento a XLSX y/o PDF.
     Export {
         #[arg(long, value_name = "ARCHIVO")]
@@ -353,6 +413,86 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<(), CoreError> {
                 return print_json(&a);
             }
             println!("Acción {} verificada: {}", a.id, a.state_label);
+            Ok(())
+        }
+        PlanCmd::EditFinding {
+            number,
+            description,
+            source,
+            source_ref,
+            causes,
+            effect,
+            date,
+        } => {
+            let f = ctx.store.plan_finding(&number, now)?;
+            let input = FindingInput {
+                description: description.unwrap_or(f.description),
+                source: source.unwrap_or_else(|| f.source.key().to_string()),
+                source_ref: source_ref.or(f.source_ref),
+                found_on: Some(date.unwrap_or(f.found_on)),
+                effect: effect.or(f.effect),
+                causes: if causes.is_empty() { f.causes } else { causes },
+            };
+            let f = ctx.store.update_finding(&number, &input, &actor, now)?;
+            if json {
+                return print_json(&f);
+            }
+            println!("Hallazgo {} corregido.", f.number);
+            Ok(())
+        }
+        PlanCmd::EditAction {
+            action_id,
+            description,
+            owner,
+            start,
+            end,
+            objective,
+            goal,
+            unit,
+            quantity,
+        } => {
+            let a = ctx.store.plan_action(action_id, now)?;
+            let quantity = match quantity.as_deref().map(str::trim) {
+                None => a.quantity,
+                Some("") => None,
+                Some(q) => Some(q.replace(',', ".").parse::<f64>().map_err(|_| {
+                    CoreError::validation("--quantity", format!("«{q}» no es un número"))
+                })?),
+            };
+            let input = ActionInput {
+                description: description.unwrap_or(a.description),
+                objective: objective.or(a.objective),
+                goal: goal.or(a.goal),
+                unit: unit.or(a.unit),
+                quantity,
+                starts_on: start.unwrap_or(a.starts_on),
+                ends_on: end.unwrap_or(a.ends_on),
+                owner: owner.unwrap_or(a.owner),
+            };
+            let a = ctx
+                .store
+                .update_plan_action(action_id, &input, &actor, now)?;
+            if json {
+                return print_json(&a);
+            }
+            println!("Acción {} corregida.", a.id);
+            print_action(&a);
+            Ok(())
+        }
+        PlanCmd::DeleteFinding { number } => {
+            ctx.store.delete_finding(&number, &actor, now)?;
+            if json {
+                return print_json(&serde_json::json!({ "deleted": number.trim() }));
+            }
+            println!("Hallazgo {} eliminado.", number.trim().to_uppercase());
+            Ok(())
+        }
+        PlanCmd::DeleteAction { action_id } => {
+            ctx.store.delete_plan_action(action_id, &actor, now)?;
+            if json {
+                return print_json(&serde_json::json!({ "deleted": action_id }));
+            }
+            println!("Acción {action_id} eliminada.");
             Ok(())
         }
         PlanCmd::Export { xlsx, pdf, paper } => {

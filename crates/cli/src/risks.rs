@@ -113,8 +113,44 @@ pub(crate) enum ControlCmd {
         #[arg(long)]
         description: String,
     },
+    /// Cambia los atributos de un control (solo lo indicado); el riesgo residual se recalcula.
+    Set {
+        /// Número interno del control (ver `risk show --json`).
+        id: i64,
+        /// preventivo | detectivo | correctivo.
+        #[arg(long = "type")]
+        kind: Option<String>,
+        /// automatico | manual.
+        #[arg(long)]
+        implementation: Option<String>,
+        /// si | no.
+        #[arg(long)]
+        documented: Option<String>,
+        /// continua | aleatoria.
+        #[arg(long)]
+        frequency: Option<String>,
+        /// si | no.
+        #[arg(long)]
+        evidence: Option<String>,
+        /// Responsable ("" lo quita).
+        #[arg(long)]
+        responsible: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
     /// Quita un control (por su número interno, ver `risk show --json`).
     Remove { id: i64 },
+}
+
+fn yes_no(field: &str, v: &str) -> Result<bool, CoreError> {
+    match mesa_core::text::fold(v).as_str() {
+        "si" | "s" | "true" | "1" => Ok(true),
+        "no" | "n" | "false" | "0" => Ok(false),
+        _ => Err(CoreError::validation(
+            field,
+            format!("«{v}» no es válido; use si o no"),
+        )),
+    }
 }
 
 fn parse<T>(field: &str, v: &str, f: fn(&str) -> Option<T>, options: &str) -> Result<T, CoreError> {
@@ -320,6 +356,69 @@ pub(crate) fn risk(ctx: &mut Ctx, cmd: RiskCmd) -> Result<(), CoreError> {
             let r = ctx
                 .store
                 .add_risk_control(&ctx.actor, ctx.now, &code, &input)?;
+            done(ctx, &r)
+        }
+        RiskCmd::Control(ControlCmd::Set {
+            id,
+            kind,
+            implementation,
+            documented,
+            frequency,
+            evidence,
+            responsible,
+            description,
+        }) => {
+            let map = ctx.store.risk_map(ctx.now)?;
+            let c = map
+                .risks
+                .iter()
+                .flat_map(|r| r.controls.iter())
+                .find(|c| c.id == id)
+                .ok_or_else(|| {
+                    CoreError::validation("control", format!("no existe el control número {id}"))
+                })?;
+            let input = ControlInput {
+                description: description.unwrap_or_else(|| c.description.clone()),
+                kind: match kind {
+                    Some(v) => parse(
+                        "tipo de control",
+                        &v,
+                        ControlKind::parse,
+                        "preventivo, detectivo o correctivo",
+                    )?,
+                    None => c.kind,
+                },
+                implementation: match implementation {
+                    Some(v) => parse(
+                        "implementación",
+                        &v,
+                        Implementation::parse,
+                        "automatico o manual",
+                    )?,
+                    None => c.implementation,
+                },
+                documented: match documented {
+                    Some(v) => yes_no("documentado", &v)?,
+                    None => c.documented,
+                },
+                frequency: match frequency {
+                    Some(v) => parse(
+                        "frecuencia",
+                        &v,
+                        ControlFrequency::parse,
+                        "continua o aleatoria",
+                    )?,
+                    None => c.frequency,
+                },
+                evidence: match evidence {
+                    Some(v) => yes_no("evidencia", &v)?,
+                    None => c.evidence,
+                },
+                responsible: responsible.or_else(|| c.responsible.clone()),
+            };
+            let r = ctx
+                .store
+                .update_risk_control(&ctx.actor, ctx.now, id, &input)?;
             done(ctx, &r)
         }
         RiskCmd::Control(ControlCmd::Remove { id }) => {

@@ -39,6 +39,22 @@ pub fn improvement_finding_create(state: State<'_>, input: FindingInput) -> CmdR
     state.with(|s| s.create_finding(&input, &state.actor(), SystemClock.now()))
 }
 
+/// Corrects a finding (every change goes to the audit trail).
+#[tauri::command(async)]
+pub fn improvement_finding_update(
+    state: State<'_>,
+    number: String,
+    input: FindingInput,
+) -> CmdResult<Finding> {
+    state.with(|s| s.update_finding(&number, &input, &state.actor(), SystemClock.now()))
+}
+
+/// Deletes a finding whose actions have no follow-ups.
+#[tauri::command(async)]
+pub fn improvement_finding_delete(state: State<'_>, number: String) -> CmdResult<()> {
+    state.with(|s| s.delete_finding(&number, &state.actor(), SystemClock.now()))
+}
+
 #[tauri::command(async)]
 pub fn improvement_action_add(
     state: State<'_>,
@@ -46,6 +62,22 @@ pub fn improvement_action_add(
     input: ActionInput,
 ) -> CmdResult<PlanAction> {
     state.with(|s| s.add_plan_action(&number, &input, &state.actor(), SystemClock.now()))
+}
+
+/// Corrects an action not yet verified.
+#[tauri::command(async)]
+pub fn improvement_action_update(
+    state: State<'_>,
+    action_id: i64,
+    input: ActionInput,
+) -> CmdResult<PlanAction> {
+    state.with(|s| s.update_plan_action(action_id, &input, &state.actor(), SystemClock.now()))
+}
+
+/// Deletes an action without follow-ups.
+#[tauri::command(async)]
+pub fn improvement_action_delete(state: State<'_>, action_id: i64) -> CmdResult<()> {
+    state.with(|s| s.delete_plan_action(action_id, &state.actor(), SystemClock.now()))
 }
 
 #[tauri::command(async)]

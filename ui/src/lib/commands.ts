@@ -135,7 +135,11 @@ export type CommandName =
   | "improvement_findings"
   | "improvement_finding"
   | "improvement_finding_create"
+  | "improvement_finding_update"
+  | "improvement_finding_delete"
   | "improvement_action_add"
+  | "improvement_action_update"
+  | "improvement_action_delete"
   | "improvement_follow_up_add"
   | "improvement_action_verify"
   | "improvement_due"
@@ -467,8 +471,36 @@ export function improvementFindingCreate(input: FindingInput): Promise<Finding> 
   return call<Finding>("improvement_finding_create", { input });
 }
 
+/**
+ * Corrects a finding (every change goes to the audit trail).
+ */
+export function improvementFindingUpdate(number: string, input: FindingInput): Promise<Finding> {
+  return call<Finding>("improvement_finding_update", { number, input });
+}
+
+/**
+ * Deletes a finding whose actions have no follow-ups.
+ */
+export function improvementFindingDelete(number: string): Promise<null> {
+  return call<null>("improvement_finding_delete", { number });
+}
+
 export function improvementActionAdd(number: string, input: ActionInput): Promise<PlanAction> {
   return call<PlanAction>("improvement_action_add", { number, input });
+}
+
+/**
+ * Corrects an action not yet verified.
+ */
+export function improvementActionUpdate(actionId: number, input: ActionInput): Promise<PlanAction> {
+  return call<PlanAction>("improvement_action_update", { actionId, input });
+}
+
+/**
+ * Deletes an action without follow-ups.
+ */
+export function improvementActionDelete(actionId: number): Promise<null> {
+  return call<null>("improvement_action_delete", { actionId });
 }
 
 export function improvementFollowUpAdd(

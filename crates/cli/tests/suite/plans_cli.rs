@@ -162,3 +162,149 @@ fn improvement_plan_from_finding_to_verification_and_exports() {
     let e = env.fail(late, &["plan-mejora", "export"]);
     assert!(e.contains("--xlsx"), "{e}");
 }
+
+#[test]
+fn findings_and_actions_are_corrected_and_deleted_from_the_cli() {
+    let env = Env::new();
+    let t0 = "2026-03-02T09:00";
+    env.ok(
+        t0,
+        &[
+            "plan-mejora",
+            "finding",
+            "new",
+            "--description",
+            "Copias sin verificar",
+            "--source",
+            "auditoria",
+            "--cause",
+            "Sin procedimiento",
+        ],
+    );
+    // Only what is given changes; `--cause` replaces the causes.
+    let f = env.json(
+        t0,
+        &[
+            "plan-mejora",
+            "edit-finding",
+            "H-2026-001",
+            "--source",
+            "riesgo",
+            "--source-ref",
+            "R-01",
+            "--cause",
+            "Sin procedimiento de respaldo",
+            "--cause",
+            "Sin pruebas de restauración",
+        ],
+    );
+    assert_eq!(f["description"], "Copias sin verificar");
+    assert_eq!(f["source"], "riesgo");
+    assert_eq!(f["source_ref"], "R-01");
+    assert_eq!(f["causes"].as_array().unwrap().len(), 2);
+    let a = env.json(
+        t0,
+        &[
+            "plan-mejora",
+            "action",
+            "add",
+            "H-2026-001",
+            "--description",
+            "Programar copias diarias",
+            "--owner",
+            "Técnico de sistemas",
+            "--start",
+            "02/03/2026",
+            "--end",
+            "31/03/2026",
+            "--quantity",
+            "1",
+        ],
+    );
+    let id = a["id"].as_i64().unwrap().to_string();
+    let b = env.json(
+        t0,
+        &[
+            "plan-mejora",
+            "edit-action",
+            &id,
+            "--end",
+            "15/04/2026",
+            "--owner",
+            "Ingeniero de sistemas",
+            "--quantity",
+            "",
+        ],
+    );
+    assert_eq!(b["ends_on"], "2026-04-15");
+    assert_eq!(b["owner"], "Ingeniero de sistemas");
+    assert_eq!(b["quantity"], serde_json::Value::Null);
+    assert_eq!(b["description"], "Programar copias diarias");
+    // The trail has the change, old → new.
+    let trail = env.ok(t0, &["audit", "list", "--table", "plan_actions"]);
+    assert!(trail.contains("2026-04-15"), "{trail}");
+
+    // With a follow-up neither the action nor its finding is deleted.
+    env.ok(
+        t0,
+        &[
+            "plan-mejora",
+            "follow-up",
+            &id,
+            "--progress",
+            "10",
+            "--comment",
+            "Tarea programada",
+        ],
+    );
+    let err = env.fails(t0, &["plan-mejora", "delete-action", &id]);
+    assert_eq!(err["code"], "validation");
+    assert!(
+        err["message"].as_str().unwrap().contains("seguimiento"),
+        "{err}"
+    );
+    let err = env.fails(t0, &["plan-mejora", "delete-finding", "H-2026-001"]);
+    assert!(
+        err["message"].as_str().unwrap().contains("H-2026-001"),
+        "{err}"
+    );
+    // A second finding without follow-ups goes, with its action.
+    env.ok(
+        t0,
+        &[
+            "plan-mejora",
+            "finding",
+            "new",
+            "--description",
+            "Duplicado",
+            "--source",
+            "otro",
+            "--cause",
+            "Error de registro",
+        ],
+    );
+    let c = env.json(
+        t0,
+        &[
+            "plan-mejora",
+            "action",
+            "add",
+            "H-2026-002",
+            "--description",
+            "Nada",
+            "--owner",
+            "Técnico de sistemas",
+            "--start",
+            "02/03/2026",
+            "--end",
+            "03/03/2026",
+        ],
+    );
+    let cid = c["id"].as_i64().unwrap().to_string();
+    let out = env.ok(t0, &["plan-mejora", "delete-action", &cid]);
+    assert!(out.contains("eliminada"), "{out}");
+    let out = env.ok(t0, &["plan-mejora", "delete-finding", "h-2026-002"]);
+    assert!(out.contains("H-2026-002"), "{out}");
+    let list = env.json(t0, &["plan-mejora", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}

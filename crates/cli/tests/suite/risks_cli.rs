@@ -85,8 +85,47 @@ fn risk_map_from_the_command_line() {
     );
     assert!(shown.contains("(revisión vencida)"), "{shown}");
 
-    // Removing it brings the residual back to the inherent.
+    // `control set` changes only what is given: made corrective manual (25 %), it lowers the
+    // impact instead: probability back to Muy alta (5), impact 60 % × 0.75 = 45 % → Moderado (3).
     let id = r["controls"][0]["id"].as_i64().unwrap().to_string();
+    let r = env.json(
+        NOW,
+        &[
+            "risk",
+            "control",
+            "set",
+            &id,
+            "--type",
+            "correctivo",
+            "--implementation",
+            "manual",
+            "--evidence",
+            "no",
+        ],
+    );
+    assert_eq!(r["controls"][0]["weight"], 25);
+    assert_eq!(r["controls"][0]["kind"], "corrective");
+    assert_eq!(r["controls"][0]["evidence"], false);
+    assert_eq!(r["controls"][0]["documented"], true, "not given: kept");
+    assert_eq!(
+        r["controls"][0]["description"],
+        "UPS en cada puesto con prueba mensual"
+    );
+    assert_eq!(r["residual_probability"], 5);
+    assert_eq!(r["residual_impact_pct"], 45.0);
+    assert_eq!(r["residual_impact"], 3);
+    let e = env.fails(
+        NOW,
+        &["risk", "control", "set", "99999", "--evidence", "si"],
+    );
+    assert!(e["message"].as_str().unwrap().contains("99999"), "{e}");
+    let e = env.fails(
+        NOW,
+        &["risk", "control", "set", &id, "--evidence", "tal vez"],
+    );
+    assert!(e["message"].as_str().unwrap().contains("evidencia"), "{e}");
+
+    // Removing it brings the residual back to the inherent.
     let r = env.json(NOW, &["risk", "control", "remove", &id]);
     assert_eq!(r["residual_probability"], 5);
     assert_eq!(r["residual_zone"], "high");

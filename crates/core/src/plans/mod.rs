@@ -357,6 +357,140 @@ fn staff_name(conn: &Connection, name: &str) -> Result<String> {
         })
 }
 
+/// A finding's input checked and normalised (creation and correction share the rules).
+struct CleanFinding {
+    description: String,
+    source: FindingSource,
+    source_ref: Option<String>,
+    found_on: NaiveDate,
+    effect: Option<String>,
+    causes: Vec<String>,
+}
+
+fn check_finding(input: &FindingInput, today: NaiveDate) -> Result<CleanFinding> {
+    let description = required(
+        "descripción",
+        &input.description,
+        "la descripción del hallazgo",
+    )?;
+    let source = FindingSource::parse(&input.source)?;
+    let found_on = match input.found_on.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => parse_date("fecha del hallazgo", s)?,
+        _ => today,
+    };
+    if found_on > today {
+        return Err(CoreError::validation(
+            "fecha del hallazgo",
+            "la fecha del hallazgo no puede ser posterior a hoy",
+        ));
+    }
+    let causes: Vec<String> = input
+        .causes
+        .iter()
+        .map(|c| clean(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    if causes.is_empty() {
+        return Err(CoreError::validation(
+            "causa",
+            "escriba al menos una causa del hallazgo",
+        ));
+    }
+    for (i, c) in causes.iter().enumerate() {
+        required(&format!("causa {}", i + 1), c, "la causa")?;
+    }
+    Ok(CleanFinding {
+        description,
+        source,
+        source_ref: clean_opt(input.source_ref.as_deref()),
+        found_on,
+        effect: clean_opt(input.effect.as_deref()),
+        causes,
+    })
+}
+
+/// An action's input checked and normalised (the owner is checked against the catalog apart).
+struct CleanAction {
+    description: String,
+    objective: Option<String>,
+    goal: Option<String>,
+    unit: Option<String>,
+    quantity: Option<f64>,
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+fn check_action(input: &ActionInput) -> Result<CleanAction> {
+    let description = required(
+        "acción de mejora",
+        &input.description,
+        "la acción de mejora",
+    )?;
+    let start = parse_date("fecha de inicio", &input.starts_on)?;
+    let end = parse_date("fecha de terminación", &input.ends_on)?;
+    if end < start {
+        return Err(CoreError::validation(
+            "fecha de terminación",
+            "la fecha de terminación es anterior a la fecha de inicio",
+        ));
+    }
+    if let Some(q) = input.quantity {
+        if !q.is_finite() || q < 0.0 {
+            return Err(CoreError::validation(
+                "cantidad",
+                "la cantidad debe ser un número mayor o igual a cero",
+            ));
+        }
+    }
+    Ok(CleanAction {
+        description,
+        objective: clean_opt(input.objective.as_deref()),
+        goal: clean_opt(input.goal.as_deref()),
+        unit: clean_opt(input.unit.as_deref()),
+        quantity: input.quantity,
+        start,
+        end,
+    })
+}
+
+/// The risk whose action plan points to the improvement action `action_id`, if any (the link
+/// has no foreign key: `risks.plan_action_id`).
+fn risk_linked_to(conn: &Connection, action_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT code FROM risks WHERE plan_action_id = ?1 ORDER BY code LIMIT 1",
+            [action_id],
+            |r| r.get("code"),
+        )
+        .optional()?)
+}
+
+/// Why an action cannot be deleted (follow-ups, verification, a risk pointing to it), if so.
+fn action_delete_refusal(conn: &Connection, a: &PlanAction) -> Result<Option<String>> {
+    if !a.follow_ups.is_empty() {
+        return Ok(Some(format!(
+            "la acción {} tiene {} seguimiento(s) registrado(s): no se elimina (su historia es \
+             evidencia del plan); corrija sus datos o sus fechas",
+            a.id,
+            a.follow_ups.len()
+        )));
+    }
+    if a.verified_at.is_some() {
+        return Ok(Some(format!(
+            "la acción {} ya fue verificada como cumplida: no se elimina",
+            a.id
+        )));
+    }
+    if let Some(code) = risk_linked_to(conn, a.id)? {
+        return Ok(Some(format!(
+            "la acción {} es el plan de acción del riesgo {code}: quite ese vínculo en el mapa \
+             de riesgos antes de eliminarla",
+            a.id
+        )));
+    }
+    Ok(None)
+}
+
 impl Store {
     /// Registers a finding with its causes, numbered `H-AAAA-NNN` (year of `now` in Bogota) in
     /// the same transaction. Also the way drafts from a red indicator or a risk are created.
@@ -367,37 +501,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Finding> {
         self.authorize(crate::people::Permission::Reports)?;
-        let description = required(
-            "descripción",
-            &input.description,
-            "la descripción del hallazgo",
-        )?;
-        let source = FindingSource::parse(&input.source)?;
-        let source_ref = clean_opt(input.source_ref.as_deref());
-        let effect = clean_opt(input.effect.as_deref());
         let today = today(now);
-        let found_on = match input.found_on.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => parse_date("fecha del hallazgo", s)?,
-            _ => today,
-        };
-        if found_on > today {
-            return Err(CoreError::validation(
-                "fecha del hallazgo",
-                "la fecha del hallazgo no puede ser posterior a hoy",
-            ));
-        }
-        let causes: Vec<String> = input
-            .causes
-            .iter()
-            .map(|c| clean(c))
-            .filter(|c| !c.is_empty())
-            .collect();
-        if causes.is_empty() {
-            return Err(CoreError::validation(
-                "causa",
-                "escriba al menos una causa del hallazgo",
-            ));
-        }
+        let CleanFinding {
+            description,
+            source,
+            source_ref,
+            found_on,
+            effect,
+            causes,
+        } = check_finding(input, today)?;
         let year = today.year();
         let at = to_db(now);
         let id = self.write(actor, now, |tx| {
@@ -512,27 +624,7 @@ impl Store {
     ) -> Result<PlanAction> {
         self.authorize(crate::people::Permission::Reports)?;
         let fid = finding_id(&self.conn, number)?;
-        let description = required(
-            "acción de mejora",
-            &input.description,
-            "la acción de mejora",
-        )?;
-        let start = parse_date("fecha de inicio", &input.starts_on)?;
-        let end = parse_date("fecha de terminación", &input.ends_on)?;
-        if end < start {
-            return Err(CoreError::validation(
-                "fecha de terminación",
-                "la fecha de terminación es anterior a la fecha de inicio",
-            ));
-        }
-        if let Some(q) = input.quantity {
-            if !q.is_finite() || q < 0.0 {
-                return Err(CoreError::validation(
-                    "cantidad",
-                    "la cantidad debe ser un número mayor o igual a cero",
-                ));
-            }
-        }
+        let c = check_action(input)?;
         let owner = staff_name(&self.conn, &input.owner)?;
         let at = to_db(now);
         let id = self.write(actor, now, |tx| {
@@ -542,13 +634,13 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     fid,
-                    description,
-                    clean_opt(input.objective.as_deref()),
-                    clean_opt(input.goal.as_deref()),
-                    clean_opt(input.unit.as_deref()),
-                    input.quantity,
-                    iso(start),
-                    iso(end),
+                    c.description,
+                    c.objective,
+                    c.goal,
+                    c.unit,
+                    c.quantity,
+                    iso(c.start),
+                    iso(c.end),
                     owner,
                     at,
                     actor
@@ -710,6 +802,185 @@ impl Store {
             Ok(())
         })?;
         self.plan_action(action_id, now)
+    }
+
+    /// Corrects a finding: description, source and its reference, date, effect and causes
+    /// (the same rules as creating it). Only what changed is written, so the audit trail holds
+    /// one entry per changed field (old → new); causes are matched by position (a changed one
+    /// is an update, a new one an insert, a removed one a delete). Its number never changes.
+    pub fn update_finding(
+        &mut self,
+        number: &str,
+        input: &FindingInput,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Finding> {
+        self.authorize(crate::people::Permission::Reports)?;
+        let today = today(now);
+        let id = finding_id(&self.conn, number)?;
+        let c = check_finding(input, today)?;
+        self.write(actor, now, |tx| {
+            tx.execute(
+                "UPDATE plan_findings SET description = ?2, source = ?3, source_ref = ?4,
+                    found_on = ?5, effect = ?6
+                 WHERE id = ?1",
+                params![
+                    id,
+                    c.description,
+                    c.source.key(),
+                    c.source_ref,
+                    iso(c.found_on),
+                    c.effect
+                ],
+            )?;
+            let old: Vec<(i64, String)> = {
+                let mut st = tx.prepare(
+                    "SELECT id, description FROM plan_causes WHERE finding_id = ?1
+                     ORDER BY position",
+                )?;
+                let rows = st
+                    .query_map([id], |r| Ok((r.get("id")?, r.get("description")?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                rows
+            };
+            // Matched by position: only the surplus at the end is removed, so positions stay
+            // 1..n.
+            for (i, (cid, text)) in old.iter().enumerate() {
+                match c.causes.get(i) {
+                    Some(new) if new == text => {}
+                    Some(new) => {
+                        tx.execute(
+                            "UPDATE plan_causes SET description = ?2 WHERE id = ?1",
+                            params![cid, new],
+                        )?;
+                    }
+                    None => {
+                        tx.execute("DELETE FROM plan_causes WHERE id = ?1", [cid])?;
+                    }
+                }
+            }
+            for text in c.causes.iter().skip(old.len()) {
+                tx.execute(
+                    "INSERT INTO plan_causes(finding_id, position, description)
+                     VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM plan_causes
+                                  WHERE finding_id = ?1), ?2)",
+                    params![id, text],
+                )?;
+            }
+            Ok(())
+        })?;
+        load_finding(&self.conn, id, today)
+    }
+
+    /// Corrects an improvement action: description, objective, goal, unit, quantity, dates and
+    /// owner (the same rules as adding it). Refused once the action is verified (the
+    /// verification vouches for what it says), and a start date after its first follow-up is
+    /// refused. An owner no longer active in the staff catalog may stay as it is.
+    pub fn update_plan_action(
+        &mut self,
+        action_id: i64,
+        input: &ActionInput,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<PlanAction> {
+        self.authorize(crate::people::Permission::Reports)?;
+        let a = action_by_id(&self.conn, action_id, today(now))?;
+        if a.verified_at.is_some() {
+            return Err(CoreError::validation(
+                "acción de mejora",
+                format!(
+                    "la acción {} ya fue verificada como cumplida por {}: no se modifica",
+                    a.id,
+                    a.verified_by.clone().unwrap_or_default()
+                ),
+            ));
+        }
+        let c = check_action(input)?;
+        if let Some(first) = a.follow_ups.first() {
+            if iso(c.start) > first.done_on {
+                return Err(CoreError::validation(
+                    "fecha de inicio",
+                    format!(
+                        "la acción ya tiene un seguimiento del {}: la fecha de inicio no puede \
+                         ser posterior",
+                        fmt_day(&first.done_on)
+                    ),
+                ));
+            }
+        }
+        let owner = if fold(&input.owner) == fold(&a.owner) {
+            a.owner.clone()
+        } else {
+            staff_name(&self.conn, &input.owner)?
+        };
+        self.write(actor, now, |tx| {
+            tx.execute(
+                "UPDATE plan_actions SET description = ?2, objective = ?3, goal = ?4, unit = ?5,
+                    quantity = ?6, starts_on = ?7, ends_on = ?8, owner = ?9
+                 WHERE id = ?1 AND verified_at IS NULL",
+                params![
+                    action_id,
+                    c.description,
+                    c.objective,
+                    c.goal,
+                    c.unit,
+                    c.quantity,
+                    iso(c.start),
+                    iso(c.end),
+                    owner
+                ],
+            )?;
+            Ok(())
+        })?;
+        self.plan_action(action_id, now)
+    }
+
+    /// Deletes an improvement action that has no follow-ups (nor verification, nor a risk
+    /// whose action plan points to it). An action with follow-ups stays: the plan's states
+    /// have no «anulada», and its follow-ups are the plan's evidence; correct it instead.
+    pub fn delete_plan_action(
+        &mut self,
+        action_id: i64,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.authorize(crate::people::Permission::ManagementDelete)?;
+        let a = action_by_id(&self.conn, action_id, today(now))?;
+        if let Some(why) = action_delete_refusal(&self.conn, &a)? {
+            return Err(CoreError::validation("eliminar acción", why));
+        }
+        self.write(actor, now, |tx| {
+            tx.execute(
+                "DELETE FROM plan_actions WHERE id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM plan_followups WHERE action_id = ?1)",
+                [action_id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Deletes a finding with its causes and actions, only while none of its actions has a
+    /// follow-up (see [`Store::delete_plan_action`]). Its number is not reused (the counter
+    /// keeps it), so the numbering shows the gap and the audit trail says why.
+    pub fn delete_finding(&mut self, number: &str, actor: &str, now: DateTime<Utc>) -> Result<()> {
+        self.authorize(crate::people::Permission::ManagementDelete)?;
+        let id = finding_id(&self.conn, number)?;
+        let f = load_finding(&self.conn, id, today(now))?;
+        for a in &f.actions {
+            if let Some(why) = action_delete_refusal(&self.conn, a)? {
+                return Err(CoreError::validation(
+                    "eliminar hallazgo",
+                    format!("el hallazgo {} no se elimina: {why}", f.number),
+                ));
+            }
+        }
+        self.write(actor, now, |tx| {
+            // Children first, one by one, so each row leaves its own audit entry.
+            tx.execute("DELETE FROM plan_actions WHERE finding_id = ?1", [id])?;
+            tx.execute("DELETE FROM plan_causes WHERE finding_id = ?1", [id])?;
+            tx.execute("DELETE FROM plan_findings WHERE id = ?1", [id])?;
+            Ok(())
+        })
     }
 
     /// Actions not verified whose end date passed (overdue) or falls within `days` days

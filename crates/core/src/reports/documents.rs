@@ -205,6 +205,29 @@ fn lines(c: &Indicators, p: &Indicators) -> Vec<Line> {
         )
         .sheet("survey_response"),
     ];
+    // Maintenance compliance of the period (IND-05): a line of its own so its sheet's target
+    // and light are printed like every other computed indicator's.
+    let maintenance = |i: &Indicators| {
+        i.maintenance
+            .as_ref()
+            .map(|m| Rate::new(m.executed, m.programmed))
+            .unwrap_or_else(|| Rate::new(0, 0))
+    };
+    let mut m = rate_line(
+        "Cumplimiento del mantenimiento preventivo",
+        &maintenance(c),
+        &maintenance(p),
+    )
+    .sheet("maintenance");
+    for (rate, text) in [
+        (maintenance(c), &mut m.cur_text),
+        (maintenance(p), &mut m.prev_text),
+    ] {
+        if rate.den == 0 {
+            *text = "— (sin mantenimientos programados)".into();
+        }
+    }
+    v.push(m);
     v.push(Line {
         label: "Satisfacción general (1 a 5)".into(),
         cur: c.overall.mean,
@@ -1199,4 +1222,45 @@ fn write_maintenance_sheet(
     ws.set_column_width(2, 18)?;
     ws.set_column_width(3, 12)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every computed indicator (management sheet) has a line in the report's indicator table,
+    /// so its target and light are printed (IND-05 was left without one).
+    #[test]
+    fn every_computed_indicator_has_a_line_with_its_mark() {
+        let s = Store::open_in_memory().unwrap();
+        let now = crate::clock::parse_time_input("t", "2026-03-15T09:00").unwrap();
+        let period = Period::parse("2026-01-01", "2026-01-31").unwrap();
+        let ind = s.indicators(period, now).unwrap();
+        let shown: Vec<&str> = lines(&ind, &ind).iter().filter_map(|l| l.metric).collect();
+        for (metric, _) in crate::management::indicators::METRICS {
+            assert!(
+                shown.contains(metric),
+                "el indicador «{metric}» no tiene línea en el informe"
+            );
+        }
+        let mut marks = HashMap::new();
+        marks.insert(
+            "maintenance".to_string(),
+            ReportMark {
+                target: "≥ 90 %".into(),
+                light: None,
+            },
+        );
+        let line = lines(&ind, &ind)
+            .into_iter()
+            .find(|l| l.metric == Some("maintenance"))
+            .unwrap();
+        assert_eq!(line.label, "Cumplimiento del mantenimiento preventivo");
+        assert_eq!(line.cur_text, "— (sin mantenimientos programados)");
+        assert!(
+            line.mark(&marks).starts_with("≥ 90 %"),
+            "{}",
+            line.mark(&marks)
+        );
+    }
 }

@@ -1,8 +1,35 @@
 //! The DAFP risk guide as data («Guía para la administración del riesgo y el diseño de controles
-//! en entidades públicas», v5 dic. 2020 / v6 nov. 2022): the 5-level probability and impact
-//! scales, the 5×5 heat map ([`ZONE_TABLE`]), the control attributes and their weights, the
-//! classifications and treatments, and the residual risk by successive reduction. A leaf: it
+//! en entidades públicas», Departamento Administrativo de la Función Pública, v5 dic. 2020 and
+//! v6 nov. 2022, which keeps v5's method for management risks): the 5-level probability and
+//! impact scales, the 5×5 heat map ([`ZONE_TABLE`]), the control attributes and their weights,
+//! the classifications and treatments, and the residual risk by successive reduction. A leaf: it
 //! knows nothing of the store. Served to the UI by [`scales`] (never copied into TypeScript).
+//!
+//! **Checked against the guide** (session 7, issue 18; the sections are v5's numbering):
+//! - probability (§3.1 «Criterios para definir el nivel de probabilidad»): by how often the
+//!   activity that carries the risk is carried out — Muy baja 20 % (at most 2 times a year),
+//!   Baja 40 % (3 to 24), Media 60 % (24 to 500), Alta 80 % (500 to 5.000), Muy alta 100 %
+//!   (more than 5.000): [`PROBABILITY_HINTS`], unchanged;
+//! - impact («Criterios para definir el nivel de impacto»): the higher of the economic
+//!   (SMLMV) and the reputational effect — Leve 20 %, Menor 40 %, Moderado 60 %, Mayor 80 %,
+//!   Catastrófico 100 %: [`IMPACT_HINTS`] now state the guide's criteria (they were help-desk
+//!   paraphrases that did not say the SMLMV bands);
+//! - heat map («Matriz de calor, niveles de severidad del riesgo»): every one of the 25 cells of
+//!   [`ZONE_TABLE`] agrees with the guide (Catastrófico is Extremo in every row, Mayor Alto in
+//!   every row, Muy alta Alto below Catastrófico, the low corner Bajo at (1,1), (1,2), (2,1)).
+//!   The guide calls the four levels Bajo, Moderado, Alto, Extremo («nivel de severidad»); the
+//!   app says «zona» Baja, Moderada, Alta, Extrema (the same four levels, agreeing with «zona»,
+//!   as the guide's v4 did); only the wording differs;
+//! - control attributes («Atributos para el diseño del control»): eficiencia — tipo preventivo
+//!   25 %, detectivo 15 %, correctivo 10 %; implementación automático 25 %, manual 15 %;
+//!   informative only — documentación, frecuencia (continua / aleatoria), evidencia: unchanged;
+//! - §3.2.2 «Nivel de riesgo (riesgo residual)»: preventive and detective controls lower the
+//!   probability, corrective ones the impact, each applied to the value the previous one left
+//!   (the guide's worked example: 60 % → 36 % → 25,2 %, in `tests/risks.rs`): unchanged.
+//!
+//! The guide's full text could not be fetched in the session that checked this (no network;
+//! the search corpus held only its opening pages), so the check was made against the guide's
+//! tables as known to the engineer; the impact hints were the one discrepancy found.
 //!
 //! **Residual risk** ([`residual`]): each control's weight is the sum of its type
 //! (preventivo 25 %, detectivo 15 %, correctivo 10 %) and implementation (automático 25 %,
@@ -54,7 +81,8 @@ impl Zone {
 }
 
 /// The guide's heat map: `ZONE_TABLE[probability − 1][impact − 1]` (probability 1 Muy baja …
-/// 5 Muy alta; impact 1 Leve … 5 Catastrófico).
+/// 5 Muy alta; impact 1 Leve … 5 Catastrófico). Checked cell by cell against the DAFP guide's
+/// «Matriz de calor» (v5 2020 / v6 2022; see the module docs).
 pub const ZONE_TABLE: [[Zone; 5]; 5] = {
     use Zone::*;
     [
@@ -79,20 +107,27 @@ pub const PROBABILITY_LABELS: [&str; 5] = ["Muy baja", "Baja", "Media", "Alta", 
 /// Names of the impact levels 1..=5.
 pub const IMPACT_LABELS: [&str; 5] = ["Leve", "Menor", "Moderado", "Mayor", "Catastrófico"];
 
-/// What each probability level means for a help desk (how often the activity happens).
-const PROBABILITY_HINTS: [&str; 5] = [
-    "La actividad se ejecuta como máximo 2 veces por año",
+/// What each probability level means: how often the activity that carries the risk is
+/// carried out in a year (DAFP guide, «Criterios para definir el nivel de probabilidad»).
+pub const PROBABILITY_HINTS: [&str; 5] = [
+    "La actividad que conlleva el riesgo se ejecuta como máximo 2 veces por año",
     "De 3 a 24 veces por año",
     "De 24 a 500 veces por año",
     "De 500 a 5.000 veces por año",
     "Más de 5.000 veces por año",
 ];
-const IMPACT_HINTS: [&str; 5] = [
-    "Afectación menor; sin efecto en la imagen ni en el servicio",
-    "Afectación de un área; quejas internas",
-    "Afectación de varias áreas o de usuarios externos; incumplimiento de metas",
-    "Afectación de la entidad; investigaciones o sanciones",
-    "Afectación grave de la entidad o de la ciudadanía; pérdida de información crítica",
+/// What each impact level means (DAFP guide, «Criterios para definir el nivel de impacto»):
+/// the economic effect in SMLMV or the reputational one; when both apply, the higher level.
+pub const IMPACT_HINTS: [&str; 5] = [
+    "Afectación económica menor a 10 SMLMV, o afecta la imagen de algún área de la entidad",
+    "Entre 10 y 50 SMLMV, o afecta la imagen de la entidad internamente (conocimiento general \
+     en la entidad, la dirección o los proveedores)",
+    "Entre 50 y 100 SMLMV, o afecta la imagen de la entidad ante algunos usuarios de \
+     relevancia para el logro de los objetivos",
+    "Entre 100 y 500 SMLMV, o afecta la imagen de la entidad con efecto publicitario sostenido \
+     en el sector administrativo o en el departamento o municipio",
+    "Mayor a 500 SMLMV, o afecta la imagen de la entidad a nivel nacional, con efecto \
+     publicitario sostenido en el país",
 ];
 
 /// Label of a probability level (1..=5), `?` outside.
@@ -113,7 +148,7 @@ pub fn impact_label(level: i64) -> &'static str {
         .unwrap_or("?")
 }
 
-/// Type of a control.
+/// Type of a control (DAFP guide, «Atributos para el diseño del control»: tipo).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ControlKind {
@@ -142,7 +177,8 @@ impl ControlKind {
             ControlKind::Corrective => "Correctivo",
         }
     }
-    /// Weight in percentage points.
+    /// Weight in percentage points (the guide: preventivo 25 %, detectivo 15 %, correctivo
+    /// 10 %).
     pub fn weight(self) -> i64 {
         match self {
             ControlKind::Preventive => 25,
@@ -159,13 +195,14 @@ impl ControlKind {
             _ => None,
         }
     }
-    /// Whether it lowers the probability (else the impact).
+    /// Whether it lowers the probability (else the impact): the guide's §3.2.2 — preventive
+    /// and detective controls act on the probability, corrective ones on the impact.
     pub fn lowers_probability(self) -> bool {
         !matches!(self, ControlKind::Corrective)
     }
 }
 
-/// How a control is carried out.
+/// How a control is carried out (the guide: implementación automático 25 %, manual 15 %).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Implementation {
@@ -656,6 +693,42 @@ mod tests {
         // No control: the inherent levels.
         let r = residual(4, 3, &[]);
         assert_eq!((r.probability, r.impact), (4, 3));
+    }
+
+    /// The level definitions are the guide's (probability by yearly frequency; impact by
+    /// SMLMV bands or reputation).
+    #[test]
+    fn level_definitions_are_the_guides() {
+        let s = scales();
+        let pct: Vec<i64> = s.probability.iter().map(|l| l.pct).collect();
+        assert_eq!(pct, [20, 40, 60, 80, 100]);
+        assert_eq!(s.impact.iter().map(|l| l.pct).collect::<Vec<_>>(), pct);
+        for (level, needle) in [
+            (0, "2 veces"),
+            (1, "3 a 24"),
+            (2, "24 a 500"),
+            (3, "500 a 5.000"),
+            (4, "Más de 5.000"),
+        ] {
+            assert!(s.probability[level].hint.contains(needle), "{level}");
+        }
+        for (level, needle) in [
+            (0, "menor a 10 SMLMV"),
+            (1, "Entre 10 y 50 SMLMV"),
+            (2, "Entre 50 y 100 SMLMV"),
+            (3, "Entre 100 y 500 SMLMV"),
+            (4, "Mayor a 500 SMLMV"),
+        ] {
+            assert!(s.impact[level].hint.contains(needle), "{level}");
+        }
+        assert_eq!(
+            IMPACT_LABELS,
+            ["Leve", "Menor", "Moderado", "Mayor", "Catastrófico"]
+        );
+        assert_eq!(
+            PROBABILITY_LABELS,
+            ["Muy baja", "Baja", "Media", "Alta", "Muy alta"]
+        );
     }
 
     #[test]

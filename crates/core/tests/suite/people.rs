@@ -157,6 +157,21 @@ fn every_role_is_checked_in_core_against_the_matrix() {
         (Permission::Accounts, |s, _| {
             s.reset_password("con", None, at("2026-03-02T09:00"))
         }),
+        (Permission::ManagementDelete, |s, _| {
+            s.delete_finding("H-2026-999", "x", at("2026-03-02T09:00"))
+        }),
+        (Permission::ManagementDelete, |s, _| {
+            s.delete_plan_action(999, "x", at("2026-03-02T09:00"))
+        }),
+        (Permission::Reports, |s, _| {
+            s.update_finding(
+                "H-2026-999",
+                &mesa_core::plans::FindingInput::default(),
+                "x",
+                at("2026-03-02T09:00"),
+            )
+            .map(|_| ())
+        }),
     ];
     for (login, role) in [
         ("jefe", Role::Administrador),

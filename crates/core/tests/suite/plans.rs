@@ -550,3 +550,241 @@ fn pdf_has_the_quality_header_the_plan_and_signatures() {
     assert!(fonts.contains("DejaVuSans"), "{fonts}");
     run(Command::new("qpdf").arg("--check").arg(&path));
 }
+
+/// One audit entry: (action, field, old value, new value).
+type AuditEntry = (String, Option<String>, Option<String>, Option<String>);
+
+/// The audit entries of one table and key, oldest first.
+fn audit_of(s: &Store, table: &str, key: &str) -> Vec<AuditEntry> {
+    let mut st = s
+        .connection()
+        .prepare(
+            "SELECT action, field, old_value, new_value FROM audit_log
+             WHERE table_name = ?1 AND record_key = ?2 ORDER BY id",
+        )
+        .unwrap();
+    st.query_map([table, key], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })
+    .unwrap()
+    .collect::<std::result::Result<Vec<_>, _>>()
+    .unwrap()
+}
+
+#[test]
+fn findings_and_actions_are_corrected_with_every_change_audited() {
+    let mut s = Store::open_in_memory().unwrap();
+    let f = finding(&mut s, "Tiempos incumplidos", "2026-03-02T09:00");
+    let now = at("2026-03-05T09:00");
+    let a = s
+        .add_plan_action(&f.number, &action("02/03/2026", "30/03/2026", ME), ME, now)
+        .unwrap();
+
+    // Finding: new description and source, first cause changed, second removed… then added.
+    let fixed = s
+        .update_finding(
+            &f.number.to_lowercase(),
+            &FindingInput {
+                description: "Tiempos de respuesta incumplidos en marzo".into(),
+                source: "Indicador".into(),
+                source_ref: Some("IND-01".into()),
+                found_on: Some("01/03/2026".into()),
+                effect: None,
+                causes: vec!["Un solo técnico atiende la mesa".into()],
+            },
+            BOSS,
+            now,
+        )
+        .unwrap();
+    assert_eq!(fixed.number, f.number, "the number never changes");
+    assert_eq!(fixed.source, FindingSource::Indicador);
+    assert_eq!(fixed.found_on, "2026-03-01");
+    assert_eq!(fixed.effect, None);
+    assert_eq!(fixed.causes, vec!["Un solo técnico atiende la mesa"]);
+    assert_eq!(fixed.actions.len(), 1, "its actions stay");
+    let log = audit_of(&s, "plan_findings", &f.number);
+    let upd = |field: &str| {
+        log.iter()
+            .find(|(act, fl, _, _)| act == "update" && fl.as_deref() == Some(field))
+            .map(|(_, _, o, n)| (o.clone(), n.clone()))
+    };
+    assert_eq!(
+        upd("description"),
+        Some((
+            Some("Tiempos incumplidos".into()),
+            Some("Tiempos de respuesta incumplidos en marzo".into())
+        ))
+    );
+    assert_eq!(
+        upd("source"),
+        Some((Some("auditoria".into()), Some("indicador".into())))
+    );
+    assert_eq!(upd("effect").unwrap().1, None);
+    // Unchanged fields leave no entry.
+    assert_eq!(upd("number"), None);
+    let causes = audit_of(&s, "plan_causes", &format!("{}/1", f.number));
+    assert!(
+        causes.iter().any(|(act, fl, o, n)| act == "update"
+            && fl.as_deref() == Some("description")
+            && o.as_deref() == Some("Un solo técnico atiende")
+            && n.as_deref() == Some("Un solo técnico atiende la mesa")),
+        "{causes:?}"
+    );
+    let second = audit_of(&s, "plan_causes", &format!("{}/2", f.number));
+    assert_eq!(second.last().unwrap().0, "delete", "{second:?}");
+    // A cause added again takes the next position.
+    let mut input = FindingInput {
+        description: fixed.description.clone(),
+        source: "indicador".into(),
+        source_ref: fixed.source_ref.clone(),
+        found_on: Some(fixed.found_on.clone()),
+        effect: None,
+        causes: vec![fixed.causes[0].clone(), "Sin turnos".into()],
+    };
+    let again = s.update_finding(&f.number, &input, BOSS, now).unwrap();
+    assert_eq!(
+        again.causes,
+        vec!["Un solo técnico atiende la mesa", "Sin turnos"]
+    );
+    // The same rules as creating: no cause, a date in the future, an unknown finding.
+    input.causes = vec!["  ".into()];
+    let e = s.update_finding(&f.number, &input, BOSS, now).unwrap_err();
+    assert!(e.to_string().contains("causa"), "{e}");
+    input.causes = vec!["x".into()];
+    input.found_on = Some("06/03/2026".into());
+    let e = s.update_finding(&f.number, &input, BOSS, now).unwrap_err();
+    assert!(e.to_string().contains("posterior a hoy"), "{e}");
+    let e = s
+        .update_finding("H-2026-777", &input, BOSS, now)
+        .unwrap_err();
+    assert!(e.to_string().contains("H-2026-777"), "{e}");
+
+    // Action: description, dates and owner corrected, each change audited old → new.
+    let mut edit = action("03/03/2026", "15/04/2026", "ingeniero de sistemas");
+    edit.description = "Definir y publicar turnos".into();
+    edit.quantity = Some(2.0);
+    let b = s.update_plan_action(a.id, &edit, BOSS, now).unwrap();
+    assert_eq!(b.owner, BOSS, "owner as the catalog writes it");
+    assert_eq!(
+        (b.starts_on.as_str(), b.ends_on.as_str()),
+        ("2026-03-03", "2026-04-15")
+    );
+    assert_eq!(b.quantity, Some(2.0));
+    assert_eq!(b.description, "Definir y publicar turnos");
+    let key = format!("{} acción {}", f.number, a.id);
+    let log = audit_of(&s, "plan_actions", &key);
+    let changed: Vec<&str> = log
+        .iter()
+        .filter(|(act, ..)| act == "update")
+        .filter_map(|(_, fl, ..)| fl.as_deref())
+        .collect();
+    for field in ["description", "quantity", "starts_on", "ends_on", "owner"] {
+        assert!(changed.contains(&field), "{field} not audited: {log:?}");
+    }
+    assert!(log.iter().any(|(act, fl, o, n)| act == "update"
+        && fl.as_deref() == Some("owner")
+        && o.as_deref() == Some(ME)
+        && n.as_deref() == Some(BOSS)));
+    // The same rules as adding; plus: the start cannot move past the first follow-up.
+    let e = s
+        .update_plan_action(
+            a.id,
+            &action("03/03/2026", "15/04/2026", "Pedro Pérez"),
+            BOSS,
+            now,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "catalog_not_found");
+    let e = s
+        .update_plan_action(a.id, &action("30/04/2026", "15/04/2026", BOSS), BOSS, now)
+        .unwrap_err();
+    assert!(e.to_string().contains("terminación"), "{e}");
+    s.add_plan_follow_up(a.id, &follow(100, "04/03/2026"), BOSS, now)
+        .unwrap();
+    let e = s
+        .update_plan_action(a.id, &action("05/03/2026", "15/04/2026", BOSS), BOSS, now)
+        .unwrap_err();
+    assert!(e.to_string().contains("04/03/2026"), "{e}");
+    // Verified: no longer corrected.
+    s.verify_plan_action(a.id, &VerifyInput::default(), ME, now)
+        .unwrap();
+    let e = s
+        .update_plan_action(a.id, &action("03/03/2026", "15/04/2026", BOSS), BOSS, now)
+        .unwrap_err();
+    assert!(e.to_string().contains("verificada"), "{e}");
+}
+
+#[test]
+fn findings_and_actions_are_deleted_only_without_follow_ups() {
+    let mut s = Store::open_in_memory().unwrap();
+    let f = finding(&mut s, "Copias sin verificar", "2026-03-02T09:00");
+    let now = at("2026-03-05T09:00");
+    let done = s
+        .add_plan_action(&f.number, &action("02/03/2026", "30/03/2026", ME), ME, now)
+        .unwrap();
+    let spare = s
+        .add_plan_action(&f.number, &action("02/03/2026", "30/04/2026", ME), ME, now)
+        .unwrap();
+    s.add_plan_follow_up(done.id, &follow(20, "03/03/2026"), ME, now)
+        .unwrap();
+
+    // An action with a follow-up stays, and so does its finding.
+    let e = s.delete_plan_action(done.id, BOSS, now).unwrap_err();
+    assert_eq!(e.code(), "validation");
+    assert!(e.to_string().contains("seguimiento"), "{e}");
+    let e = s.delete_finding(&f.number, BOSS, now).unwrap_err();
+    assert!(e.to_string().contains(&f.number), "{e}");
+    assert!(e.to_string().contains("seguimiento"), "{e}");
+    assert_eq!(s.plan_finding(&f.number, now).unwrap().actions.len(), 2);
+
+    // An action a risk points to stays until the link is removed.
+    let r = s.risk("R-01", now).unwrap();
+    let mut ri = mesa_core::risks::RiskInput::from_risk(&r);
+    ri.plan_action_id = Some(spare.id);
+    s.update_risk(BOSS, now, "R-01", &ri).unwrap();
+    let e = s.delete_plan_action(spare.id, BOSS, now).unwrap_err();
+    assert!(e.to_string().contains("R-01"), "{e}");
+    ri.plan_action_id = None;
+    s.update_risk(BOSS, now, "R-01", &ri).unwrap();
+
+    // Without follow-ups: deleted, and the trail keeps the whole row.
+    s.delete_plan_action(spare.id, BOSS, now).unwrap();
+    let e = s.plan_action(spare.id, now).unwrap_err();
+    assert_eq!(e.code(), "maintenance_not_found", "{e}");
+    let log = audit_of(
+        &s,
+        "plan_actions",
+        &format!("{} acción {}", f.number, spare.id),
+    );
+    let (act, _, old, _) = log.last().unwrap();
+    assert_eq!(act, "delete");
+    assert!(old.as_deref().unwrap().contains("2026-04-30"), "{old:?}");
+
+    // A finding whose actions have no follow-ups is deleted with its causes and actions; its
+    // number is not reused.
+    let g = finding(&mut s, "Hallazgo duplicado", "2026-03-05T09:00");
+    s.add_plan_action(&g.number, &action("05/03/2026", "30/03/2026", ME), ME, now)
+        .unwrap();
+    s.delete_finding(&g.number, BOSS, now).unwrap();
+    let e = s.plan_finding(&g.number, now).unwrap_err();
+    assert!(e.to_string().contains(&g.number), "{e}");
+    let n: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM plan_causes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2, "only the first finding's causes remain");
+    let log = audit_of(&s, "plan_findings", &g.number);
+    assert_eq!(log.last().unwrap().0, "delete");
+    assert_eq!(
+        log.last()
+            .unwrap()
+            .2
+            .as_deref()
+            .map(|o| o.contains("Hallazgo duplicado")),
+        Some(true)
+    );
+    let h = finding(&mut s, "Siguiente", "2026-03-05T10:00");
+    assert_eq!(h.number, "H-2026-003");
+    let e = s.delete_finding("H-2026-777", BOSS, now).unwrap_err();
+    assert!(e.to_string().contains("H-2026-777"), "{e}");
+}

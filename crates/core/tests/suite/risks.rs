@@ -167,6 +167,158 @@ fn controls_lower_the_residual_risk_by_successive_reduction() {
     assert_eq!(cell(3, 5).zone, Zone::Extreme);
 }
 
+/// The DAFP guide's worked example of «aplicación de los controles para establecer el riesgo
+/// residual» (Guía para la administración del riesgo y el diseño de controles en entidades
+/// públicas, v5 dic. 2020, §3.2.2, kept in v6 nov. 2022): inherent probability Media (60 %) and
+/// impact Mayor (80 %); control 1 preventive manual (25 + 15 = 40 %): 60 % − 60 % × 40 % = 36 %;
+/// control 2 detective manual (15 + 15 = 30 %): 36 % − 36 % × 30 % = 25,2 % → Baja; the
+/// impact stays Mayor (80 %) → Baja × Mayor = zone Alta. Computed by hand; then the controls
+/// are edited and removed and the residual position follows each change.
+#[test]
+fn the_guides_worked_example_and_controls_edited_and_removed() {
+    let mut s = Store::open_in_memory().unwrap();
+    let r = s
+        .create_risk(
+            ME,
+            now(),
+            &RiskInput {
+                description: "Posibilidad de pérdida económica por multa y sanción del ente \
+                              regulador debido a la adquisición de bienes y servicios sin el \
+                              cumplimiento de los requisitos normativos"
+                    .into(),
+                classification: "Ejecución y administración de procesos".into(),
+                probability: 3,
+                impact: 4,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(r.inherent_zone, Zone::High, "Media × Mayor = Alta");
+    let code = r.code.clone();
+    let r = s
+        .add_risk_control(
+            ME,
+            now(),
+            &code,
+            &control(
+                ControlKind::Preventive,
+                Implementation::Manual,
+                "Lista de chequeo",
+            ),
+        )
+        .unwrap();
+    assert_eq!(r.controls[0].weight, 40);
+    assert_eq!(r.residual_probability_pct, 36.0);
+    assert_eq!(r.residual_probability, 2);
+    let r = s
+        .add_risk_control(
+            ME,
+            now(),
+            &code,
+            &control(
+                ControlKind::Detective,
+                Implementation::Manual,
+                "Revisión del jurídico",
+            ),
+        )
+        .unwrap();
+    assert_eq!(r.controls[1].weight, 30);
+    assert_eq!(r.residual_probability_pct, 25.2);
+    assert_eq!(r.residual_probability, 2, "25,2 % → Baja");
+    assert_eq!((r.residual_impact_pct, r.residual_impact), (80.0, 4));
+    assert_eq!(r.residual_zone, Zone::High, "Baja × Mayor = Alta");
+
+    // A corrective control lowers the impact only: 80 % − 80 % × (10 + 15) % = 60 % → Moderado.
+    let r = s
+        .add_risk_control(
+            ME,
+            now(),
+            &code,
+            &control(
+                ControlKind::Corrective,
+                Implementation::Manual,
+                "Plan de contingencia",
+            ),
+        )
+        .unwrap();
+    assert_eq!(r.residual_probability_pct, 25.2);
+    assert_eq!((r.residual_impact_pct, r.residual_impact), (60.0, 3));
+    assert_eq!(
+        r.residual_zone,
+        Zone::Moderate,
+        "Baja × Moderado = Moderada"
+    );
+
+    // Editing a control's attributes recomputes: control 1 automatic (25 + 25 = 50 %):
+    // 60 × 0,5 = 30 → × 0,7 = 21 % → still Baja (more than 20 %).
+    let first = r.controls[0].id;
+    let mut c = control(
+        ControlKind::Preventive,
+        Implementation::Automatic,
+        "Lista de chequeo",
+    );
+    c.documented = false;
+    c.frequency = ControlFrequency::Random;
+    let r = s.update_risk_control(ME, now(), first, &c).unwrap();
+    assert_eq!(r.controls[0].weight, 50);
+    assert!(!r.controls[0].documented);
+    assert_eq!(r.controls[0].frequency, ControlFrequency::Random);
+    assert_eq!(
+        (r.residual_probability_pct, r.residual_probability),
+        (21.0, 2)
+    );
+    // Control 2 automatic too (15 + 25 = 40 %): 30 × 0,6 = 18 % → Muy baja.
+    let second = r.controls[1].id;
+    let r = s
+        .update_risk_control(
+            ME,
+            now(),
+            second,
+            &control(
+                ControlKind::Detective,
+                Implementation::Automatic,
+                "Revisión",
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        (r.residual_probability_pct, r.residual_probability),
+        (18.0, 1)
+    );
+    assert_eq!(
+        r.residual_zone,
+        Zone::Moderate,
+        "Muy baja × Moderado = Moderada"
+    );
+    // Turning the corrective control into a preventive one moves its weight to the probability.
+    let third = r.controls[2].id;
+    let r = s
+        .update_risk_control(
+            ME,
+            now(),
+            third,
+            &control(ControlKind::Preventive, Implementation::Manual, "Plan"),
+        )
+        .unwrap();
+    assert_eq!((r.residual_impact_pct, r.residual_impact), (80.0, 4));
+    assert_eq!(r.residual_probability_pct, 10.8, "18 × 0,6");
+    assert_eq!(r.residual_zone, Zone::High, "Muy baja × Mayor = Alta");
+    // Removing controls: the later ones move up and the residual follows.
+    let r = s.delete_risk_control(ME, now(), first).unwrap();
+    assert_eq!(r.controls.len(), 2);
+    assert_eq!(r.controls[0].position, 1);
+    assert_eq!(r.residual_probability_pct, 21.6, "60 × 0,6 × 0,6");
+    let r = s.delete_risk_control(ME, now(), second).unwrap();
+    assert_eq!(r.residual_probability_pct, 36.0, "60 × 0,6");
+    let r = s.delete_risk_control(ME, now(), r.controls[0].id).unwrap();
+    assert!(r.controls.is_empty());
+    assert_eq!((r.residual_probability, r.residual_impact), (3, 4));
+    assert_eq!(r.residual_zone, r.inherent_zone);
+    // An unknown control is a clear error.
+    let e = s.delete_risk_control(ME, now(), 9999).unwrap_err();
+    assert!(e.to_string().contains("9999"), "{e}");
+}
+
 #[test]
 fn create_edit_and_refusals_leave_nothing_half_written() {
     let mut s = Store::open_in_memory().unwrap();

@@ -1490,6 +1490,12 @@ export const t = {
     optionWeight: (label: string, w: number) => `${label} (${w} %)`,
     addControl: "Agregar control",
     removeControl: "Quitar control",
+    editControl: "Editar control",
+    saveControl: "Guardar cambios del control",
+    cancelEditControl: "Cancelar",
+    editingControl: (n: number) => `Editando el control ${n}`,
+    controlUpdated: "Control actualizado; riesgo residual recalculado.",
+    confirmRemoveControl: (n: number) => `¿Quitar el control ${n} de este riesgo?`,
     controlAdded: "Control agregado; riesgo residual recalculado.",
     controlRemoved: "Control quitado; riesgo residual recalculado.",
     yes: "Sí",
@@ -1581,6 +1587,21 @@ export const t = {
       `Vencen en los próximos ${nf.format(days)} días: ${nf.format(n)}`,
     dueEmpty: "No hay acciones vencidas ni por vencer.",
     openPlan: "Ver plan de mejoramiento",
+    // Corregir y eliminar
+    editFinding: "Corregir hallazgo",
+    findingUpdated: (n: string) => `Hallazgo ${n} corregido.`,
+    deleteFinding: "Eliminar hallazgo",
+    confirmDeleteFinding: (n: string) =>
+      `¿Eliminar el hallazgo ${n} con sus causas y acciones? Solo es posible si ninguna acción tiene seguimientos; el número no se vuelve a usar.`,
+    findingDeleted: (n: string) => `Hallazgo ${n} eliminado.`,
+    editAction: "Corregir acción",
+    actionUpdated: "Acción de mejora corregida.",
+    deleteAction: "Eliminar acción",
+    confirmDeleteAction: (d: string) =>
+      `¿Eliminar la acción «${d}»? Solo es posible si no tiene seguimientos.`,
+    actionDeleted: "Acción de mejora eliminada.",
+    deleteHint:
+      "Una acción con seguimientos no se elimina (sus seguimientos son evidencia del plan): corrija sus datos o sus fechas.",
   },
   management: {
     title: "Informe de gestión",

@@ -195,6 +195,100 @@ describe("ImprovementPlan", () => {
   });
 });
 
+describe("ImprovementPlan: corrections and deletions", () => {
+  it("corrects the finding with the same form, prefilled, and sends every field", async () => {
+    vi.mocked(api.improvementFindingUpdate).mockResolvedValue({
+      ...FINDING,
+      source: "indicador",
+    });
+    render(ImprovementPlan, { number: "H-2026-001" });
+    await userEvent.click(await screen.findByTestId("finding-edit"));
+    const form = await screen.findByTestId("finding-form");
+    expect(form).toHaveTextContent("Corregir hallazgo H-2026-001");
+    const desc = within(form).getByTestId("finding-description") as HTMLTextAreaElement;
+    expect(desc.value).toBe("Tiempos de respuesta incumplidos");
+    const causes = within(form).getAllByTestId("finding-cause") as HTMLInputElement[];
+    expect(causes.map((c) => c.value)).toEqual(["Un solo técnico", "Sin turnos"]);
+    await waitFor(() =>
+      expect((within(form).getByTestId("finding-source") as HTMLSelectElement).value).toBe(
+        "auditoria",
+      ),
+    );
+    await userEvent.selectOptions(within(form).getByTestId("finding-source"), "indicador");
+    await userEvent.clear(causes[1]);
+    await userEvent.type(causes[1], "No hay turnos");
+    await userEvent.click(within(form).getByTestId("finding-save"));
+    await waitFor(() => expect(api.improvementFindingUpdate).toHaveBeenCalled());
+    const [n, input] = vi.mocked(api.improvementFindingUpdate).mock.calls[0];
+    expect(n).toBe("H-2026-001");
+    expect(input).toEqual({
+      description: "Tiempos de respuesta incumplidos",
+      source: "indicador",
+      source_ref: "Informe 2026-01",
+      found_on: "2026-03-02",
+      effect: "Quejas",
+      causes: ["Un solo técnico", "No hay turnos"],
+    });
+    expect(api.improvementFindingCreate).not.toHaveBeenCalled();
+    await waitFor(() => expect(screen.queryByTestId("finding-form")).toBeNull());
+  });
+
+  it("corrects an action prefilled with its data", async () => {
+    vi.mocked(api.improvementActionUpdate).mockResolvedValue(action({ ends_on: "2026-04-15" }));
+    render(ImprovementPlan, { number: "H-2026-001" });
+    const act = await screen.findByTestId("plan-action");
+    await userEvent.click(within(act).getByTestId("plan-action-edit"));
+    const form = within(act).getByTestId("action-form");
+    expect((within(form).getByTestId("action-description") as HTMLTextAreaElement).value).toBe(
+      "Definir turnos de atención",
+    );
+    expect((within(form).getByTestId("action-owner") as HTMLSelectElement).value).toBe(
+      "Técnico de sistemas",
+    );
+    await userEvent.clear(within(form).getByTestId("action-goal"));
+    await userEvent.click(within(form).getByTestId("action-save"));
+    await waitFor(() => expect(api.improvementActionUpdate).toHaveBeenCalled());
+    const [id, input] = vi.mocked(api.improvementActionUpdate).mock.calls[0];
+    expect(id).toBe(7);
+    expect(input).toEqual({
+      description: "Definir turnos de atención",
+      objective: null,
+      goal: null,
+      unit: "Documento",
+      quantity: 1,
+      starts_on: "2026-03-02",
+      ends_on: "2026-03-13",
+      owner: "Técnico de sistemas",
+    });
+    expect(api.improvementActionAdd).not.toHaveBeenCalled();
+  });
+
+  it("deletes after an in-page confirmation; an action with follow-ups cannot be", async () => {
+    const second = action({ id: 8, description: "Sin empezar", follow_ups: [], progress: 0 });
+    vi.mocked(api.improvementFinding).mockResolvedValue({
+      ...FINDING,
+      actions: [action(), second],
+    });
+    vi.mocked(api.improvementActionDelete).mockResolvedValue(null);
+    vi.mocked(api.improvementFindingDelete).mockResolvedValue(null);
+    render(ImprovementPlan, { number: "H-2026-001" });
+    const [withFollowUps, empty] = await screen.findAllByTestId("plan-action");
+    expect(within(withFollowUps).getByTestId("plan-action-delete")).toBeDisabled();
+    // The button only asks; nothing is sent before confirming.
+    await userEvent.click(within(empty).getByTestId("plan-action-delete"));
+    expect(within(empty).getByTestId("plan-action-delete-box")).toHaveTextContent("Sin empezar");
+    expect(api.improvementActionDelete).not.toHaveBeenCalled();
+    await userEvent.click(within(empty).getByTestId("plan-action-delete-confirm"));
+    await waitFor(() => expect(api.improvementActionDelete).toHaveBeenCalledWith(8));
+    await userEvent.click(screen.getByTestId("finding-delete"));
+    expect(screen.getByTestId("finding-delete-box")).toHaveTextContent("H-2026-001");
+    expect(api.improvementFindingDelete).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByTestId("finding-delete-confirm"));
+    await waitFor(() => expect(api.improvementFindingDelete).toHaveBeenCalledWith("H-2026-001"));
+    await waitFor(() => expect(app.view).toEqual({ name: "plan-mejora" }));
+  });
+});
+
 describe("PlanDueCard", () => {
   it("shows overdue and due-soon actions and opens the finding", async () => {
     vi.mocked(api.improvementDue).mockResolvedValue({

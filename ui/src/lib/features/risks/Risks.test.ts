@@ -200,6 +200,66 @@ describe("Riesgos", () => {
     expect(within(d).getByTestId("detail-residual-values").textContent).toContain("Baja (30 %)");
   });
 
+  it("edits a control's attributes and removes it after confirming", async () => {
+    vi.mocked(api.riskMap).mockResolvedValue(mapOf([withControl]));
+    const corrective = risk({
+      ...withControl,
+      residual_probability: 3,
+      residual_probability_pct: 60,
+      residual_impact: 4,
+      residual_impact_pct: 65,
+      residual_zone: "high",
+      controls: [
+        {
+          ...withControl.controls[0],
+          kind: "corrective",
+          weight: 35,
+          responsible: "Técnico",
+        },
+      ],
+    });
+    vi.mocked(api.riskControlUpdate).mockResolvedValue(corrective);
+    vi.mocked(api.riskControlDelete).mockResolvedValue(risk());
+    vi.mocked(api.riskControlAdd).mockClear();
+    render(Risks);
+    await fireEvent.click(await screen.findByTestId("heat-code-inherent-R-01"));
+    const detail = await screen.findByTestId("risk-detail");
+    const user = userEvent.setup();
+    await user.click(within(detail).getByTestId("control-edit-1"));
+    expect(within(detail).getByTestId("control-editing").textContent).toContain("control 1");
+    const desc = within(detail).getByTestId("control-description") as HTMLInputElement;
+    expect(desc.value).toBe("Copia diaria automática");
+    expect((within(detail).getByTestId("control-documented") as HTMLInputElement).checked).toBe(
+      true,
+    );
+    await user.selectOptions(within(detail).getByTestId("control-kind"), "corrective");
+    await user.type(within(detail).getByTestId("control-responsible"), "Técnico");
+    vi.mocked(api.riskMap).mockResolvedValue(mapOf([corrective]));
+    await user.click(within(detail).getByTestId("control-add"));
+    await waitFor(() => expect(api.riskControlUpdate).toHaveBeenCalledTimes(1));
+    expect(api.riskControlUpdate).toHaveBeenCalledWith(9, {
+      description: "Copia diaria automática",
+      kind: "corrective",
+      implementation: "automatic",
+      documented: true,
+      frequency: "continuous",
+      evidence: false,
+      responsible: "Técnico",
+    });
+    expect(api.riskControlAdd).not.toHaveBeenCalled();
+    // The residual position the core computed is shown: probability back, impact lowered.
+    await waitFor(() =>
+      expect(screen.getByTestId("heat-residual-3-4").getAttribute("data-count")).toBe("1"),
+    );
+    const d = screen.getByTestId("risk-detail");
+    expect(within(d).queryByTestId("control-editing")).toBeNull();
+    await user.click(within(d).getByTestId("control-remove-1"));
+    expect(within(d).getByTestId("control-remove-box").textContent).toContain("control 1");
+    expect(api.riskControlDelete).not.toHaveBeenCalled();
+    await user.click(within(d).getByTestId("control-remove-confirm-1"));
+    await waitFor(() => expect(api.riskControlDelete).toHaveBeenCalledWith(9));
+  });
+
   it("creates a risk with the typed fields", async () => {
     vi.mocked(api.riskCreate).mockResolvedValue(risk({ code: "R-06" }));
     render(Risks);
