@@ -1,7 +1,6 @@
 //! `mesa account …`, acting as an account with `--user` and `MESA_PASSWORD`, refused actions
 //! with a non-zero exit and a Spanish message, and the access log (issue 14).
 
-
 use std::io::Write;
 use std::process::{Output, Stdio};
 

@@ -1,6 +1,5 @@
 //! `mesa ticket visit` and `mesa agenda` on a real data directory.
 
-
 use crate::common::Env;
 
 const NOW: &str = "2026-03-02T10:00";

@@ -2,7 +2,6 @@
 //! (one link instead of one per file: the Linux and Windows builds link each test binary).
 //! Run one area with `cargo test -p mesa-cli --test suite <module>::`.
 
-mod common;
 mod accounts_cli;
 mod agenda_cli;
 mod asset_tag_display;
@@ -11,6 +10,7 @@ mod attachments_cli;
 mod backup_cli;
 mod casework;
 mod cli;
+mod common;
 mod crash;
 mod demo_cli;
 mod import_cli;

@@ -2,7 +2,6 @@
 //! evidence, the verification refused to the owner and accepted from someone else, the due list
 //! on fixed dates and the exports.
 
-
 use crate::common::Env;
 
 #[test]
