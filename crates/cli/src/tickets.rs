@@ -305,7 +305,14 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
         TicketCmd::Show { number } => {
             let d = ctx.store.get_ticket(&number, ctx.now)?;
             if ctx.json {
-                print_json(&crate::casework::detail_json(&d)?)
+                let mut v = crate::casework::detail_json(&d)?;
+                if let serde_json::Value::Object(m) = &mut v {
+                    m.insert(
+                        "mails".into(),
+                        serde_json::to_value(ctx.store.case_mails(&d.ticket.number)?)?,
+                    );
+                }
+                print_json(&v)
             } else {
                 let t = &d.ticket;
                 println!("Caso {} — {}", t.number, t.status.label());

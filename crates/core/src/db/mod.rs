@@ -103,6 +103,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0016_risks.sql",
         sql: include_str!("../../../../migrations/0016_risks.sql"),
     },
+    Migration {
+        version: 17,
+        name: "0017_mail.sql",
+        sql: include_str!("../../../../migrations/0017_mail.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
