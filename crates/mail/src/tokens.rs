@@ -1,0 +1,54 @@
+//! Case tokens in subjects: `[MA-2026-0042]` (prefix letters, year, 4+ digits).
+
+/// Every `[PREFIX-YYYY-NNNN]` token in the subject, upper-cased, in order, without repeats.
+/// The prefix is 1–10 ASCII letters, the year 4 digits, the number 4 or more digits.
+pub fn case_tokens(subject: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = subject;
+    while let Some(open) = rest.find('[') {
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find(']') else {
+            break;
+        };
+        let inner = rest[..close].trim();
+        if let Some(token) = normalise_token(inner) {
+            if !out.contains(&token) {
+                out.push(token);
+            }
+        }
+        // Continue right after '[' so "[[MA-2026-0001]" still finds the inner token.
+    }
+    out
+}
+
+/// `MA-2026-0042` (any case) → `Some("MA-2026-0042")`; anything else → `None`.
+fn normalise_token(s: &str) -> Option<String> {
+    let mut parts = s.split('-');
+    let prefix = parts.next()?;
+    let year = parts.next()?;
+    let number = parts.next()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let ok = (1..=10).contains(&prefix.len())
+        && prefix.bytes().all(|b| b.is_ascii_alphabetic())
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && (4..=9).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| format!("{}-{year}-{number}", prefix.to_ascii_uppercase()))
+}
+
+/// The subject with `[NUMBER]` in front, unless that token is already in it.
+pub fn subject_with_token(subject: &str, case_number: &str) -> String {
+    let token = case_number.trim().to_ascii_uppercase();
+    if token.is_empty() || case_tokens(subject).contains(&token) {
+        return subject.trim().to_string();
+    }
+    let subject = subject.trim();
+    if subject.is_empty() {
+        format!("[{token}]")
+    } else {
+        format!("[{token}] {subject}")
+    }
+}
