@@ -721,7 +721,7 @@ fn ingest_in(
     };
     if kind != "request" {
         new.state = "ignorado";
-        new.note = Some(format!("{}: no crea casos", kind_label(kind).to_string()));
+        new.note = Some(format!("{}: no crea casos", kind_label(kind)));
         let id = insert_mail(tx, &new, now)?;
         store_raw(tx, id)?;
         return Ok(IngestOutcome::Ignored {

@@ -816,7 +816,9 @@ impl Store {
         let days = get_setting_i64(&tx, "survey_business_days", 2)?.max(0) as u32;
         // With a resolved notice queued by mail, the window starts at its acceptance by the
         // SMTP server (none yet: no due time).
-        let resolved: Vec<(i64, String, Option<String>, Option<Option<String>>)> = tx
+        // (id, resolved_at, survey_due_at, Some(accepted_at) when a notice was queued)
+        type Resolved = (i64, String, Option<String>, Option<Option<String>>);
+        let resolved: Vec<Resolved> = tx
             .prepare(
                 "SELECT t.id, t.resolved_at, t.survey_due_at,
                         (SELECT count(*) FROM mail_outbox o WHERE o.ticket_id = t.id
@@ -1720,13 +1722,11 @@ pub(crate) fn apply_in(
     match action {
         // With mail on, the survey window starts when the SMTP server accepts the notice
         // (`Store::mark_sent`); until then the case has no survey due time.
-        TicketAction::Resolve { .. } => {
-            if crate::mail::outbox::case_resolved(tx, id, now)? {
-                tx.execute(
-                    "UPDATE tickets SET survey_due_at = NULL WHERE id = ?1",
-                    [id],
-                )?;
-            }
+        TicketAction::Resolve { .. } if crate::mail::outbox::case_resolved(tx, id, now)? => {
+            tx.execute(
+                "UPDATE tickets SET survey_due_at = NULL WHERE id = ?1",
+                [id],
+            )?;
         }
         TicketAction::Reject { reason } => {
             crate::mail::outbox::case_reopened(tx, id, reason, now)?;
