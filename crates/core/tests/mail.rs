@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use mesa_core::clock::parse_time_input;
+use mesa_core::agenda::types::VisitInput;
 use mesa_core::mail::*;
 use mesa_core::*;
 
@@ -835,4 +836,134 @@ fn discarding_keeps_the_mail_with_its_reason() {
     let all = s.inbox(true).unwrap();
     assert_eq!(all[0].state, "descartado");
     assert_eq!(all[0].discard_reason.as_deref(), Some("publicidad"));
+}
+
+/// The kinds queued for the case, oldest first.
+fn queued(s: &Store, number: &str) -> Vec<String> {
+    s.case_mails(number)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.direction == "salida")
+        .map(|m| m.kind)
+        .collect()
+}
+
+#[test]
+fn each_case_event_queues_its_notice_in_the_thread_and_a_template_can_be_turned_off() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    let (_, number) = registered_case(&mut s);
+    // An internal note is never mailed; a public follow-up is.
+    for (vis, text) in [
+        (FollowUpVisibility::Internal, "Revisar el fusor"),
+        (FollowUpVisibility::Public, "Pasaremos mañana a revisar la impresora"),
+    ] {
+        s.add_follow_up(
+            &number,
+            &NewFollowUp {
+                text: text.into(),
+                visibility: vis,
+                minutes: None,
+                contact: false,
+                at: None,
+            },
+            WHO,
+            at("2026-03-10T11:00"),
+        )
+        .unwrap();
+    }
+    // A visit, with its .ics attached.
+    s.schedule_visit(
+        &number,
+        &VisitInput {
+            at: "11/03/2026 09:00".into(),
+            minutes: Some(60),
+            place: Some("Tesorería, piso 2".into()),
+            who: None,
+            note: None,
+        },
+        WHO,
+        at("2026-03-10T11:30"),
+    )
+    .unwrap();
+    assert_eq!(queued(&s, &number), vec!["acuse", "seguimiento", "visita"]);
+    let visit = s
+        .outbox(true)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == "visita")
+        .unwrap();
+    let parsed = mesa_mail::parse(outbox_raw(&s, visit.id).as_bytes());
+    assert!(parsed.text.contains("11/03/2026 09:00"), "{}", parsed.text);
+    assert!(parsed.text.contains("Tesorería, piso 2"), "{}", parsed.text);
+    let ics = &parsed.attachments[0];
+    assert!(ics.content_type.starts_with("text/calendar"), "{}", ics.content_type);
+    assert!(String::from_utf8_lossy(&ics.bytes).contains("BEGIN:VEVENT"));
+    // Every notice answers the request and carries the whole thread.
+    assert_eq!(parsed.in_reply_to, vec!["req-1@entidad.gov.co".to_string()]);
+    assert_eq!(parsed.references[0], "req-1@entidad.gov.co");
+    assert_eq!(parsed.references.len(), 3);
+    let follow = s
+        .outbox(true)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == "seguimiento")
+        .unwrap();
+    let text = mesa_mail::parse(outbox_raw(&s, follow.id).as_bytes()).text;
+    assert!(text.contains("Pasaremos mañana"), "{text}");
+    assert!(!text.contains("fusor"), "{text}");
+
+    // Resolved, rejected (reopened), resolved again, then closed for lack of survey.
+    let resolve = TicketAction::Resolve {
+        solution: "Se cambió el fusor".into(),
+        products: None,
+        time_spent_minutes: None,
+    };
+    s.apply_action(&number, &resolve, WHO, at("2026-03-11T10:00"))
+        .unwrap();
+    s.apply_action(
+        &number,
+        &TicketAction::Reject {
+            reason: "Sigue manchando las hojas".into(),
+        },
+        WHO,
+        at("2026-03-11T11:00"),
+    )
+    .unwrap();
+    // The resolved notice template turned off: the survey window runs from the resolution.
+    let mut tpl = s
+        .mail_templates()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.kind == "resuelto")
+        .unwrap();
+    tpl.enabled = false;
+    s.set_mail_template(&tpl).unwrap();
+    let t = s
+        .apply_action(&number, &resolve, WHO, at("2026-03-11T15:00"))
+        .unwrap();
+    assert_eq!(t.survey_due_at.as_deref(), Some("2026-03-13T15:00:00-05:00"));
+    assert_eq!(
+        s.autoclose(at("2026-03-13T15:30")).unwrap(),
+        vec![number.clone()]
+    );
+    assert_eq!(
+        queued(&s, &number),
+        vec![
+            "acuse",
+            "seguimiento",
+            "visita",
+            "resuelto",
+            "reabierto",
+            "cierre_automatico"
+        ]
+    );
+    let reopened = s
+        .outbox(true)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == "reabierto")
+        .unwrap();
+    let text = mesa_mail::parse(outbox_raw(&s, reopened.id).as_bytes()).text;
+    assert!(text.contains("Sigue manchando las hojas"), "{text}");
 }

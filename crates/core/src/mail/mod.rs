@@ -241,11 +241,11 @@ fn register_in(
     now: DateTime<Utc>,
 ) -> Result<(i64, String)> {
     let earlier = earlier_case(tx, &m.from_address)?;
-    let name_or_address = if m.from_name.trim().is_empty() {
-        m.from_address.clone()
-    } else {
-        m.from_name.clone()
-    };
+    let name_or_address = [m.from_name.trim(), m.from_address.trim()]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("Remitente desconocido")
+        .to_string();
     let requester = clean_opt(o.requester.as_deref())
         .or_else(|| earlier.as_ref().map(|e| e.requester.clone()))
         .unwrap_or(name_or_address);
