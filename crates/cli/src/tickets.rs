@@ -305,14 +305,7 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
         TicketCmd::Show { number } => {
             let d = ctx.store.get_ticket(&number, ctx.now)?;
             if ctx.json {
-                let mut v = crate::casework::detail_json(&d)?;
-                if let serde_json::Value::Object(m) = &mut v {
-                    m.insert(
-                        "mails".into(),
-                        serde_json::to_value(ctx.store.case_mails(&d.ticket.number)?)?,
-                    );
-                }
-                print_json(&v)
+                print_json(&crate::casework::detail_json(&d)?)
             } else {
                 let t = &d.ticket;
                 println!("Caso {} — {}", t.number, t.status.label());

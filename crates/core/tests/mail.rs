@@ -7,8 +7,8 @@
 //! Real `.eml` bytes, a real SQLite file in a temp folder, fixed instants.
 
 use chrono::{DateTime, Duration, Utc};
-use mesa_core::clock::parse_time_input;
 use mesa_core::agenda::types::VisitInput;
+use mesa_core::clock::parse_time_input;
 use mesa_core::mail::*;
 use mesa_core::*;
 
@@ -856,7 +856,10 @@ fn each_case_event_queues_its_notice_in_the_thread_and_a_template_can_be_turned_
     // An internal note is never mailed; a public follow-up is.
     for (vis, text) in [
         (FollowUpVisibility::Internal, "Revisar el fusor"),
-        (FollowUpVisibility::Public, "Pasaremos mañana a revisar la impresora"),
+        (
+            FollowUpVisibility::Public,
+            "Pasaremos mañana a revisar la impresora",
+        ),
     ] {
         s.add_follow_up(
             &number,
@@ -897,7 +900,11 @@ fn each_case_event_queues_its_notice_in_the_thread_and_a_template_can_be_turned_
     assert!(parsed.text.contains("11/03/2026 09:00"), "{}", parsed.text);
     assert!(parsed.text.contains("Tesorería, piso 2"), "{}", parsed.text);
     let ics = &parsed.attachments[0];
-    assert!(ics.content_type.starts_with("text/calendar"), "{}", ics.content_type);
+    assert!(
+        ics.content_type.starts_with("text/calendar"),
+        "{}",
+        ics.content_type
+    );
     assert!(String::from_utf8_lossy(&ics.bytes).contains("BEGIN:VEVENT"));
     // Every notice answers the request and carries the whole thread.
     assert_eq!(parsed.in_reply_to, vec!["req-1@entidad.gov.co".to_string()]);
@@ -942,7 +949,10 @@ fn each_case_event_queues_its_notice_in_the_thread_and_a_template_can_be_turned_
     let t = s
         .apply_action(&number, &resolve, WHO, at("2026-03-11T15:00"))
         .unwrap();
-    assert_eq!(t.survey_due_at.as_deref(), Some("2026-03-13T15:00:00-05:00"));
+    assert_eq!(
+        t.survey_due_at.as_deref(),
+        Some("2026-03-13T15:00:00-05:00")
+    );
     assert_eq!(
         s.autoclose(at("2026-03-13T15:30")).unwrap(),
         vec![number.clone()]

@@ -609,40 +609,8 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| CoreError::TicketNotFound(number.trim().to_string()))?;
-        case_mails_of(&self.conn, id)
+        outbox::case_mails_of(&self.conn, id)
     }
-}
-
-/// The mails of the case with row id `ticket_id`, in and out, oldest first.
-pub(crate) fn case_mails_of(conn: &Connection, ticket_id: i64) -> Result<Vec<CaseMail>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT 'entrada' AS direction, id, message_id, from_address AS address, subject,
-                received_at AS at, state, kind FROM mail_messages WHERE ticket_id = ?1
-         UNION ALL
-         SELECT 'salida', id, message_id, to_address, subject, created_at, state, kind
-           FROM mail_outbox WHERE ticket_id = ?1
-         ORDER BY at, direction, id",
-    )?;
-    let rows = stmt
-        .query_map([ticket_id], |r| {
-            Ok(CaseMail {
-                direction: r.get("direction")?,
-                id: r.get("id")?,
-                message_id: r.get("message_id")?,
-                address: r.get("address")?,
-                subject: r.get("subject")?,
-                at: r.get("at")?,
-                state: r.get("state")?,
-                kind: r.get("kind")?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|mut m| {
-            m.at = to_rfc3339_local(from_db(&m.at)?);
-            Ok(m)
-        })
-        .collect()
 }
 
 /// The rule of [`Store::ingest_mail`] inside the caller's transaction.

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::types::{MailAccount, MailTemplate, OutboxEntry, OutgoingMail};
+use super::types::{CaseMail, MailAccount, MailTemplate, OutboxEntry, OutgoingMail};
 use crate::clock::{from_db, to_db, to_local, to_rfc3339_local};
 use crate::error::{CoreError, Result};
 use crate::store::{get_setting, get_setting_i64, Store};
@@ -453,6 +453,38 @@ pub(crate) fn outgoing_case(conn: &Connection, message_id: &str) -> Result<Optio
             |r| r.get("ticket_id"),
         )
         .optional()?)
+}
+
+/// The mails of the case with row id `ticket_id`, in and out, oldest first.
+pub(crate) fn case_mails_of(conn: &Connection, ticket_id: i64) -> Result<Vec<CaseMail>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT 'entrada' AS direction, id, message_id, from_address AS address, subject,
+                received_at AS at, state, kind FROM mail_messages WHERE ticket_id = ?1
+         UNION ALL
+         SELECT 'salida', id, message_id, to_address, subject, created_at, state, kind
+           FROM mail_outbox WHERE ticket_id = ?1
+         ORDER BY at, direction, id",
+    )?;
+    let rows = stmt
+        .query_map([ticket_id], |r| {
+            Ok(CaseMail {
+                direction: r.get("direction")?,
+                id: r.get("id")?,
+                message_id: r.get("message_id")?,
+                address: r.get("address")?,
+                subject: r.get("subject")?,
+                at: r.get("at")?,
+                state: r.get("state")?,
+                kind: r.get("kind")?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|mut m| {
+            m.at = to_rfc3339_local(from_db(&m.at)?);
+            Ok(m)
+        })
+        .collect()
 }
 
 const OUTBOX_COLUMNS: &str = "o.id, t.number, o.kind, o.to_address, o.subject, o.message_id, \

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// The body of an incoming mail as the collector got it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +131,7 @@ pub fn state_label(state: &str) -> &'static str {
 }
 
 /// One entry of the Bandeja de entrada.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct InboxEntry {
     pub id: i64,
     pub from: String,
@@ -150,7 +151,7 @@ pub struct InboxEntry {
 }
 
 /// Choices when registering a mail as a case (what the form changes).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct RegisterOverrides {
     pub service_type: Option<String>,
     pub requester: Option<String>,
@@ -163,7 +164,7 @@ pub struct RegisterOverrides {
 }
 
 /// One message of the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OutboxEntry {
     pub id: i64,
     pub number: Option<String>,
@@ -191,7 +192,7 @@ pub struct OutgoingMail {
 }
 
 /// A mail of a case, in or out (`ticket show --json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CaseMail {
     /// `entrada` or `salida`.
     pub direction: String,
@@ -206,7 +207,7 @@ pub struct CaseMail {
 }
 
 /// A notification template (Ajustes → Correo).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MailTemplate {
     pub kind: String,
     pub subject: String,
@@ -215,7 +216,7 @@ pub struct MailTemplate {
 }
 
 /// The non-secret account settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MailAccount {
     pub address: String,
     pub display_name: String,

@@ -477,6 +477,7 @@ impl Store {
             attachments: crate::attachments::rows::list_for_ticket(&self.conn, raw.id)?,
             visit: crate::agenda::visit_of(&self.conn, raw.id)?,
             links: links::links_of(&self.conn, raw.id)?,
+            mails: crate::mail::outbox::case_mails_of(&self.conn, raw.id)?,
         })
     }
 
