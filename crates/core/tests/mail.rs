@@ -977,3 +977,65 @@ fn each_case_event_queues_its_notice_in_the_thread_and_a_template_can_be_turned_
     let text = mesa_mail::parse(outbox_raw(&s, reopened.id).as_bytes()).text;
     assert!(text.contains("Sigue manchando las hojas"), "{text}");
 }
+
+/// 300 typical mails (5–60 KB, one in five with an attachment) from several senders, each
+/// delivered twice (a crash before the move on the server): each stored exactly once, all in
+/// the Bandeja. Prints the time taken (a figure, not a timed assertion).
+#[test]
+fn many_mails_delivered_twice_are_each_stored_once() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    let mut mails = Vec::new();
+    for i in 0..300u32 {
+        let filler = "Texto de la solicitud con detalles del equipo y la oficina. "
+            .repeat(80 + (i as usize % 10) * 100);
+        let mut raw = String::from_utf8(eml(
+            &format!("persona{}@entidad.gov.co", i % 37),
+            &format!("Solicitud {i}"),
+            &format!("m{i}@entidad.gov.co"),
+            "",
+            &filler,
+        ))
+        .unwrap();
+        if i % 5 == 0 {
+            raw = raw
+                .replace(
+                    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+                    "Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
+                );
+            raw.push_str("--zz\r\nContent-Type: application/octet-stream; name=\"datos.bin\"\r\nContent-Disposition: attachment; filename=\"datos.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQFBgcICQoLDA0ODw==\r\n--zz--\r\n");
+        }
+        mails.push(raw.into_bytes());
+    }
+    let started = std::time::Instant::now();
+    for (i, raw) in mails.iter().enumerate() {
+        let out = ingest(&mut s, raw.clone(), Some(i as u32 + 1), "2026-03-10T09:00");
+        assert!(matches!(out, IngestOutcome::New { .. }), "{i}: {out:?}");
+    }
+    let first = started.elapsed();
+    for (i, raw) in mails.iter().enumerate() {
+        let out = ingest(&mut s, raw.clone(), Some(i as u32 + 1), "2026-03-10T09:00");
+        assert!(
+            matches!(out, IngestOutcome::AlreadyStored { .. }),
+            "{i}: {out:?}"
+        );
+    }
+    let listed = std::time::Instant::now();
+    let inbox = s.inbox(false).unwrap();
+    let list_time = listed.elapsed();
+    assert_eq!(inbox.len(), 300);
+    assert_eq!(inbox.iter().filter(|e| e.attachments == 1).count(), 60);
+    assert_eq!(count(&s, "SELECT count(*) FROM mail_messages"), 300);
+    assert_eq!(
+        s.mailbox_state(&format!("{OFFICE}/INBOX")).unwrap(),
+        Some((7, 300))
+    );
+    let total: i64 = mails.iter().map(|m| m.len() as i64).sum();
+    println!(
+        "300 correos ({} KB): guardados en {:.2} s, repetidos en {:.2} s, Bandeja en {} ms",
+        total / 1024,
+        first.as_secs_f64(),
+        (started.elapsed() - first - list_time).as_secs_f64(),
+        list_time.as_millis()
+    );
+}

@@ -760,7 +760,7 @@ fn ingest_in(
                     new.note = Some("encuesta respondida por correo".into());
                     let id = insert_mail(tx, &new, now)?;
                     store_raw(tx, id)?;
-                    link_mail(tx, id, tid)?;
+                    link_mail(tx, id, tid, now)?;
                     crate::tickets::apply_in(
                         tx,
                         cal,
@@ -783,7 +783,7 @@ fn ingest_in(
                 });
                 let id = insert_mail(tx, &new, now)?;
                 store_raw(tx, id)?;
-                link_mail(tx, id, tid)?;
+                link_mail(tx, id, tid, now)?;
                 return Ok(IngestOutcome::SurveyToReview {
                     mail_id: id,
                     number: case.number,
@@ -798,7 +798,7 @@ fn ingest_in(
                 ));
                 let id = insert_mail(tx, &new, now)?;
                 store_raw(tx, id)?;
-                link_mail(tx, id, tid)?;
+                link_mail(tx, id, tid, now)?;
                 return Ok(IngestOutcome::SurveyToReview {
                     mail_id: id,
                     number: case.number,
@@ -808,7 +808,7 @@ fn ingest_in(
                 new.state = "seguimiento";
                 let id = insert_mail(tx, &new, now)?;
                 store_raw(tx, id)?;
-                link_mail(tx, id, tid)?;
+                link_mail(tx, id, tid, now)?;
                 let sender = if parsed.from.as_ref().and_then(|a| a.name.clone()).is_some() {
                     format!(
                         "{} <{from}>",
@@ -851,10 +851,22 @@ fn ingest_in(
     Ok(IngestOutcome::New { mail_id: id })
 }
 
-fn link_mail(tx: &Connection, mail_id: i64, ticket_id: i64) -> Result<()> {
+/// Links a stored mail to its case, with a timeline entry (sender and subject).
+fn link_mail(tx: &Connection, mail_id: i64, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
     tx.execute(
         "UPDATE mail_messages SET ticket_id = ?2 WHERE id = ?1",
         params![mail_id, ticket_id],
     )?;
-    Ok(())
+    let m = load_mail(tx, mail_id)?;
+    crate::tickets::timeline::add_event(
+        tx,
+        ticket_id,
+        &to_db(now),
+        MAIL_ACTOR,
+        "mail_received",
+        None,
+        None,
+        Some(&m.from_address),
+        Some(&format!("Correo recibido: {}", m.subject)),
+    )
 }
