@@ -646,6 +646,20 @@ fn the_survey_window_starts_at_acceptance_and_a_complete_reply_closes_the_case()
         }
     );
     assert_eq!(s.inbox(false).unwrap()[0].state, "revisar_respuesta");
+    // A complete answer from someone else is not the requester's: to review, case untouched.
+    let other = eml(
+        "luis@entidad.gov.co",
+        &format!("RE: [{number}] solucionado"),
+        "sv0@entidad.gov.co",
+        &format!("In-Reply-To: <{}>\r\n", notice.message_id),
+        "1. 1\r\n2. 1\r\n3. 1\r\n4. 1",
+    );
+    let out = ingest(&mut s, other, Some(22), "2026-03-12T10:10");
+    assert!(
+        matches!(out, IngestOutcome::SurveyToReview { .. }),
+        "{out:?}"
+    );
+    assert_eq!(s.inbox(false).unwrap().len(), 2);
     // A complete one records the survey and closes the case.
     let full = eml(
         "ana@entidad.gov.co",
@@ -665,6 +679,16 @@ fn the_survey_window_starts_at_acceptance_and_a_complete_reply_closes_the_case()
         .ticket;
     assert_eq!(t.status, TicketStatus::Closed);
     assert_eq!(t.survey.unwrap().scores, vec![5, 4, 5, 5]);
+    // The answers waiting for review left the Bandeja with the survey recorded.
+    assert!(s.inbox(false).unwrap().is_empty());
+    let kinds: Vec<String> = s
+        .get_ticket(&number, at("2026-03-12T10:35"))
+        .unwrap()
+        .events
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "mail_received").count(), 3);
 }
 
 #[test]

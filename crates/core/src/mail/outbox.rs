@@ -444,6 +444,18 @@ pub(crate) fn visit(
     Ok(())
 }
 
+/// The case's survey was recorded (by hand or by reply): its survey replies waiting for review
+/// leave the Bandeja.
+pub(crate) fn survey_recorded(tx: &Connection, ticket_id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE mail_messages SET state = 'seguimiento',
+            note = coalesce(note || '; ', '') || 'encuesta registrada'
+         WHERE ticket_id = ?1 AND state = 'revisar_respuesta'",
+        [ticket_id],
+    )?;
+    Ok(())
+}
+
 /// The Message-IDs we sent (to recognise replies to them).
 pub(crate) fn outgoing_case(conn: &Connection, message_id: &str) -> Result<Option<i64>> {
     Ok(conn

@@ -1732,6 +1732,7 @@ pub(crate) fn apply_in(
         TicketAction::Reject { reason } => {
             crate::mail::outbox::case_reopened(tx, id, reason, now)?;
         }
+        TicketAction::Survey { .. } => crate::mail::outbox::survey_recorded(tx, id)?,
         _ => {}
     }
     Ok(t.number)
