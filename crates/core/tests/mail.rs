@@ -1063,3 +1063,77 @@ fn many_mails_delivered_twice_are_each_stored_once() {
         list_time.as_millis()
     );
 }
+
+#[test]
+fn anonymising_a_person_erases_their_mails_and_stops_their_notices() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    let mail_id = ingest(
+        &mut s,
+        eml(
+            "Ana Gutiérrez <ana@entidad.gov.co>",
+            "Impresora",
+            "ana-1@entidad.gov.co",
+            "",
+            "No imprime.\r\nAna Gutiérrez\r\nTesorería, ext. 204",
+        ),
+        Some(1),
+        "2026-03-10T09:58",
+    )
+    .mail_id();
+    let number = s
+        .register_mail(
+            mail_id,
+            &RegisterOverrides {
+                department: Some("Tesorería".into()),
+                ..Default::default()
+            },
+            WHO,
+            at("2026-03-10T10:30"),
+        )
+        .unwrap();
+    assert!(s.mail_text(mail_id).unwrap().contains("Ana Gutiérrez"));
+    // Another person's request stays as it is.
+    let other = ingest(
+        &mut s,
+        request("Luis Pérez <luis@entidad.gov.co>", "luis-1@entidad.gov.co"),
+        Some(2),
+        "2026-03-10T10:40",
+    )
+    .mail_id();
+    let report = s
+        .anonymize_person("ana@entidad.gov.co", WHO, at("2026-03-11T08:00"))
+        .unwrap();
+    assert_eq!(report.cases, vec![number.clone()]);
+    let all = s.inbox(true).unwrap();
+    let ana = all.iter().find(|e| e.id == mail_id).unwrap();
+    assert_eq!(ana.from, "");
+    assert_eq!(ana.from_name, report.pseudonym);
+    let text = s.mail_text(mail_id).unwrap();
+    assert!(!text.contains("Ana"), "{text}");
+    assert!(text.contains(&report.pseudonym), "{text}");
+    assert_eq!(
+        count(
+            &s,
+            &format!("SELECT count(*) FROM mail_raw WHERE mail_id = {mail_id}")
+        ),
+        0
+    );
+    let luis = all.iter().find(|e| e.id == other).unwrap();
+    assert_eq!(luis.from, "luis@entidad.gov.co");
+    assert_eq!(count(&s, "SELECT count(*) FROM mail_raw"), 1);
+    // The acknowledgment to Ana is not sent, and says why.
+    assert!(s.pending_outbox(at("2026-03-11T08:00")).unwrap().is_empty());
+    let o = &s.outbox(true).unwrap()[0];
+    assert_eq!(o.state, "fallido");
+    assert_eq!(o.to, "");
+    assert!(o.last_reply.as_deref().unwrap().contains("Ley 1581"));
+    // Nothing in the audit trail still names her address.
+    assert_eq!(
+        count(
+            &s,
+            "SELECT count(*) FROM audit_log WHERE instr(lower(coalesce(old_value, '') || coalesce(new_value, '')), 'ana@entidad.gov.co') > 0"
+        ),
+        0
+    );
+}

@@ -456,6 +456,81 @@ pub(crate) fn survey_recorded(tx: &Connection, ticket_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Ley 1581: the person's mails (those of the cases `ticket_ids` and those sent from or to
+/// `emails`) lose the personal strings `own` (replaced by `pseudonym`), their sender and
+/// recipient addresses, and their raw bytes; their pending notices are not sent. Inside the
+/// caller's transaction (`safety::privacy`). Returns the mails changed.
+pub(crate) fn anonymize_mails(
+    tx: &Connection,
+    ticket_ids: &[i64],
+    emails: &[String],
+    own: &[String],
+    pseudonym: &str,
+) -> Result<usize> {
+    let ids = ticket_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let emails: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).collect();
+    let list = serde_json::to_string(&emails)?;
+    let person = format!(
+        "(ticket_id IN ({ids}) OR lower(from_address) IN (SELECT value FROM json_each(?1)))"
+    );
+    let out_person =
+        format!("(ticket_id IN ({ids}) OR lower(to_address) IN (SELECT value FROM json_each(?1)))");
+    let mail_ids: Vec<i64> = tx
+        .prepare(&format!("SELECT id FROM mail_messages WHERE {person}"))?
+        .query_map([&list], |r| r.get("id"))?
+        .collect::<rusqlite::Result<_>>()?;
+    for s in own {
+        tx.execute(
+            &format!(
+                "UPDATE mail_messages SET subject = replace(subject, ?2, ?3),
+                    body = replace(body, ?2, ?3), from_name = replace(from_name, ?2, ?3),
+                    to_addresses = replace(to_addresses, ?2, ?3),
+                    cc_addresses = replace(cc_addresses, ?2, ?3)
+                 WHERE {person}"
+            ),
+            params![list, s, pseudonym],
+        )?;
+        tx.execute(
+            &format!(
+                "UPDATE mail_outbox SET subject = replace(subject, ?2, ?3) WHERE {out_person}"
+            ),
+            params![list, s, pseudonym],
+        )?;
+    }
+    tx.execute(
+        "UPDATE mail_messages SET from_address = '', from_name = ?2
+         WHERE lower(from_address) IN (SELECT value FROM json_each(?1))",
+        params![list, pseudonym],
+    )?;
+    tx.execute(
+        &format!(
+            "DELETE FROM mail_raw WHERE mail_id IN (SELECT id FROM mail_messages WHERE {person})"
+        ),
+        [&list],
+    )?;
+    tx.execute(
+        &format!(
+            "DELETE FROM mail_outbox_raw WHERE outbox_id IN (SELECT id FROM mail_outbox WHERE {out_person})"
+        ),
+        [&list],
+    )?;
+    tx.execute(
+        &format!(
+            "UPDATE mail_outbox SET state = CASE WHEN state = 'pendiente' THEN 'fallido' ELSE state END,
+                last_reply = CASE WHEN state = 'pendiente' THEN 'no enviado: datos anonimizados (Ley 1581)'
+                                  ELSE last_reply END,
+                to_address = ''
+             WHERE {out_person}"
+        ),
+        [&list],
+    )?;
+    Ok(mail_ids.len())
+}
+
 /// The Message-IDs we sent (to recognise replies to them).
 pub(crate) fn outgoing_case(conn: &Connection, message_id: &str) -> Result<Option<i64>> {
     Ok(conn
