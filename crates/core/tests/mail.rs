@@ -1137,3 +1137,40 @@ fn anonymising_a_person_erases_their_mails_and_stops_their_notices() {
         0
     );
 }
+
+#[test]
+fn an_attachment_over_the_limit_is_left_out_and_the_mail_still_registers() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    s.set_attachment_max_mb(1).unwrap();
+    let big = "QUFB".repeat(400_000); // 1.2 MB decoded
+    let raw = format!(
+        "From: ana@entidad.gov.co\r\nTo: {OFFICE}\r\nSubject: Foto\r\nMessage-ID: <foto@entidad.gov.co>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n\
+         --zz\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAdjunto la foto.\r\n\
+         --zz\r\nContent-Type: image/jpeg; name=\"foto.jpg\"\r\nContent-Disposition: attachment; filename=\"foto.jpg\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{big}\r\n--zz--\r\n"
+    );
+    let id = ingest(&mut s, raw.into_bytes(), Some(1), "2026-03-10T09:00").mail_id();
+    let number = s
+        .register_mail(
+            id,
+            &RegisterOverrides::default(),
+            WHO,
+            at("2026-03-10T09:30"),
+        )
+        .unwrap();
+    let d = s.get_ticket(&number, at("2026-03-10T09:30")).unwrap();
+    assert!(d.attachments.is_empty(), "{:?}", d.attachments);
+    let skipped: Vec<_> = d
+        .events
+        .iter()
+        .filter(|e| e.kind == "attachment_skipped")
+        .map(|e| e.new_value.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![format!("correo-{id}.eml"), "foto.jpg".to_string()]
+    );
+    assert_eq!(d.ticket.department, mesa_core::mail::UNKNOWN_DEPARTMENT);
+}

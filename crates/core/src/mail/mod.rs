@@ -179,18 +179,51 @@ fn attach_mail(
     };
     let eml = format!("correo-{mail_id}.eml");
     if with_eml {
-        crate::attachments::attach_in(tx, dir, ticket_id, &eml, &eml, raw, MAIL_ACTOR, now)?;
+        attach_or_note(tx, dir, ticket_id, mail_id, &eml, &eml, raw, now)?;
     }
     for (i, a) in parsed.attachments.iter().enumerate() {
         if a.bytes.is_empty() {
             continue;
         }
         let fallback = format!("correo-{mail_id}-adjunto-{}", i + 1);
-        crate::attachments::attach_in(
-            tx, dir, ticket_id, &a.name, &fallback, &a.bytes, MAIL_ACTOR, now,
+        attach_or_note(
+            tx, dir, ticket_id, mail_id, &a.name, &fallback, &a.bytes, now,
         )?;
     }
     Ok(())
+}
+
+/// Attaches one file of a mail. A file the store refuses (over the size limit of Ajustes, a
+/// name it cannot use) must not make the mail fail on every fetch: it is left out, and the
+/// timeline says so.
+#[allow(clippy::too_many_arguments)]
+fn attach_or_note(
+    tx: &Connection,
+    dir: &std::path::Path,
+    ticket_id: i64,
+    mail_id: i64,
+    name: &str,
+    fallback: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match crate::attachments::attach_in(tx, dir, ticket_id, name, fallback, bytes, MAIL_ACTOR, now)
+    {
+        Err(CoreError::Validation { message, .. }) => crate::tickets::timeline::add_event(
+            tx,
+            ticket_id,
+            &to_db(now),
+            MAIL_ACTOR,
+            "attachment_skipped",
+            None,
+            None,
+            Some(name),
+            Some(&format!(
+                "Adjunto del correo {mail_id} no guardado: {message}"
+            )),
+        ),
+        other => other,
+    }
 }
 
 /// The raw bytes of a stored mail.
