@@ -1,6 +1,7 @@
 //! Parsing raw RFC 5322 bytes into a [`ParsedMail`] that never fails and never panics.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -15,12 +16,25 @@ use sha2::{Digest, Sha256};
 
 /// HTML larger than this is cut before being turned into text (the full HTML stays in `html`).
 const HTML_TO_TEXT_LIMIT: usize = 1024 * 1024;
+/// HTML nested deeper than this is shown without tags instead of laid out (real mail stays far
+/// below; the layout's cost grows with the square of the depth).
+const HTML_MAX_DEPTH: usize = 500;
 
 /// An e-mail address with its display name. `address` is lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     pub address: String,
     pub name: Option<String>,
+}
+
+impl std::fmt::Display for Address {
+    /// `Nombre <direccion>` or just the address.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.name {
+            Some(n) => write!(f, "{n} <{}>", self.address),
+            None => f.write_str(&self.address),
+        }
+    }
 }
 
 impl Address {
@@ -193,7 +207,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
     check_structure(&msg, raw, &mut out.warnings);
 
     // Bodies: the text/plain parts, else the HTML turned into text.
-    let mut body_ids: Vec<usize> = Vec::new();
+    let mut is_body = vec![false; msg.parts.len()];
     let mut text = String::new();
     for &id in &msg.text_body {
         if let Some(part) = msg.parts.get(id as usize) {
@@ -203,7 +217,9 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
                         &mut text,
                         &part_text(&msg, part, id as usize, &mut out.warnings),
                     );
-                    body_ids.push(id as usize);
+                    if let Some(b) = is_body.get_mut(id as usize) {
+                        *b = true;
+                    }
                 }
             }
         }
@@ -216,7 +232,9 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
                     &mut html,
                     &part_text(&msg, part, id as usize, &mut out.warnings),
                 );
-                body_ids.push(id as usize);
+                if let Some(b) = is_body.get_mut(id as usize) {
+                    *b = true;
+                }
             }
         }
     }
@@ -231,7 +249,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
     for (id, part) in msg.parts.iter().enumerate() {
         // Parts of a forwarded mail live inside its own `Message`, so each part here is either
         // a body, a multipart container, or a file.
-        if body_ids.contains(&id) {
+        if is_body.get(id).copied().unwrap_or(false) {
             continue;
         }
         if part.is_encoding_problem {
@@ -542,6 +560,13 @@ fn html_to_text(html: &str, warnings: &mut Vec<String>) -> String {
     } else {
         html
     };
+    let depth = html_depth(input);
+    if depth > HTML_MAX_DEPTH {
+        warnings.push(format!(
+            "El cuerpo HTML tiene {depth} niveles de anidamiento; se muestra sin etiquetas"
+        ));
+        return strip_tags(input);
+    }
     let rendered = catch_unwind(AssertUnwindSafe(|| {
         html2text::config::plain_no_decorate()
             .string_from_read(input.as_bytes(), 100)
@@ -581,8 +606,21 @@ fn strip_tags(html: &str) -> String {
 }
 
 /// Structural problems mail-parser tolerates silently: a multipart without a boundary or
-/// without its closing delimiter.
+/// without its closing delimiter. One pass over the raw lines (never one per part), and at most
+/// a few warnings of each kind.
 fn check_structure(msg: &Message<'_>, raw: &[u8], warnings: &mut Vec<String>) {
+    const MAX_WARNINGS: usize = 3;
+    let mut closed: HashSet<&[u8]> = HashSet::new();
+    for line in raw.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = trim_ascii_end(line);
+        if line.len() > 4 && line.starts_with(b"--") && line.ends_with(b"--") {
+            closed.insert(&line[2..line.len() - 2]);
+        }
+    }
+    let mut no_boundary = 0usize;
+    let mut unclosed: Vec<String> = Vec::new();
+    let mut unclosed_count = 0usize;
     for part in &msg.parts {
         let Some(ct) = part.content_type() else {
             continue;
@@ -591,30 +629,85 @@ fn check_structure(msg: &Message<'_>, raw: &[u8], warnings: &mut Vec<String>) {
             continue;
         }
         match ct.attribute("boundary") {
-            None => warnings.push(
-                "Una parte multipart no declara su separador (boundary); el contenido puede \
-                 estar incompleto"
-                    .into(),
-            ),
-            Some(b) => {
-                let mut closing = Vec::with_capacity(b.len() + 4);
-                closing.extend_from_slice(b"--");
-                closing.extend_from_slice(b.as_bytes());
-                closing.extend_from_slice(b"--");
-                if !contains(raw, &closing) {
-                    warnings.push(format!(
-                        "Falta el cierre del bloque MIME «--{}--»; el correo pudo llegar \
-                         incompleto",
-                        truncate_chars(b, 70)
-                    ));
+            None => no_boundary += 1,
+            Some(b) if !closed.contains(b.as_bytes()) => {
+                unclosed_count += 1;
+                if unclosed.len() < MAX_WARNINGS {
+                    unclosed.push(truncate_chars(b, 70));
                 }
             }
+            Some(_) => {}
         }
+    }
+    if no_boundary > 0 {
+        warnings.push(format!(
+            "{} parte(s) multipart no declaran su separador (boundary); el contenido puede estar \
+             incompleto",
+            no_boundary
+        ));
+    }
+    for b in &unclosed {
+        warnings.push(format!(
+            "Falta el cierre del bloque MIME «--{b}--»; el correo pudo llegar incompleto"
+        ));
+    }
+    if unclosed_count > unclosed.len() {
+        warnings.push(format!(
+            "Faltan además {} cierres de bloques MIME",
+            unclosed_count - unclosed.len()
+        ));
     }
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+fn trim_ascii_end(b: &[u8]) -> &[u8] {
+    let mut end = b.len();
+    while end > 0 && (b[end - 1] == b' ' || b[end - 1] == b'\t') {
+        end -= 1;
+    }
+    &b[..end]
+}
+
+/// The deepest element nesting of the HTML, counted roughly from its tags (void elements and
+/// self-closing tags do not nest). Used to keep the HTML-to-text conversion bounded: its cost
+/// grows with the square of the depth.
+fn html_depth(html: &str) -> usize {
+    const VOID: [&str; 16] = [
+        "br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source",
+        "track", "wbr", "p", "li", "!",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let rest = &bytes[i + 1..];
+        let closing = rest.first() == Some(&b'/');
+        let rest = if closing { &rest[1..] } else { rest };
+        let name_len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'!')
+            .count();
+        let name = std::str::from_utf8(&rest[..name_len]).unwrap_or("");
+        let void = name.starts_with('!') || VOID.iter().any(|v| v.eq_ignore_ascii_case(name));
+        if name_len > 0 && !void {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                // Look for "/>" only within this tag (bounded, so the scan stays linear).
+                let end = rest.iter().take(512).position(|&b| b == b'>').unwrap_or(0);
+                let self_closing = end > 0 && rest[end - 1] == b'/';
+                if !self_closing {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+        }
+        i += 1 + usize::from(closing) + name_len;
+    }
+    max
 }
 
 fn truncate_chars(s: &str, n: usize) -> String {

@@ -6,7 +6,44 @@ use crate::classify::fold;
 /// block, «El … escribió:», «On … wrote:», «-----Mensaje original-----», «-----Original
 /// Message-----», an Outlook header block («De: … Enviado: …», «From: … Sent: …») or the line
 /// of underscores Outlook puts before it. Trailing blank lines are removed.
+///
+/// When nothing is written above a `>` quote (bottom-posting, as Thunderbird users do), the
+/// lines outside the `>` quotes are kept instead, so the answer is not lost.
 pub fn reply_text(text: &str) -> String {
+    let above = text_above_quote(text);
+    if !above.is_empty() {
+        return above;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let starts_with_quote = lines
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| l.starts_with('>') || is_attribution(l));
+    if !starts_with_quote {
+        return above;
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for l in &lines {
+        let t = l.trim();
+        if t.starts_with('>') || is_attribution(t) {
+            continue;
+        }
+        if is_separator(t) {
+            break;
+        }
+        out.push(l.trim_end());
+    }
+    out.join("\n").trim().to_string()
+}
+
+/// «El … escribió:» / «On … wrote:» on one line.
+fn is_attribution(t: &str) -> bool {
+    let f = fold(t);
+    f.ends_with("escribio:") || f.ends_with("wrote:")
+}
+
+fn text_above_quote(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut cut = lines.len();
     for (i, line) in lines.iter().enumerate() {

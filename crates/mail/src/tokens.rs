@@ -4,19 +4,19 @@
 /// The prefix is 1–10 ASCII letters, the year 4 digits, the number 4 or more digits.
 pub fn case_tokens(subject: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut rest = subject;
-    while let Some(open) = rest.find('[') {
-        rest = &rest[open + 1..];
-        let Some(close) = rest.find(']') else {
-            break;
-        };
-        let inner = rest[..close].trim();
-        if let Some(token) = normalise_token(inner) {
-            if !out.contains(&token) {
-                out.push(token);
+    // Each `]` closes the nearest `[` before it; one pass, so long subjects stay linear.
+    while let Some(close) = rest.find(']') {
+        let before = &rest[..close];
+        if let Some(open) = before.rfind('[') {
+            if let Some(token) = normalise_token(before[open + 1..].trim()) {
+                if seen.insert(token.clone()) {
+                    out.push(token);
+                }
             }
         }
-        // Continue right after '[' so "[[MA-2026-0001]" still finds the inner token.
+        rest = &rest[close + 1..];
     }
     out
 }

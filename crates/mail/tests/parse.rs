@@ -28,6 +28,11 @@ fn outlook_spanish_quoted_printable_windows_1252() {
     );
     assert_eq!(from.name.as_deref(), Some("María Fernanda Peña"));
     assert_eq!(
+        from.to_string(),
+        "María Fernanda Peña <mfpena@alcaldia-ejemplo.gov.co>"
+    );
+    assert_eq!(from.domain(), Some("alcaldia-ejemplo.gov.co"));
+    assert_eq!(
         m.subject,
         "RE: [MA-2026-0042] Recibimos su solicitud – impresión"
     );
@@ -487,4 +492,89 @@ fn fixtures_parse_without_internal_failures() {
             assert!(m.from.is_some(), "{}", path.display());
         }
     }
+}
+
+/// Hostile nesting stays fast: 100,000 nested `<div>` (the HTML layout is quadratic in depth, so
+/// such HTML is shown without tags) and 5,000 nested multiparts never closed.
+#[test]
+fn pathological_nesting_is_bounded() {
+    let mut raw = String::from("From: a@b.co\r\nContent-Type: text/html\r\n\r\n");
+    raw.push_str(&"<div>".repeat(100_000));
+    raw.push_str("hola");
+    let start = std::time::Instant::now();
+    let m = parse(raw.as_bytes());
+    assert_eq!(m.text, "hola");
+    assert!(
+        m.warnings.iter().any(|w| w.contains("anidamiento")),
+        "{:?}",
+        m.warnings
+    );
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+
+    // Ordinary nesting is still laid out.
+    let mut raw = String::from("From: a@b.co\r\nContent-Type: text/html\r\n\r\n");
+    raw.push_str(&"<div><p>x</p><br/><img src=a>".repeat(300));
+    raw.push_str("<b>hola</b>");
+    let m = parse(raw.as_bytes());
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    assert!(m.text.ends_with("hola"));
+
+    let mut raw = String::from("From: a@b.co\r\n");
+    for i in 0..5000 {
+        raw.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+        ));
+    }
+    raw.push_str("Content-Type: text/plain\r\n\r\nhola\r\n");
+    let start = std::time::Instant::now();
+    let m = parse(raw.as_bytes());
+    assert_eq!(m.text.trim(), "hola");
+    assert!(
+        m.warnings.len() <= 5,
+        "warnings are capped: {}",
+        m.warnings.len()
+    );
+    assert!(m.warnings.iter().any(|w| w.contains("Faltan además")));
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+}
+
+#[test]
+fn case_tokens_on_long_hostile_subjects_stay_linear() {
+    let s = format!("{}[MA-2026-0042]", "[".repeat(2_000_000));
+    let start = std::time::Instant::now();
+    assert_eq!(case_tokens(&s), vec!["MA-2026-0042"]);
+    let s = "[MA-2026-0042] ".repeat(200_000);
+    assert_eq!(case_tokens(&s), vec!["MA-2026-0042"]);
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+}
+
+/// Outlook's answer to an invitation carries a text/calendar part beside the text: it is a file,
+/// not part of the body. A mail whose whole body is a PDF keeps it as its one attachment.
+#[test]
+fn calendar_parts_and_single_part_files_are_attachments() {
+    let raw =
+        b"From: Ana <ana@alcaldia-ejemplo.gov.co>\r\nSubject: Aceptado: Visita t\xc3\xa9cnica\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\r\nAcepto la visita.\r\n--a\r\n\
+        Content-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\nBEGIN:VCALENDAR\r\n\
+        METHOD:REPLY\r\nEND:VCALENDAR\r\n--a--\r\n";
+    let m = parse(raw);
+    assert_eq!(m.text.trim(), "Acepto la visita.");
+    assert_eq!(m.attachments.len(), 1, "{:?}", m.attachments);
+    assert_eq!(m.attachments[0].content_type, "text/calendar");
+    assert!(
+        m.attachments[0].name.ends_with(".ics"),
+        "{}",
+        m.attachments[0].name
+    );
+
+    let raw =
+        b"From: Escaner <escaner@alcaldia-ejemplo.gov.co>\r\nSubject: Documento escaneado\r\n\
+        MIME-Version: 1.0\r\nContent-Type: application/pdf; name=\"scan_0001.pdf\"\r\n\
+        Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJSVFT0YK\r\n";
+    let m = parse(raw);
+    assert_eq!(m.text, "");
+    assert_eq!(m.attachments.len(), 1);
+    assert_eq!(m.attachments[0].name, "scan_0001.pdf");
+    assert_eq!(m.attachments[0].bytes, b"%PDF-1.4\n%%EOF\n");
 }

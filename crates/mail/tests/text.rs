@@ -39,6 +39,16 @@ fn reply_text_cuts_every_quote_style() {
     for (input, want) in cases {
         assert_eq!(reply_text(input), want, "input: {input:?}");
     }
+    // Bottom-posting: nothing above the quote, the answer below it.
+    assert_eq!(
+        reply_text("El lun, 1 dic 2026, Mesa <s@x.co> escribió:\n> ¿Ya funciona?\n\nSí, ya funciona.\n> Gracias\nListo."),
+        "Sí, ya funciona.\nListo."
+    );
+    assert_eq!(
+        reply_text("> 1. Oportunidad: __\n1. 5\n> 2. Calidad: __\n2. 4"),
+        "1. 5\n2. 4"
+    );
+    assert_eq!(reply_text("> solo cita"), "");
     // Ordinary sentences that look like quote headers are kept.
     let keep = "El equipo no enciende.\nDe: la oficina de archivo, segundo piso.\nGracias";
     assert_eq!(reply_text(keep), keep);
