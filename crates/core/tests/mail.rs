@@ -1174,3 +1174,43 @@ fn an_attachment_over_the_limit_is_left_out_and_the_mail_still_registers() {
     );
     assert_eq!(d.ticket.department, mesa_core::mail::UNKNOWN_DEPARTMENT);
 }
+
+/// The collector's loop: store, then move on the server, then record the move. A crash between
+/// storing and moving: the next run gets `AlreadyStored` for that UID and only moves it.
+#[test]
+fn a_mail_stored_but_not_moved_is_only_moved_on_the_next_run() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    let account = format!("{OFFICE}/INBOX");
+    assert_eq!(s.mailbox_state(&account).unwrap(), None);
+    let raw = request("ana@entidad.gov.co", "mv@entidad.gov.co");
+    let id = ingest(&mut s, raw.clone(), Some(5), "2026-03-10T09:00").mail_id();
+    // (crash here: not moved) — the next run sees the same UID.
+    let again = ingest(&mut s, raw, Some(5), "2026-03-10T09:00");
+    assert_eq!(again, IngestOutcome::AlreadyStored { mail_id: id });
+    s.mark_mail_moved(id, at("2026-03-10T09:03")).unwrap();
+    let moved: Option<String> = s
+        .connection()
+        .query_row(
+            "SELECT moved_at FROM mail_messages WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(moved.as_deref(), Some("2026-03-10T14:03:00Z"));
+    // A new UIDVALIDITY (the folder was recreated): the same mail under a new UID is still
+    // recognised by Message-ID and content, and the state follows the new validity.
+    let renumbered = Incoming {
+        uidvalidity: Some(8),
+        uid: Some(1),
+        ..incoming(
+            request("ana@entidad.gov.co", "mv@entidad.gov.co"),
+            Some(1),
+            "2026-03-10T09:00",
+        )
+    };
+    let out = s.ingest_mail(&renumbered, at("2026-03-10T10:00")).unwrap();
+    assert_eq!(out, IngestOutcome::AlreadyStored { mail_id: id });
+    assert_eq!(s.mailbox_state(&account).unwrap(), Some((8, 1)));
+    assert_eq!(count(&s, "SELECT count(*) FROM mail_messages"), 1);
+}
