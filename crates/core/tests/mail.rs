@@ -1101,6 +1101,20 @@ fn anonymising_a_person_erases_their_mails_and_stops_their_notices() {
         "2026-03-10T10:40",
     )
     .mail_id();
+    // The export of her data lists her mails, in and out, with their text.
+    let ex = s
+        .person_export("ana@entidad.gov.co", at("2026-03-11T07:00"))
+        .unwrap();
+    let dirs: Vec<&str> = ex
+        .mails
+        .iter()
+        .map(|m| m["direction"].as_str().unwrap())
+        .collect();
+    assert_eq!(dirs, vec!["entrada", "salida"]);
+    assert!(ex.mails[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Tesorería, ext. 204"));
     let report = s
         .anonymize_person("ana@entidad.gov.co", WHO, at("2026-03-11T08:00"))
         .unwrap();
