@@ -1228,3 +1228,37 @@ fn a_mail_stored_but_not_moved_is_only_moved_on_the_next_run() {
     assert_eq!(s.mailbox_state(&account).unwrap(), Some((8, 1)));
     assert_eq!(count(&s, "SELECT count(*) FROM mail_messages"), 1);
 }
+
+#[test]
+fn a_notice_that_cannot_be_built_never_blocks_the_registration() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    // An account address the mail library refuses (no domain): nothing can be composed.
+    s.connection()
+        .execute("UPDATE mail_account SET address = 'sistemas@'", [])
+        .unwrap();
+    let id = ingest(
+        &mut s,
+        request("ana@entidad.gov.co", "nb@entidad.gov.co"),
+        Some(1),
+        "2026-03-10T09:00",
+    )
+    .mail_id();
+    let number = s
+        .register_mail(
+            id,
+            &RegisterOverrides::default(),
+            WHO,
+            at("2026-03-10T09:30"),
+        )
+        .unwrap();
+    assert_eq!(count(&s, "SELECT count(*) FROM mail_outbox"), 0);
+    let d = s.get_ticket(&number, at("2026-03-10T09:30")).unwrap();
+    let note = d
+        .events
+        .iter()
+        .find(|e| e.kind == "mail_not_queued")
+        .and_then(|e| e.note.clone())
+        .unwrap();
+    assert!(note.contains("No se preparó el correo"), "{note}");
+}

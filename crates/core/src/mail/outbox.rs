@@ -278,7 +278,7 @@ fn enqueue(
     let body = fill(&tpl.body, &values);
     let references = thread_ids(tx, ticket_id)?;
     let in_reply_to = last_incoming(tx, ticket_id)?.or_else(|| references.last().cloned());
-    let (message_id, raw) = compose_message(
+    let composed = compose_message(
         &account,
         &to,
         &case.requester,
@@ -290,8 +290,27 @@ fn enqueue(
         kind == "acuse",
         attachment,
         now,
-    )?;
+    );
     let at = to_db(now);
+    // A notice that cannot be built (an address the mail library refuses) never blocks the
+    // event that caused it: the case's timeline says it was not queued, and why.
+    let (message_id, raw) = match composed {
+        Ok(v) => v,
+        Err(e) => {
+            crate::tickets::timeline::add_event(
+                tx,
+                ticket_id,
+                &at,
+                "sistema",
+                "mail_not_queued",
+                None,
+                None,
+                Some(&to),
+                Some(&format!("No se preparó el correo «{subject}»: {e}")),
+            )?;
+            return Ok(None);
+        }
+    };
     tx.execute(
         "INSERT INTO mail_outbox(ticket_id, kind, to_address, subject, message_id, created_at,
             next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
