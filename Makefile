@@ -48,7 +48,7 @@ test: lint unit ui-test e2e windows
 # The ts-rs types and ErrorCode.ts (ui/src/lib/bindings/), then the typed command functions
 # (ui/src/lib/commands.ts) from the #[tauri::command]s of src-tauri/src.
 bindings:
-	UPDATE_BINDINGS=1 cargo test -p mesa-core --test bindings
+	UPDATE_BINDINGS=1 cargo test -p mesa-core --test suite bindings::
 	UPDATE_BINDINGS=1 cargo test -p mesa-contract --test contract
 
 # Benchmarks (not timed tests): 200,000 demo cases, then the measurements.

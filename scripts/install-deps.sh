@@ -9,8 +9,11 @@ cd "$(dirname "$0")/.."
 PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
       libayatana-appindicator3-dev librsvg2-dev pkg-config
       webkit2gtk-driver xvfb xauth python3
-      poppler-utils sqlite3 qpdf libreoffice-calc)
+      poppler-utils sqlite3 qpdf libreoffice-calc
+      dovecot-imapd python3-aiosmtpd keyutils openssl)
 bash scripts/apt-install-missing.sh "${PKGS[@]}"
+# mesa-mailnet's tests start their own Dovecot (as nobody, on free loopback ports); the package's
+# system instance is not needed (nothing depends on port 143).
 
 if ! command -v cargo >/dev/null 2>&1; then
   [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"

@@ -27,6 +27,32 @@ pub enum ReportCmd {
     },
     /// Lista los informes guardados.
     List,
+    /// Informe de gestión (trimestre, año u otro periodo): indicadores con meta, semáforo y
+    /// tendencia, análisis, mantenimiento, mapa de riesgos, plan de mejoramiento; PDF y/o XLSX.
+    Management(ManagementArgs),
+}
+
+#[derive(Args)]
+pub struct ManagementArgs {
+    /// Primer día del periodo (AAAA-MM-DD).
+    #[arg(long, required_unless_present = "periods")]
+    from: Option<String>,
+    /// Último día del periodo (AAAA-MM-DD), incluido.
+    #[arg(long, required_unless_present = "periods")]
+    to: Option<String>,
+    #[arg(long)]
+    pdf: Option<PathBuf>,
+    #[arg(long)]
+    xlsx: Option<PathBuf>,
+    /// Guarda el análisis de un indicador: `--analysis "IND-01=texto"` (se puede repetir).
+    #[arg(long, value_name = "CÓDIGO=TEXTO")]
+    analysis: Vec<String>,
+    /// Guarda las conclusiones del informe.
+    #[arg(long)]
+    conclusions: Option<String>,
+    /// Lista los periodos habituales (trimestres y años) con sus fechas.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    periods: bool,
 }
 
 #[derive(Args)]
@@ -179,6 +205,7 @@ pub fn report(
                 Ok(())
             }
         }
+        ReportCmd::Management(a) => management(store, a, actor, now, json),
         ReportCmd::List => {
             let list = store.list_reports()?;
             if json {
@@ -399,4 +426,117 @@ fn bench_in(dir: &Path, cases: usize, export_cases: usize) -> Result<serde_json:
         "rss_before_export_mb": rss_before,
         "export_peak_mb": export_peak,
     }))
+}
+
+fn management(
+    store: &mut Store,
+    a: ManagementArgs,
+    actor: &str,
+    now: DateTime<Utc>,
+    json: bool,
+) -> Result<(), CoreError> {
+    use mesa_core::management::report::{report_periods, ManagementReportTexts};
+    if a.periods {
+        let list = report_periods(now);
+        if json {
+            return print_json(&list);
+        }
+        for p in &list {
+            println!("{:<24} --from {} --to {}", p.label, p.from, p.to);
+        }
+        return Ok(());
+    }
+    let (Some(from), Some(to)) = (a.from.as_deref(), a.to.as_deref()) else {
+        return Err(CoreError::validation("periodo", "indique --from y --to"));
+    };
+    let period = Period::parse(from, to)?;
+    let mut rep = store.management_report(period, now)?;
+    if !a.analysis.is_empty() || a.conclusions.is_some() {
+        // Start from what the report shows (stored or prefilled texts) and change what is given.
+        let mut texts = ManagementReportTexts {
+            analysis: rep
+                .indicators
+                .iter()
+                .map(|i| (i.sheet.code.clone(), i.analysis.clone()))
+                .collect(),
+            conclusions: rep.conclusions.clone(),
+        };
+        for item in &a.analysis {
+            let Some((code, text)) = item.split_once('=') else {
+                return Err(CoreError::validation(
+                    "--analysis",
+                    format!("«{item}» debe tener la forma CÓDIGO=texto (p. ej. IND-01=texto)"),
+                ));
+            };
+            texts
+                .analysis
+                .insert(code.trim().to_uppercase(), text.to_string());
+        }
+        if let Some(c) = a.conclusions {
+            texts.conclusions = c;
+        }
+        rep = store.save_management_report(period, &texts, actor, now)?;
+    }
+    if let Some(p) = &a.pdf {
+        write_file(p, &store.management_report_pdf(period, actor, now)?)?;
+    }
+    if let Some(p) = &a.xlsx {
+        write_file(p, &store.management_report_xlsx(period, now)?)?;
+    }
+    if json {
+        return print_json(&rep);
+    }
+    println!("Informe de gestión — {}", rep.label);
+    for i in &rep.indicators {
+        println!(
+            "  {:<7} {:<55} meta {:<10} resultado {:<14} {}",
+            i.sheet.code,
+            i.sheet.name,
+            i.target_text,
+            i.value_text,
+            i.light.map(|l| l.label()).unwrap_or("Sin dato")
+        );
+    }
+    if let Some(c) = rep.maintenance.as_ref().filter(|c| c.programmed > 0) {
+        println!(
+            "  Mantenimiento preventivo: {} de {} ejecutados ({} %)",
+            c.executed,
+            c.programmed,
+            fmt_num(Some(c.pct_executed), 1)
+        );
+    }
+    let high: i64 = rep
+        .risks
+        .zones
+        .iter()
+        .filter(|z| {
+            matches!(
+                z.zone,
+                mesa_core::risks::Zone::High | mesa_core::risks::Zone::Extreme
+            )
+        })
+        .map(|z| z.residual)
+        .sum();
+    println!(
+        "  Riesgos en zona alta o extrema (residual): {high} de {}",
+        rep.risks.risks.len()
+    );
+    println!(
+        "  Plan de mejoramiento: {} acciones, avance promedio {} %",
+        rep.plan.actions,
+        fmt_num(Some(rep.plan.average_progress), 1)
+    );
+    if let Some(at) = &rep.saved_at {
+        println!(
+            "  Textos guardados el {} por {}",
+            DateTime::parse_from_rfc3339(at)
+                .map(|t| t.format("%d/%m/%Y %H:%M").to_string())
+                .unwrap_or_else(|_| at.clone()),
+            rep.saved_by.as_deref().unwrap_or("")
+        );
+    }
+    for p in a.pdf.iter().chain(a.xlsx.iter()) {
+        println!("Escrito: {}", p.display());
+    }
+    Ok(())
 }

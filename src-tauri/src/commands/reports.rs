@@ -17,7 +17,7 @@ use crate::{AppState, CmdResult};
 
 type State<'a> = tauri::State<'a, AppState>;
 
-fn period(from: &str, to: &str) -> CmdResult<Period> {
+pub(crate) fn period(from: &str, to: &str) -> CmdResult<Period> {
     Period::parse(from, to).map_err(|e| ApiError::from(&e))
 }
 

@@ -73,6 +73,12 @@ export const api = {
   riskControlDelete: commands.riskControlDelete,
   /** Saves the risk map as PDF or XLSX; asks where (or MESA_EXPORT_DIR). Path, or `null`. */
   riskMapExport: commands.riskMapExport,
+  // Informe de gestión
+  managementReportPeriods: commands.managementReportPeriods,
+  managementReport: commands.managementReport,
+  managementReportSave: commands.managementReportSave,
+  /** Saves the management report as PDF or XLSX; asks where (or MESA_EXPORT_DIR). Path, or `null`. */
+  managementReportExport: commands.managementReportExport,
   settingsGet: commands.settingsGet,
   settingsSet: commands.settingsSet,
   calendarGet: commands.calendarGet,

@@ -45,6 +45,8 @@ import type { LinkKind } from "./bindings/LinkKind";
 import type { LogQuery } from "./bindings/LogQuery";
 import type { MaintenanceDue } from "./bindings/MaintenanceDue";
 import type { MaintenanceLog } from "./bindings/MaintenanceLog";
+import type { ManagementReport } from "./bindings/ManagementReport";
+import type { ManagementReportTexts } from "./bindings/ManagementReportTexts";
 import type { Mapping } from "./bindings/Mapping";
 import type { MatrixRow } from "./bindings/MatrixRow";
 import type { NewAsset } from "./bindings/NewAsset";
@@ -66,6 +68,7 @@ import type { PlanFollowUp } from "./bindings/PlanFollowUp";
 import type { PlanItem } from "./bindings/PlanItem";
 import type { Principal } from "./bindings/Principal";
 import type { PriorityCell } from "./bindings/PriorityCell";
+import type { ReportPeriodOption } from "./bindings/ReportPeriodOption";
 import type { ResolvedWithChildren } from "./bindings/ResolvedWithChildren";
 import type { RestoreReport } from "./bindings/RestoreReport";
 import type { Risk } from "./bindings/Risk";
@@ -151,6 +154,10 @@ export type CommandName =
   | "risk_control_update"
   | "risk_control_delete"
   | "risk_map_export"
+  | "management_report_periods"
+  | "management_report"
+  | "management_report_save"
+  | "management_report_export"
   | "safety_status"
   | "backup_list"
   | "backup_create"
@@ -565,6 +572,37 @@ export function riskControlDelete(id: number): Promise<Risk> {
  */
 export function riskMapExport(format: string): Promise<string | null> {
   return call<string | null>("risk_map_export", { format });
+}
+
+/**
+ * The quarters and years a management report is usually made for (current quarter first).
+ */
+export function managementReportPeriods(): Promise<ReportPeriodOption[]> {
+  return call<ReportPeriodOption[]>("management_report_periods");
+}
+
+export function managementReport(from: string, to: string): Promise<ManagementReport> {
+  return call<ManagementReport>("management_report", { from, to });
+}
+
+export function managementReportSave(
+  from: string,
+  to: string,
+  texts: ManagementReportTexts,
+): Promise<ManagementReport> {
+  return call<ManagementReport>("management_report_save", { from, to, texts });
+}
+
+/**
+ * The report as `pdf` or `xlsx`: asks where to save it (or `MESA_EXPORT_DIR`), writes it and
+ * opens it. Returns the path, or `null` when the user cancelled.
+ */
+export function managementReportExport(
+  from: string,
+  to: string,
+  format: string,
+): Promise<string | null> {
+  return call<string | null>("management_report_export", { from, to, format });
 }
 
 export function safetyStatus(): Promise<SafetyStatus> {

@@ -54,7 +54,8 @@ export type View =
   | { name: "agenda" }
   | { name: "riesgos" }
   | { name: "plan-mejora"; number?: string }
-  | { name: "indicadores" };
+  | { name: "indicadores" }
+  | { name: "informe-gestion" };
 
 export const app = $state({
   view: { name: "inicio" } as View,

@@ -15,7 +15,7 @@
 //! **Adding a table** (for the engineer adding equipment/plans/… tables): add one line to
 //! [`AUDITED`] with the table name and the SQL expression of the key a person recognises,
 //! written with `X.` for the row (`X.tag`, `X.number`, `(SELECT … WHERE id = X.parent_id)`).
-//! Nothing is needed in the migration. `cargo test -p mesa-core --test audit` checks that every
+//! Nothing is needed in the migration. `cargo test -p mesa-core --test suite audit::` checks that every
 //! table of the schema is either audited or listed in [`NOT_AUDITED`] with its reason.
 //! `mesa audit trigger-sql TABLE` prints the SQL that would be generated.
 
@@ -78,6 +78,8 @@ pub const AUDITED: &[(&str, &str)] = &[
     ("import_batches", "X.id"),
     // stored help-desk reports (analysis and improvement actions)
     ("reports", "X.period_from || '/' || X.period_to"),
+    // stored management reports (analysis per indicator and conclusions)
+    ("management_reports", "X.period_from || '/' || X.period_to"),
     // risk map (issue 18)
     ("risks", "X.code"),
     (

@@ -108,6 +108,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0017_mail.sql",
         sql: include_str!("../../../../migrations/0017_mail.sql"),
     },
+    Migration {
+        version: 18,
+        name: "0018_management_reports.sql",
+        sql: include_str!("../../../../migrations/0018_management_reports.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").
@@ -383,12 +388,56 @@ mod tests {
             "78ec10baede659471bb855939be7bcb65414d15fc5fc6a688683a06b81fc7bc5",
         ),
         (
+            4,
+            "0fc47f81f57e151b72b5e930e29982e8f5b04a1f9a8eeae04cff2d3ae06e7be4",
+        ),
+        (
             5,
             "533b59babb89ecf1039912a11e3258dee02c6c202430a8201ce4ba5b1cf9deb4",
         ),
         (
             6,
             "4fc3c38a0815f40bc7656a387d88f806747e9ecfecc25ace2019502a59ed8e25",
+        ),
+        (
+            7,
+            "88d6b93263ec1002de9e91ccd387235226b140eab4afc07169cb2b20f8ad8c97",
+        ),
+        (
+            8,
+            "f5cb7961d2052526f4c3c73b8d4dfc1f4c17e1f2cec779e76e4e4b4eb0fa8424",
+        ),
+        (
+            9,
+            "7536e1fdab4344700cac4838b3cc2d47d10dd867a02fc533aa8f141593d87b1b",
+        ),
+        (
+            10,
+            "e05424dd58e5280808e2dcac3c52bb3af680c9d6bd0e0e3816e3c9ccc46179d9",
+        ),
+        (
+            11,
+            "33483bafa03343f51081604199acff70757c404f5dd8db24cb6205e6bef5826d",
+        ),
+        (
+            12,
+            "0051013b290b862b1681bb9f02a21a50b6039f8ad5fdef96122d7546562bc4f7",
+        ),
+        (
+            13,
+            "1967f220d047bab97953340445b52a4227b55dff56fb23eb25236a0db12191b8",
+        ),
+        (
+            14,
+            "0bf782ea8728709e38d734649975809ef539bdfcf7a8da8f1c9c1adf27881134",
+        ),
+        (
+            15,
+            "974c4d352a1e46dd36f56eb9ec4ec61d14bb302e45c614aec23a7bc34307200a",
+        ),
+        (
+            16,
+            "e3015ee602873ca78b7e91cfe4ee991c30170450fd9bc499b80d570bf8d56bfc",
         ),
     ];
 

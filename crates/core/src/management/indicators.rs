@@ -1404,3 +1404,56 @@ mod tests {
         assert_eq!(fmt_value(66.6667), "66,67");
     }
 }
+
+/// One indicator over a report period (the management report): its value over the whole
+/// period, the values of its own periods inside it (the trend) and their analysis texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodIndicator {
+    pub sheet: IndicatorSheet,
+    /// Computed: the figure over the whole period. Manual: the last value typed for a period
+    /// inside it.
+    pub measure: Measure,
+    /// The indicator's periods that start inside the report period and have begun, oldest
+    /// first.
+    pub trend: Vec<IndicatorValue>,
+}
+
+impl Store {
+    /// Every indicator over the report period `p` (see [`PeriodIndicator`]).
+    pub fn indicators_over(&self, p: Period, now: DateTime<Utc>) -> Result<Vec<PeriodIndicator>> {
+        let mut computed = Computed::new(self, now);
+        let mut out = Vec::new();
+        for row in self.sheet_rows()? {
+            let freq = row.sheet.frequency;
+            let stored = self.stored_values(row.id)?;
+            let mut trend = Vec::new();
+            let mut start = period_start(freq, p.from);
+            while start <= p.to && trend.len() < MAX_TREND_PERIODS {
+                if period_of_start(freq, start).bounds().0 > now {
+                    break;
+                }
+                // A period that began before the report's first day is left out unless it is
+                // the only one (a yearly indicator in a quarterly report).
+                if start >= p.from || period_of_start(freq, start).to >= p.to {
+                    trend.push(self.value_in(&row, start, &stored, &mut computed)?);
+                }
+                start = start + Months::new(freq.step());
+            }
+            let measure = match &row.metric {
+                Some(metric) => metric_value(metric, computed.get(p)?)
+                    .ok_or_else(|| unknown("indicators.metric", metric.clone()))?,
+                None => Measure {
+                    value: trend.iter().rev().find_map(|v| v.value),
+                    num: None,
+                    den: None,
+                },
+            };
+            out.push(PeriodIndicator {
+                sheet: row.sheet,
+                measure,
+                trend,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -19,7 +19,7 @@ use mesa_docwriter::xlsx;
 pub const TITLE: &str = "Mapa de riesgos";
 pub const DEFAULT_CODE: &str = "FO-TIC-08";
 
-fn zone_colour(z: Zone) -> Colour {
+pub(crate) fn zone_colour(z: Zone) -> Colour {
     Colour::hex(z.colour())
 }
 
@@ -37,6 +37,57 @@ fn level_text(level: i64, label: &str) -> String {
 /// `1, 2` style list of codes for a cell, or empty.
 fn codes(v: &[String]) -> String {
     v.join(", ")
+}
+
+/// The inherent and residual heat maps (5×5 vector grids with the risk codes in their cells)
+/// and the zone legend: the risk map's PDF and the management report draw the same.
+pub(crate) fn draw_heat_maps(b: &mut PdfBuilder, map: &RiskMap) {
+    let rows: Vec<String> = (1..=5)
+        .rev()
+        .map(|p| format!("{} ({} %)", probability_label(p), p * 20))
+        .collect();
+    let cols: Vec<String> = (1..=5)
+        .map(|i| format!("{} ({} %)", impact_label(i), i * 20))
+        .collect();
+    for (title, residual) in [
+        ("Riesgo inherente", false),
+        ("Riesgo residual (después de controles)", true),
+    ] {
+        let grid: Vec<Vec<GridCell>> = (1..=5)
+            .rev()
+            .map(|p| {
+                (1..=5)
+                    .map(|i| {
+                        let cell = map
+                            .cells
+                            .iter()
+                            .find(|c| c.probability == p && c.impact == i);
+                        let here = cell
+                            .map(|c| if residual { &c.residual } else { &c.inherent })
+                            .cloned()
+                            .unwrap_or_default();
+                        let zone = super::scales::zone(p, i);
+                        let mut lines = vec![zone.label().to_string()];
+                        if !here.is_empty() {
+                            lines.push(codes(&here));
+                        }
+                        GridCell {
+                            fill: Some(zone_colour(zone)),
+                            lines,
+                            bold: !here.is_empty(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        b.grid_chart(title, "Probabilidad", &rows, "Impacto", &cols, &grid, 30.0);
+    }
+    let legend: Vec<(Colour, String)> = Zone::ALL
+        .iter()
+        .map(|z| (zone_colour(*z), format!("Zona {}", z.label())))
+        .collect();
+    let legend_ref: Vec<(Colour, &str)> = legend.iter().map(|(c, s)| (*c, s.as_str())).collect();
+    b.legend(&legend_ref);
 }
 
 impl Store {
@@ -64,53 +115,7 @@ impl Store {
             false,
         );
         b.heading("1. Mapa de calor");
-        let rows: Vec<String> = (1..=5)
-            .rev()
-            .map(|p| format!("{} ({} %)", probability_label(p), p * 20))
-            .collect();
-        let cols: Vec<String> = (1..=5)
-            .map(|i| format!("{} ({} %)", impact_label(i), i * 20))
-            .collect();
-        for (title, residual) in [
-            ("Riesgo inherente", false),
-            ("Riesgo residual (después de controles)", true),
-        ] {
-            let grid: Vec<Vec<GridCell>> = (1..=5)
-                .rev()
-                .map(|p| {
-                    (1..=5)
-                        .map(|i| {
-                            let cell = map
-                                .cells
-                                .iter()
-                                .find(|c| c.probability == p && c.impact == i);
-                            let here = cell
-                                .map(|c| if residual { &c.residual } else { &c.inherent })
-                                .cloned()
-                                .unwrap_or_default();
-                            let zone = super::scales::zone(p, i);
-                            let mut lines = vec![zone.label().to_string()];
-                            if !here.is_empty() {
-                                lines.push(codes(&here));
-                            }
-                            GridCell {
-                                fill: Some(zone_colour(zone)),
-                                lines,
-                                bold: !here.is_empty(),
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
-            b.grid_chart(title, "Probabilidad", &rows, "Impacto", &cols, &grid, 30.0);
-        }
-        let legend: Vec<(Colour, String)> = Zone::ALL
-            .iter()
-            .map(|z| (zone_colour(*z), format!("Zona {}", z.label())))
-            .collect();
-        let legend_ref: Vec<(Colour, &str)> =
-            legend.iter().map(|(c, s)| (*c, s.as_str())).collect();
-        b.legend(&legend_ref);
+        draw_heat_maps(&mut b, &map);
 
         b.heading("2. Riesgos");
         let columns = [

@@ -1,0 +1,23 @@
+//! The integration tests of mesa-cli, one module per area, built as one test binary
+//! (one link instead of one per file: the Linux and Windows builds link each test binary).
+//! Run one area with `cargo test -p mesa-cli --test suite <module>::`.
+
+mod common;
+mod accounts_cli;
+mod agenda_cli;
+mod asset_tag_display;
+mod assets;
+mod attachments_cli;
+mod backup_cli;
+mod casework;
+mod cli;
+mod crash;
+mod demo_cli;
+mod import_cli;
+mod indicators_cli;
+mod links_cli;
+mod mail_cli;
+mod plans_cli;
+mod report_cli;
+mod risks_cli;
+mod settings;

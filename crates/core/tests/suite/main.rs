@@ -1,0 +1,27 @@
+//! The integration tests of mesa-core, one module per area, built as one test binary
+//! (one link instead of one per file: the Linux and Windows builds link each test binary).
+//! Run one area with `cargo test -p mesa-core --test suite <module>::`.
+
+mod agenda;
+mod asset_tag_display;
+mod assets;
+mod attachments;
+mod audit;
+mod backup;
+mod bindings;
+mod import;
+mod import_problems;
+mod import_search;
+mod import_unseen;
+mod indicators;
+mod links;
+mod logo;
+mod mail;
+mod management_report;
+mod people;
+mod plans;
+mod privacy;
+mod report;
+mod risks;
+mod tickets;
+mod work;
