@@ -1262,3 +1262,33 @@ fn a_notice_that_cannot_be_built_never_blocks_the_registration() {
         .unwrap();
     assert!(note.contains("No se preparó el correo"), "{note}");
 }
+
+/// A database that took migration 0018 before 0017 existed (parallel branches) gets 0017 on
+/// the next open and keeps the latest version, so its readers still open.
+#[test]
+fn a_database_migrated_past_the_mail_migration_gets_it_and_stays_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mesa.db");
+    let latest = mesa_core::db::latest_version();
+    {
+        let s = Store::open(&db).unwrap();
+        s.connection()
+            .execute_batch(
+                "DROP TABLE mail_outbox_raw; DROP TABLE mail_outbox; DROP TABLE mail_raw;
+                 DROP TABLE mail_messages; DROP TABLE mail_sync; DROP TABLE mail_templates;
+                 DROP TABLE mail_account;
+                 DELETE FROM schema_migrations WHERE version = 17;",
+            )
+            .unwrap();
+    }
+    let s = Store::open(&db).unwrap();
+    assert_eq!(s.mail_templates().unwrap().len(), 6);
+    let v: i64 = s
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, latest);
+    drop(s);
+    let r = Store::open_reader(&db).unwrap();
+    assert!(r.inbox(true).unwrap().is_empty());
+}
