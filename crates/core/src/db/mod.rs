@@ -104,6 +104,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../../migrations/0016_risks.sql"),
     },
     Migration {
+        version: 17,
+        name: "0017_mail.sql",
+        sql: include_str!("../../../../migrations/0017_mail.sql"),
+    },
+    Migration {
         version: 18,
         name: "0018_management_reports.sql",
         sql: include_str!("../../../../migrations/0018_management_reports.sql"),
@@ -321,6 +326,13 @@ pub fn migrate(conn: &Connection) -> Result<()> {
                 })?;
             }
         }
+    }
+    // Every migration is recorded now. A database that took a later one before an earlier one
+    // (numbers given to parallel branches, e.g. 0018 merged before 0017) got the earlier one
+    // last, which wrote its lower number: the version is the latest again.
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if v < latest_version() {
+        conn.pragma_update(None, "user_version", latest_version())?;
     }
     Ok(())
 }
