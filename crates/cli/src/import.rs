@@ -323,6 +323,26 @@ pub fn bench(rows: u32, json: bool) -> Result<(), CoreError> {
             "piso: solo escribir esos casos:     {:.2} s ({:.2}× calamine; sin leer ni mapear)",
             r.write_only_seconds, r.write_only_ratio
         );
+        println!(
+            "piso con parámetros (mismo INSERT): {:.2} s",
+            r.bind_floor_seconds
+        );
+        println!(
+            "razón importación / piso:          {:.2}× (con parámetros: {:.2}×)",
+            r.import_over_floor, r.import_over_bind_floor
+        );
+        println!(
+            "tiempo de procesador (todos los hilos): simulación {:.2} s, importación {:.2} s, \
+             piso {:.2} s, piso con parámetros {:.2} s",
+            r.dry_run_cpu_seconds,
+            r.import_cpu_seconds,
+            r.write_only_cpu_seconds,
+            r.bind_floor_cpu_seconds
+        );
+        println!(
+            "procesadores: {}; carga del equipo (1 min): {:.1}",
+            r.cpus, r.load_average
+        );
         println!("memoria máxima (VmHWM):            {:.0} MB", r.peak_rss_mb);
         Ok(())
     }

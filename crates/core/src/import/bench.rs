@@ -34,6 +34,27 @@ pub struct BenchResult {
     pub write_only_seconds: f64,
     /// write_only_seconds / calamine_seconds.
     pub write_only_ratio: f64,
+    /// The floor as an importer meets it: the same rows, already computed and held in memory,
+    /// bound into the importer's own prepared 500-row `INSERT` (the same statement text), then
+    /// the same timeline and full-text statements, one transaction. Unlike the copy floor it
+    /// pays what any import pays to hand values to SQLite (binding, and every value copied).
+    pub bind_floor_seconds: f64,
+    /// import_seconds / write_only_seconds: the import against the copy floor.
+    pub import_over_floor: f64,
+    /// import_seconds / bind_floor_seconds.
+    pub import_over_bind_floor: f64,
+    /// Processor time (user + system, every thread of the process) of the dry run, the import,
+    /// the copy floor and the bind floor: unlike wall time it does not grow when other
+    /// programs load the machine, so it tells how much work each does.
+    pub dry_run_cpu_seconds: f64,
+    pub import_cpu_seconds: f64,
+    pub write_only_cpu_seconds: f64,
+    pub bind_floor_cpu_seconds: f64,
+    /// Processors the machine has (the import overlaps reading, mapping and writing on up to
+    /// three threads; the floors run on one).
+    pub cpus: usize,
+    /// The machine's 1-minute load average at the end (other programs competing for them).
+    pub load_average: f64,
     pub imported: u32,
     /// Peak resident memory of the process during reading and importing (VmHWM), in MB.
     pub peak_rss_mb: f64,
@@ -191,17 +212,105 @@ fn peak_rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Processor time (user + system) used so far by every thread of this process, in seconds
+/// (from `/proc/self/stat`, in clock ticks of 10 ms; 0 where that file does not exist).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line; `rest` starts at field 3.
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// Times `f` in wall and processor seconds.
+fn timed<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, f64, f64)> {
+    let (t, c) = (Instant::now(), cpu_seconds());
+    let out = f()?;
+    Ok((out, t.elapsed().as_secs_f64(), cpu_seconds() - c))
+}
+
+/// The bind floor (see [`BenchResult::bind_floor_seconds`]): reads the imported cases of `from`
+/// into memory (not timed), then writes them into a fresh database at `to` the way the import's
+/// writer does. Returns (wall, processor) seconds.
+fn bind_floor(from: &std::path::Path, to: &std::path::Path) -> Result<(f64, f64)> {
+    use super::commit::{insert_sql, CASE_COLUMNS, CASE_PARAMS, CHUNK_ROWS};
+    use rusqlite::types::Value;
+    let _ = std::fs::remove_file(to);
+    let mut store = Store::open(to)?;
+    store.conn.pragma_update(None, "cache_size", -262_144)?;
+    let src = rusqlite::Connection::open(from)?;
+    let mut stmt = src.prepare(&format!("SELECT {CASE_COLUMNS} FROM tickets ORDER BY id"))?;
+    let names: Vec<&str> = CASE_COLUMNS.split(',').map(str::trim).collect();
+    debug_assert_eq!(names.len(), CASE_PARAMS);
+    let rows: Vec<Vec<Value>> = stmt
+        .query_map([], |r| {
+            names
+                .iter()
+                .map(|n| r.get::<_, Value>(*n))
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(stmt);
+    let batch: (i64, String, String, String, String, String) = src.query_row(
+        "SELECT id, kind, file_name, file_hash, imported_at, actor FROM import_batches",
+        [],
+        |r| {
+            Ok((
+                r.get("id")?,
+                r.get("kind")?,
+                r.get("file_name")?,
+                r.get("file_hash")?,
+                r.get("imported_at")?,
+                r.get("actor")?,
+            ))
+        },
+    )?;
+    drop(src);
+    let ((), wall, cpu) = timed(|| {
+        let tx = crate::store::session_write_tx(&mut store.conn, &store.audit)?;
+        tx.execute(
+            "INSERT INTO import_batches(id, kind, file_name, file_hash, format, imported_at, actor)
+             VALUES (?1, ?2, ?3, ?4, '', ?5, ?6)",
+            rusqlite::params![batch.0, batch.1, batch.2, batch.3, batch.4, batch.5],
+        )?;
+        for chunk in rows.chunks(CHUNK_ROWS) {
+            let mut stmt = tx.prepare_cached(&insert_sql(chunk.len()))?;
+            for (i, row) in chunk.iter().enumerate() {
+                for (j, v) in row.iter().enumerate() {
+                    stmt.raw_bind_parameter(i * CASE_PARAMS + j + 1, v)?;
+                }
+            }
+            stmt.raw_execute()?;
+        }
+        super::commit::index_batch(&tx, batch.0, &batch.4, &batch.5)?;
+        tx.commit()?;
+        Ok(())
+    })?;
+    Ok((wall, cpu))
+}
+
 /// Copies the imported batch from `from` into a fresh database at `to`, the way an import
 /// writes it (rows, then timeline and full-text index in one statement each, one commit), and
-/// returns the seconds it took.
-fn write_only(from: &std::path::Path, to: &std::path::Path) -> Result<f64> {
+/// returns the (wall, processor) seconds it took.
+fn write_only(from: &std::path::Path, to: &std::path::Path) -> Result<(f64, f64)> {
     let _ = std::fs::remove_file(to);
     let mut store = Store::open(to)?;
     store.conn.pragma_update(None, "cache_size", -262_144)?;
     store
         .conn
         .execute("ATTACH DATABASE ?1 AS src", [from.display().to_string()])?;
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_seconds());
     let tx = crate::store::session_write_tx(&mut store.conn, &store.audit)?;
     tx.execute_batch(
         "INSERT INTO import_batches SELECT * FROM src.import_batches;
@@ -212,7 +321,7 @@ fn write_only(from: &std::path::Path, to: &std::path::Path) -> Result<f64> {
            SELECT id, number, requester, description, coalesce(solution, '') FROM tickets;",
     )?;
     tx.commit()?;
-    let secs = t.elapsed().as_secs_f64();
+    let secs = (t.elapsed().as_secs_f64(), cpu_seconds() - c);
     store.conn.execute_batch("DETACH DATABASE src")?;
     Ok(secs)
 }
@@ -259,27 +368,26 @@ pub fn run(rows: u32) -> Result<BenchResult> {
         ..Default::default()
     };
     let now = chrono::Utc::now();
-    let t = Instant::now();
-    let bytes = std::fs::read(&file).map_err(io(&file))?;
-    let dry = store.import_bytes(&bytes, "bench.xlsx", &opts, true, "bench", now, &mut |_| {})?;
-    drop(bytes);
-    let dry_run_seconds = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let bytes = std::fs::read(&file).map_err(io(&file))?;
-    let rep = store.import_bytes(
-        &bytes,
-        "bench.xlsx",
-        &opts,
-        false,
-        "bench",
-        now,
-        &mut |_| {},
-    )?;
-    drop(bytes);
-    let import_seconds = t.elapsed().as_secs_f64();
+    let (dry, dry_run_seconds, dry_run_cpu_seconds) = timed(|| {
+        let bytes = std::fs::read(&file).map_err(io(&file))?;
+        store.import_bytes(&bytes, "bench.xlsx", &opts, true, "bench", now, &mut |_| {})
+    })?;
+    let (rep, import_seconds, import_cpu_seconds) = timed(|| {
+        let bytes = std::fs::read(&file).map_err(io(&file))?;
+        store.import_bytes(
+            &bytes,
+            "bench.xlsx",
+            &opts,
+            false,
+            "bench",
+            now,
+            &mut |_| {},
+        )
+    })?;
     let peak = peak_rss_mb();
     drop(store);
-    let write_only_seconds = write_only(&db, &dir.join("floor.db"))?;
+    let (write_only_seconds, write_only_cpu_seconds) = write_only(&db, &dir.join("floor.db"))?;
+    let (bind_floor_seconds, bind_floor_cpu_seconds) = bind_floor(&db, &dir.join("bind.db"))?;
     let file_bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     if keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
@@ -296,9 +404,87 @@ pub fn run(rows: u32) -> Result<BenchResult> {
         ratio_with_dry_run: (dry_run_seconds + import_seconds) / calamine_seconds,
         write_only_seconds,
         write_only_ratio: write_only_seconds / calamine_seconds,
+        bind_floor_seconds,
+        import_over_floor: import_seconds / write_only_seconds,
+        import_over_bind_floor: import_seconds / bind_floor_seconds,
+        dry_run_cpu_seconds,
+        import_cpu_seconds,
+        write_only_cpu_seconds,
+        bind_floor_cpu_seconds,
+        cpus: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        load_average: load_average(),
         imported: rep.imported,
         peak_rss_mb: peak,
     })
+}
+
+/// What a floor database holds, to check that a floor did the import's whole work: cases,
+/// `import` timeline entries, full-text rows matching a word every generated case has.
+#[cfg(test)]
+fn contents(db: &std::path::Path) -> (i64, i64, i64) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let n = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    (
+        n("SELECT count(*) FROM tickets"),
+        n("SELECT count(*) FROM ticket_events WHERE kind = 'import'"),
+        n("SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH 'IMP'"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both floors write what the import wrote: the same cases, timeline and full-text index.
+    #[test]
+    fn floors_do_the_imports_whole_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bench.xlsx");
+        generate(&file, 1_234).unwrap();
+        let db = dir.path().join("bench.db");
+        let mut store = Store::open(&db).unwrap();
+        let opts = ImportOptions {
+            kind: ImportKind::Cases,
+            ..Default::default()
+        };
+        let rep = store
+            .import_file(
+                &file,
+                &opts,
+                false,
+                "bench",
+                chrono::Utc::now(),
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(rep.imported, 1_234);
+        drop(store);
+        let imported = contents(&db);
+        assert_eq!(imported, (1_234, 1_234, 1_234));
+        write_only(&db, &dir.path().join("floor.db")).unwrap();
+        assert_eq!(contents(&dir.path().join("floor.db")), imported);
+        bind_floor(&db, &dir.path().join("bind.db")).unwrap();
+        assert_eq!(contents(&dir.path().join("bind.db")), imported);
+        // Same values too, not only as many rows.
+        let c = rusqlite::Connection::open(dir.path().join("bind.db")).unwrap();
+        c.execute("ATTACH DATABASE ?1 AS src", [db.display().to_string()])
+            .unwrap();
+        let differ: i64 = c
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM (SELECT {CASE_COLUMNS} FROM tickets
+                     EXCEPT SELECT {CASE_COLUMNS} FROM src.tickets)",
+                    CASE_COLUMNS = super::super::commit::CASE_COLUMNS
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(differ, 0);
+        assert!(cpu_seconds() > 0.0);
+    }
 }
 
 /// `mesa bench-reads`: the case list read while a large import commits.

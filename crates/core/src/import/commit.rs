@@ -372,8 +372,9 @@ impl Store {
     }
 }
 
-/// The columns an imported case fills, in the order of [`CaseRow::params`].
-const CASE_COLUMNS: &str = "number, year, seq, legacy_number, received_at, received_date_only,
+/// The columns an imported case fills, in the order of [`CaseRow::bind`].
+pub(super) const CASE_COLUMNS: &str =
+    "number, year, seq, legacy_number, received_at, received_date_only,
     registered_at, requester, department, location, phone, email, channel, origin,
     service_type, level, urgency, impact, priority, assignee, status, response_minutes,
     resolution_minutes, response_due_at, resolution_due_at, first_response_at, resolved_at,
@@ -381,21 +382,33 @@ const CASE_COLUMNS: &str = "number, year, seq, legacy_number, received_at, recei
     source_hash, source_sheet, source_row, import_batch, sla_lacks_data, extra, import_key";
 
 /// Number of columns in [`CASE_COLUMNS`].
-const CASE_PARAMS: usize = 41;
+pub(super) const CASE_PARAMS: usize = 41;
 
 /// Cases enter `tickets` in multi-row statements of this many rows (41 × 500 parameters, under
 /// SQLite's limit of 32,766).
-const CHUNK_ROWS: usize = 500;
+pub(super) const CHUNK_ROWS: usize = 500;
 
-/// What the mapping thread sends to the writer.
+/// The multi-row `INSERT` of `rows` cases (the writer's statement, also the bind floor's).
+pub(super) fn insert_sql(rows: usize) -> String {
+    let one = format!("({})", vec!["?"; CASE_PARAMS].join(", "));
+    format!(
+        "INSERT INTO main.tickets({CASE_COLUMNS}) VALUES {}",
+        vec![one.as_str(); rows].join(", ")
+    )
+}
+
+/// What the mapping thread sends to the writer: whole chunks of rows, so that the channel is
+/// used once per chunk and not once per row.
 enum Msg {
-    Case(Box<CaseRow>),
+    Cases(Vec<CaseRow>),
     Progress(ImportProgress),
 }
 
 /// Imports cases as a pipeline on three threads: the workbook is parsed on a reader thread
 /// (see `read.rs`), rows are mapped and checked on a mapping thread, and this thread (the one
-/// owning the connection) writes. Rows enter `tickets` [`CHUNK_ROWS`] at a time in one
+/// owning the connection) writes. The mapping thread hands over [`CHUNK_ROWS`] rows at a time;
+/// the writer sends each written chunk back so that its strings are freed (or the vector
+/// reused) on the thread that allocated them, not on the writer. Rows enter `tickets` [`CHUNK_ROWS`] at a time in one
 /// multi-row `INSERT`: row by row, each insert would also pay for a statement journal and
 /// trigger setup on top of the 17 b-trees it updates (about 2.5× the cost). The timeline entries and the full-text index of the batch are written
 /// in one statement each at the end. Everything is inside the caller's transaction.
@@ -413,10 +426,22 @@ fn import_cases(
         .prepare("SELECT import_key FROM tickets WHERE import_key IS NOT NULL")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let (send, recv) = sync_channel::<Msg>(4096);
+    // Eight chunks in flight (4,000 rows): enough for the mapper to run ahead of the writer.
+    let (send, recv) = sync_channel::<Msg>(8);
+    let (give_back, returned) = std::sync::mpsc::channel::<Vec<CaseRow>>();
     let (mapped, written) = std::thread::scope(|scope| {
-        let mapper = scope.spawn(move || {
+        let mapper = scope.spawn(move || -> Result<ImportReport> {
             let send_progress = send.clone();
+            let stopped = || CoreError::validation("importación", "la escritura se detuvo");
+            // A chunk the writer is done with: its rows are dropped here and the vector reused.
+            let fresh = || match returned.try_recv() {
+                Ok(mut v) => {
+                    v.clear();
+                    v
+                }
+                Err(_) => Vec::with_capacity(CHUNK_ROWS),
+            };
+            let mut pending: Vec<CaseRow> = fresh();
             let mut sink = |rec: Record| -> Result<Sink> {
                 let Record::Case(c) = rec else {
                     return Ok(Sink::AlreadyImported);
@@ -424,45 +449,51 @@ fn import_cases(
                 if existing.contains(&c.key) {
                     return Ok(Sink::AlreadyImported);
                 }
-                let row = CaseRow::new(&c, ctx)?;
-                send.send(Msg::Case(Box::new(row)))
-                    .map_err(|_| CoreError::validation("importación", "la escritura se detuvo"))?;
+                pending.push(CaseRow::new(*c, ctx)?);
+                if pending.len() == CHUNK_ROWS {
+                    let full = std::mem::replace(&mut pending, fresh());
+                    send.send(Msg::Cases(full)).map_err(|_| stopped())?;
+                }
                 Ok(Sink::New)
             };
             let mut forward = |p: ImportProgress| {
                 let _ = send_progress.send(Msg::Progress(p));
             };
-            analyze(
+            let report = analyze(
                 bytes,
                 &ctx.file_name,
                 opts,
                 catalogs,
                 &mut sink,
                 &mut forward,
-            )
+            )?;
+            if !pending.is_empty() {
+                send.send(Msg::Cases(pending)).map_err(|_| stopped())?;
+            }
+            Ok(report)
         });
         let written = (|| -> Result<i64> {
             let mut n: i64 = 0;
-            let mut rows: Vec<Box<CaseRow>> = Vec::with_capacity(CHUNK_ROWS);
+            // Full chunks all use this one prepared statement.
+            let mut full = tx.prepare(&insert_sql(CHUNK_ROWS))?;
             for msg in &recv {
                 if opts.cancelled() {
                     return Err(ImportError::Cancelled.into());
                 }
                 match msg {
                     Msg::Progress(p) => progress(p),
-                    Msg::Case(row) => {
-                        rows.push(row);
+                    Msg::Cases(rows) => {
                         if rows.len() == CHUNK_ROWS {
-                            insert_rows(tx, &rows, ctx, batch, n)?;
-                            n += rows.len() as i64;
-                            rows.clear();
+                            insert_rows(&mut full, &rows, ctx, batch, n)?;
+                        } else {
+                            let mut last = tx.prepare(&insert_sql(rows.len()))?;
+                            insert_rows(&mut last, &rows, ctx, batch, n)?;
                         }
+                        n += rows.len() as i64;
+                        // The mapper may be gone already (end of file): then drop here.
+                        let _ = give_back.send(rows);
                     }
                 }
-            }
-            if !rows.is_empty() {
-                insert_rows(tx, &rows, ctx, batch, n)?;
-                n += rows.len() as i64;
             }
             Ok(n)
         })();
@@ -479,6 +510,18 @@ fn import_cases(
     if written == 0 {
         return Ok(report);
     }
+    index_batch(tx, batch, ctx.at, &ctx.actor)?;
+    Ok(report)
+}
+
+/// The timeline entries and the full-text index of the cases of `batch`, in one statement
+/// each (also used by the benchmark's floors, so that they do exactly the same work).
+pub(super) fn index_batch(
+    tx: &rusqlite::Connection,
+    batch: i64,
+    at: &str,
+    actor: &str,
+) -> Result<()> {
     // The batch's timeline entries ("importado de …"), in one statement.
     tx.execute(
         "INSERT INTO ticket_events(ticket_id, at, actor, kind, new_value, note)
@@ -488,7 +531,7 @@ fn import_cases(
                      THEN 'hoja «' || source_sheet || '», fila ' || source_row
                      ELSE 'registro ' || source_row END
          FROM tickets WHERE import_batch = ?1 ORDER BY id",
-        params![batch, ctx.at, ctx.actor],
+        params![batch, at, actor],
     )?;
     // The batch's cases enter the full-text index in one statement (the per-row trigger
     // skips imported rows: indexing them row by row costs about 10× more).
@@ -498,26 +541,20 @@ fn import_cases(
          FROM tickets WHERE import_batch = ?1",
         [batch],
     )?;
-    Ok(report)
+    Ok(())
 }
 
-/// Inserts `rows` as cases `first + 1 …` of `batch` with one multi-row statement.
+/// Inserts `rows` as cases `first + 1 …` of `batch` with `stmt`, the multi-row `INSERT` of
+/// exactly `rows.len()` rows ([`insert_sql`]).
 fn insert_rows(
-    tx: &rusqlite::Connection,
-    rows: &[Box<CaseRow>],
+    stmt: &mut rusqlite::Statement<'_>,
+    rows: &[CaseRow],
     ctx: &CaseCtx<'_>,
     batch: i64,
     first: i64,
 ) -> Result<()> {
-    let one = format!("({})", vec!["?"; CASE_PARAMS].join(", "));
-    let sql = format!(
-        "INSERT INTO main.tickets({CASE_COLUMNS}) VALUES {}",
-        vec![one.as_str(); rows.len()].join(", ")
-    );
-    // Full chunks reuse one cached statement; only the last, shorter one is prepared anew.
-    let mut stmt = tx.prepare_cached(&sql)?;
     for (i, row) in rows.iter().enumerate() {
-        row.bind(&mut stmt, i * CASE_PARAMS, ctx, batch, first + 1 + i as i64)?;
+        row.bind(stmt, i * CASE_PARAMS, ctx, batch, first + 1 + i as i64)?;
     }
     stmt.raw_execute()?;
     Ok(())
@@ -620,7 +657,7 @@ struct CaseRow {
 }
 
 impl CaseRow {
-    fn new(c: &CaseRecord, x: &CaseCtx<'_>) -> Result<Self> {
+    fn new(c: CaseRecord, x: &CaseCtx<'_>) -> Result<Self> {
         let received = c.received.map(|d| from_local(d.naive()));
         let date_only = c.received.is_some_and(|d| d.time.is_none());
         let year = received
@@ -678,27 +715,21 @@ impl CaseRow {
         };
         Ok(CaseRow {
             year,
-            legacy_number: c.legacy_number.clone(),
+            legacy_number: c.legacy_number,
             received_at: received.map(to_db),
             date_only,
-            requester: c
-                .requester
-                .clone()
-                .unwrap_or_else(|| "(sin solicitante)".into()),
-            department: c
-                .department
-                .clone()
-                .unwrap_or_else(|| "(sin dependencia)".into()),
-            location: c.location.clone(),
-            phone: c.phone.clone(),
-            email: c.email.clone(),
-            channel: c.channel.clone().unwrap_or_else(|| "importado".into()),
-            service_type: c.service_type.clone(),
+            requester: c.requester.unwrap_or_else(|| "(sin solicitante)".into()),
+            department: c.department.unwrap_or_else(|| "(sin dependencia)".into()),
+            location: c.location,
+            phone: c.phone,
+            email: c.email,
+            channel: c.channel.unwrap_or_else(|| "importado".into()),
+            service_type: c.service_type,
             level,
             urgency,
             impact,
             priority,
-            assignee: c.assignee.clone(),
+            assignee: c.assignee,
             status,
             response_minutes: resp_min,
             resolution_minutes: resol_min,
@@ -707,19 +738,16 @@ impl CaseRow {
             resolved_at: resolved_at.map(to_db),
             closed_at: closed_at.map(to_db),
             close_reason: (c.status == LegacyStatus::Cerrado).then_some("imported"),
-            description: c
-                .description
-                .clone()
-                .unwrap_or_else(|| "(sin descripción)".into()),
-            solution: c.solution.clone(),
+            description: c.description.unwrap_or_else(|| "(sin descripción)".into()),
+            solution: c.solution,
             cancel_reason: (c.status == LegacyStatus::Anulado)
                 .then_some("anulado en el archivo de origen"),
-            asset_tag: c.asset_tag.clone(),
-            sheet: (!c.sheet.is_empty()).then(|| c.sheet.clone()),
+            asset_tag: c.asset_tag,
+            sheet: (!c.sheet.is_empty()).then_some(c.sheet),
             row: c.row as i64,
             sla_lacks_data,
             extra: serde_json::to_string(&c.extra)?,
-            key: c.key.clone(),
+            key: c.key,
         })
     }
 
