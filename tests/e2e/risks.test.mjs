@@ -72,8 +72,9 @@ test('edit the control and remove it: the residual position follows', async () =
   await (await s.byTestId('control-implementation')).setValue('manual');
   await clickVisible(s, 'control-add');
   await waitNotice(s, /Control actualizado/);
-  // 80 % × (1 − (25 + 15) %) = 48 % → Media (3): residual (3, 3), zone Moderada.
-  await s.waitFor('posición residual editada', async () => (await codesIn('residual', 3, 3)) === 1);
+  // 80 % × (1 − (25 + 15) %) = 48 % → Media (3): residual (3, 3), zone Moderada, beside the
+  // seeded R-03 (3 × 3 without controls).
+  await s.waitFor('posición residual editada', async () => (await codesIn('residual', 3, 3)) === 2);
   assert.equal(await codesIn('residual', 2, 3), 0);
   assert.ok((await (await s.byTestId('control-1')).text()).includes('Peso 40 %'));
   assert.deepEqual(
