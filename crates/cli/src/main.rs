@@ -20,6 +20,7 @@ mod casework;
 mod import;
 mod indicators;
 mod links;
+mod mail;
 mod plans;
 mod report;
 mod risks;
@@ -169,6 +170,10 @@ enum Cmd {
     /// Indicadores de gestión: `indicator list|show|set|new|value|values|analysis`.
     #[command(subcommand)]
     Indicator(indicators::IndicatorCmd),
+    /// Correo: importar .eml, Bandeja de entrada (registrar, descartar), bandeja de salida,
+    /// plantillas.
+    #[command(subcommand)]
+    Mail(mail::MailCmd),
 }
 
 #[derive(Subcommand)]
@@ -369,6 +374,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::Risk(c) => risks::risk(&mut ctx, c),
         Cmd::PlanMejora(c) => plans::run(&mut ctx, c),
         Cmd::Indicator(c) => indicators::indicator(&mut ctx, c),
+        Cmd::Mail(c) => mail::mail(&mut ctx, c),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod mail;
 pub mod maintenance;
 pub mod management;
 pub mod model;

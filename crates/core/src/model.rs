@@ -271,6 +271,8 @@ pub struct TicketDetail {
     pub visit: Option<crate::agenda::types::Visit>,
     /// Linked cases (duplicates, related, parent and children), oldest link first.
     pub links: Vec<TicketLink>,
+    /// The case's mails, in and out, with their Message-IDs, oldest first (issue 16).
+    pub mails: Vec<crate::mail::types::CaseMail>,
 }
 
 /// Who may read a follow-up.

@@ -384,6 +384,11 @@ impl Store {
                 )?;
             }
         }
+        // With mail on, the requester gets the visit with its `.ics` (same transaction).
+        if let Some(v) = visit_of(&tx, case.id)? {
+            let ics = ics::calendar(&[(&case, &v)], now)?;
+            crate::mail::outbox::visit(&tx, case.id, start, place.as_deref(), ics, now)?;
+        }
         tx.commit()?;
         self.current_visit(case.id)
     }

@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 use crate::clock::to_db;
 use crate::error::{CoreError, Result};
 use crate::safety::backup::ATTACHMENTS_DIR;
-use crate::store::Store;
+use crate::store::{get_setting_i64, Store};
 use rows::{from_row, list_by, COLUMNS};
 pub use rows::{type_label, Attachment, AttachmentOwner};
 
@@ -466,6 +466,57 @@ fn store_blob(data_dir: &Path, name: &str, src: &mut dyn Read, max_bytes: u64) -
         executable: exe_content || executable_by_name(name),
         created,
     })
+}
+
+/// Attaches `bytes` to the case with row id `ticket_id` inside the caller's write transaction
+/// (mail intake: the raw `.eml` and the mail's attachments): the blob is written first (content
+/// addressed, so a rolled-back transaction leaves at most an unreferenced blob that the same
+/// content reuses), then the row and the timeline entry. A name that is not valid as a file
+/// name becomes `fallback`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn attach_in(
+    tx: &Connection,
+    data_dir: &Path,
+    ticket_id: i64,
+    name: &str,
+    fallback: &str,
+    bytes: &[u8],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let name = check_name(name).or_else(|_| check_name(fallback))?;
+    let max = get_setting_i64(tx, MAX_MB_SETTING, DEFAULT_MAX_MB)?.clamp(1, MAX_MAX_MB) as u64
+        * 1024
+        * 1024;
+    let mut r = bytes;
+    let s = store_blob(data_dir, &name, &mut r, max)?;
+    let at = to_db(now);
+    tx.execute(
+        "INSERT INTO attachments(ticket_id, name, size, media_type, sha256, executable, added_at,
+            added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            ticket_id,
+            name,
+            s.size,
+            s.media_type,
+            s.sha256,
+            s.executable as i64,
+            at,
+            actor
+        ],
+    )?;
+    let note = format!("{}, {}", type_label(s.media_type), size_text(s.size));
+    crate::tickets::timeline::add_event(
+        tx,
+        ticket_id,
+        &at,
+        actor,
+        "attachment_added",
+        None,
+        None,
+        Some(&name),
+        Some(&note),
+    )
 }
 
 fn too_big(name: &str, max_bytes: u64) -> CoreError {

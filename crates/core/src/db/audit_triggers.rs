@@ -115,6 +115,17 @@ pub const AUDITED: &[(&str, &str)] = &[
         "plan_followups",
         "coalesce((SELECT f.number FROM plan_actions a JOIN plan_findings f ON f.id = a.finding_id WHERE a.id = X.action_id), X.action_id) || ' acción ' || X.action_id || ' seguimiento ' || X.id",
     ),
+    // e-mail (issue 16): the account (no secret), incoming mails, the outbox, the templates
+    ("mail_account", "X.address"),
+    (
+        "mail_messages",
+        "'correo ' || X.id || coalesce(' ' || X.message_id, '')",
+    ),
+    (
+        "mail_outbox",
+        "'envío ' || X.id || ' ' || X.kind || ' ' || X.to_address",
+    ),
+    ("mail_templates", "X.kind"),
 ];
 
 /// Tables deliberately not audited, with the reason (checked by a test).
@@ -150,6 +161,18 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
     (
         "ticket_counts",
         "conteo derivado de los casos, mantenido por disparadores",
+    ),
+    (
+        "mail_sync",
+        "posición técnica del recolector en el buzón (UIDVALIDITY y último UID)",
+    ),
+    (
+        "mail_raw",
+        "bytes del correo recibido, que no cambian; el correo queda auditado en mail_messages",
+    ),
+    (
+        "mail_outbox_raw",
+        "bytes del mensaje compuesto, que no cambian; el envío queda auditado en mail_outbox",
     ),
 ];
 

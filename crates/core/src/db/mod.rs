@@ -104,6 +104,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../../migrations/0016_risks.sql"),
     },
     Migration {
+        version: 17,
+        name: "0017_mail.sql",
+        sql: include_str!("../../../../migrations/0017_mail.sql"),
+    },
+    Migration {
         version: 18,
         name: "0018_management_reports.sql",
         sql: include_str!("../../../../migrations/0018_management_reports.sql"),

@@ -583,6 +583,7 @@ impl Store {
         }
         let ids: Vec<i64> = cases.iter().map(|c| c.0).collect();
         let numbers: Vec<String> = cases.iter().map(|c| c.1.clone()).collect();
+        let emails = distinct(&tx, "email", &ids)?;
         // Personal strings to erase wherever they were copied (longest first).
         // Names and e-mails identify the person wherever they appear; phones and locations
         // (shared extensions, offices) are erased only from the person's own records.
@@ -664,6 +665,8 @@ impl Store {
                 )?;
             }
         }
+        // Their mails (issue 16): personal strings, addresses and raw bytes.
+        crate::mail::outbox::anonymize_mails(&tx, &ids, &emails, &own, &pseudonym)?;
         // Redact what the audit trail and the timelines kept.
         let nums_ph = placeholders(numbers.len());
         let mut audit_redacted = tx.execute(

@@ -392,124 +392,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
         self.authorize(crate::people::Permission::CaseRegister)?;
-        let requester = required("solicitante", &input.requester)?;
-        let department_in = required("dependencia", &input.department)?;
-        let description = input.description.trim().to_string();
-        if description.is_empty() {
-            return Err(CoreError::validation("descripción", "es obligatoria"));
-        }
-        let received = match input.received_at.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => parse_received(s, now)?,
-            _ => now,
-        };
-        let email = check_email(clean_opt(input.email.as_deref()))?;
-        let channel = parse_channel(input.channel.as_deref())?;
-        let origin = parse_origin(input.origin.as_deref())?;
-        let urgency = check_scale("urgencia", input.urgency.unwrap_or(2))?;
-        let impact = check_scale("impacto", input.impact.unwrap_or(2))?;
-
         let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
-        let stype = match clean_opt(input.service_type.as_deref()) {
-            Some(name) => Some(find_service_type(&tx, &name)?),
-            None => None,
-        };
-        let department = ensure_department(&tx, &department_in)?;
-        let priority: String = tx.query_row(
-            "SELECT priority FROM priority_matrix WHERE urgency = ?1 AND impact = ?2",
-            [urgency, impact],
-            |r| r.get(0),
-        )?;
-        let default_response = get_setting_i64(&tx, "default_response_minutes", 720)?;
-        let default_resolution = get_setting_i64(&tx, "default_resolution_minutes", 2880)?;
-        let (level, response_minutes, resolution_minutes, assignee) = match &stype {
-            Some(st) => (
-                st.default_level,
-                st.response_minutes,
-                st.resolution_minutes,
-                st.default_assignee.clone(),
-            ),
-            None => (1, default_response, default_resolution, None),
-        };
-        let (response_minutes, resolution_minutes) =
-            level_targets(&tx, stype.as_ref().map(|s| s.name.as_str()), level)?
-                .unwrap_or((response_minutes, resolution_minutes));
-        let status = if assignee.is_some() {
-            TicketStatus::Assigned
-        } else {
-            TicketStatus::New
-        };
-        let year = to_local(now).year();
-        let prefix = get_setting(&tx, "ticket_prefix")?.unwrap_or_else(|| "MA".into());
-        let (number, seq) = allocate_number(&tx, &prefix, year)?;
-        let sla = SlaInput {
-            received: Some(received),
-            response_minutes: Some(response_minutes),
-            resolution_minutes: Some(resolution_minutes),
-            pauses: vec![],
-        };
-        let (resp_due, resol_due) = deadlines(&cal, &sla);
-        tx.execute(
-            "INSERT INTO tickets(number, year, seq, received_at, registered_at, requester, department,
-                location, phone, email, channel, origin, service_type, level, urgency, impact, priority,
-                assignee, status, response_minutes, resolution_minutes, response_due_at,
-                resolution_due_at, description, asset_tag)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
-            params![
-                number,
-                year,
-                seq,
-                to_db(received),
-                to_db(now),
-                requester,
-                department,
-                clean_opt(input.location.as_deref()),
-                clean_opt(input.phone.as_deref()),
-                email,
-                channel,
-                origin,
-                stype.as_ref().map(|s| s.name.clone()),
-                level,
-                urgency,
-                impact,
-                priority,
-                assignee,
-                status.as_str(),
-                response_minutes,
-                resolution_minutes,
-                resp_due.map(to_db),
-                resol_due.map(to_db),
-                description,
-                clean_opt(input.asset_tag.as_deref()),
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        let at = to_db(now);
-        add_event(
-            &tx,
-            id,
-            &at,
-            actor,
-            "create",
-            None,
-            None,
-            Some(&number),
-            None,
-        )?;
-        if let Some(a) = &assignee {
-            add_event(
-                &tx,
-                id,
-                &at,
-                actor,
-                "assign",
-                Some("assignee"),
-                None,
-                Some(a),
-                Some("asignación automática según el tipo de servicio"),
-            )?;
-        }
+        let (id, number) = create_in(&tx, &cal, input, actor, now)?;
+        crate::mail::outbox::case_registered(&tx, id, now)?;
         tx.commit()?;
         self.get_ticket(&number, now).map(|d| d.ticket)
     }
@@ -591,6 +477,7 @@ impl Store {
             attachments: crate::attachments::rows::list_for_ticket(&self.conn, raw.id)?,
             visit: crate::agenda::visit_of(&self.conn, raw.id)?,
             links: links::links_of(&self.conn, raw.id)?,
+            mails: crate::mail::outbox::case_mails_of(&self.conn, raw.id)?,
         })
     }
 
@@ -868,6 +755,7 @@ impl Store {
                 Some("closed"),
                 Some("cierre automático: encuesta sin respuesta en el plazo"),
             )?;
+            crate::mail::outbox::case_autoclosed(&tx, *id, now)?;
         }
         tx.commit()?;
         Ok(due.into_iter().map(|(_, n, _)| n).collect())
@@ -927,17 +815,38 @@ impl Store {
         // The survey window is counted in business days of the same calendar. Imported cases
         // never start a survey (they were resolved in the old system).
         let days = get_setting_i64(&tx, "survey_business_days", 2)?.max(0) as u32;
-        let resolved: Vec<(i64, String, Option<String>)> = tx
+        // With a resolved notice queued by mail, the window starts at its acceptance by the
+        // SMTP server (none yet: no due time).
+        // (id, resolved_at, survey_due_at, Some(accepted_at) when a notice was queued)
+        type Resolved = (i64, String, Option<String>, Option<Option<String>>);
+        let resolved: Vec<Resolved> = tx
             .prepare(
-                "SELECT id, resolved_at, survey_due_at FROM tickets
-                 WHERE status = 'resolved' AND resolved_at IS NOT NULL AND import_batch IS NULL",
+                "SELECT t.id, t.resolved_at, t.survey_due_at,
+                        (SELECT count(*) FROM mail_outbox o WHERE o.ticket_id = t.id
+                           AND o.kind = 'resuelto' AND o.created_at >= t.resolved_at) AS notices,
+                        (SELECT max(o.accepted_at) FROM mail_outbox o WHERE o.ticket_id = t.id
+                           AND o.kind = 'resuelto' AND o.created_at >= t.resolved_at) AS accepted
+                 FROM tickets t
+                 WHERE t.status = 'resolved' AND t.resolved_at IS NOT NULL AND t.import_batch IS NULL",
             )?
             .query_map([], |r| {
-                Ok((r.get("id")?, r.get("resolved_at")?, r.get("survey_due_at")?))
+                let notices: i64 = r.get("notices")?;
+                let accepted: Option<String> = r.get("accepted")?;
+                Ok((
+                    r.get("id")?,
+                    r.get("resolved_at")?,
+                    r.get("survey_due_at")?,
+                    (notices > 0).then_some(accepted),
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        for (id, resolved_at, old) in resolved {
-            let due = from_local(cal.add_business_days(to_local(from_db(&resolved_at)?), days));
+        for (id, resolved_at, old, notice) in resolved {
+            let start = match notice {
+                None => resolved_at,
+                Some(Some(accepted)) => accepted,
+                Some(None) => continue,
+            };
+            let due = from_local(cal.add_business_days(to_local(from_db(&start)?), days));
             if old.as_deref() == Some(to_db(due).as_str()) {
                 continue;
             }
@@ -1403,6 +1312,136 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Registers a new case inside the caller's write transaction (the rule of
+/// [`Store::create_ticket`], reused by mail registration): validation, number, deadlines, the
+/// timeline (the caller queues the acknowledgment, `mail::outbox::case_registered`, once the
+/// case is complete). Returns (row id, number).
+pub(crate) fn create_in(
+    tx: &Transaction<'_>,
+    cal: &BusinessCalendar,
+    input: &NewTicket,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, String)> {
+    let requester = required("solicitante", &input.requester)?;
+    let department_in = required("dependencia", &input.department)?;
+    let description = input.description.trim().to_string();
+    if description.is_empty() {
+        return Err(CoreError::validation("descripción", "es obligatoria"));
+    }
+    let received = match input.received_at.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => parse_received(s, now)?,
+        _ => now,
+    };
+    let email = check_email(clean_opt(input.email.as_deref()))?;
+    let channel = parse_channel(input.channel.as_deref())?;
+    let origin = parse_origin(input.origin.as_deref())?;
+    let urgency = check_scale("urgencia", input.urgency.unwrap_or(2))?;
+    let impact = check_scale("impacto", input.impact.unwrap_or(2))?;
+
+    let stype = match clean_opt(input.service_type.as_deref()) {
+        Some(name) => Some(find_service_type(tx, &name)?),
+        None => None,
+    };
+    let department = ensure_department(tx, &department_in)?;
+    let priority: String = tx.query_row(
+        "SELECT priority FROM priority_matrix WHERE urgency = ?1 AND impact = ?2",
+        [urgency, impact],
+        |r| r.get(0),
+    )?;
+    let default_response = get_setting_i64(tx, "default_response_minutes", 720)?;
+    let default_resolution = get_setting_i64(tx, "default_resolution_minutes", 2880)?;
+    let (level, response_minutes, resolution_minutes, assignee) = match &stype {
+        Some(st) => (
+            st.default_level,
+            st.response_minutes,
+            st.resolution_minutes,
+            st.default_assignee.clone(),
+        ),
+        None => (1, default_response, default_resolution, None),
+    };
+    let (response_minutes, resolution_minutes) =
+        level_targets(tx, stype.as_ref().map(|s| s.name.as_str()), level)?
+            .unwrap_or((response_minutes, resolution_minutes));
+    let status = if assignee.is_some() {
+        TicketStatus::Assigned
+    } else {
+        TicketStatus::New
+    };
+    let year = to_local(now).year();
+    let prefix = get_setting(tx, "ticket_prefix")?.unwrap_or_else(|| "MA".into());
+    let (number, seq) = allocate_number(tx, &prefix, year)?;
+    let sla = SlaInput {
+        received: Some(received),
+        response_minutes: Some(response_minutes),
+        resolution_minutes: Some(resolution_minutes),
+        pauses: vec![],
+    };
+    let (resp_due, resol_due) = deadlines(cal, &sla);
+    tx.execute(
+        "INSERT INTO tickets(number, year, seq, received_at, registered_at, requester, department,
+            location, phone, email, channel, origin, service_type, level, urgency, impact, priority,
+            assignee, status, response_minutes, resolution_minutes, response_due_at,
+            resolution_due_at, description, asset_tag)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+        params![
+            number,
+            year,
+            seq,
+            to_db(received),
+            to_db(now),
+            requester,
+            department,
+            clean_opt(input.location.as_deref()),
+            clean_opt(input.phone.as_deref()),
+            email,
+            channel,
+            origin,
+            stype.as_ref().map(|s| s.name.clone()),
+            level,
+            urgency,
+            impact,
+            priority,
+            assignee,
+            status.as_str(),
+            response_minutes,
+            resolution_minutes,
+            resp_due.map(to_db),
+            resol_due.map(to_db),
+            description,
+            clean_opt(input.asset_tag.as_deref()),
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let at = to_db(now);
+    add_event(
+        tx,
+        id,
+        &at,
+        actor,
+        "create",
+        None,
+        None,
+        Some(&number),
+        None,
+    )?;
+    if let Some(a) = &assignee {
+        add_event(
+            tx,
+            id,
+            &at,
+            actor,
+            "assign",
+            Some("assignee"),
+            None,
+            Some(a),
+            Some("asignación automática según el tipo de servicio"),
+        )?;
+    }
+    Ok((id, number))
+}
+
 /// One lifecycle action inside the caller's write transaction (the rule of
 /// [`Store::apply_action`], reusable by writes that act on several cases in one transaction).
 /// Returns the case number.
@@ -1680,6 +1719,21 @@ pub(crate) fn apply_in(
             "UPDATE tickets SET response_due_at = ?2, resolution_due_at = ?3 WHERE id = ?1",
             params![id, r.map(to_db), s.map(to_db)],
         )?;
+    }
+    match action {
+        // With mail on, the survey window starts when the SMTP server accepts the notice
+        // (`Store::mark_sent`); until then the case has no survey due time.
+        TicketAction::Resolve { .. } if crate::mail::outbox::case_resolved(tx, id, now)? => {
+            tx.execute(
+                "UPDATE tickets SET survey_due_at = NULL WHERE id = ?1",
+                [id],
+            )?;
+        }
+        TicketAction::Reject { reason } => {
+            crate::mail::outbox::case_reopened(tx, id, reason, now)?;
+        }
+        TicketAction::Survey { .. } => crate::mail::outbox::survey_recorded(tx, id)?,
+        _ => {}
     }
     Ok(t.number)
 }

@@ -382,6 +382,9 @@ impl Store {
                 Some(note),
             )?;
         }
+        if input.visibility == FollowUpVisibility::Public {
+            crate::mail::outbox::follow_up(&tx, raw.id, &text, now)?;
+        }
         tx.commit()?;
         Ok(FollowUp {
             id,

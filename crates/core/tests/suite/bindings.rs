@@ -13,6 +13,9 @@ use mesa_core::assets::{
 };
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
+use mesa_core::mail::{
+    CaseMail, InboxEntry, MailAccount, MailTemplate, OutboxEntry, RegisterOverrides,
+};
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
     DueOccurrence, Frequency, LogQuery, MaintenanceDue, MaintenanceLog, NewLog, NewPlanItem, Plan,
@@ -96,6 +99,12 @@ fn export_all(dir: &Path) {
         LinkRole,
         TicketLink,
         ResolvedWithChildren,
+        CaseMail,
+        InboxEntry,
+        OutboxEntry,
+        MailTemplate,
+        MailAccount,
+        RegisterOverrides,
         Dashboard,
         AssigneeCount,
         TypeCount,

@@ -40,6 +40,7 @@ function serve(
     attachments: [],
     visit: null,
     links: [],
+    mails: [],
   });
 }
 

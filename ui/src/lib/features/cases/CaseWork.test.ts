@@ -24,6 +24,7 @@ function serve(ticket: Ticket, follow_ups: FollowUp[] = [], editable = true) {
     attachments: [],
     visit: null,
     links: [],
+    mails: [],
   });
 }
 

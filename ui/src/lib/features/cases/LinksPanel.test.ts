@@ -135,6 +135,7 @@ describe("resolving a parent case", () => {
       attachments: [],
       visit: null,
       links,
+      mails: [],
     });
     resolveAll.mockResolvedValue({
       ticket: makeTicket({ status: "resolved" }),
@@ -166,6 +167,7 @@ describe("resolving a parent case", () => {
       attachments: [],
       visit: null,
       links: [makeLink({ role: "child", status: "closed" })],
+      mails: [],
     });
     act.mockResolvedValue(makeTicket({ status: "resolved" }));
     render(CaseDetail, { number: "MA-2026-0001" });

@@ -1,0 +1,238 @@
+//! The mail DTOs (a leaf): what the collector passes in, what intake answers, the Bandeja's
+//! entries and the outbox's.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The body of an incoming mail as the collector got it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailBody {
+    /// The whole raw RFC 5322 message.
+    Full(Vec<u8>),
+    /// Larger than the limit: not downloaded. `headers` are the raw header bytes when the
+    /// collector fetched them (sender and subject shown in the Bandeja), `size` the server's.
+    TooLarge { size: u64, headers: Option<Vec<u8>> },
+}
+
+/// One incoming mail, from the IMAP collector or an imported `.eml` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incoming {
+    /// The mailbox key (e.g. `sistemas@entidad.gov.co/INBOX`); `None` for an imported file.
+    pub account: Option<String>,
+    pub uidvalidity: Option<u32>,
+    pub uid: Option<u32>,
+    /// The server's arrival time (IMAP INTERNALDATE); for an imported file its Date header.
+    pub received_at: DateTime<Utc>,
+    pub body: MailBody,
+    /// Read from a file (`mesa mail import`), not from the server.
+    pub imported: bool,
+}
+
+/// What intake did with one mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum IngestOutcome {
+    /// Stored before (same Message-ID and content, or same UID): the collector just moves it.
+    AlreadyStored { mail_id: i64 },
+    /// A new entry in the Bandeja awaiting triage.
+    New { mail_id: i64 },
+    /// Registered at once as a new case (auto-register on).
+    Registered { mail_id: i64, number: String },
+    /// A reply: a public follow-up on the case.
+    FollowUp { mail_id: i64, number: String },
+    /// A reply to a closed case: a new case linked to the old one.
+    Reopened {
+        mail_id: i64,
+        number: String,
+        previous: String,
+    },
+    /// A complete survey answer: survey recorded, case closed.
+    SurveyRecorded { mail_id: i64, number: String },
+    /// A survey answer to review by hand (incomplete or ambiguous).
+    SurveyToReview { mail_id: i64, number: String },
+    /// Auto-reply, bounce, list mail or our own: stored, visible, nothing else.
+    Ignored { mail_id: i64, kind: String },
+    /// Larger than the limit: one entry saying so.
+    TooLarge { mail_id: i64 },
+}
+
+impl IngestOutcome {
+    pub fn mail_id(&self) -> i64 {
+        match self {
+            IngestOutcome::AlreadyStored { mail_id }
+            | IngestOutcome::New { mail_id }
+            | IngestOutcome::Registered { mail_id, .. }
+            | IngestOutcome::FollowUp { mail_id, .. }
+            | IngestOutcome::Reopened { mail_id, .. }
+            | IngestOutcome::SurveyRecorded { mail_id, .. }
+            | IngestOutcome::SurveyToReview { mail_id, .. }
+            | IngestOutcome::Ignored { mail_id, .. }
+            | IngestOutcome::TooLarge { mail_id } => *mail_id,
+        }
+    }
+
+    /// A line for the CLI and logs, in Spanish.
+    pub fn describe(&self) -> String {
+        match self {
+            IngestOutcome::AlreadyStored { mail_id } => {
+                format!("El correo ya estaba guardado (correo {mail_id}).")
+            }
+            IngestOutcome::New { mail_id } => {
+                format!("Correo {mail_id} en la Bandeja de entrada.")
+            }
+            IngestOutcome::Registered { number, .. } => format!("Registrado como caso {number}."),
+            IngestOutcome::FollowUp { number, .. } => {
+                format!("Agregado como seguimiento público al caso {number}.")
+            }
+            IngestOutcome::Reopened {
+                number, previous, ..
+            } => format!("Respuesta a un caso cerrado ({previous}): se abrió el caso {number}."),
+            IngestOutcome::SurveyRecorded { number, .. } => {
+                format!("Encuesta registrada; el caso {number} quedó cerrado.")
+            }
+            IngestOutcome::SurveyToReview { number, .. } => {
+                format!("Respuesta de encuesta del caso {number} por revisar.")
+            }
+            IngestOutcome::Ignored { mail_id, kind } => {
+                format!("Correo {mail_id} ignorado ({}).", kind_label(kind))
+            }
+            IngestOutcome::TooLarge { mail_id } => {
+                format!("Correo {mail_id} demasiado grande: no se descargó.")
+            }
+        }
+    }
+}
+
+/// The Spanish name of a mail kind.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "request" => "solicitud",
+        "auto_reply" => "respuesta automática",
+        "bounce" => "rebote",
+        "list" => "lista de correo",
+        "own" => "notificación propia",
+        _ => "otro",
+    }
+}
+
+/// The Spanish name of a mail state.
+pub fn state_label(state: &str) -> &'static str {
+    match state {
+        "nuevo" => "Nuevo",
+        "registrado" => "Registrado",
+        "descartado" => "Descartado",
+        "seguimiento" => "Seguimiento de un caso",
+        "ignorado" => "Ignorado",
+        "revisar_respuesta" => "Revisar respuesta",
+        "demasiado_grande" => "Demasiado grande",
+        _ => "Desconocido",
+    }
+}
+
+/// One entry of the Bandeja de entrada.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InboxEntry {
+    pub id: i64,
+    pub from: String,
+    pub from_name: String,
+    pub subject: String,
+    /// RFC 3339 in Bogota time.
+    pub received_at: String,
+    pub attachments: i64,
+    pub state: String,
+    pub kind: String,
+    pub message_id: Option<String>,
+    pub number: Option<String>,
+    pub note: Option<String>,
+    pub discard_reason: Option<String>,
+    pub imported: bool,
+    pub size: i64,
+}
+
+/// Choices when registering a mail as a case (what the form changes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RegisterOverrides {
+    pub service_type: Option<String>,
+    pub requester: Option<String>,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub phone: Option<String>,
+    pub description: Option<String>,
+    pub urgency: Option<i64>,
+    pub impact: Option<i64>,
+}
+
+/// One message of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub number: Option<String>,
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_reply: Option<String>,
+    pub created_at: String,
+    pub next_attempt_at: String,
+    pub sent_at: Option<String>,
+    pub accepted_at: Option<String>,
+}
+
+/// A message ready to send (what the SMTP sender reads from [`crate::Store::pending_outbox`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub id: i64,
+    pub to: String,
+    pub message_id: String,
+    pub raw: Vec<u8>,
+    pub attempts: i64,
+}
+
+/// A mail of a case, in or out (`ticket show --json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseMail {
+    /// `entrada` or `salida`.
+    pub direction: String,
+    pub id: i64,
+    pub message_id: Option<String>,
+    pub address: String,
+    pub subject: String,
+    /// RFC 3339 in Bogota time (arrival, or creation of the outgoing message).
+    pub at: String,
+    pub state: String,
+    pub kind: String,
+}
+
+/// A notification template (Ajustes → Correo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailTemplate {
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub enabled: bool,
+}
+
+/// The non-secret account settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailAccount {
+    pub address: String,
+    pub display_name: String,
+    pub imap_host: String,
+    pub imap_port: u16,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `tls`, `starttls` or `none` (loopback only).
+    pub security: String,
+    /// `password`, `oauth2_microsoft` or `oauth2_google`.
+    pub auth: String,
+    pub username: String,
+    pub folder: String,
+    pub processed_folder: String,
+    pub poll_minutes: i64,
+    pub max_mb: i64,
+    pub auto_register: bool,
+    pub enabled: bool,
+}
