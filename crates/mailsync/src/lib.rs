@@ -27,7 +27,9 @@ pub enum SyncError {
     Core(#[from] CoreError),
     #[error("{0}")]
     Net(#[from] MailNetError),
-    #[error("No hay una cuenta de correo configurada: use «mesa mail account» o Ajustes → Correo.")]
+    #[error(
+        "No hay una cuenta de correo configurada: use «mesa mail account» o Ajustes → Correo."
+    )]
     NoAccount,
     #[error(
         "Otro proceso ya está revisando el buzón «{mailbox}» (bloqueo «{path}»). Espere a que \
@@ -54,7 +56,11 @@ pub type Result<T> = std::result::Result<T, SyncError>;
 
 /// The mailbox key the store keeps the sync state under: `address/folder`.
 pub fn mailbox_key(account: &mesa_core::mail::MailAccount) -> String {
-    format!("{}/{}", account.address.trim().to_lowercase(), account.folder)
+    format!(
+        "{}/{}",
+        account.address.trim().to_lowercase(),
+        account.folder
+    )
 }
 
 /// The network view of the stored (non-secret) account settings.
@@ -173,15 +179,15 @@ pub fn fetch_locked(
         uidvalidity,
         ..FetchReport::default()
     };
-    let last_uid = match store.mailbox_state(&key)? {
-        Some((v, last)) if v == uidvalidity => last,
-        Some(_) => {
-            report.uidvalidity_changed = true;
-            0
-        }
-        None => 0,
-    };
-    let mut new = session.fetch_new(last_uid, max_size)?;
+    if let Some((v, _)) = store.mailbox_state(&key)? {
+        report.uidvalidity_changed = v != uidvalidity;
+    }
+    // Every mail still in the folder, not only UIDs above the recorded one: the store records
+    // a UID in the same transaction that stores the mail, so a collector killed between storing
+    // and moving leaves a mail at or below the recorded UID. It is read again, recognised
+    // (`AlreadyStored`, by UID, or by Message-ID + hash after a UIDVALIDITY change) and moved.
+    // Processed mail leaves the folder, so this costs only those stragglers.
+    let mut new = session.fetch_new(0, max_size)?;
     while let Some(mail) = new.next() {
         let mail = mail?;
         let body = match mail.raw {
