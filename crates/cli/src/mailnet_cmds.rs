@@ -199,7 +199,7 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
             let cred = credential(ctx, &account)?;
             let json = ctx.json;
             let mut progress = |done: u32, remaining: usize| {
-                if !json && done % 100 == 0 {
+                if !json && done.is_multiple_of(100) {
                     eprintln!("… {done} correo(s) procesado(s), {remaining} por leer");
                 }
             };
