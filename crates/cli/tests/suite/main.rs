@@ -16,6 +16,7 @@ mod demo_cli;
 mod import_cli;
 mod indicators_cli;
 mod links_cli;
+mod mail_cli;
 mod mailwire;
 mod plans_cli;
 mod report_cli;

@@ -327,6 +327,13 @@ pub fn migrate(conn: &Connection) -> Result<()> {
             }
         }
     }
+    // Every migration is recorded now. A database that took a later one before an earlier one
+    // (numbers given to parallel branches, e.g. 0018 merged before 0017) got the earlier one
+    // last, which wrote its lower number: the version is the latest again.
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if v < latest_version() {
+        conn.pragma_update(None, "user_version", latest_version())?;
+    }
     Ok(())
 }
 

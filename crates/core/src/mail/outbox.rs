@@ -278,7 +278,7 @@ fn enqueue(
     let body = fill(&tpl.body, &values);
     let references = thread_ids(tx, ticket_id)?;
     let in_reply_to = last_incoming(tx, ticket_id)?.or_else(|| references.last().cloned());
-    let (message_id, raw) = compose_message(
+    let composed = compose_message(
         &account,
         &to,
         &case.requester,
@@ -290,8 +290,27 @@ fn enqueue(
         kind == "acuse",
         attachment,
         now,
-    )?;
+    );
     let at = to_db(now);
+    // A notice that cannot be built (an address the mail library refuses) never blocks the
+    // event that caused it: the case's timeline says it was not queued, and why.
+    let (message_id, raw) = match composed {
+        Ok(v) => v,
+        Err(e) => {
+            crate::tickets::timeline::add_event(
+                tx,
+                ticket_id,
+                &at,
+                "sistema",
+                "mail_not_queued",
+                None,
+                None,
+                Some(&to),
+                Some(&format!("No se preparó el correo «{subject}»: {e}")),
+            )?;
+            return Ok(None);
+        }
+    };
     tx.execute(
         "INSERT INTO mail_outbox(ticket_id, kind, to_address, subject, message_id, created_at,
             next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -454,6 +473,48 @@ pub(crate) fn survey_recorded(tx: &Connection, ticket_id: i64) -> Result<()> {
         [ticket_id],
     )?;
     Ok(())
+}
+
+/// Ley 1581 export: the person's mails (those of the cases `ticket_ids` and those sent from or
+/// to `emails`), in and out, with their text.
+pub(crate) fn person_mails(
+    conn: &Connection,
+    ticket_ids: &[i64],
+    emails: &[String],
+) -> Result<Vec<serde_json::Value>> {
+    let ids = ticket_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let emails: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).collect();
+    let list = serde_json::to_string(&emails)?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT 'entrada' AS direction, t.number, m.received_at AS at, m.from_address AS address,
+                m.subject, m.message_id, m.state, m.body
+           FROM mail_messages m LEFT JOIN tickets t ON t.id = m.ticket_id
+          WHERE m.ticket_id IN ({ids}) OR lower(m.from_address) IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT 'salida', t.number, o.created_at, o.to_address, o.subject, o.message_id, o.state, ''
+           FROM mail_outbox o LEFT JOIN tickets t ON t.id = o.ticket_id
+          WHERE o.ticket_id IN ({ids}) OR lower(o.to_address) IN (SELECT value FROM json_each(?1))
+         ORDER BY at"
+    ))?;
+    let rows = stmt
+        .query_map([&list], |r| {
+            Ok(serde_json::json!({
+                "direction": r.get::<_, String>("direction")?,
+                "number": r.get::<_, Option<String>>("number")?,
+                "at": r.get::<_, String>("at")?,
+                "address": r.get::<_, String>("address")?,
+                "subject": r.get::<_, String>("subject")?,
+                "message_id": r.get::<_, Option<String>>("message_id")?,
+                "state": r.get::<_, String>("state")?,
+                "text": r.get::<_, String>("body")?,
+            }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// Ley 1581: the person's mails (those of the cases `ticket_ids` and those sent from or to

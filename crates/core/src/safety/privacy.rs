@@ -58,6 +58,9 @@ pub struct PersonExport {
     /// Visits scheduled on the person's cases.
     #[serde(default)]
     pub visits: Vec<Value>,
+    /// Mails of the person's cases and from or to their addresses, in and out (issue 16).
+    #[serde(default)]
+    pub mails: Vec<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -397,6 +400,11 @@ impl Store {
                 f["visibility"] = Value::String(label.to_string());
             }
         }
+        let mails = if table_exists(c, "mail_messages")? {
+            crate::mail::outbox::person_mails(c, &ids, &emails)?
+        } else {
+            vec![]
+        };
         let mut audit = vec![];
         for (_, number) in &cases {
             for table in ["tickets", "ticket_followups", "ticket_visits"] {
@@ -422,6 +430,7 @@ impl Store {
             attachments,
             follow_ups,
             visits,
+            mails,
         })
     }
 
@@ -795,6 +804,7 @@ fn write_xlsx(ex: &PersonExport, to: &Path) -> Result<()> {
         ("Adjuntos", &ex.attachments),
         ("Seguimientos", &ex.follow_ups),
         ("Visitas", &ex.visits),
+        ("Correos", &ex.mails),
     ] {
         let ws = wb.add_worksheet();
         ws.set_name(name).map_err(xerr)?;

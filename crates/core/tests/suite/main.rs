@@ -16,6 +16,7 @@ mod import_unseen;
 mod indicators;
 mod links;
 mod logo;
+mod mail;
 mod management_report;
 mod people;
 mod plans;

@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-mod common;
-use common::Env;
+use crate::common::Env;
 
 fn fixture(name: &str) -> String {
     format!(

@@ -1101,6 +1101,20 @@ fn anonymising_a_person_erases_their_mails_and_stops_their_notices() {
         "2026-03-10T10:40",
     )
     .mail_id();
+    // The export of her data lists her mails, in and out, with their text.
+    let ex = s
+        .person_export("ana@entidad.gov.co", at("2026-03-11T07:00"))
+        .unwrap();
+    let dirs: Vec<&str> = ex
+        .mails
+        .iter()
+        .map(|m| m["direction"].as_str().unwrap())
+        .collect();
+    assert_eq!(dirs, vec!["entrada", "salida"]);
+    assert!(ex.mails[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Tesorería, ext. 204"));
     let report = s
         .anonymize_person("ana@entidad.gov.co", WHO, at("2026-03-11T08:00"))
         .unwrap();
@@ -1173,4 +1187,108 @@ fn an_attachment_over_the_limit_is_left_out_and_the_mail_still_registers() {
         vec![format!("correo-{id}.eml"), "foto.jpg".to_string()]
     );
     assert_eq!(d.ticket.department, mesa_core::mail::UNKNOWN_DEPARTMENT);
+}
+
+/// The collector's loop: store, then move on the server, then record the move. A crash between
+/// storing and moving: the next run gets `AlreadyStored` for that UID and only moves it.
+#[test]
+fn a_mail_stored_but_not_moved_is_only_moved_on_the_next_run() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    let account = format!("{OFFICE}/INBOX");
+    assert_eq!(s.mailbox_state(&account).unwrap(), None);
+    let raw = request("ana@entidad.gov.co", "mv@entidad.gov.co");
+    let id = ingest(&mut s, raw.clone(), Some(5), "2026-03-10T09:00").mail_id();
+    // (crash here: not moved) — the next run sees the same UID.
+    let again = ingest(&mut s, raw, Some(5), "2026-03-10T09:00");
+    assert_eq!(again, IngestOutcome::AlreadyStored { mail_id: id });
+    s.mark_mail_moved(id, at("2026-03-10T09:03")).unwrap();
+    let moved: Option<String> = s
+        .connection()
+        .query_row(
+            "SELECT moved_at FROM mail_messages WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(moved.as_deref(), Some("2026-03-10T14:03:00Z"));
+    // A new UIDVALIDITY (the folder was recreated): the same mail under a new UID is still
+    // recognised by Message-ID and content, and the state follows the new validity.
+    let renumbered = Incoming {
+        uidvalidity: Some(8),
+        uid: Some(1),
+        ..incoming(
+            request("ana@entidad.gov.co", "mv@entidad.gov.co"),
+            Some(1),
+            "2026-03-10T09:00",
+        )
+    };
+    let out = s.ingest_mail(&renumbered, at("2026-03-10T10:00")).unwrap();
+    assert_eq!(out, IngestOutcome::AlreadyStored { mail_id: id });
+    assert_eq!(s.mailbox_state(&account).unwrap(), Some((8, 1)));
+    assert_eq!(count(&s, "SELECT count(*) FROM mail_messages"), 1);
+}
+
+#[test]
+fn a_notice_that_cannot_be_built_never_blocks_the_registration() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    // An account address the mail library refuses (no domain): nothing can be composed.
+    s.connection()
+        .execute("UPDATE mail_account SET address = 'sistemas@'", [])
+        .unwrap();
+    let id = ingest(
+        &mut s,
+        request("ana@entidad.gov.co", "nb@entidad.gov.co"),
+        Some(1),
+        "2026-03-10T09:00",
+    )
+    .mail_id();
+    let number = s
+        .register_mail(
+            id,
+            &RegisterOverrides::default(),
+            WHO,
+            at("2026-03-10T09:30"),
+        )
+        .unwrap();
+    assert_eq!(count(&s, "SELECT count(*) FROM mail_outbox"), 0);
+    let d = s.get_ticket(&number, at("2026-03-10T09:30")).unwrap();
+    let note = d
+        .events
+        .iter()
+        .find(|e| e.kind == "mail_not_queued")
+        .and_then(|e| e.note.clone())
+        .unwrap();
+    assert!(note.contains("No se preparó el correo"), "{note}");
+}
+
+/// A database that took migration 0018 before 0017 existed (parallel branches) gets 0017 on
+/// the next open and keeps the latest version, so its readers still open.
+#[test]
+fn a_database_migrated_past_the_mail_migration_gets_it_and_stays_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mesa.db");
+    let latest = mesa_core::db::latest_version();
+    {
+        let s = Store::open(&db).unwrap();
+        s.connection()
+            .execute_batch(
+                "DROP TABLE mail_outbox_raw; DROP TABLE mail_outbox; DROP TABLE mail_raw;
+                 DROP TABLE mail_messages; DROP TABLE mail_sync; DROP TABLE mail_templates;
+                 DROP TABLE mail_account;
+                 DELETE FROM schema_migrations WHERE version = 17;",
+            )
+            .unwrap();
+    }
+    let s = Store::open(&db).unwrap();
+    assert_eq!(s.mail_templates().unwrap().len(), 6);
+    let v: i64 = s
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, latest);
+    drop(s);
+    let r = Store::open_reader(&db).unwrap();
+    assert!(r.inbox(true).unwrap().is_empty());
 }
