@@ -398,3 +398,65 @@ fn a_second_collector_on_the_same_mailbox_is_refused_in_spanish() {
     drop(lock);
     env.ok(now, &["mail", "fetch"]);
 }
+
+#[test]
+fn the_account_is_tested_and_no_encryption_is_refused_for_a_remote_host() {
+    let srv = Servers::start(Options::default());
+    let env = Env::new();
+    let now = "2026-12-01T12:00";
+    // No account yet: said in Spanish.
+    let err = env.fail(now, &["mail", "fetch"]);
+    assert!(
+        err.contains("No hay una cuenta de correo configurada"),
+        "{err}"
+    );
+    let err = env.fail(
+        now,
+        &[
+            "mail",
+            "account",
+            "--imap",
+            "imap.entidad.gov.co:143",
+            "--smtp",
+            "smtp.entidad.gov.co:25",
+            "--security",
+            "none",
+            "--user",
+            USER,
+        ],
+    );
+    assert!(err.contains("cifrado") || err.contains("TLS"), "{err}");
+    let err = env.fail(
+        now,
+        &[
+            "mail",
+            "account",
+            "--imap",
+            "sin-puerto",
+            "--smtp",
+            "x:1",
+            "--security",
+            "tls",
+            "--user",
+            USER,
+        ],
+    );
+    assert!(err.contains("HOST:PUERTO"), "{err}");
+    configure(&env, &srv, now);
+    let out = env.ok(now, &["mail", "test"]);
+    assert!(out.contains("IMAP: conexión correcta"), "{out}");
+    assert!(
+        out.contains("SMTP: conexión y autenticación correctas"),
+        "{out}"
+    );
+    // The password lives in the credential store, not in the database.
+    for file in ["mesa.db", "mesa.db-wal"] {
+        let bytes = std::fs::read(env.data.path().join(file)).unwrap_or_default();
+        assert!(
+            !bytes
+                .windows(PASSWORD.len())
+                .any(|w| w == PASSWORD.as_bytes()),
+            "{file}"
+        );
+    }
+}
