@@ -62,10 +62,14 @@ pub(crate) enum MailCmd {
         #[arg(long)]
         off: bool,
     },
+    /// account, test, fetch, send: the mailbox's servers (crates/cli/src/mailnet_cmds.rs).
+    #[command(flatten)]
+    Net(crate::mailnet_cmds::NetCmd),
 }
 
 pub(crate) fn mail(ctx: &mut Ctx, cmd: MailCmd) -> Result<(), CoreError> {
     match cmd {
+        MailCmd::Net(c) => crate::mailnet_cmds::run(ctx, c),
         MailCmd::Import { file } => {
             let raw = std::fs::read(&file).map_err(|source| CoreError::Io {
                 path: mesa_core::files::shown(&file),

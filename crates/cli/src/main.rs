@@ -21,6 +21,7 @@ mod import;
 mod indicators;
 mod links;
 mod mail;
+mod mailnet_cmds;
 mod plans;
 mod report;
 mod risks;

@@ -109,6 +109,17 @@ fn wait_port(port: u16, what: &str, log: &Path) {
     panic!("{what} did not start on port {port}; log:\n{log}");
 }
 
+/// This folder (its Python servers), also when other crates' tests include this module
+/// (`#[path = ".../mailnet/tests/support/mod.rs"]`, e.g. mesa-mailsync and mesa-cli).
+fn support_dir() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["tests/support", "../mailnet/tests/support"]
+        .iter()
+        .map(|p| manifest.join(p))
+        .find(|p| p.join("smtpd.py").exists())
+        .expect("crates/mailnet/tests/support not found")
+}
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl Servers {
@@ -246,7 +257,7 @@ namespace inbox {{
             children: Vec::new(),
             dovecot_pid_file: dir.join("run/master.pid"),
         };
-        let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
+        let support = support_dir();
         if let Some(tp) = token_port {
             let child = Command::new("/usr/bin/python3")
                 .arg(support.join("token_stub.py"))

@@ -1,0 +1,287 @@
+//! mesa-mailsync: the collector and the sender that join mesa-core's mail store to the network
+//! (mesa-mailnet). No Tauri, no SQL: the store's public API on one side, IMAP/SMTP on the other.
+//!
+//! * [`fetch`]: one pass of the collector. Each new mail is first stored
+//!   (`Store::ingest_mail`, exactly once: UIDVALIDITY/UID, then Message-ID + content hash) and
+//!   only then moved on the server to the processed folder, so a crash between the two leaves a
+//!   mail that the next pass recognises as already stored and just moves.
+//! * [`send_pending`]: the outbox, one message at a time; a refusal marks that message failed
+//!   (retried later by the store's backoff) and the others still go.
+//! * [`CollectorLock`]: one collector per mailbox, an exclusive OS lock on a file next to the
+//!   database (released by the OS when the process dies, even on SIGKILL).
+
+mod lock;
+
+use chrono::{DateTime, Utc};
+use mesa_core::mail::{Incoming, IngestOutcome, MailBody};
+use mesa_core::{CoreError, Store};
+use mesa_mailnet::{Auth, Credential, ImapSession, MailNetError, Security};
+use serde::Serialize;
+
+pub use lock::CollectorLock;
+
+/// Errors of a collector or sender pass, each with a stable code and a Spanish message.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0}")]
+    Core(#[from] CoreError),
+    #[error("{0}")]
+    Net(#[from] MailNetError),
+    #[error(
+        "No hay una cuenta de correo configurada: use «mesa mail account» o Ajustes → Correo."
+    )]
+    NoAccount,
+    #[error(
+        "Otro proceso ya está revisando el buzón «{mailbox}» (bloqueo «{path}»). Espere a que \
+         termine e intente de nuevo."
+    )]
+    Busy { mailbox: String, path: String },
+    #[error("La cuenta de correo usa {auth}: conéctela desde Ajustes → Correo en la aplicación.")]
+    UnsupportedAuth { auth: String },
+}
+
+impl SyncError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::Core(e) => e.code(),
+            SyncError::Net(e) => e.code(),
+            SyncError::NoAccount => "mail_no_account",
+            SyncError::Busy { .. } => "mail_collector_busy",
+            SyncError::UnsupportedAuth { .. } => "mail_unsupported_auth",
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, SyncError>;
+
+/// The mailbox key the store keeps the sync state under: `address/folder`.
+pub fn mailbox_key(account: &mesa_core::mail::MailAccount) -> String {
+    format!(
+        "{}/{}",
+        account.address.trim().to_lowercase(),
+        account.folder
+    )
+}
+
+/// The network view of the stored (non-secret) account settings.
+pub fn net_account(a: &mesa_core::mail::MailAccount) -> Result<mesa_mailnet::MailAccount> {
+    let security = Security::parse(&a.security)?;
+    if a.auth != "password" {
+        return Err(SyncError::UnsupportedAuth {
+            auth: a.auth.clone(),
+        });
+    }
+    let user = if a.username.trim().is_empty() {
+        a.address.trim().to_string()
+    } else {
+        a.username.trim().to_string()
+    };
+    let net = mesa_mailnet::MailAccount {
+        imap_host: a.imap_host.trim().to_string(),
+        imap_port: a.imap_port,
+        security,
+        smtp_host: a.smtp_host.trim().to_string(),
+        smtp_port: a.smtp_port,
+        smtp_security: security,
+        user,
+        folder: a.folder.clone(),
+        processed_folder: a.processed_folder.clone(),
+        auth: Auth::Password,
+    };
+    net.validate()?;
+    Ok(net)
+}
+
+/// The stored account, or [`SyncError::NoAccount`].
+pub fn stored_account(store: &Store) -> Result<mesa_core::mail::MailAccount> {
+    store.mail_account()?.ok_or(SyncError::NoAccount)
+}
+
+/// What one collector pass did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct FetchReport {
+    pub mailbox: String,
+    pub uidvalidity: u32,
+    /// True when the folder's UIDVALIDITY differed from the recorded one: every UID was read
+    /// again and dedupe on Message-ID + content hash kept each mail once.
+    pub uidvalidity_changed: bool,
+    /// Mails read from the server in this pass.
+    pub fetched: u32,
+    /// New entries (Bandeja, registered, follow-ups, surveys, ignored, too large).
+    pub stored: u32,
+    /// Stored by an earlier, interrupted pass (only moved now).
+    pub already_stored: u32,
+    pub too_large: u32,
+    pub ignored: u32,
+    /// Moved to the processed folder.
+    pub moved: u32,
+    pub outcomes: Vec<IngestOutcome>,
+}
+
+impl FetchReport {
+    /// Spanish summary for the CLI.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "Buzón {}: {} correo(s) leído(s), {} nuevo(s), {} ya guardado(s), {} ignorado(s), \
+             {} demasiado grande(s), {} movido(s) a procesados.",
+            self.mailbox,
+            self.fetched,
+            self.stored,
+            self.already_stored,
+            self.ignored,
+            self.too_large,
+            self.moved
+        );
+        if self.uidvalidity_changed {
+            s.push_str(
+                " El servidor renumeró la carpeta (UIDVALIDITY cambió): se revisó completa sin \
+                 duplicar correos.",
+            );
+        }
+        s
+    }
+}
+
+/// Progress of a pass: mails done so far and mails still waiting on the server.
+pub type Progress<'a> = &'a mut dyn FnMut(u32, usize);
+
+/// One collector pass over the account's folder: lock, connect, read UIDVALIDITY, fetch mail
+/// with UID above the recorded one (bodies only under the size limit), store each one and then
+/// move it to the processed folder. Errors stop the pass; what was stored stays stored.
+pub fn fetch(
+    store: &mut Store,
+    account: &mesa_core::mail::MailAccount,
+    credential: &Credential,
+    now: DateTime<Utc>,
+    progress: Progress<'_>,
+) -> Result<FetchReport> {
+    let _lock = CollectorLock::acquire(store, account)?;
+    fetch_locked(store, account, credential, now, progress)
+}
+
+/// [`fetch`] for a caller that already holds the [`CollectorLock`].
+pub fn fetch_locked(
+    store: &mut Store,
+    account: &mesa_core::mail::MailAccount,
+    credential: &Credential,
+    now: DateTime<Utc>,
+    progress: Progress<'_>,
+) -> Result<FetchReport> {
+    let net = net_account(account)?;
+    let key = mailbox_key(account);
+    let max_size = u64::try_from(account.max_mb.max(1))
+        .unwrap_or(1)
+        .saturating_mul(1024 * 1024);
+    let mut session = ImapSession::connect(&net, credential)?;
+    let uidvalidity = session.uidvalidity();
+    let mut report = FetchReport {
+        mailbox: key.clone(),
+        uidvalidity,
+        ..FetchReport::default()
+    };
+    if let Some((v, _)) = store.mailbox_state(&key)? {
+        report.uidvalidity_changed = v != uidvalidity;
+    }
+    // Every mail still in the folder, not only UIDs above the recorded one: the store records
+    // a UID in the same transaction that stores the mail, so a collector killed between storing
+    // and moving leaves a mail at or below the recorded UID. It is read again, recognised
+    // (`AlreadyStored`, by UID, or by Message-ID + hash after a UIDVALIDITY change) and moved.
+    // Processed mail leaves the folder, so this costs only those stragglers.
+    let mut new = session.fetch_new(0, max_size)?;
+    while let Some(mail) = new.next() {
+        let mail = mail?;
+        let body = match mail.raw {
+            Some(raw) => MailBody::Full(raw),
+            None => MailBody::TooLarge {
+                size: mail.size,
+                headers: None,
+            },
+        };
+        let incoming = Incoming {
+            account: Some(key.clone()),
+            uidvalidity: Some(mail.uidvalidity),
+            uid: Some(mail.uid),
+            received_at: mail.internal_date,
+            body,
+            imported: false,
+        };
+        // Stored (or recognised as stored) first, then moved: a crash in between is harmless.
+        let outcome = store.ingest_mail(&incoming, now)?;
+        drop(incoming);
+        report.fetched += 1;
+        match &outcome {
+            IngestOutcome::AlreadyStored { .. } => report.already_stored += 1,
+            IngestOutcome::TooLarge { .. } => {
+                report.too_large += 1;
+                report.stored += 1
+            }
+            IngestOutcome::Ignored { .. } => {
+                report.ignored += 1;
+                report.stored += 1
+            }
+            _ => report.stored += 1,
+        }
+        new.session().move_processed(mail.uid)?;
+        store.mark_mail_moved(outcome.mail_id(), now)?;
+        report.moved += 1;
+        report.outcomes.push(outcome);
+        let remaining = new.remaining();
+        progress(report.fetched, remaining);
+    }
+    session.logout();
+    Ok(report)
+}
+
+/// What one sender pass did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SendReport {
+    pub sent: u32,
+    pub failed: u32,
+    /// One Spanish line per message (sent with the server's answer, or why it failed).
+    pub lines: Vec<String>,
+}
+
+impl SendReport {
+    pub fn summary(&self) -> String {
+        format!(
+            "Notificaciones: {} enviada(s), {} con error (se reintentarán).",
+            self.sent, self.failed
+        )
+    }
+}
+
+/// Sends every outbox message that is due: `mesa_mailnet::send`, then `mark_sent` with the
+/// server's answer and `now` as the acceptance time; a refusal or a network error marks that
+/// message failed (the store schedules the retry) and the pass goes on with the next one.
+pub fn send_pending(
+    store: &mut Store,
+    account: &mesa_core::mail::MailAccount,
+    credential: &Credential,
+    now: DateTime<Utc>,
+) -> Result<SendReport> {
+    let net = net_account(account)?;
+    let from = account.address.trim().to_string();
+    let mut report = SendReport::default();
+    for mail in store.pending_outbox(now)? {
+        let to = vec![mail.to.clone()];
+        match mesa_mailnet::send(&net, credential, &from, &to, &mail.raw) {
+            Ok(accepted) => {
+                store.mark_sent(mail.id, &accepted.reply, now)?;
+                report.sent += 1;
+                report.lines.push(format!(
+                    "Enviado a {} ({}): {}",
+                    mail.to, mail.message_id, accepted.reply
+                ));
+            }
+            Err(e) => {
+                let text = e.to_string();
+                store.mark_failed(mail.id, &text, now)?;
+                report.failed += 1;
+                report
+                    .lines
+                    .push(format!("No se pudo enviar a {}: {text}", mail.to));
+            }
+        }
+    }
+    Ok(report)
+}
