@@ -567,7 +567,7 @@ impl Store {
         Ok(load_mail(&self.conn, id)?.body)
     }
 
-    /// Registers mail `id` of the Bandeja as a new case (see [`register_in`]); returns the
+    /// Registers mail `id` of the Bandeja as a new case (see `register_in`); returns the
     /// case number. Only a `nuevo` mail (or one to review) can be registered.
     pub fn register_mail(
         &mut self,
