@@ -87,6 +87,7 @@ PY
   echo "==> Windows: pruebas omitidas en Windows (con su motivo)"
   grep -E "^test .* \.\.\. ignored, " "$CARGO_TARGET_DIR/tests.log" | sed 's/^/    /' || echo "    (ninguna)"
   echo "    crates/cli/tests/suite/crash.rs: solo Unix (mata el proceso con SIGKILL)"
+  echo "    crates/cli/tests/suite/mailwire.rs, recolector matado 10 veces: solo Unix (SIGKILL)"
   if [ ${#failed[@]} -gt 0 ]; then
     echo "==> Windows: FALLARON: ${failed[*]}" >&2
     [ -z "$APP_PID" ] || wait "$APP_PID" || true

@@ -107,6 +107,10 @@ fn outcomes(v: &Value) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs Dovecot and aiosmtpd, Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn a_request_by_mail_is_acknowledged_followed_up_resolved_and_surveyed_by_reply() {
     let srv = Servers::start(Options::default());
     let env = Env::new();
@@ -382,6 +386,10 @@ fn the_collector_killed_ten_times_stores_every_mail_exactly_once() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs Dovecot and aiosmtpd, Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn a_second_collector_on_the_same_mailbox_is_refused_in_spanish() {
     let srv = Servers::start(Options::default());
     let env = Env::new();
@@ -400,6 +408,10 @@ fn a_second_collector_on_the_same_mailbox_is_refused_in_spanish() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs Dovecot and aiosmtpd, Linux programs not available under Wine; runs in the Linux suite"
+)]
 fn the_account_is_tested_and_no_encryption_is_refused_for_a_remote_host() {
     let srv = Servers::start(Options::default());
     let env = Env::new();
