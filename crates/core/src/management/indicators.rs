@@ -600,7 +600,8 @@ fn not_found(code: &str) -> CoreError {
     }
 }
 
-fn clean_text(s: &str) -> String {
+/// Text as typed: CRLF → LF, trailing spaces of each line and blank ends removed.
+pub(crate) fn clean_text(s: &str) -> String {
     s.replace("\r\n", "\n")
         .lines()
         .map(str::trim_end)

@@ -231,14 +231,7 @@ pub fn report_periods(now: DateTime<Utc>) -> Vec<ReportPeriodOption> {
 }
 
 fn clean_text(field: &str, s: &str) -> Result<String> {
-    let t = s
-        .replace("\r\n", "\n")
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim()
-        .to_string();
+    let t = super::indicators::clean_text(s);
     if t.chars().count() > MAX_TEXT_CHARS {
         return Err(CoreError::validation(
             field,

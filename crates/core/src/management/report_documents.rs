@@ -14,6 +14,7 @@ use super::report::ManagementReport;
 use crate::clock::to_local;
 use crate::error::Result;
 use crate::pdf::{Cell, Colour, Column, Orientation, PageSize, PdfBuilder, Series};
+use crate::plans::fmt_day;
 use crate::reports::Period;
 use crate::risks::documents::{draw_heat_maps, zone_colour};
 use crate::store::Store;
@@ -36,12 +37,6 @@ pub fn light_colour(l: Light) -> Colour {
 fn light_text(l: Option<Light>) -> String {
     l.map(|l| l.label().to_string())
         .unwrap_or_else(|| "Sin dato".into())
-}
-
-fn fmt_day(s: &str) -> String {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.format("%d/%m/%Y").to_string())
-        .unwrap_or_else(|_| s.to_string())
 }
 
 fn pct(v: f64) -> String {
