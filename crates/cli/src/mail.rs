@@ -11,6 +11,8 @@ use mesa_core::CoreError;
 use crate::{print_json, Ctx};
 
 #[derive(Subcommand)]
+// Parsed once per process: the size of the `account` variant (its OAuth2 options) is no cost.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum MailCmd {
     /// Importa un archivo .eml por el mismo camino que el correo del buzón (recibido = su
     /// encabezado Date, o ahora).

@@ -5,6 +5,7 @@
 //! [`types`]. Parsing, classifying and composing are `mesa_mail`'s; the network is not here:
 //! a collector passes [`Incoming`] mails and sends what [`Store::pending_outbox`] returns.
 
+pub mod oauth;
 pub mod outbox;
 pub mod types;
 
