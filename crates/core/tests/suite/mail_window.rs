@@ -113,7 +113,10 @@ fn a_notice_that_fails_for_good_starts_the_window_and_the_technician_sees_it() {
         Some("2026-03-16T10:00:00-05:00")
     );
     assert!(s.autoclose(at("2026-03-16T09:59")).unwrap().is_empty());
-    assert_eq!(s.autoclose(at("2026-03-16T10:01")).unwrap(), vec![n.clone()]);
+    assert_eq!(
+        s.autoclose(at("2026-03-16T10:01")).unwrap(),
+        vec![n.clone()]
+    );
 }
 
 #[test]
