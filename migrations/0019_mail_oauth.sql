@@ -1,7 +1,8 @@
 -- E-mail, part 2 (issue 16): OAuth2 accounts (Microsoft 365, Google Workspace, or a custom
 -- provider) and the «Vuelva a conectar la cuenta de correo» state.
 
--- mail_account.auth gains 'oauth2_custom' (a provider given by its endpoints). SQLite cannot
+-- mail_account.auth gains 'oauth2_custom' (a provider given by its endpoints), and the table
+-- remembers who configured it (configured_by). SQLite cannot
 -- change a CHECK in place: the table is rebuilt with the same columns and rows. Its audit
 -- triggers are generated again at open (db/audit_triggers.rs).
 CREATE TABLE mail_account_new (
@@ -20,7 +21,10 @@ CREATE TABLE mail_account_new (
     poll_minutes     INTEGER NOT NULL DEFAULT 2 CHECK (poll_minutes BETWEEN 1 AND 1440),
     max_mb           INTEGER NOT NULL DEFAULT 25 CHECK (max_mb BETWEEN 1 AND 500),
     auto_register    INTEGER NOT NULL DEFAULT 0 CHECK (auto_register IN (0, 1)),
-    enabled          INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1))
+    enabled          INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    -- The login of the account that saved these settings (NULL without accounts): the app's
+    -- background collector runs under it (Store::mail_collector_principal).
+    configured_by    TEXT
 ) STRICT;
 INSERT INTO mail_account_new (id, address, display_name, imap_host, imap_port, smtp_host,
     smtp_port, security, auth, username, folder, processed_folder, poll_minutes, max_mb,

@@ -245,6 +245,7 @@ pub const ERROR_CODES: &[&str] = &[
     "mail_no_account",
     "mail_collector_busy",
     "mail_unsupported_auth",
+    "mail_msg",
     "database",
     "internal",
 ];
@@ -276,6 +277,7 @@ pub const MAIL_ERROR_CODES: &[&str] = &[
     "mail_no_account",
     "mail_collector_busy",
     "mail_unsupported_auth",
+    "mail_msg",
 ];
 
 impl CoreError {

@@ -186,4 +186,16 @@ fn a_consulta_session_cannot_collect_send_register_or_discard() {
     let mut s = ImapSession::connect(&srv.account(), &pw).unwrap();
     assert_eq!(s.count("INBOX").unwrap(), 1);
     s.logout();
+
+    // The app's background collector: its own store on the same file, under the account that
+    // configured mail, while the Consulta session stays open.
+    let mut worker = Store::open(&dir.path().join("mesa.db")).unwrap();
+    let p = worker
+        .mail_collector_principal()
+        .unwrap()
+        .expect("the account that configured mail");
+    assert_eq!(p.login, "jefe");
+    worker.set_principal(Some(p));
+    let r = mesa_mailsync::fetch(&mut worker, &acc, &pw, now(), &mut |_, _| {}).unwrap();
+    assert_eq!(r.stored, 1);
 }

@@ -19,9 +19,8 @@ use serde_json::Value;
 
 use crate::common::Env;
 
-#[path = "../../../mailnet/tests/support/mod.rs"]
-mod support;
-use support::{Options, Servers, GOOD_REFRESH, PASSWORD, USER};
+// The loopback servers, loaded once by mailwire.rs.
+use crate::mailwire::support::{Options, Servers, GOOD_REFRESH, PASSWORD, USER};
 
 const NOW: &str = "2026-12-02T09:00";
 const KEY: &str = "sistemas@entidad.gov.co@localhost";

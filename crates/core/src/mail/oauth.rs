@@ -9,7 +9,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::types::{MailOAuth, MailReconnect};
 use crate::clock::{from_db, to_db, to_rfc3339_local};
 use crate::error::{CoreError, Result};
-use crate::people::Permission;
+use crate::people::{allows, Permission, Principal};
 use crate::store::Store;
 
 /// The banner the app shows while the account needs to be connected again.
@@ -61,6 +61,38 @@ fn local(stored: Option<String>) -> Result<Option<String>> {
 }
 
 impl Store {
+    /// The account the app's background collector runs under: the one that saved the mail
+    /// settings, while it is active and its role may register cases (the collector's
+    /// permission). `None` without accounts (everything is allowed then) or when that account
+    /// can no longer collect — the app then collects only for a session that may.
+    pub fn mail_collector_principal(&self) -> Result<Option<Principal>> {
+        let login: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT configured_by FROM mail_account WHERE id = 1",
+                [],
+                |r| r.get("configured_by"),
+            )
+            .optional()?
+            .flatten();
+        let Some(login) = login else {
+            return Ok(None);
+        };
+        let account = match self.account(&login) {
+            Ok(a) => a,
+            Err(_) => return Ok(None),
+        };
+        if !account.active || !allows(account.role, Permission::CaseRegister) {
+            return Ok(None);
+        }
+        Ok(Some(Principal {
+            login: account.login,
+            name: account.name,
+            cargo: account.cargo,
+            role: account.role,
+        }))
+    }
+
     fn oauth_row(&self) -> Result<Option<OAuthRow>> {
         Ok(self
             .conn

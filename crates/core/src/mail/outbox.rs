@@ -710,12 +710,13 @@ impl Store {
                 "use tls, starttls o none",
             ));
         }
+        let configured_by = self.principal().map(|p| p.login.clone());
         self.session_write(|tx| {
             tx.execute(
                 "INSERT INTO mail_account(id, address, display_name, imap_host, imap_port, smtp_host,
                     smtp_port, security, auth, username, folder, processed_folder, poll_minutes,
-                    max_mb, auto_register, enabled)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                    max_mb, auto_register, enabled, configured_by)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT(id) DO UPDATE SET address = excluded.address,
                     display_name = excluded.display_name, imap_host = excluded.imap_host,
                     imap_port = excluded.imap_port, smtp_host = excluded.smtp_host,
@@ -723,7 +724,8 @@ impl Store {
                     auth = excluded.auth, username = excluded.username, folder = excluded.folder,
                     processed_folder = excluded.processed_folder,
                     poll_minutes = excluded.poll_minutes, max_mb = excluded.max_mb,
-                    auto_register = excluded.auto_register, enabled = excluded.enabled",
+                    auto_register = excluded.auto_register, enabled = excluded.enabled,
+                    configured_by = excluded.configured_by",
                 params![
                     a.address.trim(),
                     a.display_name,
@@ -739,7 +741,8 @@ impl Store {
                     a.poll_minutes,
                     a.max_mb,
                     a.auto_register as i64,
-                    a.enabled as i64
+                    a.enabled as i64,
+                    configured_by
                 ],
             )?;
             Ok(())

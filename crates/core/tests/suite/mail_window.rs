@@ -237,3 +237,58 @@ fn an_oauth2_account_is_kept_with_its_application_and_the_reconnect_state_is_rem
         .unwrap();
     assert!(audited >= 4, "{audited}");
 }
+
+#[test]
+fn an_outlook_msg_enters_the_bandeja_through_the_same_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("mesa.db")).unwrap();
+    let msg = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../mail/tests/fixtures/mail/outlook-attachments.msg"),
+    )
+    .unwrap();
+    let raw = mesa_core::mail::mail_file_bytes(msg.clone()).unwrap();
+    assert_ne!(raw, msg);
+    let incoming = |raw: Vec<u8>| Incoming {
+        account: None,
+        uidvalidity: None,
+        uid: None,
+        received_at: at("2026-03-10T09:00"),
+        body: MailBody::Full(raw),
+        imported: true,
+    };
+    let out = s
+        .ingest_mail(&incoming(raw.clone()), at("2026-03-10T09:01"))
+        .unwrap();
+    assert!(matches!(out, IngestOutcome::New { .. }), "{out:?}");
+    let entry = &s.inbox(false).unwrap()[0];
+    assert!(
+        entry.subject.contains("Please check all aspects"),
+        "{entry:?}"
+    );
+    // The .doc at least (images shown in the HTML body are inline, not counted).
+    assert!(entry.attachments >= 1, "{entry:?}");
+    // The same .msg imported again is recognised (same bytes after conversion).
+    let again = mesa_core::mail::mail_file_bytes(msg).unwrap();
+    let out = s
+        .ingest_mail(&incoming(again), at("2026-03-10T09:02"))
+        .unwrap();
+    assert!(
+        matches!(out, IngestOutcome::AlreadyStored { .. }),
+        "{out:?}"
+    );
+    // Something that is neither: an .eml passes as is; a damaged .msg is mail_msg.
+    assert_eq!(
+        mesa_core::mail::mail_file_bytes(b"Subject: x\r\n\r\ny".to_vec()).unwrap(),
+        b"Subject: x\r\n\r\ny".to_vec()
+    );
+    let mut broken = raw_ole_header();
+    broken.extend_from_slice(&[0u8; 100]);
+    let e = mesa_core::mail::mail_file_bytes(broken).unwrap_err();
+    assert_eq!(e.code(), "mail_msg");
+    assert!(e.to_string().contains("Outlook"), "{e}");
+}
+
+fn raw_ole_header() -> Vec<u8> {
+    vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+}
