@@ -11,9 +11,11 @@ use mesa_core::CoreError;
 use crate::{print_json, Ctx};
 
 #[derive(Subcommand)]
+// Parsed once per process: the size of the `account` variant (its OAuth2 options) is no cost.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum MailCmd {
-    /// Importa un archivo .eml por el mismo camino que el correo del buzón (recibido = su
-    /// encabezado Date, o ahora).
+    /// Importa un archivo .eml (o .msg de Outlook) por el mismo camino que el correo del buzón
+    /// (recibido = su encabezado Date, o ahora).
     Import { file: PathBuf },
     /// Bandeja de entrada: lo que espera clasificación (--all: también registrados, descartados
     /// e ignorados).
@@ -75,6 +77,8 @@ pub(crate) fn mail(ctx: &mut Ctx, cmd: MailCmd) -> Result<(), CoreError> {
                 path: mesa_core::files::shown(&file),
                 source,
             })?;
+            // An Outlook .msg goes through the same path, converted to RFC 5322 first.
+            let raw = mesa_core::mail::mail_file_bytes(raw)?;
             let received_at = mesa_core::mail::header_date(&raw)
                 .filter(|d| *d <= ctx.now)
                 .unwrap_or(ctx.now);

@@ -11,6 +11,8 @@ use mesa_mailsync::SyncError;
 use crate::{print_json, Ctx};
 
 #[derive(Subcommand)]
+// Parsed once per process: the size of the `account` variant (its OAuth2 options) is no cost.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum NetCmd {
     /// Configura la cuenta del buzón: servidores, seguridad, usuario y carpeta; la contraseña
     /// va al almacén de credenciales del sistema (nunca a la base de datos).
@@ -42,7 +44,46 @@ pub(crate) enum NetCmd {
         /// Lee la contraseña (o contraseña de aplicación) de la entrada estándar.
         #[arg(long)]
         password_stdin: bool,
+        /// Cuenta OAuth2 (XOAUTH2) en lugar de contraseña: microsoft, google o custom. Después
+        /// se conecta con «mesa mail connect».
+        #[arg(long, value_name = "PROVEEDOR", conflicts_with = "password_stdin")]
+        oauth: Option<String>,
+        /// Identificador de cliente de la aplicación registrada por el administrador.
+        #[arg(long, requires = "oauth")]
+        client_id: Option<String>,
+        /// Punto de token (obligatorio con custom; microsoft y google traen el suyo).
+        #[arg(long, requires = "oauth", value_name = "URL")]
+        token_endpoint: Option<String>,
+        /// Punto de autorización en el navegador (custom).
+        #[arg(long, requires = "oauth", value_name = "URL")]
+        auth_endpoint: Option<String>,
+        /// Punto del código de dispositivo (custom; microsoft trae el suyo).
+        #[arg(long, requires = "oauth", value_name = "URL")]
+        device_endpoint: Option<String>,
+        /// Alcances separados por espacios (custom; microsoft y google traen los suyos).
+        #[arg(long, requires = "oauth")]
+        scopes: Option<String>,
     },
+    /// Conecta la cuenta OAuth2: abre el navegador del sistema (PKCE, regreso a
+    /// http://127.0.0.1:PUERTO/), o con --device muestra un código para otro equipo
+    /// (Microsoft). Guarda el token de actualización en el almacén de credenciales.
+    Connect {
+        /// Código de dispositivo en lugar del navegador (Microsoft).
+        #[arg(long)]
+        device: bool,
+        /// No abre el navegador: solo imprime la dirección que hay que abrir.
+        #[arg(long)]
+        no_browser: bool,
+        /// Minutos de espera de la autorización.
+        #[arg(long, default_value_t = 5)]
+        wait_minutes: u64,
+        /// Lee un token de actualización ya obtenido de la entrada estándar (otra herramienta,
+        /// pruebas); se comprueba contra el punto de token antes de guardarlo.
+        #[arg(long, conflicts_with = "device")]
+        refresh_token_stdin: bool,
+    },
+    /// Estado de la cuenta de correo: servidores, autenticación y si hay que volver a conectarla.
+    Status,
     /// Prueba la conexión IMAP y SMTP de la cuenta configurada y dice en español qué falló.
     Test,
     /// Revisa el buzón (guarda cada correo nuevo y lo mueve a procesados) y envía lo pendiente.
@@ -52,10 +93,106 @@ pub(crate) enum NetCmd {
 }
 
 fn core(e: SyncError) -> CoreError {
-    match e {
-        SyncError::Core(c) => c,
-        other => CoreError::validation(&format!("correo ({})", other.code()), other.to_string()),
+    CoreError::from(e)
+}
+
+fn net(e: mesa_mailnet::MailNetError) -> CoreError {
+    CoreError::from(SyncError::Net(e))
+}
+
+fn read_stdin(flag: &str, what: &str) -> Result<String, CoreError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|source| CoreError::Io {
+            path: "entrada estándar".into(),
+            source,
+        })?;
+    let value = text.trim_end_matches(['\r', '\n']).to_string();
+    if value.is_empty() {
+        return Err(CoreError::validation(
+            flag,
+            format!("la entrada estándar no trajo ningún {what}"),
+        ));
     }
+    Ok(value)
+}
+
+/// The OAuth2 application from the `--oauth …` options: a provider's preset endpoints and
+/// scopes, each overridable (custom needs the token endpoint and scopes).
+fn oauth_from_args(
+    provider: &str,
+    user: &str,
+    client_id: Option<String>,
+    token_endpoint: Option<String>,
+    auth_endpoint: Option<String>,
+    device_endpoint: Option<String>,
+    scopes: Option<String>,
+) -> Result<mesa_core::mail::MailOAuth, CoreError> {
+    let provider = provider.trim().to_lowercase();
+    let client_id = client_id.unwrap_or_default();
+    let preset = match provider.as_str() {
+        "microsoft" => Some(mesa_mailnet::Provider::Microsoft),
+        "google" => Some(mesa_mailnet::Provider::Google),
+        "custom" => None,
+        other => {
+            return Err(CoreError::validation(
+                "--oauth",
+                format!("«{other}» no es microsoft, google ni custom"),
+            ))
+        }
+    };
+    let base = preset.and_then(|p| match mesa_mailnet::preset(p, user, &client_id).auth {
+        mesa_mailnet::Auth::OAuth2(cfg) => Some(cfg),
+        mesa_mailnet::Auth::Password => None,
+    });
+    let scopes: Vec<String> = match scopes {
+        Some(s) => s.split_whitespace().map(str::to_string).collect(),
+        None => base.as_ref().map(|b| b.scopes.clone()).unwrap_or_default(),
+    };
+    let token_endpoint = token_endpoint
+        .or_else(|| base.as_ref().map(|b| b.token_endpoint.clone()))
+        .ok_or_else(|| {
+            CoreError::validation("--token-endpoint", "es obligatorio con --oauth custom")
+        })?;
+    Ok(mesa_core::mail::MailOAuth {
+        auth_endpoint: auth_endpoint
+            .or_else(|| base.as_ref().map(|b| b.auth_endpoint.clone()))
+            .unwrap_or_else(|| token_endpoint.clone()),
+        device_endpoint: device_endpoint
+            .or_else(|| base.as_ref().and_then(|b| b.device_endpoint.clone())),
+        token_endpoint,
+        provider,
+        client_id,
+        scopes,
+        connected_at: None,
+    })
+}
+
+/// Opens `url` in the system browser (best effort: the URL is printed too).
+fn open_browser(url: &str) -> bool {
+    #[cfg(windows)]
+    let mut c = {
+        let mut c = std::process::Command::new("rundll32");
+        c.args(["url.dll,FileProtocolHandler", url]);
+        c
+    };
+    #[cfg(target_os = "macos")]
+    let mut c = {
+        let mut c = std::process::Command::new("open");
+        c.arg(url);
+        c
+    };
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let mut c = {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(url);
+        c
+    };
+    c.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
 }
 
 fn host_port(field: &str, text: &str) -> Result<(String, u16), CoreError> {
@@ -75,11 +212,10 @@ fn host_port(field: &str, text: &str) -> Result<(String, u16), CoreError> {
 }
 
 fn credential(
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     account: &mesa_core::mail::MailAccount,
 ) -> Result<mesa_mailnet::Credential, CoreError> {
-    let net = mesa_mailsync::net_account(account).map_err(core)?;
-    mesa_mailnet::credential_for(&net, ctx.now).map_err(|e| core(SyncError::Net(e)))
+    mesa_mailsync::credential(&mut ctx.store, account, ctx.now).map_err(core)
 }
 
 pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
@@ -94,7 +230,26 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
             max_mb,
             auto_register,
             password_stdin,
+            oauth,
+            client_id,
+            token_endpoint,
+            auth_endpoint,
+            device_endpoint,
+            scopes,
         } => {
+            let oauth = oauth
+                .map(|p| {
+                    oauth_from_args(
+                        &p,
+                        user.trim(),
+                        client_id,
+                        token_endpoint,
+                        auth_endpoint,
+                        device_endpoint,
+                        scopes,
+                    )
+                })
+                .transpose()?;
             let (imap_host, imap_port) = host_port("--imap", &imap)?;
             let (smtp_host, smtp_port) = host_port("--smtp", &smtp)?;
             let previous = ctx.store.mail_account()?;
@@ -112,7 +267,12 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
                 smtp_host,
                 smtp_port,
                 security: security.trim().to_lowercase(),
-                auth: "password".to_string(),
+                auth: match &oauth {
+                    Some(o) => mesa_core::mail::oauth::auth_of_provider(&o.provider)
+                        .unwrap_or("oauth2_custom")
+                        .to_string(),
+                    None => "password".to_string(),
+                },
                 username: user.trim().to_string(),
                 folder,
                 processed_folder: processed_folder.unwrap_or_else(|| {
@@ -129,24 +289,13 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
                 return Err(CoreError::validation("--max-mb", "debe ser al menos 1 MB"));
             }
             // Refuses no encryption towards a remote host before anything is saved.
-            let net = mesa_mailsync::net_account(&account).map_err(core)?;
+            let net_acc = mesa_mailsync::net_account(&account, oauth.as_ref()).map_err(core)?;
             if password_stdin {
-                let mut text = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .map_err(|source| CoreError::Io {
-                        path: "entrada estándar".into(),
-                        source,
-                    })?;
-                let password = text.trim_end_matches(['\r', '\n']);
-                if password.is_empty() {
-                    return Err(CoreError::validation(
-                        "--password-stdin",
-                        "la entrada estándar no trajo ninguna contraseña",
-                    ));
-                }
-                mesa_mailnet::set_secret(&net.secret_key(), password)
-                    .map_err(|e| core(SyncError::Net(e)))?;
+                let password = read_stdin("--password-stdin", "contraseña")?;
+                mesa_mailnet::set_secret(&net_acc.secret_key(), &password).map_err(net)?;
+            }
+            if let Some(o) = &oauth {
+                ctx.store.set_mail_oauth(o)?;
             }
             ctx.store.set_mail_account(&account)?;
             if ctx.json {
@@ -165,6 +314,8 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
                     account.processed_folder,
                     if password_stdin {
                         " Contraseña guardada en el almacén de credenciales del sistema."
+                    } else if oauth.is_some() {
+                        " Cuenta OAuth2: conéctela con «mesa mail connect»."
                     } else {
                         ""
                     }
@@ -174,10 +325,14 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
         }
         NetCmd::Test => {
             let account = mesa_mailsync::stored_account(&ctx.store).map_err(core)?;
-            let net = mesa_mailsync::net_account(&account).map_err(core)?;
+            let net_acc = mesa_mailsync::stored_net_account(&ctx.store, &account).map_err(core)?;
             let cred = credential(ctx, &account)?;
-            let report =
-                mesa_mailnet::test_connection(&net, &cred).map_err(|e| core(SyncError::Net(e)))?;
+            let report = mesa_mailnet::test_connection(&net_acc, &cred).map_err(net)?;
+            if report.codes.iter().any(|c| c == "mail_reconnect") {
+                let _ = ctx
+                    .store
+                    .mark_mail_reconnect("el servidor rechazó el token de acceso", ctx.now);
+            }
             if ctx.json {
                 print_json(&report)?;
             } else {
@@ -185,14 +340,130 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
                     println!("{line}");
                 }
             }
-            if report.ok() {
-                Ok(())
-            } else {
-                Err(CoreError::validation(
-                    "correo",
-                    format!("la prueba de conexión falló ({})", report.codes.join(", ")),
-                ))
+            match report.codes.first() {
+                None => Ok(()),
+                // The first failure's own code (e.g. mail_auth_failed), with every line.
+                Some(code) => {
+                    let code = mesa_core::MAIL_ERROR_CODES
+                        .iter()
+                        .find(|c| **c == code.as_str())
+                        .copied()
+                        .unwrap_or("mail_network");
+                    Err(CoreError::mail(code, report.lines.join(" ")))
+                }
             }
+        }
+        NetCmd::Connect {
+            device,
+            no_browser,
+            wait_minutes,
+            refresh_token_stdin,
+        } => {
+            let account = mesa_mailsync::stored_account(&ctx.store).map_err(core)?;
+            let net_acc = mesa_mailsync::stored_net_account(&ctx.store, &account).map_err(core)?;
+            let mesa_mailnet::Auth::OAuth2(cfg) = &net_acc.auth else {
+                return Err(CoreError::validation(
+                    "cuenta de correo",
+                    "usa contraseña, no OAuth2: configúrela con «mesa mail account --oauth …»",
+                ));
+            };
+            let wait = std::time::Duration::from_secs(wait_minutes.max(1) * 60);
+            let refresh = if refresh_token_stdin {
+                read_stdin("--refresh-token-stdin", "token")?
+            } else if device {
+                let code = mesa_mailnet::oauth::device_start(cfg).map_err(net)?;
+                eprintln!(
+                    "Abra {} en cualquier equipo y escriba el código {} (vence en {} min).",
+                    code.verification_uri,
+                    code.user_code,
+                    code.expires_in_secs / 60
+                );
+                let tokens = mesa_mailnet::oauth::device_poll(cfg, &code, wait, chrono::Utc::now)
+                    .map_err(net)?;
+                tokens.refresh_token.ok_or_else(|| {
+                    CoreError::mail(
+                        "mail_oauth",
+                        "El proveedor no entregó un token de actualización: revise que la \
+                         aplicación pida el permiso offline_access.",
+                    )
+                })?
+            } else {
+                let pending = mesa_mailnet::oauth::PendingAuthorization::start(cfg, &net_acc.user)
+                    .map_err(net)?;
+                let opened = !no_browser && open_browser(pending.url());
+                eprintln!(
+                    "{} la autorización de la cuenta {}: {}",
+                    if opened {
+                        "Se abrió el navegador para"
+                    } else {
+                        "Abra en el navegador"
+                    },
+                    net_acc.user,
+                    pending.url()
+                );
+                let code = pending.wait_for_code(wait).map_err(net)?;
+                let tokens = pending.exchange(&code, chrono::Utc::now()).map_err(net)?;
+                tokens.refresh_token.ok_or_else(|| {
+                    CoreError::mail(
+                        "mail_oauth",
+                        "El proveedor no entregó un token de actualización: revise que la \
+                         aplicación pida el permiso offline_access.",
+                    )
+                })?
+            };
+            mesa_mailsync::connect_with_refresh_token(&mut ctx.store, &account, &refresh, ctx.now)
+                .map_err(core)?;
+            if ctx.json {
+                print_json(&ctx.store.mail_oauth()?)
+            } else {
+                println!(
+                    "Cuenta de correo {} conectada: el token de actualización quedó en el \
+                     almacén de credenciales del sistema.",
+                    net_acc.user
+                );
+                Ok(())
+            }
+        }
+        NetCmd::Status => {
+            let account = ctx.store.mail_account()?;
+            let oauth = ctx.store.mail_oauth()?;
+            let reconnect = ctx.store.mail_reconnect_state()?;
+            if ctx.json {
+                return print_json(&serde_json::json!({
+                    "account": account,
+                    "oauth": oauth,
+                    "reconnect": reconnect,
+                }));
+            }
+            match &account {
+                None => println!("No hay una cuenta de correo configurada."),
+                Some(a) => println!(
+                    "Cuenta {} (IMAP {}:{}, SMTP {}:{}, {}), autenticación {}{}.",
+                    a.address,
+                    a.imap_host,
+                    a.imap_port,
+                    a.smtp_host,
+                    a.smtp_port,
+                    a.security,
+                    a.auth,
+                    if a.enabled { "" } else { ", desactivada" }
+                ),
+            }
+            if let Some(o) = &oauth {
+                println!(
+                    "OAuth2 {} (cliente {}): {}.",
+                    o.provider,
+                    o.client_id,
+                    o.connected_at
+                        .as_deref()
+                        .map(|t| format!("conectada el {t}"))
+                        .unwrap_or_else(|| "sin conectar".into())
+                );
+            }
+            if let Some(r) = &reconnect {
+                println!("{} (desde {}: {}).", r.message, r.since, r.detail);
+            }
+            Ok(())
         }
         NetCmd::Fetch => {
             let account = mesa_mailsync::stored_account(&ctx.store).map_err(core)?;

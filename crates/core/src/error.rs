@@ -156,6 +156,13 @@ pub enum CoreError {
     )]
     UnknownStoredValue { column: &'static str, value: String },
 
+    /// A failure of the e-mail side (mesa-mailnet / mesa-mailsync: network, TLS, login,
+    /// folder, SMTP refusals, OAuth2, credential store, collector lock). `code` is one of the
+    /// `mail_*` codes of [`ERROR_CODES`] (see [`MAIL_ERROR_CODES`]); the message is theirs, in
+    /// Spanish, as is.
+    #[error("{message}")]
+    Mail { code: &'static str, message: String },
+
     #[error("Error de la base de datos: {0}")]
     Sqlite(rusqlite::Error),
 
@@ -214,8 +221,63 @@ pub const ERROR_CODES: &[&str] = &[
     "import_bad_mapping",
     "import_cancelled",
     "unknown_stored_value",
+    "mail_host_not_found",
+    "mail_connection_refused",
+    "mail_timeout",
+    "mail_network",
+    "mail_tls",
+    "mail_starttls_unavailable",
+    "mail_insecure_not_loopback",
+    "mail_auth_failed",
+    "mail_reconnect",
+    "mail_smtp_auth_disabled",
+    "mail_basic_auth_blocked",
+    "mail_smtp_auth_unavailable",
+    "mail_folder_missing",
+    "mail_protocol",
+    "mail_smtp_rejected",
+    "mail_invalid_account",
+    "mail_credential_store_unavailable",
+    "mail_secret_missing",
+    "mail_credential_store",
+    "mail_oauth",
+    "mail_oauth_timeout",
+    "mail_no_account",
+    "mail_collector_busy",
+    "mail_unsupported_auth",
+    "mail_msg",
     "database",
     "internal",
+];
+
+/// The e-mail codes of [`ERROR_CODES`] ([`CoreError::Mail`]): those of mesa-mailnet's
+/// `MailNetError` and mesa-mailsync's `SyncError` (their tests check each is listed here).
+pub const MAIL_ERROR_CODES: &[&str] = &[
+    "mail_host_not_found",
+    "mail_connection_refused",
+    "mail_timeout",
+    "mail_network",
+    "mail_tls",
+    "mail_starttls_unavailable",
+    "mail_insecure_not_loopback",
+    "mail_auth_failed",
+    "mail_reconnect",
+    "mail_smtp_auth_disabled",
+    "mail_basic_auth_blocked",
+    "mail_smtp_auth_unavailable",
+    "mail_folder_missing",
+    "mail_protocol",
+    "mail_smtp_rejected",
+    "mail_invalid_account",
+    "mail_credential_store_unavailable",
+    "mail_secret_missing",
+    "mail_credential_store",
+    "mail_oauth",
+    "mail_oauth_timeout",
+    "mail_no_account",
+    "mail_collector_busy",
+    "mail_unsupported_auth",
+    "mail_msg",
 ];
 
 impl CoreError {
@@ -255,8 +317,23 @@ impl CoreError {
             CoreError::NetworkDatabase { .. } => "network_database",
             CoreError::Import(e) => e.code(),
             CoreError::UnknownStoredValue { .. } => "unknown_stored_value",
+            CoreError::Mail { code, .. } => code,
             CoreError::Sqlite(_) => "database",
             CoreError::Json(_) => "internal",
+        }
+    }
+
+    /// An e-mail failure with its `mail_*` code. A code not in [`MAIL_ERROR_CODES`] (a bug of
+    /// the caller) is reported as `mail_network` rather than leaving the list.
+    pub fn mail(code: &'static str, message: impl Into<String>) -> Self {
+        let code = if MAIL_ERROR_CODES.contains(&code) {
+            code
+        } else {
+            "mail_network"
+        };
+        CoreError::Mail {
+            code,
+            message: message.into(),
         }
     }
 
@@ -335,9 +412,10 @@ mod tests {
             CoreError::Forbidden { .. } => 32,
             CoreError::SeparationOfDuties { .. } => 33,
             CoreError::NetworkDatabase { .. } => 34,
+            CoreError::Mail { .. } => 35,
         }
     }
-    const CORE_VARIANTS: usize = 35;
+    const CORE_VARIANTS: usize = 36;
 
     fn import_variant(e: &ImportError) -> usize {
         match e {
@@ -474,7 +552,19 @@ mod tests {
             CoreError::Json(serde_json::from_str::<i32>("x").unwrap_err()),
         ];
         v.extend(import_samples().into_iter().map(CoreError::Import));
+        v.extend(MAIL_ERROR_CODES.iter().map(|c| CoreError::mail(c, "x")));
         v
+    }
+
+    #[test]
+    fn mail_codes_are_kept_and_unknown_ones_fall_back() {
+        for c in MAIL_ERROR_CODES {
+            assert_eq!(CoreError::mail(c, "m").code(), *c);
+            assert!(ERROR_CODES.contains(c), "{c}");
+        }
+        let e = CoreError::mail("no_such_code", "Mensaje en español");
+        assert_eq!(e.code(), "mail_network");
+        assert_eq!(e.to_string(), "Mensaje en español");
     }
 
     #[test]

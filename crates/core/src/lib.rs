@@ -32,7 +32,7 @@ pub mod tickets;
 
 pub use attachments::{Attachment, AttachmentOwner};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{CoreError, Result, ERROR_CODES};
+pub use error::{CoreError, Result, ERROR_CODES, MAIL_ERROR_CODES};
 pub use model::*;
 pub use store::{ReadPool, Store};
 

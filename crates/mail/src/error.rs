@@ -15,6 +15,9 @@ pub enum MailError {
     /// The message could not be assembled.
     #[error("No se pudo armar el mensaje de correo: {0}")]
     Build(String),
+    /// An Outlook `.msg` file that cannot be read.
+    #[error("No se pudo leer el mensaje de Outlook (.msg): {0}")]
+    Msg(String),
 }
 
 impl MailError {
@@ -25,6 +28,7 @@ impl MailError {
             MailError::NoRecipients => "mail_no_recipients",
             MailError::InvalidContentType { .. } => "mail_invalid_content_type",
             MailError::Build(_) => "mail_build",
+            MailError::Msg(_) => "mail_msg",
         }
     }
 }

@@ -8,10 +8,12 @@
 //! - [`reply_text`] keeps only what the sender wrote above the quoted part.
 //! - [`parse_survey_reply`] reads survey answers written by reply.
 //! - [`compose`] builds an outgoing RFC 5322 message (our Message-ID, thread headers, case token).
+//! - [`msg_to_eml`] turns an Outlook `.msg` into RFC 5322 bytes for the same intake path.
 
 mod classify;
 mod compose;
 mod error;
+mod msg;
 mod parse;
 mod reply;
 mod survey;
@@ -20,6 +22,7 @@ mod tokens;
 pub use classify::{classify, classify_with_reason, is_no_reply, MailKind};
 pub use compose::{compose, Outgoing, OutgoingAttachment, MESA_HEADER};
 pub use error::{MailError, Result};
+pub use msg::{is_msg, msg_to_eml};
 pub use parse::{content_hash, parse, Address, Attachment, ParsedMail};
 pub use reply::reply_text;
 pub use survey::{parse_survey_reply, SurveyReply};

@@ -13,9 +13,9 @@
 mod lock;
 
 use chrono::{DateTime, Utc};
-use mesa_core::mail::{Incoming, IngestOutcome, MailBody};
+use mesa_core::mail::{Incoming, IngestOutcome, MailBody, MailOAuth};
 use mesa_core::{CoreError, Store};
-use mesa_mailnet::{Auth, Credential, ImapSession, MailNetError, Security};
+use mesa_mailnet::{Auth, Credential, ImapSession, MailNetError, OAuthConfig, Provider, Security};
 use serde::Serialize;
 
 pub use lock::CollectorLock;
@@ -52,6 +52,17 @@ impl SyncError {
     }
 }
 
+/// Every failure reaches the boundary (CLI, app) with its own stable code: a store error as
+/// is, a network or collector error as [`CoreError::Mail`] with its `mail_*` code.
+impl From<SyncError> for CoreError {
+    fn from(e: SyncError) -> CoreError {
+        match e {
+            SyncError::Core(c) => c,
+            other => CoreError::mail(other.code(), other.to_string()),
+        }
+    }
+}
+
 pub type Result<T> = std::result::Result<T, SyncError>;
 
 /// The mailbox key the store keeps the sync state under: `address/folder`.
@@ -63,14 +74,36 @@ pub fn mailbox_key(account: &mesa_core::mail::MailAccount) -> String {
     )
 }
 
-/// The network view of the stored (non-secret) account settings.
-pub fn net_account(a: &mesa_core::mail::MailAccount) -> Result<mesa_mailnet::MailAccount> {
+/// The network view of the stored (non-secret) account settings: a password account, or an
+/// OAuth2 one with its application (`Store::mail_oauth`).
+pub fn net_account(
+    a: &mesa_core::mail::MailAccount,
+    oauth: Option<&MailOAuth>,
+) -> Result<mesa_mailnet::MailAccount> {
     let security = Security::parse(&a.security)?;
-    if a.auth != "password" {
-        return Err(SyncError::UnsupportedAuth {
-            auth: a.auth.clone(),
-        });
-    }
+    let auth = match a.auth.as_str() {
+        "password" => Auth::Password,
+        other => {
+            let o = oauth
+                .filter(|o| mesa_core::mail::oauth::auth_of_provider(&o.provider) == Some(other))
+                .ok_or_else(|| SyncError::UnsupportedAuth {
+                    auth: other.to_string(),
+                })?;
+            Auth::OAuth2(OAuthConfig {
+                provider: match o.provider.as_str() {
+                    "microsoft" => Provider::Microsoft,
+                    "google" => Provider::Google,
+                    _ => Provider::Generic,
+                },
+                client_id: o.client_id.clone(),
+                client_secret: None,
+                auth_endpoint: o.auth_endpoint.clone(),
+                token_endpoint: o.token_endpoint.clone(),
+                device_endpoint: o.device_endpoint.clone(),
+                scopes: o.scopes.clone(),
+            })
+        }
+    };
     let user = if a.username.trim().is_empty() {
         a.address.trim().to_string()
     } else {
@@ -86,10 +119,80 @@ pub fn net_account(a: &mesa_core::mail::MailAccount) -> Result<mesa_mailnet::Mai
         user,
         folder: a.folder.clone(),
         processed_folder: a.processed_folder.clone(),
-        auth: Auth::Password,
+        auth,
     };
     net.validate()?;
     Ok(net)
+}
+
+/// The network account of what the store holds (settings and OAuth2 application).
+pub fn stored_net_account(
+    store: &Store,
+    account: &mesa_core::mail::MailAccount,
+) -> Result<mesa_mailnet::MailAccount> {
+    let oauth = if account.auth == "password" {
+        None
+    } else {
+        store.mail_oauth()?
+    };
+    net_account(account, oauth.as_ref())
+}
+
+/// Remembers in the store that the provider refused the account's tokens, when `err` is
+/// `mail_reconnect` (the app's banner «Vuelva a conectar la cuenta de correo» reads
+/// `Store::mail_reconnect_state`). A failure to record it is not allowed to hide `err`.
+fn note_reconnect(store: &mut Store, err: &SyncError, now: DateTime<Utc>) {
+    if let SyncError::Net(e) = err {
+        if e.needs_reconnect() {
+            let detail = match e {
+                MailNetError::ReconnectRequired { detail }
+                | MailNetError::TokenRejected { detail, .. } => detail.clone(),
+                other => other.to_string(),
+            };
+            let _ = store.mark_mail_reconnect(&detail, now);
+        }
+    }
+}
+
+/// The credential to connect the stored account with: the password from the OS credential
+/// store, or an access token refreshed with the stored refresh token (a rotated one saved).
+/// A revoked or expired refresh token is `mail_reconnect`, and the store remembers it.
+pub fn credential(
+    store: &mut Store,
+    account: &mesa_core::mail::MailAccount,
+    now: DateTime<Utc>,
+) -> Result<Credential> {
+    let net = stored_net_account(store, account)?;
+    match mesa_mailnet::credential_for(&net, now) {
+        Ok(c) => Ok(c),
+        Err(e) => {
+            let e = SyncError::Net(e);
+            note_reconnect(store, &e, now);
+            Err(e)
+        }
+    }
+}
+
+/// Stores a freshly obtained OAuth2 refresh token for the stored account (after the browser
+/// or device code flow, or handed in by a test) and checks it with one refresh against the
+/// token endpoint; only then is the account marked connected (reconnect state cleared).
+pub fn connect_with_refresh_token(
+    store: &mut Store,
+    account: &mesa_core::mail::MailAccount,
+    refresh_token: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let net = stored_net_account(store, account)?;
+    let Auth::OAuth2(cfg) = &net.auth else {
+        return Err(SyncError::UnsupportedAuth {
+            auth: account.auth.clone(),
+        });
+    };
+    let key = net.secret_key();
+    mesa_mailnet::oauth::refresh(cfg, refresh_token, now)?;
+    mesa_mailnet::set_secret(&key, refresh_token)?;
+    store.mail_oauth_connected(now)?;
+    Ok(())
 }
 
 /// The stored account, or [`SyncError::NoAccount`].
@@ -155,6 +258,7 @@ pub fn fetch(
     now: DateTime<Utc>,
     progress: Progress<'_>,
 ) -> Result<FetchReport> {
+    store.authorize(mesa_core::people::Permission::CaseRegister)?;
     let _lock = CollectorLock::acquire(store, account)?;
     fetch_locked(store, account, credential, now, progress)
 }
@@ -167,7 +271,29 @@ pub fn fetch_locked(
     now: DateTime<Utc>,
     progress: Progress<'_>,
 ) -> Result<FetchReport> {
-    let net = net_account(account)?;
+    // A read-only session (Consulta) may not collect: refused before touching the server.
+    store.authorize(mesa_core::people::Permission::CaseRegister)?;
+    match fetch_inner(store, account, credential, now, progress) {
+        Ok(r) => {
+            // The provider accepted the account again: the banner goes away.
+            store.clear_mail_reconnect()?;
+            Ok(r)
+        }
+        Err(e) => {
+            note_reconnect(store, &e, now);
+            Err(e)
+        }
+    }
+}
+
+fn fetch_inner(
+    store: &mut Store,
+    account: &mesa_core::mail::MailAccount,
+    credential: &Credential,
+    now: DateTime<Utc>,
+    progress: Progress<'_>,
+) -> Result<FetchReport> {
+    let net = stored_net_account(store, account)?;
     let key = mailbox_key(account);
     let max_size = u64::try_from(account.max_mb.max(1))
         .unwrap_or(1)
@@ -252,14 +378,16 @@ impl SendReport {
 
 /// Sends every outbox message that is due: `mesa_mailnet::send`, then `mark_sent` with the
 /// server's answer and `now` as the acceptance time; a refusal or a network error marks that
-/// message failed (the store schedules the retry) and the pass goes on with the next one.
+/// message failed (the store schedules the retry) and the pass goes on with the next one. A
+/// refused OAuth2 token also sets the reconnect state.
 pub fn send_pending(
     store: &mut Store,
     account: &mesa_core::mail::MailAccount,
     credential: &Credential,
     now: DateTime<Utc>,
 ) -> Result<SendReport> {
-    let net = net_account(account)?;
+    store.authorize(mesa_core::people::Permission::CaseRegister)?;
+    let net = stored_net_account(store, account)?;
     let from = account.address.trim().to_string();
     let mut report = SendReport::default();
     for mail in store.pending_outbox(now)? {
@@ -276,6 +404,7 @@ pub fn send_pending(
             Err(e) => {
                 let text = e.to_string();
                 store.mark_failed(mail.id, &text, now)?;
+                note_reconnect(store, &SyncError::Net(e), now);
                 report.failed += 1;
                 report
                     .lines
@@ -284,4 +413,20 @@ pub fn send_pending(
         }
     }
     Ok(report)
+}
+
+/// One whole pass, as the app's background collector and `mesa mail fetch` run it: the stored
+/// account, its credential (OAuth2 refreshed), [`fetch`], then [`send_pending`]. `progress` is
+/// called after each mail with (done, still waiting on the server).
+pub fn collect(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    progress: Progress<'_>,
+) -> Result<(FetchReport, SendReport)> {
+    store.authorize(mesa_core::people::Permission::CaseRegister)?;
+    let account = stored_account(store)?;
+    let cred = credential(store, &account, now)?;
+    let fetched = fetch(store, &account, &cred, now, progress)?;
+    let sent = send_pending(store, &account, &cred, now)?;
+    Ok((fetched, sent))
 }

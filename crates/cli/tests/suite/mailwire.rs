@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::common::Env;
 
 #[path = "../../../mailnet/tests/support/mod.rs"]
-mod support;
+pub(crate) mod support;
 use support::{Options, Servers, PASSWORD, USER};
 
 const PROCESSED: &str = "Mesa de ayuda/Procesados";

@@ -17,6 +17,7 @@ mod import_cli;
 mod indicators_cli;
 mod links_cli;
 mod mail_cli;
+mod mail_errors;
 mod mailwire;
 mod plans_cli;
 mod report_cli;

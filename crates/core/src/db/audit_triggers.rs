@@ -126,6 +126,8 @@ pub const AUDITED: &[(&str, &str)] = &[
         "'envío ' || X.id || ' ' || X.kind || ' ' || X.to_address",
     ),
     ("mail_templates", "X.kind"),
+    // the OAuth2 application of the mail account and its reconnect state (issue 16, 0019)
+    ("mail_oauth", "X.provider || ' ' || X.client_id"),
 ];
 
 /// Tables deliberately not audited, with the reason (checked by a test).

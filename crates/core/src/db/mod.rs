@@ -113,6 +113,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0018_management_reports.sql",
         sql: include_str!("../../../../migrations/0018_management_reports.sql"),
     },
+    Migration {
+        version: 19,
+        name: "0019_mail_oauth.sql",
+        sql: include_str!("../../../../migrations/0019_mail_oauth.sql"),
+    },
 ];
 
 /// Application id written in the SQLite header, to recognise our files ("MESA").

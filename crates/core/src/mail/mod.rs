@@ -5,6 +5,7 @@
 //! [`types`]. Parsing, classifying and composing are `mesa_mail`'s; the network is not here:
 //! a collector passes [`Incoming`] mails and sends what [`Store::pending_outbox`] returns.
 
+pub mod oauth;
 pub mod outbox;
 pub mod types;
 
@@ -902,4 +903,15 @@ fn link_mail(tx: &Connection, mail_id: i64, ticket_id: i64, now: DateTime<Utc>) 
         Some(&m.from_address),
         Some(&format!("Correo recibido: {}", m.subject)),
     )
+}
+
+/// The bytes of a dropped or imported mail file for intake: an Outlook `.msg` converted to
+/// RFC 5322 (`mesa_mail::msg_to_eml`), anything else (an `.eml`) as is. A damaged `.msg` is
+/// `mail_msg`, in Spanish.
+pub fn mail_file_bytes(raw: Vec<u8>) -> Result<Vec<u8>> {
+    if mesa_mail::is_msg(&raw) {
+        mesa_mail::msg_to_eml(&raw).map_err(|e| CoreError::mail("mail_msg", e.to_string()))
+    } else {
+        Ok(raw)
+    }
 }

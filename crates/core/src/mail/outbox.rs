@@ -695,18 +695,28 @@ impl Store {
                 format!("«{}» no es una dirección de correo", a.address),
             ));
         }
+        if a.auth != "password" && !super::oauth::PROVIDERS.iter().any(|(_, x)| *x == a.auth) {
+            return Err(CoreError::validation(
+                "autenticación",
+                format!(
+                    "«{}» no es password, oauth2_microsoft, oauth2_google ni oauth2_custom",
+                    a.auth
+                ),
+            ));
+        }
         if !["tls", "starttls", "none"].contains(&a.security.as_str()) {
             return Err(CoreError::validation(
                 "seguridad",
                 "use tls, starttls o none",
             ));
         }
+        let configured_by = self.principal().map(|p| p.login.clone());
         self.session_write(|tx| {
             tx.execute(
                 "INSERT INTO mail_account(id, address, display_name, imap_host, imap_port, smtp_host,
                     smtp_port, security, auth, username, folder, processed_folder, poll_minutes,
-                    max_mb, auto_register, enabled)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                    max_mb, auto_register, enabled, configured_by)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT(id) DO UPDATE SET address = excluded.address,
                     display_name = excluded.display_name, imap_host = excluded.imap_host,
                     imap_port = excluded.imap_port, smtp_host = excluded.smtp_host,
@@ -714,7 +724,8 @@ impl Store {
                     auth = excluded.auth, username = excluded.username, folder = excluded.folder,
                     processed_folder = excluded.processed_folder,
                     poll_minutes = excluded.poll_minutes, max_mb = excluded.max_mb,
-                    auto_register = excluded.auto_register, enabled = excluded.enabled",
+                    auto_register = excluded.auto_register, enabled = excluded.enabled,
+                    configured_by = excluded.configured_by",
                 params![
                     a.address.trim(),
                     a.display_name,
@@ -730,7 +741,8 @@ impl Store {
                     a.poll_minutes,
                     a.max_mb,
                     a.auto_register as i64,
-                    a.enabled as i64
+                    a.enabled as i64,
+                    configured_by
                 ],
             )?;
             Ok(())
@@ -856,14 +868,29 @@ impl Store {
 
     /// Sending message `id` failed with `error` at `now`: it is retried later with a growing
     /// wait, and stays failed (visible with the server's answer) after [`MAX_ATTEMPTS`].
+    ///
+    /// A resolved notice that fails for good does not leave the case waiting for a survey
+    /// forever: its survey window starts at that moment (as when mail is off), and the case's
+    /// timeline says the notice was not delivered and when the survey is due, so the
+    /// technician asks the requester by phone or with the `mailto:` link.
     pub fn mark_failed(&mut self, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
         self.authorize(crate::people::Permission::CaseRegister)?;
+        let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, "sistema", now)?;
-        let attempts: i64 = tx
-            .query_row(
-                "SELECT attempts FROM mail_outbox WHERE id = ?1 AND state <> 'enviado'",
+        let (attempts, kind, ticket_id, to, subject): (i64, String, Option<i64>, String, String) =
+            tx.query_row(
+                "SELECT attempts, kind, ticket_id, to_address, subject FROM mail_outbox
+                 WHERE id = ?1 AND state <> 'enviado'",
                 [id],
-                |r| r.get("attempts"),
+                |r| {
+                    Ok((
+                        r.get("attempts")?,
+                        r.get("kind")?,
+                        r.get("ticket_id")?,
+                        r.get("to_address")?,
+                        r.get("subject")?,
+                    ))
+                },
             )
             .optional()?
             .ok_or_else(|| outbox_not_found(id))?;
@@ -884,8 +911,101 @@ impl Store {
                 to_db(now + Duration::minutes(backoff_minutes(attempts)))
             ],
         )?;
+        if let (Some(tid), "fallido") = (ticket_id, state) {
+            let mut note = format!(
+                "No se pudo enviar el correo «{subject}» después de {attempts} intentos: {error}"
+            );
+            if kind == "resuelto" {
+                if let Some(due) = start_survey_window(&tx, &cal, tid, now)? {
+                    note.push_str(&format!(
+                        ". El plazo de la encuesta empieza ahora y vence el {}: pida la \
+                         evaluación por teléfono o con el enlace de correo",
+                        to_local(due).format("%d/%m/%Y %H:%M")
+                    ));
+                }
+            }
+            crate::tickets::timeline::add_event(
+                &tx,
+                tid,
+                &to_db(now),
+                "sistema",
+                "mail_failed",
+                None,
+                None,
+                Some(&to),
+                Some(&note),
+            )?;
+        }
         tx.commit()
     }
+}
+
+/// Starts the survey window of resolved case `ticket_id` at `now` when it has none yet (its
+/// resolved notice will not be sent). Returns the due time set.
+fn start_survey_window(
+    tx: &Connection,
+    cal: &crate::calendar::BusinessCalendar,
+    ticket_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>> {
+    let days = get_setting_i64(tx, "survey_business_days", 2)?.max(0) as u32;
+    let due = crate::clock::from_local(cal.add_business_days(to_local(now), days));
+    let n = tx.execute(
+        "UPDATE tickets SET survey_due_at = ?2
+         WHERE id = ?1 AND status = 'resolved' AND survey_due_at IS NULL
+           AND import_batch IS NULL",
+        params![ticket_id, to_db(due)],
+    )?;
+    Ok((n > 0).then_some(due))
+}
+
+/// Resolved cases still waiting for a notice that will not go (mail turned off or the account
+/// removed while it was pending, or every notice failed or was withdrawn): their survey window
+/// starts at `now`, with a timeline entry. Called by the auto-close sweep before it looks for
+/// due surveys. Returns how many cases it started.
+pub(crate) fn start_stalled_survey_windows(
+    tx: &Connection,
+    cal: &crate::calendar::BusinessCalendar,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mail_on = active_account(tx)?.is_some();
+    let stalled: Vec<i64> = tx
+        .prepare(
+            "SELECT t.id FROM tickets t
+             WHERE t.status = 'resolved' AND t.survey_due_at IS NULL
+               AND t.import_batch IS NULL AND t.resolved_at IS NOT NULL
+               AND (?1 = 0 OR NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.ticket_id = t.id
+                      AND o.kind = 'resuelto' AND o.created_at >= t.resolved_at
+                      AND o.state IN ('pendiente', 'enviado')))",
+        )?
+        .query_map([mail_on as i64], |r| r.get("id"))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut n = 0;
+    for id in stalled {
+        if let Some(due) = start_survey_window(tx, cal, id, now)? {
+            let why = if mail_on {
+                "el aviso de solución no se envió"
+            } else {
+                "el correo está desactivado y el aviso de solución no se enviará"
+            };
+            crate::tickets::timeline::add_event(
+                tx,
+                id,
+                &to_db(now),
+                "sistema",
+                "survey_window",
+                Some("survey_due_at"),
+                None,
+                Some(&to_db(due)),
+                Some(&format!(
+                    "{why}: el plazo de la encuesta empieza ahora y vence el {}",
+                    to_local(due).format("%d/%m/%Y %H:%M")
+                )),
+            )?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 fn outbox_not_found(id: i64) -> CoreError {

@@ -226,7 +226,8 @@ pub struct MailAccount {
     pub smtp_port: u16,
     /// `tls`, `starttls` or `none` (loopback only).
     pub security: String,
-    /// `password`, `oauth2_microsoft` or `oauth2_google`.
+    /// `password`, `oauth2_microsoft`, `oauth2_google` or `oauth2_custom` (the application
+    /// in `Store::mail_oauth`).
     pub auth: String,
     pub username: String,
     pub folder: String,
@@ -235,4 +236,34 @@ pub struct MailAccount {
     pub max_mb: i64,
     pub auto_register: bool,
     pub enabled: bool,
+}
+
+/// The OAuth2 application of the mail account (Microsoft 365, Google Workspace or a custom
+/// provider given by its endpoints). Never a token: tokens live in the OS credential store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailOAuth {
+    /// `microsoft`, `google` or `custom`.
+    pub provider: String,
+    /// The app registration's client id (Entra ID / Google Cloud), given by the administrator.
+    pub client_id: String,
+    pub auth_endpoint: String,
+    pub token_endpoint: String,
+    /// Microsoft's device code endpoint (the fallback flow), when the provider has one.
+    pub device_endpoint: Option<String>,
+    pub scopes: Vec<String>,
+    /// When the account was last connected (tokens stored), RFC 3339 in Bogota time.
+    pub connected_at: Option<String>,
+}
+
+/// «Vuelva a conectar la cuenta de correo»: the provider refused the account's refresh token or
+/// access token (revoked, expired). Remembered until the account is connected again, so the
+/// app shows the banner on every start, not only right after the failed pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailReconnect {
+    /// When the refusal was first seen, RFC 3339 in Bogota time.
+    pub since: String,
+    /// The provider's answer (e.g. `invalid_grant: …`).
+    pub detail: String,
+    /// The Spanish banner text.
+    pub message: String,
 }

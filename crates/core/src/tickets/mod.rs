@@ -726,8 +726,14 @@ impl Store {
 
     /// Closes every resolved case whose survey went unanswered past its due time. Returns the
     /// numbers closed. Closing time is the survey due time (when it became due), not the sweep.
+    ///
+    /// First, resolved cases whose notice will never be sent (mail off, notice failed for
+    /// good) get their survey window started now (`mail::outbox::start_stalled_survey_windows`):
+    /// no case waits for a survey forever.
     pub fn autoclose(&mut self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, "sistema", now)?;
+        crate::mail::outbox::start_stalled_survey_windows(&tx, &cal, now)?;
         let due: Vec<(i64, String, String)> = {
             let mut stmt = tx.prepare(
                 "SELECT t.id, t.number, t.survey_due_at FROM tickets t

@@ -9,6 +9,7 @@ export type MailAccount = { address: string, display_name: string, imap_host: st
  */
 security: string, 
 /**
- * `password`, `oauth2_microsoft` or `oauth2_google`.
+ * `password`, `oauth2_microsoft`, `oauth2_google` or `oauth2_custom` (the application
+ * in `Store::mail_oauth`).
  */
 auth: string, username: string, folder: string, processed_folder: string, poll_minutes: number, max_mb: number, auto_register: boolean, enabled: boolean, };
