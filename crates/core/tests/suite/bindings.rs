@@ -14,7 +14,8 @@ use mesa_core::assets::{
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::mail::{
-    CaseMail, InboxEntry, MailAccount, MailTemplate, OutboxEntry, RegisterOverrides,
+    CaseMail, InboxEntry, MailAccount, MailCheckSummary, MailPlaceholder, MailStatus, MailTemplate,
+    MailTestReport, OutboxEntry, RegisterOverrides,
 };
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
@@ -104,6 +105,10 @@ fn export_all(dir: &Path) {
         OutboxEntry,
         MailTemplate,
         MailAccount,
+        MailPlaceholder,
+        MailTestReport,
+        MailCheckSummary,
+        MailStatus,
         RegisterOverrides,
         Dashboard,
         AssigneeCount,
