@@ -121,6 +121,19 @@ impl MailWorker {
                 return Err(sync_api(SyncError::NoAccount));
             }
         };
+        // Storing mail registers requests: refused before connecting when the session may
+        // not (with logins on and nobody in, the collector waits for a login).
+        if let Err(e) = store.authorize(mesa_core::people::Permission::CaseRegister) {
+            let e = api(e);
+            self.update(app, |s| {
+                s.configured = true;
+                s.running = false;
+                s.interval_minutes = account.poll_minutes;
+                s.error_code = Some(e.code.clone());
+                s.error_message = Some(e.message.clone());
+            });
+            return Err(e);
+        }
         self.update(app, |s| {
             s.configured = true;
             s.running = true;
