@@ -121,7 +121,8 @@ test('Probar conexión: a wrong password gives the Spanish diagnosis; the right 
 test('«Revisar correo» and the periodic check store APPENDed mail', async () => {
   await serverSays(`append ${request(1, 'No imprime la impresora de Tesorería')}`);
   await clickVisible(s, 'mail-check-now');
-  await waitNotice(s, /Buzón revisado: 1 correo\(s\) nuevo/, 60000);
+  // (The collector's own timer may have taken it first: then the click finds nothing new.)
+  await waitNotice(s, /Buzón revisado: \d correo\(s\) nuevo/, 60000);
   assert.ok(inboxSubjects().includes('No imprime la impresora de Tesorería'));
   assert.match(await text('mail-last-check'), /Última revisión: \d\d\/\d\d\/\d{4}/);
   assert.equal(await serverSays('count INBOX'), 'ok 0');
@@ -149,6 +150,6 @@ test('a wrong password on the account raises the reconnect banner until it is fi
   await s.waitFor('el banner se va', async () => (await s.findAll('[data-testid="mail-reconnect-banner"]')).length === 0, 60000);
   await serverSays(`append ${request(3, 'Pantalla azul en Contabilidad')}`);
   await clickVisible(s, 'mail-check-now');
-  await waitNotice(s, /Buzón revisado: 1 correo\(s\) nuevo/, 60000);
+  await waitNotice(s, /Buzón revisado: \d correo\(s\) nuevo/, 60000);
   assert.ok(inboxSubjects().includes('Pantalla azul en Contabilidad'));
 });
