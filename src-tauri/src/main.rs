@@ -7,6 +7,7 @@ use tauri::Manager;
 
 mod commands;
 mod files;
+mod mail_worker;
 mod state;
 
 use mesa_core::{Clock, SystemClock};
@@ -26,6 +27,7 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state::initial_state())
+        .manage(mail_worker::MailWorker::default())
         .setup(|app| {
             let handle = app.handle().clone();
             if let Some(w) = app.get_webview_window("main") {
@@ -35,6 +37,12 @@ fn main() {
             // Open the store while the window loads; then, once the first screen has had its
             // data, the long jobs: the daily verified backup, and the survey auto-close sweep
             // every five minutes (the window also sweeps once at start, with a notice).
+            // The mail collector, on its own thread and store: a first check as soon as the
+            // store is checked (when an account is configured), then every N minutes.
+            let mail = app.handle().clone();
+            std::thread::spawn(move || {
+                mail.state::<mail_worker::MailWorker>().run_forever(&mail);
+            });
             std::thread::spawn(move || {
                 let state = handle.state::<AppState>();
                 state.start();
@@ -195,6 +203,16 @@ fn main() {
             commands::indicators::indicator_finding_draft,
             commands::indicators::indicator_finding_open,
             commands::indicators::indicator_suggestion_dismiss,
+            commands::mail_settings::mail_account_get,
+            commands::mail_settings::mail_account_set,
+            commands::mail_settings::mail_test,
+            commands::mail_settings::mail_templates,
+            commands::mail_settings::mail_template_set,
+            commands::mail_settings::mail_placeholders,
+            commands::mail_settings::mail_outbox,
+            commands::mail_settings::mail_outbox_retry,
+            commands::mail_settings::mail_status,
+            commands::mail_settings::mail_check_now,
         ])
         .run(tauri::generate_context!())
         .expect("no se pudo iniciar Mesa de Ayuda TI");

@@ -6,6 +6,8 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ExportProgress } from "./bindings/ExportProgress";
+import type { MailCheckSummary } from "./bindings/MailCheckSummary";
+import type { MailStatus } from "./bindings/MailStatus";
 import type { TicketQuery } from "./bindings/TicketQuery";
 import * as commands from "./commands";
 import { toApiError } from "./invoke";
@@ -200,6 +202,27 @@ export const api = {
   /** Progress of a long export; returns the unsubscribe function. */
   onExportProgress: (cb: (p: ExportProgress) => void): Promise<() => void> =>
     listen<ExportProgress>("export-progress", (e) => cb(e.payload)),
+  // Correo: Ajustes → Correo y el recolector en segundo plano
+  mailAccountGet: commands.mailAccountGet,
+  /** Saves the account; the password (when typed) goes to the OS credential store only. */
+  mailAccountSet: commands.mailAccountSet,
+  /** «Probar conexión» with the form's values (the stored password when none is typed). */
+  mailTest: commands.mailTest,
+  mailTemplates: commands.mailTemplates,
+  mailTemplateSet: commands.mailTemplateSet,
+  mailPlaceholders: commands.mailPlaceholders,
+  mailOutbox: commands.mailOutbox,
+  /** «Enviar ahora» / «Reintentar»: the message is due now and the outbox is sent. */
+  mailOutboxRetry: commands.mailOutboxRetry,
+  mailStatus: commands.mailStatus,
+  /** «Revisar correo»: one check now (fetch and send), on a worker thread. */
+  mailCheckNow: commands.mailCheckNow,
+  /** The collector's state after every change; returns the unsubscribe function. */
+  onMailStatus: (cb: (s: MailStatus) => void): Promise<() => void> =>
+    listen<MailStatus>("mail-status", (e) => cb(e.payload)),
+  /** Progress of a running check; returns the unsubscribe function. */
+  onMailProgress: (cb: (p: MailCheckSummary) => void): Promise<() => void> =>
+    listen<MailCheckSummary>("mail-progress", (e) => cb(e.payload)),
   // Primer uso y datos de demostración
   setupStatus: commands.setupStatus,
   /** Marks the first-run setup as done (also «Omitir»). */

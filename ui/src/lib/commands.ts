@@ -43,6 +43,12 @@ import type { IndicatorValue } from "./bindings/IndicatorValue";
 import type { LevelTarget } from "./bindings/LevelTarget";
 import type { LinkKind } from "./bindings/LinkKind";
 import type { LogQuery } from "./bindings/LogQuery";
+import type { MailAccount } from "./bindings/MailAccount";
+import type { MailCheckSummary } from "./bindings/MailCheckSummary";
+import type { MailPlaceholder } from "./bindings/MailPlaceholder";
+import type { MailStatus } from "./bindings/MailStatus";
+import type { MailTemplate } from "./bindings/MailTemplate";
+import type { MailTestReport } from "./bindings/MailTestReport";
 import type { MaintenanceDue } from "./bindings/MaintenanceDue";
 import type { MaintenanceLog } from "./bindings/MaintenanceLog";
 import type { ManagementReport } from "./bindings/ManagementReport";
@@ -58,6 +64,7 @@ import type { NewLog } from "./bindings/NewLog";
 import type { NewPeripheral } from "./bindings/NewPeripheral";
 import type { NewPlanItem } from "./bindings/NewPlanItem";
 import type { NewTicket } from "./bindings/NewTicket";
+import type { OutboxEntry } from "./bindings/OutboxEntry";
 import type { PersonMatch } from "./bindings/PersonMatch";
 import type { Plan } from "./bindings/Plan";
 import type { PlanAction } from "./bindings/PlanAction";
@@ -240,7 +247,17 @@ export type CommandName =
   | "indicator_analysis_set"
   | "indicator_finding_draft"
   | "indicator_finding_open"
-  | "indicator_suggestion_dismiss";
+  | "indicator_suggestion_dismiss"
+  | "mail_account_get"
+  | "mail_account_set"
+  | "mail_test"
+  | "mail_templates"
+  | "mail_template_set"
+  | "mail_placeholders"
+  | "mail_outbox"
+  | "mail_outbox_retry"
+  | "mail_status"
+  | "mail_check_now";
 
 export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
@@ -1113,4 +1130,76 @@ export function indicatorSuggestionDismiss(
   reason: string,
 ): Promise<null> {
   return call<null>("indicator_suggestion_dismiss", { code, firstPeriod, reason });
+}
+
+/**
+ * The configured account (no secret), or `null`.
+ */
+export function mailAccountGet(): Promise<MailAccount | null> {
+  return call<MailAccount | null>("mail_account_get");
+}
+
+/**
+ * Saves the account. `password`, when given, goes to the OS credential store (under the
+ * account's user and IMAP server) and nowhere else. Refused before anything is stored when
+ * the account is not valid (e.g. no encryption towards a server that is not this computer).
+ */
+export function mailAccountSet(
+  account: MailAccount,
+  password: string | null,
+): Promise<MailAccount> {
+  return call<MailAccount>("mail_account_set", { account, password });
+}
+
+/**
+ * «Probar conexión» with the values of the form (saved or not): IMAP (connect, log in, open
+ * the folder) and SMTP (connect, log in), each with its Spanish diagnosis. Without
+ * `password` the one in the credential store is used.
+ */
+export function mailTest(account: MailAccount, password: string | null): Promise<MailTestReport> {
+  return call<MailTestReport>("mail_test", { account, password });
+}
+
+export function mailTemplates(): Promise<MailTemplate[]> {
+  return call<MailTemplate[]>("mail_templates");
+}
+
+export function mailTemplateSet(template: MailTemplate): Promise<null> {
+  return call<null>("mail_template_set", { template });
+}
+
+/**
+ * The placeholders template `kind` may use, with what each becomes.
+ */
+export function mailPlaceholders(kind: string): Promise<MailPlaceholder[]> {
+  return call<MailPlaceholder[]>("mail_placeholders", { kind });
+}
+
+/**
+ * The outbox, newest first: pending and failed (with the server's answer); `all` adds sent.
+ */
+export function mailOutbox(all: boolean): Promise<OutboxEntry[]> {
+  return call<OutboxEntry[]>("mail_outbox", { all });
+}
+
+/**
+ * «Enviar ahora» / «Reintentar»: the message becomes due now and the outbox is sent.
+ */
+export function mailOutboxRetry(id: number): Promise<MailCheckSummary> {
+  return call<MailCheckSummary>("mail_outbox_retry", { id });
+}
+
+/**
+ * The background collector's state (last check, error, reconnect needed).
+ */
+export function mailStatus(): Promise<MailStatus> {
+  return call<MailStatus>("mail_status");
+}
+
+/**
+ * «Revisar correo»: one pass now (fetch, then send), waiting for a pass already running;
+ * returns what it did. The window stays responsive (a worker thread).
+ */
+export function mailCheckNow(): Promise<MailCheckSummary> {
+  return call<MailCheckSummary>("mail_check_now");
 }

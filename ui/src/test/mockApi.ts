@@ -5,6 +5,18 @@ export function apiMock() {
   return {
     api: {
       appInfo: vi.fn(),
+      mailAccountGet: vi.fn(() => Promise.resolve(null)),
+      mailAccountSet: vi.fn(),
+      mailTest: vi.fn(),
+      mailTemplates: vi.fn(() => Promise.resolve([])),
+      mailTemplateSet: vi.fn(),
+      mailPlaceholders: vi.fn(() => Promise.resolve([])),
+      mailOutbox: vi.fn(() => Promise.resolve([])),
+      mailOutboxRetry: vi.fn(),
+      mailStatus: vi.fn(() => Promise.resolve(null)),
+      mailCheckNow: vi.fn(),
+      onMailStatus: vi.fn(() => Promise.resolve(() => {})),
+      onMailProgress: vi.fn(() => Promise.resolve(() => {})),
       sessionInfo: vi.fn(),
       login: vi.fn(),
       loginFirstPassword: vi.fn(),

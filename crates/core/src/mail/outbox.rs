@@ -710,6 +710,18 @@ impl Store {
                 "use tls, starttls o none",
             ));
         }
+        if !(1..=1440).contains(&a.poll_minutes) {
+            return Err(CoreError::validation(
+                "revisar cada (minutos)",
+                format!("{} no sirve: use de 1 a 1440 minutos", a.poll_minutes),
+            ));
+        }
+        if !(1..=1024).contains(&a.max_mb) {
+            return Err(CoreError::validation(
+                "tamaño máximo (MB)",
+                format!("{} no sirve: use de 1 a 1024 MB", a.max_mb),
+            ));
+        }
         let configured_by = self.principal().map(|p| p.login.clone());
         self.session_write(|tx| {
             tx.execute(
@@ -1013,4 +1025,69 @@ fn outbox_not_found(id: i64) -> CoreError {
         "envío",
         format!("no hay un mensaje pendiente con el número {id} en la bandeja de salida"),
     )
+}
+
+/// The placeholders every template may use.
+const COMMON_PLACEHOLDERS: [(&str, &str); 10] = [
+    ("numero", "número del caso (MA-2026-0042)"),
+    ("solicitante", "nombre del solicitante"),
+    ("fecha", "fecha y hora de recibido (dd/mm/aaaa hh:mm)"),
+    ("meta_respuesta", "fecha y hora límite de respuesta"),
+    ("solucion", "texto de la solución"),
+    ("tecnico", "técnico asignado"),
+    ("preguntas", "preguntas de la encuesta, numeradas"),
+    ("dias_encuesta", "días hábiles para responder la encuesta"),
+    ("entidad", "nombre de la entidad"),
+    (
+        "asunto",
+        "asunto del correo original, o la primera línea de la descripción",
+    ),
+];
+
+/// The placeholders of template `kind` (the common ones plus its own), as `enqueue` fills
+/// them. An unknown kind is a validation error.
+pub fn placeholders(kind: &str) -> Result<Vec<super::types::MailPlaceholder>> {
+    let own: &[(&str, &str)] = match kind {
+        "visita" => &[
+            ("fecha_visita", "fecha y hora de la visita"),
+            ("lugar", "lugar de la visita"),
+        ],
+        "seguimiento" => &[("seguimiento", "texto del seguimiento público")],
+        "reabierto" => &[("motivo", "motivo de la reapertura")],
+        k if KINDS.contains(&k) => &[],
+        k => {
+            return Err(CoreError::validation(
+                "plantilla",
+                format!("«{k}» no es una plantilla; use: {}", KINDS.join(", ")),
+            ))
+        }
+    };
+    Ok(COMMON_PLACEHOLDERS
+        .iter()
+        .chain(own.iter())
+        .map(|(n, d)| super::types::MailPlaceholder {
+            name: (*n).to_string(),
+            description: (*d).to_string(),
+        })
+        .collect())
+}
+
+impl Store {
+    /// «Enviar ahora» / «Reintentar»: message `id` (pending or failed, not sent) becomes due at
+    /// `now`. A failed one gets one more attempt (its attempts are kept: another refusal marks
+    /// it failed again).
+    pub fn retry_outbox(&mut self, id: i64, now: DateTime<Utc>) -> Result<()> {
+        self.authorize(crate::people::Permission::CaseRegister)?;
+        self.session_write(|tx| {
+            let changed = tx.execute(
+                "UPDATE mail_outbox SET state = 'pendiente', next_attempt_at = ?2
+                 WHERE id = ?1 AND state <> 'enviado'",
+                params![id, to_db(now)],
+            )?;
+            if changed == 0 {
+                return Err(outbox_not_found(id));
+            }
+            Ok(())
+        })
+    }
 }

@@ -266,4 +266,66 @@ pub struct MailReconnect {
     pub detail: String,
     /// The Spanish banner text.
     pub message: String,
+/// A placeholder a notification template may use (Ajustes → Correo lists them per template).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailPlaceholder {
+    /// Written in a template as `{name}`.
+    pub name: String,
+    /// What it is replaced with, in Spanish.
+    pub description: String,
+}
+
+/// «Probar conexión»: each side's result and the Spanish diagnosis lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailTestReport {
+    pub imap_ok: bool,
+    pub smtp_ok: bool,
+    /// One Spanish line per check (`IMAP: …`, `SMTP: …`).
+    pub lines: Vec<String>,
+    /// Stable codes of the failures, empty when both passed.
+    pub codes: Vec<String>,
+}
+
+/// What one check of the mailbox did (fetch and send), for «Revisar correo» and the
+/// `mail-progress` event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailCheckSummary {
+    /// Mails read from the server so far.
+    pub fetched: u32,
+    /// New entries (Bandeja, registered, follow-ups, surveys, ignored, too large).
+    pub stored: u32,
+    pub already_stored: u32,
+    pub ignored: u32,
+    pub too_large: u32,
+    /// Still waiting on the server (progress events only).
+    pub remaining: u32,
+    pub sent: u32,
+    /// Notifications that failed in this pass (retried later).
+    pub failed: u32,
+    /// Spanish summary lines.
+    pub lines: Vec<String>,
+}
+
+/// The state of the background collector (`mail-status` event and `mail_status`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailStatus {
+    /// A mail account is configured and enabled.
+    pub configured: bool,
+    /// A check is running now.
+    pub running: bool,
+    /// Minutes between automatic checks.
+    pub interval_minutes: i64,
+    /// RFC 3339 (Bogota) of the last check that finished, well or not.
+    pub last_check_at: Option<String>,
+    /// RFC 3339 (Bogota) of the last check that succeeded.
+    pub last_ok_at: Option<String>,
+    /// The last check's error: stable code and Spanish message (None when it succeeded).
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    /// The account needs the user: `oauth` (authorization revoked or expired: connect again)
+    /// or `password` (the server refused the password). None otherwise. Cleared by a check
+    /// that succeeds.
+    pub reconnect: Option<String>,
+    /// The last successful check's summary.
+    pub last_summary: Option<MailCheckSummary>,
 }

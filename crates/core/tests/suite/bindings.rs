@@ -14,8 +14,8 @@ use mesa_core::assets::{
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::mail::{
-    CaseMail, InboxEntry, MailAccount, MailOAuth, MailReconnect, MailTemplate, OutboxEntry,
-    RegisterOverrides,
+    CaseMail, InboxEntry, MailAccount, MailCheckSummary, MailOAuth, MailPlaceholder, MailReconnect,
+    MailStatus, MailTemplate, MailTestReport, OutboxEntry, RegisterOverrides,
 };
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
@@ -107,6 +107,10 @@ fn export_all(dir: &Path) {
         MailAccount,
         MailOAuth,
         MailReconnect,
+        MailPlaceholder,
+        MailTestReport,
+        MailCheckSummary,
+        MailStatus,
         RegisterOverrides,
         Dashboard,
         AssigneeCount,

@@ -1292,3 +1292,94 @@ fn a_database_migrated_past_the_mail_migration_gets_it_and_stays_current() {
     let r = Store::open_reader(&db).unwrap();
     assert!(r.inbox(true).unwrap().is_empty());
 }
+
+/// Every `{name}` in a default template is one of the placeholders core lists for it, and the
+/// kind-specific ones are listed only for their template.
+#[test]
+fn the_placeholders_listed_for_each_template_cover_what_it_uses() {
+    let (_d, s) = open();
+    let templates = s.mail_templates().unwrap();
+    assert_eq!(templates.len(), outbox::KINDS.len());
+    for t in &templates {
+        let listed: Vec<String> = outbox::placeholders(&t.kind)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let text = format!("{}\n{}", t.subject, t.body);
+        let mut rest = text.as_str();
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').expect("llave sin cerrar") + open;
+            let name = &rest[open + 1..close];
+            assert!(
+                listed.iter().any(|l| l == name),
+                "«{{{name}}}» de la plantilla {} no está en la lista",
+                t.kind
+            );
+            rest = &rest[close + 1..];
+        }
+    }
+    let visit: Vec<String> = outbox::placeholders("visita")
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert!(visit.contains(&"fecha_visita".to_string()));
+    let ack: Vec<String> = outbox::placeholders("acuse")
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert!(!ack.contains(&"fecha_visita".to_string()));
+    let e = outbox::placeholders("cumpleaños").unwrap_err();
+    assert_eq!(e.code(), "validation");
+    assert!(e.to_string().contains("acuse"), "{e}");
+}
+
+#[test]
+fn a_failed_message_can_be_retried_now_and_a_sent_one_cannot() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    registered_case(&mut s);
+    let id = s.pending_outbox(at("2026-03-10T10:30")).unwrap()[0].id;
+    let mut now = at("2026-03-10T10:31");
+    for _ in 0..mesa_core::mail::outbox::MAX_ATTEMPTS {
+        s.mark_failed(id, "535 5.7.8 Authentication failed", now)
+            .unwrap();
+        now += Duration::hours(5);
+    }
+    assert_eq!(s.outbox(false).unwrap()[0].state, "fallido");
+    assert!(s.pending_outbox(now).unwrap().is_empty());
+    s.retry_outbox(id, now).unwrap();
+    let o = &s.outbox(false).unwrap()[0];
+    assert_eq!(o.state, "pendiente");
+    assert_eq!(s.pending_outbox(now).unwrap().len(), 1);
+    // One more refusal: failed again at once (attempts are kept).
+    s.mark_failed(id, "535 5.7.8 Authentication failed", now)
+        .unwrap();
+    assert_eq!(s.outbox(false).unwrap()[0].state, "fallido");
+    // A pending message waiting for its backoff is due now after «Enviar ahora».
+    s.retry_outbox(id, now).unwrap();
+    s.mark_sent(id, "250 2.0.0 Ok", now).unwrap();
+    let e = s.retry_outbox(id, now).unwrap_err();
+    assert!(e.to_string().contains(&id.to_string()), "{e}");
+    assert!(s.retry_outbox(9999, now).is_err());
+}
+
+#[test]
+fn the_account_refuses_an_interval_or_size_out_of_range() {
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    let mut a = s.mail_account().unwrap().unwrap();
+    a.poll_minutes = 0;
+    let e = s.set_mail_account(&a).unwrap_err();
+    assert!(e.to_string().contains("minutos"), "{e}");
+    a.poll_minutes = 5;
+    a.max_mb = 0;
+    let e = s.set_mail_account(&a).unwrap_err();
+    assert!(e.to_string().contains("MB"), "{e}");
+    a.max_mb = 10;
+    s.set_mail_account(&a).unwrap();
+    let back = s.mail_account().unwrap().unwrap();
+    assert_eq!((back.poll_minutes, back.max_mb), (5, 10));
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import type { MailAccount } from "../../bindings/MailAccount";
+import { emptyForm, formFrom, reconnectText, toAccount, withSecurity } from "./mailForm";
+
+const stored: MailAccount = {
+  address: "sistemas@entidad.gov.co",
+  display_name: "Mesa de Ayuda TI",
+  imap_host: "imap.entidad.gov.co",
+  imap_port: 993,
+  smtp_host: "smtp.entidad.gov.co",
+  smtp_port: 465,
+  security: "tls",
+  auth: "password",
+  username: "sistemas@entidad.gov.co",
+  folder: "INBOX",
+  processed_folder: "Mesa de ayuda/Procesados",
+  poll_minutes: 2,
+  max_mb: 25,
+  auto_register: false,
+  enabled: true,
+};
+
+describe("mailForm", () => {
+  it("round-trips a stored account and never carries a password back", () => {
+    const f = formFrom(stored);
+    expect(f.password).toBe("");
+    expect(f.username).toBe("");
+    const r = toAccount(f);
+    expect("account" in r && r.account).toEqual(stored);
+  });
+
+  it("defaults to TLS ports, a 2-minute interval and 25 MB", () => {
+    const f = emptyForm();
+    expect([f.security, f.imapPort, f.smtpPort, f.pollMinutes, f.maxMb]).toEqual([
+      "tls",
+      "993",
+      "465",
+      "2",
+      "25",
+    ]);
+  });
+
+  it("moves default ports with the security, but keeps ports the user typed", () => {
+    let f = withSecurity(emptyForm(), "starttls");
+    expect([f.imapPort, f.smtpPort]).toEqual(["143", "587"]);
+    f = { ...f, imapPort: "10143" };
+    f = withSecurity(f, "none");
+    expect([f.imapPort, f.smtpPort]).toEqual(["10143", "25"]);
+  });
+
+  it("lists every problem in Spanish before sending anything", () => {
+    const f = {
+      ...emptyForm(),
+      address: "sistemas",
+      imapHost: " ",
+      smtpHost: "smtp.x",
+      imapPort: "99999",
+      smtpPort: "abc",
+      pollMinutes: "0",
+      maxMb: "2000",
+    };
+    const r = toAccount(f);
+    expect("problems" in r).toBe(true);
+    const problems = "problems" in r ? r.problems : [];
+    expect(problems).toContain("La dirección del buzón no parece un correo (falta @).");
+    expect(problems).toContain("Servidor IMAP: es obligatorio.");
+    expect(problems).toContain("Puerto IMAP: escriba un número de 1 a 65535.");
+    expect(problems).toContain("Puerto SMTP: escriba un número de 1 a 65535.");
+    expect(problems).toContain("Revisar el buzón cada (minutos): escriba un número de 1 a 1440.");
+    expect(problems).toContain("Tamaño máximo de un correo (MB): escriba un número de 1 a 1024.");
+  });
+
+  it("sends the address as the user when no other user is typed", () => {
+    const f = {
+      ...emptyForm(),
+      address: " sistemas@entidad.gov.co ",
+      imapHost: "127.0.0.1",
+      smtpHost: "127.0.0.1",
+      security: "none" as const,
+      pollMinutes: "5",
+    };
+    const r = toAccount(f);
+    expect("account" in r).toBe(true);
+    if ("account" in r) {
+      expect(r.account.username).toBe("sistemas@entidad.gov.co");
+      expect(r.account.poll_minutes).toBe(5);
+      expect(r.account.security).toBe("none");
+      expect(r.account.auth).toBe("password");
+    }
+  });
+
+  it("chooses the banner's words from the collector's reconnect state", () => {
+    expect(reconnectText("oauth")).toContain("Vuelva a conectar la cuenta de correo");
+    expect(reconnectText("password")).toContain("contraseña");
+    expect(reconnectText(null)).toBeNull();
+    expect(reconnectText(undefined)).toBeNull();
+  });
+});
