@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod import;
 pub mod indicators;
 pub mod links;
+pub mod mail_inbox;
 pub mod management;
 pub mod people;
 pub mod plans;

@@ -14,7 +14,8 @@ use mesa_core::assets::{
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::mail::{
-    CaseMail, InboxEntry, MailAccount, MailTemplate, OutboxEntry, RegisterOverrides,
+    CaseMail, InboxEntry, MailAccount, MailAttachmentInfo, MailDetail, MailImportLine,
+    MailProgress, MailTemplate, OutboxEntry, RegisterOverrides,
 };
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
@@ -101,6 +102,10 @@ fn export_all(dir: &Path) {
         ResolvedWithChildren,
         CaseMail,
         InboxEntry,
+        MailDetail,
+        MailAttachmentInfo,
+        MailImportLine,
+        MailProgress,
         OutboxEntry,
         MailTemplate,
         MailAccount,
