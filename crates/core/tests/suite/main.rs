@@ -17,6 +17,7 @@ mod indicators;
 mod links;
 mod logo;
 mod mail;
+mod mail_triage;
 mod management_report;
 mod people;
 mod plans;
