@@ -113,6 +113,16 @@ async function row(re) {
   });
 }
 
+/** Opens a Bandeja row's mail (its subject button: WebKit does not click a table row). */
+async function openRow(r) {
+  await s.execute('arguments[0].scrollIntoView({ block: "center" }); arguments[0].querySelector("button").click();', [r.ref()]);
+  const subject = await s.execute('return arguments[0].querySelector("button").textContent.trim();', [r.ref()]);
+  await s.waitFor(`detalle ${subject}`, async () => {
+    const d = await s.findAll('[data-testid="inbox-detail-subject"]');
+    return d.length > 0 && (await d[0].text()).trim() === subject;
+  });
+}
+
 before(async () => {
   assert.ok(existsSync(serversBin), `mail_servers missing: ${serversBin} (cargo build -p mesa-mailnet --example mail_servers)`);
   servers = spawn(serversBin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -158,7 +168,7 @@ test('a mail request: Bandeja with its arrival time, registered, acknowledged, f
   // The server's arrival time (INTERNALDATE), not the Date header (06:00).
   assert.match(await r.text(), /01\/12\/2026 08:05/);
   await s.waitFor('contador de la Bandeja', async () => (await (await s.byTestId('nav-bandeja')).text()).includes('1'));
-  await r.click();
+  await openRow(r);
   assert.match(await (await s.byTestId('inbox-body')).text(), /segundo piso no imprime/);
   assert.match(await (await s.byTestId('inbox-detail-received')).text(), /01\/12\/2026 08:05/);
   await shot(s, 'mail-inbox');
@@ -209,17 +219,17 @@ test('a mail request: Bandeja with its arrival time, registered, acknowledged, f
   await checkMail();
   await setFilter('followups');
   const reply = await row(/RE: \[MA-2026-\d{4}\] recibido/);
-  await reply.click();
+  await openRow(reply);
   assert.equal((await (await s.byTestId('inbox-case-link')).text()).trim(), number);
   await setFilter('ignored');
   const ooo = await row(/fuera de la oficina/);
-  await ooo.click();
+  await openRow(ooo);
   assert.match(await (await s.byTestId('inbox-why')).text(), /respuesta automática/);
   assert.equal(sql('SELECT count(*) FROM tickets')[0][0], 1, 'the auto-reply created no case');
   await shot(s, 'mail-ignored');
   // The follow-up, seen on the case in the window (through the link of the reply).
   await setFilter('followups');
-  await (await row(/recibido/)).click();
+  await openRow(await row(/recibido/));
   await (await s.byTestId('inbox-case-link')).click();
   await s.waitFor('detalle del caso', async () => (await (await s.byTestId('detail-number')).text()).includes(number));
   await s.waitFor('seguimiento del correo', async () =>
@@ -261,7 +271,7 @@ test('an ambiguous survey reply waits in «Revisar respuesta» and is recorded b
   });
   await checkMail();
   await setFilter('pending');
-  await (await row(/El escáner no funciona/)).click();
+  await openRow(await row(/El escáner no funciona/));
   await (await s.byTestId('inbox-register')).click();
   await s.byTestId('case-from-mail');
   await fill(s, 'case-department', 'Contabilidad');
@@ -285,7 +295,7 @@ test('an ambiguous survey reply waits in «Revisar respuesta» and is recorded b
   });
   await checkMail();
   await setFilter('review');
-  await (await row(/RE: \[MA-2026-\d{4}\] solucionado/)).click();
+  await openRow(await row(/RE: \[MA-2026-\d{4}\] solucionado/));
   await s.byTestId('inbox-survey');
   assert.match(await (await s.byTestId('inbox-body')).text(), /Todo quedó funcionando/);
   await shot(s, 'mail-review');
