@@ -18,7 +18,8 @@ export type InboxFilter = (typeof FILTERS)[number];
 
 /** The core's states each filter shows (`null`: every state). */
 const STATES: Record<InboxFilter, string[] | null> = {
-  pending: ["nuevo", "demasiado_grande"],
+  // Everything awaiting triage, as the core's Bandeja (and the sidebar's count).
+  pending: ["nuevo", "revisar_respuesta", "demasiado_grande"],
   review: ["revisar_respuesta"],
   registered: ["registrado"],
   followups: ["seguimiento"],
