@@ -88,7 +88,7 @@ describe("Inbox", () => {
 
   it("asks for the reason before discarding and sends it", async () => {
     const user = userEvent.setup();
-    vi.mocked(api.mailDiscard).mockResolvedValue(undefined);
+    vi.mocked(api.mailDiscard).mockResolvedValue(null);
     render(Inbox);
     await user.click(await screen.findByText("No imprime"));
     await user.click(await screen.findByTestId("inbox-discard"));
