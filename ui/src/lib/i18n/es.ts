@@ -1696,6 +1696,7 @@ export const t = {
     } as Record<string, string>,
     selectHint: "Elija un correo de la lista para ver su contenido.",
     from: "De",
+    fromWithName: (name: string, address: string) => `${name} <${address}>`,
     to: "Para",
     cc: "CC",
     received: "Llegó al servidor",
