@@ -9,6 +9,7 @@ pub mod import;
 pub mod indicators;
 pub mod links;
 pub mod mail_settings;
+pub mod mail_inbox;
 pub mod management;
 pub mod people;
 pub mod plans;

@@ -35,6 +35,7 @@ import type { HolidayDto } from "./bindings/HolidayDto";
 import type { ImportBatch } from "./bindings/ImportBatch";
 import type { ImportKind } from "./bindings/ImportKind";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { InboxEntry } from "./bindings/InboxEntry";
 import type { IndicatorOptions } from "./bindings/IndicatorOptions";
 import type { IndicatorOverview } from "./bindings/IndicatorOverview";
 import type { IndicatorPatch } from "./bindings/IndicatorPatch";
@@ -49,6 +50,8 @@ import type { MailPlaceholder } from "./bindings/MailPlaceholder";
 import type { MailStatus } from "./bindings/MailStatus";
 import type { MailTemplate } from "./bindings/MailTemplate";
 import type { MailTestReport } from "./bindings/MailTestReport";
+import type { MailDetail } from "./bindings/MailDetail";
+import type { MailImportLine } from "./bindings/MailImportLine";
 import type { MaintenanceDue } from "./bindings/MaintenanceDue";
 import type { MaintenanceLog } from "./bindings/MaintenanceLog";
 import type { ManagementReport } from "./bindings/ManagementReport";
@@ -75,6 +78,7 @@ import type { PlanFollowUp } from "./bindings/PlanFollowUp";
 import type { PlanItem } from "./bindings/PlanItem";
 import type { Principal } from "./bindings/Principal";
 import type { PriorityCell } from "./bindings/PriorityCell";
+import type { RegisterOverrides } from "./bindings/RegisterOverrides";
 import type { ReportPeriodOption } from "./bindings/ReportPeriodOption";
 import type { ResolvedWithChildren } from "./bindings/ResolvedWithChildren";
 import type { RestoreReport } from "./bindings/RestoreReport";
@@ -151,6 +155,15 @@ export type CommandName =
   | "improvement_action_verify"
   | "improvement_due"
   | "improvement_export"
+  | "mail_inbox"
+  | "mail_detail"
+  | "mail_draft"
+  | "mail_register"
+  | "mail_discard"
+  | "mail_survey"
+  | "mail_attachment_save"
+  | "mail_import_files"
+  | "mail_check_now"
   | "link_kinds"
   | "ticket_link"
   | "ticket_unlink"
@@ -544,6 +557,73 @@ export function improvementDue(days: number | null): Promise<PlanDue> {
  */
 export function improvementExport(format: string, a4: boolean | null): Promise<string | null> {
   return call<string | null>("improvement_export", { format, a4 });
+}
+
+/**
+ * The Bandeja: what awaits triage, or (`all`) every stored mail, newest first.
+ */
+export function mailInbox(all: boolean): Promise<InboxEntry[]> {
+  return call<InboxEntry[]>("mail_inbox", { all });
+}
+
+/**
+ * One mail in full: headers that matter, body as text, attachments.
+ */
+export function mailDetail(id: number): Promise<MailDetail> {
+  return call<MailDetail>("mail_detail", { id });
+}
+
+/**
+ * The new-case form prefilled from mail `id` the way registering fills it.
+ */
+export function mailDraft(id: number): Promise<NewTicket> {
+  return call<NewTicket>("mail_draft", { id });
+}
+
+/**
+ * Registers mail `id` as a new case with what the technician changed in the form; the number.
+ */
+export function mailRegister(id: number, overrides: RegisterOverrides): Promise<string> {
+  return call<string>("mail_register", { id, overrides });
+}
+
+/**
+ * Discards mail `id` with a reason (it stays stored).
+ */
+export function mailDiscard(id: number, reason: string): Promise<null> {
+  return call<null>("mail_discard", { id, reason });
+}
+
+/**
+ * Records the survey of the case a reply to review belongs to; the case number.
+ */
+export function mailSurvey(id: number, scores: number[], comment: string | null): Promise<string> {
+  return call<string>("mail_survey", { id, scores, comment });
+}
+
+/**
+ * Saves a copy of attachment `index` of mail `id` where the user chooses (or in
+ * `MESA_EXPORT_DIR`); the path, `None` when cancelled.
+ */
+export function mailAttachmentSave(id: number, index: number): Promise<string | null> {
+  return call<string | null>("mail_attachment_save", { id, index });
+}
+
+/**
+ * `.eml` files dropped on the window (or given by path): each through the same intake as the
+ * mailbox; one line per file.
+ */
+export function mailImportFiles(paths: string[]): Promise<MailImportLine[]> {
+  return call<MailImportLine[]>("mail_import_files", { paths });
+}
+
+/**
+ * «Revisar correo»: one collector pass now (store each new mail, move it to the processed
+ * folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`.
+ * The same `mesa_mailsync` calls as `mesa mail fetch`. Answers the two summaries in Spanish.
+ */
+export function mailCheckNow(): Promise<string[]> {
+  return call<string[]>("mail_check_now");
 }
 
 /**

@@ -43,7 +43,8 @@ export function emptyFilters(): CaseFilters {
 export type View =
   | { name: "inicio" }
   | { name: "casos" }
-  | { name: "nuevo" }
+  | { name: "nuevo"; mail?: number }
+  | { name: "bandeja"; mail?: number }
   | { name: "detalle"; number: string }
   | { name: "ajustes" }
   | { name: "equipos" }

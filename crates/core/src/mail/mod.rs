@@ -7,6 +7,7 @@
 
 pub mod oauth;
 pub mod outbox;
+pub mod triage;
 pub mod types;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +18,6 @@ use crate::clock::{from_db, to_db, to_rfc3339_local};
 use crate::error::{CoreError, Result};
 use crate::model::{LinkKind, NewTicket, TicketAction};
 use crate::store::Store;
-use crate::text::clean_opt;
 pub use types::*;
 
 /// Who writes what intake writes (timeline, audit trail).
@@ -274,47 +274,7 @@ fn register_in(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(i64, String)> {
-    let earlier = earlier_case(tx, &m.from_address)?;
-    let name_or_address = [m.from_name.trim(), m.from_address.trim()]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .unwrap_or("Remitente desconocido")
-        .to_string();
-    let requester = clean_opt(o.requester.as_deref())
-        .or_else(|| earlier.as_ref().map(|e| e.requester.clone()))
-        .unwrap_or(name_or_address);
-    let department = clean_opt(o.department.as_deref())
-        .or_else(|| earlier.as_ref().map(|e| e.department.clone()))
-        .unwrap_or_else(|| UNKNOWN_DEPARTMENT.to_string());
-    let description = clean_opt(o.description.as_deref()).unwrap_or_else(|| {
-        let body = m.body.trim();
-        let subject = m.subject.trim();
-        match (subject.is_empty(), body.is_empty()) {
-            (true, true) => "(correo sin asunto ni texto)".to_string(),
-            (false, true) => subject.to_string(),
-            (true, false) => body.to_string(),
-            (false, false) => format!("{subject}\n\n{body}"),
-        }
-    });
-    let email = m.from_address.trim();
-    let email = crate::tickets::check_email(clean_opt(Some(email))).unwrap_or(None);
-    let input = NewTicket {
-        requester,
-        department,
-        description,
-        received_at: Some(to_rfc3339_local(from_db(&m.received_at)?)),
-        location: clean_opt(o.location.as_deref())
-            .or_else(|| earlier.as_ref().and_then(|e| e.location.clone())),
-        phone: clean_opt(o.phone.as_deref())
-            .or_else(|| earlier.as_ref().and_then(|e| e.phone.clone())),
-        email,
-        channel: Some("correo".into()),
-        origin: None,
-        service_type: clean_opt(o.service_type.as_deref()),
-        asset_tag: None,
-        urgency: o.urgency,
-        impact: o.impact,
-    };
+    let input = triage::draft_in(tx, m, o)?;
     let (tid, number) = crate::tickets::create_in(tx, cal, &input, actor, now)?;
     tx.execute(
         "UPDATE mail_messages SET state = 'registrado', ticket_id = ?2, decided_at = ?3,

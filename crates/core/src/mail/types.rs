@@ -266,6 +266,8 @@ pub struct MailReconnect {
     pub detail: String,
     /// The Spanish banner text.
     pub message: String,
+}
+
 /// A placeholder a notification template may use (Ajustes → Correo lists them per template).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MailPlaceholder {
@@ -328,4 +330,48 @@ pub struct MailStatus {
     pub reconnect: Option<String>,
     /// The last successful check's summary.
     pub last_summary: Option<MailCheckSummary>,
+}
+
+/// One attachment of a stored mail (the Bandeja's detail).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailAttachmentInfo {
+    /// Position among the mail's attachments (what `mail_attachment` takes).
+    pub index: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// One mail of the Bandeja in full: its entry, the headers that matter, the body as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailDetail {
+    pub entry: InboxEntry,
+    /// Addresses, comma-separated, lower-cased.
+    pub to: String,
+    pub cc: String,
+    pub in_reply_to: Option<String>,
+    /// The sender's `Date:` header (RFC 3339, Bogota), shown beside the arrival time.
+    pub date_header: Option<String>,
+    /// The body as text (HTML already turned into text, charsets decoded).
+    pub body: String,
+    pub attachment_list: Vec<MailAttachmentInfo>,
+    /// Problems found reading the mail (malformed MIME…), in Spanish.
+    pub warnings: Vec<String>,
+}
+
+/// What happened to one `.eml` file dropped on the app's window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailImportLine {
+    pub file: String,
+    /// The outcome in Spanish (or why the file was refused).
+    pub message: String,
+    pub ok: bool,
+}
+
+/// Progress of «Revisar correo» (the app's `mail-progress` event): mails processed and still
+/// to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailProgress {
+    pub done: u32,
+    pub remaining: u32,
 }

@@ -14,8 +14,9 @@ use mesa_core::assets::{
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::mail::{
-    CaseMail, InboxEntry, MailAccount, MailCheckSummary, MailOAuth, MailPlaceholder, MailReconnect,
-    MailStatus, MailTemplate, MailTestReport, OutboxEntry, RegisterOverrides,
+    CaseMail, InboxEntry, MailAccount, MailAttachmentInfo, MailCheckSummary, MailDetail,
+    MailImportLine, MailOAuth, MailPlaceholder, MailProgress, MailReconnect, MailStatus,
+    MailTemplate, MailTestReport, OutboxEntry, RegisterOverrides,
 };
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
@@ -102,6 +103,10 @@ fn export_all(dir: &Path) {
         ResolvedWithChildren,
         CaseMail,
         InboxEntry,
+        MailDetail,
+        MailAttachmentInfo,
+        MailImportLine,
+        MailProgress,
         OutboxEntry,
         MailTemplate,
         MailAccount,

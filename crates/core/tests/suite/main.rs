@@ -18,6 +18,7 @@ mod links;
 mod logo;
 mod mail;
 mod mail_window;
+mod mail_triage;
 mod management_report;
 mod people;
 mod plans;

@@ -181,3 +181,54 @@ describe("CaseForm", () => {
     expect(screen.queryByTestId("case-created-number")).toBeNull();
   });
 });
+
+describe("CaseForm from a mail of the Bandeja", () => {
+  const draft = {
+    requester: "Nubia Cuello",
+    department: "Por definir",
+    description: "No imprime\n\nLa impresora del piso 2 no imprime.",
+    received_at: "2026-12-01T08:05:00-05:00",
+    location: null,
+    phone: "Ext. 214",
+    email: "nubia@entidad.gov.co",
+    channel: "correo",
+    origin: null,
+    service_type: null,
+    asset_tag: null,
+    urgency: null,
+    impact: null,
+  };
+
+  it("is prefilled by the core, keeps the mail's arrival and address, and registers the mail", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.mailDraft).mockResolvedValue(draft);
+    vi.mocked(api.mailRegister).mockResolvedValue("MA-2026-0007");
+    render(CaseForm, { props: { mail: 12 } });
+    await waitFor(() =>
+      expect((screen.getByTestId("case-requester") as HTMLInputElement).value).toBe("Nubia Cuello"),
+    );
+    expect(api.mailDraft).toHaveBeenCalledWith(12);
+    expect((screen.getByTestId("case-received-at") as HTMLInputElement).value).toBe(
+      "01/12/2026 08:05",
+    );
+    expect(screen.getByTestId("case-received-at")).toHaveAttribute("readonly");
+    expect(screen.getByTestId("case-email")).toHaveAttribute("readonly");
+    expect((screen.getByTestId("case-phone") as HTMLInputElement).value).toBe("Ext. 214");
+    const dep = screen.getByTestId("case-department");
+    await user.clear(dep);
+    await user.type(dep, "Tesorería");
+    await user.click(screen.getByTestId("case-save"));
+    expect(await screen.findByTestId("case-created-number")).toHaveTextContent("MA-2026-0007");
+    expect(api.mailRegister).toHaveBeenCalledWith(12, {
+      requester: "Nubia Cuello",
+      department: "Tesorería",
+      location: null,
+      phone: "Ext. 214",
+      description: "No imprime\n\nLa impresora del piso 2 no imprime.",
+      service_type: null,
+      urgency: 2,
+      impact: 2,
+    });
+    expect(create).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,203 @@
+//! Commands of the Bandeja de entrada (issue 16): the mails awaiting triage (or all of them),
+//! one mail in full, the new-case form prefilled from a mail, register and discard (the same
+//! core calls as `mesa mail register|discard`), a survey recorded from a reply to review, a
+//! copy of a mail's attachment, dropped `.eml` files (the same path as `mesa mail import`) and
+//! «Revisar correo» (the same `mesa_mailsync` pass as `mesa mail fetch`, on a worker thread
+//! emitting `mail-progress`).
+
+use std::path::{Path, PathBuf};
+
+use mesa_core::mail::{
+    InboxEntry, Incoming, IngestOutcome, MailBody, MailDetail, MailImportLine, MailProgress,
+    RegisterOverrides,
+};
+use mesa_core::{ApiError, Clock, CoreError, NewTicket, SystemClock};
+use tauri::{Emitter, Manager};
+
+use crate::files::{save_target, write_doc};
+use crate::{AppState, CmdResult};
+
+type State<'a> = tauri::State<'a, AppState>;
+
+/// The Bandeja: what awaits triage, or (`all`) every stored mail, newest first.
+#[tauri::command(async)]
+pub fn mail_inbox(state: State<'_>, all: bool) -> CmdResult<Vec<InboxEntry>> {
+    state.read(|s| s.inbox(all))
+}
+
+/// One mail in full: headers that matter, body as text, attachments.
+#[tauri::command(async)]
+pub fn mail_detail(state: State<'_>, id: i64) -> CmdResult<MailDetail> {
+    state.read(|s| s.mail_detail(id))
+}
+
+/// The new-case form prefilled from mail `id` the way registering fills it.
+#[tauri::command(async)]
+pub fn mail_draft(state: State<'_>, id: i64) -> CmdResult<NewTicket> {
+    state.read(|s| s.mail_draft(id))
+}
+
+/// Registers mail `id` as a new case with what the technician changed in the form; the number.
+#[tauri::command(async)]
+pub fn mail_register(state: State<'_>, id: i64, overrides: RegisterOverrides) -> CmdResult<String> {
+    state.with(|s| s.register_mail(id, &overrides, &state.actor(), SystemClock.now()))
+}
+
+/// Discards mail `id` with a reason (it stays stored).
+#[tauri::command(async)]
+pub fn mail_discard(state: State<'_>, id: i64, reason: String) -> CmdResult<()> {
+    state.with(|s| s.discard_mail(id, &reason, &state.actor(), SystemClock.now()))
+}
+
+/// Records the survey of the case a reply to review belongs to; the case number.
+#[tauri::command(async)]
+pub fn mail_survey(
+    state: State<'_>,
+    id: i64,
+    scores: Vec<i64>,
+    comment: Option<String>,
+) -> CmdResult<String> {
+    state.with(|s| s.survey_from_mail(id, scores, comment, &state.actor(), SystemClock.now()))
+}
+
+/// Saves a copy of attachment `index` of mail `id` where the user chooses (or in
+/// `MESA_EXPORT_DIR`); the path, `None` when cancelled.
+#[tauri::command(async)]
+pub fn mail_attachment_save(
+    app: tauri::AppHandle,
+    state: State<'_>,
+    id: i64,
+    index: i64,
+) -> CmdResult<Option<String>> {
+    let (name, bytes) = state.read(|s| s.mail_attachment(id, index))?;
+    let ext = Path::new(&name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("*")
+        .to_string();
+    let Some((path, _)) = save_target(&app, &name, "Guardar copia del adjunto", ("Archivo", &ext))?
+    else {
+        return Ok(None);
+    };
+    write_doc(&path, &bytes)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Reads one `.eml` and stores it through intake, as `mesa mail import` does: received = its
+/// `Date:` header (never in the future), else now.
+fn import_one(state: &AppState, path: &Path) -> Result<IngestOutcome, ApiError> {
+    let is_eml = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("eml"));
+    if !is_eml {
+        return Err(ApiError {
+            code: "validation".into(),
+            message: "solo se importan correos guardados como .eml".into(),
+        });
+    }
+    let raw = std::fs::read(path).map_err(|source| {
+        ApiError::from(&CoreError::Io {
+            path: mesa_core::files::shown(path),
+            source,
+        })
+    })?;
+    let now = SystemClock.now();
+    let received_at = mesa_core::mail::header_date(&raw)
+        .filter(|d| *d <= now)
+        .unwrap_or(now);
+    state.with(|s| {
+        s.ingest_mail(
+            &Incoming {
+                account: None,
+                uidvalidity: None,
+                uid: None,
+                received_at,
+                body: MailBody::Full(raw),
+                imported: true,
+            },
+            now,
+        )
+    })
+}
+
+/// `.eml` files dropped on the window (or given by path): each through the same intake as the
+/// mailbox; one line per file.
+#[tauri::command(async)]
+pub fn mail_import_files(state: State<'_>, paths: Vec<String>) -> CmdResult<Vec<MailImportLine>> {
+    Ok(paths
+        .into_iter()
+        .map(|p| {
+            let path = PathBuf::from(p.trim());
+            let file = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.clone());
+            match import_one(&state, &path) {
+                Ok(out) => MailImportLine {
+                    file,
+                    message: out.describe(),
+                    ok: true,
+                },
+                Err(e) => MailImportLine {
+                    file,
+                    message: e.message,
+                    ok: false,
+                },
+            }
+        })
+        .collect())
+}
+
+fn sync_error(e: mesa_mailsync::SyncError) -> ApiError {
+    match e {
+        mesa_mailsync::SyncError::Core(c) => ApiError::from(&c),
+        other => ApiError {
+            code: other.code().into(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// «Revisar correo»: one collector pass now (store each new mail, move it to the processed
+/// folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`.
+/// The same `mesa_mailsync` calls as `mesa mail fetch`. Answers the two summaries in Spanish.
+#[tauri::command]
+pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<Vec<String>> {
+    let worker = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = worker.state::<AppState>();
+        let emitter = worker.clone();
+        let mut progress = move |done: u32, remaining: usize| {
+            let _ = emitter.emit(
+                "mail-progress",
+                MailProgress {
+                    done,
+                    remaining: u32::try_from(remaining).unwrap_or(u32::MAX),
+                },
+            );
+        };
+        let mut outcome: Result<Vec<String>, ApiError> = Ok(Vec::new());
+        state.with(|s| {
+            outcome = (|| {
+                let now = SystemClock.now();
+                let account = mesa_mailsync::stored_account(s).map_err(sync_error)?;
+                let net = mesa_mailsync::net_account(&account).map_err(sync_error)?;
+                let cred = mesa_mailnet::credential_for(&net, now)
+                    .map_err(|e| sync_error(mesa_mailsync::SyncError::Net(e)))?;
+                let fetched = mesa_mailsync::fetch(s, &account, &cred, now, &mut progress)
+                    .map_err(sync_error)?;
+                let sent = mesa_mailsync::send_pending(s, &account, &cred, SystemClock.now())
+                    .map_err(sync_error)?;
+                Ok(vec![fetched.summary(), sent.summary()])
+            })();
+            Ok::<(), CoreError>(())
+        })?;
+        outcome
+    })
+    .await
+    .map_err(|e| ApiError {
+        code: "internal".into(),
+        message: format!("Error interno al revisar el correo: {e}"),
+    })?
+}
