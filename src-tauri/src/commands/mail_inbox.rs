@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use mesa_core::mail::{
-    InboxEntry, Incoming, IngestOutcome, MailBody, MailDetail, MailImportLine, MailProgress,
+    InboxEntry, Incoming, IngestOutcome, MailBody, MailCheckSummary, MailDetail, MailImportLine,
     RegisterOverrides,
 };
 use mesa_core::{ApiError, Clock, CoreError, NewTicket, SystemClock};
@@ -160,10 +160,10 @@ fn sync_error(e: mesa_mailsync::SyncError) -> ApiError {
 }
 
 /// «Revisar correo»: one collector pass now (store each new mail, move it to the processed
-/// folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`.
-/// The same `mesa_mailsync` calls as `mesa mail fetch`. Answers the two summaries in Spanish.
+/// folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`
+/// (a partial [`MailCheckSummary`]). The same `mesa_mailsync` calls as `mesa mail fetch`.
 #[tauri::command]
-pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<Vec<String>> {
+pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<MailCheckSummary> {
     let worker = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = worker.state::<AppState>();
@@ -171,13 +171,14 @@ pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<Vec<String>> {
         let mut progress = move |done: u32, remaining: usize| {
             let _ = emitter.emit(
                 "mail-progress",
-                MailProgress {
-                    done,
+                MailCheckSummary {
+                    fetched: done,
                     remaining: u32::try_from(remaining).unwrap_or(u32::MAX),
+                    ..Default::default()
                 },
             );
         };
-        let mut outcome: Result<Vec<String>, ApiError> = Ok(Vec::new());
+        let mut outcome: Result<MailCheckSummary, ApiError> = Err(crate::state::internal());
         state.with(|s| {
             outcome = (|| {
                 let now = SystemClock.now();
@@ -185,11 +186,21 @@ pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<Vec<String>> {
                 let net = mesa_mailsync::net_account(&account).map_err(sync_error)?;
                 let cred = mesa_mailnet::credential_for(&net, now)
                     .map_err(|e| sync_error(mesa_mailsync::SyncError::Net(e)))?;
-                let fetched = mesa_mailsync::fetch(s, &account, &cred, now, &mut progress)
+                let f = mesa_mailsync::fetch(s, &account, &cred, now, &mut progress)
                     .map_err(sync_error)?;
                 let sent = mesa_mailsync::send_pending(s, &account, &cred, SystemClock.now())
                     .map_err(sync_error)?;
-                Ok(vec![fetched.summary(), sent.summary()])
+                Ok(MailCheckSummary {
+                    fetched: f.fetched,
+                    stored: f.stored,
+                    already_stored: f.already_stored,
+                    ignored: f.ignored,
+                    too_large: f.too_large,
+                    remaining: 0,
+                    sent: sent.sent,
+                    failed: sent.failed,
+                    lines: vec![f.summary(), sent.summary()],
+                })
             })();
             Ok::<(), CoreError>(())
         })?;

@@ -6,7 +6,7 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ExportProgress } from "./bindings/ExportProgress";
-import type { MailProgress } from "./bindings/MailProgress";
+import type { MailCheckSummary } from "./bindings/MailCheckSummary";
 import type { TicketQuery } from "./bindings/TicketQuery";
 import * as commands from "./commands";
 import { toApiError } from "./invoke";
@@ -49,8 +49,8 @@ export const api = {
   /** «Revisar correo»: one collector pass and the outbox sent, on a worker thread. */
   mailCheckNow: commands.mailCheckNow,
   /** Progress of «Revisar correo»; returns the unsubscribe function. */
-  onMailProgress: (cb: (p: MailProgress) => void): Promise<() => void> =>
-    listen<MailProgress>("mail-progress", (e) => cb(e.payload)),
+  onMailProgress: (cb: (p: MailCheckSummary) => void): Promise<() => void> =>
+    listen<MailCheckSummary>("mail-progress", (e) => cb(e.payload)),
   // Casos relacionados
   linkKinds: commands.linkKinds,
   ticketLink: commands.ticketLink,

@@ -44,6 +44,7 @@ import type { IndicatorValue } from "./bindings/IndicatorValue";
 import type { LevelTarget } from "./bindings/LevelTarget";
 import type { LinkKind } from "./bindings/LinkKind";
 import type { LogQuery } from "./bindings/LogQuery";
+import type { MailCheckSummary } from "./bindings/MailCheckSummary";
 import type { MailDetail } from "./bindings/MailDetail";
 import type { MailImportLine } from "./bindings/MailImportLine";
 import type { MaintenanceDue } from "./bindings/MaintenanceDue";
@@ -602,11 +603,11 @@ export function mailImportFiles(paths: string[]): Promise<MailImportLine[]> {
 
 /**
  * «Revisar correo»: one collector pass now (store each new mail, move it to the processed
- * folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`.
- * The same `mesa_mailsync` calls as `mesa mail fetch`. Answers the two summaries in Spanish.
+ * folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`
+ * (a partial [`MailCheckSummary`]). The same `mesa_mailsync` calls as `mesa mail fetch`.
  */
-export function mailCheckNow(): Promise<string[]> {
-  return call<string[]>("mail_check_now");
+export function mailCheckNow(): Promise<MailCheckSummary> {
+  return call<MailCheckSummary>("mail_check_now");
 }
 
 /**

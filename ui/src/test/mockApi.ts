@@ -32,7 +32,7 @@ export function apiMock() {
       mailSurvey: vi.fn(),
       mailAttachmentSave: vi.fn(),
       mailImportFiles: vi.fn(() => Promise.resolve([])),
-      mailCheckNow: vi.fn(() => Promise.resolve([])),
+      mailCheckNow: vi.fn(() => Promise.resolve({ lines: [] })),
       onMailProgress: vi.fn(() => Promise.resolve(() => {})),
       linkKinds: vi.fn(() => Promise.resolve(["duplicate", "related", "parent"])),
       ticketLink: vi.fn(),

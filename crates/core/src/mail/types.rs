@@ -273,10 +273,22 @@ pub struct MailImportLine {
     pub ok: bool,
 }
 
-/// Progress of «Revisar correo» (the app's `mail-progress` event): mails processed and still
-/// to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct MailProgress {
-    pub done: u32,
+/// What one check of the mailbox did (fetch and send), for «Revisar correo» and the
+/// `mail-progress` event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailCheckSummary {
+    /// Mails read from the server so far.
+    pub fetched: u32,
+    /// New entries (Bandeja, registered, follow-ups, surveys, ignored, too large).
+    pub stored: u32,
+    pub already_stored: u32,
+    pub ignored: u32,
+    pub too_large: u32,
+    /// Still waiting on the server (progress events only).
     pub remaining: u32,
+    pub sent: u32,
+    /// Notifications that failed in this pass (retried later).
+    pub failed: u32,
+    /// Spanish summary lines.
+    pub lines: Vec<String>,
 }

@@ -14,8 +14,8 @@ use mesa_core::assets::{
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::mail::{
-    CaseMail, InboxEntry, MailAccount, MailAttachmentInfo, MailDetail, MailImportLine,
-    MailProgress, MailTemplate, OutboxEntry, RegisterOverrides,
+    CaseMail, InboxEntry, MailAccount, MailAttachmentInfo, MailCheckSummary, MailDetail,
+    MailImportLine, MailTemplate, OutboxEntry, RegisterOverrides,
 };
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
@@ -105,7 +105,7 @@ fn export_all(dir: &Path) {
         MailDetail,
         MailAttachmentInfo,
         MailImportLine,
-        MailProgress,
+        MailCheckSummary,
         OutboxEntry,
         MailTemplate,
         MailAccount,
