@@ -161,7 +161,7 @@ fn sync_error(e: mesa_mailsync::SyncError) -> ApiError {
 
 /// «Revisar correo»: one collector pass now (store each new mail, move it to the processed
 /// folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`
-/// (a partial [`MailCheckSummary`]). The same `mesa_mailsync` calls as `mesa mail fetch`.
+/// (a partial [`MailCheckSummary`], then the whole one). The same `mesa_mailsync` calls as `mesa mail fetch`.
 #[tauri::command]
 pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<MailCheckSummary> {
     let worker = app.clone();
@@ -204,6 +204,11 @@ pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<MailCheckSummary
             })();
             Ok::<(), CoreError>(())
         })?;
+        // The finished pass, as the background collector reports it: the Bandeja and the
+        // sidebar's count reload on it.
+        if let Ok(summary) = &outcome {
+            let _ = worker.emit("mail-progress", summary);
+        }
         outcome
     })
     .await
