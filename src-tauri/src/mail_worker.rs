@@ -91,8 +91,16 @@ impl MailWorker {
     }
 
     /// One pass: fetch (when `fetch`) and send what is due, on the collector's own store, as
-    /// the logged-in account. Updates the status and emits the events.
-    pub(crate) fn pass(&self, app: &AppHandle, fetch: bool) -> Result<MailCheckSummary, ApiError> {
+    /// the logged-in account. A `background` pass (the timer) whose session may not register
+    /// cases runs as the account that configured mail (`Store::mail_collector_principal`), so a
+    /// Consulta session does not stop intake; a pass the user asks for runs as the user.
+    /// Updates the status and emits the events.
+    pub(crate) fn pass(
+        &self,
+        app: &AppHandle,
+        fetch: bool,
+        background: bool,
+    ) -> Result<MailCheckSummary, ApiError> {
         let state = app.state::<AppState>();
         state.wait_for(Phase::Checked);
         if let Some(e) = state.open_error() {
@@ -111,6 +119,16 @@ impl MailWorker {
         };
         store.set_session(&state.actor(), None);
         store.set_principal(state.principal());
+        if background
+            && store
+                .authorize(mesa_core::people::Permission::CaseRegister)
+                .is_err()
+        {
+            if let Some(p) = store.mail_collector_principal().map_err(api)? {
+                store.set_session(&p.login, None);
+                store.set_principal(Some(p));
+            }
+        }
         let account = match store.mail_account().map_err(api)? {
             Some(a) if a.enabled => a,
             _ => {
@@ -174,7 +192,7 @@ impl MailWorker {
     /// The loop of the background collector (its own thread, for the life of the app).
     pub(crate) fn run_forever(&self, app: &AppHandle) {
         loop {
-            let wait = match self.pass(app, true) {
+            let wait = match self.pass(app, true, true) {
                 Ok(_) => self.interval(),
                 Err(e) if e.code == "mail_no_account" => IDLE_RECHECK,
                 Err(e) if e.code == "login_required" => LOGIN_RECHECK,
@@ -198,9 +216,9 @@ fn run(
     now: chrono::DateTime<chrono::Utc>,
     progress: &mut dyn FnMut(&MailCheckSummary),
 ) -> Result<MailCheckSummary, ApiError> {
-    let net = mesa_mailsync::net_account(account).map_err(sync_api)?;
-    let credential =
-        mesa_mailnet::credential_for(&net, now).map_err(|e| sync_api(SyncError::Net(e)))?;
+    // The password from the credential store, or an OAuth2 token refreshed (a revoked one is
+    // remembered by the store for the banner).
+    let credential = mesa_mailsync::credential(store, account, now).map_err(sync_api)?;
     let mut summary = MailCheckSummary::default();
     if fetch {
         let mut on_mail = |done: u32, remaining: usize| {

@@ -114,7 +114,6 @@ fn main() {
             commands::mail_inbox::mail_survey,
             commands::mail_inbox::mail_attachment_save,
             commands::mail_inbox::mail_import_files,
-            commands::mail_inbox::mail_check_now,
             commands::links::link_kinds,
             commands::links::ticket_link,
             commands::links::ticket_unlink,

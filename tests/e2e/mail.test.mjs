@@ -14,12 +14,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sleep, stopApp as stopAppFor } from './webdriver.mjs';
-import { app, root, tempDir, sqlite, shot, fill, clickVisible, waitNotice, openCase, launch, mesaIn } from './helpers.mjs';
+import { app, tempDir, sqlite, shot, fill, clickVisible, waitNotice, openCase, launch, mesaIn } from './helpers.mjs';
 
-const serversBin =
-  process.env.MESA_MAIL_SERVERS ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug/examples/mail_servers');
+// Next to the app binary (target/debug/examples/), or MESA_MAIL_SERVERS.
+const serversBin = process.env.MESA_MAIL_SERVERS ?? join(dirname(app), 'examples/mail_servers');
 const dataDir = tempDir('mesa-e2e-mail-');
 const emlDir = tempDir('mesa-e2e-mail-eml-');
 const dbPath = join(dataDir, 'mesa.db');

@@ -8,11 +8,10 @@
 use std::path::{Path, PathBuf};
 
 use mesa_core::mail::{
-    InboxEntry, Incoming, IngestOutcome, MailBody, MailDetail, MailImportLine, MailProgress,
+    InboxEntry, Incoming, IngestOutcome, MailBody, MailDetail, MailImportLine,
     RegisterOverrides,
 };
 use mesa_core::{ApiError, Clock, CoreError, NewTicket, SystemClock};
-use tauri::{Emitter, Manager};
 
 use crate::files::{save_target, write_doc};
 use crate::{AppState, CmdResult};
@@ -147,57 +146,4 @@ pub fn mail_import_files(state: State<'_>, paths: Vec<String>) -> CmdResult<Vec<
             }
         })
         .collect())
-}
-
-fn sync_error(e: mesa_mailsync::SyncError) -> ApiError {
-    match e {
-        mesa_mailsync::SyncError::Core(c) => ApiError::from(&c),
-        other => ApiError {
-            code: other.code().into(),
-            message: other.to_string(),
-        },
-    }
-}
-
-/// «Revisar correo»: one collector pass now (store each new mail, move it to the processed
-/// folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`.
-/// The same `mesa_mailsync` calls as `mesa mail fetch`. Answers the two summaries in Spanish.
-#[tauri::command]
-pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<Vec<String>> {
-    let worker = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let state = worker.state::<AppState>();
-        let emitter = worker.clone();
-        let mut progress = move |done: u32, remaining: usize| {
-            let _ = emitter.emit(
-                "mail-progress",
-                MailProgress {
-                    done,
-                    remaining: u32::try_from(remaining).unwrap_or(u32::MAX),
-                },
-            );
-        };
-        let mut outcome: Result<Vec<String>, ApiError> = Ok(Vec::new());
-        state.with(|s| {
-            outcome = (|| {
-                let now = SystemClock.now();
-                let account = mesa_mailsync::stored_account(s).map_err(sync_error)?;
-                let net = mesa_mailsync::net_account(&account).map_err(sync_error)?;
-                let cred = mesa_mailnet::credential_for(&net, now)
-                    .map_err(|e| sync_error(mesa_mailsync::SyncError::Net(e)))?;
-                let fetched = mesa_mailsync::fetch(s, &account, &cred, now, &mut progress)
-                    .map_err(sync_error)?;
-                let sent = mesa_mailsync::send_pending(s, &account, &cred, SystemClock.now())
-                    .map_err(sync_error)?;
-                Ok(vec![fetched.summary(), sent.summary()])
-            })();
-            Ok::<(), CoreError>(())
-        })?;
-        outcome
-    })
-    .await
-    .map_err(|e| ApiError {
-        code: "internal".into(),
-        message: format!("Error interno al revisar el correo: {e}"),
-    })?
 }

@@ -38,7 +38,8 @@ pub fn mail_account_set(
     password: Option<String>,
 ) -> CmdResult<MailAccount> {
     state.with(|s| s.authorize(Permission::Settings))?;
-    let net = mesa_mailsync::net_account(&account).map_err(sync_api)?;
+    let oauth = state.with(|s| s.mail_oauth())?;
+    let net = mesa_mailsync::net_account(&account, oauth.as_ref()).map_err(sync_api)?;
     state.with(|s| s.set_mail_account(&account))?;
     if let Some(p) = password.as_deref().filter(|p| !p.is_empty()) {
         mesa_mailnet::set_secret(&net.secret_key(), p).map_err(net_api)?;
@@ -60,7 +61,8 @@ pub fn mail_test(
     password: Option<String>,
 ) -> CmdResult<MailTestReport> {
     state.with(|s| s.authorize(Permission::Settings))?;
-    let net = mesa_mailsync::net_account(&account).map_err(sync_api)?;
+    let oauth = state.with(|s| s.mail_oauth())?;
+    let net = mesa_mailsync::net_account(&account, oauth.as_ref()).map_err(sync_api)?;
     let credential = match password.filter(|p| !p.is_empty()) {
         Some(p) => mesa_mailnet::Credential::Password(p),
         None => mesa_mailnet::credential_for(&net, SystemClock.now()).map_err(net_api)?,
@@ -102,7 +104,7 @@ pub async fn mail_outbox_retry(app: tauri::AppHandle, id: i64) -> CmdResult<Mail
     tauri::async_runtime::spawn_blocking(move || {
         app.state::<AppState>()
             .with(|s| s.retry_outbox(id, SystemClock.now()))?;
-        app.state::<MailWorker>().pass(&app, false)
+        app.state::<MailWorker>().pass(&app, false, false)
     })
     .await
     .map_err(|_| crate::state::internal())?
@@ -118,7 +120,7 @@ pub fn mail_status(app: tauri::AppHandle) -> CmdResult<MailStatus> {
 /// returns what it did. The window stays responsive (a worker thread).
 #[tauri::command]
 pub async fn mail_check_now(app: tauri::AppHandle) -> CmdResult<MailCheckSummary> {
-    tauri::async_runtime::spawn_blocking(move || app.state::<MailWorker>().pass(&app, true))
+    tauri::async_runtime::spawn_blocking(move || app.state::<MailWorker>().pass(&app, true, false))
         .await
         .map_err(|_| crate::state::internal())?
 }

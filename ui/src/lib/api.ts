@@ -8,7 +8,6 @@ import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ExportProgress } from "./bindings/ExportProgress";
 import type { MailCheckSummary } from "./bindings/MailCheckSummary";
 import type { MailStatus } from "./bindings/MailStatus";
-import type { MailProgress } from "./bindings/MailProgress";
 import type { TicketQuery } from "./bindings/TicketQuery";
 import * as commands from "./commands";
 import { toApiError } from "./invoke";
@@ -48,11 +47,6 @@ export const api = {
   mailAttachmentSave: commands.mailAttachmentSave,
   /** `.eml` files (dropped on the window) through the mailbox's intake; one line per file. */
   mailImportFiles: commands.mailImportFiles,
-  /** «Revisar correo»: one collector pass and the outbox sent, on a worker thread. */
-  mailCheckNow: commands.mailCheckNow,
-  /** Progress of «Revisar correo»; returns the unsubscribe function. */
-  onMailProgress: (cb: (p: MailProgress) => void): Promise<() => void> =>
-    listen<MailProgress>("mail-progress", (e) => cb(e.payload)),
   // Casos relacionados
   linkKinds: commands.linkKinds,
   ticketLink: commands.ticketLink,

@@ -619,11 +619,11 @@ export function mailImportFiles(paths: string[]): Promise<MailImportLine[]> {
 
 /**
  * «Revisar correo»: one collector pass now (store each new mail, move it to the processed
- * folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`.
- * The same `mesa_mailsync` calls as `mesa mail fetch`. Answers the two summaries in Spanish.
+ * folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`
+ * (a partial [`MailCheckSummary`], then the whole one). The same `mesa_mailsync` calls as `mesa mail fetch`.
  */
-export function mailCheckNow(): Promise<string[]> {
-  return call<string[]>("mail_check_now");
+export function mailCheckNow(): Promise<MailCheckSummary> {
+  return call<MailCheckSummary>("mail_check_now");
 }
 
 /**

@@ -367,11 +367,3 @@ pub struct MailImportLine {
     pub message: String,
     pub ok: bool,
 }
-
-/// Progress of «Revisar correo» (the app's `mail-progress` event): mails processed and still
-/// to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct MailProgress {
-    pub done: u32,
-    pub remaining: u32,
-}

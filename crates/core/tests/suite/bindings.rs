@@ -15,7 +15,7 @@ use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::mail::{
     CaseMail, InboxEntry, MailAccount, MailAttachmentInfo, MailCheckSummary, MailDetail,
-    MailImportLine, MailOAuth, MailPlaceholder, MailProgress, MailReconnect, MailStatus,
+    MailImportLine, MailOAuth, MailPlaceholder, MailReconnect, MailStatus,
     MailTemplate, MailTestReport, OutboxEntry, RegisterOverrides,
 };
 use mesa_core::maintenance::{
@@ -106,7 +106,7 @@ fn export_all(dir: &Path) {
         MailDetail,
         MailAttachmentInfo,
         MailImportLine,
-        MailProgress,
+        MailCheckSummary,
         OutboxEntry,
         MailTemplate,
         MailAccount,

@@ -1808,7 +1808,7 @@ export const t = {
     saved: (path: string) => `Copia guardada en ${path}`,
     warnings: "Problemas al leer el correo",
     why: "Por qué",
-    ignoredWhy: (kind: string) => `Ignorado: es una ${kind}; no crea casos.`,
+    ignoredWhy: (kind: string) => `Ignorado (${kind}): no crea casos.`,
     caseLink: (n: string) => `Caso ${n}`,
     wentTo: "Quedó en el caso",
     discardReason: "Motivo del descarte",

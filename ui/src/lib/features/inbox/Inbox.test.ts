@@ -119,4 +119,28 @@ describe("Inbox", () => {
     await waitFor(() => expect(api.mailSurvey).toHaveBeenCalledWith(2, [5, 4], null));
     expect(app.notice).toBe("Encuesta registrada; el caso MA-2026-0003 quedó cerrado.");
   });
+
+  it("«Revisar correo» shows what the check did and lists the mail again", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.mailCheckNow).mockResolvedValue({
+      fetched: 1,
+      stored: 1,
+      already_stored: 0,
+      ignored: 0,
+      too_large: 0,
+      remaining: 0,
+      sent: 0,
+      failed: 0,
+      lines: ["Buzón sistemas@entidad.gov.co/INBOX: 1 correo(s) leído(s)", "Notificaciones: 0"],
+    });
+    render(Inbox);
+    await screen.findAllByTestId("inbox-row");
+    const before = vi.mocked(api.mailInbox).mock.calls.length;
+    await user.click(screen.getByTestId("inbox-check"));
+    expect(await screen.findByTestId("inbox-check-result")).toHaveTextContent(
+      "1 correo(s) leído(s)",
+    );
+    expect(api.onMailProgress).toHaveBeenCalled();
+    expect(vi.mocked(api.mailInbox).mock.calls.length).toBeGreaterThan(before);
+  });
 });
