@@ -199,8 +199,9 @@ fn run(
     progress: &mut dyn FnMut(&MailCheckSummary),
 ) -> Result<MailCheckSummary, ApiError> {
     let net = mesa_mailsync::net_account(account).map_err(sync_api)?;
-    let credential =
-        mesa_mailnet::credential_for(&net, now).map_err(|e| sync_api(SyncError::Net(e)))?;
+    let for_secret = net.clone();
+    let credential = on_secrets_thread(move || mesa_mailnet::credential_for(&for_secret, now))?
+        .map_err(|e| sync_api(SyncError::Net(e)))?;
     let mut summary = MailCheckSummary::default();
     if fetch {
         let mut on_mail = |done: u32, remaining: usize| {
@@ -226,4 +227,37 @@ fn run(
     summary.lines.extend(sent.lines.iter().cloned());
     summary.lines.push(sent.summary());
     Ok(summary)
+}
+
+type SecretJob = Box<dyn FnOnce() + Send>;
+
+/// Runs `f` (a call to the OS credential store) on the app's one credential-store thread and
+/// returns its result. On Linux mesa-mailnet reaches the kernel keyring through a session
+/// keyring the *calling thread* joins, and keyring-rs links every key it reads into that
+/// session keyring: a long-lived thread (the collector) would keep finding the key it read
+/// first and never see a password saved later from another thread. One thread for every
+/// set and get keeps one session keyring, where a new password replaces the old one.
+pub(crate) fn on_secrets_thread<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    static JOBS: std::sync::OnceLock<Mutex<std::sync::mpsc::Sender<SecretJob>>> =
+        std::sync::OnceLock::new();
+    let jobs = JOBS.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<SecretJob>();
+        std::thread::spawn(move || {
+            for job in rx {
+                job();
+            }
+        });
+        Mutex::new(tx)
+    });
+    let (done, result) = std::sync::mpsc::channel();
+    let job: SecretJob = Box::new(move || {
+        let _ = done.send(f());
+    });
+    jobs.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .send(job)
+        .map_err(|_| crate::state::internal())?;
+    result.recv().map_err(|_| crate::state::internal())
 }
