@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { sleep, stopApp as stopAppFor } from './webdriver.mjs';
-import { app, cli, tempDir, shot, fill, clickVisible, waitNotice, launch, mesaIn } from './helpers.mjs';
+import { app, cli, tempDir, shot, clickVisible, waitNotice, launch, mesaIn } from './helpers.mjs';
 
 const dataDir = tempDir('mesa-e2e-mail-');
 const mailDir = tempDir('mesa-e2e-mail-eml-');
@@ -58,6 +58,14 @@ const inboxSubjects = () => JSON.parse(mesaIn(dataDir, ['mail', 'inbox', '--json
 
 async function text(id) {
   return (await s.byTestId(id)).text();
+}
+
+/** `fill` after scrolling the field into view (the Correo section is low in Ajustes). */
+async function fill(s, testId, value) {
+  const el = await s.byTestId(testId);
+  await s.execute('arguments[0].scrollIntoView({ block: "center" });', [el.ref()]);
+  await el.clear();
+  await el.type(value);
 }
 
 async function fillAccount(password) {
@@ -137,7 +145,9 @@ test('a wrong password on the account raises the reconnect banner until it is fi
   await clickVisible(s, 'mail-save');
   await waitNotice(s, /Cuenta de correo guardada/);
   // Saving wakes the collector: its check fails and the banner appears across the app.
-  const banner = await s.byTestId('mail-reconnect-banner', '', 60000);
+  const banner = await s.byTestId('mail-reconnect-banner', '', 60000).catch(async (e) => {
+    throw new Error(`${e.message}; Ajustes → Correo dice: ${await text('mail-status')}`);
+  });
   assert.match(await banner.text(), /Vuelva a escribir la contraseña de la cuenta de correo/);
   await (await s.byTestId('nav-casos')).click();
   await s.byTestId('mail-reconnect-banner');

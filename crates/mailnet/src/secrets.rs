@@ -112,6 +112,44 @@ fn check_key(key: &str) -> Result<()> {
     Ok(())
 }
 
+/// Runs `f` (a call to the OS credential store) on the process's one credential-store thread.
+/// On Linux the kernel keyring is reached through a session keyring the *calling thread*
+/// joins (`possess_session_keyring`), and keyring-rs links every key it reads into it: a
+/// long-lived thread (the app's collector) would keep finding the copy it read first and never
+/// see a password saved later from another thread. One thread for every set, get and delete
+/// keeps one session keyring, where a new secret replaces the old one (measured in the app's
+/// E2E `mail-settings.test.mjs`: without it, the collector kept the old password).
+fn on_secrets_thread<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    type Job = Box<dyn FnOnce() + Send>;
+    static JOBS: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<Job>>> =
+        std::sync::OnceLock::new();
+    let unavailable = || MailNetError::CredentialStoreUnavailable {
+        detail: "el hilo del almacén de credenciales terminó".into(),
+    };
+    let jobs = JOBS.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let _ = std::thread::Builder::new()
+            .name("mesa-credenciales".into())
+            .spawn(move || {
+                for job in rx {
+                    job();
+                }
+            });
+        std::sync::Mutex::new(tx)
+    });
+    let (done, result) = std::sync::mpsc::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(f());
+    });
+    jobs.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .send(job)
+        .map_err(|_| unavailable())?;
+    result.recv().map_err(|_| unavailable())?
+}
+
 /// Saves (or replaces) the secret of `key` (use `MailAccount::secret_key`).
 pub fn set_secret(key: &str, secret: &str) -> Result<()> {
     check_key(key)?;
@@ -121,17 +159,20 @@ pub fn set_secret(key: &str, secret: &str) -> Result<()> {
             detail: "está vacía".into(),
         });
     }
-    backend::set(key, secret)
+    let (key, secret) = (key.to_string(), secret.to_string());
+    on_secrets_thread(move || backend::set(&key, &secret))
 }
 
 /// Reads the secret of `key`; `SecretMissing` when there is none.
 pub fn get_secret(key: &str) -> Result<String> {
     check_key(key)?;
-    backend::get(key)
+    let key = key.to_string();
+    on_secrets_thread(move || backend::get(&key))
 }
 
 /// Deletes the secret of `key` (no error when there was none).
 pub fn delete_secret(key: &str) -> Result<()> {
     check_key(key)?;
-    backend::delete(key)
+    let key = key.to_string();
+    on_secrets_thread(move || backend::delete(&key))
 }

@@ -8,8 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use mesa_core::mail::{
-    InboxEntry, Incoming, IngestOutcome, MailBody, MailDetail, MailImportLine,
-    RegisterOverrides,
+    InboxEntry, Incoming, IngestOutcome, MailBody, MailDetail, MailImportLine, RegisterOverrides,
 };
 use mesa_core::{ApiError, Clock, CoreError, NewTicket, SystemClock};
 

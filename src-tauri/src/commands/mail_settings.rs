@@ -42,7 +42,8 @@ pub fn mail_account_set(
     let net = mesa_mailsync::net_account(&account, oauth.as_ref()).map_err(sync_api)?;
     state.with(|s| s.set_mail_account(&account))?;
     if let Some(p) = password.as_deref().filter(|p| !p.is_empty()) {
-        mesa_mailnet::set_secret(&net.secret_key(), p).map_err(net_api)?;
+        let (key, p) = (net.secret_key(), p.to_string());
+        mesa_mailnet::set_secret(&key, &p).map_err(net_api)?;
     }
     app.state::<MailWorker>().wake();
     state.with(|s| s.mail_account())?.ok_or_else(|| ApiError {
@@ -65,7 +66,10 @@ pub fn mail_test(
     let net = mesa_mailsync::net_account(&account, oauth.as_ref()).map_err(sync_api)?;
     let credential = match password.filter(|p| !p.is_empty()) {
         Some(p) => mesa_mailnet::Credential::Password(p),
-        None => mesa_mailnet::credential_for(&net, SystemClock.now()).map_err(net_api)?,
+        None => {
+            let (net, now) = (net.clone(), SystemClock.now());
+            mesa_mailnet::credential_for(&net, now).map_err(net_api)?
+        }
     };
     let r = mesa_mailnet::test_connection(&net, &credential).map_err(net_api)?;
     Ok(MailTestReport {

@@ -15,8 +15,8 @@ use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::mail::{
     CaseMail, InboxEntry, MailAccount, MailAttachmentInfo, MailCheckSummary, MailDetail,
-    MailImportLine, MailOAuth, MailPlaceholder, MailReconnect, MailStatus,
-    MailTemplate, MailTestReport, OutboxEntry, RegisterOverrides,
+    MailImportLine, MailOAuth, MailPlaceholder, MailReconnect, MailStatus, MailTemplate,
+    MailTestReport, OutboxEntry, RegisterOverrides,
 };
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
