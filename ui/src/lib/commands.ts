@@ -46,12 +46,12 @@ import type { LinkKind } from "./bindings/LinkKind";
 import type { LogQuery } from "./bindings/LogQuery";
 import type { MailAccount } from "./bindings/MailAccount";
 import type { MailCheckSummary } from "./bindings/MailCheckSummary";
+import type { MailDetail } from "./bindings/MailDetail";
+import type { MailImportLine } from "./bindings/MailImportLine";
 import type { MailPlaceholder } from "./bindings/MailPlaceholder";
 import type { MailStatus } from "./bindings/MailStatus";
 import type { MailTemplate } from "./bindings/MailTemplate";
 import type { MailTestReport } from "./bindings/MailTestReport";
-import type { MailDetail } from "./bindings/MailDetail";
-import type { MailImportLine } from "./bindings/MailImportLine";
 import type { MaintenanceDue } from "./bindings/MaintenanceDue";
 import type { MaintenanceLog } from "./bindings/MaintenanceLog";
 import type { ManagementReport } from "./bindings/ManagementReport";
@@ -163,7 +163,6 @@ export type CommandName =
   | "mail_survey"
   | "mail_attachment_save"
   | "mail_import_files"
-  | "mail_check_now"
   | "link_kinds"
   | "ticket_link"
   | "ticket_unlink"
@@ -615,15 +614,6 @@ export function mailAttachmentSave(id: number, index: number): Promise<string | 
  */
 export function mailImportFiles(paths: string[]): Promise<MailImportLine[]> {
   return call<MailImportLine[]>("mail_import_files", { paths });
-}
-
-/**
- * «Revisar correo»: one collector pass now (store each new mail, move it to the processed
- * folder) and then send what the outbox holds, on a worker thread emitting `mail-progress`
- * (a partial [`MailCheckSummary`], then the whole one). The same `mesa_mailsync` calls as `mesa mail fetch`.
- */
-export function mailCheckNow(): Promise<MailCheckSummary> {
-  return call<MailCheckSummary>("mail_check_now");
 }
 
 /**
