@@ -159,6 +159,15 @@ pub enum CoreError {
     #[error("Error de la base de datos: {0}")]
     Sqlite(rusqlite::Error),
 
+    /// The PostgreSQL server (issue 17) cannot be used: unreachable, refused the login, too old,
+    /// lacks `unaccent`, or is not the empty database a move needs.
+    #[error("Servidor PostgreSQL: {detail}")]
+    Server { detail: String },
+
+    /// A statement failed on the PostgreSQL server (the counterpart of `Sqlite`).
+    #[error("Error de la base de datos (PostgreSQL): {0}")]
+    Postgres(String),
+
     #[error("Error interno de datos: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -214,6 +223,7 @@ pub const ERROR_CODES: &[&str] = &[
     "import_bad_mapping",
     "import_cancelled",
     "unknown_stored_value",
+    "server",
     "database",
     "internal",
 ];
@@ -256,6 +266,8 @@ impl CoreError {
             CoreError::Import(e) => e.code(),
             CoreError::UnknownStoredValue { .. } => "unknown_stored_value",
             CoreError::Sqlite(_) => "database",
+            CoreError::Server { .. } => "server",
+            CoreError::Postgres(_) => "database",
             CoreError::Json(_) => "internal",
         }
     }
@@ -335,9 +347,11 @@ mod tests {
             CoreError::Forbidden { .. } => 32,
             CoreError::SeparationOfDuties { .. } => 33,
             CoreError::NetworkDatabase { .. } => 34,
+            CoreError::Server { .. } => 35,
+            CoreError::Postgres(_) => 36,
         }
     }
-    const CORE_VARIANTS: usize = 35;
+    const CORE_VARIANTS: usize = 37;
 
     fn import_variant(e: &ImportError) -> usize {
         match e {
@@ -471,6 +485,8 @@ mod tests {
                 value: s(),
             },
             CoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+            CoreError::Server { detail: s() },
+            CoreError::Postgres(s()),
             CoreError::Json(serde_json::from_str::<i32>("x").unwrap_err()),
         ];
         v.extend(import_samples().into_iter().map(CoreError::Import));

@@ -5,6 +5,8 @@
 //! newer than this binary knows is refused untouched.
 
 pub mod audit_triggers;
+#[cfg(feature = "postgres")]
+pub mod pg;
 
 use std::path::Path;
 use std::time::Duration;

@@ -19,6 +19,10 @@ mod logo;
 mod mail;
 mod management_report;
 mod people;
+#[cfg(feature = "postgres")]
+mod pg_schema;
+#[cfg(feature = "postgres")]
+mod pg_support;
 mod plans;
 mod privacy;
 mod report;
