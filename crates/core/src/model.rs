@@ -26,6 +26,27 @@ macro_rules! stored_enum {
             }
         }
 
+        impl $crate::db::ToSqlValue for $t {
+            fn to_sql_value(
+                &self,
+            ) -> std::result::Result<$crate::db::ValueRef<'_>, $crate::db::engine::ToSqlError> {
+                Ok($crate::db::ValueRef::Text(self.as_str()))
+            }
+        }
+
+        impl $crate::db::FromSqlValue for $t {
+            fn from_sql_value(
+                v: $crate::db::ValueRef<'_>,
+            ) -> std::result::Result<Self, $crate::db::FromSqlError> {
+                match v {
+                    $crate::db::ValueRef::Text(s) => {
+                        <$t>::from_db(s).map_err($crate::db::FromSqlError::Other)
+                    }
+                    _ => Err($crate::db::FromSqlError::InvalidType),
+                }
+            }
+        }
+
         impl $t {
             /// The enum of a stored code (exact: no labels, no aliases); an unknown code is an
             /// error naming the column and the value.

@@ -5,8 +5,15 @@
 //! newer than this binary knows is refused untouched.
 
 pub mod audit_triggers;
+pub mod engine;
 #[cfg(feature = "postgres")]
 pub mod pg;
+
+pub use crate::{named_params, params};
+pub use engine::{
+    params_from_iter, Db, Engine, FromSqlError, FromSqlValue, OptionalExt, Params, Row, Rows, Stmt,
+    ToSqlValue, Value, ValueRef,
+};
 
 use std::path::Path;
 use std::time::Duration;
