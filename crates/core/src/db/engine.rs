@@ -34,6 +34,18 @@ pub struct Db {
 #[allow(dead_code)]
 enum Inner {
     Sqlite(rusqlite::Connection),
+    #[cfg(feature = "postgres")]
+    Pg(Box<crate::db::pg::backend::PgConn>),
+}
+
+#[cfg(feature = "postgres")]
+use crate::db::pg::backend::{ordered_params, value_at, PgConn, Prepared};
+
+#[cfg(feature = "postgres")]
+fn unported() -> CoreError {
+    CoreError::Server {
+        detail: "esta función todavía no trabaja sobre PostgreSQL".into(),
+    }
 }
 
 #[allow(dead_code)]
@@ -45,9 +57,69 @@ impl Db {
         }
     }
 
+    /// Wraps a PostgreSQL connection whose server was checked and schema migrated
+    /// (`db::pg::open`).
+    #[cfg(feature = "postgres")]
+    pub(crate) fn from_pg(client: postgres::Client) -> Db {
+        Db {
+            inner: Inner::Pg(Box::new(PgConn::new(client))),
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         match &self.inner {
             Inner::Sqlite(_) => Engine::Sqlite,
+            #[cfg(feature = "postgres")]
+            Inner::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    /// Who and when for the audit triggers of the open write transaction. SQLite reads them
+    /// from the connection's `mesa_actor()`/`mesa_now()` functions (the store's audit context),
+    /// so this does nothing there; PostgreSQL's triggers read `SET LOCAL mesa.actor/mesa.at`.
+    pub(crate) fn set_write_context(&self, actor: &str, at: Option<&str>) -> Result<()> {
+        match &self.inner {
+            Inner::Sqlite(_) => {
+                let _ = (actor, at);
+                Ok(())
+            }
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.set_write_context(actor, at),
+        }
+    }
+
+    /// One write transaction on this connection by `actor` (at `at`, UTC ISO-8601; None: the
+    /// database's clock): begun (SQLite `BEGIN IMMEDIATE`; PostgreSQL `BEGIN` + the write
+    /// advisory lock), who/when set for the audit triggers, committed when `f` returns Ok,
+    /// rolled back otherwise. The store's write path (`store.rs`) is this plus its audit
+    /// context on SQLite; on PostgreSQL this is all it needs.
+    pub fn write<T>(
+        &self,
+        actor: &str,
+        at: Option<&str>,
+        f: impl FnOnce(&Db) -> Result<T>,
+    ) -> Result<T> {
+        self.begin_write()?;
+        let r = self.set_write_context(actor, at).and_then(|()| f(self));
+        match r {
+            Ok(v) => {
+                self.commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// The database server's clock, the "now" of writes on PostgreSQL; `None` on SQLite (the
+    /// caller's `now` stands).
+    pub fn server_now(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        match &self.inner {
+            Inner::Sqlite(_) => Ok(None),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.server_now().map(Some),
         }
     }
 
@@ -58,6 +130,8 @@ impl Db {
     pub fn sqlite_native(&self) -> Option<&rusqlite::Connection> {
         match &self.inner {
             Inner::Sqlite(c) => Some(c),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(_) => None,
         }
     }
 
@@ -67,6 +141,8 @@ impl Db {
     pub(crate) fn sqlite_for_unported_module(&self) -> Result<&rusqlite::Connection> {
         match &self.inner {
             Inner::Sqlite(c) => Ok(c),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(_) => Err(unported()),
         }
     }
 
@@ -79,6 +155,8 @@ impl Db {
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.inner {
             Inner::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.execute_batch(sql),
         }
     }
 
@@ -101,6 +179,10 @@ impl Db {
             Inner::Sqlite(c) => Ok(Stmt {
                 inner: StmtInner::Sqlite(c.prepare(sql)?),
             }),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => Ok(Stmt {
+                inner: StmtInner::Pg(c, c.prepare(sql)?),
+            }),
         }
     }
 
@@ -110,6 +192,11 @@ impl Db {
             Inner::Sqlite(c) => Ok(Stmt {
                 inner: StmtInner::SqliteCached(c.prepare_cached(sql)?),
             }),
+            // Every PostgreSQL statement is cached (rewritten and prepared once per text).
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => Ok(Stmt {
+                inner: StmtInner::Pg(c, c.prepare(sql)?),
+            }),
         }
     }
 
@@ -117,15 +204,27 @@ impl Db {
     /// once, so writers queue behind the busy timeout instead of failing at commit).
     // pg: `BEGIN` + `SELECT pg_advisory_xact_lock(<constant>)` (writes serialised the same way).
     pub(crate) fn begin_write(&self) -> Result<()> {
-        self.execute_batch("BEGIN IMMEDIATE")
+        match &self.inner {
+            Inner::Sqlite(_) => self.execute_batch("BEGIN IMMEDIATE"),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.begin_write(),
+        }
     }
 
     pub(crate) fn commit(&self) -> Result<()> {
-        self.execute_batch("COMMIT")
+        match &self.inner {
+            Inner::Sqlite(_) => self.execute_batch("COMMIT"),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.commit(),
+        }
     }
 
     pub(crate) fn rollback(&self) -> Result<()> {
-        self.execute_batch("ROLLBACK")
+        match &self.inner {
+            Inner::Sqlite(_) => self.execute_batch("ROLLBACK"),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.rollback(),
+        }
     }
 
     /// Rows changed by every statement since the connection opened (SQLite's
@@ -134,6 +233,8 @@ impl Db {
     pub(crate) fn total_changes(&self) -> u64 {
         match &self.inner {
             Inner::Sqlite(c) => c.total_changes(),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(_) => 0,
         }
     }
 
@@ -141,6 +242,8 @@ impl Db {
     pub fn is_autocommit(&self) -> bool {
         match &self.inner {
             Inner::Sqlite(c) => c.is_autocommit(),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.is_autocommit(),
         }
     }
 }
@@ -497,13 +600,17 @@ pub struct Stmt<'c> {
 enum StmtInner<'c> {
     Sqlite(rusqlite::Statement<'c>),
     SqliteCached(rusqlite::CachedStatement<'c>),
+    #[cfg(feature = "postgres")]
+    Pg(&'c PgConn, Prepared),
 }
 
 impl<'c> Stmt<'c> {
-    fn sqlite(&mut self) -> &mut rusqlite::Statement<'c> {
+    fn sqlite(&mut self) -> Option<&mut rusqlite::Statement<'c>> {
         match &mut self.inner {
-            StmtInner::Sqlite(s) => s,
-            StmtInner::SqliteCached(s) => s,
+            StmtInner::Sqlite(s) => Some(s),
+            StmtInner::SqliteCached(s) => Some(s),
+            #[cfg(feature = "postgres")]
+            StmtInner::Pg(..) => None,
         }
     }
 
@@ -536,14 +643,29 @@ impl<'c> Stmt<'c> {
 
     /// Runs the statement; the number of rows it changed.
     pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
-        let st = self.sqlite();
+        #[cfg(feature = "postgres")]
+        if let StmtInner::Pg(c, p) = &self.inner {
+            return c.execute(p, &ordered_params(p, &params)?);
+        }
+        let Some(st) = self.sqlite() else {
+            return Err(no_rows());
+        };
         Self::bind_sqlite(st, &params)?;
         Ok(st.raw_execute()?)
     }
 
     /// Runs the query; its rows one at a time ([`Rows::next`]).
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
-        let st = self.sqlite();
+        #[cfg(feature = "postgres")]
+        if let StmtInner::Pg(c, p) = &self.inner {
+            let rows = c.query(p, &ordered_params(p, &params)?)?;
+            return Ok(Rows {
+                inner: RowsInner::Pg(rows.into_iter(), None),
+            });
+        }
+        let Some(st) = self.sqlite() else {
+            return Err(no_rows());
+        };
         Self::bind_sqlite(st, &params)?;
         Ok(Rows {
             inner: RowsInner::Sqlite(st.raw_query()),
@@ -582,11 +704,18 @@ impl<'c> Stmt<'c> {
 
     /// The names of the result's columns, in order.
     pub fn column_names(&mut self) -> Vec<String> {
+        #[cfg(feature = "postgres")]
+        if let StmtInner::Pg(_, p) = &self.inner {
+            return p
+                .stmt
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect();
+        }
         self.sqlite()
-            .column_names()
-            .into_iter()
-            .map(str::to_string)
-            .collect()
+            .map(|s| s.column_names().into_iter().map(str::to_string).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -622,6 +751,10 @@ pub struct Rows<'s> {
 
 enum RowsInner<'s> {
     Sqlite(rusqlite::Rows<'s>),
+    /// PostgreSQL rows are fetched whole (a page of a list, a report's rows), so a closure
+    /// may run other statements on the same connection while iterating.
+    #[cfg(feature = "postgres")]
+    Pg(std::vec::IntoIter<postgres::Row>, Option<postgres::Row>),
 }
 
 impl<'s> Rows<'s> {
@@ -632,6 +765,13 @@ impl<'s> Rows<'s> {
             RowsInner::Sqlite(r) => Ok(r.next()?.map(|r| Row {
                 inner: RowInner::Sqlite(r),
             })),
+            #[cfg(feature = "postgres")]
+            RowsInner::Pg(it, cur) => {
+                *cur = it.next();
+                Ok(cur.as_ref().map(|r| Row {
+                    inner: RowInner::Pg(r),
+                }))
+            }
         }
     }
 }
@@ -664,6 +804,8 @@ pub struct Row<'r> {
 
 enum RowInner<'r> {
     Sqlite(&'r rusqlite::Row<'r>),
+    #[cfg(feature = "postgres")]
+    Pg(&'r postgres::Row),
 }
 
 /// A column of a row: by name (the rule in core) or by position (`PRAGMA`s, `count(*)` in
@@ -699,6 +841,39 @@ impl Row<'_> {
                     Column::Position(i) => r.get(i)?,
                 };
                 Ok(v.0)
+            }
+            #[cfg(feature = "postgres")]
+            RowInner::Pg(r) => {
+                let i = match idx.column() {
+                    Column::Name(n) => {
+                        r.columns()
+                            .iter()
+                            .position(|c| c.name() == n)
+                            .ok_or_else(|| {
+                                CoreError::Postgres(format!(
+                                    "la consulta no tiene la columna «{n}»"
+                                ))
+                            })?
+                    }
+                    Column::Position(i) if i < r.len() => i,
+                    Column::Position(i) => {
+                        return Err(CoreError::Postgres(format!(
+                            "la consulta no tiene la columna {i}"
+                        )))
+                    }
+                };
+                let v = value_at(r, i)?;
+                T::from_sql_value(v.as_ref()).map_err(|e| match e {
+                    FromSqlError::Other(c) => c,
+                    FromSqlError::InvalidType => CoreError::Postgres(format!(
+                        "la columna «{}» tiene un tipo inesperado ({v:?})",
+                        r.columns()[i].name()
+                    )),
+                    FromSqlError::OutOfRange(n) => CoreError::Postgres(format!(
+                        "el valor {n} de la columna «{}» está fuera de rango",
+                        r.columns()[i].name()
+                    )),
+                })
             }
         }
     }

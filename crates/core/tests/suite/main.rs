@@ -20,6 +20,8 @@ mod mail;
 mod management_report;
 mod people;
 #[cfg(feature = "postgres")]
+mod pg_engine;
+#[cfg(feature = "postgres")]
 mod pg_schema;
 #[cfg(feature = "postgres")]
 mod pg_support;

@@ -11,6 +11,7 @@
 //! untouched; every migration runs in one transaction and records its SHA-256
 //! ([`super::checksum`], the same normalisation as SQLite's).
 
+pub mod backend;
 pub mod copy;
 pub mod workstation;
 
@@ -285,6 +286,15 @@ pub fn migrate(c: &mut Client) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Opens a [`crate::db::Db`] on the server of `target`: connects, refuses an unsupported
+/// server, brings the schema up to date.
+pub fn open(target: &PgTarget) -> Result<crate::db::Db> {
+    let mut c = target.connect()?;
+    check_server(&mut c)?;
+    migrate(&mut c)?;
+    Ok(crate::db::Db::from_pg(c))
 }
 
 /// Applied migrations' highest version (0 for a database without our schema).
