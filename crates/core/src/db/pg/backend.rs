@@ -268,12 +268,11 @@ pub fn rewrite(sql: &str) -> (String, Vec<String>) {
                 // ASCII-only case folding like SQLite's LIKE, and allowed on `mesa_nocase`
                 // columns (PostgreSQL refuses ILIKE under a nondeterministic collation).
                 let t = out.trim_end();
-                let negated = t.len() >= 3
-                    && t[t.len() - 3..].eq_ignore_ascii_case("NOT")
-                    && !t[..t.len() - 3].ends_with(|c: char| is_word(c));
+                let cut = t.len().saturating_sub(3);
+                let negated = t.get(cut..).is_some_and(|w| w.eq_ignore_ascii_case("NOT"))
+                    && !t.get(..cut).is_some_and(|b| b.ends_with(is_word));
                 if negated {
-                    let keep = t.len() - 3;
-                    out.truncate(keep);
+                    out.truncate(cut);
                     out.push_str("COLLATE \"C\" NOT ILIKE");
                 } else {
                     out.push_str("COLLATE \"C\" ILIKE");
@@ -592,7 +591,12 @@ mod tests {
             s,
             "SELECT COALESCE(a, 0) FROM t WHERE n = $1 COLLATE mesa_nocase AND x COLLATE \"C\" NOT ILIKE 'a%'"
         );
-        // Words that merely contain the keywords stay.
+        // Non-ASCII text right before LIKE (byte boundaries) and words containing keywords.
+        let (s, _) = rewrite("SELECT 1 WHERE 'ñ' LIKE 'Ñ' OR añoñ LIKE ?");
+        assert_eq!(
+            s,
+            "SELECT 1 WHERE 'ñ' COLLATE \"C\" ILIKE 'Ñ' OR añoñ COLLATE \"C\" ILIKE $1"
+        );
         let (s, _) = rewrite("SELECT likely, nocase_x FROM \"LIKE\"");
         assert_eq!(s, "SELECT likely, nocase_x FROM \"LIKE\"");
     }
