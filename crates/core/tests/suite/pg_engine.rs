@@ -347,3 +347,45 @@ fn four_writers_get_2000_consecutive_numbers_and_a_killed_writer_leaves_no_gap()
     );
     let _ = USER;
 }
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_workstation_opens_its_server_from_its_config_and_sqlite_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = pg::open_workstation(dir.path(), |_| panic!("sin servidor no se pide clave"));
+    assert!(none.unwrap().is_none());
+    let t = migrated_db();
+    let target = PgTarget::parse(&t.url()).unwrap();
+    pg::workstation::write(
+        dir.path(),
+        &pg::workstation::WorkstationServer::from_target(&target),
+    )
+    .unwrap();
+    let db = pg::open_workstation(dir.path(), |ws| {
+        assert_eq!(ws.dbname, t.name);
+        Ok(Some(PASSWORD.to_string()))
+    })
+    .unwrap()
+    .unwrap();
+    assert_eq!(db.engine(), Engine::Postgres);
+    let prefix: String = db
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            ["ticket_prefix"],
+            |r| r.get("value"),
+        )
+        .unwrap();
+    assert_eq!(prefix, "MA");
+    // A wrong password: a Spanish server error naming the server, not the password.
+    let e = pg::open_workstation(dir.path(), |_| Ok(Some("otra".into())))
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "server");
+    assert!(
+        e.to_string().contains(&t.name) && !e.to_string().contains("otra"),
+        "{e}"
+    );
+}

@@ -297,6 +297,22 @@ pub fn open(target: &PgTarget) -> Result<crate::db::Db> {
     Ok(crate::db::Db::from_pg(c))
 }
 
+/// Opens the database of the workstation whose data folder is `data_dir` when it uses a server
+/// (`servidor.json`, see [`workstation`]), with the password the caller read from the OS
+/// credential store; `None` when the workstation uses its SQLite file.
+pub fn open_workstation(
+    data_dir: &std::path::Path,
+    password: impl FnOnce(&workstation::WorkstationServer) -> Result<Option<String>>,
+) -> Result<Option<crate::db::Db>> {
+    match workstation::read(data_dir)? {
+        None => Ok(None),
+        Some(ws) => {
+            let pw = password(&ws)?;
+            open(&ws.target(pw)).map(Some)
+        }
+    }
+}
+
 /// Applied migrations' highest version (0 for a database without our schema).
 pub fn schema_version(c: &mut Client) -> Result<i64> {
     if !tables(c)?.iter().any(|t| t == "schema_migrations") {
