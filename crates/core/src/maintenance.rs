@@ -593,6 +593,7 @@ fn insert_occurrences(
     let mut n = 0;
     for m in occurrence_months(freq, start)? {
         let (first, last) = month_bounds(year, m);
+        // pg: `INSERT OR IGNORE` → `… ON CONFLICT DO NOTHING` (rewritten by the Pg backend).
         n += conn.execute(
             "INSERT OR IGNORE INTO maintenance_occurrences(item_id, year, month, scheduled_on, due_on)
              VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -130,6 +130,7 @@ impl Store {
             self.authorize(crate::people::Permission::Import)?;
         }
         let catalogs = self.import_catalogs()?;
+        // pg: sqlite_master → `to_regclass('assets') IS NOT NULL`.
         let has_assets: bool = self.conn.query_row(
             "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'assets'",
             [],
@@ -533,6 +534,8 @@ pub(super) fn index_batch(tx: &crate::db::Db, batch: i64, at: &str, actor: &str)
          FROM tickets WHERE import_batch = ?1 ORDER BY id",
         params![batch, at, actor],
     )?;
+    // pg: no FTS5 table; the tsvector column is filled by its trigger/generated column, so this
+    // statement is SQLite's branch only.
     // The batch's cases enter the full-text index in one statement (the per-row trigger
     // skips imported rows: indexing them row by row costs about 10× more).
     tx.execute(

@@ -120,6 +120,7 @@ fn rows_json(conn: &Db, sql: &str, args: &[i64]) -> Result<Vec<Value>> {
     Ok(out)
 }
 
+// pg: sqlite_master → `to_regclass(?1) IS NOT NULL`.
 fn table_exists(conn: &Db, t: &str) -> Result<bool> {
     conn.query_row(
         "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
@@ -196,6 +197,9 @@ impl Store {
             .prepare("SELECT DISTINCT requester FROM tickets INDEXED BY tickets_requester")?
             .query_map([], |r| r.get(0))?
             .collect::<crate::error::Result<_>>()?;
+        // pg: `instr` here and below → a compatibility function `instr(text, text)` in the
+        // schema (strpos), so the statements stay one; `mesa_now()`/`mesa_actor()` and
+        // `strftime` likewise (current_setting('mesa.at'/'mesa.actor')).
         let by_email: Vec<String> = self
             .conn
             .prepare(
@@ -559,6 +563,7 @@ impl Store {
         let res = self
             .anonymize_tx(query, delete_attachments.then_some(&mut hashes), actor, now)
             .and_then(|report| {
+                // pg: no FTS5 'optimize' nor file VACUUM: `VACUUM FULL tickets` (per-engine).
                 // No old tokens left in the full-text index; then the file is rewritten (VACUUM)
                 // and the WAL emptied, so no freed page keeps the old bytes.
                 self.session_write(|tx| {

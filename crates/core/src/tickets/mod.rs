@@ -595,6 +595,8 @@ impl Store {
             args.push((":nlo".into(), V::Text(lo)));
             args.push((":nhi".into(), V::Text(hi)));
         } else if let Some(search) = q.search.as_deref().and_then(fts_query) {
+            // pg: FTS5 MATCH → a per-engine branch: `t.search @@ to_tsquery('simple',
+            // unaccent(:q))` with `:*` prefixes (fts_query builds the FTS5 syntax).
             arg(
                 &mut conds,
                 &mut args,
@@ -636,6 +638,7 @@ impl Store {
         // With full-text search as the only filter, the FTS index counts by itself.
         // With only status and/or dependencia filters, the maintained counts answer.
         let names: Vec<&str> = args.iter().map(|(n, _)| n.as_str()).collect();
+        // pg: the FTS5 count below becomes the tsvector count (see the search condition).
         let count_sql = if conds.len() == 1 && names == [":q"] {
             "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH :q".to_string()
         } else if conds.len() == names.len()
