@@ -139,7 +139,7 @@ fn migrate(ctx: &mut Ctx, dir: &Path, url: &str, yes: bool) -> Result<(), CoreEr
             "falta la contraseña (postgresql://usuario:contraseña@equipo:puerto/base)",
         )
     })?;
-    let plan = copy::plan(ctx.store.connection())?;
+    let plan = copy::plan(ctx.store.connection().sqlite_native()?)?;
     let total: i64 = plan.iter().map(|t| t.rows).sum();
     let source = ctx
         .store
@@ -190,7 +190,11 @@ fn migrate(ctx: &mut Ctx, dir: &Path, url: &str, yes: bool) -> Result<(), CoreEr
     }
     let started = std::time::Instant::now();
     let mut client = target.connect()?;
-    let report = copy::copy(ctx.store.connection(), &mut client, &ctx.actor)?;
+    let report = copy::copy(
+        ctx.store.connection().sqlite_native()?,
+        &mut client,
+        &ctx.actor,
+    )?;
     drop(client);
     // The password to the OS credential store first: without it the workstation cannot use the
     // server, so it is not switched.

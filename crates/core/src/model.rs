@@ -11,21 +11,6 @@ use ts_rs::TS;
 /// [`crate::CoreError::UnknownStoredValue`], never read as a default.
 macro_rules! stored_enum {
     ($t:ty, $column:literal) => {
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(
-                v: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                <$t>::from_db(s).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
-            }
-        }
-
         impl $crate::db::ToSqlValue for $t {
             fn to_sql_value(
                 &self,

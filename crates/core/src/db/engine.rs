@@ -30,8 +30,20 @@ pub struct Db {
     inner: Inner,
 }
 
-// The store moves onto `Db` in the commits after this one.
-#[allow(dead_code)]
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.inner {
+            Inner::Sqlite(c) => f
+                .debug_struct("Db")
+                .field("engine", &"sqlite")
+                .field("path", &c.path())
+                .finish(),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(_) => f.debug_struct("Db").field("engine", &"postgres").finish(),
+        }
+    }
+}
+
 enum Inner {
     Sqlite(rusqlite::Connection),
     #[cfg(feature = "postgres")]
@@ -48,7 +60,6 @@ fn unported() -> CoreError {
     }
 }
 
-#[allow(dead_code)]
 impl Db {
     /// Wraps an opened SQLite connection (only `db/mod.rs` opens connections).
     pub(crate) fn from_sqlite(conn: rusqlite::Connection) -> Db {
@@ -126,20 +137,18 @@ impl Db {
     /// The SQLite connection, for what exists only on SQLite and lives below the store
     /// (`db/`: pragmas, SQL functions for the audit triggers, migrations; `safety/backup.rs`:
     /// the online backup API and integrity checks; on PostgreSQL those are `pg_dump` and the
-    /// server's own). `None` on PostgreSQL. Not for ordinary queries: use the methods of [`Db`].
-    pub fn sqlite_native(&self) -> Option<&rusqlite::Connection> {
+    /// server's own). An error on PostgreSQL. Not for ordinary queries: use the methods of [`Db`].
+    pub fn sqlite_native(&self) -> Result<&rusqlite::Connection> {
         match &self.inner {
-            Inner::Sqlite(c) => Some(c),
+            Inner::Sqlite(c) => Ok(c),
             #[cfg(feature = "postgres")]
-            Inner::Pg(_) => None,
+            Inner::Pg(_) => Err(unported()),
         }
     }
 
-    /// TEMPORARY escape hatch for `crates/core/src/mail/`, which another change was rewriting
-    /// while the rest of core moved to this API: to be removed when `mail/` is ported to [`Db`]
-    /// (issue 17). Panics never; on PostgreSQL it returns an error (mail needs the port first).
-    pub(crate) fn sqlite_for_unported_module(&self) -> Result<&rusqlite::Connection> {
-        match &self.inner {
+    /// [`Db::sqlite_native`], mutable (the backup API writes into a connection).
+    pub fn sqlite_native_mut(&mut self) -> Result<&mut rusqlite::Connection> {
+        match &mut self.inner {
             Inner::Sqlite(c) => Ok(c),
             #[cfg(feature = "postgres")]
             Inner::Pg(_) => Err(unported()),
@@ -181,7 +190,7 @@ impl Db {
             }),
             #[cfg(feature = "postgres")]
             Inner::Pg(c) => Ok(Stmt {
-                inner: StmtInner::Pg(c, c.prepare(sql)?),
+                inner: StmtInner::Pg(c, c.prepare(sql)?, Vec::new()),
             }),
         }
     }
@@ -195,7 +204,7 @@ impl Db {
             // Every PostgreSQL statement is cached (rewritten and prepared once per text).
             #[cfg(feature = "postgres")]
             Inner::Pg(c) => Ok(Stmt {
-                inner: StmtInner::Pg(c, c.prepare(sql)?),
+                inner: StmtInner::Pg(c, c.prepare(sql)?, Vec::new()),
             }),
         }
     }
@@ -259,6 +268,17 @@ pub enum ValueRef<'a> {
     Real(f64),
     Text(&'a str),
     Blob(&'a [u8]),
+}
+
+impl<'a> ValueRef<'a> {
+    /// Text or NULL (`None`); any other type is [`FromSqlError::InvalidType`].
+    pub fn as_str_or_null(&self) -> std::result::Result<Option<&'a str>, FromSqlError> {
+        match *self {
+            ValueRef::Text(s) => Ok(Some(s)),
+            ValueRef::Null => Ok(None),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
 }
 
 /// A value as stored, owned (dynamic parameter lists, generic row copies).
@@ -501,33 +521,36 @@ from_sql_int!(i64, i32, i16, i8, u32, u16, u8, u64, usize);
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
+/// What [`Params::visit`] calls with each parameter and its name (when named).
+pub type ParamVisitor<'a> = dyn FnMut(Option<&str>, &dyn ToSqlValue) -> Result<()> + 'a;
+
 /// The parameters of one statement: positional (`?1`, `?`) or named (`:name`).
 pub trait Params {
     /// Calls `f` with each parameter in order, with its name when named.
-    fn visit(&self, f: &mut dyn FnMut(Option<&str>, &dyn ToSqlValue) -> Result<()>) -> Result<()>;
+    fn visit(&self, f: &mut ParamVisitor<'_>) -> Result<()>;
 }
 
 /// `[]`: no parameters.
 impl Params for [&dyn ToSqlValue; 0] {
-    fn visit(&self, _: &mut dyn FnMut(Option<&str>, &dyn ToSqlValue) -> Result<()>) -> Result<()> {
+    fn visit(&self, _: &mut ParamVisitor<'_>) -> Result<()> {
         Ok(())
     }
 }
 
 impl Params for &[&dyn ToSqlValue] {
-    fn visit(&self, f: &mut dyn FnMut(Option<&str>, &dyn ToSqlValue) -> Result<()>) -> Result<()> {
+    fn visit(&self, f: &mut ParamVisitor<'_>) -> Result<()> {
         self.iter().try_for_each(|p| f(None, *p))
     }
 }
 
 impl Params for &[(&str, &dyn ToSqlValue)] {
-    fn visit(&self, f: &mut dyn FnMut(Option<&str>, &dyn ToSqlValue) -> Result<()>) -> Result<()> {
+    fn visit(&self, f: &mut ParamVisitor<'_>) -> Result<()> {
         self.iter().try_for_each(|(n, p)| f(Some(n), *p))
     }
 }
 
 impl<T: ToSqlValue> Params for &[(String, T)] {
-    fn visit(&self, f: &mut dyn FnMut(Option<&str>, &dyn ToSqlValue) -> Result<()>) -> Result<()> {
+    fn visit(&self, f: &mut ParamVisitor<'_>) -> Result<()> {
         self.iter().try_for_each(|(n, p)| f(Some(n), p))
     }
 }
@@ -537,14 +560,15 @@ macro_rules! array_params {
         impl<T: ToSqlValue> Params for [T; $n] {
             fn visit(
                 &self,
-                f: &mut dyn FnMut(Option<&str>, &dyn ToSqlValue) -> Result<()>,
+                f: &mut ParamVisitor<'_>,
             ) -> Result<()> {
                 self.iter().try_for_each(|p| f(None, p))
             }
         }
     )*};
 }
-array_params!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+array_params!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32
+              33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48);
 
 /// Parameters from an iterator (dynamic lists: `IN (?, ?, …)`, filters).
 pub struct ParamsFromIter<I>(I);
@@ -562,7 +586,7 @@ where
     I: IntoIterator + Clone,
     I::Item: ToSqlValue,
 {
-    fn visit(&self, f: &mut dyn FnMut(Option<&str>, &dyn ToSqlValue) -> Result<()>) -> Result<()> {
+    fn visit(&self, f: &mut ParamVisitor<'_>) -> Result<()> {
         self.0.clone().into_iter().try_for_each(|p| f(None, &p))
     }
 }
@@ -571,10 +595,10 @@ where
 #[macro_export]
 macro_rules! params {
     () => {
-        &[] as &[&dyn $crate::db::ToSqlValue]
+        &[] as &[&dyn $crate::db::engine::ToSqlValue]
     };
     ($($p:expr),+ $(,)?) => {
-        &[$(&$p as &dyn $crate::db::ToSqlValue),+] as &[&dyn $crate::db::ToSqlValue]
+        &[$(&$p as &dyn $crate::db::engine::ToSqlValue),+] as &[&dyn $crate::db::engine::ToSqlValue]
     };
 }
 
@@ -582,10 +606,10 @@ macro_rules! params {
 #[macro_export]
 macro_rules! named_params {
     () => {
-        &[] as &[(&str, &dyn $crate::db::ToSqlValue)]
+        &[] as &[(&str, &dyn $crate::db::engine::ToSqlValue)]
     };
     ($($n:literal: $p:expr),+ $(,)?) => {
-        &[$(($n, &$p as &dyn $crate::db::ToSqlValue)),+] as &[(&str, &dyn $crate::db::ToSqlValue)]
+        &[$(($n, &$p as &dyn $crate::db::engine::ToSqlValue)),+] as &[(&str, &dyn $crate::db::engine::ToSqlValue)]
     };
 }
 
@@ -600,8 +624,10 @@ pub struct Stmt<'c> {
 enum StmtInner<'c> {
     Sqlite(rusqlite::Statement<'c>),
     SqliteCached(rusqlite::CachedStatement<'c>),
+    /// The connection, the prepared statement, and parameters bound one by one
+    /// ([`Stmt::raw_bind_parameter`]).
     #[cfg(feature = "postgres")]
-    Pg(&'c PgConn, Prepared),
+    Pg(&'c PgConn, Prepared, Vec<crate::db::pg::backend::PgParam>),
 }
 
 impl<'c> Stmt<'c> {
@@ -644,7 +670,7 @@ impl<'c> Stmt<'c> {
     /// Runs the statement; the number of rows it changed.
     pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
         #[cfg(feature = "postgres")]
-        if let StmtInner::Pg(c, p) = &self.inner {
+        if let StmtInner::Pg(c, p, _) = &self.inner {
             return c.execute(p, &ordered_params(p, &params)?);
         }
         let Some(st) = self.sqlite() else {
@@ -657,7 +683,7 @@ impl<'c> Stmt<'c> {
     /// Runs the query; its rows one at a time ([`Rows::next`]).
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
         #[cfg(feature = "postgres")]
-        if let StmtInner::Pg(c, p) = &self.inner {
+        if let StmtInner::Pg(c, p, _) = &self.inner {
             let rows = c.query(p, &ordered_params(p, &params)?)?;
             return Ok(Rows {
                 inner: RowsInner::Pg(rows.into_iter(), None),
@@ -697,15 +723,61 @@ impl<'c> Stmt<'c> {
         }
     }
 
+    /// Binds one parameter (1-based) for [`Stmt::raw_execute`]: statements built at run time
+    /// with many rows per `INSERT` (the importer's hot path) bind without a parameter list.
+    pub fn raw_bind_parameter<T: ToSqlValue>(&mut self, index: usize, v: T) -> Result<()> {
+        #[cfg(feature = "postgres")]
+        if let StmtInner::Pg(_, _, bound) = &mut self.inner {
+            let val: Value = v
+                .to_sql_value()
+                .map_err(|e| CoreError::Postgres(format!("parámetro no válido: {e}")))?
+                .into();
+            if index == 0 {
+                return Err(CoreError::Postgres("parámetro 0 no existe".into()));
+            }
+            while bound.len() < index {
+                bound.push(crate::db::pg::backend::PgParam(Value::Null));
+            }
+            bound[index - 1] = crate::db::pg::backend::PgParam(val);
+            return Ok(());
+        }
+        match self.sqlite() {
+            Some(st) => Ok(st.raw_bind_parameter(index, SqliteBind(&v))?),
+            None => Err(no_rows()),
+        }
+    }
+
+    /// Runs the statement with the parameters bound by [`Stmt::raw_bind_parameter`].
+    pub fn raw_execute(&mut self) -> Result<usize> {
+        #[cfg(feature = "postgres")]
+        if let StmtInner::Pg(c, p, bound) = &mut self.inner {
+            let params = std::mem::take(bound);
+            return c.execute(p, &params);
+        }
+        match self.sqlite() {
+            Some(st) => Ok(st.raw_execute()?),
+            None => Err(no_rows()),
+        }
+    }
+
     /// Whether the query returns at least one row.
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
         Ok(self.query(params)?.next()?.is_some())
     }
 
+    /// The number of columns of the result.
+    pub fn column_count(&mut self) -> usize {
+        #[cfg(feature = "postgres")]
+        if let StmtInner::Pg(_, p, _) = &self.inner {
+            return p.stmt.columns().len();
+        }
+        self.sqlite().map(|s| s.column_count()).unwrap_or(0)
+    }
+
     /// The names of the result's columns, in order.
     pub fn column_names(&mut self) -> Vec<String> {
         #[cfg(feature = "postgres")]
-        if let StmtInner::Pg(_, p) = &self.inner {
+        if let StmtInner::Pg(_, p, _) = &self.inner {
             return p
                 .stmt
                 .columns()
@@ -725,7 +797,8 @@ pub fn no_rows() -> CoreError {
     CoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)
 }
 
-fn is_no_rows(e: &CoreError) -> bool {
+/// Whether `e` is the error of a query that returned no row.
+pub fn is_no_rows(e: &CoreError) -> bool {
     matches!(e, CoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
 }
 
@@ -878,9 +951,44 @@ impl Row<'_> {
         }
     }
 
-    /// The value of one column as stored (generic copies: exports, the personal-data report).
-    pub fn get_value<I: RowIndex>(&self, idx: I) -> Result<Value> {
-        self.get(idx)
+    /// The value of one column as stored, borrowed from the row (generic copies: exports, the
+    /// personal-data report).
+    pub fn get_ref<I: RowIndex>(&self, idx: I) -> Result<ValueRef<'_>> {
+        match &self.inner {
+            RowInner::Sqlite(r) => {
+                use rusqlite::types::ValueRef as R;
+                let v = match idx.column() {
+                    Column::Name(n) => r.get_ref(n)?,
+                    Column::Position(i) => r.get_ref(i)?,
+                };
+                Ok(match v {
+                    R::Null => ValueRef::Null,
+                    R::Integer(i) => ValueRef::Integer(i),
+                    R::Real(f) => ValueRef::Real(f),
+                    R::Text(t) => {
+                        ValueRef::Text(std::str::from_utf8(t).map_err(rusqlite::Error::Utf8Error)?)
+                    }
+                    R::Blob(b) => ValueRef::Blob(b),
+                })
+            }
+            #[cfg(feature = "postgres")]
+            RowInner::Pg(r) => {
+                let i = match idx.column() {
+                    Column::Name(n) => {
+                        r.columns()
+                            .iter()
+                            .position(|c| c.name() == n)
+                            .ok_or_else(|| {
+                                CoreError::Postgres(format!(
+                                    "la consulta no tiene la columna «{n}»"
+                                ))
+                            })?
+                    }
+                    Column::Position(i) => i,
+                };
+                crate::db::pg::backend::value_ref_at(r, i)
+            }
+        }
     }
 }
 
@@ -1089,7 +1197,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 2);
-        let ids = vec![Value::Integer(1), Value::Integer(4)];
+        let ids = [Value::Integer(1), Value::Integer(4)];
         let n: i64 = db
             .query_row(
                 "SELECT count(*) AS n FROM t WHERE i IN (?, ?)",

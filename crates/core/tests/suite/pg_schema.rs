@@ -55,11 +55,12 @@ fn compatible(sqlite_type: &str, pg_type: &str) -> bool {
 )]
 fn every_sqlite_table_and_column_exists_on_postgresql_with_a_compatible_type() {
     let _ = WIN;
-    let lite = mesa_core::db::open_in_memory().unwrap();
+    let lite_db = mesa_core::db::open_in_memory().unwrap();
+    let lite = lite_db.sqlite_native().unwrap();
     let db = migrated_db();
     let mut pgc = db.connect();
     let pg_tables = pg::tables(&mut pgc).unwrap();
-    let lite_tables = sqlite_tables(&lite);
+    let lite_tables = sqlite_tables(lite);
     let mut problems = vec![];
     for t in &lite_tables {
         let cols = pg_columns(&mut pgc, t);
@@ -157,10 +158,11 @@ fn nocase_columns_are_case_insensitive_on_postgresql() {
     ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
 )]
 fn seeded_catalogs_equal_a_new_sqlite_database() {
-    let lite = mesa_core::db::open_in_memory().unwrap();
+    let lite_db = mesa_core::db::open_in_memory().unwrap();
+    let lite = lite_db.sqlite_native().unwrap();
     let db = migrated_db();
     let mut c = db.connect();
-    for t in sqlite_tables(&lite) {
+    for t in sqlite_tables(lite) {
         if t == "schema_migrations" {
             continue;
         }
@@ -170,7 +172,7 @@ fn seeded_catalogs_equal_a_new_sqlite_database() {
         } else {
             &[]
         };
-        mesa_core::db::pg::copy::compare_all(&lite, &mut c, &t, skip)
+        mesa_core::db::pg::copy::compare_all(lite, &mut c, &t, skip)
             .unwrap_or_else(|e| panic!("{t}: {e}"));
     }
 }

@@ -511,6 +511,34 @@ pub fn value_at(row: &postgres::Row, i: usize) -> Result<Value> {
     })
 }
 
+/// The value of column `i` borrowed from the row where it can be (text, bytes).
+pub fn value_ref_at(row: &postgres::Row, i: usize) -> Result<ValueRef<'_>> {
+    if i >= row.len() {
+        return Err(CoreError::Postgres(format!(
+            "la consulta no tiene la columna {i}"
+        )));
+    }
+    let bad = |e: postgres::Error| CoreError::Postgres(e.to_string());
+    let ty = row.columns()[i].type_().clone();
+    Ok(match ty {
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => row
+            .try_get::<_, Option<&str>>(i)
+            .map_err(bad)?
+            .map(ValueRef::Text)
+            .unwrap_or(ValueRef::Null),
+        Type::BYTEA => row
+            .try_get::<_, Option<&[u8]>>(i)
+            .map_err(bad)?
+            .map(ValueRef::Blob)
+            .unwrap_or(ValueRef::Null),
+        _ => match value_at(row, i)? {
+            Value::Integer(v) => ValueRef::Integer(v),
+            Value::Real(v) => ValueRef::Real(v),
+            _ => ValueRef::Null,
+        },
+    })
+}
+
 /// The values of `params` in `$n` order (named ones placed by name).
 pub fn ordered_params(
     p: &Prepared,
