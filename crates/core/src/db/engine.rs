@@ -47,11 +47,88 @@ impl std::fmt::Debug for Db {
 enum Inner {
     Sqlite(rusqlite::Connection),
     #[cfg(feature = "postgres")]
-    Pg(Box<crate::db::pg::backend::PgConn>),
+    Pg(Box<PgConn>),
 }
 
 #[cfg(feature = "postgres")]
-use crate::db::pg::backend::{ordered_params, value_at, PgConn, Prepared};
+use super::pg::backend::{self as pgb, PgConn, PgParam, Prepared};
+
+#[cfg(feature = "postgres")]
+fn to_pg(v: Value) -> pgb::Value {
+    match v {
+        Value::Null => pgb::Value::Null,
+        Value::Integer(i) => pgb::Value::Integer(i),
+        Value::Real(f) => pgb::Value::Real(f),
+        Value::Text(s) => pgb::Value::Text(s),
+        Value::Blob(b) => pgb::Value::Blob(b),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn from_pg(v: pgb::Value) -> Value {
+    match v {
+        pgb::Value::Null => Value::Null,
+        pgb::Value::Integer(i) => Value::Integer(i),
+        pgb::Value::Real(f) => Value::Real(f),
+        pgb::Value::Text(s) => Value::Text(s),
+        pgb::Value::Blob(b) => Value::Blob(b),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn from_pg_ref(v: pgb::ValueRef<'_>) -> ValueRef<'_> {
+    match v {
+        pgb::ValueRef::Null => ValueRef::Null,
+        pgb::ValueRef::Integer(i) => ValueRef::Integer(i),
+        pgb::ValueRef::Real(f) => ValueRef::Real(f),
+        pgb::ValueRef::Text(s) => ValueRef::Text(s),
+        pgb::ValueRef::Blob(b) => ValueRef::Blob(b),
+    }
+}
+
+/// The values of `params` in `$n` order (named ones placed by name), for PostgreSQL.
+#[cfg(feature = "postgres")]
+fn ordered_params(p: &Prepared, params: &dyn Params) -> Result<Vec<PgParam>> {
+    let mut positional: Vec<PgParam> = Vec::new();
+    let mut named: std::collections::HashMap<String, PgParam> = Default::default();
+    params.visit(&mut |name, v| {
+        let val: Value = v
+            .to_sql_value()
+            .map_err(|e| CoreError::Postgres(format!("parámetro no válido: {e}")))?
+            .into();
+        match name {
+            Some(n) => {
+                named.insert(n.to_string(), PgParam(to_pg(val)));
+            }
+            None => positional.push(PgParam(to_pg(val))),
+        }
+        Ok(())
+    })?;
+    if !named.is_empty() {
+        let mut out = Vec::with_capacity(p.names.len());
+        for n in &p.names {
+            out.push(
+                named
+                    .remove(n)
+                    .ok_or_else(|| CoreError::Postgres(format!("falta el parámetro {n}")))?,
+            );
+        }
+        if let Some(extra) = named.keys().next() {
+            return Err(CoreError::Postgres(format!(
+                "el parámetro {extra} no está en la consulta"
+            )));
+        }
+        return Ok(out);
+    }
+    let expected = p.stmt.params().len();
+    if positional.len() != expected {
+        return Err(CoreError::Postgres(format!(
+            "se dieron {} parámetros y la consulta espera {expected}",
+            positional.len()
+        )));
+    }
+    Ok(positional)
+}
 
 #[cfg(feature = "postgres")]
 fn unported() -> CoreError {
@@ -627,7 +704,7 @@ enum StmtInner<'c> {
     /// The connection, the prepared statement, and parameters bound one by one
     /// ([`Stmt::raw_bind_parameter`]).
     #[cfg(feature = "postgres")]
-    Pg(&'c PgConn, Prepared, Vec<crate::db::pg::backend::PgParam>),
+    Pg(&'c PgConn, Prepared, Vec<PgParam>),
 }
 
 impl<'c> Stmt<'c> {
@@ -736,9 +813,9 @@ impl<'c> Stmt<'c> {
                 return Err(CoreError::Postgres("parámetro 0 no existe".into()));
             }
             while bound.len() < index {
-                bound.push(crate::db::pg::backend::PgParam(Value::Null));
+                bound.push(PgParam(pgb::Value::Null));
             }
-            bound[index - 1] = crate::db::pg::backend::PgParam(val);
+            bound[index - 1] = PgParam(to_pg(val));
             return Ok(());
         }
         match self.sqlite() {
@@ -935,7 +1012,7 @@ impl Row<'_> {
                         )))
                     }
                 };
-                let v = value_at(r, i)?;
+                let v = from_pg(pgb::value_at(r, i)?);
                 T::from_sql_value(v.as_ref()).map_err(|e| match e {
                     FromSqlError::Other(c) => c,
                     FromSqlError::InvalidType => CoreError::Postgres(format!(
@@ -986,7 +1063,7 @@ impl Row<'_> {
                     }
                     Column::Position(i) => i,
                 };
-                crate::db::pg::backend::value_ref_at(r, i)
+                pgb::value_ref_at(r, i).map(from_pg_ref)
             }
         }
     }

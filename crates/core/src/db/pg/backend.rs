@@ -22,8 +22,40 @@ use bytes::BytesMut;
 use postgres::types::{to_sql_checked, FromSql, IsNull, ToSql, Type};
 use postgres::{Client, Statement};
 
-use crate::db::engine::{Value, ValueRef};
 use crate::error::{CoreError, Result};
+
+/// A value as SQLite holds it (the engine's `Value`, mirrored here so this module does not
+/// depend on `engine.rs`, which dispatches to it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map(Into::into).unwrap_or(Value::Null)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Integer(i)
+    }
+}
+
+/// The same, borrowed from a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
 
 /// The advisory lock every write transaction takes first: writes are serialised like SQLite's
 /// `BEGIN IMMEDIATE`, across all workstations (the counters then never race).
@@ -160,7 +192,7 @@ impl PgConn {
         let rows = self.query(&p, &[])?;
         let s: String = rows
             .first()
-            .ok_or_else(crate::db::engine::no_rows)?
+            .ok_or(CoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))?
             .try_get("now")
             .map_err(db_err)?;
         crate::clock::from_db(&s)
@@ -537,57 +569,6 @@ pub fn value_ref_at(row: &postgres::Row, i: usize) -> Result<ValueRef<'_>> {
             _ => ValueRef::Null,
         },
     })
-}
-
-/// The values of `params` in `$n` order (named ones placed by name).
-pub fn ordered_params(
-    p: &Prepared,
-    params: &dyn crate::db::engine::Params,
-) -> Result<Vec<PgParam>> {
-    let mut positional: Vec<PgParam> = Vec::new();
-    let mut named: HashMap<String, PgParam> = HashMap::new();
-    params.visit(&mut |name, v| {
-        let val: Value = v
-            .to_sql_value()
-            .map_err(|e| CoreError::Postgres(format!("parámetro no válido: {e}")))?
-            .into();
-        match name {
-            Some(n) => {
-                named.insert(n.to_string(), PgParam(val));
-            }
-            None => positional.push(PgParam(val)),
-        }
-        Ok(())
-    })?;
-    let expected = p.stmt.params().len();
-    if !named.is_empty() {
-        let mut out = Vec::with_capacity(p.names.len());
-        for n in &p.names {
-            out.push(
-                named
-                    .remove(n)
-                    .ok_or_else(|| CoreError::Postgres(format!("falta el parámetro {n}")))?,
-            );
-        }
-        if let Some(extra) = named.keys().next() {
-            return Err(CoreError::Postgres(format!(
-                "el parámetro {extra} no está en la consulta"
-            )));
-        }
-        return Ok(out);
-    }
-    if positional.len() != expected {
-        return Err(CoreError::Postgres(format!(
-            "se dieron {} parámetros y la consulta espera {expected}",
-            positional.len()
-        )));
-    }
-    Ok(positional)
-}
-
-/// Re-exported for `engine.rs`: a value borrowed from an owned one.
-pub fn as_ref(v: &Value) -> ValueRef<'_> {
-    v.as_ref()
 }
 
 #[cfg(test)]

@@ -290,11 +290,11 @@ pub fn migrate(c: &mut Client) -> Result<()> {
 
 /// Opens a [`crate::db::Db`] on the server of `target`: connects, refuses an unsupported
 /// server, brings the schema up to date.
-pub fn open(target: &PgTarget) -> Result<crate::db::Db> {
+pub fn open(target: &PgTarget) -> Result<crate::db::engine::Db> {
     let mut c = target.connect()?;
     check_server(&mut c)?;
     migrate(&mut c)?;
-    Ok(crate::db::Db::from_pg(c))
+    Ok(crate::db::engine::Db::from_pg(c))
 }
 
 /// Opens the database of the workstation whose data folder is `data_dir` when it uses a server
@@ -303,7 +303,7 @@ pub fn open(target: &PgTarget) -> Result<crate::db::Db> {
 pub fn open_workstation(
     data_dir: &std::path::Path,
     password: impl FnOnce(&workstation::WorkstationServer) -> Result<Option<String>>,
-) -> Result<Option<crate::db::Db>> {
+) -> Result<Option<crate::db::engine::Db>> {
     match workstation::read(data_dir)? {
         None => Ok(None),
         Some(ws) => {
