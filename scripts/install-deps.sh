@@ -10,10 +10,13 @@ PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
       libayatana-appindicator3-dev librsvg2-dev pkg-config
       webkit2gtk-driver xvfb xauth python3
       poppler-utils sqlite3 qpdf libreoffice-calc
-      dovecot-imapd python3-aiosmtpd keyutils openssl)
+      dovecot-imapd python3-aiosmtpd keyutils openssl
+      postgresql postgresql-contrib)
 bash scripts/apt-install-missing.sh "${PKGS[@]}"
 # mesa-mailnet's tests start their own Dovecot (as nobody, on free loopback ports); the package's
 # system instance is not needed (nothing depends on port 143).
+# PostgreSQL (issue 17): the core and CLI tests start their own throw-away cluster (initdb +
+# postgres as nobody on a free loopback port); the package's own cluster is not used.
 
 if ! command -v cargo >/dev/null 2>&1; then
   [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"

@@ -25,6 +25,7 @@ mod mailnet_cmds;
 mod plans;
 mod report;
 mod risks;
+mod server;
 mod settings;
 mod tickets;
 
@@ -175,6 +176,9 @@ enum Cmd {
     /// plantillas.
     #[command(subcommand)]
     Mail(mail::MailCmd),
+    /// Varios equipos (PostgreSQL): `server status [--json]`, `server migrate --to URL [--yes]`.
+    #[command(subcommand)]
+    Server(server::ServerCmd),
 }
 
 #[derive(Subcommand)]
@@ -235,6 +239,23 @@ fn run(cli: Cli) -> Result<(), CoreError> {
     if let Cmd::Backup(b) = &cli.cmd {
         if let Some(done) = backup::restore_if_damaged(&paths::db_path(&dir), b, now, cli.json) {
             return done;
+        }
+    }
+    if let Cmd::Server(server::ServerCmd::Status) = &cli.cmd {
+        return server::status(&dir, cli.json);
+    }
+    // A workstation switched to a PostgreSQL server must not keep writing its old SQLite file
+    // (two diverging copies of the office's data). The CLI does not work on the server yet.
+    if !matches!(cli.cmd, Cmd::Server(_) | Cmd::Info | Cmd::Holidays { .. }) {
+        if let Some(ws) = mesa_core::db::pg::workstation::read(&dir)? {
+            return Err(CoreError::Server {
+                detail: format!(
+                    "este equipo usa el servidor {} (ver «mesa server status»); esta versión de \
+                     la línea de comandos todavía no trabaja sobre PostgreSQL y no escribe en la \
+                     copia SQLite que quedó como respaldo",
+                    ws.target(None).display()
+                ),
+            });
         }
     }
     let mut store = Store::open(&paths::db_path(&dir))?;
@@ -376,6 +397,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Cmd::PlanMejora(c) => plans::run(&mut ctx, c),
         Cmd::Indicator(c) => indicators::indicator(&mut ctx, c),
         Cmd::Mail(c) => mail::mail(&mut ctx, c),
+        Cmd::Server(c) => server::run(&mut ctx, &dir, c),
         Cmd::Info => {
             let info = mesa_core::AppInfo {
                 version: mesa_core::VERSION.to_string(),

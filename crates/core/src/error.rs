@@ -166,6 +166,15 @@ pub enum CoreError {
     #[error("Error de la base de datos: {0}")]
     Sqlite(rusqlite::Error),
 
+    /// The PostgreSQL server (issue 17) cannot be used: unreachable, refused the login, too old,
+    /// lacks `unaccent`, or is not the empty database a move needs.
+    #[error("Servidor PostgreSQL: {detail}")]
+    Server { detail: String },
+
+    /// A statement failed on the PostgreSQL server (the counterpart of `Sqlite`).
+    #[error("Error de la base de datos (PostgreSQL): {0}")]
+    Postgres(String),
+
     #[error("Error interno de datos: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -246,6 +255,7 @@ pub const ERROR_CODES: &[&str] = &[
     "mail_collector_busy",
     "mail_unsupported_auth",
     "mail_msg",
+    "server",
     "database",
     "internal",
 ];
@@ -319,6 +329,8 @@ impl CoreError {
             CoreError::UnknownStoredValue { .. } => "unknown_stored_value",
             CoreError::Mail { code, .. } => code,
             CoreError::Sqlite(_) => "database",
+            CoreError::Server { .. } => "server",
+            CoreError::Postgres(_) => "database",
             CoreError::Json(_) => "internal",
         }
     }
@@ -413,9 +425,11 @@ mod tests {
             CoreError::SeparationOfDuties { .. } => 33,
             CoreError::NetworkDatabase { .. } => 34,
             CoreError::Mail { .. } => 35,
+            CoreError::Server { .. } => 36,
+            CoreError::Postgres(_) => 37,
         }
     }
-    const CORE_VARIANTS: usize = 36;
+    const CORE_VARIANTS: usize = 38;
 
     fn import_variant(e: &ImportError) -> usize {
         match e {
@@ -549,6 +563,8 @@ mod tests {
                 value: s(),
             },
             CoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+            CoreError::Server { detail: s() },
+            CoreError::Postgres(s()),
             CoreError::Json(serde_json::from_str::<i32>("x").unwrap_err()),
         ];
         v.extend(import_samples().into_iter().map(CoreError::Import));

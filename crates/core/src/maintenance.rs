@@ -15,8 +15,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::{params, OptionalExt};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -404,7 +404,7 @@ struct LogRow {
 }
 
 impl LogRow {
-    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &crate::db::Row<'_>) -> crate::error::Result<Self> {
         Ok(LogRow {
             id: r.get("id")?,
             occurrence_id: r.get("occurrence_id")?,
@@ -432,7 +432,7 @@ impl LogRow {
     }
 }
 
-fn plan_id(conn: &rusqlite::Connection, year: i64) -> Result<i64> {
+fn plan_id(conn: &crate::db::Db, year: i64) -> Result<i64> {
     conn.query_row(
         "SELECT id FROM maintenance_plans WHERE year = ?1",
         [year],
@@ -447,7 +447,7 @@ fn plan_id(conn: &rusqlite::Connection, year: i64) -> Result<i64> {
 
 /// Asset ids of a group (active equipment only).
 fn group_assets(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Db,
     kind: Option<&str>,
     department: Option<&str>,
 ) -> Result<Vec<(i64, String)>> {
@@ -461,11 +461,11 @@ fn group_assets(
         .query_map(params![kind, department], |r| {
             Ok((r.get("id")?, r.get("tag")?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
-fn build_item(conn: &rusqlite::Connection, r: ItemRow) -> Result<PlanItem> {
+fn build_item(conn: &crate::db::Db, r: ItemRow) -> Result<PlanItem> {
     let frequency = Frequency::parse(&r.frequency).unwrap_or(Frequency::Annual);
     let checklist: Vec<String> = serde_json::from_str(&r.checklist).unwrap_or_default();
     let (target, label, brand, model, serial, location, count) = match r.target.as_str() {
@@ -556,7 +556,7 @@ fn build_item(conn: &rusqlite::Connection, r: ItemRow) -> Result<PlanItem> {
     })
 }
 
-fn load_items(conn: &rusqlite::Connection, plan: i64) -> Result<Vec<PlanItem>> {
+fn load_items(conn: &crate::db::Db, plan: i64) -> Result<Vec<PlanItem>> {
     let mut stmt = conn.prepare(
         "SELECT id, position, target, asset_id, group_kind, group_department, area, activity,
                 checklist, frequency, start_month, responsible
@@ -579,12 +579,12 @@ fn load_items(conn: &rusqlite::Connection, plan: i64) -> Result<Vec<PlanItem>> {
                 responsible: r.get("responsible")?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     rows.into_iter().map(|r| build_item(conn, r)).collect()
 }
 
 fn insert_occurrences(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Db,
     item_id: i64,
     year: i32,
     freq: Frequency,
@@ -593,6 +593,7 @@ fn insert_occurrences(
     let mut n = 0;
     for m in occurrence_months(freq, start)? {
         let (first, last) = month_bounds(year, m);
+        // pg: `INSERT OR IGNORE` → `… ON CONFLICT DO NOTHING` (rewritten by the Pg backend).
         n += conn.execute(
             "INSERT OR IGNORE INTO maintenance_occurrences(item_id, year, month, scheduled_on, due_on)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -609,7 +610,7 @@ fn insert_occurrences(
 }
 
 /// (occurrence id, item id, month, first performed_on) of a plan.
-fn occurrences_of(conn: &rusqlite::Connection, plan: i64) -> Result<Vec<OccurrenceRow>> {
+fn occurrences_of(conn: &crate::db::Db, plan: i64) -> Result<Vec<OccurrenceRow>> {
     let mut stmt = conn.prepare(
         "SELECT o.id, o.item_id, o.month,
                 (SELECT min(l.performed_on) FROM maintenance_logs l WHERE l.occurrence_id = o.id)
@@ -626,7 +627,7 @@ fn occurrences_of(conn: &rusqlite::Connection, plan: i64) -> Result<Vec<Occurren
                 r.get("first_performed_on")?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -673,10 +674,10 @@ impl Store {
             ));
         }
         self.write(actor, now, |tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "INSERT INTO maintenance_plans(year, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
                 params![year, name, to_db(now), actor],
-            )?)
+            )
         })?;
         self.plan(year)
     }
@@ -706,7 +707,7 @@ impl Store {
             .prepare("SELECT year FROM maintenance_plans ORDER BY year DESC")?;
         let v = stmt
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
+            .collect::<crate::error::Result<Vec<i64>>>()?;
         Ok(v)
     }
 
@@ -777,11 +778,11 @@ impl Store {
             [pid],
             |r| r.get(0),
         )?;
-        tx.execute(
+        let id: i64 = tx.query_row(
             "INSERT INTO maintenance_items(plan_id, position, target, asset_id, group_kind,
                 group_department, area, activity, checklist, frequency, start_month, responsible,
                 created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id",
             params![
                 pid,
                 position,
@@ -797,8 +798,8 @@ impl Store {
                 responsible,
                 to_db(now)
             ],
+            |r| r.get("id"),
         )?;
-        let id = tx.last_insert_rowid();
         insert_occurrences(&tx, id, year as i32, input.frequency, start)?;
         tx.commit()?;
         let items = load_items(&self.conn, pid)?;
@@ -1108,11 +1109,11 @@ impl Store {
         } else {
             None
         };
-        tx.execute(
+        let log_id: i64 = tx.query_row(
             "INSERT INTO maintenance_logs(occurrence_id, asset_id, area, kind, performed_on,
                 performed_by, activity, checklist, findings, parts_used, next_actions, ticket_number,
                 created_at, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
             params![
                 occurrence,
                 single_asset,
@@ -1128,9 +1129,7 @@ impl Store {
                 ticket_number,
                 at,
                 actor
-            ],
-        )?;
-        let log_id = tx.last_insert_rowid();
+            ], |r| r.get("id"))?;
         let event_kind = match kind.as_str() {
             "preventive" => "preventive",
             "corrective" => "corrective",
@@ -1191,12 +1190,12 @@ impl Store {
             None => self.separate_duties(&what, &log.created_by, &engineer, justification)?,
         };
         self.write(&engineer, now, |tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "UPDATE maintenance_logs SET verified_by = ?2, verified_at = ?3, verification_note = ?4,
                     sod_justification = ?5
                  WHERE id = ?1",
                 params![id, engineer, to_db(now), clean_opt(note), sod],
-            )?)
+            )
         })?;
         self.log(id)
     }
@@ -1212,7 +1211,7 @@ impl Store {
 
     pub fn list_logs(&self, q: &LogQuery) -> Result<Vec<MaintenanceLog>> {
         let mut conds = vec!["1=1".to_string()];
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![];
+        let mut args: Vec<Box<dyn crate::db::ToSqlValue>> = vec![];
         if let Some(y) = q.year {
             args.push(Box::new(format!("{y:04}-%")));
             conds.push(format!("l.performed_on LIKE ?{}", args.len()));
@@ -1242,11 +1241,15 @@ impl Store {
         if q.unverified_only {
             conds.push("l.verified_by IS NULL".into());
         }
-        let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let refs: Vec<&dyn crate::db::ToSqlValue> = args.iter().map(|b| b.as_ref()).collect();
         self.query_logs(&conds.join(" AND "), &refs)
     }
 
-    fn query_logs(&self, cond: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<MaintenanceLog>> {
+    fn query_logs(
+        &self,
+        cond: &str,
+        args: &[&dyn crate::db::ToSqlValue],
+    ) -> Result<Vec<MaintenanceLog>> {
         let sql = format!(
             "SELECT l.id, l.occurrence_id, p.year AS plan_year, o.month AS programmed_month,
                     coalesce(a.tag_display, a.tag) AS asset_tag, l.area, l.kind, l.performed_on, l.performed_by, l.activity,
@@ -1263,7 +1266,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let raw = stmt
             .query_map(args, LogRow::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let mut labels: BTreeMap<i64, String> = BTreeMap::new();
         let mut out = vec![];
         for r in raw {
@@ -1376,7 +1379,7 @@ impl Store {
                     r.get::<_, String>("responsible")?,
                 ))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let mut labels: BTreeMap<i64, String> = BTreeMap::new();
         let mut due = MaintenanceDue {
             due_this_week: vec![],

@@ -11,18 +11,24 @@ use ts_rs::TS;
 /// [`crate::CoreError::UnknownStoredValue`], never read as a default.
 macro_rules! stored_enum {
     ($t:ty, $column:literal) => {
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
+        impl $crate::db::ToSqlValue for $t {
+            fn to_sql_value(
+                &self,
+            ) -> std::result::Result<$crate::db::ValueRef<'_>, $crate::db::engine::ToSqlError> {
+                Ok($crate::db::ValueRef::Text(self.as_str()))
             }
         }
 
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(
-                v: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                <$t>::from_db(s).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+        impl $crate::db::FromSqlValue for $t {
+            fn from_sql_value(
+                v: $crate::db::ValueRef<'_>,
+            ) -> std::result::Result<Self, $crate::db::FromSqlError> {
+                match v {
+                    $crate::db::ValueRef::Text(s) => {
+                        <$t>::from_db(s).map_err($crate::db::FromSqlError::Other)
+                    }
+                    _ => Err($crate::db::FromSqlError::InvalidType),
+                }
             }
         }
 

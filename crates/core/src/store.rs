@@ -1,17 +1,16 @@
-//! The store: one SQLite connection plus the business calendar read from the settings.
+//! The store: one database connection ([`Db`]) plus the business calendar read from the settings.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::calendar::BusinessCalendar;
-use crate::db;
+use crate::db::{self, Db, OptionalExt};
 use crate::error::{CoreError, Result};
 use crate::settings::CalendarConfig;
 
 pub struct Store {
-    pub(crate) conn: Connection,
+    pub(crate) conn: Db,
     pub(crate) calendar: BusinessCalendar,
     /// The `calendar` setting the cached calendar was built from (readers rebuild on change).
     calendar_src: Option<String>,
@@ -23,12 +22,14 @@ pub struct Store {
 }
 
 /// A write transaction of the one write path ([`Store::begin_write`], `write_tx`): `BEGIN
-/// IMMEDIATE`, with who and when set for the audit triggers while it is open. `commit` ends
-/// it; dropping it without committing rolls it back. Either way the audit context goes back to
-/// the session's, so no later write is audited with this one's author or time.
+/// IMMEDIATE` on SQLite ([`Db::begin_write`]), with who and when set for the audit triggers
+/// while it is open. `commit` ends it; dropping it without committing (or a failed commit)
+/// rolls it back. Either way the audit context goes back to the session's, so no later write
+/// is audited with this one's author or time. It derefs to the [`Db`] the statements run on.
 pub struct WriteTx<'c> {
-    tx: Option<Transaction<'c>>,
-    conn: &'c Connection,
+    db: &'c Db,
+    /// Begun and neither committed nor rolled back.
+    open: bool,
     /// `total_changes()` when the transaction began: a large batch is followed by a checkpoint.
     changes_before: u64,
     audit: &'c crate::db::audit_triggers::AuditHandle,
@@ -40,32 +41,31 @@ const LARGE_WRITE_ROWS: u64 = 5_000;
 
 impl<'c> WriteTx<'c> {
     pub fn commit(mut self) -> Result<()> {
-        if let Some(tx) = self.tx.take() {
-            tx.commit()?;
-            if self
-                .conn
-                .total_changes()
-                .saturating_sub(self.changes_before)
-                >= LARGE_WRITE_ROWS
-            {
-                db::checkpoint_after_batch(self.conn);
+        if self.open {
+            // A failed COMMIT leaves `open` set: the drop rolls back.
+            self.db.commit()?;
+            self.open = false;
+            if self.db.total_changes().saturating_sub(self.changes_before) >= LARGE_WRITE_ROWS {
+                db::checkpoint_after_batch(self.db);
             }
         }
         Ok(())
     }
 }
 
-impl<'c> std::ops::Deref for WriteTx<'c> {
-    type Target = Transaction<'c>;
-    fn deref(&self) -> &Transaction<'c> {
-        self.tx.as_ref().expect("transacción abierta")
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        self.db
     }
 }
 
 impl Drop for WriteTx<'_> {
     fn drop(&mut self) {
         // Roll back first (when not committed), then restore the session's context.
-        drop(self.tx.take());
+        if self.open && !self.db.is_autocommit() {
+            let _ = self.db.rollback();
+        }
         if let Ok(mut c) = self.audit.lock() {
             c.write = None;
         }
@@ -75,7 +75,7 @@ impl Drop for WriteTx<'_> {
 /// The one write path, on the store's fields (so a caller can keep reading other fields of the
 /// store while the transaction is open): see [`WriteTx`]. Audited as `actor` at `now`.
 pub(crate) fn write_tx<'c>(
-    conn: &'c mut Connection,
+    conn: &'c mut Db,
     audit: &'c crate::db::audit_triggers::AuditHandle,
     actor: &str,
     now: DateTime<Utc>,
@@ -86,50 +86,51 @@ pub(crate) fn write_tx<'c>(
 /// The one write path for writes that carry no author of their own (settings, catalogs,
 /// recomputations): audited as the session ([`Store::set_session`]).
 pub(crate) fn session_write_tx<'c>(
-    conn: &'c mut Connection,
+    conn: &'c mut Db,
     audit: &'c crate::db::audit_triggers::AuditHandle,
 ) -> Result<WriteTx<'c>> {
     open_write(conn, audit, None)
 }
 
 /// `BEGIN IMMEDIATE`, then who/when of this write (None: the session's) for the triggers.
+// pg: `Db::begin_write` takes the advisory lock; who/when also go to `SET LOCAL mesa.actor`
+// and `mesa.at` for the PL/pgSQL triggers (the AuditHandle stays the source of both).
 fn open_write<'c>(
-    conn: &'c mut Connection,
+    conn: &'c mut Db,
     audit: &'c crate::db::audit_triggers::AuditHandle,
     by: Option<(String, DateTime<Utc>)>,
 ) -> Result<WriteTx<'c>> {
-    let conn: &'c Connection = conn;
-    let changes_before = conn.total_changes();
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let db: &'c Db = conn;
+    let changes_before = db.total_changes();
+    db.begin_write()?;
     if let Ok(mut c) = audit.lock() {
         c.write = by;
     }
     Ok(WriteTx {
-        tx: Some(tx),
-        conn,
+        db,
+        open: true,
         changes_before,
         audit,
     })
 }
 
 /// The one reader of the `settings` table (also inside a write transaction): the value of `key`.
-pub(crate) fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get("value")
-        })
-        .optional()?)
+pub(crate) fn get_setting(conn: &Db, key: &str) -> Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get("value")
+    })
+    .optional()
 }
 
 /// A numeric setting, `default` when missing or not a number.
-pub(crate) fn get_setting_i64(conn: &Connection, key: &str, default: i64) -> Result<i64> {
+pub(crate) fn get_setting_i64(conn: &Db, key: &str, default: i64) -> Result<i64> {
     Ok(get_setting(conn, key)?
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(default))
 }
 
 /// Inserts or replaces one setting (inside the caller's transaction).
-pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub(crate) fn put_setting(conn: &Db, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO settings(key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -150,7 +151,7 @@ impl Store {
         &mut self,
         actor: &str,
         now: DateTime<Utc>,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+        f: impl FnOnce(&Db) -> Result<T>,
     ) -> Result<T> {
         let tx = self.begin_write(actor, now)?;
         let v = f(&tx)?;
@@ -175,8 +176,9 @@ impl Store {
         Self::from_connection(db::open_in_memory()?, None)
     }
 
-    fn from_connection(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
-        let audit = crate::db::audit_triggers::register_functions(&conn)?;
+    fn from_connection(conn: Db, path: Option<PathBuf>) -> Result<Self> {
+        // pg: no SQL functions to register (the triggers read `mesa.actor`/`mesa.at`).
+        let audit = crate::db::audit_triggers::register_functions(conn.sqlite_native()?)?;
         let mut store = Store {
             conn,
             calendar: BusinessCalendar::default_office(),
@@ -193,7 +195,7 @@ impl Store {
         self.path.as_deref()
     }
 
-    pub fn connection(&self) -> &Connection {
+    pub fn connection(&self) -> &Db {
         &self.conn
     }
 
@@ -217,7 +219,7 @@ impl Store {
 
     /// Runs `f` in one write transaction with no author of its own (settings, catalogs),
     /// audited as the session ([`Store::set_session`]).
-    pub fn session_write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub fn session_write<T>(&mut self, f: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
         let tx = session_write_tx(&mut self.conn, &self.audit)?;
         let v = f(&tx)?;
         tx.commit()?;
@@ -382,7 +384,7 @@ mod tests {
     fn a_reader_of_an_unmigrated_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("mesa.db");
-        drop(Connection::open(&db).unwrap());
+        drop(rusqlite::Connection::open(&db).unwrap());
         let e = Store::open_reader(&db).err().unwrap();
         assert_eq!(e.code(), "not_a_database", "{e}");
     }

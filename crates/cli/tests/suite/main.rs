@@ -19,7 +19,10 @@ mod links_cli;
 mod mail_cli;
 mod mail_errors;
 mod mailwire;
+#[path = "../../../core/tests/suite/pg_support.rs"]
+mod pg_support;
 mod plans_cli;
 mod report_cli;
 mod risks_cli;
+mod server_cli;
 mod settings;

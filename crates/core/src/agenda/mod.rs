@@ -6,8 +6,8 @@
 pub mod ics;
 pub mod types;
 
+use crate::db::{params, Db, OptionalExt, Row};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -65,7 +65,7 @@ struct VisitRow {
     scheduled_at: String,
 }
 
-fn visit_from_row(r: &Row<'_>) -> rusqlite::Result<VisitRow> {
+fn visit_from_row(r: &Row<'_>) -> crate::error::Result<VisitRow> {
     Ok(VisitRow {
         id: r.get("id")?,
         starts_at: r.get("starts_at")?,
@@ -96,7 +96,7 @@ fn build_visit(v: VisitRow) -> Result<Visit> {
 }
 
 /// The current visit of the case with row id `ticket_id` (for the case detail).
-pub(crate) fn visit_of(conn: &Connection, ticket_id: i64) -> Result<Option<Visit>> {
+pub(crate) fn visit_of(conn: &Db, ticket_id: i64) -> Result<Option<Visit>> {
     let sql = format!("SELECT {VISIT_COLUMNS} FROM ticket_visits v WHERE v.ticket_id = ?1");
     conn.prepare_cached(&sql)?
         .query_row([ticket_id], visit_from_row)
@@ -123,7 +123,7 @@ pub(crate) struct CaseInfo {
 const CASE_COLUMNS: &str = "t.id, t.number, t.requester, t.department, t.location, t.phone, \
     t.email, t.assignee, t.description, t.service_type, t.status";
 
-fn case_from_row(r: &Row<'_>) -> rusqlite::Result<CaseInfo> {
+fn case_from_row(r: &Row<'_>) -> crate::error::Result<CaseInfo> {
     Ok(CaseInfo {
         id: r.get("id")?,
         number: r.get("number")?,
@@ -139,7 +139,7 @@ fn case_from_row(r: &Row<'_>) -> rusqlite::Result<CaseInfo> {
     })
 }
 
-fn load_case(conn: &Connection, number: &str) -> Result<CaseInfo> {
+fn load_case(conn: &Db, number: &str) -> Result<CaseInfo> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM tickets t WHERE t.number = ?1 COLLATE NOCASE");
     conn.query_row(&sql, [number.trim()], case_from_row)
         .optional()?
@@ -149,7 +149,7 @@ fn load_case(conn: &Connection, number: &str) -> Result<CaseInfo> {
 /// Appends one timeline entry about the visit (field `visit`).
 #[allow(clippy::too_many_arguments)]
 fn add_event(
-    conn: &Connection,
+    conn: &Db,
     ticket_id: i64,
     at: &str,
     actor: &str,
@@ -219,12 +219,12 @@ fn local_text(t: DateTime<Utc>) -> String {
 }
 
 /// The staff member named `who`, as the catalog spells it; an error when not in the catalog.
-fn staff_member(conn: &Connection, who: &str) -> Result<String> {
+fn staff_member(conn: &Db, who: &str) -> Result<String> {
     let key = fold(who);
     let mut stmt = conn.prepare_cached("SELECT name FROM staff ORDER BY name")?;
     let names: Vec<String> = stmt
         .query_map([], |r| r.get("name"))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::error::Result<_>>()?;
     names
         .into_iter()
         .find(|n| fold(n) == key)

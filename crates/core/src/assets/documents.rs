@@ -99,7 +99,7 @@ impl Store {
     }
 
     fn staff_name(&self, role: &str) -> Result<String> {
-        use rusqlite::OptionalExtension;
+        use crate::db::OptionalExt;
         Ok(self
             .conn
             .query_row(

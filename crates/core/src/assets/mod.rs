@@ -8,9 +8,9 @@ pub mod documents;
 
 use std::collections::BTreeMap;
 
+use crate::db::Value;
+use crate::db::{params, OptionalExt, Row};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -497,7 +497,7 @@ const ASSET_FIELDS: &[AssetField] = &[
 
 impl AssetField {
     /// Sets the field of `asset` from the column of the same name.
-    fn read(&self, r: &Row<'_>, asset: &mut Asset) -> rusqlite::Result<()> {
+    fn read(&self, r: &Row<'_>, asset: &mut Asset) -> crate::error::Result<()> {
         match &self.access {
             Access::Text(s) => *(s.set)(asset) = r.get(self.column)?,
             Access::Number(s) => *(s.set)(asset) = r.get(self.column)?,
@@ -563,13 +563,13 @@ fn asset_columns() -> String {
 const ASSET_FROM: &str =
     "assets a LEFT JOIN decommission_concepts c ON c.id = a.decommission_concept_id";
 
-fn opt_local(v: Option<String>) -> rusqlite::Result<Option<String>> {
+fn opt_local(v: Option<String>) -> crate::error::Result<Option<String>> {
     Ok(v.and_then(|s| from_db(&s).ok()).map(to_rfc3339_local))
 }
 
 impl Asset {
     /// An equipment from a row of [`asset_columns`], read by column name.
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> crate::error::Result<Self> {
         let extra: String = r.get("extra")?;
         let source_file: Option<String> = r.get("source_file")?;
         let mut asset = Asset {
@@ -596,7 +596,7 @@ impl Asset {
     }
 }
 
-fn row_to_asset(r: &Row<'_>) -> rusqlite::Result<(i64, Asset)> {
+fn row_to_asset(r: &Row<'_>) -> crate::error::Result<(i64, Asset)> {
     Ok((r.get("id")?, Asset::from_row(r)?))
 }
 
@@ -698,7 +698,7 @@ fn clean_asset(a: &NewAsset) -> Result<CleanAsset> {
 }
 
 fn insert_asset(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Db,
     a: &CleanAsset,
     batch: Option<i64>,
     actor: &str,
@@ -721,7 +721,7 @@ fn insert_asset(
     let source_file = a.source.as_ref().map(|s| s.file.clone());
     let source_sheet = a.source.as_ref().and_then(|s| s.sheet.clone());
     let source_row = a.source.as_ref().and_then(|s| s.row);
-    let mut args: Vec<&dyn rusqlite::ToSql> = vec![
+    let mut args: Vec<&dyn crate::db::ToSqlValue> = vec![
         &a.tag,
         &a.kind,
         &a.status,
@@ -739,15 +739,15 @@ fn insert_asset(
         columns.push_str(&format!(", {}", f.column));
         marks.push_str(&format!(", ?{}", args.len()));
     }
-    conn.execute(
+    let id: i64 = conn.query_row(
         &format!(
             "INSERT INTO assets(tag, kind, status, notes, created_at, updated_at, source_file,
                 source_sheet, source_row, import_batch, extra, tag_display{columns})
-             VALUES (?1, ?2, ?3, NULL, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10{marks})"
+             VALUES (?1, ?2, ?3, NULL, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10{marks}) RETURNING id"
         ),
         args.as_slice(),
+        |r| r.get("id"),
     )?;
-    let id = conn.last_insert_rowid();
     let note = match &a.source {
         Some(s) => format!("Importado de «{}»{}", s.file, origin_of(&a.source)),
         None => "Equipo registrado".to_string(),
@@ -782,7 +782,7 @@ pub(crate) struct EventRow<'a> {
 }
 
 pub(crate) fn add_asset_event(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Db,
     asset_id: i64,
     at: &str,
     happened_on: &str,
@@ -830,7 +830,7 @@ fn peripheral_desc(
 
 /// The life record's «Periférico» entry (attached or removed), dated today.
 fn peripheral_event(
-    tx: &rusqlite::Connection,
+    tx: &crate::db::Db,
     asset_id: i64,
     now: DateTime<Utc>,
     actor: &str,
@@ -866,7 +866,7 @@ fn closed_record(asset: &Asset) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn find_asset(conn: &rusqlite::Connection, tag: &str) -> Result<(i64, Asset)> {
+pub(crate) fn find_asset(conn: &crate::db::Db, tag: &str) -> Result<(i64, Asset)> {
     let norm = normalize_tag(tag)?;
     conn.query_row(
         &format!(
@@ -882,7 +882,7 @@ pub(crate) fn find_asset(conn: &rusqlite::Connection, tag: &str) -> Result<(i64,
 
 /// A placa typed on a case, as the office writes it when that equipment exists (`ind0083` on
 /// the case shows `IND-0083`); otherwise as typed.
-pub(crate) fn shown_tag(conn: &rusqlite::Connection, typed: &str) -> String {
+pub(crate) fn shown_tag(conn: &crate::db::Db, typed: &str) -> String {
     match find_asset(conn, typed) {
         Ok((_, a)) => a.tag,
         Err(_) => typed.to_string(),
@@ -891,7 +891,7 @@ pub(crate) fn shown_tag(conn: &rusqlite::Connection, typed: &str) -> String {
 
 impl DecommissionConcept {
     /// A concept from a row of [`CONCEPT_COLUMNS`], read by column name.
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> crate::error::Result<Self> {
         Ok(DecommissionConcept {
             number: r.get("number")?,
             tag: r.get("tag")?,
@@ -999,7 +999,7 @@ impl Store {
         if let Some((actor, now)) = marked_by {
             tx.execute(
                 "UPDATE import_batches SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
-                rusqlite::params![batch, crate::clock::to_db(now), actor],
+                crate::params![batch, crate::clock::to_db(now), actor],
             )?;
         }
         tx.commit()?;
@@ -1032,7 +1032,7 @@ impl Store {
         }
         sql.push_str(" ORDER BY a.tag");
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), row_to_asset)?;
+        let rows = stmt.query_map(crate::db::params_from_iter(args.iter()), row_to_asset)?;
         let needle = clean_opt(q.search.as_deref()).map(|s| fold(&s));
         let tag_needle = q
             .search
@@ -1090,7 +1090,7 @@ impl Store {
                     added_at: opt_local(r.get("added_at")?)?.unwrap_or_default(),
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(
             "SELECT e.at, e.happened_on, e.actor, e.kind, e.description, e.field, e.old_value,
                     e.new_value, e.part, e.part_serial, e.ticket_number, e.log_id,
@@ -1116,7 +1116,7 @@ impl Store {
                     concept_number: r.get("concept_number")?,
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let cases = self.linked_cases(&asset.tag)?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {CONCEPT_COLUMNS} FROM decommission_concepts c JOIN assets a ON a.id = c.asset_id
@@ -1124,7 +1124,7 @@ impl Store {
         ))?;
         let concepts = stmt
             .query_map([id], DecommissionConcept::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         Ok(AssetRecord {
             asset,
             peripherals,
@@ -1416,7 +1416,7 @@ impl Store {
             changed += 1;
             Ok(())
         };
-        let mut sets: Vec<(String, rusqlite::types::Value)> = vec![];
+        let mut sets: Vec<(String, crate::db::Value)> = vec![];
         if a.kind != cur.kind {
             edit("kind", Some(cur.kind.clone()), Some(a.kind.clone()))?;
             sets.push(("kind".into(), a.kind.clone().into()));
@@ -1610,10 +1610,10 @@ impl Store {
             |r| r.get(0),
         )?;
         let number = format!("CTB-{year}-{seq:04}");
-        tx.execute(
+        let cid: i64 = tx.query_row(
             "INSERT INTO decommission_concepts(number, asset_id, created_at, concept_date, diagnosis,
                 cause, recommendation, destination, technician, engineer)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
             params![
                 number,
                 id,
@@ -1625,9 +1625,7 @@ impl Store {
                 destination,
                 technician,
                 clean_opt(input.engineer.as_deref())
-            ],
-        )?;
-        let cid = tx.last_insert_rowid();
+            ], |r| r.get("id"))?;
         add_asset_event(
             &tx,
             id,
@@ -1777,7 +1775,7 @@ pub fn month_name(m: u32) -> &'static str {
 /// Inserts one equipment inside the caller's transaction, marked with an import batch (used
 /// by the spreadsheet importer, `crate::import::commit`, which owns the transaction).
 pub(crate) fn insert_imported_asset(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Db,
     a: &NewAsset,
     batch: i64,
     actor: &str,

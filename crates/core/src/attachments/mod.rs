@@ -22,8 +22,8 @@ pub mod rows;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::db::{params, Db, OptionalExt};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::clock::to_db;
@@ -280,7 +280,7 @@ pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
 type OwnerIds = (Option<i64>, Option<i64>, Option<i64>);
 
 /// The owner's row ids (see [`OwnerIds`]).
-fn owner_ids(conn: &Connection, owner: &AttachmentOwner) -> Result<OwnerIds> {
+fn owner_ids(conn: &Db, owner: &AttachmentOwner) -> Result<OwnerIds> {
     match owner {
         AttachmentOwner::Ticket(number) => {
             let id: Option<i64> = conn
@@ -313,16 +313,16 @@ fn owner_filter(ids: OwnerIds) -> (&'static str, i64) {
     }
 }
 
-fn live_refs(conn: &Connection, sha256: &str) -> Result<i64> {
-    Ok(conn.query_row(
+fn live_refs(conn: &Db, sha256: &str) -> Result<i64> {
+    conn.query_row(
         "SELECT count(*) AS n FROM attachments WHERE sha256 = ?1 AND removed_at IS NULL",
         [sha256],
         |r| r.get("n"),
-    )?)
+    )
 }
 
 /// Deletes the blobs of `hashes` that no live row refers to (after a removal committed).
-pub(crate) fn sweep_blobs(conn: &Connection, data_dir: &Path, hashes: &[String]) -> Result<usize> {
+pub(crate) fn sweep_blobs(conn: &Db, data_dir: &Path, hashes: &[String]) -> Result<usize> {
     let mut n = 0;
     for h in hashes {
         if live_refs(conn, h)? == 0 {
@@ -339,7 +339,7 @@ pub(crate) fn sweep_blobs(conn: &Connection, data_dir: &Path, hashes: &[String])
 /// transaction, with a timeline entry each; pushes their hashes to `hashes` so the caller can
 /// [`sweep_blobs`] after committing. Returns how many were removed.
 pub(crate) fn remove_for_tickets(
-    tx: &Connection,
+    tx: &Db,
     ticket_ids: &[i64],
     reason: &str,
     actor: &str,
@@ -358,7 +358,7 @@ pub(crate) fn remove_for_tickets(
                 .query_map([tid], |r| {
                     Ok((r.get("id")?, r.get("name")?, r.get("sha256")?))
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<crate::error::Result<Vec<_>>>()?;
             v
         };
         for (id, name, sha) in live {
@@ -475,7 +475,7 @@ fn store_blob(data_dir: &Path, name: &str, src: &mut dyn Read, max_bytes: u64) -
 /// name becomes `fallback`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn attach_in(
-    tx: &Connection,
+    tx: &Db,
     data_dir: &Path,
     ticket_id: i64,
     name: &str,
@@ -670,10 +670,10 @@ impl Store {
     ) -> Result<Attachment> {
         let at = to_db(now);
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
-        tx.execute(
+        let id: i64 = tx.query_row(
             "INSERT INTO attachments(ticket_id, asset_id, plan_followup_id, name, size,
                 media_type, sha256, executable, added_at, added_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
             params![
                 ids.0,
                 ids.1,
@@ -686,8 +686,8 @@ impl Store {
                 at,
                 actor
             ],
+            |r| r.get("id"),
         )?;
-        let id = tx.last_insert_rowid();
         let note = format!("{}, {}", type_label(s.media_type), size_text(s.size));
         match ids {
             (Some(tid), _, _) => crate::tickets::add_event(
@@ -927,7 +927,7 @@ fn owner_key(owner: &AttachmentOwner) -> String {
 }
 
 /// A case must be workable, a follow-up's action not yet verified, to change its attachments.
-fn check_owner_open(conn: &Connection, ids: OwnerIds) -> Result<()> {
+fn check_owner_open(conn: &Db, ids: OwnerIds) -> Result<()> {
     match ids {
         (Some(tid), _, _) => check_ticket_open(conn, tid),
         (_, _, Some(fid)) => crate::plans::check_followup_open(conn, fid),
@@ -943,7 +943,7 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn check_ticket_open(conn: &Connection, ticket_id: i64) -> Result<()> {
+fn check_ticket_open(conn: &Db, ticket_id: i64) -> Result<()> {
     let (number, status): (String, crate::model::TicketStatus) = conn.query_row(
         "SELECT number, status FROM tickets WHERE id = ?1",
         [ticket_id],
@@ -962,7 +962,7 @@ fn check_ticket_open(conn: &Connection, ticket_id: i64) -> Result<()> {
 }
 
 fn asset_note(
-    conn: &Connection,
+    conn: &Db,
     asset_id: i64,
     now: DateTime<Utc>,
     actor: &str,

@@ -2,7 +2,7 @@
 //! a leaf below `tickets`, `assets` and the attachment store (`attachments/mod.rs`), which all
 //! read them.
 
-use rusqlite::Connection;
+use crate::db::Db;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -92,7 +92,7 @@ pub(crate) const COLUMNS: &str =
     "id, name, size, media_type, sha256, executable, is_photo, added_at, \
                        added_by, removed_at, removed_by, remove_reason";
 
-pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
+pub(crate) fn from_row(r: &crate::db::Row<'_>) -> crate::error::Result<Attachment> {
     let media_type: String = r.get("media_type")?;
     let executable: bool = r.get::<_, i64>("executable")? != 0;
     let removed_at: Option<String> = r.get("removed_at")?;
@@ -117,26 +117,26 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
 }
 
 /// The attachments of one case (`ticket_id`), removed ones included, oldest first.
-pub(crate) fn list_for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Attachment>> {
+pub(crate) fn list_for_ticket(conn: &Db, ticket_id: i64) -> Result<Vec<Attachment>> {
     list_by(conn, "ticket_id", ticket_id)
 }
 
 /// The attachments of one follow-up of an improvement action, removed ones included.
-pub(crate) fn list_for_plan_followup(conn: &Connection, id: i64) -> Result<Vec<Attachment>> {
+pub(crate) fn list_for_plan_followup(conn: &Db, id: i64) -> Result<Vec<Attachment>> {
     list_by(conn, "plan_followup_id", id)
 }
 
 /// The attachments of one equipment (`asset_id`), removed ones included, oldest first.
-pub(crate) fn list_for_asset(conn: &Connection, asset_id: i64) -> Result<Vec<Attachment>> {
+pub(crate) fn list_for_asset(conn: &Db, asset_id: i64) -> Result<Vec<Attachment>> {
     list_by(conn, "asset_id", asset_id)
 }
 
-pub(crate) fn list_by(conn: &Connection, col: &str, id: i64) -> Result<Vec<Attachment>> {
+pub(crate) fn list_by(conn: &Db, col: &str, id: i64) -> Result<Vec<Attachment>> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM attachments WHERE {col} = ?1 ORDER BY id"
     ))?;
     let v = st
         .query_map([id], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     Ok(v)
 }

@@ -237,7 +237,16 @@ fn qi(c: &str) -> String {
 const AT: &str = "coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
 
 /// The three trigger statements for `table` with its current columns (empty if no such table).
-pub fn trigger_sql(conn: &Connection, table: &str, key: &str) -> Result<Vec<(String, String)>> {
+// pg: the PostgreSQL schema has its own PL/pgSQL triggers (an error here on that engine).
+pub fn trigger_sql(
+    db: &super::engine::Db,
+    table: &str,
+    key: &str,
+) -> Result<Vec<(String, String)>> {
+    trigger_sql_sqlite(db.sqlite_native()?, table, key)
+}
+
+fn trigger_sql_sqlite(conn: &Connection, table: &str, key: &str) -> Result<Vec<(String, String)>> {
     let cols = columns(conn, table)?;
     if cols.is_empty() {
         return Ok(vec![]);
@@ -316,7 +325,7 @@ pub fn install(conn: &Connection) -> Result<()> {
     }
     let mut wanted = Vec::new();
     for (table, key) in AUDITED {
-        wanted.extend(trigger_sql(conn, table, key)?);
+        wanted.extend(trigger_sql_sqlite(conn, table, key)?);
     }
     let mut stale = Vec::new();
     for (name, sql) in &wanted {

@@ -1,10 +1,20 @@
-//! The one place that opens SQLite connections and applies the embedded migrations.
+//! The one place that opens SQLite connections and applies the embedded migrations; the
+//! connections are handed out as [`Db`] (`engine.rs`, the engine-neutral API core uses).
 //!
 //! Invariants: WAL journal, `foreign_keys=ON`, busy timeout, `synchronous=FULL`; every
 //! migration runs in its own transaction and records its SHA-256; a database whose schema is
 //! newer than this binary knows is refused untouched.
 
 pub mod audit_triggers;
+pub mod engine;
+#[cfg(feature = "postgres")]
+pub mod pg;
+
+pub use crate::{named_params, params};
+pub use engine::{
+    params_from_iter, Db, Engine, FromSqlError, FromSqlValue, OptionalExt, Params, Row, Rows, Stmt,
+    ToSqlValue, Value, ValueRef,
+};
 
 use std::path::Path;
 use std::time::Duration;
@@ -169,7 +179,7 @@ pub type BeforeMigrating<'a> = &'a dyn Fn(&Connection, &Path) -> Result<()>;
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date, calling
 /// `before_migrating` first when an existing database has pending migrations.
-pub fn open(path: &Path, before_migrating: BeforeMigrating<'_>) -> Result<Connection> {
+pub fn open(path: &Path, before_migrating: BeforeMigrating<'_>) -> Result<Db> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -196,7 +206,7 @@ pub fn open(path: &Path, before_migrating: BeforeMigrating<'_>) -> Result<Connec
     crate::db::audit_triggers::install(&conn)?;
     // Keep the planner's statistics fresh (bounded work): the case list relies on them.
     conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
-    Ok(conn)
+    Ok(Db::from_sqlite(conn))
 }
 
 /// A database of ours that already has a schema, older than this binary's.
@@ -213,7 +223,7 @@ pub const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 /// app's list, detail and dashboard reads). WAL lets it read a consistent snapshot while the one
 /// writer works: it never waits behind an import, a backup or an export. `query_only` refuses
 /// any write on it; a schema other than this binary's is refused (the writer migrates first).
-pub fn open_reader(path: &Path) -> Result<Connection> {
+pub fn open_reader(path: &Path) -> Result<Db> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -240,26 +250,30 @@ pub fn open_reader(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "cache_size", -16384)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "query_only", "ON")?;
-    Ok(conn)
+    Ok(Db::from_sqlite(conn))
 }
 
 /// After a large write: a truncating checkpoint, so the WAL does not stay hundreds of MB. It
 /// waits at most a moment for readers; if one holds an old snapshot, the checkpoint is partial
 /// and `journal_size_limit` trims the file at the next reset. Never fails the write.
-pub(crate) fn checkpoint_after_batch(conn: &Connection) {
+pub(crate) fn checkpoint_after_batch(db: &Db) {
+    // pg: nothing to do (no WAL file beside the database).
+    let Ok(conn) = db.sqlite_native() else {
+        return;
+    };
     let _ = conn.busy_timeout(Duration::from_millis(250));
     let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     let _ = conn.busy_timeout(Duration::from_secs(10));
 }
 
 /// An in-memory database with the full schema (tests).
-pub fn open_in_memory() -> Result<Connection> {
+pub fn open_in_memory() -> Result<Db> {
     let conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     crate::db::audit_triggers::register_functions(&conn)?;
     migrate(&conn)?;
     crate::db::audit_triggers::install(&conn)?;
-    Ok(conn)
+    Ok(Db::from_sqlite(conn))
 }
 
 #[cfg(unix)]

@@ -245,11 +245,14 @@ fn timed<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, f64, f64)> {
 /// writer does. Returns (wall, processor) seconds.
 fn bind_floor(from: &std::path::Path, to: &std::path::Path) -> Result<(f64, f64)> {
     use super::commit::{insert_sql, CASE_COLUMNS, CASE_PARAMS, CHUNK_ROWS};
-    use rusqlite::types::Value;
+    use crate::db::Value;
     let _ = std::fs::remove_file(to);
     let mut store = Store::open(to)?;
-    store.conn.pragma_update(None, "cache_size", -262_144)?;
-    let src = rusqlite::Connection::open(from)?;
+    store
+        .conn
+        .sqlite_native()?
+        .pragma_update(None, "cache_size", -262_144)?;
+    let src = crate::db::Db::from_sqlite(rusqlite::Connection::open(from)?);
     let mut stmt = src.prepare(&format!("SELECT {CASE_COLUMNS} FROM tickets ORDER BY id"))?;
     let names: Vec<&str> = CASE_COLUMNS.split(',').map(str::trim).collect();
     debug_assert_eq!(names.len(), CASE_PARAMS);
@@ -258,9 +261,9 @@ fn bind_floor(from: &std::path::Path, to: &std::path::Path) -> Result<(f64, f64)
             names
                 .iter()
                 .map(|n| r.get::<_, Value>(*n))
-                .collect::<rusqlite::Result<Vec<_>>>()
+                .collect::<Result<Vec<_>>>()
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     drop(stmt);
     let batch: (i64, String, String, String, String, String) = src.query_row(
         "SELECT id, kind, file_name, file_hash, imported_at, actor FROM import_batches",
@@ -282,7 +285,7 @@ fn bind_floor(from: &std::path::Path, to: &std::path::Path) -> Result<(f64, f64)
         tx.execute(
             "INSERT INTO import_batches(id, kind, file_name, file_hash, format, imported_at, actor)
              VALUES (?1, ?2, ?3, ?4, '', ?5, ?6)",
-            rusqlite::params![batch.0, batch.1, batch.2, batch.3, batch.4, batch.5],
+            crate::params![batch.0, batch.1, batch.2, batch.3, batch.4, batch.5],
         )?;
         for chunk in rows.chunks(CHUNK_ROWS) {
             let mut stmt = tx.prepare_cached(&insert_sql(chunk.len()))?;
@@ -306,7 +309,10 @@ fn bind_floor(from: &std::path::Path, to: &std::path::Path) -> Result<(f64, f64)
 fn write_only(from: &std::path::Path, to: &std::path::Path) -> Result<(f64, f64)> {
     let _ = std::fs::remove_file(to);
     let mut store = Store::open(to)?;
-    store.conn.pragma_update(None, "cache_size", -262_144)?;
+    store
+        .conn
+        .sqlite_native()?
+        .pragma_update(None, "cache_size", -262_144)?;
     store
         .conn
         .execute("ATTACH DATABASE ?1 AS src", [from.display().to_string()])?;

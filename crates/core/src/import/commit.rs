@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
+use crate::db::{params, OptionalExt};
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -75,19 +75,19 @@ impl Store {
             .conn
             .prepare("SELECT name FROM departments WHERE active = 1 ORDER BY id")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         c.departments.extend_names(deps);
         let types: Vec<String> = self
             .conn
             .prepare("SELECT name FROM service_types WHERE active = 1 ORDER BY id")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         c.service_types.extend_names(types);
         let staff: Vec<String> = self
             .conn
             .prepare("SELECT name FROM staff ORDER BY id")?
             .query_map([], |r| r.get::<_, String>("name"))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         c.staff = staff.iter().map(|s| crate::text::fold(s)).collect();
         Ok(c)
     }
@@ -130,6 +130,7 @@ impl Store {
             self.authorize(crate::people::Permission::Import)?;
         }
         let catalogs = self.import_catalogs()?;
+        // pg: sqlite_master → `to_regclass('assets') IS NOT NULL`.
         let has_assets: bool = self.conn.query_row(
             "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'assets'",
             [],
@@ -166,12 +167,17 @@ impl Store {
         self.backup_before(crate::safety::backup::BackupKind::PreImport, now)?;
         let cal = self.calendar.clone();
         // A large page cache keeps a big batch from spilling to the WAL before the commit.
+        // pg: no page cache to size (the server's shared_buffers).
         let old_cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        self.conn
+            .sqlite_native()?
+            .pragma_update(None, "cache_size", -262_144)?;
         let res = self.import_commit(
             bytes, file_name, opts, actor, now, &catalogs, &cal, progress,
         );
-        let _ = self.conn.pragma_update(None, "cache_size", old_cache);
+        if let Ok(c) = self.conn.sqlite_native() {
+            let _ = c.pragma_update(None, "cache_size", old_cache);
+        }
         res
     }
 
@@ -413,7 +419,7 @@ enum Msg {
 /// trigger setup on top of the 17 b-trees it updates (about 2.5× the cost). The timeline entries and the full-text index of the batch are written
 /// in one statement each at the end. Everything is inside the caller's transaction.
 fn import_cases(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::db::Db,
     batch: i64,
     bytes: &[u8],
     opts: &ImportOptions,
@@ -425,7 +431,7 @@ fn import_cases(
     let existing: HashSet<String> = tx
         .prepare("SELECT import_key FROM tickets WHERE import_key IS NOT NULL")?
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::error::Result<_>>()?;
     // Eight chunks in flight (4,000 rows): enough for the mapper to run ahead of the writer.
     let (send, recv) = sync_channel::<Msg>(8);
     let (give_back, returned) = std::sync::mpsc::channel::<Vec<CaseRow>>();
@@ -516,12 +522,7 @@ fn import_cases(
 
 /// The timeline entries and the full-text index of the cases of `batch`, in one statement
 /// each (also used by the benchmark's floors, so that they do exactly the same work).
-pub(super) fn index_batch(
-    tx: &rusqlite::Connection,
-    batch: i64,
-    at: &str,
-    actor: &str,
-) -> Result<()> {
+pub(super) fn index_batch(tx: &crate::db::Db, batch: i64, at: &str, actor: &str) -> Result<()> {
     // The batch's timeline entries ("importado de …"), in one statement.
     tx.execute(
         "INSERT INTO ticket_events(ticket_id, at, actor, kind, new_value, note)
@@ -533,6 +534,8 @@ pub(super) fn index_batch(
          FROM tickets WHERE import_batch = ?1 ORDER BY id",
         params![batch, at, actor],
     )?;
+    // pg: no FTS5 table; the tsvector column is filled by its trigger/generated column, so this
+    // statement is SQLite's branch only.
     // The batch's cases enter the full-text index in one statement (the per-row trigger
     // skips imported rows: indexing them row by row costs about 10× more).
     tx.execute(
@@ -547,7 +550,7 @@ pub(super) fn index_batch(
 /// Inserts `rows` as cases `first + 1 …` of `batch` with `stmt`, the multi-row `INSERT` of
 /// exactly `rows.len()` rows ([`insert_sql`]).
 fn insert_rows(
-    stmt: &mut rusqlite::Statement<'_>,
+    stmt: &mut crate::db::Stmt<'_>,
     rows: &[CaseRow],
     ctx: &CaseCtx<'_>,
     batch: i64,
@@ -576,7 +579,7 @@ struct CaseCtx<'a> {
 
 impl<'a> CaseCtx<'a> {
     fn load(
-        tx: &rusqlite::Connection,
+        tx: &crate::db::Db,
         file_name: &str,
         hash: &'a str,
         at: &'a str,
@@ -597,13 +600,13 @@ impl<'a> CaseCtx<'a> {
                     },
                 ))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         let matrix: HashMap<(i64, i64), String> = tx
             .prepare("SELECT urgency, impact, priority FROM priority_matrix")?
             .query_map([], |r| {
                 Ok(((r.get("urgency")?, r.get("impact")?), r.get("priority")?))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         Ok(CaseCtx {
             file_name: file_name.to_string(),
             hash,
@@ -755,7 +758,7 @@ impl CaseRow {
     /// (number `IMP-<batch>-<n>`).
     fn bind(
         &self,
-        stmt: &mut rusqlite::Statement<'_>,
+        stmt: &mut crate::db::Stmt<'_>,
         base: usize,
         x: &CaseCtx<'_>,
         batch: i64,
@@ -763,7 +766,7 @@ impl CaseRow {
     ) -> Result<()> {
         let number = format!("IMP-{batch}-{n:05}");
         let seq = -(batch * 10_000_000 + n);
-        let values: [&dyn rusqlite::ToSql; CASE_PARAMS] = [
+        let values: [&dyn crate::db::ToSqlValue; CASE_PARAMS] = [
             &number,
             &self.year,
             &seq,

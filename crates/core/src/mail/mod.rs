@@ -10,8 +10,8 @@ pub mod outbox;
 pub mod triage;
 pub mod types;
 
+use crate::db::{params, Db, OptionalExt, Row};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::calendar::BusinessCalendar;
 use crate::clock::{from_db, to_db, to_rfc3339_local};
@@ -41,7 +41,7 @@ struct MailRow {
     state: String,
 }
 
-fn mail_from_row(r: &Row<'_>) -> rusqlite::Result<MailRow> {
+fn mail_from_row(r: &Row<'_>) -> crate::error::Result<MailRow> {
     Ok(MailRow {
         id: r.get("id")?,
         received_at: r.get("received_at")?,
@@ -55,7 +55,7 @@ fn mail_from_row(r: &Row<'_>) -> rusqlite::Result<MailRow> {
 
 const MAIL_COLUMNS: &str = "id, received_at, from_address, from_name, subject, body, state";
 
-fn load_mail(conn: &Connection, id: i64) -> Result<MailRow> {
+fn load_mail(conn: &Db, id: i64) -> Result<MailRow> {
     conn.query_row(
         &format!("SELECT {MAIL_COLUMNS} FROM mail_messages WHERE id = ?1"),
         [id],
@@ -85,8 +85,8 @@ struct CaseState {
     surveyed: bool,
 }
 
-fn case_state(conn: &Connection, ticket_id: i64) -> Result<CaseState> {
-    Ok(conn.query_row(
+fn case_state(conn: &Db, ticket_id: i64) -> Result<CaseState> {
+    conn.query_row(
         "SELECT t.number, t.status, t.email,
                 EXISTS (SELECT 1 FROM surveys s WHERE s.ticket_id = t.id) AS surveyed
          FROM tickets t WHERE t.id = ?1",
@@ -99,11 +99,11 @@ fn case_state(conn: &Connection, ticket_id: i64) -> Result<CaseState> {
                 surveyed: r.get("surveyed")?,
             })
         },
-    )?)
+    )
 }
 
 /// Is `address` the case's requester or already on the case (sender or copied on its mails)?
-fn on_case(conn: &Connection, ticket_id: i64, address: &str) -> Result<bool> {
+fn on_case(conn: &Db, ticket_id: i64, address: &str) -> Result<bool> {
     let a = address.trim().to_lowercase();
     if a.is_empty() {
         return Ok(false);
@@ -122,11 +122,7 @@ fn on_case(conn: &Connection, ticket_id: i64, address: &str) -> Result<bool> {
 /// The case a reply belongs to: In-Reply-To / References matching our outgoing or stored
 /// incoming Message-IDs first (newest first), then a `[MA-…]` token in the subject, only when
 /// the sender is the requester or already on the case.
-fn thread_case(
-    conn: &Connection,
-    parsed: &mesa_mail::ParsedMail,
-    from: &str,
-) -> Result<Option<i64>> {
+fn thread_case(conn: &Db, parsed: &mesa_mail::ParsedMail, from: &str) -> Result<Option<i64>> {
     let mut ids: Vec<&String> = parsed.in_reply_to.iter().collect();
     ids.extend(parsed.references.iter().rev());
     for id in ids {
@@ -166,7 +162,7 @@ fn thread_case(
 /// data folder (a database in memory) nothing is attached.
 #[allow(clippy::too_many_arguments)]
 fn attach_mail(
-    tx: &Connection,
+    tx: &Db,
     data_dir: Option<&std::path::Path>,
     ticket_id: i64,
     mail_id: i64,
@@ -199,7 +195,7 @@ fn attach_mail(
 /// timeline says so.
 #[allow(clippy::too_many_arguments)]
 fn attach_or_note(
-    tx: &Connection,
+    tx: &Db,
     dir: &std::path::Path,
     ticket_id: i64,
     mail_id: i64,
@@ -228,37 +224,35 @@ fn attach_or_note(
 }
 
 /// The raw bytes of a stored mail.
-fn raw_of(conn: &Connection, mail_id: i64) -> Result<Option<Vec<u8>>> {
-    Ok(conn
-        .query_row(
-            "SELECT bytes FROM mail_raw WHERE mail_id = ?1",
-            [mail_id],
-            |r| r.get("bytes"),
-        )
-        .optional()?)
+fn raw_of(conn: &Db, mail_id: i64) -> Result<Option<Vec<u8>>> {
+    conn.query_row(
+        "SELECT bytes FROM mail_raw WHERE mail_id = ?1",
+        [mail_id],
+        |r| r.get("bytes"),
+    )
+    .optional()
 }
 
 /// The earlier case of this sender, to prefill requester, dependencia, location and phone.
-fn earlier_case(conn: &Connection, email: &str) -> Result<Option<NewTicket>> {
+fn earlier_case(conn: &Db, email: &str) -> Result<Option<NewTicket>> {
     if email.trim().is_empty() {
         return Ok(None);
     }
-    Ok(conn
-        .query_row(
-            "SELECT requester, department, location, phone FROM tickets
+    conn.query_row(
+        "SELECT requester, department, location, phone FROM tickets
              WHERE email = ?1 COLLATE NOCASE ORDER BY id DESC LIMIT 1",
-            [email.trim()],
-            |r| {
-                Ok(NewTicket {
-                    requester: r.get("requester")?,
-                    department: r.get("department")?,
-                    location: r.get("location")?,
-                    phone: r.get("phone")?,
-                    ..Default::default()
-                })
-            },
-        )
-        .optional()?)
+        [email.trim()],
+        |r| {
+            Ok(NewTicket {
+                requester: r.get("requester")?,
+                department: r.get("department")?,
+                location: r.get("location")?,
+                phone: r.get("phone")?,
+                ..Default::default()
+            })
+        },
+    )
+    .optional()
 }
 
 /// Registers the stored mail `m` as a new case inside `tx`: requester matched by address,
@@ -266,7 +260,7 @@ fn earlier_case(conn: &Connection, email: &str) -> Result<Option<NewTicket>> {
 /// attachments attached; the acknowledgment queued. Returns (case id, number).
 #[allow(clippy::too_many_arguments)]
 fn register_in(
-    tx: &Transaction<'_>,
+    tx: &Db,
     cal: &BusinessCalendar,
     data_dir: Option<&std::path::Path>,
     m: &MailRow,
@@ -300,16 +294,16 @@ struct NewMail<'a> {
     size: i64,
 }
 
-fn insert_mail(tx: &Connection, m: &NewMail<'_>, now: DateTime<Utc>) -> Result<i64> {
+fn insert_mail(tx: &Db, m: &NewMail<'_>, now: DateTime<Utc>) -> Result<i64> {
     let p = m.parsed;
     let from = p.and_then(|p| p.from.as_ref());
     let body = p.map(|p| p.text.clone()).unwrap_or_default();
-    tx.execute(
+    let id: i64 = tx.query_row(
         "INSERT INTO mail_messages(message_id, content_hash, account, uidvalidity, uid, received_at,
             imported, from_address, from_name, to_addresses, cc_addresses, subject, body,
             in_reply_to, references_ids, kind, state, note, attachments, size, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21)",
+            ?19, ?20, ?21) RETURNING id",
         params![
             p.and_then(|p| p.message_id.clone()),
             m.hash,
@@ -333,13 +327,12 @@ fn insert_mail(tx: &Connection, m: &NewMail<'_>, now: DateTime<Utc>) -> Result<i
                 .unwrap_or(0),
             m.size,
             to_db(now),
-        ],
-    )?;
-    Ok(tx.last_insert_rowid())
+        ], |r| r.get("id"))?;
+    Ok(id)
 }
 
 /// Records where the collector stands in the mailbox (same transaction as the mail).
-fn update_sync(tx: &Connection, inc: &Incoming, now: DateTime<Utc>) -> Result<()> {
+fn update_sync(tx: &Db, inc: &Incoming, now: DateTime<Utc>) -> Result<()> {
     if let (Some(account), Some(v), Some(uid)) = (&inc.account, inc.uidvalidity, inc.uid) {
         tx.execute(
             "INSERT INTO mail_sync(account, uidvalidity, last_uid, updated_at)
@@ -357,7 +350,7 @@ fn update_sync(tx: &Connection, inc: &Incoming, now: DateTime<Utc>) -> Result<()
 
 /// The mail already stored for this delivery, if any.
 fn already_stored(
-    tx: &Connection,
+    tx: &Db,
     inc: &Incoming,
     message_id: Option<&str>,
     hash: Option<&str>,
@@ -415,7 +408,7 @@ fn kind_str(k: mesa_mail::MailKind) -> &'static str {
 /// A public follow-up on the case from the requester's mail (not the help desk's attention: the
 /// response clock is not stopped), with the timeline entry.
 fn follow_up_from_mail(
-    tx: &Connection,
+    tx: &Db,
     ticket_id: i64,
     sender: &str,
     text: &str,
@@ -458,14 +451,13 @@ impl Store {
 
     /// Where the collector stands in the mailbox `account`: (UIDVALIDITY, last UID stored).
     pub fn mailbox_state(&self, account: &str) -> Result<Option<(u32, u32)>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT uidvalidity, last_uid FROM mail_sync WHERE account = ?1",
                 [account],
                 |r| Ok((r.get("uidvalidity")?, r.get("last_uid")?)),
             )
-            .optional()?)
+            .optional()
     }
 
     /// Records that mail `id` was moved on the server to the processed folder.
@@ -514,7 +506,7 @@ impl Store {
                     size: r.get("size")?,
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|mut e| {
                 e.received_at = to_rfc3339_local(from_db(&e.received_at)?);
@@ -609,7 +601,7 @@ impl Store {
 
 /// The rule of [`Store::ingest_mail`] inside the caller's transaction.
 fn ingest_in(
-    tx: &Transaction<'_>,
+    tx: &Db,
     cal: &BusinessCalendar,
     data_dir: Option<&std::path::Path>,
     inc: &Incoming,
@@ -674,7 +666,7 @@ fn ingest_in(
         note: None,
         size: raw.len() as i64,
     };
-    let store_raw = |tx: &Connection, id: i64| -> Result<()> {
+    let store_raw = |tx: &Db, id: i64| -> Result<()> {
         tx.execute(
             "INSERT INTO mail_raw(mail_id, bytes) VALUES (?1, ?2)",
             params![id, raw],
@@ -846,7 +838,7 @@ fn ingest_in(
 }
 
 /// Links a stored mail to its case, with a timeline entry (sender and subject).
-fn link_mail(tx: &Connection, mail_id: i64, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
+fn link_mail(tx: &Db, mail_id: i64, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
     tx.execute(
         "UPDATE mail_messages SET ticket_id = ?2 WHERE id = ?1",
         params![mail_id, ticket_id],

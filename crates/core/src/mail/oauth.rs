@@ -4,7 +4,7 @@
 //! is mesa-mailnet's; mesa-mailsync records here what it met.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use crate::db::{params, OptionalExt, Row};
 
 use super::types::{MailOAuth, MailReconnect};
 use crate::clock::{from_db, to_db, to_rfc3339_local};
@@ -36,7 +36,7 @@ const OAUTH_COLUMNS: &str = "provider, client_id, auth_endpoint, token_endpoint,
 /// The application, `reconnect_since` and `reconnect_detail` as stored.
 type OAuthRow = (MailOAuth, Option<String>, Option<String>);
 
-fn oauth_from_row(r: &Row<'_>) -> rusqlite::Result<OAuthRow> {
+fn oauth_from_row(r: &Row<'_>) -> crate::error::Result<OAuthRow> {
     let scopes: String = r.get("scopes")?;
     let connected: Option<String> = r.get("connected_at")?;
     Ok((

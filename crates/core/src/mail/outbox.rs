@@ -4,8 +4,8 @@
 //! [`Store::mark_sent`], [`Store::mark_failed`]). Knows nothing of `tickets` (which calls it):
 //! it reads the few case columns it needs itself.
 
+use crate::db::{params, Db, OptionalExt, Row};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::types::{CaseMail, MailAccount, MailTemplate, OutboxEntry, OutgoingMail};
 use crate::clock::{from_db, to_db, to_local, to_rfc3339_local};
@@ -30,7 +30,7 @@ pub const KINDS: [&str; 6] = [
 const ACCOUNT_COLUMNS: &str = "address, display_name, imap_host, imap_port, smtp_host, smtp_port, \
     security, auth, username, folder, processed_folder, poll_minutes, max_mb, auto_register, enabled";
 
-pub(crate) fn account_from_row(r: &Row<'_>) -> rusqlite::Result<MailAccount> {
+pub(crate) fn account_from_row(r: &Row<'_>) -> crate::error::Result<MailAccount> {
     Ok(MailAccount {
         address: r.get("address")?,
         display_name: r.get("display_name")?,
@@ -51,36 +51,34 @@ pub(crate) fn account_from_row(r: &Row<'_>) -> rusqlite::Result<MailAccount> {
 }
 
 /// The configured account (enabled or not).
-pub(crate) fn account_in(conn: &Connection) -> Result<Option<MailAccount>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM mail_account WHERE id = 1"),
-            [],
-            account_from_row,
-        )
-        .optional()?)
+pub(crate) fn account_in(conn: &Db) -> Result<Option<MailAccount>> {
+    conn.query_row(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM mail_account WHERE id = 1"),
+        [],
+        account_from_row,
+    )
+    .optional()
 }
 
 /// The account when mail is on (configured and enabled).
-fn active_account(conn: &Connection) -> Result<Option<MailAccount>> {
+fn active_account(conn: &Db) -> Result<Option<MailAccount>> {
     Ok(account_in(conn)?.filter(|a| a.enabled))
 }
 
-fn template(conn: &Connection, kind: &str) -> Result<Option<MailTemplate>> {
-    Ok(conn
-        .query_row(
-            "SELECT kind, subject, body, enabled FROM mail_templates WHERE kind = ?1",
-            [kind],
-            |r| {
-                Ok(MailTemplate {
-                    kind: r.get("kind")?,
-                    subject: r.get("subject")?,
-                    body: r.get("body")?,
-                    enabled: r.get::<_, i64>("enabled")? == 1,
-                })
-            },
-        )
-        .optional()?)
+fn template(conn: &Db, kind: &str) -> Result<Option<MailTemplate>> {
+    conn.query_row(
+        "SELECT kind, subject, body, enabled FROM mail_templates WHERE kind = ?1",
+        [kind],
+        |r| {
+            Ok(MailTemplate {
+                kind: r.get("kind")?,
+                subject: r.get("subject")?,
+                body: r.get("body")?,
+                enabled: r.get::<_, i64>("enabled")? == 1,
+            })
+        },
+    )
+    .optional()
 }
 
 /// dd/mm/aaaa hh:mm in Bogota time.
@@ -106,8 +104,8 @@ struct CaseInfo {
     description: String,
 }
 
-fn case_info(conn: &Connection, ticket_id: i64) -> Result<CaseInfo> {
-    Ok(conn.query_row(
+fn case_info(conn: &Db, ticket_id: i64) -> Result<CaseInfo> {
+    conn.query_row(
         "SELECT number, requester, email, received_at, response_due_at, solution, assignee,
                 description FROM tickets WHERE id = ?1",
         [ticket_id],
@@ -123,7 +121,7 @@ fn case_info(conn: &Connection, ticket_id: i64) -> Result<CaseInfo> {
                 description: r.get("description")?,
             })
         },
-    )?)
+    )
 }
 
 /// Replaces `{name}` placeholders; unknown ones stay as written.
@@ -136,7 +134,7 @@ pub fn fill(template: &str, values: &[(&str, String)]) -> String {
 }
 
 /// The Message-IDs of the case's thread (incoming and outgoing), oldest first.
-fn thread_ids(conn: &Connection, ticket_id: i64) -> Result<Vec<String>> {
+fn thread_ids(conn: &Db, ticket_id: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT message_id, at FROM (
             SELECT message_id, received_at AS at, id FROM mail_messages
@@ -147,7 +145,7 @@ fn thread_ids(conn: &Connection, ticket_id: i64) -> Result<Vec<String>> {
     )?;
     let ids = stmt
         .query_map([ticket_id], |r| r.get::<_, String>("message_id"))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     let mut out: Vec<String> = Vec::new();
     for id in ids {
         if !out.contains(&id) {
@@ -158,20 +156,19 @@ fn thread_ids(conn: &Connection, ticket_id: i64) -> Result<Vec<String>> {
 }
 
 /// The latest incoming Message-ID of the case (what a reply answers).
-fn last_incoming(conn: &Connection, ticket_id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT message_id FROM mail_messages WHERE ticket_id = ?1 AND message_id IS NOT NULL
+fn last_incoming(conn: &Db, ticket_id: i64) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT message_id FROM mail_messages WHERE ticket_id = ?1 AND message_id IS NOT NULL
              ORDER BY received_at DESC, id DESC LIMIT 1",
-            [ticket_id],
-            |r| r.get("message_id"),
-        )
-        .optional()?)
+        [ticket_id],
+        |r| r.get("message_id"),
+    )
+    .optional()
 }
 
 /// An address that must never get a notification: no-reply addresses and senders whose mails
 /// to us were only auto-replies or bounces.
-fn must_not_mail(conn: &Connection, address: &str) -> Result<bool> {
+fn must_not_mail(conn: &Db, address: &str) -> Result<bool> {
     if mesa_mail::is_no_reply(address) {
         return Ok(true);
     }
@@ -197,7 +194,7 @@ pub(crate) struct Extra {
 /// caller's transaction). Returns the outbox id, or `None` when nothing is sent (mail off,
 /// template off, no address, a no-reply address, the hourly acknowledgment limit).
 fn enqueue(
-    tx: &Connection,
+    tx: &Db,
     ticket_id: i64,
     kind: &str,
     extra_values: Vec<(&str, String)>,
@@ -231,7 +228,7 @@ fn enqueue(
     let questions: Vec<String> = tx
         .prepare_cached("SELECT text FROM survey_questions ORDER BY position")?
         .query_map([], |r| r.get("text"))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::error::Result<_>>()?;
     let questions = questions
         .iter()
         .enumerate()
@@ -311,12 +308,12 @@ fn enqueue(
             return Ok(None);
         }
     };
-    tx.execute(
+    let id: i64 = tx.query_row(
         "INSERT INTO mail_outbox(ticket_id, kind, to_address, subject, message_id, created_at,
-            next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
         params![ticket_id, kind, to, subject, message_id, at],
+        |r| r.get("id"),
     )?;
-    let id = tx.last_insert_rowid();
     tx.execute(
         "INSERT INTO mail_outbox_raw(outbox_id, bytes) VALUES (?1, ?2)",
         params![id, raw],
@@ -383,24 +380,19 @@ fn compose_message(
 }
 
 /// A case was registered: the acknowledgment with its number and response target.
-pub(crate) fn case_registered(tx: &Connection, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn case_registered(tx: &Db, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
     enqueue(tx, ticket_id, "acuse", vec![], None, now)?;
     Ok(())
 }
 
 /// A case was resolved: the notice with the solution and the survey questions. Returns true
 /// when the notice was queued: the survey window then starts when the SMTP server accepts it.
-pub(crate) fn case_resolved(tx: &Connection, ticket_id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub(crate) fn case_resolved(tx: &Db, ticket_id: i64, now: DateTime<Utc>) -> Result<bool> {
     Ok(enqueue(tx, ticket_id, "resuelto", vec![], None, now)?.is_some())
 }
 
 /// A public follow-up written by the help desk.
-pub(crate) fn follow_up(
-    tx: &Connection,
-    ticket_id: i64,
-    text: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub(crate) fn follow_up(tx: &Db, ticket_id: i64, text: &str, now: DateTime<Utc>) -> Result<()> {
     enqueue(
         tx,
         ticket_id,
@@ -413,14 +405,14 @@ pub(crate) fn follow_up(
 }
 
 /// The case was closed for lack of survey answer.
-pub(crate) fn case_autoclosed(tx: &Connection, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn case_autoclosed(tx: &Db, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
     enqueue(tx, ticket_id, "cierre_automatico", vec![], None, now)?;
     Ok(())
 }
 
 /// The requester rejected the solution: the case was reopened.
 pub(crate) fn case_reopened(
-    tx: &Connection,
+    tx: &Db,
     ticket_id: i64,
     reason: &str,
     now: DateTime<Utc>,
@@ -438,7 +430,7 @@ pub(crate) fn case_reopened(
 
 /// A visit was scheduled or rescheduled: the notice with the `.ics`.
 pub(crate) fn visit(
-    tx: &Connection,
+    tx: &Db,
     ticket_id: i64,
     starts_at: DateTime<Utc>,
     place: Option<&str>,
@@ -465,7 +457,7 @@ pub(crate) fn visit(
 
 /// The case's survey was recorded (by hand or by reply): its survey replies waiting for review
 /// leave the Bandeja.
-pub(crate) fn survey_recorded(tx: &Connection, ticket_id: i64) -> Result<()> {
+pub(crate) fn survey_recorded(tx: &Db, ticket_id: i64) -> Result<()> {
     tx.execute(
         "UPDATE mail_messages SET state = 'seguimiento',
             note = coalesce(note || '; ', '') || 'encuesta registrada'
@@ -478,7 +470,7 @@ pub(crate) fn survey_recorded(tx: &Connection, ticket_id: i64) -> Result<()> {
 /// Ley 1581 export: the person's mails (those of the cases `ticket_ids` and those sent from or
 /// to `emails`), in and out, with their text.
 pub(crate) fn person_mails(
-    conn: &Connection,
+    conn: &Db,
     ticket_ids: &[i64],
     emails: &[String],
 ) -> Result<Vec<serde_json::Value>> {
@@ -513,7 +505,7 @@ pub(crate) fn person_mails(
                 "text": r.get::<_, String>("body")?,
             }))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -522,7 +514,7 @@ pub(crate) fn person_mails(
 /// recipient addresses, and their raw bytes; their pending notices are not sent. Inside the
 /// caller's transaction (`safety::privacy`). Returns the mails changed.
 pub(crate) fn anonymize_mails(
-    tx: &Connection,
+    tx: &Db,
     ticket_ids: &[i64],
     emails: &[String],
     own: &[String],
@@ -543,7 +535,7 @@ pub(crate) fn anonymize_mails(
     let mail_ids: Vec<i64> = tx
         .prepare(&format!("SELECT id FROM mail_messages WHERE {person}"))?
         .query_map([&list], |r| r.get("id"))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::error::Result<_>>()?;
     for s in own {
         tx.execute(
             &format!(
@@ -593,18 +585,17 @@ pub(crate) fn anonymize_mails(
 }
 
 /// The Message-IDs we sent (to recognise replies to them).
-pub(crate) fn outgoing_case(conn: &Connection, message_id: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT ticket_id FROM mail_outbox WHERE message_id = ?1 AND ticket_id IS NOT NULL",
-            [message_id],
-            |r| r.get("ticket_id"),
-        )
-        .optional()?)
+pub(crate) fn outgoing_case(conn: &Db, message_id: &str) -> Result<Option<i64>> {
+    conn.query_row(
+        "SELECT ticket_id FROM mail_outbox WHERE message_id = ?1 AND ticket_id IS NOT NULL",
+        [message_id],
+        |r| r.get("ticket_id"),
+    )
+    .optional()
 }
 
 /// The mails of the case with row id `ticket_id`, in and out, oldest first.
-pub(crate) fn case_mails_of(conn: &Connection, ticket_id: i64) -> Result<Vec<CaseMail>> {
+pub(crate) fn case_mails_of(conn: &Db, ticket_id: i64) -> Result<Vec<CaseMail>> {
     let mut stmt = conn.prepare_cached(
         "SELECT 'entrada' AS direction, id, message_id, from_address AS address, subject,
                 received_at AS at, state, kind FROM mail_messages WHERE ticket_id = ?1
@@ -626,7 +617,7 @@ pub(crate) fn case_mails_of(conn: &Connection, ticket_id: i64) -> Result<Vec<Cas
                 kind: r.get("kind")?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|mut m| {
             m.at = to_rfc3339_local(from_db(&m.at)?);
@@ -642,7 +633,7 @@ struct OutboxRow {
     e: OutboxEntry,
 }
 
-fn outbox_from_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
+fn outbox_from_row(r: &Row<'_>) -> crate::error::Result<OutboxRow> {
     Ok(OutboxRow {
         e: OutboxEntry {
             id: r.get("id")?,
@@ -813,7 +804,7 @@ impl Store {
         ))?;
         let rows = stmt
             .query_map([], outbox_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         rows.into_iter().map(|r| shown(r.e)).collect()
     }
 
@@ -834,7 +825,7 @@ impl Store {
                     raw: r.get("bytes")?,
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -955,7 +946,7 @@ impl Store {
 /// Starts the survey window of resolved case `ticket_id` at `now` when it has none yet (its
 /// resolved notice will not be sent). Returns the due time set.
 fn start_survey_window(
-    tx: &Connection,
+    tx: &Db,
     cal: &crate::calendar::BusinessCalendar,
     ticket_id: i64,
     now: DateTime<Utc>,
@@ -976,7 +967,7 @@ fn start_survey_window(
 /// starts at `now`, with a timeline entry. Called by the auto-close sweep before it looks for
 /// due surveys. Returns how many cases it started.
 pub(crate) fn start_stalled_survey_windows(
-    tx: &Connection,
+    tx: &Db,
     cal: &crate::calendar::BusinessCalendar,
     now: DateTime<Utc>,
 ) -> Result<usize> {
@@ -991,7 +982,7 @@ pub(crate) fn start_stalled_survey_windows(
                       AND o.state IN ('pendiente', 'enviado')))",
         )?
         .query_map([mail_on as i64], |r| r.get("id"))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::error::Result<_>>()?;
     let mut n = 0;
     for id in stalled {
         if let Some(due) = start_survey_window(tx, cal, id, now)? {

@@ -4,7 +4,7 @@
 //! case, and a survey recorded by hand from a reply waiting in «Revisar respuesta».
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::db::{params, Db, OptionalExt};
 
 use super::{earlier_case, load_mail, raw_of, state_label, MailRow, UNKNOWN_DEPARTMENT};
 use crate::clock::{from_db, to_db, to_rfc3339_local};
@@ -18,7 +18,7 @@ use super::types::{MailAttachmentInfo, MailDetail, RegisterOverrides};
 /// The case a mail would become: requester matched by address to the sender's latest case
 /// (which fills dependencia, location and extension), description from subject and body,
 /// `received_at` = arrival, channel correo; `o` overrides what the technician changed.
-pub(super) fn draft_in(conn: &Connection, m: &MailRow, o: &RegisterOverrides) -> Result<NewTicket> {
+pub(super) fn draft_in(conn: &Db, m: &MailRow, o: &RegisterOverrides) -> Result<NewTicket> {
     let earlier = earlier_case(conn, &m.from_address)?;
     let name_or_address = [m.from_name.trim(), m.from_address.trim()]
         .into_iter()

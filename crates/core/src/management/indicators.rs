@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::{params, OptionalExt, Row};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -539,7 +539,7 @@ fn unknown(field: &'static str, value: String) -> CoreError {
     }
 }
 
-fn sheet_from_row(r: &Row<'_>) -> rusqlite::Result<Result<SheetRow>> {
+fn sheet_from_row(r: &Row<'_>) -> crate::error::Result<Result<SheetRow>> {
     let kind: String = r.get("kind")?;
     let freq: String = r.get("frequency")?;
     let dir: String = r.get("direction")?;
@@ -701,7 +701,7 @@ impl Store {
         ))?;
         let rows = stmt
             .query_map([], sheet_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         rows.into_iter().collect()
     }
 
@@ -742,7 +742,7 @@ impl Store {
                     ),
                 ))
             })?
-            .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+            .collect::<crate::error::Result<HashMap<_, _>>>()?;
         Ok(rows)
     }
 

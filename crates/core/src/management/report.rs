@@ -11,8 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::{params, OptionalExt};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

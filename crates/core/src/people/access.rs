@@ -1,8 +1,8 @@
 //! The access log: logins, logouts, failed logins, locks and account changes (append-only:
 //! triggers refuse updates and deletes). Exported with the audit trail.
 
+use crate::db::{params, Db};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -48,7 +48,7 @@ pub fn event_label(e: &str) -> &str {
 
 /// Appends one entry (inside the caller's write transaction).
 pub(crate) fn log_access(
-    conn: &Connection,
+    conn: &Db,
     now: DateTime<Utc>,
     login: &str,
     event: &str,
@@ -83,6 +83,6 @@ impl Store {
                 detail: r.get("detail")?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<crate::error::Result<_>>()
     }
 }

@@ -1,10 +1,10 @@
 //! Accounts: create, list, change, deactivate, passwords (Argon2id) and login with an increasing
 //! delay after failed attempts. Every change is recorded in the access log ([`super::access`]).
 
+use crate::db::{params, OptionalExt, Row};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -124,7 +124,7 @@ struct Stored {
     last_failed_at: Option<String>,
 }
 
-fn stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
+fn stored(r: &Row<'_>) -> crate::error::Result<Stored> {
     let role: String = r.get("role")?;
     let role = Role::parse(&role).unwrap_or(Role::Consulta);
     let hash: Option<String> = r.get("password_hash")?;
@@ -166,14 +166,13 @@ fn staff_role(role: Role) -> Option<(&'static str, i64)> {
 
 impl Store {
     fn stored_account(&self, login: &str) -> Result<Option<Stored>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 &format!("{SELECT} WHERE login = ?1 COLLATE NOCASE"),
                 [login.trim()],
                 stored,
             )
-            .optional()?)
+            .optional()
     }
 
     fn existing_account(&self, login: &str) -> Result<Stored> {
@@ -188,9 +187,8 @@ impl Store {
             .conn
             .prepare(&format!("{SELECT} ORDER BY active DESC, name"))?;
         let rows = st.query_map([], stored)?;
-        Ok(rows
-            .map(|r| r.map(|s| s.account))
-            .collect::<rusqlite::Result<_>>()?)
+        rows.map(|r| r.map(|s| s.account))
+            .collect::<crate::error::Result<_>>()
     }
 
     /// One account.
@@ -200,14 +198,13 @@ impl Store {
 
     /// The cargo of the account named `name` (for signature blocks), if there is one.
     pub fn cargo_of(&self, name: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT cargo FROM accounts WHERE name = ?1 COLLATE NOCASE AND cargo <> ''",
                 [name.trim()],
                 |r| r.get("cargo"),
             )
-            .optional()?)
+            .optional()
     }
 
     fn active_count(&self, role: Option<Role>) -> Result<i64> {

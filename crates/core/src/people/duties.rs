@@ -60,7 +60,7 @@ impl Store {
         let Some(p) = &self.principal else {
             return Ok(());
         };
-        let resolver: Option<String> = rusqlite::OptionalExtension::optional(self.conn.query_row(
+        let resolver: Option<String> = crate::db::OptionalExt::optional(self.conn.query_row(
             "SELECT e.actor FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
              WHERE t.number = ?1 AND e.kind = 'resolve' ORDER BY e.id DESC LIMIT 1",
             [number],

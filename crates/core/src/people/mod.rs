@@ -311,7 +311,7 @@ impl Store {
         reviewer: Option<&str>,
         approver: Option<&str>,
     ) -> Result<Vec<mesa_docwriter::pdf::Signature>> {
-        use rusqlite::OptionalExtension;
+        use crate::db::OptionalExt;
         let set = self.app_settings()?;
         let engineer: Option<String> = self
             .conn
@@ -442,8 +442,8 @@ impl Store {
                 |r| r.get("assignee"),
             )
             .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => CoreError::TicketNotFound(number.into()),
-                e => e.into(),
+                e if crate::db::engine::is_no_rows(&e) => CoreError::TicketNotFound(number.into()),
+                e => e,
             })?;
         if may_work_on(Some(p), assignee.as_deref()) {
             Ok(())

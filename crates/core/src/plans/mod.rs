@@ -13,8 +13,8 @@
 pub mod documents;
 pub mod types;
 
+use crate::db::{params, Db, OptionalExt};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::attachments::rows::list_for_plan_followup;
 use crate::clock::{from_db, parse_time_input, to_db, to_local, to_rfc3339_local};
@@ -119,7 +119,7 @@ fn not_found(what: &'static str, id: impl Into<String>) -> CoreError {
 }
 
 /// The id of the follow-up `key` (its id as text), for attachments.
-pub(crate) fn find_followup(conn: &Connection, key: &str) -> Result<i64> {
+pub(crate) fn find_followup(conn: &Db, key: &str) -> Result<i64> {
     let id: Option<i64> = match key.trim().parse::<i64>() {
         Ok(n) => conn
             .query_row("SELECT id FROM plan_followups WHERE id = ?1", [n], |r| {
@@ -132,7 +132,7 @@ pub(crate) fn find_followup(conn: &Connection, key: &str) -> Result<i64> {
 }
 
 /// The evidence of a follow-up changes only while its action is not verified.
-pub(crate) fn check_followup_open(conn: &Connection, followup_id: i64) -> Result<()> {
+pub(crate) fn check_followup_open(conn: &Db, followup_id: i64) -> Result<()> {
     let verified: Option<String> = conn.query_row(
         "SELECT a.verified_at FROM plan_followups f JOIN plan_actions a ON a.id = f.action_id
          WHERE f.id = ?1",
@@ -154,7 +154,7 @@ const ACTION_COLUMNS: &str = "a.id, a.description, a.objective, a.goal, a.unit, 
      a.verification_note, a.justification, f.number AS finding_number, \
      f.description AS finding_description";
 
-fn load_followups(conn: &Connection, action_id: i64) -> Result<Vec<PlanFollowUp>> {
+fn load_followups(conn: &Db, action_id: i64) -> Result<Vec<PlanFollowUp>> {
     let mut st = conn.prepare_cached(
         "SELECT id, action_id, done_on, progress, comment, created_at, created_by
          FROM plan_followups WHERE action_id = ?1 ORDER BY done_on, id",
@@ -172,7 +172,7 @@ fn load_followups(conn: &Connection, action_id: i64) -> Result<Vec<PlanFollowUp>
                 attachments: vec![],
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|mut f| {
             f.attachments = list_for_plan_followup(conn, f.id)?;
@@ -183,9 +183,9 @@ fn load_followups(conn: &Connection, action_id: i64) -> Result<Vec<PlanFollowUp>
 
 /// Actions matching `filter_sql` (a condition on `a` and `f`, with `?1` bound to `arg`).
 fn load_actions(
-    conn: &Connection,
+    conn: &Db,
     filter_sql: &str,
-    arg: &dyn rusqlite::ToSql,
+    arg: &dyn crate::db::ToSqlValue,
     today: NaiveDate,
 ) -> Result<Vec<PlanAction>> {
     let mut st = conn.prepare_cached(&format!(
@@ -225,7 +225,7 @@ fn load_actions(
                 },
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(raw.len());
     for (id, start, end, mut a) in raw {
         let start = stored_date("plan_actions.starts_on", &start)?;
@@ -241,13 +241,13 @@ fn load_actions(
     Ok(out)
 }
 
-fn action_by_id(conn: &Connection, id: i64, today: NaiveDate) -> Result<PlanAction> {
+fn action_by_id(conn: &Db, id: i64, today: NaiveDate) -> Result<PlanAction> {
     load_actions(conn, "a.id = ?1", &id, today)?
         .pop()
         .ok_or_else(|| not_found("la acción de mejora", id.to_string()))
 }
 
-fn finding_id(conn: &Connection, number: &str) -> Result<i64> {
+fn finding_id(conn: &Db, number: &str) -> Result<i64> {
     conn.query_row(
         "SELECT id FROM plan_findings WHERE number = ?1 COLLATE NOCASE",
         [number.trim()],
@@ -257,7 +257,7 @@ fn finding_id(conn: &Connection, number: &str) -> Result<i64> {
     .ok_or_else(|| not_found("el hallazgo", number.trim()))
 }
 
-fn load_finding(conn: &Connection, id: i64, today: NaiveDate) -> Result<Finding> {
+fn load_finding(conn: &Db, id: i64, today: NaiveDate) -> Result<Finding> {
     let mut f = conn.query_row(
         "SELECT id, number, description, source, source_ref, found_on, effect, created_at,
                 created_by
@@ -294,7 +294,7 @@ fn load_finding(conn: &Connection, id: i64, today: NaiveDate) -> Result<Finding>
     )?;
     f.causes = st
         .query_map([id], |r| r.get("description"))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .collect::<crate::error::Result<Vec<String>>>()?;
     f.actions = load_actions(conn, "a.finding_id = ?1", &id, today)?;
     let states: Vec<ActionState> = f.actions.iter().map(|a| a.state).collect();
     f.state = finding_state(&states);
@@ -335,7 +335,7 @@ fn required(field: &str, s: &str, what: &str) -> Result<String> {
 }
 
 /// A staff member of the catalog (active), as the catalog writes the name.
-fn staff_name(conn: &Connection, name: &str) -> Result<String> {
+fn staff_name(conn: &Db, name: &str) -> Result<String> {
     let name = clean(name);
     if name.is_empty() {
         return Err(CoreError::validation(
@@ -346,7 +346,7 @@ fn staff_name(conn: &Connection, name: &str) -> Result<String> {
     let mut st = conn.prepare_cached("SELECT name FROM staff WHERE active = 1 ORDER BY id")?;
     let names = st
         .query_map([], |r| r.get::<_, String>("name"))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::error::Result<Vec<_>>>()?;
     let key = fold(&name);
     names
         .into_iter()
@@ -455,18 +455,17 @@ fn check_action(input: &ActionInput) -> Result<CleanAction> {
 
 /// The risk whose action plan points to the improvement action `action_id`, if any (the link
 /// has no foreign key: `risks.plan_action_id`).
-fn risk_linked_to(conn: &Connection, action_id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT code FROM risks WHERE plan_action_id = ?1 ORDER BY code LIMIT 1",
-            [action_id],
-            |r| r.get("code"),
-        )
-        .optional()?)
+fn risk_linked_to(conn: &Db, action_id: i64) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT code FROM risks WHERE plan_action_id = ?1 ORDER BY code LIMIT 1",
+        [action_id],
+        |r| r.get("code"),
+    )
+    .optional()
 }
 
 /// Why an action cannot be deleted (follow-ups, verification, a risk pointing to it), if so.
-fn action_delete_refusal(conn: &Connection, a: &PlanAction) -> Result<Option<String>> {
+fn action_delete_refusal(conn: &Db, a: &PlanAction) -> Result<Option<String>> {
     if !a.follow_ups.is_empty() {
         return Ok(Some(format!(
             "la acción {} tiene {} seguimiento(s) registrado(s): no se elimina (su historia es \
@@ -521,10 +520,10 @@ impl Store {
                 |r| r.get("last"),
             )?;
             let number = format!("H-{year}-{seq:03}");
-            tx.execute(
+            let id: i64 = tx.query_row(
                 "INSERT INTO plan_findings(number, year, seq, description, source, source_ref,
                     found_on, effect, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
                 params![
                     number,
                     year,
@@ -536,9 +535,7 @@ impl Store {
                     effect,
                     at,
                     actor
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
+                ], |r| r.get("id"))?;
             for (i, c) in causes.iter().enumerate() {
                 tx.execute(
                     "INSERT INTO plan_causes(finding_id, position, description) VALUES (?1, ?2, ?3)",
@@ -563,7 +560,7 @@ impl Store {
             .prepare_cached("SELECT id FROM plan_findings ORDER BY year, seq")?;
         let ids = st
             .query_map([], |r| r.get::<_, i64>("id"))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let today = today(now);
         ids.into_iter()
             .map(|id| load_finding(&self.conn, id, today))
@@ -628,10 +625,10 @@ impl Store {
         let owner = staff_name(&self.conn, &input.owner)?;
         let at = to_db(now);
         let id = self.write(actor, now, |tx| {
-            tx.execute(
+            let id: i64 = tx.query_row(
                 "INSERT INTO plan_actions(finding_id, description, objective, goal, unit,
                     quantity, starts_on, ends_on, owner, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
                 params![
                     fid,
                     c.description,
@@ -645,8 +642,9 @@ impl Store {
                     at,
                     actor
                 ],
+                |r| r.get("id"),
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(id)
         })?;
         self.plan_action(id, now)
     }
@@ -726,13 +724,14 @@ impl Store {
         }
         let at = to_db(now);
         let id = self.write(actor, now, |tx| {
-            tx.execute(
+            let id: i64 = tx.query_row(
                 "INSERT INTO plan_followups(action_id, done_on, progress, comment, created_at,
                     created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
                 params![action_id, iso(done_on), input.progress, comment, at, actor],
+                |r| r.get("id"),
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(id)
         })?;
         load_followups(&self.conn, action_id)?
             .into_iter()
@@ -840,7 +839,7 @@ impl Store {
                 )?;
                 let rows = st
                     .query_map([id], |r| Ok((r.get("id")?, r.get("description")?)))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                    .collect::<crate::error::Result<Vec<_>>>()?;
                 rows
             };
             // Matched by position: only the surplus at the end is removed, so positions stay

@@ -879,7 +879,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(
-                rusqlite::params![crate::clock::to_db(start), crate::clock::to_db(end)],
+                crate::params![crate::clock::to_db(start), crate::clock::to_db(end)],
                 |r| {
                     Ok((
                         r.get::<_, String>("number")?,
@@ -889,7 +889,7 @@ impl Store {
                     ))
                 },
             )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let dt = xlsx::date_time();
         for (number, at, scores, comment) in rows {
             row += 1;

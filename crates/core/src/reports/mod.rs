@@ -10,8 +10,8 @@ pub mod documents;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::db::{params, OptionalExt};
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Utc};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -457,7 +457,7 @@ impl Store {
         )?;
         let raw = stmt
             .query_map(
-                rusqlite::named_params! {":start": to_db(start), ":end": to_db(end)},
+                crate::named_params! {":start": to_db(start), ":end": to_db(end)},
                 |r| {
                     Ok((
                         r.get::<_, i64>("id")?,
@@ -489,7 +489,7 @@ impl Store {
                     ))
                 },
             )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(raw.len());
         for (id, times, a, b) in raw {
             let [rec, rdue, sdue, first, resolved, closed, cancelled] = times;
@@ -536,7 +536,7 @@ impl Store {
                     r.get::<_, Option<String>>("ended_at")?,
                 ))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         for (id, s, e) in rows {
             let s = to_local(from_db(&s)?);
             let e = e.as_deref().map(from_db).transpose()?.map(to_local);
@@ -566,7 +566,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT text FROM survey_questions ORDER BY position")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         let cal = &self.calendar;
         let no_pauses = Vec::new();
         let biz = |c: &CaseRow, b: DateTime<Utc>| -> Option<i64> {
@@ -758,7 +758,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(
-                rusqlite::named_params! {":start": to_db(start), ":end": to_db(end)},
+                crate::named_params! {":start": to_db(start), ":end": to_db(end)},
                 |r| {
                     Ok((
                         r.get::<_, i64>("ticket")?,
@@ -768,7 +768,7 @@ impl Store {
                     ))
                 },
             )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         type Acc = BTreeMap<String, (i64, std::collections::BTreeSet<i64>)>;
         let (mut by_type, mut by_who): (Acc, Acc) = Default::default();
         let mut total = 0;
@@ -838,7 +838,7 @@ impl Store {
                     r.get::<_, String>("approved_at")?,
                 ))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|(tag, kind, concept, at)| {
                 Ok(Decommissioned {
@@ -877,7 +877,7 @@ impl Store {
                     ],
                 ))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|(number, at, [ty, dep, who, desc, sol, prod])| {
                 Ok(Activity {
@@ -977,7 +977,7 @@ impl Store {
             .conn
             .prepare("SELECT id FROM reports ORDER BY period_to DESC, period_from DESC, id DESC")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         ids.into_iter().map(|id| self.report_by_id(id)).collect()
     }
 

@@ -9,8 +9,8 @@
 pub mod documents;
 pub mod scales;
 
+use crate::db::{params, Db, OptionalExt, Row};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -171,17 +171,15 @@ fn unknown(column: &'static str, value: &str) -> CoreError {
     }
 }
 
-fn stored<T>(column: &'static str, s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            Box::new(unknown(column, &s)),
-        )
-    })
+fn stored<T>(
+    column: &'static str,
+    s: String,
+    parse: fn(&str) -> Option<T>,
+) -> crate::error::Result<T> {
+    parse(&s).ok_or_else(|| unknown(column, &s))
 }
 
-fn control_from_row(r: &Row<'_>) -> rusqlite::Result<RiskControl> {
+fn control_from_row(r: &Row<'_>) -> crate::error::Result<RiskControl> {
     let kind = stored("risk_controls.kind", r.get("kind")?, ControlKind::parse)?;
     let implementation = stored(
         "risk_controls.implementation",
@@ -207,7 +205,7 @@ fn control_from_row(r: &Row<'_>) -> rusqlite::Result<RiskControl> {
 }
 
 /// The stored part of a risk, before positions and data are computed.
-fn risk_from_row(r: &Row<'_>) -> rusqlite::Result<Risk> {
+fn risk_from_row(r: &Row<'_>) -> crate::error::Result<Risk> {
     let probability: i64 = r.get("probability")?;
     let impact: i64 = r.get("impact")?;
     Ok(Risk {
@@ -411,7 +409,7 @@ fn not_found(code: &str) -> CoreError {
     CoreError::validation("código", format!("no existe el riesgo «{code}»"))
 }
 
-fn risk_id(tx: &Transaction<'_>, code: &str) -> Result<i64> {
+fn risk_id(tx: &Db, code: &str) -> Result<i64> {
     tx.query_row(
         "SELECT id FROM risks WHERE code = ?1",
         [code.trim().to_uppercase()],
@@ -422,7 +420,7 @@ fn risk_id(tx: &Transaction<'_>, code: &str) -> Result<i64> {
 }
 
 /// The next free `R-NN` code.
-fn next_code(tx: &Transaction<'_>) -> Result<String> {
+fn next_code(tx: &Db) -> Result<String> {
     let mut stmt = tx.prepare("SELECT code FROM risks")?;
     let codes = stmt.query_map([], |r| r.get::<_, String>("code"))?;
     let mut max = 0;
@@ -435,7 +433,7 @@ fn next_code(tx: &Transaction<'_>) -> Result<String> {
     Ok(format!("R-{:02}", max + 1))
 }
 
-fn code_taken(tx: &Transaction<'_>, code: &str, except: Option<i64>) -> Result<()> {
+fn code_taken(tx: &Db, code: &str, except: Option<i64>) -> Result<()> {
     let other: Option<i64> = tx
         .query_row("SELECT id FROM risks WHERE code = ?1", [code], |r| r.get(0))
         .optional()?;
@@ -457,14 +455,14 @@ impl Store {
             .prepare(&format!("SELECT {RISK_COLUMNS} FROM risks ORDER BY code"))?;
         let mut risks = stmt
             .query_map([], risk_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let mut cstmt = self.conn.prepare(&format!(
             "SELECT {CONTROL_COLUMNS} FROM risk_controls WHERE risk_id = ?1 ORDER BY position"
         ))?;
         for r in &mut risks {
             r.controls = cstmt
                 .query_map([r.id], control_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<crate::error::Result<Vec<_>>>()?;
             complete(r, today);
             r.data = self.risk_data(r.data_source, now);
         }
@@ -789,7 +787,7 @@ impl Store {
             )?;
             let later = stmt
                 .query_map(params![risk, position], |r| r.get::<_, i64>("id"))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<crate::error::Result<Vec<_>>>()?;
             for id in later {
                 tx.execute(
                     "UPDATE risk_controls SET position = position - 1 WHERE id = ?1",
@@ -803,7 +801,7 @@ impl Store {
     }
 }
 
-fn touch(tx: &Transaction<'_>, risk: i64, actor: &str, at: &str) -> Result<()> {
+fn touch(tx: &Db, risk: i64, actor: &str, at: &str) -> Result<()> {
     tx.execute(
         "UPDATE risks SET updated_by = ?2, updated_at = ?3 WHERE id = ?1",
         params![risk, actor, at],
@@ -811,7 +809,7 @@ fn touch(tx: &Transaction<'_>, risk: i64, actor: &str, at: &str) -> Result<()> {
     Ok(())
 }
 
-fn control_owner(tx: &Transaction<'_>, control_id: i64) -> Result<(i64, String)> {
+fn control_owner(tx: &Db, control_id: i64) -> Result<(i64, String)> {
     tx.query_row(
         "SELECT r.id AS id, r.code AS code FROM risk_controls c JOIN risks r ON r.id = c.risk_id \
          WHERE c.id = ?1",

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
+use crate::db::params;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -82,7 +82,7 @@ pub fn table_label(t: &str) -> String {
 
 impl AuditEntry {
     /// An entry from a row of [`SELECT`], read by column name.
-    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &crate::db::Row<'_>) -> crate::error::Result<Self> {
         let at: String = r.get("at")?;
         let table: String = r.get("table_name")?;
         Ok(AuditEntry {
@@ -145,10 +145,10 @@ impl Store {
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
             .query_map(
-                rusqlite::params_from_iter(args.iter()),
+                crate::db::params_from_iter(args.iter()),
                 AuditEntry::from_row,
             )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -164,7 +164,7 @@ impl Store {
         ))?;
         let rows = st
             .query_map(params![table, key], AuditEntry::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         Ok(rows)
     }
 

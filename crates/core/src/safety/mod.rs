@@ -57,10 +57,12 @@ impl Store {
             CoreError::validation("copia de seguridad", "la base de datos está en memoria")
         })?;
         let data_dir = self.data_dir();
+        // pg: a backup is `pg_dump -Fc` verified with `pg_restore --list` (issue 17).
+        let conn = self.conn.sqlite_native()?;
         match to {
-            Some(dir) => create(&self.conn, dir, kind, now, data_dir.as_deref(), false),
+            Some(dir) => create(conn, dir, kind, now, data_dir.as_deref(), false),
             None => {
-                let info = create(&self.conn, &default, kind, now, data_dir.as_deref(), true)?;
+                let info = create(conn, &default, kind, now, data_dir.as_deref(), true)?;
                 rotate(&default, &RetentionPolicy::default())?;
                 Ok(info)
             }
@@ -117,11 +119,11 @@ impl Store {
             path: path.clone(),
             detail,
         };
-        let rows: Vec<String> = (|| -> rusqlite::Result<Vec<String>> {
+        let rows: Vec<String> = (|| -> crate::error::Result<Vec<String>> {
             let mut st = self.conn.prepare("PRAGMA quick_check(5)")?;
             let v = st
                 .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<crate::error::Result<Vec<_>>>()?;
             Ok(v)
         })()
         .map_err(|e| damaged(e.to_string()))?;
@@ -139,22 +141,23 @@ impl Store {
         let (info, copy) = inspect_copy(file)?;
         let safety = self.take_backup(BackupKind::PreRestore, None, now)?;
         {
+            // pg: restoring is `pg_restore` of a `pg_dump` (issue 17); the SQLite backup API here.
             let src = Connection::open_with_flags(
                 &copy.path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
-            let b = Backup::new(&src, &mut self.conn)?;
+            let b = Backup::new(&src, self.conn.sqlite_native_mut()?)?;
             step_all(&b)?;
         }
-        db::migrate(&self.conn)?;
-        crate::safety::audit::install(&self.conn)?;
+        db::migrate(self.conn.sqlite_native()?)?;
+        crate::safety::audit::install(self.conn.sqlite_native()?)?;
         self.reload_after_restore()?;
         self.session_write(|tx| {
             tx.execute(
                 "INSERT INTO audit_log(at, actor, table_name, record_key, action, field, old_value, new_value)
                  VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
                          'database', ?1, 'update', 'restaurada', ?2, ?3)",
-                rusqlite::params![info.file_name, safety.file_name, info.created_at],
+                crate::params![info.file_name, safety.file_name, info.created_at],
             )?;
             Ok(())
         })?;

@@ -21,9 +21,9 @@
 
 use std::path::Path;
 
+use crate::db::ValueRef;
+use crate::db::{params_from_iter, Db};
 use chrono::{DateTime, Utc};
-use rusqlite::types::ValueRef;
-use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
@@ -100,12 +100,12 @@ fn value(v: ValueRef<'_>) -> Value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::from(i),
         ValueRef::Real(f) => Value::from(f),
-        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).to_string()),
+        ValueRef::Text(t) => Value::from(t.to_string()),
         ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
     }
 }
 
-fn rows_json(conn: &Connection, sql: &str, args: &[i64]) -> Result<Vec<Value>> {
+fn rows_json(conn: &Db, sql: &str, args: &[i64]) -> Result<Vec<Value>> {
     let mut st = conn.prepare(sql)?;
     let names: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
     let mut rows = st.query(params_from_iter(args.iter()))?;
@@ -120,16 +120,17 @@ fn rows_json(conn: &Connection, sql: &str, args: &[i64]) -> Result<Vec<Value>> {
     Ok(out)
 }
 
-fn table_exists(conn: &Connection, t: &str) -> Result<bool> {
-    Ok(conn.query_row(
+// pg: sqlite_master → `to_regclass(?1) IS NOT NULL`.
+fn table_exists(conn: &Db, t: &str) -> Result<bool> {
+    conn.query_row(
         "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
         [t],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// Ids and numbers of the cases whose requester is `query` (by name or e-mail).
-fn matching_cases(conn: &Connection, query: &str) -> Result<Vec<(i64, String)>> {
+fn matching_cases(conn: &Db, query: &str) -> Result<Vec<(i64, String)>> {
     let q = query.trim();
     let key = fold(q);
     let ql = q.to_lowercase();
@@ -162,7 +163,7 @@ fn placeholders(n: usize) -> String {
         .join(",")
 }
 
-fn distinct(conn: &Connection, col: &str, ids: &[i64]) -> Result<Vec<String>> {
+fn distinct(conn: &Db, col: &str, ids: &[i64]) -> Result<Vec<String>> {
     let sql = format!(
         "SELECT DISTINCT {col} FROM tickets WHERE id IN ({}) AND {col} IS NOT NULL AND trim({col}) <> '' ORDER BY 1",
         placeholders(ids.len())
@@ -170,7 +171,7 @@ fn distinct(conn: &Connection, col: &str, ids: &[i64]) -> Result<Vec<String>> {
     let mut st = conn.prepare(&sql)?;
     let v = st
         .query_map(params_from_iter(ids.iter()), |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .collect::<crate::error::Result<Vec<String>>>()?;
     Ok(v)
 }
 
@@ -195,7 +196,10 @@ impl Store {
             .conn
             .prepare("SELECT DISTINCT requester FROM tickets INDEXED BY tickets_requester")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
+        // pg: `instr` here and below → a compatibility function `instr(text, text)` in the
+        // schema (strpos), so the statements stay one; `mesa_now()`/`mesa_actor()` and
+        // `strftime` likewise (current_setting('mesa.at'/'mesa.actor')).
         let by_email: Vec<String> = self
             .conn
             .prepare(
@@ -203,7 +207,7 @@ impl Store {
                  WHERE email IS NOT NULL AND instr(lower(email), ?1) > 0",
             )?
             .query_map([&ql], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         let by_email: std::collections::HashSet<String> =
             by_email.iter().map(|n| fold(n)).collect();
         let folded_names: Vec<(String, String)> =
@@ -221,7 +225,7 @@ impl Store {
             .collect();
         // (folded name, requester, email, department, number), newest first.
         type Row = (String, String, Option<String>, String, String);
-        let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, String, Option<String>, String, String)> {
+        let row = |r: &crate::db::Row<'_>| -> crate::error::Result<(i64, String, Option<String>, String, String)> {
             Ok((
                 r.get("id")?,
                 r.get("requester")?,
@@ -551,11 +555,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<AnonymizeReport> {
         self.authorize(crate::people::Permission::Privacy)?;
-        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        // pg: no such pragma (freed pages are not readable through the server; VACUUM FULL).
+        self.conn
+            .sqlite_native()?
+            .pragma_update(None, "secure_delete", "ON")?;
         let mut hashes: Vec<String> = vec![];
         let res = self
             .anonymize_tx(query, delete_attachments.then_some(&mut hashes), actor, now)
             .and_then(|report| {
+                // pg: no FTS5 'optimize' nor file VACUUM: `VACUUM FULL tickets` (per-engine).
                 // No old tokens left in the full-text index; then the file is rewritten (VACUUM)
                 // and the WAL emptied, so no freed page keeps the old bytes.
                 self.session_write(|tx| {
@@ -570,7 +578,9 @@ impl Store {
                     .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
                 Ok(report)
             });
-        let _ = self.conn.pragma_update(None, "secure_delete", "OFF");
+        if let Ok(c) = self.conn.sqlite_native() {
+            let _ = c.pragma_update(None, "secure_delete", "OFF");
+        }
         let report = res?;
         if let Some(d) = self.data_dir() {
             crate::attachments::sweep_blobs(&self.conn, &d, &hashes)?;
@@ -645,7 +655,7 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        let mut all: Vec<rusqlite::types::Value> = args.iter().map(|s| s.clone().into()).collect();
+        let mut all: Vec<crate::db::Value> = args.iter().map(|s| s.clone().into()).collect();
         all.extend(ids.iter().map(|i| (*i).into()));
         tx.execute(&sql, params_from_iter(all.iter()))?;
 
@@ -658,8 +668,7 @@ impl Store {
             ("ticket_visits", "note"),
         ] {
             for p in &own {
-                let mut a: Vec<rusqlite::types::Value> =
-                    vec![p.clone().into(), pseudonym.clone().into()];
+                let mut a: Vec<crate::db::Value> = vec![p.clone().into(), pseudonym.clone().into()];
                 a.extend(ids.iter().map(|i| (*i).into()));
                 tx.execute(
                     &format!(
@@ -703,7 +712,7 @@ impl Store {
                 [s],
             )? as i64;
             }
-            let mut a: Vec<rusqlite::types::Value> = vec![s.clone().into()];
+            let mut a: Vec<crate::db::Value> = vec![s.clone().into()];
             a.extend(ids.iter().map(|i| (*i).into()));
             timeline_redacted += tx.execute(
                 &format!(
@@ -724,14 +733,14 @@ impl Store {
                 "INSERT INTO audit_log(at, actor, table_name, record_key, action, new_value)
                  VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
                          'tickets', ?1, 'anonymize', ?2)",
-                rusqlite::params![number, pseudonym],
+                crate::params![number, pseudonym],
             )?;
         }
         tx.execute(
             "INSERT INTO audit_log(at, actor, table_name, record_key, action, new_value)
              VALUES (coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), mesa_actor(),
                      'person', ?1, 'anonymize', ?2)",
-            rusqlite::params![
+            crate::params![
                 pseudonym,
                 format!("{} casos: {}", numbers.len(), numbers.join(", "))
             ],

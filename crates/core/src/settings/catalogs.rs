@@ -1,7 +1,7 @@
 //! Editable settings and catalogs: general settings, departments, survey questions, the
 //! priority matrix and the holiday list shown in Ajustes.
 
-use rusqlite::params;
+use crate::db::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -236,11 +236,11 @@ impl Store {
             None => String::new(),
         };
         self.session_write(|tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "INSERT INTO settings(key, value) VALUES ('entity_logo_png', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [value],
-            )?)
+            )
         })?;
         Ok(())
     }
@@ -256,7 +256,7 @@ impl Store {
             let existing: Vec<String> = tx
                 .prepare("SELECT name FROM departments")?
                 .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<crate::error::Result<_>>()?;
             if let Some(n) = existing.into_iter().find(|n| fold(n) == fold(&name)) {
                 tx.execute("UPDATE departments SET active = 1 WHERE name = ?1", [&n])?;
                 return Ok(n);
@@ -270,10 +270,10 @@ impl Store {
     pub fn set_department_active(&mut self, name: &str, active: bool) -> Result<()> {
         self.authorize(crate::people::Permission::Settings)?;
         let n = self.session_write(|tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "UPDATE departments SET active = ?2 WHERE name = ?1 COLLATE NOCASE",
                 params![name.trim(), active as i64],
-            )?)
+            )
         })?;
         if n == 0 {
             return Err(CoreError::CatalogNotFound {
@@ -326,7 +326,7 @@ impl Store {
                     resolution_minutes: r.get("resolution_minutes")?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         Ok(rows)
     }
 
@@ -362,14 +362,14 @@ impl Store {
             }
             None => String::new(),
         };
-        self.session_write(|tx| Ok(tx.execute(
+        self.session_write(|tx| tx.execute(
             "INSERT INTO sla_level_targets(service_type, level, response_minutes, resolution_minutes)
              VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(service_type, level) DO UPDATE SET
                response_minutes = excluded.response_minutes,
                resolution_minutes = excluded.resolution_minutes",
             params![service_type, t.level, t.response_minutes, t.resolution_minutes],
-        )?))?;
+        ))?;
         Ok(())
     }
 
@@ -377,10 +377,10 @@ impl Store {
     pub fn remove_level_target(&mut self, service_type: Option<&str>, level: i64) -> Result<()> {
         self.authorize(crate::people::Permission::Settings)?;
         self.session_write(|tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "DELETE FROM sla_level_targets WHERE service_type = ?1 AND level = ?2",
                 params![service_type.map(clean).unwrap_or_default(), level],
-            )?)
+            )
         })?;
         Ok(())
     }
@@ -397,7 +397,7 @@ impl Store {
                     priority: r.get("priority")?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         Ok(cells)
     }
 
@@ -422,10 +422,10 @@ impl Store {
             ));
         }
         self.session_write(|tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "UPDATE priority_matrix SET priority = ?3 WHERE urgency = ?1 AND impact = ?2",
                 params![cell.urgency, cell.impact, p],
-            )?)
+            )
         })?;
         Ok(())
     }

@@ -3,8 +3,8 @@
 //! `setup_done = 1` and `demo_data = 1`. Demo cases are the ones of [`crate::tickets::demo::generate`]:
 //! `extra.demo = "sí"`, created by the actor `demo`, never imported.
 
+use crate::db::{params, OptionalExt};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -61,9 +61,8 @@ const DEMO_CASE: &str = "t.import_batch IS NULL
 
 impl Store {
     fn total_cases(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
+        self.conn
+            .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
     }
 
     /// Whether the first-run setup was done. A database without the `setup_done` key counts
@@ -357,7 +356,7 @@ mod tests {
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::error::Result<_>>()
             .unwrap();
         assert_eq!(numbers, vec![real.clone()]);
         let events: i64 = s

@@ -3,8 +3,8 @@
 //! event by the actor `demo`; the database is marked with the setting `demo_data = 1` (the app
 //! shows a «Datos de demostración» badge; `Store::clear_demo` removes them, see `setup.rs`).
 
+use crate::db::params;
 use chrono::{DateTime, Datelike, Duration, Utc};
-use rusqlite::params;
 
 use crate::clock::{from_local, to_db, to_local};
 use crate::error::Result;
@@ -169,7 +169,7 @@ pub fn generate_by(
                 survey_due_at, description, solution, cancel_reason, asset_tag, extra)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32,
-                '{\"demo\":\"sí\"}')",
+                '{\"demo\":\"sí\"}') RETURNING id",
         )?;
         let mut survey = tx.prepare(
             "INSERT INTO surveys(ticket_id, answered_at, scores, comment) VALUES (?1, ?2, ?3, NULL)",
@@ -253,45 +253,47 @@ pub fn generate_by(
                 crate::text::fold(requester.split(' ').nth(1).unwrap_or("y"))
             );
             let asset_tag = linked_tag(&inventory, tname, &mut link_rng);
-            ins.execute(params![
-                number,
-                year,
-                seq,
-                to_db(rec),
-                to_db(reg),
-                requester,
-                dep,
-                format!("Piso {}, oficina {}", 1 + rng.below(3), 100 + rng.below(30)),
-                format!("Ext. {}", 100 + rng.below(80)),
-                email,
-                *rng.pick(&["correo", "correo", "correo", "teléfono", "presencial"]),
-                if rng.below(10) == 0 {
-                    "externa"
-                } else {
-                    "interna"
-                },
-                st.name,
-                st.default_level,
-                urgency,
-                impact,
-                priority,
-                assignee,
-                status,
-                st.response_minutes,
-                st.resolution_minutes,
-                resp_due.map(to_db),
-                resol_due.map(to_db),
-                first.map(to_db),
-                resolved.map(to_db),
-                closed.map(to_db),
-                reason,
-                survey_due.map(to_db),
-                problem,
-                solution,
-                cancel_reason,
-                asset_tag,
-            ])?;
-            let id = tx.last_insert_rowid();
+            let id: i64 = ins.query_row(
+                params![
+                    number,
+                    year,
+                    seq,
+                    to_db(rec),
+                    to_db(reg),
+                    requester,
+                    dep,
+                    format!("Piso {}, oficina {}", 1 + rng.below(3), 100 + rng.below(30)),
+                    format!("Ext. {}", 100 + rng.below(80)),
+                    email,
+                    *rng.pick(&["correo", "correo", "correo", "teléfono", "presencial"]),
+                    if rng.below(10) == 0 {
+                        "externa"
+                    } else {
+                        "interna"
+                    },
+                    st.name,
+                    st.default_level,
+                    urgency,
+                    impact,
+                    priority,
+                    assignee,
+                    status,
+                    st.response_minutes,
+                    st.resolution_minutes,
+                    resp_due.map(to_db),
+                    resol_due.map(to_db),
+                    first.map(to_db),
+                    resolved.map(to_db),
+                    closed.map(to_db),
+                    reason,
+                    survey_due.map(to_db),
+                    problem,
+                    solution,
+                    cancel_reason,
+                    asset_tag,
+                ],
+                |r| r.get("id"),
+            )?;
             add_event(
                 &tx,
                 id,
@@ -694,11 +696,11 @@ fn generate_equipment(
     store.create_plan(year, None, actor, now)?;
     // `Store::clear_demo` removes this plan with the demo data.
     store.session_write(|tx| {
-        Ok(tx.execute(
+        tx.execute(
             "INSERT INTO settings(key, value) VALUES ('demo_plan_year', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [year.to_string()],
-        )?)
+        )
     })?;
     let server = kinds.iter().position(|k| *k == "Servidor").map(|p| p + 1);
     let group = |kind: &str| PlanTarget::Group {

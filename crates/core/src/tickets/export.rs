@@ -159,9 +159,9 @@ impl Store {
             "SELECT {cols} FROM tickets t LEFT JOIN surveys s ON s.ticket_id = t.id \
              {where_sql} ORDER BY t.year, t.seq"
         );
-        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
+        let named: Vec<(&str, &dyn crate::db::ToSqlValue)> = args
             .iter()
-            .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
+            .map(|(n, v)| (n.as_str(), v as &dyn crate::db::ToSqlValue))
             .collect();
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(named.as_slice())?;
@@ -223,9 +223,9 @@ impl Store {
         } else {
             format!("WHERE {}", conds.join(" AND ").replace("{p}", ""))
         };
-        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
+        let named: Vec<(&str, &dyn crate::db::ToSqlValue)> = args
             .iter()
-            .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
+            .map(|(n, v)| (n.as_str(), v as &dyn crate::db::ToSqlValue))
             .collect();
         let n: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM tickets t {where_sql}"),
@@ -368,9 +368,9 @@ impl Store {
              WHERE f.ticket_id IN (SELECT t.id FROM tickets t {where_sql})
              ORDER BY t.year, t.seq, f.at, f.id"
         );
-        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
+        let named: Vec<(&str, &dyn crate::db::ToSqlValue)> = args
             .iter()
-            .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
+            .map(|(n, v)| (n.as_str(), v as &dyn crate::db::ToSqlValue))
             .collect();
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(named.as_slice())?;

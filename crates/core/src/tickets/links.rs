@@ -6,8 +6,8 @@
 //! cycle of parents; a duplicate must be open and its original not cancelled. Every link and
 //! removal is written on both cases' timelines in the same transaction as the change.
 
+use crate::db::{params, Db, OptionalExt};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{add_event, apply_in, load_raw_in, Raw};
 use crate::calendar::BusinessCalendar;
@@ -42,7 +42,7 @@ fn roles(kind: LinkKind) -> (LinkRole, LinkRole) {
 }
 
 /// The links of case `id`, as seen from it, oldest first.
-pub(crate) fn links_of(conn: &rusqlite::Connection, id: i64) -> Result<Vec<TicketLink>> {
+pub(crate) fn links_of(conn: &crate::db::Db, id: i64) -> Result<Vec<TicketLink>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.from_ticket, l.kind, l.actor, l.at, t.number, t.status, t.requester
          FROM ticket_links l
@@ -71,35 +71,29 @@ pub(crate) fn links_of(conn: &rusqlite::Connection, id: i64) -> Result<Vec<Ticke
 }
 
 /// The link between two cases, in either direction: (id, from, kind).
-fn link_between(
-    conn: &rusqlite::Connection,
-    a: i64,
-    b: i64,
-) -> Result<Option<(i64, i64, LinkKind)>> {
-    Ok(conn
-        .query_row(
-            "SELECT id, from_ticket, kind FROM ticket_links
+fn link_between(conn: &crate::db::Db, a: i64, b: i64) -> Result<Option<(i64, i64, LinkKind)>> {
+    conn.query_row(
+        "SELECT id, from_ticket, kind FROM ticket_links
              WHERE (from_ticket = ?1 AND to_ticket = ?2) OR (from_ticket = ?2 AND to_ticket = ?1)",
-            params![a, b],
-            |r| Ok((r.get("id")?, r.get("from_ticket")?, r.get("kind")?)),
-        )
-        .optional()?)
+        params![a, b],
+        |r| Ok((r.get("id")?, r.get("from_ticket")?, r.get("kind")?)),
+    )
+    .optional()
 }
 
 /// The parent of case `id`, if any: (id, number).
-fn parent_of(conn: &rusqlite::Connection, id: i64) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT t.id, t.number FROM ticket_links l JOIN tickets t ON t.id = l.to_ticket
+fn parent_of(conn: &crate::db::Db, id: i64) -> Result<Option<(i64, String)>> {
+    conn.query_row(
+        "SELECT t.id, t.number FROM ticket_links l JOIN tickets t ON t.id = l.to_ticket
              WHERE l.from_ticket = ?1 AND l.kind = 'parent'",
-            [id],
-            |r| Ok((r.get("id")?, r.get("number")?)),
-        )
-        .optional()?)
+        [id],
+        |r| Ok((r.get("id")?, r.get("number")?)),
+    )
+    .optional()
 }
 
 /// Numbers of the open children of case `id`, in registration order.
-fn open_children(conn: &rusqlite::Connection, id: i64) -> Result<Vec<String>> {
+fn open_children(conn: &crate::db::Db, id: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.number FROM ticket_links l JOIN tickets t ON t.id = l.from_ticket
          WHERE l.to_ticket = ?1 AND l.kind = 'parent'
@@ -107,12 +101,12 @@ fn open_children(conn: &rusqlite::Connection, id: i64) -> Result<Vec<String>> {
          ORDER BY t.year, t.seq, t.id",
     )?;
     let rows = stmt.query_map([id], |r| r.get::<_, String>("number"))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<crate::error::Result<_>>()
 }
 
 /// Writes the link event on one case's timeline.
 fn link_event(
-    tx: &Transaction<'_>,
+    tx: &Db,
     id: i64,
     at: &str,
     actor: &str,
@@ -137,7 +131,7 @@ fn link_event(
 /// related pair) inside the caller's write transaction. Marking a duplicate cancels it with
 /// the reason «Duplicado de …» through the lifecycle rule.
 pub(crate) fn link_in(
-    tx: &Transaction<'_>,
+    tx: &Db,
     cal: &BusinessCalendar,
     number: &str,
     kind: LinkKind,
@@ -231,7 +225,7 @@ pub(crate) fn link_in(
 /// Removes the related or parent link between `number` and `other` inside the caller's write
 /// transaction (a duplicate link stays: its case was cancelled with it).
 pub(crate) fn unlink_in(
-    tx: &Transaction<'_>,
+    tx: &Db,
     number: &str,
     other: &str,
     actor: &str,

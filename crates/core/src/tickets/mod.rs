@@ -9,8 +9,8 @@ pub mod work;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::db::{params, Db, OptionalExt, Row};
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use crate::calendar::BusinessCalendar;
 use crate::clock::{from_db, from_local, parse_time_input, to_db, to_local, to_rfc3339_local};
@@ -71,7 +71,7 @@ const SERVICE_TYPE_COLUMNS: &str =
     "name, default_level, response_minutes, resolution_minutes, default_assignee";
 
 impl ServiceType {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> crate::error::Result<Self> {
         Ok(ServiceType {
             name: r.get("name")?,
             default_level: r.get("default_level")?,
@@ -86,7 +86,7 @@ impl ServiceType {
 const STAFF_COLUMNS: &str = "name, role, level, active";
 
 impl StaffMember {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> crate::error::Result<Self> {
         Ok(StaffMember {
             name: r.get("name")?,
             role: r.get("role")?,
@@ -149,7 +149,7 @@ struct TicketRow {
 }
 
 impl TicketRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> crate::error::Result<Self> {
         Ok(TicketRow {
             id: r.get("id")?,
             number: r.get("number")?,
@@ -256,7 +256,7 @@ fn build(t: TicketRow) -> Result<Raw> {
     })
 }
 
-fn load_raw_in(conn: &rusqlite::Connection, number: &str) -> Result<Raw> {
+fn load_raw_in(conn: &crate::db::Db, number: &str) -> Result<Raw> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.number = ?1 COLLATE NOCASE");
     let found = conn
         .query_row(&sql, [number.trim()], TicketRow::from_row)
@@ -489,18 +489,18 @@ impl Store {
         &self,
         q: &TicketQuery,
         now: DateTime<Utc>,
-    ) -> Result<(Vec<String>, Vec<(String, rusqlite::types::Value)>)> {
+    ) -> Result<(Vec<String>, Vec<(String, crate::db::Value)>)> {
         let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<(String, rusqlite::types::Value)> = Vec::new();
+        let mut args: Vec<(String, crate::db::Value)> = Vec::new();
         let arg = |conds: &mut Vec<String>,
-                   args: &mut Vec<(String, rusqlite::types::Value)>,
+                   args: &mut Vec<(String, crate::db::Value)>,
                    cond: &str,
                    name: &str,
-                   v: rusqlite::types::Value| {
+                   v: crate::db::Value| {
             conds.push(cond.to_string());
             args.push((name.to_string(), v));
         };
-        use rusqlite::types::Value as V;
+        use crate::db::Value as V;
         if let Some(s) = q.status {
             arg(
                 &mut conds,
@@ -595,6 +595,8 @@ impl Store {
             args.push((":nlo".into(), V::Text(lo)));
             args.push((":nhi".into(), V::Text(hi)));
         } else if let Some(search) = q.search.as_deref().and_then(fts_query) {
+            // pg: FTS5 MATCH → a per-engine branch: `t.search @@ to_tsquery('simple',
+            // unaccent(:q))` with `:*` prefixes (fts_query builds the FTS5 syntax).
             arg(
                 &mut conds,
                 &mut args,
@@ -629,13 +631,14 @@ impl Store {
             })?;
         let limit = q.limit.clamp(1, 10_000);
         let offset = q.offset.max(0);
-        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
+        let named: Vec<(&str, &dyn crate::db::ToSqlValue)> = args
             .iter()
-            .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
+            .map(|(n, v)| (n.as_str(), v as &dyn crate::db::ToSqlValue))
             .collect();
         // With full-text search as the only filter, the FTS index counts by itself.
         // With only status and/or dependencia filters, the maintained counts answer.
         let names: Vec<&str> = args.iter().map(|(n, _)| n.as_str()).collect();
+        // pg: the FTS5 count below becomes the tsvector count (see the search condition).
         let count_sql = if conds.len() == 1 && names == [":q"] {
             "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH :q".to_string()
         } else if conds.len() == names.len()
@@ -680,7 +683,7 @@ impl Store {
             .conn
             .prepare_cached(&id_sql)?
             .query_map(named.as_slice(), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         // Phase 2: the page's rows, then back in phase-1 order.
         let mut rows: Vec<TicketRow> = if ids.is_empty() {
             Vec::new()
@@ -691,7 +694,7 @@ impl Store {
                     "SELECT {COLUMNS} FROM {FROM} WHERE t.id IN ({list})"
                 ))?
                 .query_map([], TicketRow::from_row)?
-                .collect::<rusqlite::Result<_>>()?
+                .collect::<crate::error::Result<_>>()?
         };
         let pos: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         rows.sort_by_key(|r| pos.get(&r.id).copied().unwrap_or(usize::MAX));
@@ -743,7 +746,7 @@ impl Store {
             let rows = stmt.query_map([to_db(now)], |r| {
                 Ok((r.get("id")?, r.get("number")?, r.get("survey_due_at")?))
             })?;
-            rows.collect::<rusqlite::Result<_>>()?
+            rows.collect::<crate::error::Result<_>>()?
         };
         for (id, _, due_at) in &due {
             tx.execute(
@@ -845,7 +848,7 @@ impl Store {
                     (notices > 0).then_some(accepted),
                 ))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         for (id, resolved_at, old, notice) in resolved {
             let start = match notice {
                 None => resolved_at,
@@ -876,12 +879,12 @@ impl Store {
         )?;
         let overdue: i64 = c.query_row(
             &format!("SELECT count(*) FROM tickets t WHERE {OVERDUE_SQL}"),
-            rusqlite::named_params! {":now": now_s},
+            crate::named_params! {":now": now_s},
             |r| r.get(0),
         )?;
         let due_today: i64 = c.query_row(
             &format!("SELECT count(*) FROM tickets t WHERE {DUE_TODAY_SQL}"),
-            rusqlite::named_params! {":now": now_s, ":eod": to_db(end_of_day)},
+            crate::named_params! {":now": now_s, ":eod": to_db(end_of_day)},
             |r| r.get(0),
         )?;
         let awaiting_survey: i64 = c.query_row(
@@ -896,14 +899,14 @@ impl Store {
              GROUP BY 1 ORDER BY 2 DESC"
         ))?;
         let by_assignee = stmt
-            .query_map(rusqlite::named_params! {":now": now_s}, |r| {
+            .query_map(crate::named_params! {":now": now_s}, |r| {
                 Ok(AssigneeCount {
                     assignee: r.get("assignee")?,
                     open: r.get("open")?,
                     overdue: r.get::<_, Option<i64>>("overdue")?.unwrap_or(0),
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         let mut stmt = c.prepare_cached(
             "SELECT coalesce(service_type, '') AS service_type, count(*) AS count FROM tickets
              WHERE status IN ('new','assigned','in_progress','on_hold')
@@ -916,7 +919,7 @@ impl Store {
                     count: r.get("count")?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         Ok(Dashboard {
             open,
             overdue,
@@ -968,23 +971,23 @@ impl Store {
         let departments = c
             .prepare_cached("SELECT name FROM departments WHERE active = 1 ORDER BY name")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         let service_types = c
             .prepare_cached(&format!(
                 "SELECT {SERVICE_TYPE_COLUMNS} FROM service_types WHERE active = 1 ORDER BY id"
             ))?
             .query_map([], ServiceType::from_row)?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         let staff = c
             .prepare_cached(&format!(
                 "SELECT {STAFF_COLUMNS} FROM staff ORDER BY level, name"
             ))?
             .query_map([], StaffMember::from_row)?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         let survey_questions = c
             .prepare_cached("SELECT text FROM survey_questions ORDER BY position")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::error::Result<_>>()?;
         Ok(Catalogs {
             departments,
             service_types,
@@ -1013,11 +1016,11 @@ impl Store {
             return Err(CoreError::validation("nivel", "debe ser 1, 2 o 3"));
         }
         self.session_write(|tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "INSERT INTO staff(name, role, level) VALUES (?1, ?2, ?3)
                  ON CONFLICT(name) DO UPDATE SET role = excluded.role, level = excluded.level, active = 1",
                 params![name, role, level],
-            )?)
+            )
         })?;
         Ok(())
     }
@@ -1035,14 +1038,14 @@ impl Store {
         if let Some(a) = &st.default_assignee {
             find_staff(&self.conn, a)?;
         }
-        self.session_write(|tx| Ok(tx.execute(
+        self.session_write(|tx| tx.execute(
             "INSERT INTO service_types(name, default_level, response_minutes, resolution_minutes, default_assignee)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(name) DO UPDATE SET default_level = excluded.default_level,
                response_minutes = excluded.response_minutes, resolution_minutes = excluded.resolution_minutes,
                default_assignee = excluded.default_assignee, active = 1",
             params![name, st.default_level, st.response_minutes, st.resolution_minutes, st.default_assignee],
-        )?))?;
+        ))?;
         Ok(())
     }
 }
@@ -1109,7 +1112,7 @@ impl Changes {
         );
         self.col("status", Some(new.as_str().into()));
     }
-    fn apply(self, tx: &Transaction<'_>) -> Result<()> {
+    fn apply(self, tx: &Db) -> Result<()> {
         let mut sets: Vec<String> = self
             .cols
             .iter()
@@ -1119,7 +1122,7 @@ impl Changes {
         sets.extend(self.raws.iter().cloned());
         if !sets.is_empty() {
             let sql = format!("UPDATE tickets SET {} WHERE id = ?1", sets.join(", "));
-            let mut values: Vec<&dyn rusqlite::ToSql> = vec![&self.id];
+            let mut values: Vec<&dyn crate::db::ToSqlValue> = vec![&self.id];
             for (_, v) in &self.cols {
                 values.push(v);
             }
@@ -1142,7 +1145,7 @@ impl Changes {
     }
 }
 
-fn load_sla_input(conn: &rusqlite::Connection, id: i64) -> Result<SlaInput> {
+fn load_sla_input(conn: &crate::db::Db, id: i64) -> Result<SlaInput> {
     let (received, date_only, resp, resol): (Option<String>, i64, Option<i64>, Option<i64>) = conn
         .query_row(
             "SELECT received_at, received_date_only, response_minutes, resolution_minutes FROM tickets WHERE id = ?1",
@@ -1185,7 +1188,7 @@ fn load_sla_input(conn: &rusqlite::Connection, id: i64) -> Result<SlaInput> {
 /// inside the caller's `BEGIN IMMEDIATE` transaction, so numbers have no gaps and no repeats
 /// with concurrent writers. Returns the number and its consecutive.
 pub(crate) fn allocate_number(
-    tx: &rusqlite::Connection,
+    tx: &crate::db::Db,
     prefix: &str,
     year: i32,
 ) -> Result<(String, i64)> {
@@ -1198,13 +1201,13 @@ pub(crate) fn allocate_number(
     Ok((format!("{prefix}-{year}-{seq:04}"), seq))
 }
 
-fn find_service_type(conn: &rusqlite::Connection, name: &str) -> Result<ServiceType> {
+fn find_service_type(conn: &crate::db::Db, name: &str) -> Result<ServiceType> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SERVICE_TYPE_COLUMNS} FROM service_types WHERE active = 1"
     ))?;
     let all: Vec<ServiceType> = stmt
         .query_map([], ServiceType::from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::error::Result<_>>()?;
     let key = fold(name);
     all.into_iter()
         .find(|s| fold(&s.name) == key)
@@ -1214,13 +1217,13 @@ fn find_service_type(conn: &rusqlite::Connection, name: &str) -> Result<ServiceT
         })
 }
 
-fn find_staff(conn: &rusqlite::Connection, name: &str) -> Result<StaffMember> {
+fn find_staff(conn: &crate::db::Db, name: &str) -> Result<StaffMember> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {STAFF_COLUMNS} FROM staff WHERE active = 1"
     ))?;
     let all: Vec<StaffMember> = stmt
         .query_map([], StaffMember::from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::error::Result<_>>()?;
     let key = fold(name);
     all.into_iter()
         .find(|s| fold(&s.name) == key)
@@ -1232,23 +1235,22 @@ fn find_staff(conn: &rusqlite::Connection, name: &str) -> Result<StaffMember> {
 
 /// SLA targets configured for (service type, level), or for any type at that level.
 fn level_targets(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Db,
     service_type: Option<&str>,
     level: i64,
 ) -> Result<Option<(i64, i64)>> {
-    Ok(conn
-        .query_row(
-            "SELECT response_minutes, resolution_minutes FROM sla_level_targets
+    conn.query_row(
+        "SELECT response_minutes, resolution_minutes FROM sla_level_targets
              WHERE level = ?2 AND service_type IN (?1, '')
              ORDER BY service_type = '' LIMIT 1",
-            params![service_type.unwrap_or(""), level],
-            |r| Ok((r.get("response_minutes")?, r.get("resolution_minutes")?)),
-        )
-        .optional()?)
+        params![service_type.unwrap_or(""), level],
+        |r| Ok((r.get("response_minutes")?, r.get("resolution_minutes")?)),
+    )
+    .optional()
 }
 
 /// The catalog spelling of `name` in `table` (matched ignoring case and accents), or `name`.
-fn catalog_spelling(conn: &rusqlite::Connection, table: &str, name: String) -> Result<String> {
+fn catalog_spelling(conn: &crate::db::Db, table: &str, name: String) -> Result<String> {
     let key = fold(&name);
     let mut stmt = conn.prepare_cached(&format!("SELECT name FROM {table}"))?;
     let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
@@ -1262,12 +1264,12 @@ fn catalog_spelling(conn: &rusqlite::Connection, table: &str, name: String) -> R
 }
 
 /// Returns the catalog spelling of a department, adding it to the catalog when new.
-fn ensure_department(conn: &rusqlite::Connection, name: &str) -> Result<String> {
+fn ensure_department(conn: &crate::db::Db, name: &str) -> Result<String> {
     let key = fold(name);
     let mut stmt = conn.prepare_cached("SELECT name FROM departments")?;
     let names: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::error::Result<_>>()?;
     if let Some(n) = names.into_iter().find(|n| fold(n) == key) {
         return Ok(n);
     }
@@ -1323,7 +1325,7 @@ fn percent_encode(s: &str) -> String {
 /// timeline (the caller queues the acknowledgment, `mail::outbox::case_registered`, once the
 /// case is complete). Returns (row id, number).
 pub(crate) fn create_in(
-    tx: &Transaction<'_>,
+    tx: &Db,
     cal: &BusinessCalendar,
     input: &NewTicket,
     actor: &str,
@@ -1384,13 +1386,13 @@ pub(crate) fn create_in(
         pauses: vec![],
     };
     let (resp_due, resol_due) = deadlines(cal, &sla);
-    tx.execute(
+    let id: i64 = tx.query_row(
         "INSERT INTO tickets(number, year, seq, received_at, registered_at, requester, department,
             location, phone, email, channel, origin, service_type, level, urgency, impact, priority,
             assignee, status, response_minutes, resolution_minutes, response_due_at,
             resolution_due_at, description, asset_tag)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) RETURNING id",
         params![
             number,
             year,
@@ -1418,8 +1420,8 @@ pub(crate) fn create_in(
             description,
             clean_opt(input.asset_tag.as_deref()),
         ],
+        |r| r.get("id"),
     )?;
-    let id = tx.last_insert_rowid();
     let at = to_db(now);
     add_event(
         tx,
@@ -1452,7 +1454,7 @@ pub(crate) fn create_in(
 /// [`Store::apply_action`], reusable by writes that act on several cases in one transaction).
 /// Returns the case number.
 pub(crate) fn apply_in(
-    tx: &Transaction<'_>,
+    tx: &Db,
     cal: &BusinessCalendar,
     number: &str,
     action: &TicketAction,

@@ -2,14 +2,14 @@
 //! caller's transaction. A leaf, so every module that changes a case (lifecycle, visits,
 //! attachments, links) records it through the same function.
 
-use rusqlite::params;
+use crate::db::params;
 
 use crate::error::Result;
 
 /// Appends one timeline entry.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn add_event(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Db,
     ticket_id: i64,
     at: &str,
     actor: &str,

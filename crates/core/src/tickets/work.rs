@@ -2,8 +2,8 @@
 //! timeline, deadlines recomputed when the type, priority or reception time changes) and
 //! follow-ups (seguimientos: public, or internal notes never shown to the requester).
 
+use crate::db::{params, Row};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Row};
 
 use super::{
     check_email, check_scale, deadlines, ensure_department, find_service_type, find_staff,
@@ -25,7 +25,7 @@ pub const FOLLOW_UP_MAX_MINUTES: i64 = 100_000;
 
 const FOLLOW_UP_COLUMNS: &str = "id, at, actor, visibility, body, minutes, contact";
 
-fn follow_up_from_row(r: &Row<'_>) -> rusqlite::Result<(String, FollowUp)> {
+fn follow_up_from_row(r: &Row<'_>) -> crate::error::Result<(String, FollowUp)> {
     let visibility: String = r.get("visibility")?;
     Ok((
         r.get("at")?,
@@ -43,7 +43,7 @@ fn follow_up_from_row(r: &Row<'_>) -> rusqlite::Result<(String, FollowUp)> {
 }
 
 /// The follow-ups of the case with row id `ticket_id`, oldest first.
-pub(crate) fn follow_ups_of(conn: &rusqlite::Connection, ticket_id: i64) -> Result<Vec<FollowUp>> {
+pub(crate) fn follow_ups_of(conn: &crate::db::Db, ticket_id: i64) -> Result<Vec<FollowUp>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {FOLLOW_UP_COLUMNS} FROM ticket_followups WHERE ticket_id = ?1 ORDER BY at, id"
     ))?;
@@ -345,9 +345,9 @@ impl Store {
             }
         }
         let when_db = to_db(when);
-        tx.execute(
+        let id: i64 = tx.query_row(
             "INSERT INTO ticket_followups(ticket_id, at, actor, visibility, body, minutes, contact)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
             params![
                 raw.id,
                 when_db,
@@ -357,8 +357,8 @@ impl Store {
                 minutes,
                 input.contact as i64
             ],
+            |r| r.get("id"),
         )?;
-        let id = tx.last_insert_rowid();
         let attends = input.visibility == FollowUpVisibility::Public || input.contact;
         if t.first_response_at.is_none() && attends {
             tx.execute(

@@ -86,7 +86,7 @@ fn tickets_dump(store: &Store) -> Vec<String> {
     stmt.query_map([], |r| {
         let mut row = Vec::new();
         for i in 0..n {
-            let v: rusqlite::types::Value = r.get(i)?;
+            let v: mesa_core::db::Value = r.get(i)?;
             row.push(format!("{v:?}"));
         }
         Ok(row.join("|"))

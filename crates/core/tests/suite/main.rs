@@ -21,6 +21,12 @@ mod mail_triage;
 mod mail_window;
 mod management_report;
 mod people;
+#[cfg(feature = "postgres")]
+mod pg_engine;
+#[cfg(feature = "postgres")]
+mod pg_schema;
+#[cfg(feature = "postgres")]
+mod pg_support;
 mod plans;
 mod privacy;
 mod report;

@@ -122,7 +122,7 @@ fn export_and_anonymize_a_person() {
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
-        .collect::<std::result::Result<_, rusqlite::Error>>()
+        .collect::<mesa_core::Result<_>>()
         .unwrap();
     assert_eq!(exports.len(), 2);
     assert!(exports[0].1.contains(&a.number), "{:?}", exports[0]);

@@ -2034,7 +2034,7 @@ fn maintained_counts_match_real_counts_for_every_status_and_department() {
         s.connection()
             .query_row(
                 "SELECT count(*) FROM tickets WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR department = ?2)",
-                rusqlite::params![status, dep],
+                mesa_core::params![status, dep],
                 |r| r.get(0),
             )
             .unwrap()
