@@ -94,14 +94,13 @@ impl Store {
     }
 
     fn oauth_row(&self) -> Result<Option<OAuthRow>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 &format!("SELECT {OAUTH_COLUMNS} FROM mail_oauth WHERE id = 1"),
                 [],
                 oauth_from_row,
             )
-            .optional()?)
+            .optional()
     }
 
     /// The OAuth2 application of the mail account, if one was configured.
@@ -176,11 +175,11 @@ impl Store {
     pub fn mail_oauth_connected(&mut self, now: DateTime<Utc>) -> Result<()> {
         self.authorize(Permission::Settings)?;
         let n = self.session_write(|tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "UPDATE mail_oauth SET connected_at = ?1, reconnect_since = NULL,
                     reconnect_detail = NULL WHERE id = 1",
                 [to_db(now)],
-            )?)
+            )
         })?;
         if n == 0 {
             return Err(CoreError::validation(
