@@ -27,6 +27,9 @@ pub enum ServerCmd {
         #[arg(long)]
         yes: bool,
     },
+    /// Vuelve a usar la base SQLite de este equipo (la que quedó como respaldo al pasar al
+    /// servidor). No toca los datos del servidor; lo registrado allí no está en la copia SQLite.
+    UseLocal,
 }
 
 fn credential_error(e: mesa_mailnet::MailNetError) -> CoreError {
@@ -117,7 +120,32 @@ pub fn run(ctx: &mut Ctx, dir: &Path, cmd: ServerCmd) -> Result<(), CoreError> {
     match cmd {
         ServerCmd::Status => status(dir, ctx.json),
         ServerCmd::Migrate { to, yes } => migrate(ctx, dir, &to, yes),
+        ServerCmd::UseLocal => use_local(ctx, dir),
     }
+}
+
+/// Back to the SQLite file: the workstation config is removed (the server's data and the
+/// stored password stay). Administrator only, like `migrate`.
+fn use_local(ctx: &mut Ctx, dir: &Path) -> Result<(), CoreError> {
+    ctx.store
+        .authorize(mesa_core::people::Permission::Settings)?;
+    let path = workstation::path(dir);
+    if workstation::read(dir)?.is_none() {
+        println!(
+            "Este equipo ya usa su base SQLite ({}).",
+            mesa_core::paths::db_path(dir).display()
+        );
+        return Ok(());
+    }
+    std::fs::remove_file(&path).map_err(|e| CoreError::Server {
+        detail: format!("no se pudo quitar {}: {e}", path.display()),
+    })?;
+    println!(
+        "Este equipo vuelve a usar su base SQLite ({}). Los datos del servidor no se tocaron; lo \
+         registrado en el servidor no está en esta copia.",
+        mesa_core::paths::db_path(dir).display()
+    );
+    Ok(())
 }
 
 fn migrate(ctx: &mut Ctx, dir: &Path, url: &str, yes: bool) -> Result<(), CoreError> {

@@ -127,6 +127,12 @@ fn the_demo_database_moves_to_an_empty_server_with_every_row_equal() {
             .contains("ya usa el servidor"),
         "{e}"
     );
+    // The way back: the workstation uses its SQLite file again (the server is left as it is).
+    env.ok(NOW, &["server", "use-local"]);
+    assert!(!env.data.path().join("servidor.json").exists());
+    assert_eq!(env.json(NOW, &["server", "status"])["engine"], "sqlite");
+    env.ok(NOW, &["ticket", "list"]);
+    assert_eq!(counts(&env), before);
 
     let key = format!(
         "postgresql://{}@127.0.0.1:{}/{}",

@@ -3,8 +3,8 @@
 //! «Vuelva a conectar la cuenta de correo» state. The network side (token refresh, XOAUTH2)
 //! is mesa-mailnet's; mesa-mailsync records here what it met.
 
-use chrono::{DateTime, Utc};
 use crate::db::{params, OptionalExt, Row};
+use chrono::{DateTime, Utc};
 
 use super::types::{MailOAuth, MailReconnect};
 use crate::clock::{from_db, to_db, to_rfc3339_local};

@@ -3,8 +3,8 @@
 //! ([`draft_in`], shared with `register_in`), a copy of one attachment of a mail not yet on a
 //! case, and a survey recorded by hand from a reply waiting in «Revisar respuesta».
 
-use chrono::{DateTime, Utc};
 use crate::db::{params, Db, OptionalExt};
+use chrono::{DateTime, Utc};
 
 use super::{earlier_case, load_mail, raw_of, state_label, MailRow, UNKNOWN_DEPARTMENT};
 use crate::clock::{from_db, to_db, to_rfc3339_local};
