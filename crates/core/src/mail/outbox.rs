@@ -707,10 +707,10 @@ impl Store {
                 format!("{} no sirve: use de 1 a 1440 minutos", a.poll_minutes),
             ));
         }
-        if !(1..=1024).contains(&a.max_mb) {
+        if !(1..=500).contains(&a.max_mb) {
             return Err(CoreError::validation(
                 "tamaño máximo (MB)",
-                format!("{} no sirve: use de 1 a 1024 MB", a.max_mb),
+                format!("{} no sirve: use de 1 a 500 MB", a.max_mb),
             ));
         }
         let configured_by = self.principal().map(|p| p.login.clone());

@@ -28,14 +28,22 @@ pub struct PgMigration {
 
 /// All PostgreSQL migrations, in order. 0001 is the SQLite schema after its migration 0018;
 /// every later schema change gets one file here and one in `migrations/`.
-pub const PG_MIGRATIONS: &[PgMigration] = &[PgMigration {
-    version: 1,
-    name: "0001_baseline.sql",
-    sql: include_str!("../../../../../migrations/pg/0001_baseline.sql"),
-}];
+pub const PG_MIGRATIONS: &[PgMigration] = &[
+    PgMigration {
+        version: 1,
+        name: "0001_baseline.sql",
+        sql: include_str!("../../../../../migrations/pg/0001_baseline.sql"),
+    },
+    PgMigration {
+        version: 2,
+        name: "0002_mail_oauth.sql",
+        sql: include_str!("../../../../../migrations/pg/0002_mail_oauth.sql"),
+    },
+];
 
-/// The SQLite migration the PostgreSQL schema is equal to (checked when copying).
-pub const SQLITE_EQUIVALENT: i64 = 18;
+/// The SQLite migration the PostgreSQL schema is equal to (checked when copying): SQLite's
+/// 0019 is PostgreSQL's 0002.
+pub const SQLITE_EQUIVALENT: i64 = 19;
 
 /// Oldest supported server (`server_version_num`): PostgreSQL 13 (trusted `unaccent`, ICU
 /// nondeterministic collations, `EXECUTE FUNCTION` triggers; Debian 12 ships 15).

@@ -67,7 +67,7 @@ describe("mailForm", () => {
     expect(problems).toContain("Puerto IMAP: escriba un número de 1 a 65535.");
     expect(problems).toContain("Puerto SMTP: escriba un número de 1 a 65535.");
     expect(problems).toContain("Revisar el buzón cada (minutos): escriba un número de 1 a 1440.");
-    expect(problems).toContain("Tamaño máximo de un correo (MB): escriba un número de 1 a 1024.");
+    expect(problems).toContain("Tamaño máximo de un correo (MB): escriba un número de 1 a 500.");
   });
 
   it("sends the address as the user when no other user is typed", () => {

@@ -127,7 +127,7 @@ export function toAccount(f: MailForm): { account: MailAccount } | { problems: s
     }
     return n;
   };
-  const maxMb = range(f.maxMb, t.mail.maxMb, 1, 1024);
+  const maxMb = range(f.maxMb, t.mail.maxMb, 1, 500);
   const pollMinutes = range(f.pollMinutes, t.mail.interval, 1, 1440);
   if (!f.folder.trim()) problems.push(t.mail.required(t.mail.folder));
   if (!f.processedFolder.trim()) problems.push(t.mail.required(t.mail.processedFolder));
