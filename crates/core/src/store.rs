@@ -22,7 +22,7 @@ pub struct Store {
 }
 
 /// A write transaction of the one write path ([`Store::begin_write`], `write_tx`): `BEGIN
-/// IMMEDIATE` on SQLite ([`Db::begin_write`]), with who and when set for the audit triggers
+/// IMMEDIATE` on SQLite (`Db::begin_write`), with who and when set for the audit triggers
 /// while it is open. `commit` ends it; dropping it without committing (or a failed commit)
 /// rolls it back. Either way the audit context goes back to the session's, so no later write
 /// is audited with this one's author or time. It derefs to the [`Db`] the statements run on.

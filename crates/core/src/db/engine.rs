@@ -520,13 +520,6 @@ macro_rules! to_sql_int {
 }
 to_sql_int!(i64, i32, i16, i8, u32, u16, u8, u64, usize);
 
-impl FromSqlValue for ValueRef<'static> {
-    fn from_sql_value(_: ValueRef<'_>) -> std::result::Result<Self, FromSqlError> {
-        // A borrowed value cannot outlive its row: read a [`Value`] instead.
-        Err(FromSqlError::InvalidType)
-    }
-}
-
 impl FromSqlValue for Value {
     fn from_sql_value(v: ValueRef<'_>) -> std::result::Result<Self, FromSqlError> {
         Ok(v.into())
