@@ -1,6 +1,6 @@
 //! What the app's Bandeja needs beyond the list (issue 16): one mail in full (the headers that
 //! matter, the body, its attachments), the new-case form prefilled the way registering fills it
-//! ([`draft_in`], shared with `register_in`), a copy of one attachment of a mail not yet on a
+//! (`draft_in`, shared with `register_in`), a copy of one attachment of a mail not yet on a
 //! case, and a survey recorded by hand from a reply waiting in «Revisar respuesta».
 
 use crate::db::{params, Db, OptionalExt};
