@@ -12,20 +12,21 @@ use mesa_core::clock::parse_time_input;
 use mesa_core::mail::*;
 use mesa_core::*;
 
-const WHO: &str = "Técnico de sistemas";
-const OFFICE: &str = "sistemas@entidad.gov.co";
+pub(crate) const WHO: &str = "Técnico de sistemas";
+pub(crate) const OFFICE: &str = "sistemas@entidad.gov.co";
 
-fn at(s: &str) -> DateTime<Utc> {
+pub(crate) fn at(s: &str) -> DateTime<Utc> {
     parse_time_input("prueba", s).unwrap()
 }
 
-fn open() -> (tempfile::TempDir, Store) {
+pub(crate) fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let s = Store::open(&dir.path().join("mesa.db")).unwrap();
     (dir, s)
 }
 
-fn with_account(s: &mut Store, auto_register: bool) {
+/// The office's account on loopback (no server needed: nothing here connects).
+pub(crate) fn with_account(s: &mut Store, auto_register: bool) {
     s.set_mail_account(&MailAccount {
         address: OFFICE.into(),
         display_name: "Mesa de Ayuda TI".into(),

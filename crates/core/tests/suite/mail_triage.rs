@@ -3,44 +3,11 @@
 //! registers, a copy of an attachment of a mail not yet on a case, and a survey recorded by hand
 //! from a reply waiting in «Revisar respuesta». Real `.eml` bytes, a real SQLite file.
 
-use chrono::{DateTime, Duration, Utc};
-use mesa_core::clock::parse_time_input;
+use chrono::Duration;
 use mesa_core::mail::*;
 use mesa_core::*;
 
-const WHO: &str = "Técnico de sistemas";
-const OFFICE: &str = "sistemas@entidad.gov.co";
-
-fn at(s: &str) -> DateTime<Utc> {
-    parse_time_input("prueba", s).unwrap()
-}
-
-fn open() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("mesa.db")).unwrap();
-    (dir, s)
-}
-
-fn with_account(s: &mut Store) {
-    s.set_mail_account(&MailAccount {
-        address: OFFICE.into(),
-        display_name: "Mesa de Ayuda TI".into(),
-        imap_host: "127.0.0.1".into(),
-        imap_port: 10143,
-        smtp_host: "127.0.0.1".into(),
-        smtp_port: 10025,
-        security: "none".into(),
-        auth: "password".into(),
-        username: OFFICE.into(),
-        folder: "INBOX".into(),
-        processed_folder: "Mesa de ayuda/Procesados".into(),
-        poll_minutes: 2,
-        max_mb: 25,
-        auto_register: false,
-        enabled: true,
-    })
-    .unwrap();
-}
+use super::mail::{at, open, with_account, OFFICE, WHO};
 
 fn plain(from: &str, subject: &str, msgid: &str, extra: &str, body: &str) -> Vec<u8> {
     format!(
@@ -91,7 +58,7 @@ fn new_id(out: IngestOutcome) -> i64 {
 #[test]
 fn the_detail_shows_headers_body_and_attachments_and_a_copy_is_the_same_bytes() {
     let (_d, mut s) = open();
-    with_account(&mut s);
+    with_account(&mut s, false);
     let id = new_id(ingest(
         &mut s,
         with_pdf(
@@ -135,7 +102,7 @@ fn the_detail_shows_headers_body_and_attachments_and_a_copy_is_the_same_bytes() 
 #[test]
 fn the_draft_is_what_registering_without_changes_registers() {
     let (_d, mut s) = open();
-    with_account(&mut s);
+    with_account(&mut s, false);
     // A stranger: name from the mail, dependencia to be defined, no location.
     let id = new_id(ingest(
         &mut s,
@@ -221,7 +188,7 @@ fn the_draft_is_what_registering_without_changes_registers() {
 #[test]
 fn a_survey_reply_to_review_is_recorded_by_hand_and_leaves_the_review_list() {
     let (_d, mut s) = open();
-    with_account(&mut s);
+    with_account(&mut s, false);
     let id = new_id(ingest(
         &mut s,
         plain(
