@@ -205,7 +205,25 @@ fn a_non_empty_target_or_a_url_without_password_is_refused_and_nothing_changes()
         "{e}"
     );
     assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("rechazó el usuario o la contraseña"),
+        "{e}"
+    );
+    assert!(
         !e["message"].as_str().unwrap().contains("equivocada"),
+        "{e}"
+    );
+    // A server that is down (nothing listens on the port): a Spanish cause, nothing changed.
+    let down = format!("postgresql://{}:x@127.0.0.1:1/ofi", crate::pg_support::USER);
+    let e = env.fails(NOW, &["server", "migrate", "--to", &down, "--yes"]);
+    assert_eq!(e["code"], "server", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("el servidor rechazó la conexión"),
         "{e}"
     );
     assert!(mesa_core::db::pg::tables(&mut target.connect())

@@ -150,12 +150,51 @@ impl PgTarget {
             detail: format!(
                 "no se pudo conectar a {}: {}",
                 self.display(),
-                e.as_db_error()
-                    .map(|d| d.message().to_string())
-                    .unwrap_or_else(|| e.to_string())
+                connect_cause(&e)
             ),
         })
     }
+}
+
+/// Why a connection failed, in Spanish where the cause is known (the postgres crate's own text
+/// is English; a server's message is in the server's language).
+fn connect_cause(e: &postgres::Error) -> String {
+    use postgres::error::SqlState;
+    if let Some(d) = e.as_db_error() {
+        return match d.code() {
+            c if *c == SqlState::INVALID_PASSWORD
+                || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
+            {
+                "el servidor rechazó el usuario o la contraseña".to_string()
+            }
+            c if *c == SqlState::INVALID_CATALOG_NAME => {
+                "la base de datos no existe en el servidor (créela vacía primero)".to_string()
+            }
+            _ => d.message().to_string(),
+        };
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    "el servidor rechazó la conexión: revise el equipo y el puerto, y que \
+                     PostgreSQL esté encendido y acepte conexiones de la red"
+                        .to_string()
+                }
+                std::io::ErrorKind::TimedOut => {
+                    "tiempo agotado: el servidor no respondió (¿está encendido y en la red?)"
+                        .to_string()
+                }
+                _ => format!("error de red: {io}"),
+            };
+        }
+        source = s.source();
+    }
+    if e.to_string().contains("timeout") {
+        return "tiempo agotado: el servidor no respondió (¿está encendido y en la red?)".into();
+    }
+    e.to_string()
 }
 
 /// What the server is.
