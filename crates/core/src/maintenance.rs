@@ -453,8 +453,8 @@ fn group_assets(
 ) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare(
         "SELECT id, coalesce(tag_display, tag) AS tag FROM assets WHERE status <> 'decommissioned'
-           AND (?1 IS NULL OR kind = ?1 COLLATE NOCASE)
-           AND (?2 IS NULL OR department = ?2 COLLATE NOCASE)
+           AND (CAST(?1 AS TEXT) IS NULL OR kind = ?1 COLLATE NOCASE)
+           AND (CAST(?2 AS TEXT) IS NULL OR department = ?2 COLLATE NOCASE)
          ORDER BY tag",
     )?;
     let rows = stmt

@@ -1603,7 +1603,7 @@ impl Store {
         // reused, serialised by BEGIN IMMEDIATE with any other writer.
         let seq: i64 = tx.query_row(
             "INSERT INTO decommission_counters(year, last) VALUES (?1, 1)
-             ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+             ON CONFLICT(year) DO UPDATE SET last = decommission_counters.last + 1 RETURNING last",
             [year.parse::<i64>().map_err(|_| {
                 CoreError::validation("fecha del concepto", format!("año «{year}» no válido"))
             })?],

@@ -288,7 +288,7 @@ fn bind_floor(from: &std::path::Path, to: &std::path::Path) -> Result<(f64, f64)
             crate::params![batch.0, batch.1, batch.2, batch.3, batch.4, batch.5],
         )?;
         for chunk in rows.chunks(CHUNK_ROWS) {
-            let mut stmt = tx.prepare_cached(&insert_sql(chunk.len()))?;
+            let mut stmt = tx.prepare_cached(&insert_sql(tx.engine(), chunk.len()))?;
             for (i, row) in chunk.iter().enumerate() {
                 for (j, v) in row.iter().enumerate() {
                     stmt.raw_bind_parameter(i * CASE_PARAMS + j + 1, v)?;

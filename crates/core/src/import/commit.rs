@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
-use crate::db::{params, OptionalExt};
+use crate::db::{params, Engine, OptionalExt};
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -130,12 +130,7 @@ impl Store {
             self.authorize(crate::people::Permission::Import)?;
         }
         let catalogs = self.import_catalogs()?;
-        // pg: sqlite_master → `to_regclass('assets') IS NOT NULL`.
-        let has_assets: bool = self.conn.query_row(
-            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'assets'",
-            [],
-            |r| r.get(0),
-        )?;
+        let has_assets = crate::safety::privacy::table_exists(&self.conn, "assets")?;
         if dry_run {
             let conn = &self.conn;
             let mut sink = |rec: Record| -> Result<Sink> {
@@ -166,17 +161,22 @@ impl Store {
         super::detect::detect(bytes)?;
         self.backup_before(crate::safety::backup::BackupKind::PreImport, now)?;
         let cal = self.calendar.clone();
-        // A large page cache keeps a big batch from spilling to the WAL before the commit.
-        // pg: no page cache to size (the server's shared_buffers).
-        let old_cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn
-            .sqlite_native()?
-            .pragma_update(None, "cache_size", -262_144)?;
+        // A large page cache keeps a big batch from spilling to the WAL before the commit
+        // (SQLite only: PostgreSQL's cache is the server's shared_buffers).
+        let old_cache: Option<i64> = match self.conn.engine() {
+            Engine::Sqlite => {
+                let c = self.conn.sqlite_native()?;
+                let old: i64 = c.query_row("PRAGMA cache_size", [], |r| r.get("cache_size"))?;
+                c.pragma_update(None, "cache_size", -262_144)?;
+                Some(old)
+            }
+            Engine::Postgres => None,
+        };
         let res = self.import_commit(
             bytes, file_name, opts, actor, now, &catalogs, &cal, progress,
         );
-        if let Ok(c) = self.conn.sqlite_native() {
-            let _ = c.pragma_update(None, "cache_size", old_cache);
+        if let (Some(old), Ok(c)) = (old_cache, self.conn.sqlite_native()) {
+            let _ = c.pragma_update(None, "cache_size", old);
         }
         res
     }
@@ -395,10 +395,16 @@ pub(super) const CASE_PARAMS: usize = 41;
 pub(super) const CHUNK_ROWS: usize = 500;
 
 /// The multi-row `INSERT` of `rows` cases (the writer's statement, also the bind floor's).
-pub(super) fn insert_sql(rows: usize) -> String {
+/// On SQLite the table is named in `main` (the benchmark attaches a second database with its
+/// own `tickets`); PostgreSQL has no `main` schema and no attached databases.
+pub(super) fn insert_sql(engine: Engine, rows: usize) -> String {
     let one = format!("({})", vec!["?"; CASE_PARAMS].join(", "));
+    let schema = match engine {
+        Engine::Sqlite => "main.",
+        Engine::Postgres => "",
+    };
     format!(
-        "INSERT INTO main.tickets({CASE_COLUMNS}) VALUES {}",
+        "INSERT INTO {schema}tickets({CASE_COLUMNS}) VALUES {}",
         vec![one.as_str(); rows].join(", ")
     )
 }
@@ -481,7 +487,7 @@ fn import_cases(
         let written = (|| -> Result<i64> {
             let mut n: i64 = 0;
             // Full chunks all use this one prepared statement.
-            let mut full = tx.prepare(&insert_sql(CHUNK_ROWS))?;
+            let mut full = tx.prepare(&insert_sql(tx.engine(), CHUNK_ROWS))?;
             for msg in &recv {
                 if opts.cancelled() {
                     return Err(ImportError::Cancelled.into());
@@ -492,7 +498,7 @@ fn import_cases(
                         if rows.len() == CHUNK_ROWS {
                             insert_rows(&mut full, &rows, ctx, batch, n)?;
                         } else {
-                            let mut last = tx.prepare(&insert_sql(rows.len()))?;
+                            let mut last = tx.prepare(&insert_sql(tx.engine(), rows.len()))?;
                             insert_rows(&mut last, &rows, ctx, batch, n)?;
                         }
                         n += rows.len() as i64;
@@ -534,16 +540,21 @@ pub(super) fn index_batch(tx: &crate::db::Db, batch: i64, at: &str, actor: &str)
          FROM tickets WHERE import_batch = ?1 ORDER BY id",
         params![batch, at, actor],
     )?;
-    // pg: no FTS5 table; the tsvector column is filled by its trigger/generated column, so this
-    // statement is SQLite's branch only.
-    // The batch's cases enter the full-text index in one statement (the per-row trigger
-    // skips imported rows: indexing them row by row costs about 10× more).
-    tx.execute(
-        "INSERT INTO tickets_fts(rowid, number, requester, description, solution)
-         SELECT id, number, requester, description, coalesce(solution, '')
-         FROM tickets WHERE import_batch = ?1",
-        [batch],
-    )?;
+    match tx.engine() {
+        // The batch's cases enter the full-text index in one statement (the per-row trigger
+        // skips imported rows: indexing them row by row costs about 10× more).
+        Engine::Sqlite => {
+            tx.execute(
+                "INSERT INTO tickets_fts(rowid, number, requester, description, solution)
+                 SELECT id, number, requester, description, coalesce(solution, '')
+                 FROM tickets WHERE import_batch = ?1",
+                [batch],
+            )?;
+        }
+        // PostgreSQL's full-text index is an expression index over `tickets` itself
+        // (`mesa_fts_doc`, migrations/pg/0001_baseline.sql): the rows are indexed as inserted.
+        Engine::Postgres => {}
+    }
     Ok(())
 }
 

@@ -339,7 +339,8 @@ fn update_sync(tx: &Db, inc: &Incoming, now: DateTime<Utc>) -> Result<()> {
              VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(account) DO UPDATE SET
                 last_uid = CASE WHEN mail_sync.uidvalidity = excluded.uidvalidity
-                                THEN max(mail_sync.last_uid, excluded.last_uid)
+                                 AND mail_sync.last_uid > excluded.last_uid
+                                THEN mail_sync.last_uid
                                 ELSE excluded.last_uid END,
                 uidvalidity = excluded.uidvalidity, updated_at = excluded.updated_at",
             params![account, v, uid, to_db(now)],

@@ -140,7 +140,7 @@ fn thread_ids(conn: &Db, ticket_id: i64) -> Result<Vec<String>> {
             SELECT message_id, received_at AS at, id FROM mail_messages
              WHERE ticket_id = ?1 AND message_id IS NOT NULL
             UNION ALL
-            SELECT message_id, created_at AS at, id FROM mail_outbox WHERE ticket_id = ?1)
+            SELECT message_id, created_at AS at, id FROM mail_outbox WHERE ticket_id = ?1) AS thread
          ORDER BY at, id",
     )?;
     let ids = stmt

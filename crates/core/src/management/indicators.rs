@@ -1205,7 +1205,7 @@ impl Store {
                                               updated_by)
                  VALUES (?1, ?2, ?3, coalesce(?4, ''), ?5, ?6)
                  ON CONFLICT(indicator_id, period) DO UPDATE SET value = excluded.value,
-                    analysis = coalesce(?4, analysis), updated_at = excluded.updated_at,
+                    analysis = coalesce(?4, indicator_values.analysis), updated_at = excluded.updated_at,
                     updated_by = excluded.updated_by",
                 params![row.id, key, value, analysis, to_db(now), by],
             )?;

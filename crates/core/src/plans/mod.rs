@@ -514,7 +514,7 @@ impl Store {
         let id = self.write(actor, now, |tx| {
             let seq: i64 = tx.query_row(
                 "INSERT INTO plan_finding_counters(year, last) VALUES (?1, 1)
-                 ON CONFLICT(year) DO UPDATE SET last = last + 1
+                 ON CONFLICT(year) DO UPDATE SET last = plan_finding_counters.last + 1
                  RETURNING last",
                 [year],
                 |r| r.get("last"),

@@ -22,7 +22,7 @@
 use std::path::Path;
 
 use crate::db::ValueRef;
-use crate::db::{params_from_iter, Db};
+use crate::db::{params_from_iter, Db, Engine};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -120,13 +120,25 @@ fn rows_json(conn: &Db, sql: &str, args: &[i64]) -> Result<Vec<Value>> {
     Ok(out)
 }
 
-// pg: sqlite_master → `to_regclass(?1) IS NOT NULL`.
-fn table_exists(conn: &Db, t: &str) -> Result<bool> {
-    conn.query_row(
-        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-        [t],
-        |r| r.get(0),
-    )
+/// PostgreSQL: every table a redaction writes, rewritten without the old row versions (one
+/// statement: VACUUM runs outside a transaction, and a multi-statement batch would be one).
+const PG_REDACTED_VACUUM: &str = "VACUUM (FULL) tickets, ticket_events, audit_log, ticket_pauses, \
+     surveys, ticket_followups, ticket_visits, attachments, mail_messages, mail_raw, mail_outbox, \
+     mail_outbox_raw, settings";
+
+/// Whether the database has table `t` (older databases and test schemas may lack some).
+pub(crate) fn table_exists(conn: &Db, t: &str) -> Result<bool> {
+    let sql = match conn.engine() {
+        Engine::Sqlite => {
+            "SELECT count(*) > 0 AS found FROM sqlite_master WHERE type = 'table' AND name = ?1"
+        }
+        // The schema's own tables (the search path's first schema), not a catalog's.
+        Engine::Postgres => {
+            "SELECT count(*) > 0 AS found FROM pg_tables
+              WHERE schemaname = current_schema() AND tablename = ?1"
+        }
+    };
+    conn.query_row(sql, [t], |r| r.get("found"))
 }
 
 /// Ids and numbers of the cases whose requester is `query` (by name or e-mail).
@@ -192,10 +204,15 @@ impl Store {
         // The distinct names come from the requester index (a few thousand at most), not from
         // every case; e-mails are not indexed and are searched in the table.
         let mut wanted: std::collections::HashSet<String> = Default::default();
+        let distinct = match self.conn.engine() {
+            Engine::Sqlite => "SELECT DISTINCT requester FROM tickets INDEXED BY tickets_requester",
+            // No index hints: the planner uses the requester index when it pays.
+            Engine::Postgres => "SELECT DISTINCT requester FROM tickets",
+        };
         let names: Vec<String> = self
             .conn
-            .prepare("SELECT DISTINCT requester FROM tickets INDEXED BY tickets_requester")?
-            .query_map([], |r| r.get(0))?
+            .prepare(distinct)?
+            .query_map([], |r| r.get("requester"))?
             .collect::<crate::error::Result<_>>()?;
         // pg: `instr` here and below → a compatibility function `instr(text, text)` in the
         // schema (strpos), so the statements stay one; `mesa_now()`/`mesa_actor()` and
@@ -555,27 +572,40 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<AnonymizeReport> {
         self.authorize(crate::people::Permission::Privacy)?;
-        // pg: no such pragma (freed pages are not readable through the server; VACUUM FULL).
-        self.conn
-            .sqlite_native()?
-            .pragma_update(None, "secure_delete", "ON")?;
+        let engine = self.conn.engine();
+        if engine == Engine::Sqlite {
+            self.conn
+                .sqlite_native()?
+                .pragma_update(None, "secure_delete", "ON")?;
+        }
         let mut hashes: Vec<String> = vec![];
         let res = self
             .anonymize_tx(query, delete_attachments.then_some(&mut hashes), actor, now)
             .and_then(|report| {
-                // pg: no FTS5 'optimize' nor file VACUUM: `VACUUM FULL tickets` (per-engine).
-                // No old tokens left in the full-text index; then the file is rewritten (VACUUM)
-                // and the WAL emptied, so no freed page keeps the old bytes.
-                self.session_write(|tx| {
-                    tx.execute(
-                        "INSERT INTO tickets_fts(tickets_fts) VALUES ('optimize')",
-                        [],
-                    )?;
-                    Ok(())
-                })?;
-                self.conn.execute_batch("VACUUM")?;
-                self.conn
-                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                match engine {
+                    // No old tokens left in the full-text index; then the file is rewritten
+                    // (VACUUM) and the WAL emptied, so no freed page keeps the old bytes.
+                    Engine::Sqlite => {
+                        self.session_write(|tx| {
+                            tx.execute(
+                                "INSERT INTO tickets_fts(tickets_fts) VALUES ('optimize')",
+                                [],
+                            )?;
+                            Ok(())
+                        })?;
+                        self.conn.execute_batch("VACUUM")?;
+                        self.conn
+                            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                    }
+                    // The old row versions (and their full-text index entries, an expression
+                    // index on `tickets`) stay in the tables as dead tuples until vacuumed:
+                    // VACUUM FULL rewrites every table the redaction touched, so no page keeps
+                    // the old text. The server's WAL keeps it until its next checkpoints
+                    // recycle the segments (README «Varios equipos»).
+                    Engine::Postgres => {
+                        self.conn.execute_batch(PG_REDACTED_VACUUM)?;
+                    }
+                }
                 Ok(report)
             });
         if let Ok(c) = self.conn.sqlite_native() {

@@ -39,10 +39,15 @@ pub const PG_MIGRATIONS: &[PgMigration] = &[
         name: "0002_mail_oauth.sql",
         sql: include_str!("../../../../../migrations/pg/0002_mail_oauth.sql"),
     },
+    PgMigration {
+        version: 3,
+        name: "0003_compat.sql",
+        sql: include_str!("../../../../../migrations/pg/0003_compat.sql"),
+    },
 ];
 
 /// The SQLite migration the PostgreSQL schema is equal to (checked when copying): SQLite's
-/// 0019 is PostgreSQL's 0002.
+/// 0019 is PostgreSQL's 0002 (PostgreSQL's 0003 adds functions only, no SQLite twin).
 pub const SQLITE_EQUIVALENT: i64 = 19;
 
 /// Oldest supported server (`server_version_num`): PostgreSQL 13 (trusted `unaccent`, ICU
