@@ -31,5 +31,6 @@ mod plans;
 mod privacy;
 mod report;
 mod risks;
+mod support;
 mod tickets;
 mod work;
