@@ -1194,7 +1194,7 @@ pub(crate) fn allocate_number(
 ) -> Result<(String, i64)> {
     let seq: i64 = tx.query_row(
         "INSERT INTO ticket_counters(year, last) VALUES (?1, 1)
-         ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+         ON CONFLICT(year) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last",
         [year],
         |r| r.get("last"),
     )?;

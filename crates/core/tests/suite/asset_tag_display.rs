@@ -19,10 +19,11 @@ fn at(s: &str) -> DateTime<Utc> {
     parse_time_input("prueba", s).unwrap()
 }
 
-fn file_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("mesa.db")).unwrap();
-    (dir, s)
+/// A store with a data folder, on this run's engine.
+fn file_store() -> (crate::support::TestDb, Store) {
+    let db = crate::support::db();
+    let s = db.open();
+    (db, s)
 }
 
 fn computer(tag: &str) -> NewAsset {
@@ -247,13 +248,13 @@ fn documents_and_maintenance_print_the_office_form() {
         }
     );
 
-    let inv = dir.path().join("inventario.xlsx");
+    let inv = dir.data_dir().join("inventario.xlsx");
     std::fs::write(&inv, s.inventory_xlsx(now).unwrap()).unwrap();
     let rows = cells(&inv, "Inventario");
     let hr = rows.iter().position(|r| r[0] == "Placa").unwrap();
     assert_eq!(rows[hr + 1][0], "IND-0083");
 
-    let xl = dir.path().join("cronograma.xlsx");
+    let xl = dir.data_dir().join("cronograma.xlsx");
     std::fs::write(&xl, s.cronograma_xlsx(2025, now).unwrap()).unwrap();
     let rows = cells(&xl, "Cronograma 2025");
     assert!(
@@ -262,13 +263,13 @@ fn documents_and_maintenance_print_the_office_form() {
     );
     assert!(!rows.iter().flatten().any(|c| c.contains("IND0083")));
 
-    let pdf = dir.path().join("cronograma.pdf");
+    let pdf = dir.data_dir().join("cronograma.pdf");
     std::fs::write(&pdf, s.cronograma_pdf(2025, now).unwrap()).unwrap();
     let text = pdftotext(&pdf);
     assert!(text.contains("IND-0083"), "{text}");
     assert!(!text.contains("IND0083"), "{text}");
 
-    let sheet = dir.path().join("hoja.pdf");
+    let sheet = dir.data_dir().join("hoja.pdf");
     std::fs::write(&sheet, s.asset_sheet_pdf("ind0083", TECH, now).unwrap()).unwrap();
     let text = pdftotext(&sheet);
     assert!(text.contains("Placa IND-0083"), "{text}");

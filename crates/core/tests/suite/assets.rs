@@ -591,7 +591,9 @@ fn occurrences_for_each_frequency_and_start_month() {
     // Generating again creates nothing (idempotent).
     assert_eq!(s.generate_occurrences(2026).unwrap(), 0);
     s.connection()
-        .execute("DELETE FROM maintenance_occurrences WHERE month = 12", [])
+        .write(TECH, None, |c| {
+            c.execute("DELETE FROM maintenance_occurrences WHERE month = 12", [])
+        })
         .unwrap();
     assert_eq!(s.generate_occurrences(2026).unwrap(), 4);
     let cr = s.cronograma(2026, now).unwrap();

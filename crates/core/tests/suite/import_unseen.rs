@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use chrono::{TimeZone, Utc};
 use mesa_core::import::records::Catalogs;
 use mesa_core::import::{analyze, ImportOptions, ImportReport, MapSource, Mapping, Record, Sink};
-use mesa_core::Store;
 use serde_json::Value;
 
 fn dir() -> PathBuf {
@@ -197,8 +196,8 @@ fn unseen_fixtures_match_their_truth_counts_mapping_and_samples() {
 
 #[test]
 fn an_inferred_mapping_is_recorded_in_the_batch_and_reimport_and_undo_agree() {
-    let dirp = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dirp.path().join("mesa.db")).unwrap();
+    let dirp = crate::support::db();
+    let mut store = dirp.open();
     let file = "planilla_campos.ods";
     let truth: Value =
         serde_json::from_slice(&std::fs::read(dir().join(format!("{file}.truth.json"))).unwrap())

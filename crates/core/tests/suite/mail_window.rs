@@ -78,8 +78,8 @@ fn resolved_with_notice(s: &mut Store) -> (String, i64) {
 
 #[test]
 fn a_notice_that_fails_for_good_starts_the_window_and_the_technician_sees_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("mesa.db")).unwrap();
+    let dir = crate::support::db();
+    let mut s = dir.open();
     let (n, id) = resolved_with_notice(&mut s);
     // Eight refusals (the last on Thursday 12/03 10:00): failed for good.
     let mut now = at("2026-03-11T15:01");
@@ -121,8 +121,8 @@ fn a_notice_that_fails_for_good_starts_the_window_and_the_technician_sees_it() {
 
 #[test]
 fn mail_turned_off_while_a_notice_waits_starts_the_window_at_the_next_sweep() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("mesa.db")).unwrap();
+    let dir = crate::support::db();
+    let mut s = dir.open();
     let (n, _) = resolved_with_notice(&mut s);
     // With mail on, the sweep leaves the waiting case alone.
     assert!(s.autoclose(at("2026-03-11T16:00")).unwrap().is_empty());
@@ -164,9 +164,8 @@ fn mail_turned_off_while_a_notice_waits_starts_the_window_at_the_next_sweep() {
 
 #[test]
 fn an_oauth2_account_is_kept_with_its_application_and_the_reconnect_state_is_remembered() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mesa.db");
-    let mut s = Store::open(&path).unwrap();
+    let dir = crate::support::db();
+    let mut s = dir.open();
     assert!(s.mail_oauth().unwrap().is_none());
     assert!(s.mail_reconnect_state().unwrap().is_none());
     let app = MailOAuth {
@@ -215,7 +214,7 @@ fn an_oauth2_account_is_kept_with_its_application_and_the_reconnect_state_is_rem
         .unwrap();
     drop(s);
     // Remembered across a restart; the first refusal's time, the latest detail.
-    let mut s = Store::open(&path).unwrap();
+    let mut s = dir.open();
     let r = s.mail_reconnect_state().unwrap().unwrap();
     assert_eq!(r.since, "2026-12-02T09:00:00-05:00");
     assert_eq!(r.detail, "invalid_grant: otra vez");
@@ -240,8 +239,8 @@ fn an_oauth2_account_is_kept_with_its_application_and_the_reconnect_state_is_rem
 
 #[test]
 fn an_outlook_msg_enters_the_bandeja_through_the_same_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("mesa.db")).unwrap();
+    let dir = crate::support::db();
+    let mut s = dir.open();
     let msg = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../mail/tests/fixtures/mail/outlook-attachments.msg"),

@@ -9,6 +9,8 @@ mod attachments;
 mod audit;
 mod backup;
 mod bindings;
+#[cfg(feature = "postgres")]
+mod cross_engine;
 mod import;
 mod import_problems;
 mod import_search;

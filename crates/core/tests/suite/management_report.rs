@@ -192,7 +192,7 @@ fn analysis_is_prefilled_from_the_sheets_then_stored_with_the_report() {
     );
 }
 
-fn with_plan(s: &mut Store) {
+pub(super) fn with_plan(s: &mut Store) {
     let f = s
         .create_finding(
             &FindingInput {

@@ -53,7 +53,7 @@ fn resolve(solution: &str, products: &str) -> TicketAction {
 }
 
 /// The fixed dataset (Bogota times). See the expected values in `march_indicators`.
-fn dataset(s: &mut Store) {
+pub(super) fn dataset(s: &mut Store) {
     // F: previous period, attended on time, never solved (resolution due Mon 09/03 09:00).
     let f = new_case(
         s,
@@ -94,11 +94,14 @@ fn dataset(s: &mut Store) {
         resolve("Atendido según planilla", ""),
         "2026-03-06T10:00",
     );
+    // Straight in the table (no action does this), by the same write path as the app's.
     s.connection()
-        .execute(
-            "UPDATE tickets SET received_date_only = 1 WHERE number = ?1",
-            [&g],
-        )
+        .write(ME, None, |c| {
+            c.execute(
+                "UPDATE tickets SET received_date_only = 1 WHERE number = ?1",
+                [&g],
+            )
+        })
         .unwrap();
     let closed = s.autoclose(at("2026-03-10T09:00")).unwrap();
     assert_eq!(closed, vec![b.clone()]);
