@@ -34,5 +34,6 @@ mod privacy;
 mod report;
 mod risks;
 mod support;
+mod test_engine;
 mod tickets;
 mod work;

@@ -11,22 +11,12 @@
 //! reason to the terminal (past the test harness's capture) and return.
 #![allow(dead_code)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use mesa_core::{ReadPool, Store};
 
-/// True when this run's engine is PostgreSQL (`MESA_TEST_ENGINE=postgres`).
-pub fn is_postgres() -> bool {
-    match std::env::var("MESA_TEST_ENGINE") {
-        Err(_) => false,
-        Ok(v) => match v.trim().to_ascii_lowercase().as_str() {
-            "" | "sqlite" => false,
-            "postgres" | "postgresql" | "pg" => true,
-            other => panic!("MESA_TEST_ENGINE={other}: use «sqlite» o «postgres»"),
-        },
-    }
-}
+#[allow(unused_imports)] // skip_on_postgres: for the SQLite-only tests
+pub use super::test_engine::{is_postgres, skip_on_postgres};
 
 /// A fresh store on this run's engine: in memory on SQLite; on PostgreSQL a fresh database
 /// (no data folder either way).
@@ -119,19 +109,4 @@ impl TestDb {
     pub fn read_pool(&self) -> ReadPool {
         self.open().read_pool()
     }
-}
-
-/// Call first in a test that has meaning only on SQLite (files, WAL, SQLite triggers): true on
-/// PostgreSQL, after printing the test's name and `reason` to the terminal.
-pub fn skip_on_postgres(reason: &str) -> bool {
-    if !is_postgres() {
-        return false;
-    }
-    let name = std::thread::current()
-        .name()
-        .unwrap_or("(prueba)")
-        .to_string();
-    // Straight to stderr: the harness captures print!/eprint!, not this.
-    let _ = writeln!(std::io::stderr(), "OMITIDA en PostgreSQL: {name}: {reason}");
-    true
 }
