@@ -467,6 +467,14 @@ pub(crate) fn survey_recorded(tx: &Db, ticket_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// `1,2,3` for `IN (…)`; `NULL` (matches nothing) for no ids: `IN ()` is SQLite-only.
+fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "NULL".into();
+    }
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 /// Ley 1581 export: the person's mails (those of the cases `ticket_ids` and those sent from or
 /// to `emails`), in and out, with their text.
 pub(crate) fn person_mails(
@@ -474,11 +482,7 @@ pub(crate) fn person_mails(
     ticket_ids: &[i64],
     emails: &[String],
 ) -> Result<Vec<serde_json::Value>> {
-    let ids = ticket_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let ids = id_list(ticket_ids);
     let emails: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).collect();
     let list = serde_json::to_string(&emails)?;
     let mut stmt = conn.prepare(&format!(
@@ -520,11 +524,7 @@ pub(crate) fn anonymize_mails(
     own: &[String],
     pseudonym: &str,
 ) -> Result<usize> {
-    let ids = ticket_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let ids = id_list(ticket_ids);
     let emails: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).collect();
     let list = serde_json::to_string(&emails)?;
     let person = format!(

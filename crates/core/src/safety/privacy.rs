@@ -176,6 +176,9 @@ fn placeholders(n: usize) -> String {
 }
 
 fn distinct(conn: &Db, col: &str, ids: &[i64]) -> Result<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
     let sql = format!(
         "SELECT DISTINCT {col} FROM tickets WHERE id IN ({}) AND {col} IS NOT NULL AND trim({col}) <> '' ORDER BY 1",
         placeholders(ids.len())
@@ -252,7 +255,9 @@ impl Store {
             ))
         };
         let mut all: Vec<Row> = vec![];
-        if spellings.len() <= FEW_PEOPLE {
+        if spellings.is_empty() {
+            // Nobody (`IN ()` is not SQL on PostgreSQL).
+        } else if spellings.len() <= FEW_PEOPLE {
             // A few people: their cases through the requester index.
             let names: Vec<&String> = spellings.keys().collect();
             let sql = format!(

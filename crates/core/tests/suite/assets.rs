@@ -23,10 +23,11 @@ fn day(s: &str) -> NaiveDate {
 
 const TECH: &str = "Técnico de sistemas";
 
-fn file_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("mesa.db")).unwrap();
-    (dir, s)
+/// A store with a data folder, on this run's engine.
+fn file_store() -> (crate::support::TestDb, Store) {
+    let db = crate::support::db();
+    let s = db.open();
+    (db, s)
 }
 
 fn computer(tag: &str, dep: &str) -> NewAsset {
@@ -533,10 +534,12 @@ fn import_assets_is_all_or_nothing_and_undoable() {
     assert!(s.undo_asset_import(7).is_err());
     assert_eq!(count(&s, "SELECT count(*) FROM assets"), 3);
     s.connection()
-        .execute(
-            "UPDATE assets SET import_batch = NULL WHERE tag = 'IND0001'",
-            [],
-        )
+        .write(TECH, None, |c| {
+            c.execute(
+                "UPDATE assets SET import_batch = NULL WHERE tag = 'IND0001'",
+                [],
+            )
+        })
         .unwrap();
     assert_eq!(s.undo_asset_import(7).unwrap(), 2);
     assert_eq!(count(&s, "SELECT count(*) FROM assets"), 1);
@@ -1016,7 +1019,7 @@ fn cronograma_xlsx_reads_back_with_p_and_e_in_the_right_months() {
     s.set_setting("entity_nit", "800.123.456-7").unwrap();
     fixed_plan(&mut s);
     let bytes = s.cronograma_xlsx(2025, at("2025-07-10T10:00")).unwrap();
-    let path = dir.path().join("cronograma.xlsx");
+    let path = dir.data_dir().join("cronograma.xlsx");
     std::fs::write(&path, bytes).unwrap();
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     assert_eq!(wb.sheet_names(), ["Cronograma 2025"]);
@@ -1086,7 +1089,7 @@ fn inventory_xlsx_reads_back() {
     ups.kind = "UPS".into();
     ups.status = Some(AssetStatus::Fair);
     s.create_asset(&ups, TECH, at("2026-01-05T08:00")).unwrap();
-    let path = dir.path().join("inventario.xlsx");
+    let path = dir.data_dir().join("inventario.xlsx");
     std::fs::write(&path, s.inventory_xlsx(at("2026-01-05T09:00")).unwrap()).unwrap();
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     let range = wb.worksheet_range("Inventario").unwrap();
@@ -1150,7 +1153,7 @@ fn pdfs_keep_spanish_text_embed_fonts_and_break_pages() {
         at("2026-01-30T09:00"),
     )
     .unwrap();
-    let sheet = dir.path().join("hoja.pdf");
+    let sheet = dir.data_dir().join("hoja.pdf");
     std::fs::write(
         &sheet,
         s.asset_sheet_pdf("ind0042", TECH, at("2026-02-01T08:00"))
@@ -1224,7 +1227,7 @@ fn pdfs_keep_spanish_text_embed_fonts_and_break_pages() {
         at("2026-02-04T08:00"),
     )
     .unwrap();
-    let cp = dir.path().join("concepto.pdf");
+    let cp = dir.data_dir().join("concepto.pdf");
     std::fs::write(
         &cp,
         s.decommission_pdf(&c.number, at("2026-02-04T09:00"))
@@ -1254,7 +1257,7 @@ fn pdfs_keep_spanish_text_embed_fonts_and_break_pages() {
 
     // Cronograma PDF.
     fixed_plan(&mut s);
-    let crp = dir.path().join("cronograma.pdf");
+    let crp = dir.data_dir().join("cronograma.pdf");
     std::fs::write(
         &crp,
         s.cronograma_pdf(2025, at("2025-07-10T10:00")).unwrap(),
@@ -1299,14 +1302,14 @@ fn concept(date: &str) -> NewDecommissionConcept {
 #[test]
 fn concepto_numbers_come_from_a_counter_row_shared_by_every_writer() {
     let (dir, mut a) = file_store();
-    let db = dir.path().join("mesa.db");
+    let db = dir.sqlite_path();
     for tag in [
         "IND0001", "IND0002", "IND0003", "IND0004", "IND0005", "IND0006",
     ] {
         a.create_asset(&computer(tag, "Tesorería"), TECH, at("2026-03-01T08:00"))
             .unwrap();
     }
-    let mut b = Store::open(&db).unwrap();
+    let mut b = dir.open();
     let n1 = a
         .create_decommission_concept(
             "IND0001",
@@ -1339,19 +1342,15 @@ fn concepto_numbers_come_from_a_counter_row_shared_by_every_writer() {
         ["CTB-2026-0001", "CTB-2026-0002", "CTB-2025-0001"]
     );
     // A database from before the counter (schema 6): the migration seeds each year's counter
-    // from the highest number issued, so the next one follows it.
+    // from the highest number issued, so the next one follows it. (SQLite only: PostgreSQL's
+    // schema starts with the counter; there the same connection goes on.)
     drop(b);
-    drop(a);
-    {
-        let c = rusqlite::Connection::open(&db).unwrap();
-        c.execute_batch(
-            "DROP TABLE decommission_counters;
-             DELETE FROM schema_migrations WHERE version = 7;
-             PRAGMA user_version = 6;",
-        )
-        .unwrap();
-    }
-    let mut a = Store::open(&db).unwrap();
+    let mut a = if crate::support::is_postgres() {
+        a
+    } else {
+        drop(a);
+        reopen_before_the_counter(&db)
+    };
     let n4 = a
         .create_decommission_concept(
             "IND0004",
@@ -1397,10 +1396,12 @@ fn concepto_numbers_come_from_a_counter_row_shared_by_every_writer() {
     // A concept removed (its equipment deleted: ON DELETE CASCADE) never frees its number;
     // `count(*) + 1` gave the next concept an existing number (a UNIQUE error).
     a.connection()
-        .execute(
-            "DELETE FROM decommission_concepts WHERE number = 'CTB-2026-0001'",
-            [],
-        )
+        .write(TECH, None, |c| {
+            c.execute(
+                "DELETE FROM decommission_concepts WHERE number = 'CTB-2026-0001'",
+                [],
+            )
+        })
         .unwrap();
     a.create_asset(
         &computer("IND0007", "Tesorería"),
@@ -1418,6 +1419,21 @@ fn concepto_numbers_come_from_a_counter_row_shared_by_every_writer() {
         .unwrap()
         .number;
     assert_eq!(n7, "CTB-2026-0005");
+}
+
+/// The SQLite file at `db` made a database from before the concept counter (schema 6), then
+/// opened (migrated) again.
+fn reopen_before_the_counter(db: &std::path::Path) -> Store {
+    {
+        let c = rusqlite::Connection::open(db).unwrap();
+        c.execute_batch(
+            "DROP TABLE decommission_counters;
+             DELETE FROM schema_migrations WHERE version = 7;
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
+    }
+    Store::open(db).unwrap()
 }
 
 /// Issue 12's defect: a one-page hoja de vida was 745 KB (both DejaVu faces embedded whole).

@@ -248,11 +248,10 @@ fn red_streak_suggests_a_finding_on_two_periods_not_on_one() {
 
 #[test]
 fn manual_indicator_values_and_dismissal_persist_in_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mesa.db");
+    let db = crate::support::db();
     let now = at("2026-04-10T09:00");
     {
-        let mut s = Store::open(&path).unwrap();
+        let mut s = db.open();
         let sheet = s
             .create_indicator(
                 &NewIndicator {
@@ -325,7 +324,7 @@ fn manual_indicator_values_and_dismissal_persist_in_the_file() {
             .unwrap_err();
         assert!(e.to_string().contains("ya existe"), "{e}");
     }
-    let s = Store::open(&path).unwrap();
+    let s = db.open();
     let v = s.indicator_values("TIC-01", 3, now).unwrap();
     assert_eq!(
         v.iter().map(|x| x.value).collect::<Vec<_>>(),

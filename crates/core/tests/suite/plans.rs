@@ -346,8 +346,8 @@ fn overdue_and_due_within_15_days_on_a_fixed_date() {
 
 #[test]
 fn follow_up_evidence_is_an_attachment_of_the_follow_up() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("mesa.db")).unwrap();
+    let dir = crate::support::db();
+    let mut s = dir.open();
     let f = finding(&mut s, "Sin turnos", "2026-03-02T09:00");
     let now = at("2026-03-05T09:00");
     let a = s
