@@ -268,6 +268,8 @@ impl Store {
             audit,
             principal: None,
         };
+        // PostgreSQL: the session's author until `set_session` (SQLite's default, «sistema»).
+        store.conn.set_session_context("sistema", None)?;
         store.reload_calendar()?;
         Ok(store)
     }

@@ -176,6 +176,21 @@ impl Db {
         }
     }
 
+    /// Who and when for the audit triggers of statements outside a write transaction on this
+    /// connection (the session's: `Store::set_session`). Nothing to do on SQLite (the store's
+    /// audit context is read by `mesa_actor()`/`mesa_now()`); PostgreSQL: session-level
+    /// `mesa.actor`/`mesa.at`, which a write transaction's `SET LOCAL` overrides until it ends.
+    pub(crate) fn set_session_context(&self, actor: &str, at: Option<&str>) -> Result<()> {
+        match &self.inner {
+            Inner::Sqlite(_) => {
+                let _ = (actor, at);
+                Ok(())
+            }
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.set_context(actor, at, false),
+        }
+    }
+
     /// One write transaction on this connection by `actor` (at `at`, UTC ISO-8601; None: the
     /// database's clock): begun (SQLite `BEGIN IMMEDIATE`; PostgreSQL `BEGIN` + the write
     /// advisory lock), who/when set for the audit triggers, committed when `f` returns Ok,

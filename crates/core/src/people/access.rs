@@ -69,7 +69,8 @@ impl Store {
             "SELECT id, at, login, event, actor, detail FROM access_log
              ORDER BY id DESC LIMIT ?1",
         )?;
-        let limit = if limit <= 0 { -1 } else { limit };
+        // No limit: the largest one (PostgreSQL refuses SQLite's `LIMIT -1`).
+        let limit = if limit <= 0 { i64::MAX } else { limit };
         let rows = st.query_map([limit], |r| {
             let at: String = r.get("at")?;
             let event: String = r.get("event")?;

@@ -115,6 +115,11 @@ impl Store {
             c.session_actor = actor.to_string();
             c.session_now = now;
         }
+        // PostgreSQL: the connection's own `mesa.actor`/`mesa.at` (the write path overrides
+        // them per transaction with SET LOCAL). A lost connection fails the next statement.
+        let _ = self
+            .conn
+            .set_session_context(actor, now.map(crate::clock::to_db).as_deref());
     }
 
     /// Audit entries, newest first.
@@ -137,7 +142,8 @@ impl Store {
                  OR old_value LIKE ?{n} OR new_value LIKE ?{n})"
             ));
         }
-        let limit = if q.limit <= 0 { -1 } else { q.limit };
+        // No limit: the largest one (PostgreSQL refuses SQLite's `LIMIT -1`).
+        let limit = if q.limit <= 0 { i64::MAX } else { q.limit };
         sql.push_str(&format!(
             " ORDER BY id DESC LIMIT {limit} OFFSET {}",
             q.offset.max(0)

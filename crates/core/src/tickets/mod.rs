@@ -9,7 +9,7 @@ pub mod work;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::db::{params, Db, OptionalExt, Row};
+use crate::db::{params, Db, Engine, OptionalExt, Row};
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};
 
 use crate::calendar::BusinessCalendar;
@@ -594,16 +594,18 @@ impl Store {
             conds.push("{p}t.number >= :nlo AND {p}t.number < :nhi".into());
             args.push((":nlo".into(), V::Text(lo)));
             args.push((":nhi".into(), V::Text(hi)));
-        } else if let Some(search) = q.search.as_deref().and_then(fts_query) {
-            // pg: FTS5 MATCH → a per-engine branch: `t.search @@ to_tsquery('simple',
-            // unaccent(:q))` with `:*` prefixes (fts_query builds the FTS5 syntax).
-            arg(
-                &mut conds,
-                &mut args,
-                "{p}t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q)",
-                ":q",
-                V::Text(search),
-            );
+        } else if let Some(words) = q.search.as_deref().and_then(search_words) {
+            // Every word a prefix, all must match, accents and case ignored. SQLite: the FTS5
+            // table (`"word"*` terms); PostgreSQL: the GIN expression index on
+            // `mesa_fts_doc(…)` queried with `mesa_fts_query` (the same words as `:*` prefixes).
+            let (cond, q) = match self.conn.engine() {
+                Engine::Sqlite => (
+                    "{p}t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q)",
+                    fts_query(&words),
+                ),
+                Engine::Postgres => (PG_FTS_COND, words.join(" ")),
+            };
+            arg(&mut conds, &mut args, cond, ":q", V::Text(q));
         }
         Ok((conds, args))
     }
@@ -638,8 +640,8 @@ impl Store {
         // With full-text search as the only filter, the FTS index counts by itself.
         // With only status and/or dependencia filters, the maintained counts answer.
         let names: Vec<&str> = args.iter().map(|(n, _)| n.as_str()).collect();
-        // pg: the FTS5 count below becomes the tsvector count (see the search condition).
-        let count_sql = if conds.len() == 1 && names == [":q"] {
+        let engine = self.conn.engine();
+        let count_sql = if conds.len() == 1 && names == [":q"] && engine == Engine::Sqlite {
             "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH :q".to_string()
         } else if conds.len() == names.len()
             && names.iter().all(|n| *n == ":status" || *n == ":dep")
@@ -671,7 +673,9 @@ impl Store {
                 .query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
         let walk = total > SELECTIVE_ROWS
             && (total as f64) * (total as f64) > ((offset + limit) as f64) * (rows_in_table as f64);
-        let id_where = if walk {
+        // `+column` is SQLite's way to keep an index out of the plan (PostgreSQL's planner
+        // weighs both with its statistics and refuses unary plus on text).
+        let id_where = if walk && engine == Engine::Sqlite {
             where_with("+")
         } else {
             where_sql.clone()
@@ -894,7 +898,8 @@ impl Store {
         )?;
         let mut stmt = c.prepare_cached(&format!(
             "SELECT coalesce(t.assignee, '') AS assignee, count(*) AS open,
-                    sum({OVERDUE_SQL}) AS overdue FROM tickets t
+                    sum(CASE WHEN {OVERDUE_SQL} THEN 1 ELSE 0 END) AS overdue
+             FROM tickets t
              WHERE t.status IN ('new','assigned','in_progress','on_hold')
              GROUP BY 1 ORDER BY 2 DESC"
         ))?;
@@ -1300,15 +1305,29 @@ fn number_range(text: &str) -> Option<(String, String)> {
     })
 }
 
-/// Builds a safe FTS5 query: every word becomes a quoted prefix term (all must match).
-fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
+/// The words of a search (split on anything not a letter or a digit, like FTS5's unicode61
+/// tokenizer); None when there is none.
+fn search_words(text: &str) -> Option<Vec<&str>> {
+    let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    (!words.is_empty()).then_some(words)
 }
+
+/// A safe FTS5 query: every word becomes a quoted prefix term (all must match).
+fn fts_query(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{w}\"*"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The full-text condition on PostgreSQL (the expression of the `tickets_fts` GIN index of the
+/// PostgreSQL baseline, so the index answers it).
+const PG_FTS_COND: &str =
+    "mesa_fts_doc(t.number, t.requester, t.description, t.solution) @@ mesa_fts_query(:q)";
 
 fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);

@@ -167,9 +167,17 @@ impl PgConn {
 
     /// Who and when for the audit triggers, for the open transaction only (`SET LOCAL`).
     pub fn set_write_context(&self, actor: &str, at: Option<&str>) -> Result<()> {
-        let p = self.prepare(
-            "SELECT set_config('mesa.actor', ?1, true) AS a, set_config('mesa.at', coalesce(?2, ''), true) AS b",
-        )?;
+        self.set_context(actor, at, true)
+    }
+
+    /// Who and when for the audit triggers: for the open transaction only (`local`, `SET
+    /// LOCAL`) or for the connection (the session's, used outside write transactions).
+    pub fn set_context(&self, actor: &str, at: Option<&str>, local: bool) -> Result<()> {
+        let p = self.prepare(if local {
+            "SELECT set_config('mesa.actor', ?1, true) AS a, set_config('mesa.at', coalesce(?2, ''), true) AS b"
+        } else {
+            "SELECT set_config('mesa.actor', ?1, false) AS a, set_config('mesa.at', coalesce(?2, ''), false) AS b"
+        })?;
         self.query(
             &p,
             &[
