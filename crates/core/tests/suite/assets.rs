@@ -650,7 +650,7 @@ fn occurrences_for_each_frequency_and_start_month() {
 /// A fixed plan for 2025: A monthly from January (one equipment), B quarterly from February
 /// (a group: UPS), C annual in June (area). Logs: A Jan on 15 Jan (on time), A Feb on 3 Mar
 /// (late), A Mar on 20 Mar (on time), B Feb on 10 Feb (on time).
-fn fixed_plan(s: &mut Store) -> (i64, i64, i64) {
+pub(super) fn fixed_plan(s: &mut Store) -> (i64, i64, i64) {
     let now = at("2025-01-02T08:00");
     s.create_asset(&computer("IND0500", "Tesorería"), TECH, now)
         .unwrap();

@@ -41,8 +41,10 @@ fn now() -> DateTime<Utc> {
     at("2026-04-10T09:00")
 }
 
-/// The office: the report's dataset, an improvement plan, a manual indicator's value.
+/// The office: the report's dataset, an improvement plan, a manual indicator's value, and 2025's
+/// maintenance plan with its logs (the equipment suite's fixed plan).
 fn office(s: &mut Store) {
+    super::assets::fixed_plan(s);
     super::report::dataset(s);
     super::management_report::with_plan(s);
     s.create_indicator(
@@ -196,6 +198,44 @@ fn same_figures(lite: &Store, pg: &Store) {
         "g-pg.pdf",
     );
     assert_eq!(ga, gb, "PDF del informe gerencial");
+
+    // Maintenance (2025's plan): compliance on several dates, the cronograma, the due list, a
+    // life record, and the help-desk report of a quarter with maintenance.
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let c = lite
+        .maintenance_compliance(2025, day("2025-06-30"))
+        .unwrap();
+    assert_eq!((c.programmed, c.executed, c.on_time), (9, 4, 3));
+    for d in ["2025-02-28", "2025-03-31", "2025-06-30", "2025-12-31"] {
+        assert_eq!(
+            lite.maintenance_compliance(2025, day(d)).unwrap(),
+            pg.maintenance_compliance(2025, day(d)).unwrap(),
+            "cumplimiento al {d}"
+        );
+    }
+    let july = at("2025-07-10T10:00");
+    assert_eq!(
+        lite.cronograma(2025, july).unwrap(),
+        pg.cronograma(2025, july).unwrap(),
+        "cronograma"
+    );
+    assert_eq!(
+        lite.maintenance_due(july).unwrap(),
+        pg.maintenance_due(july).unwrap(),
+        "mantenimientos vencidos"
+    );
+    assert_eq!(
+        lite.asset_record("IND0500").unwrap(),
+        pg.asset_record("IND0500").unwrap(),
+        "hoja de vida"
+    );
+    let q = Period::parse("2025-01-01", "2025-03-31").unwrap();
+    let (ra, rb) = (
+        lite.helpdesk_report(q, n).unwrap(),
+        pg.helpdesk_report(q, n).unwrap(),
+    );
+    assert!(ra.current.maintenance.is_some());
+    assert_eq!(ra, rb, "informe con mantenimiento");
 }
 
 #[test]
