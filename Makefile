@@ -26,6 +26,8 @@ lint: ui
 
 unit: ui
 	cargo test --workspace
+	# The core's and the CLI's suites again on PostgreSQL (issue 17): same build, no rebuild.
+	MESA_TEST_ENGINE=postgres cargo test --workspace --test suite
 
 ui-test: deps
 	npm --prefix ui run check

@@ -165,3 +165,52 @@ pub fn run(
     }
     Ok(())
 }
+
+/// `mesa bench-register`: `cases` cases registered one by one through `create_ticket` (each
+/// its own write transaction, "now" from `Store::clock_now`: the server's clock on PostgreSQL),
+/// timing each. Several of these at once against one server is the concurrency test of issue 17
+/// (`crates/cli/tests/suite/pg_concurrency.rs`) and the «registering a case with 4 concurrent
+/// writers» benchmark.
+pub fn register(store: &mut Store, actor: &str, cases: usize, json: bool) -> Result<(), CoreError> {
+    let mut ms = Vec::with_capacity(cases);
+    let mut first = None;
+    let mut last = None;
+    let started = Instant::now();
+    for k in 0..cases {
+        let input = mesa_core::NewTicket {
+            requester: format!("{actor} solicitante {}", k + 1),
+            department: "Sistemas".into(),
+            description: format!("Caso {} registrado por {actor}", k + 1),
+            channel: Some("telefono".into()),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let now = store.clock_now()?;
+        let ticket = store.create_ticket(&input, actor, now)?;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        first.get_or_insert(ticket.number.clone());
+        last = Some(ticket.number);
+    }
+    let total = started.elapsed().as_secs_f64();
+    let p95_ms = if ms.is_empty() { 0.0 } else { p95(ms.clone()) };
+    let max_ms = ms.iter().cloned().fold(0.0, f64::max);
+    if json {
+        crate::print_json(&serde_json::json!({
+            "engine": format!("{:?}", store.engine()).to_lowercase(),
+            "cases": cases,
+            "seconds": total,
+            "p95_ms": p95_ms,
+            "max_ms": max_ms,
+            "first": first,
+            "last": last,
+        }))
+    } else {
+        println!(
+            "{cases} casos registrados en {total:.1} s: p95 {p95_ms:.1} ms, máximo {max_ms:.1} ms \
+             (del {} al {})",
+            first.as_deref().unwrap_or("-"),
+            last.as_deref().unwrap_or("-")
+        );
+        Ok(())
+    }
+}

@@ -74,6 +74,14 @@ enum Cmd {
         #[arg(long)]
         verbose: bool,
     },
+    /// Registra casos uno por uno (cada uno en su transacción, como en la aplicación) y mide
+    /// cuánto toma cada registro; con varios equipos sobre un servidor, los números siguen
+    /// consecutivos.
+    BenchRegister {
+        /// Casos a registrar.
+        #[arg(long, default_value_t = 500)]
+        cases: usize,
+    },
     /// Importa casos o inventarios desde Excel, LibreOffice o CSV; `import list`, `import undo LOTE`.
     Import(import::ImportArgs),
     /// Mide la importación de un libro grande generado frente a calamine solo.
@@ -321,6 +329,9 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         }
         Cmd::Bench { runs, verbose } => {
             bench::run(&mut ctx.store, ctx.now, runs, ctx.json, verbose)
+        }
+        Cmd::BenchRegister { cases } => {
+            bench::register(&mut ctx.store, &ctx.actor, cases, ctx.json)
         }
         Cmd::Import(args) => import::run(&mut ctx, args),
         Cmd::BenchImport { rows } => import::bench(rows, ctx.json),

@@ -80,7 +80,13 @@ fn new_prints_the_number_and_uses_the_given_data_dir() {
     assert_eq!(n, "MA-2026-0001");
     let n = env.new_ticket("2026-03-02T09:30", &[]);
     assert_eq!(n, "MA-2026-0002");
-    assert!(env.data.path().join("mesa.db").is_file());
+    if crate::common::is_postgres() {
+        // A switched workstation never creates (nor writes) a SQLite file.
+        assert!(env.data.path().join("servidor.json").is_file());
+        assert!(!env.data.path().join("mesa.db").exists());
+    } else {
+        assert!(env.data.path().join("mesa.db").is_file());
+    }
     assert!(
         dir_is_empty(env.decoy.path()),
         "no debe tocar MESA_DATA_DIR"

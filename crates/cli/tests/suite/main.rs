@@ -19,6 +19,7 @@ mod links_cli;
 mod mail_cli;
 mod mail_errors;
 mod mailwire;
+mod pg_concurrency;
 #[path = "../../../core/tests/suite/pg_support.rs"]
 mod pg_support;
 mod plans_cli;

@@ -112,16 +112,33 @@ fn the_demo_database_moves_to_an_empty_server_with_every_row_equal() {
         text.contains("Motor: PostgreSQL") && text.contains("Conexión: correcta"),
         "{text}"
     );
-    // Nothing keeps writing the old SQLite file behind the server's back.
-    let e = env.fails(NOW, &["ticket", "list"]);
-    assert_eq!(e["code"], "server", "{e}");
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("mesa server status"),
-        "{e}"
+    // From now on the workstation works on the server: the moved cases are listed, a new
+    // case takes the next consecutive and lands there, and the old SQLite file is not written.
+    let listed = env.json(NOW, &["ticket", "list"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(300), "{listed}");
+    let n = env.ok(
+        NOW,
+        &[
+            "ticket",
+            "new",
+            "--requester",
+            "Ana Gutiérrez",
+            "--department",
+            "Tesorería",
+            "--description",
+            "Registrado ya en el servidor",
+        ],
     );
+    let on_server: i64 = target
+        .connect()
+        .query_one(
+            "SELECT count(*) FROM tickets WHERE description = 'Registrado ya en el servidor'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(on_server, 1, "{n}");
+    assert_eq!(counts(&env), before, "el archivo SQLite no se toca");
     // Moving again is refused.
     let e = env.fails(NOW, &["server", "migrate", "--to", &url, "--yes"]);
     assert!(

@@ -18,9 +18,9 @@ fn at(s: &str) -> DateTime<Utc> {
     parse_time_input("prueba", s).unwrap()
 }
 
-fn setup() -> (tempfile::TempDir, Store, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("mesa.db")).unwrap();
+fn setup() -> (crate::support::TestDb, Store, String) {
+    let dir = crate::support::db();
+    let mut s = dir.open();
     let t = s
         .create_ticket(
             &NewTicket {
@@ -101,9 +101,12 @@ fn the_same_file_twice_is_stored_once_and_listed_with_its_timeline() {
     assert_eq!(a.type_label, "Documento PDF");
     assert_eq!(a.size, pdf.len() as i64);
     assert!(a.can_open && !a.executable);
-    assert_eq!(blobs(dir.path()), vec![blob_path(dir.path(), &a.sha256)]);
     assert_eq!(
-        std::fs::read(blob_path(dir.path(), &a.sha256)).unwrap(),
+        blobs(dir.data_dir()),
+        vec![blob_path(dir.data_dir(), &a.sha256)]
+    );
+    assert_eq!(
+        std::fs::read(blob_path(dir.data_dir(), &a.sha256)).unwrap(),
         pdf
     );
 
@@ -187,7 +190,11 @@ fn refusals_name_the_file_and_leave_nothing() {
     }
 
     // Nothing was stored, no row, no timeline entry.
-    assert!(blobs(dir.path()).is_empty(), "{:?}", blobs(dir.path()));
+    assert!(
+        blobs(dir.data_dir()).is_empty(),
+        "{:?}",
+        blobs(dir.data_dir())
+    );
     assert!(s.list_attachments(&owner).unwrap().is_empty());
     let d = s.get_ticket(&n, now).unwrap();
     assert!(d.events.iter().all(|e| e.kind != "attachment_added"));
@@ -218,7 +225,7 @@ fn no_orphan_blob_after_a_failed_write() {
         )
         .unwrap_err();
     assert_eq!(e.code(), "asset_not_found");
-    assert!(blobs(dir.path()).is_empty());
+    assert!(blobs(dir.data_dir()).is_empty());
 
     // The insert itself fails after the blob was written: the blob is removed again.
     let (_d2, mut s2, n2) = setup();
@@ -256,7 +263,7 @@ fn removal_keeps_the_row_and_deletes_the_blob_only_when_unreferenced() {
     let b = s
         .attach_bytes(&owner, "b.txt", b"mismo contenido", TECH, now)
         .unwrap();
-    let blob = blob_path(dir.path(), &a.sha256);
+    let blob = blob_path(dir.data_dir(), &a.sha256);
 
     assert!(s.remove_attachment(&owner, a.id, "  ", TECH, now).is_err());
     let r = s
@@ -341,7 +348,7 @@ fn an_altered_blob_is_refused() {
             at("2026-02-12T09:00"),
         )
         .unwrap();
-    std::fs::write(blob_path(dir.path(), &a.sha256), b"otro contenido").unwrap();
+    std::fs::write(blob_path(dir.data_dir(), &a.sha256), b"otro contenido").unwrap();
     let e = s.attachment_blob(&owner, a.id).unwrap_err();
     assert!(e.to_string().contains("fue alterado"), "{e}");
 }
@@ -394,7 +401,7 @@ fn equipment_attachments_photo_and_hoja_de_vida() {
     );
 
     let pdf = s.asset_sheet_pdf("IND0083", TECH, now).unwrap();
-    let out = dir.path().join("hoja.pdf");
+    let out = dir.data_dir().join("hoja.pdf");
     std::fs::write(&out, &pdf).unwrap();
     let list = std::process::Command::new("pdfimages")
         .arg("-list")
@@ -424,7 +431,7 @@ fn restore_brings_the_attachments_back() {
         .unwrap();
     assert_eq!(info.attachments, Some(1));
     // Lose the attachments folder.
-    std::fs::remove_dir_all(dir.path().join("attachments")).unwrap();
+    std::fs::remove_dir_all(dir.data_dir().join("attachments")).unwrap();
     assert!(s.attachment_blob(&owner, a.id).is_err());
     s.restore_backup(Path::new(&info.path), at("2026-03-04T12:00"))
         .unwrap();
@@ -474,7 +481,7 @@ fn a_jpeg_photo_is_embedded_in_the_hoja_de_vida() {
         .unwrap();
     assert_eq!(foto.media_type, "image/jpeg");
     s.set_asset_photo("IND0090", foto.id, TECH, now).unwrap();
-    let out = dir.path().join("hoja-jpeg.pdf");
+    let out = dir.data_dir().join("hoja-jpeg.pdf");
     std::fs::write(&out, s.asset_sheet_pdf("IND0090", TECH, now).unwrap()).unwrap();
     let list = std::process::Command::new("pdfimages")
         .arg("-list")
@@ -493,7 +500,7 @@ fn a_jpeg_photo_is_embedded_in_the_hoja_de_vida() {
     let render = std::process::Command::new("pdftoppm")
         .args(["-r", "20", "-png"])
         .arg(&out)
-        .arg(dir.path().join("pagina"))
+        .arg(dir.data_dir().join("pagina"))
         .output()
         .unwrap();
     assert!(

@@ -370,8 +370,8 @@ fn resolving_a_parent_resolves_its_open_children_like_a_normal_resolve() {
 
 #[test]
 fn links_are_audited() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("mesa.db")).unwrap();
+    let db = crate::support::db();
+    let mut s = db.open();
     let a = new_case(&mut s, "Ana Gutiérrez", "2026-03-02T08:00");
     let b = new_case(&mut s, "Luis Pérez", "2026-03-02T08:30");
     s.link_tickets(&a, LinkKind::Related, &b, "Carlos", at("2026-03-02T09:00"))

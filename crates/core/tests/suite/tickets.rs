@@ -335,37 +335,39 @@ fn priority_comes_from_the_matrix_and_values_are_checked() {
 
 #[test]
 fn concurrent_writers_get_distinct_gapless_numbers() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mesa.db");
+    let db = crate::support::db();
     // create and migrate once; then 4 writers, each with its own connection
-    drop(Store::open(&path).unwrap());
-    let handles: Vec<_> = (0..4)
-        .map(|w| {
-            let path = path.clone();
-            std::thread::spawn(move || {
-                let mut s = Store::open(&path).unwrap();
-                let mut out = Vec::new();
-                for k in 0..25 {
-                    let mut i = input(&format!("Usuario {w}"), "Sistemas", &format!("caso {k}"));
-                    i.received_at = Some("2026-03-02T08:00".into());
-                    out.push(
-                        s.create_ticket(&i, "t", at("2026-03-02T09:00"))
-                            .unwrap()
-                            .number,
-                    );
-                }
-                out
+    drop(db.open());
+    let all: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|w| {
+                let db = &db;
+                scope.spawn(move || {
+                    let mut s = db.open();
+                    let mut out = Vec::new();
+                    for k in 0..25 {
+                        let mut i =
+                            input(&format!("Usuario {w}"), "Sistemas", &format!("caso {k}"));
+                        i.received_at = Some("2026-03-02T08:00".into());
+                        out.push(
+                            s.create_ticket(&i, "t", at("2026-03-02T09:00"))
+                                .unwrap()
+                                .number,
+                        );
+                    }
+                    out
+                })
             })
-        })
-        .collect();
-    let all: Vec<String> = handles
-        .into_iter()
-        .flat_map(|h| h.join().unwrap())
-        .collect();
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
     assert_eq!(all.len(), 100);
     let distinct: HashSet<&String> = all.iter().collect();
     assert_eq!(distinct.len(), 100);
-    let s = Store::open(&path).unwrap();
+    let s = db.open();
     assert_eq!(seq_of(&s), (1..=100).collect::<Vec<i64>>());
     let last: i64 = s
         .connection()
@@ -1712,21 +1714,20 @@ fn recompute_after_calendar_change_moves_deadlines() {
 
 #[test]
 fn recompute_with_a_file_store_persists() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mesa.db");
+    let db = crate::support::db();
     let number = {
-        let mut s = Store::open(&path).unwrap();
+        let mut s = db.open();
         create_at(&mut s, "2026-03-02T09:15", "2026-03-02T09:20").number
     };
     {
-        let mut s = Store::open(&path).unwrap();
+        let mut s = db.open();
         let cfg = CalendarConfig {
             closed_ranges: vec![("2026-03-03T08:00".into(), "2026-03-03T12:00".into())],
             ..CalendarConfig::default()
         };
         s.set_calendar(&cfg).unwrap();
     }
-    let s = Store::open(&path).unwrap();
+    let s = db.open();
     let t = s
         .get_ticket(&number, at("2026-03-02T10:00"))
         .unwrap()

@@ -141,7 +141,9 @@ impl PgTarget {
             .port(self.port)
             .dbname(&self.dbname)
             .user(&self.user)
-            .application_name("mesa-de-ayuda-ti")
+            // The process id tells an administrator (pg_stat_activity) which program holds
+            // what, and the concurrency test which backend belongs to which `mesa` process.
+            .application_name(&format!("mesa-de-ayuda-ti/{}", std::process::id()))
             .connect_timeout(std::time::Duration::from_secs(10));
         if let Some(p) = &self.password {
             c.password(p);
