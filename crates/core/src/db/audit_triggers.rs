@@ -243,14 +243,28 @@ fn qi(c: &str) -> String {
 
 const AT: &str = "coalesce(mesa_now(), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
 
-/// The three trigger statements for `table` with its current columns (empty if no such table).
-// pg: the PostgreSQL schema has its own PL/pgSQL triggers (an error here on that engine).
+/// The audit trigger statements of `table` (empty if no such table). SQLite: the three
+/// generated from its current columns. PostgreSQL: the one trigger of the schema (`audit_<table>`,
+/// the generic `mesa_audit(key)` of the PostgreSQL migrations, which reads the row as JSON and
+/// so covers new columns by itself), as the server defines it.
 pub fn trigger_sql(
     db: &super::engine::Db,
     table: &str,
     key: &str,
 ) -> Result<Vec<(String, String)>> {
-    trigger_sql_sqlite(db.sqlite_native()?, table, key)
+    match db.engine() {
+        super::engine::Engine::Sqlite => trigger_sql_sqlite(db.sqlite_native()?, table, key),
+        super::engine::Engine::Postgres => {
+            let mut st = db.prepare(
+                "SELECT g.tgname::text AS name, pg_get_triggerdef(g.oid) AS def
+                   FROM pg_trigger g JOIN pg_class k ON k.oid = g.tgrelid
+                  WHERE k.relname = ?1 AND k.relnamespace = current_schema()::text::regnamespace
+                    AND g.tgname = 'audit_' || ?1",
+            )?;
+            let rows = st.query_map([table], |r| Ok((r.get("name")?, r.get("def")?)))?;
+            rows.collect()
+        }
+    }
 }
 
 fn trigger_sql_sqlite(conn: &Connection, table: &str, key: &str) -> Result<Vec<(String, String)>> {

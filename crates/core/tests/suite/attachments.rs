@@ -228,13 +228,21 @@ fn no_orphan_blob_after_a_failed_write() {
     assert!(blobs(dir.data_dir()).is_empty());
 
     // The insert itself fails after the blob was written: the blob is removed again.
-    let (_d2, mut s2, n2) = setup();
-    let data2 = s2.path().unwrap().parent().unwrap().to_path_buf();
+    let (d2, mut s2, n2) = setup();
+    let data2 = d2.data_dir().to_path_buf();
     s2.connection()
-        .execute_batch(
-            "CREATE TRIGGER falla BEFORE INSERT ON attachments BEGIN
-                 SELECT RAISE(ABORT, 'disco lleno simulado'); END;",
-        )
+        .execute_batch(match s2.engine() {
+            mesa_core::db::Engine::Sqlite => {
+                "CREATE TRIGGER falla BEFORE INSERT ON attachments BEGIN
+                     SELECT RAISE(ABORT, 'disco lleno simulado'); END;"
+            }
+            mesa_core::db::Engine::Postgres => {
+                "CREATE FUNCTION falla() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN RAISE EXCEPTION 'disco lleno simulado'; END $$;
+                 CREATE TRIGGER falla BEFORE INSERT ON attachments
+                     FOR EACH ROW EXECUTE FUNCTION falla();"
+            }
+        })
         .unwrap();
     let e = s2
         .attach_bytes(
@@ -420,6 +428,11 @@ fn equipment_attachments_photo_and_hoja_de_vida() {
 
 #[test]
 fn restore_brings_the_attachments_back() {
+    if crate::support::skip_on_postgres(
+        "copia de seguridad del archivo SQLite con sus adjuntos (en PostgreSQL la copia es pg_dump)",
+    ) {
+        return;
+    }
     let (dir, mut s, n) = setup();
     let owner = AttachmentOwner::Ticket(n.clone());
     let bytes = b"%PDF-1.7\nacta de entrega\n%%EOF\n";

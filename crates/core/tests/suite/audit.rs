@@ -324,6 +324,14 @@ fn on_postgresql_new_columns_are_audited_and_outside_tools_cannot_write_silently
     assert_eq!(last.actor, "Ana");
     let when = chrono::DateTime::parse_from_rfc3339(&last.at).unwrap();
     assert_eq!(when.with_timezone(&Utc), at("2026-03-02T08:00"));
+    // `mesa audit trigger-sql`: the server's definition of the table's one trigger.
+    let sql = audit::trigger_sql(s.connection(), "departments", "X.name").unwrap();
+    assert_eq!(sql.len(), 1, "{sql:?}");
+    assert_eq!(sql[0].0, "audit_departments");
+    assert!(sql[0].1.contains("mesa_audit('X.name')"), "{}", sql[0].1);
+    assert!(audit::trigger_sql(s.connection(), "no_existe", "X.id")
+        .unwrap()
+        .is_empty());
 }
 
 #[test]

@@ -389,3 +389,115 @@ fn a_workstation_opens_its_server_from_its_config_and_sqlite_without_one() {
         "{e}"
     );
 }
+
+fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    mesa_core::clock::parse_time_input("prueba", s).unwrap()
+}
+
+fn total(s: &mesa_core::Store) -> i64 {
+    s.list_tickets(
+        &mesa_core::TicketQuery {
+            limit: 1,
+            ..Default::default()
+        },
+        utc("2026-03-10T10:00"),
+    )
+    .unwrap()
+    .total
+}
+
+/// The Store on PostgreSQL (issue 17): the one write path audits each write under its own
+/// author and time (SET LOCAL from the AuditHandle) and the session's outside it; readers of
+/// the read pool see committed data only, never wait behind an open write, refuse to write;
+/// "now" is the server's; a workstation opens its server from `servidor.json`.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn the_store_opens_on_a_server_with_its_write_path_and_read_pool() {
+    use mesa_core::{NewTicket, Store};
+    let t = migrated_db();
+    let target = PgTarget::parse(&t.url()).unwrap();
+    let mut w = Store::open_server(&target, None).unwrap();
+    assert_eq!(w.engine(), Engine::Postgres);
+    assert!(w.path().is_none());
+    let server = w.clock_now().unwrap();
+    assert!((chrono::Utc::now() - server).num_seconds().abs() < 5);
+
+    let input = NewTicket {
+        requester: "Ana Gutiérrez".into(),
+        department: "Sistemas".into(),
+        description: "Sin red".into(),
+        ..Default::default()
+    };
+    let n = w
+        .create_ticket(&input, "Carlos", utc("2026-03-02T09:00"))
+        .unwrap()
+        .number;
+    assert_eq!(n, "MA-2026-0001");
+    let h = w.audit_history("tickets", &n).unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].actor, "Carlos");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&h[0].at).unwrap(),
+        utc("2026-03-02T09:00")
+    );
+    // Outside a write: the session's author (none set yet: «sistema»), then the one set.
+    w.set_setting("ticket_prefix", "MDA").unwrap();
+    w.set_session("Diana", Some(utc("2026-03-02T10:00")));
+    w.set_setting("ticket_prefix", "MA").unwrap();
+    let h = w.audit_history("settings", "ticket_prefix").unwrap();
+    let actors: Vec<&str> = h.iter().map(|e| e.actor.as_str()).collect();
+    assert!(
+        actors.contains(&"sistema") && actors.contains(&"Diana"),
+        "{actors:?}"
+    );
+
+    let pool = w.read_pool();
+    assert_eq!(pool.read(|r| Ok(total(r))).unwrap(), 1);
+    // An open write with an uncommitted change: readers neither wait nor see it.
+    let tx = w.begin_write("Ana", utc("2026-03-02T11:00")).unwrap();
+    tx.execute(
+        "UPDATE settings SET value = 'x' WHERE key = 'ticket_prefix'",
+        [],
+    )
+    .unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        pool.read(|r| r.setting("ticket_prefix"))
+            .unwrap()
+            .as_deref(),
+        Some("MA")
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop(tx); // rolled back
+    assert_eq!(w.setting("ticket_prefix").unwrap().as_deref(), Some("MA"));
+    // A reader refuses to write.
+    let mut r = Store::open_server_reader(&target, None).unwrap();
+    let e = r.set_setting("ticket_prefix", "ZZ").unwrap_err();
+    assert!(e.to_string().contains("read-only"), "{e}");
+    assert_eq!(r.setting("ticket_prefix").unwrap().as_deref(), Some("MA"));
+
+    // A workstation: its server from servidor.json and the password given by the caller.
+    let dir = tempfile::tempdir().unwrap();
+    pg::workstation::write(
+        dir.path(),
+        &pg::workstation::WorkstationServer::from_target(&target),
+    )
+    .unwrap();
+    let s = Store::open_workstation(dir.path(), |ws| {
+        assert_eq!(ws.dbname, t.name);
+        Ok(Some(PASSWORD.to_string()))
+    })
+    .unwrap();
+    assert_eq!(s.engine(), Engine::Postgres);
+    assert_eq!(total(&s), 1);
+    assert!(!dir.path().join("mesa.db").exists());
+    // Without servidor.json: its SQLite file.
+    let other = tempfile::tempdir().unwrap();
+    let s =
+        Store::open_workstation(other.path(), |_| panic!("sin servidor no se pide clave")).unwrap();
+    assert_eq!(s.engine(), Engine::Sqlite);
+    assert!(other.path().join("mesa.db").is_file());
+}

@@ -144,9 +144,14 @@ impl PgConn {
 
     /// `BEGIN` + the write lock (see [`WRITE_LOCK`]).
     pub fn begin_write(&self) -> Result<()> {
-        self.execute_batch(&format!(
+        if let Err(e) = self.execute_batch(&format!(
             "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-        ))?;
+        )) {
+            // BEGIN may have run and the lock failed (a timeout, a cancel): leave no aborted
+            // transaction behind on this connection.
+            let _ = self.execute_batch("ROLLBACK");
+            return Err(e);
+        }
         self.in_tx.set(true);
         Ok(())
     }
