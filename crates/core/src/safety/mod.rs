@@ -5,6 +5,8 @@
 
 pub mod audit;
 pub mod backup;
+#[cfg(feature = "postgres")]
+pub mod pgdump;
 pub mod privacy;
 pub mod shared_drive;
 
