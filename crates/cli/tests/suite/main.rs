@@ -25,4 +25,5 @@ mod plans_cli;
 mod report_cli;
 mod risks_cli;
 mod server_cli;
+mod server_ops_cli;
 mod settings;
