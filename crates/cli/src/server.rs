@@ -46,6 +46,17 @@ fn credential_error(e: mesa_mailnet::MailNetError) -> CoreError {
     }
 }
 
+/// The password of the workstation's server, from the OS credential store (what
+/// `Store::open_workstation` asks for). Absent: the connection is tried without one (a server
+/// that trusts this computer), and the server's refusal names the problem.
+pub fn stored_password(ws: &workstation::WorkstationServer) -> Result<Option<String>, CoreError> {
+    match mesa_mailnet::secrets::get_secret(&ws.credential_key()) {
+        Ok(p) => Ok(Some(p)),
+        Err(mesa_mailnet::MailNetError::SecretMissing { .. }) => Ok(None),
+        Err(e) => Err(credential_error(e)),
+    }
+}
+
 /// The status when this workstation has no server (the SQLite file), before opening a store.
 pub fn status(dir: &Path, json: bool) -> Result<(), CoreError> {
     let db = mesa_core::paths::db_path(dir);

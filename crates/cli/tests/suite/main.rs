@@ -27,3 +27,5 @@ mod risks_cli;
 mod server_cli;
 mod server_ops_cli;
 mod settings;
+#[path = "../../../core/tests/suite/test_engine.rs"]
+mod test_engine;

@@ -34,5 +34,7 @@ mod plans;
 mod privacy;
 mod report;
 mod risks;
+mod support;
+mod test_engine;
 mod tickets;
 mod work;
