@@ -238,7 +238,7 @@ pub(crate) fn sha256_file(path: &Path) -> Result<String> {
 }
 
 /// Copies a folder tree; returns the number of files copied.
-fn copy_tree(from: &Path, to: &Path) -> Result<u64> {
+pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<u64> {
     ensure_dir(to, true)?;
     let mut n = 0;
     for e in std::fs::read_dir(from).map_err(io(from))? {

@@ -248,11 +248,14 @@ fn stamp(now: DateTime<Utc>) -> String {
 /// Makes a verified dump of the database of `target` into `dir` (created; 0700 when
 /// `private_dir`), named like SQLite's backups with the `.dump` extension, with its manifest.
 /// A dump that does not verify is deleted and the error says why.
+/// `data_dir`: the workstation's data folder; its `attachments/` is copied next to the dump
+/// (`…-<kind>.attachments/`), as SQLite's backups do.
 pub fn create(
     target: &PgTarget,
     dir: &Path,
     kind: BackupKind,
     now: DateTime<Utc>,
+    data_dir: Option<&Path>,
     private_dir: bool,
 ) -> Result<BackupInfo> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
@@ -303,6 +306,13 @@ pub fn create(
         std::fs::rename(&tmp, &final_path).map_err(io(&final_path))?;
         sync_dir(dir);
         let meta = std::fs::metadata(&final_path).map_err(io(&final_path))?;
+        let attachments = match data_dir.map(|d| d.join(crate::safety::backup::ATTACHMENTS_DIR)) {
+            Some(att) if att.is_dir() => Some(crate::safety::backup::copy_tree(
+                &att,
+                &final_path.with_extension("attachments"),
+            )?),
+            _ => None,
+        };
         let info = BackupInfo {
             path: crate::files::shown(&final_path),
             file_name: name.clone(),
@@ -313,7 +323,7 @@ pub fn create(
             schema_version,
             app_version: crate::VERSION.to_string(),
             counts,
-            attachments: None,
+            attachments,
         };
         write_private(
             &final_path.with_extension("json"),
@@ -375,6 +385,51 @@ pub fn restore(target: &PgTarget, file: &Path) -> Result<DumpContents> {
     let mut client = target.connect()?;
     pg::migrate(&mut client)?;
     Ok(contents)
+}
+
+/// Verifies a dump offered for restore ([`verify`]) and describes it: its manifest when it
+/// has one (made by the app), else what the archive says (counts unknown: empty).
+pub fn inspect(file: &Path) -> Result<BackupInfo> {
+    let found = verify(file)?;
+    let meta = std::fs::metadata(file).map_err(io(file))?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let manifest: Option<BackupInfo> = std::fs::read_to_string(file.with_extension("json"))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok());
+    let sha256 = crate::safety::backup::sha256_file(file)?;
+    let parsed = crate::safety::backup::parse_name(&file_name);
+    Ok(match manifest {
+        Some(mut m) => {
+            m.path = crate::files::shown(file);
+            m.file_name = file_name;
+            m.size_bytes = meta.len();
+            m.sha256 = sha256;
+            m.schema_version = found.schema_version;
+            m
+        }
+        None => BackupInfo {
+            path: crate::files::shown(file),
+            file_name,
+            kind: parsed.map(|p| p.1),
+            created_at: parsed
+                .map(|p| to_rfc3339_local(p.0))
+                .or_else(|| {
+                    meta.modified()
+                        .ok()
+                        .map(|m| to_rfc3339_local(DateTime::<Utc>::from(m)))
+                })
+                .unwrap_or_default(),
+            size_bytes: meta.len(),
+            sha256,
+            schema_version: found.schema_version,
+            app_version: crate::VERSION.to_string(),
+            counts: BackupCounts::default(),
+            attachments: None,
+        },
+    })
 }
 
 /// True when `file` looks like one of our PostgreSQL dumps by name.

@@ -158,6 +158,20 @@ pub fn two_workstations_never_overwrite_each_other(a: &mut Store, b: &mut Store)
 }
 
 #[test]
+#[cfg(feature = "postgres")]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn two_stores_on_one_postgresql_database_get_a_conflict_instead_of_an_overwrite() {
+    let t = super::pg_support::migrated_db();
+    let target = mesa_core::db::pg::PgTarget::parse(&t.url()).unwrap();
+    let mut a = Store::open_server(&target, None).unwrap();
+    let mut b = Store::open_server(&target, None).unwrap();
+    two_workstations_never_overwrite_each_other(&mut a, &mut b);
+}
+
+#[test]
 fn two_stores_on_one_sqlite_file_get_a_conflict_instead_of_an_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mesa.db");

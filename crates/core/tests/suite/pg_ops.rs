@@ -162,7 +162,7 @@ fn a_pg_dump_is_verified_and_restored_and_a_damaged_one_refused() {
     let before = cases(&db);
     let dir = tempfile::tempdir().unwrap();
 
-    let info = pgdump::create(&target, dir.path(), BackupKind::Daily, now(), true).unwrap();
+    let info = pgdump::create(&target, dir.path(), BackupKind::Daily, now(), None, true).unwrap();
     assert_eq!(info.file_name, "mesa-20261202T150000Z-daily.dump");
     assert_eq!(info.counts.cases, 2);
     assert_eq!(info.counts.tables.get("tickets"), Some(&2));
@@ -241,7 +241,7 @@ fn a_dump_that_fails_leaves_nothing_and_a_foreign_one_is_refused() {
     // A wrong password: pg_dump fails, in Spanish, and no file is left behind.
     let mut wrong = PgTarget::parse(&t.url()).unwrap();
     wrong.password = Some("otra-clave".into());
-    let e = pgdump::create(&wrong, dir.path(), BackupKind::Manual, now(), false).unwrap_err();
+    let e = pgdump::create(&wrong, dir.path(), BackupKind::Manual, now(), None, false).unwrap_err();
     assert_eq!(e.code(), "server", "{e}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 
@@ -269,4 +269,181 @@ fn a_dump_that_fails_leaves_nothing_and_a_foreign_one_is_refused() {
     let target = PgTarget::parse(&t.url()).unwrap();
     let e = pgdump::restore(&target, &foreign).unwrap_err();
     assert_eq!(e.code(), "backup_foreign", "{e}");
+}
+
+/// Two workstations (stores) on one PostgreSQL database with a data folder each.
+fn two_stores(t: &TestDb) -> (mesa_core::Store, mesa_core::Store, tempfile::TempDir) {
+    let target = PgTarget::parse(&t.url()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = mesa_core::Store::open_server(&target, Some(dir.path())).unwrap();
+    let b = mesa_core::Store::open_server(&target, Some(dir.path())).unwrap();
+    (a, b, dir)
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    mesa_core::clock::parse_time_input("prueba", s).unwrap()
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn the_automatic_survey_closing_runs_on_one_workstation_at_a_time() {
+    use mesa_core::{NewTicket, TicketAction, TicketStatus};
+    let t = migrated_db();
+    let (mut a, mut b, _dir) = two_stores(&t);
+    let n = a
+        .create_ticket(
+            &NewTicket {
+                requester: "Rosa Díaz".into(),
+                department: "Tesorería".into(),
+                description: "No imprime".into(),
+                received_at: Some("2026-03-02T09:00".into()),
+                ..Default::default()
+            },
+            "Ana",
+            at("2026-03-02T09:05"),
+        )
+        .unwrap()
+        .number;
+    a.apply_action(
+        &n,
+        &TicketAction::Resolve {
+            solution: "Se cambió el tóner".into(),
+            products: None,
+            time_spent_minutes: None,
+        },
+        "Ana",
+        at("2026-03-02T10:00"),
+    )
+    .unwrap();
+    // Without mail the survey window starts at the first sweep (if not at resolution).
+    if a.get_ticket(&n, at("2026-03-02T10:01"))
+        .unwrap()
+        .ticket
+        .survey_due_at
+        .is_none()
+    {
+        assert!(a.autoclose(at("2026-03-02T10:01")).unwrap().is_empty());
+    }
+    let late = at("2026-04-30T10:00");
+
+    // Workstation A is sweeping (holds the sweep's lock): B skips the round, quietly.
+    assert!(sweep::try_acquire(a.connection(), sweep::AUTOCLOSE_LOCK).unwrap());
+    let started = Instant::now();
+    assert_eq!(b.autoclose(late).unwrap(), Vec::<String>::new());
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        b.get_ticket(&n, late).unwrap().ticket.status,
+        TicketStatus::Resolved
+    );
+    sweep::release(a.connection(), sweep::AUTOCLOSE_LOCK).unwrap();
+
+    // Free again: B sweeps and closes it; A, next, finds nothing left to close.
+    assert_eq!(b.autoclose(late).unwrap(), vec![n.clone()]);
+    assert!(a.autoclose(late).unwrap().is_empty());
+    let closed = a.get_ticket(&n, late).unwrap().ticket;
+    assert_eq!(closed.status, TicketStatus::Closed);
+    assert_eq!(closed.close_reason.as_deref(), Some("auto"));
+    // B released its lock after the sweep: A can take it.
+    assert!(sweep::try_acquire(a.connection(), sweep::AUTOCLOSE_LOCK).unwrap());
+    sweep::release(a.connection(), sweep::AUTOCLOSE_LOCK).unwrap();
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_store_on_a_server_backs_up_with_pg_dump_and_restores_it() {
+    use mesa_core::NewTicket;
+    let t = migrated_db();
+    let (mut a, b, dir) = two_stores(&t);
+    let new = |s: &mut mesa_core::Store, who: &str| {
+        s.create_ticket(
+            &NewTicket {
+                requester: who.into(),
+                department: "Tesorería".into(),
+                description: "No imprime".into(),
+                ..Default::default()
+            },
+            "Ana",
+            at("2026-03-02T09:05"),
+        )
+        .unwrap()
+        .number
+    };
+    let first = new(&mut a, "Rosa Díaz");
+    // The daily backup: a verified dump in the workstation's backups folder, once a day.
+    let daily = a
+        .ensure_daily_backup(at("2026-03-02T09:10"))
+        .unwrap()
+        .expect("la copia diaria");
+    assert!(daily.file_name.ends_with("-daily.dump"), "{daily:?}");
+    assert_eq!(daily.counts.cases, 1);
+    assert!(a
+        .ensure_daily_backup(at("2026-03-02T17:00"))
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        a.backups_dir().unwrap(),
+        dir.path().join(mesa_core::safety::backup::BACKUP_DIR)
+    );
+    let file = dir.path().join("backups").join(&daily.file_name);
+    assert_eq!(a.verify_backup(&file).unwrap().counts.cases, 1);
+
+    // Work continues on the other workstation, then the dump is restored.
+    let second = new(&mut a, "Luis Mora");
+    assert_eq!(
+        b.get_ticket(&second, at("2026-03-02T11:00"))
+            .unwrap()
+            .ticket
+            .number,
+        second
+    );
+    let r = a.restore_backup(&file, at("2026-03-02T11:30")).unwrap();
+    assert_eq!(r.restored.file_name, daily.file_name);
+    let safety = r.safety_copy.expect("copia antes de restaurar");
+    assert!(safety.file_name.ends_with("-pre-restore.dump"));
+    assert_eq!(safety.counts.cases, 2);
+    // Both workstations see the restored rows.
+    assert!(b.get_ticket(&first, at("2026-03-02T11:31")).is_ok());
+    assert_eq!(
+        b.get_ticket(&second, at("2026-03-02T11:31"))
+            .unwrap_err()
+            .code(),
+        "ticket_not_found"
+    );
+    // The restore is in the audit trail, by whom and of which copy.
+    let restored: i64 = a
+        .connection()
+        .query_row(
+            "SELECT count(*) AS c FROM audit_log WHERE table_name = 'database'
+              AND field = 'restaurada' AND record_key = ?1",
+            [&daily.file_name],
+            |r| r.get("c"),
+        )
+        .unwrap();
+    assert_eq!(restored, 1);
+    // Listed with the workstation's other backups, newest first.
+    let names: Vec<String> = a
+        .backups()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.file_name)
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&daily.file_name) && names.contains(&safety.file_name));
+    // A damaged dump is refused before anything is touched.
+    let bytes = std::fs::read(&file).unwrap();
+    let bad = dir.path().join("rota.dump");
+    std::fs::write(&bad, &bytes[..bytes.len() / 3]).unwrap();
+    assert_eq!(
+        a.restore_backup(&bad, at("2026-03-02T12:00"))
+            .unwrap_err()
+            .code(),
+        "backup_corrupt"
+    );
+    assert_eq!(a.backups().unwrap().len(), 2);
 }
