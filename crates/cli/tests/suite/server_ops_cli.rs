@@ -19,7 +19,7 @@ const NOW: &str = "2026-03-10T10:00";
     ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
 )]
 fn server_watch_prints_one_line_per_change_made_by_another_workstation() {
-    let env = Env::new();
+    let env = Env::sqlite();
     // Without a server: said in Spanish.
     let e = env.fails(NOW, &["server", "watch"]);
     assert_eq!(e["code"], "server", "{e}");
@@ -27,10 +27,9 @@ fn server_watch_prints_one_line_per_change_made_by_another_workstation() {
 
     // This workstation uses the test server (its password in the credential store).
     let t = migrated_db();
+    env.switch_to(&t);
     let target = PgTarget::parse(&t.url()).unwrap();
     let ws = workstation::WorkstationServer::from_target(&target);
-    workstation::write(env.data.path(), &ws).unwrap();
-    mesa_mailnet::secrets::set_secret(&ws.credential_key(), crate::pg_support::PASSWORD).unwrap();
 
     let mut child = env
         .cmd()
@@ -185,4 +184,80 @@ fn if_unchanged_refuses_an_edit_of_a_case_changed_since_it_was_read() {
     // Only edits and actions take it.
     let e = env.fails(NOW, &["ticket", "show", &n, "--if-unchanged", "1"]);
     assert_eq!(e["code"], "validation", "{e}");
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn mesa_backup_on_a_server_workstation_is_a_verified_pg_dump_and_restores() {
+    let env = Env::sqlite();
+    let t = migrated_db();
+    env.switch_to(&t);
+    let new = |who: &str| {
+        env.ok(
+            NOW,
+            &[
+                "ticket",
+                "new",
+                "--requester",
+                who,
+                "--department",
+                "Tesorería",
+                "--description",
+                "No imprime",
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    let first = new("Rosa Díaz");
+    let b = env.json(NOW, &["backup", "create"]);
+    let name = b["file_name"].as_str().unwrap().to_string();
+    assert!(name.ends_with("-manual.dump"), "{b}");
+    assert_eq!(b["counts"]["cases"], 1, "{b}");
+    let file = env.data.path().join("backups").join(&name);
+    assert!(file.is_file());
+    // Listed with the daily one the first command of the day made (also a dump).
+    let list = env.json(NOW, &["backup", "list"]);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["file_name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&name.as_str()), "{names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".dump")), "{names:?}");
+    let v = env.json(NOW, &["backup", "verify", file.to_str().unwrap()]);
+    assert_eq!(v["counts"]["cases"], 1, "{v}");
+
+    let second = new("Luis Mora");
+    // Without --yes: what it holds, nothing restored.
+    let e = env.fails(NOW, &["backup", "restore", file.to_str().unwrap()]);
+    assert_eq!(e["code"], "validation", "{e}");
+    assert_eq!(
+        env.json(NOW, &["ticket", "list"]).as_array().unwrap().len(),
+        2
+    );
+    let r = env.json(NOW, &["backup", "restore", file.to_str().unwrap(), "--yes"]);
+    assert_eq!(r["restored"]["file_name"], name.as_str(), "{r}");
+    assert!(r["safety_copy"]["file_name"]
+        .as_str()
+        .unwrap()
+        .ends_with("-pre-restore.dump"));
+    let cases = env.json(NOW, &["ticket", "list"]);
+    let numbers: Vec<&str> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, vec![first.as_str()], "{second} debió desaparecer");
+    // A damaged dump is refused in Spanish and nothing changes.
+    let bad = env.data.path().join("rota.dump");
+    std::fs::write(&bad, &std::fs::read(&file).unwrap()[..200]).unwrap();
+    let e = env.fails(NOW, &["backup", "restore", bad.to_str().unwrap(), "--yes"]);
+    assert_eq!(e["code"], "backup_corrupt", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("rota.dump"), "{e}");
 }
