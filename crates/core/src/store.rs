@@ -205,6 +205,10 @@ impl Store {
     /// `data_dir` is this workstation's data folder (attachments, backups), if any.
     #[cfg(feature = "postgres")]
     pub fn open_server(target: &crate::db::pg::PgTarget, data_dir: Option<&Path>) -> Result<Self> {
+        // A schema about to be updated is dumped first (as SQLite's pre-migration backup).
+        if let Some(d) = data_dir {
+            crate::safety::pgdump::before_migrating(target, d)?;
+        }
         let conn = db::pg::open(target)?;
         let mut s = Self::from_connection(conn, Source::Server(target.clone()))?;
         s.files_dir = data_dir.map(Path::to_path_buf);

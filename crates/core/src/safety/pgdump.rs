@@ -432,6 +432,29 @@ pub fn inspect(file: &Path) -> Result<BackupInfo> {
     })
 }
 
+/// Before the PostgreSQL schema of an existing database is brought up to date (the first
+/// workstation that opens it with a newer version of the app): a verified `pre-migration` dump
+/// into `<data dir>/backups/`, as SQLite's `before_migrating`. Nothing for a new database or
+/// one already up to date. The file name takes the system time: it labels a file, it is not a
+/// rule.
+pub fn before_migrating(target: &PgTarget, data_dir: &Path) -> Result<Option<BackupInfo>> {
+    let mut c = target.connect()?;
+    let v = pg::schema_version(&mut c)?;
+    drop(c);
+    if v == 0 || v >= pg::latest_version() {
+        return Ok(None);
+    }
+    create(
+        target,
+        &data_dir.join(crate::safety::backup::BACKUP_DIR),
+        BackupKind::PreMigration,
+        Utc::now(),
+        Some(data_dir),
+        true,
+    )
+    .map(Some)
+}
+
 /// True when `file` looks like one of our PostgreSQL dumps by name.
 pub fn is_dump(file: &Path) -> bool {
     file.extension().is_some_and(|e| e == EXT)

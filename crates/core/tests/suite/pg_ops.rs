@@ -375,6 +375,8 @@ fn a_store_on_a_server_backs_up_with_pg_dump_and_restores_it() {
         .number
     };
     let first = new(&mut a, "Rosa Díaz");
+    // The start-up check of the app: the server answers (no SQLite pragma on PostgreSQL).
+    a.health_check().unwrap();
     // The daily backup: a verified dump in the workstation's backups folder, once a day.
     let daily = a
         .ensure_daily_backup(at("2026-03-02T09:10"))
@@ -446,4 +448,41 @@ fn a_store_on_a_server_backs_up_with_pg_dump_and_restores_it() {
         "backup_corrupt"
     );
     assert_eq!(a.backups().unwrap().len(), 2);
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_database_whose_schema_is_updated_is_dumped_first() {
+    // A database left at PostgreSQL migration 2 by an older version of the app.
+    let t = super::pg_support::empty_db();
+    {
+        let mut c = t.connect();
+        c.batch_execute(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,
+                checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT '')",
+        )
+        .unwrap();
+        for m in pg::PG_MIGRATIONS.iter().filter(|m| m.version <= 2) {
+            c.batch_execute(m.sql).unwrap();
+            c.execute(
+                "INSERT INTO schema_migrations(version, name, checksum) VALUES ($1, $2, $3)",
+                &[&m.version, &m.name, &mesa_core::db::checksum(m.sql)],
+            )
+            .unwrap();
+        }
+    }
+    let target = PgTarget::parse(&t.url()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = mesa_core::Store::open_server(&target, Some(dir.path())).unwrap();
+    let dumps = s.backups().unwrap();
+    assert_eq!(dumps.len(), 1, "{dumps:?}");
+    assert!(dumps[0].file_name.ends_with("-pre-migration.dump"));
+    assert_eq!(dumps[0].schema_version, 2);
+    drop(s);
+    // Up to date now: opening again dumps nothing more.
+    let s = mesa_core::Store::open_server(&target, Some(dir.path())).unwrap();
+    assert_eq!(s.backups().unwrap().len(), 1);
 }
