@@ -31,7 +31,7 @@ pub fn store() -> Store {
         #[cfg(not(feature = "postgres"))]
         panic!("{NEEDS_FEATURE}");
     }
-    crate::support::store()
+    Store::open_in_memory().unwrap()
 }
 
 const NEEDS_FEATURE: &str = "MESA_TEST_ENGINE=postgres necesita la función postgres de \
