@@ -486,3 +486,53 @@ fn a_database_whose_schema_is_updated_is_dumped_first() {
     let s = mesa_core::Store::open_server(&target, Some(dir.path())).unwrap();
     assert_eq!(s.backups().unwrap().len(), 1);
 }
+
+/// Benchmark (not a timed test): dump, verify and restore a database of 3,000 cases (each
+/// registered through the store, with its timeline and audit rows) on the test cluster. `cargo test -p mesa-core --features postgres --test suite -- --ignored
+/// pg_ops::bench_ --nocapture`.
+#[test]
+#[ignore = "medición"]
+fn bench_dump_verify_restore_3000_cases() {
+    use mesa_core::safety::backup::BackupKind;
+    use mesa_core::safety::pgdump;
+    let t = migrated_db();
+    let target = PgTarget::parse(&t.url()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = mesa_core::Store::open_server(&target, Some(dir.path())).unwrap();
+    let started = Instant::now();
+    for i in 0..3_000 {
+        s.create_ticket(
+            &mesa_core::NewTicket {
+                requester: format!("Solicitante {i}"),
+                department: "Tesorería".into(),
+                description: format!("Caso de medición número {i}: la impresora no imprime"),
+                ..Default::default()
+            },
+            "Ana",
+            at("2026-03-10T10:00"),
+        )
+        .unwrap();
+    }
+    let gen = started.elapsed();
+    let started = Instant::now();
+    let info = pgdump::create(&target, dir.path(), BackupKind::Manual, now(), None, false).unwrap();
+    let dump = started.elapsed();
+    let file = dir.path().join(&info.file_name);
+    let started = Instant::now();
+    pgdump::verify(&file).unwrap();
+    let verify = started.elapsed();
+    let started = Instant::now();
+    pgdump::restore(&target, &file).unwrap();
+    let restore = started.elapsed();
+    assert_eq!(info.counts.cases, 3_000);
+    let rows: i64 = info.counts.tables.values().sum();
+    println!(
+        "3000 casos ({rows} filas, {:.1} MB): generar {:.1} s, pg_dump {:.2} s, \
+         verificar {:.2} s, pg_restore {:.2} s",
+        info.size_bytes as f64 / 1e6,
+        gen.as_secs_f64(),
+        dump.as_secs_f64(),
+        verify.as_secs_f64(),
+        restore.as_secs_f64()
+    );
+}
