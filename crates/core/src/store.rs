@@ -205,6 +205,10 @@ impl Store {
     /// `data_dir` is this workstation's data folder (attachments, backups), if any.
     #[cfg(feature = "postgres")]
     pub fn open_server(target: &crate::db::pg::PgTarget, data_dir: Option<&Path>) -> Result<Self> {
+        // A schema about to be updated is dumped first (as SQLite's pre-migration backup).
+        if let Some(d) = data_dir {
+            crate::safety::pgdump::before_migrating(target, d)?;
+        }
         let conn = db::pg::open(target)?;
         let mut s = Self::from_connection(conn, Source::Server(target.clone()))?;
         s.files_dir = data_dir.map(Path::to_path_buf);
@@ -226,6 +230,16 @@ impl Store {
                 Self::open_server(&target, Some(data_dir))
             }
             None => Self::open(&crate::paths::db_path(data_dir)),
+        }
+    }
+
+    /// The server this store is on (PostgreSQL), for what runs outside its connection
+    /// (`pg_dump`/`pg_restore` in `safety/pgdump.rs`, the change listener).
+    #[cfg(feature = "postgres")]
+    pub fn server_target(&self) -> Option<&crate::db::pg::PgTarget> {
+        match &self.source {
+            Source::Server(t) => Some(t),
+            _ => None,
         }
     }
 

@@ -11,6 +11,7 @@ mod backup;
 mod bindings;
 #[cfg(feature = "postgres")]
 mod cross_engine;
+mod edit_conflict;
 mod import;
 mod import_problems;
 mod import_search;
@@ -25,6 +26,8 @@ mod management_report;
 mod people;
 #[cfg(feature = "postgres")]
 mod pg_engine;
+#[cfg(feature = "postgres")]
+mod pg_ops;
 #[cfg(feature = "postgres")]
 mod pg_schema;
 #[cfg(feature = "postgres")]

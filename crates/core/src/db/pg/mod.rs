@@ -12,6 +12,7 @@
 //! ([`super::checksum`], the same normalisation as SQLite's).
 
 pub mod backend;
+pub mod changes;
 pub mod copy;
 pub mod workstation;
 
@@ -44,10 +45,15 @@ pub const PG_MIGRATIONS: &[PgMigration] = &[
         name: "0003_compat.sql",
         sql: include_str!("../../../../../migrations/pg/0003_compat.sql"),
     },
+    PgMigration {
+        version: 4,
+        name: "0004_change_notices.sql",
+        sql: include_str!("../../../../../migrations/pg/0004_change_notices.sql"),
+    },
 ];
 
 /// The SQLite migration the PostgreSQL schema is equal to (checked when copying): SQLite's
-/// 0019 is PostgreSQL's 0002 (PostgreSQL's 0003 adds functions only, no SQLite twin).
+/// 0019 is PostgreSQL's 0002 (PostgreSQL's 0003 adds functions and 0004 change-notice triggers, no SQLite twin).
 pub const SQLITE_EQUIVALENT: i64 = 19;
 
 /// Oldest supported server (`server_version_num`): PostgreSQL 13 (trusted `unaccent`, ICU
@@ -404,9 +410,12 @@ mod tests {
 
     #[test]
     fn pg_migrations_are_numbered_in_order() {
-        for (i, m) in PG_MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.version, i as i64 + 1);
+        // 1, 2, 3, … with no gap: the runner applies them in this order.
+        let mut last = 0;
+        for m in PG_MIGRATIONS {
+            assert_eq!(m.version, last + 1, "{}", m.name);
             assert!(m.name.starts_with(&format!("{:04}_", m.version)));
+            last = m.version;
         }
     }
 
