@@ -127,7 +127,8 @@ after(async () => {
 
 test('Microsoft 365 (OAuth2) from Ajustes: «Conectar» in the browser, then mail over XOAUTH2', async () => {
   await (await s.byTestId('nav-ajustes')).click();
-  await s.byTestId('mail-settings');
+  // The stored account (none) is loaded first: choices made before would be replaced.
+  await s.find('[data-testid="mail-settings"][data-loaded="true"]', 30000);
   await select('mail-auth', 'oauth2_microsoft');
   // The provider's servers are proposed; the test points them at the loopback servers.
   assert.equal(await (await s.byTestId('mail-imap-host')).prop('value'), 'outlook.office365.com');
