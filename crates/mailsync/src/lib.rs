@@ -444,3 +444,48 @@ pub fn collect(
     let sent = send_pending(store, &account, &cred, now)?;
     Ok((fetched, sent))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_tls_choice_means_starttls_on_the_submission_port() {
+        let a = mesa_core::mail::MailAccount {
+            address: "sistemas@entidad.gov.co".into(),
+            display_name: "Mesa de Ayuda TI".into(),
+            imap_host: "outlook.office365.com".into(),
+            imap_port: 993,
+            smtp_host: "smtp.office365.com".into(),
+            smtp_port: 587,
+            security: "tls".into(),
+            auth: "password".into(),
+            username: String::new(),
+            folder: "INBOX".into(),
+            processed_folder: "Mesa de ayuda/Procesados".into(),
+            poll_minutes: 2,
+            max_mb: 25,
+            auto_register: false,
+            enabled: true,
+        };
+        let n = net_account(&a, None).unwrap();
+        assert_eq!(
+            (n.security, n.smtp_security),
+            (Security::Tls, Security::StartTls)
+        );
+        assert_eq!(n.user, "sistemas@entidad.gov.co");
+        let b = mesa_core::mail::MailAccount {
+            smtp_port: 465,
+            ..a.clone()
+        };
+        assert_eq!(net_account(&b, None).unwrap().smtp_security, Security::Tls);
+        let c = mesa_core::mail::MailAccount {
+            security: "starttls".into(),
+            ..a
+        };
+        assert_eq!(
+            net_account(&c, None).unwrap().smtp_security,
+            Security::StartTls
+        );
+    }
+}
