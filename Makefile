@@ -35,7 +35,8 @@ ui-test: deps
 
 e2e: app
 	cargo build -p mesa-cli
-	# The loopback Dovecot + aiosmtpd for the mail E2E tests (mail.test.mjs, mail-settings.test.mjs).
+	# The loopback Dovecot + aiosmtpd (+ OAuth2 token stub) for the mail E2E tests (mail.test.mjs,
+	# mail-settings.test.mjs, mail-oauth.test.mjs).
 	cargo build -p mesa-mailnet --example mail_servers
 	# Every tests/e2e/*.test.mjs, one file at a time (each starts its own app and tauri-driver).
 	xvfb-run -a -s "-screen 0 1366x800x24" node --test --test-concurrency=1 tests/e2e/*.test.mjs

@@ -45,11 +45,15 @@ pub(crate) fn sync_api(e: SyncError) -> ApiError {
     }
 }
 
-/// What the user must do after an error: `oauth` (connect the account again) or `password`
-/// (type the password again); `None` when the error is not about the credentials.
-pub(crate) fn reconnect_kind(code: &str) -> Option<&'static str> {
+/// What the user must do after an error of the account authenticating with `auth`: `oauth`
+/// (connect the account again: a revoked or expired authorization, or an OAuth2 account never
+/// connected or whose token the server refused) or `password` (type the password again);
+/// `None` when the error is not about the credentials.
+pub(crate) fn reconnect_kind(code: &str, auth: &str) -> Option<&'static str> {
+    let oauth = auth != "password";
     match code {
         "mail_reconnect" => Some("oauth"),
+        "mail_auth_failed" | "mail_secret_missing" if oauth => Some("oauth"),
         "mail_auth_failed" | "mail_secret_missing" => Some("password"),
         _ => None,
     }
@@ -178,7 +182,7 @@ impl MailWorker {
                 s.error_code = Some(e.code.clone());
                 s.error_message = Some(e.message.clone());
                 // A banner stays until a check succeeds (a timeout in between keeps it).
-                if let Some(k) = reconnect_kind(&e.code) {
+                if let Some(k) = reconnect_kind(&e.code, &account.auth) {
                     s.reconnect = Some(k.to_string());
                 }
             }),

@@ -7,6 +7,7 @@ use tauri::Manager;
 
 mod commands;
 mod files;
+mod mail_connect;
 mod mail_worker;
 mod state;
 
@@ -28,6 +29,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(state::initial_state())
         .manage(mail_worker::MailWorker::default())
+        .manage(mail_connect::MailConnector::default())
         .setup(|app| {
             let handle = app.handle().clone();
             if let Some(w) = app.get_webview_window("main") {
@@ -213,6 +215,10 @@ fn main() {
             commands::indicators::indicator_suggestion_dismiss,
             commands::mail_settings::mail_account_get,
             commands::mail_settings::mail_account_set,
+            commands::mail_settings::mail_oauth_get,
+            commands::mail_settings::mail_oauth_connect,
+            commands::mail_settings::mail_oauth_cancel,
+            commands::mail_settings::mail_oauth_status,
             commands::mail_settings::mail_test,
             commands::mail_settings::mail_templates,
             commands::mail_settings::mail_template_set,

@@ -63,6 +63,10 @@ pub(crate) enum NetCmd {
         /// Alcances separados por espacios (custom; microsoft y google traen los suyos).
         #[arg(long, requires = "oauth")]
         scopes: Option<String>,
+        /// Inquilino (tenant) de Microsoft: GUID del directorio o dominio (por defecto
+        /// organizations, cualquier cuenta de trabajo).
+        #[arg(long, requires = "oauth")]
+        tenant: Option<String>,
     },
     /// Conecta la cuenta OAuth2: abre el navegador del sistema (PKCE, regreso a
     /// http://127.0.0.1:PUERTO/), o con --device muestra un código para otro equipo
@@ -118,55 +122,29 @@ fn read_stdin(flag: &str, what: &str) -> Result<String, CoreError> {
     Ok(value)
 }
 
-/// The OAuth2 application from the `--oauth …` options: a provider's preset endpoints and
-/// scopes, each overridable (custom needs the token endpoint and scopes).
+/// The OAuth2 application from the `--oauth …` options: mailsync's, shared with the app (a
+/// provider's preset endpoints and scopes, each overridable; custom needs the token endpoint).
+#[allow(clippy::too_many_arguments)]
 fn oauth_from_args(
     provider: &str,
-    user: &str,
     client_id: Option<String>,
+    tenant: Option<String>,
     token_endpoint: Option<String>,
     auth_endpoint: Option<String>,
     device_endpoint: Option<String>,
     scopes: Option<String>,
 ) -> Result<mesa_core::mail::MailOAuth, CoreError> {
-    let provider = provider.trim().to_lowercase();
-    let client_id = client_id.unwrap_or_default();
-    let preset = match provider.as_str() {
-        "microsoft" => Some(mesa_mailnet::Provider::Microsoft),
-        "google" => Some(mesa_mailnet::Provider::Google),
-        "custom" => None,
-        other => {
-            return Err(CoreError::validation(
-                "--oauth",
-                format!("«{other}» no es microsoft, google ni custom"),
-            ))
-        }
-    };
-    let base = preset.and_then(|p| match mesa_mailnet::preset(p, user, &client_id).auth {
-        mesa_mailnet::Auth::OAuth2(cfg) => Some(cfg),
-        mesa_mailnet::Auth::Password => None,
-    });
-    let scopes: Vec<String> = match scopes {
-        Some(s) => s.split_whitespace().map(str::to_string).collect(),
-        None => base.as_ref().map(|b| b.scopes.clone()).unwrap_or_default(),
-    };
-    let token_endpoint = token_endpoint
-        .or_else(|| base.as_ref().map(|b| b.token_endpoint.clone()))
-        .ok_or_else(|| {
-            CoreError::validation("--token-endpoint", "es obligatorio con --oauth custom")
-        })?;
-    Ok(mesa_core::mail::MailOAuth {
-        auth_endpoint: auth_endpoint
-            .or_else(|| base.as_ref().map(|b| b.auth_endpoint.clone()))
-            .unwrap_or_else(|| token_endpoint.clone()),
-        device_endpoint: device_endpoint
-            .or_else(|| base.as_ref().and_then(|b| b.device_endpoint.clone())),
-        token_endpoint,
+    mesa_mailsync::oauth_application(
         provider,
-        client_id,
-        scopes,
-        connected_at: None,
-    })
+        &client_id.unwrap_or_default(),
+        tenant.as_deref(),
+        mesa_mailsync::OAuthOverrides {
+            auth_endpoint,
+            token_endpoint,
+            device_endpoint,
+            scopes: scopes.map(|s| s.split_whitespace().map(str::to_string).collect()),
+        },
+    )
 }
 
 /// Opens `url` in the system browser (best effort: the URL is printed too).
@@ -236,13 +214,14 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
             auth_endpoint,
             device_endpoint,
             scopes,
+            tenant,
         } => {
             let oauth = oauth
                 .map(|p| {
                     oauth_from_args(
                         &p,
-                        user.trim(),
                         client_id,
+                        tenant,
                         token_endpoint,
                         auth_endpoint,
                         device_endpoint,
@@ -361,55 +340,47 @@ pub(crate) fn run(ctx: &mut Ctx, cmd: NetCmd) -> Result<(), CoreError> {
         } => {
             let account = mesa_mailsync::stored_account(&ctx.store).map_err(core)?;
             let net_acc = mesa_mailsync::stored_net_account(&ctx.store, &account).map_err(core)?;
-            let mesa_mailnet::Auth::OAuth2(cfg) = &net_acc.auth else {
+            if !matches!(net_acc.auth, mesa_mailnet::Auth::OAuth2(_)) {
                 return Err(CoreError::validation(
                     "cuenta de correo",
                     "usa contraseña, no OAuth2: configúrela con «mesa mail account --oauth …»",
                 ));
-            };
+            }
             let wait = std::time::Duration::from_secs(wait_minutes.max(1) * 60);
             let refresh = if refresh_token_stdin {
                 read_stdin("--refresh-token-stdin", "token")?
-            } else if device {
-                let code = mesa_mailnet::oauth::device_start(cfg).map_err(net)?;
-                eprintln!(
-                    "Abra {} en cualquier equipo y escriba el código {} (vence en {} min).",
-                    code.verification_uri,
-                    code.user_code,
-                    code.expires_in_secs / 60
-                );
-                let tokens = mesa_mailnet::oauth::device_poll(cfg, &code, wait, chrono::Utc::now)
-                    .map_err(net)?;
-                tokens.refresh_token.ok_or_else(|| {
-                    CoreError::mail(
-                        "mail_oauth",
-                        "El proveedor no entregó un token de actualización: revise que la \
-                         aplicación pida el permiso offline_access.",
-                    )
-                })?
             } else {
-                let pending = mesa_mailnet::oauth::PendingAuthorization::start(cfg, &net_acc.user)
-                    .map_err(net)?;
-                let opened = !no_browser && open_browser(pending.url());
-                eprintln!(
-                    "{} la autorización de la cuenta {}: {}",
-                    if opened {
-                        "Se abrió el navegador para"
-                    } else {
-                        "Abra en el navegador"
-                    },
-                    net_acc.user,
-                    pending.url()
-                );
-                let code = pending.wait_for_code(wait).map_err(net)?;
-                let tokens = pending.exchange(&code, chrono::Utc::now()).map_err(net)?;
-                tokens.refresh_token.ok_or_else(|| {
-                    CoreError::mail(
-                        "mail_oauth",
-                        "El proveedor no entregó un token de actualización: revise que la \
-                         aplicación pida el permiso offline_access.",
-                    )
-                })?
+                let flow = if device {
+                    mesa_mailsync::OAuthFlow::device(&ctx.store)
+                } else {
+                    mesa_mailsync::OAuthFlow::browser(&ctx.store)
+                }
+                .map_err(core)?;
+                match flow.user_code() {
+                    Some(code) => eprintln!(
+                        "Abra {} en cualquier equipo y escriba el código {} (vence en {} min).",
+                        flow.url(),
+                        code,
+                        flow.expires_in_minutes().unwrap_or(15)
+                    ),
+                    None => {
+                        let opened = !no_browser && open_browser(flow.url());
+                        eprintln!(
+                            "{} la autorización de la cuenta {}: {}",
+                            if opened {
+                                "Se abrió el navegador para"
+                            } else {
+                                "Abra en el navegador"
+                            },
+                            flow.user(),
+                            flow.url()
+                        );
+                    }
+                }
+                let never = std::sync::atomic::AtomicBool::new(false);
+                flow.wait(wait, &never, chrono::Utc::now)
+                    .map_err(core)?
+                    .ok_or_else(|| CoreError::mail("mail_oauth", "Se canceló la autorización."))?
             };
             mesa_mailsync::connect_with_refresh_token(&mut ctx.store, &account, &refresh, ctx.now)
                 .map_err(core)?;

@@ -11,6 +11,8 @@
 //! - `append FILE [RFC3339]` — APPENDs the raw message in FILE to INBOX with that arrival time
 //!   (INTERNALDATE; default now) → `ok UID` or `error …`;
 //! - `count FOLDER` → `ok N`;
+//! - `revoke` (with `--oauth`): the token stub revokes every refresh token and the access token,
+//!   as an administrator revoking the app would, until the next sign-in → `ok revoked`;
 //! - `quit` (or end of input) stops the servers and exits.
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -74,10 +76,32 @@ fn main() {
                     .map(|n| format!("ok {n}"))
                     .unwrap_or_else(|e| format!("error {e}"))
             }
+            (Some("revoke"), _, _) => match servers.token_port {
+                Some(port) => revoke(port).unwrap_or_else(|e| format!("error {e}")),
+                None => "error sin --oauth no hay servidor de tokens".to_string(),
+            },
             _ => format!("error orden desconocida: {line}"),
         };
         writeln!(out, "{answer}").ok();
         out.flush().ok();
     }
     drop(servers);
+}
+
+/// POST /revoke to the token stub (plain HTTP on loopback).
+fn revoke(port: u16) -> Result<String, String> {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    write!(
+        s,
+        "POST /revoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).map_err(|e| e.to_string())?;
+    if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
+        Ok("ok revoked".to_string())
+    } else {
+        Err(answer.lines().next().unwrap_or_default().to_string())
+    }
 }

@@ -165,6 +165,13 @@ impl MailAccount {
     }
 }
 
+fn microsoft_or_google(provider: Provider, client_id: &str) -> Auth {
+    match oauth_preset(provider, client_id, None) {
+        Ok(Some(cfg)) => Auth::OAuth2(cfg),
+        _ => Auth::Password,
+    }
+}
+
 /// Usual ports: (IMAP, SMTP).
 pub fn default_ports(security: Security) -> (u16, u16) {
     match security {
@@ -194,6 +201,72 @@ pub fn check_security(host: &str, security: Security) -> Result<()> {
     Ok(())
 }
 
+/// The OAuth2 application of a provider: its endpoints and the scopes mail needs, the one home
+/// of these URLs (the CLI and the app both start from here). `tenant` is Microsoft's directory
+/// (`organizations` when empty: any work account; or the office's tenant id or domain, e.g.
+/// `entidad.gov.co`); Google has none. `None` for [`Provider::Generic`] (its endpoints are given).
+pub fn oauth_preset(
+    provider: Provider,
+    client_id: &str,
+    tenant: Option<&str>,
+) -> Result<Option<OAuthConfig>> {
+    Ok(match provider {
+        Provider::Microsoft => {
+            let tenant = tenant.map(str::trim).filter(|t| !t.is_empty());
+            let tenant = match tenant {
+                None => "organizations",
+                Some(t)
+                    if t.len() <= 100
+                        && t.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') =>
+                {
+                    t
+                }
+                Some(t) => {
+                    return Err(MailNetError::InvalidAccount {
+                        field: "tenant",
+                        detail: format!(
+                            "«{t}» no es un identificador de inquilino (tenant) de Microsoft: use \
+                             el GUID del directorio o el dominio, por ejemplo entidad.gov.co"
+                        ),
+                    })
+                }
+            };
+            let base = format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0");
+            Some(OAuthConfig {
+                provider,
+                client_id: client_id.into(),
+                client_secret: None,
+                auth_endpoint: format!("{base}/authorize"),
+                token_endpoint: format!("{base}/token"),
+                device_endpoint: Some(format!("{base}/devicecode")),
+                scopes: vec![
+                    "https://outlook.office.com/IMAP.AccessAsUser.All".into(),
+                    "https://outlook.office.com/SMTP.Send".into(),
+                    "offline_access".into(),
+                ],
+            })
+        }
+        Provider::Google => Some(OAuthConfig {
+            provider,
+            client_id: client_id.into(),
+            client_secret: None,
+            auth_endpoint: "https://accounts.google.com/o/oauth2/v2/auth".into(),
+            token_endpoint: "https://oauth2.googleapis.com/token".into(),
+            device_endpoint: None,
+            scopes: vec!["https://mail.google.com/".into()],
+        }),
+        Provider::Generic => None,
+    })
+}
+
+/// The tenant of a Microsoft endpoint built by [`oauth_preset`] (`None` for other URLs).
+pub fn microsoft_tenant(endpoint: &str) -> Option<String> {
+    let rest = endpoint.strip_prefix("https://login.microsoftonline.com/")?;
+    let tenant = rest.split('/').next()?;
+    (!tenant.is_empty()).then(|| tenant.to_string())
+}
+
 /// A provider preset: servers, ports, security and OAuth2 endpoints/scopes. `client_id` is the
 /// office's app registration (the administrator's part, see the README «Correo»).
 pub fn preset(provider: Provider, user: &str, client_id: &str) -> MailAccount {
@@ -208,23 +281,7 @@ pub fn preset(provider: Provider, user: &str, client_id: &str) -> MailAccount {
             user: user.into(),
             folder: default_folder(),
             processed_folder: default_processed(),
-            auth: Auth::OAuth2(OAuthConfig {
-                provider,
-                client_id: client_id.into(),
-                client_secret: None,
-                auth_endpoint:
-                    "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize".into(),
-                token_endpoint: "https://login.microsoftonline.com/organizations/oauth2/v2.0/token"
-                    .into(),
-                device_endpoint: Some(
-                    "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode".into(),
-                ),
-                scopes: vec![
-                    "https://outlook.office.com/IMAP.AccessAsUser.All".into(),
-                    "https://outlook.office.com/SMTP.Send".into(),
-                    "offline_access".into(),
-                ],
-            }),
+            auth: microsoft_or_google(provider, client_id),
         },
         Provider::Google => MailAccount {
             imap_host: "imap.gmail.com".into(),
@@ -236,15 +293,7 @@ pub fn preset(provider: Provider, user: &str, client_id: &str) -> MailAccount {
             user: user.into(),
             folder: default_folder(),
             processed_folder: default_processed(),
-            auth: Auth::OAuth2(OAuthConfig {
-                provider,
-                client_id: client_id.into(),
-                client_secret: None,
-                auth_endpoint: "https://accounts.google.com/o/oauth2/v2/auth".into(),
-                token_endpoint: "https://oauth2.googleapis.com/token".into(),
-                device_endpoint: None,
-                scopes: vec!["https://mail.google.com/".into()],
-            }),
+            auth: microsoft_or_google(provider, client_id),
         },
         Provider::Generic => {
             let domain = user.rsplit('@').next().unwrap_or_default();
@@ -332,5 +381,42 @@ mod tests {
             panic!("google is oauth2")
         };
         assert_eq!(cfg.scopes, vec!["https://mail.google.com/".to_string()]);
+    }
+
+    #[test]
+    fn microsoft_endpoints_follow_the_tenant() {
+        let any = oauth_preset(Provider::Microsoft, "cid", None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            any.token_endpoint,
+            "https://login.microsoftonline.com/organizations/oauth2/v2.0/token"
+        );
+        let own = oauth_preset(Provider::Microsoft, "cid", Some(" entidad.gov.co "))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            own.auth_endpoint,
+            "https://login.microsoftonline.com/entidad.gov.co/oauth2/v2.0/authorize"
+        );
+        assert_eq!(
+            own.device_endpoint.as_deref(),
+            Some("https://login.microsoftonline.com/entidad.gov.co/oauth2/v2.0/devicecode")
+        );
+        assert_eq!(
+            microsoft_tenant(&own.token_endpoint).as_deref(),
+            Some("entidad.gov.co")
+        );
+        assert_eq!(microsoft_tenant("http://127.0.0.1:9/token"), None);
+        let e = oauth_preset(Provider::Microsoft, "cid", Some("x/../evil?a=b")).unwrap_err();
+        assert_eq!(e.code(), "mail_invalid_account");
+        assert!(e.to_string().contains("«x/../evil?a=b»"), "{e}");
+        assert!(oauth_preset(Provider::Generic, "cid", None)
+            .unwrap()
+            .is_none());
+        let g = oauth_preset(Provider::Google, "cid", Some("ignored"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(g.device_endpoint, None);
     }
 }

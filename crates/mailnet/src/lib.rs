@@ -15,7 +15,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use account::{
-    default_ports, is_loopback_host, preset, Auth, MailAccount, OAuthConfig, Provider, Security,
+    default_ports, is_loopback_host, microsoft_tenant, oauth_preset, preset, Auth, MailAccount,
+    OAuthConfig, Provider, Security,
 };
 pub use error::{MailNetError, Result};
 pub use imap::{FetchedMail, ImapSession, NewMail, DEFAULT_MAX_SIZE};

@@ -8,6 +8,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -215,15 +216,30 @@ impl PendingAuthorization {
 
     /// Waits for the browser's redirect and returns the authorization code (state checked).
     pub fn wait_for_code(&self, timeout: Duration) -> Result<String> {
+        let never = AtomicBool::new(false);
+        self.wait_for_code_until(timeout, &never)?
+            .ok_or_else(|| oauth_err("127.0.0.1", "espera cancelada"))
+    }
+
+    /// [`PendingAuthorization::wait_for_code`] that gives up with `Ok(None)` as soon as
+    /// `cancel` is set (the app's «Cancelar»).
+    pub fn wait_for_code_until(
+        &self,
+        timeout: Duration,
+        cancel: &AtomicBool,
+    ) -> Result<Option<String>> {
         let deadline = Instant::now() + timeout;
         self.listener
             .set_nonblocking(true)
             .map_err(|e| oauth_err("127.0.0.1", e.to_string()))?;
         loop {
+            if cancel.load(Ordering::SeqCst) {
+                return Ok(None);
+            }
             match self.listener.accept() {
                 Ok((stream, _)) => {
                     if let Some(result) = self.handle(stream) {
-                        return result;
+                        return result.map(Some);
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -379,16 +395,33 @@ pub fn device_poll(
     timeout: Duration,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<TokenSet> {
+    let never = AtomicBool::new(false);
+    device_poll_until(cfg, device, timeout, &never, now)?
+        .ok_or_else(|| oauth_err(&cfg.token_endpoint, "espera cancelada"))
+}
+
+/// [`device_poll`] that gives up with `Ok(None)` as soon as `cancel` is set (checked at least
+/// every 200 ms, also while waiting out the provider's interval).
+pub fn device_poll_until(
+    cfg: &OAuthConfig,
+    device: &DeviceCode,
+    timeout: Duration,
+    cancel: &AtomicBool,
+    now: impl Fn() -> DateTime<Utc>,
+) -> Result<Option<TokenSet>> {
     let deadline = Instant::now() + timeout.min(Duration::from_secs(device.expires_in_secs));
     let mut interval = Duration::from_secs(device.interval_secs);
     loop {
+        if cancel.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
         let mut form = vec![
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", device.device_code.as_str()),
         ];
         with_client(cfg, &mut form);
         match token_request(&cfg.token_endpoint, &form, now()) {
-            Ok(t) => return Ok(t),
+            Ok(t) => return Ok(Some(t)),
             Err(MailNetError::OAuth { detail, .. })
                 if detail.starts_with("authorization_pending") => {}
             Err(MailNetError::OAuth { detail, .. }) if detail.starts_with("slow_down") => {
@@ -401,6 +434,12 @@ pub fn device_poll(
                 seconds: timeout.as_secs(),
             });
         }
-        std::thread::sleep(interval);
+        let wake = Instant::now() + interval;
+        while Instant::now() < wake {
+            if cancel.load(Ordering::SeqCst) {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(200).min(interval));
+        }
     }
 }

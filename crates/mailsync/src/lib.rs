@@ -10,6 +10,7 @@
 //! * [`CollectorLock`]: one collector per mailbox, an exclusive OS lock on a file next to the
 //!   database (released by the OS when the process dies, even on SIGKILL).
 
+mod connect;
 mod lock;
 
 use chrono::{DateTime, Utc};
@@ -18,6 +19,10 @@ use mesa_core::{CoreError, Store};
 use mesa_mailnet::{Auth, Credential, ImapSession, MailNetError, OAuthConfig, Provider, Security};
 use serde::Serialize;
 
+pub use connect::{
+    client_secret_key, load_client_secret, needs_client_secret, oauth_application, oauth_form,
+    oauth_from_form, set_client_secret, stored_oauth, OAuthFlow, OAuthOverrides,
+};
 pub use lock::CollectorLock;
 
 /// Errors of a collector or sender pass, each with a stable code and a Spanish message.
@@ -115,7 +120,14 @@ pub fn net_account(
         security,
         smtp_host: a.smtp_host.trim().to_string(),
         smtp_port: a.smtp_port,
-        smtp_security: security,
+        // One security for both servers in the settings; port 587 is submission with STARTTLS
+        // (RFC 8314: implicit TLS is 465), so «TLS» there means STARTTLS — Microsoft 365's
+        // smtp.office365.com:587 next to outlook.office365.com:993.
+        smtp_security: if security == Security::Tls && a.smtp_port == 587 {
+            Security::StartTls
+        } else {
+            security
+        },
         user,
         folder: a.folder.clone(),
         processed_folder: a.processed_folder.clone(),
@@ -135,7 +147,9 @@ pub fn stored_net_account(
     } else {
         store.mail_oauth()?
     };
-    net_account(account, oauth.as_ref())
+    let mut net = net_account(account, oauth.as_ref())?;
+    load_client_secret(&mut net);
+    Ok(net)
 }
 
 /// Remembers in the store that the provider refused the account's tokens, when `err` is
@@ -429,4 +443,49 @@ pub fn collect(
     let fetched = fetch(store, &account, &cred, now, progress)?;
     let sent = send_pending(store, &account, &cred, now)?;
     Ok((fetched, sent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_tls_choice_means_starttls_on_the_submission_port() {
+        let a = mesa_core::mail::MailAccount {
+            address: "sistemas@entidad.gov.co".into(),
+            display_name: "Mesa de Ayuda TI".into(),
+            imap_host: "outlook.office365.com".into(),
+            imap_port: 993,
+            smtp_host: "smtp.office365.com".into(),
+            smtp_port: 587,
+            security: "tls".into(),
+            auth: "password".into(),
+            username: String::new(),
+            folder: "INBOX".into(),
+            processed_folder: "Mesa de ayuda/Procesados".into(),
+            poll_minutes: 2,
+            max_mb: 25,
+            auto_register: false,
+            enabled: true,
+        };
+        let n = net_account(&a, None).unwrap();
+        assert_eq!(
+            (n.security, n.smtp_security),
+            (Security::Tls, Security::StartTls)
+        );
+        assert_eq!(n.user, "sistemas@entidad.gov.co");
+        let b = mesa_core::mail::MailAccount {
+            smtp_port: 465,
+            ..a.clone()
+        };
+        assert_eq!(net_account(&b, None).unwrap().smtp_security, Security::Tls);
+        let c = mesa_core::mail::MailAccount {
+            security: "starttls".into(),
+            ..a
+        };
+        assert_eq!(
+            net_account(&c, None).unwrap().smtp_security,
+            Security::StartTls
+        );
+    }
 }

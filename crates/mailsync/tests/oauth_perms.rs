@@ -13,6 +13,9 @@ use mesa_mailnet::{Credential, ImapSession};
 use mesa_mailsync::{collect, connect_with_refresh_token, send_pending, SyncError};
 use support::{Options, Servers, GOOD_REFRESH, PASSWORD, USER};
 
+/// The tests here share one credential-store key (the stub's user on 127.0.0.1): one at a time.
+static KEYRING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 2, 15, 0, 0).unwrap()
 }
@@ -55,6 +58,7 @@ fn append(srv: &Servers, id: &str) {
 
 #[test]
 fn an_oauth2_account_fetches_and_a_revoked_token_is_remembered_until_reconnected() {
+    let _one = KEYRING.lock().unwrap_or_else(|e| e.into_inner());
     let srv = Servers::start(Options {
         oauth: true,
         ..Options::default()
@@ -198,4 +202,182 @@ fn a_consulta_session_cannot_collect_send_register_or_discard() {
     worker.set_principal(Some(p));
     let r = mesa_mailsync::fetch(&mut worker, &acc, &pw, now(), &mut |_, _| {}).unwrap();
     assert_eq!(r.stored, 1);
+}
+
+/// Plays the browser: GETs the authorization URL at the stub (the provider's page), follows its
+/// redirect to the loopback port the flow listens on, and returns that page.
+fn play_browser(url: &str) -> String {
+    use std::io::{Read, Write};
+    let get = |u: &url::Url| {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", u.port().unwrap())).unwrap();
+        let target = match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        };
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer
+    };
+    let answer = get(&url::Url::parse(url).unwrap());
+    assert!(answer.starts_with("HTTP/1.0 302"), "{answer}");
+    let location = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("Location: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    get(&url::Url::parse(&location).unwrap())
+}
+
+fn revoke_at_stub(port: u16) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST /revoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.contains(" 200 "), "{answer}");
+}
+
+/// The flow the CLI's `mesa mail connect` and the app's «Conectar» share (`OAuthFlow`), on a
+/// Microsoft 365 application whose endpoints point at the loopback stub: the browser flow (PKCE,
+/// loopback redirect), «Cancelar», the device code, a revocation at the provider and the
+/// reconnection; and the client secret kept in the credential store, not in the database.
+#[test]
+fn the_shared_flow_connects_in_the_browser_or_with_a_device_code_and_can_be_cancelled() {
+    let _one = KEYRING.lock().unwrap_or_else(|e| e.into_inner());
+    let srv = Servers::start(Options {
+        oauth: true,
+        ..Options::default()
+    });
+    let tp = srv.token_port.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("mesa.db")).unwrap();
+    store.set_session("prueba", Some(now()));
+    let stub = format!("http://127.0.0.1:{tp}");
+    let app = mesa_mailsync::oauth_from_form(&mesa_core::mail::MailOAuthForm {
+        provider: "microsoft".into(),
+        client_id: "mesa-test-client".into(),
+        auth_endpoint: format!("{stub}/authorize"),
+        token_endpoint: format!("{stub}/token"),
+        device_endpoint: format!("{stub}/devicecode"),
+        ..Default::default()
+    })
+    .unwrap();
+    // Microsoft's scopes come from the preset even with the endpoints replaced.
+    assert!(app
+        .scopes
+        .iter()
+        .any(|s| s == "https://outlook.office.com/IMAP.AccessAsUser.All"));
+    store.set_mail_oauth(&app).unwrap();
+    let acc = account(&srv, "oauth2_microsoft");
+    store.set_mail_account(&acc).unwrap();
+    let net = mesa_mailsync::stored_net_account(&store, &acc).unwrap();
+    let key = net.secret_key();
+    let _ = mesa_mailnet::delete_secret(&key);
+
+    // Browser flow: the URL carries PKCE and the loopback redirect; the redirect brings the
+    // code back, the code becomes a refresh token.
+    let flow = mesa_mailsync::OAuthFlow::browser(&store).unwrap();
+    assert_eq!(flow.user_code(), None);
+    let url = flow.url().to_string();
+    assert!(url.starts_with(&format!("{stub}/authorize?")), "{url}");
+    assert!(url.contains("code_challenge_method=S256"), "{url}");
+    assert!(
+        url.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A"),
+        "{url}"
+    );
+    let browser = std::thread::spawn(move || play_browser(&url));
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let refresh = flow
+        .wait(std::time::Duration::from_secs(20), &never, now)
+        .unwrap()
+        .expect("not cancelled");
+    assert!(browser.join().unwrap().contains("quedó conectada"));
+    assert_eq!(refresh, GOOD_REFRESH);
+    connect_with_refresh_token(&mut store, &acc, &refresh, now()).unwrap();
+    assert!(store.mail_oauth().unwrap().unwrap().connected_at.is_some());
+    append(&srv, "flujo-1");
+    let (fetched, _) = collect(&mut store, now(), &mut |_, _| {}).unwrap();
+    assert_eq!(fetched.stored, 1);
+
+    // «Cancelar»: the wait ends at once with nothing, long before its timeout.
+    let flow = mesa_mailsync::OAuthFlow::browser(&store).unwrap();
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    let started = std::time::Instant::now();
+    let r = flow
+        .wait(std::time::Duration::from_secs(60), &cancel, now)
+        .unwrap();
+    assert_eq!(r, None);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+
+    // Device code (Microsoft): the code to type, then the tokens once approved.
+    let flow = mesa_mailsync::OAuthFlow::device(&store).unwrap();
+    assert_eq!(flow.user_code(), Some("ABCD-EFGH"));
+    assert_eq!(flow.url(), "https://microsoft.com/devicelogin");
+    let refresh = flow
+        .wait(std::time::Duration::from_secs(20), &never, now)
+        .unwrap()
+        .unwrap();
+    connect_with_refresh_token(&mut store, &acc, &refresh, now()).unwrap();
+
+    // Revoked by the administrator: mail_reconnect, remembered; the browser flow connects again.
+    revoke_at_stub(tp);
+    append(&srv, "flujo-2");
+    let e = collect(&mut store, now(), &mut |_, _| {}).unwrap_err();
+    assert_eq!(e.code(), "mail_reconnect", "{e}");
+    assert!(store.mail_reconnect_state().unwrap().is_some());
+    let flow = mesa_mailsync::OAuthFlow::browser(&store).unwrap();
+    let url = flow.url().to_string();
+    let browser = std::thread::spawn(move || play_browser(&url));
+    let refresh = flow
+        .wait(std::time::Duration::from_secs(20), &never, now)
+        .unwrap()
+        .unwrap();
+    browser.join().unwrap();
+    connect_with_refresh_token(&mut store, &acc, &refresh, now()).unwrap();
+    assert!(store.mail_reconnect_state().unwrap().is_none());
+    let (fetched, _) = collect(&mut store, now(), &mut |_, _| {}).unwrap();
+    assert_eq!(fetched.stored, 1);
+
+    // A password account has no flow.
+    let mut pw = acc.clone();
+    pw.auth = "password".into();
+    store.set_mail_account(&pw).unwrap();
+    let e = mesa_mailsync::OAuthFlow::browser(&store).err().unwrap();
+    assert_eq!(e.code(), "mail_unsupported_auth");
+    store.set_mail_account(&acc).unwrap();
+
+    // Google's client secret: in the credential store, loaded with the account, never in
+    // the database file.
+    mesa_mailsync::set_client_secret(&net, "GOCSPX-secreto-de-prueba").unwrap();
+    let loaded = mesa_mailsync::stored_net_account(&store, &acc).unwrap();
+    match &loaded.auth {
+        mesa_mailnet::Auth::OAuth2(cfg) => {
+            assert_eq!(
+                cfg.client_secret.as_deref(),
+                Some("GOCSPX-secreto-de-prueba")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    drop(store);
+    let bytes = std::fs::read(dir.path().join("mesa.db")).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("GOCSPX"));
+    mesa_mailsync::set_client_secret(&net, "").unwrap();
+    assert!(mesa_mailnet::get_secret(&mesa_mailsync::client_secret_key(&net)).is_err());
+    let _ = mesa_mailnet::delete_secret(&key);
 }

@@ -7,6 +7,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ExportProgress } from "./bindings/ExportProgress";
 import type { MailCheckSummary } from "./bindings/MailCheckSummary";
+import type { MailConnectStatus } from "./bindings/MailConnectStatus";
 import type { MailStatus } from "./bindings/MailStatus";
 import type { TicketQuery } from "./bindings/TicketQuery";
 import * as commands from "./commands";
@@ -219,6 +220,15 @@ export const api = {
   mailAccountSet: commands.mailAccountSet,
   /** «Probar conexión» with the form's values (the stored password when none is typed). */
   mailTest: commands.mailTest,
+  /** The OAuth2 fields of the account (never a secret), or `null`. */
+  mailOauthGet: commands.mailOauthGet,
+  /** «Conectar» (OAuth2): the browser (PKCE) or Microsoft's device code, on a worker thread. */
+  mailOauthConnect: commands.mailOauthConnect,
+  mailOauthCancel: commands.mailOauthCancel,
+  mailOauthStatus: commands.mailOauthStatus,
+  /** Every change of «Conectar»; returns the unsubscribe function. */
+  onMailConnect: (cb: (c: MailConnectStatus) => void): Promise<() => void> =>
+    listen<MailConnectStatus>("mail-connect", (e) => cb(e.payload)),
   mailTemplates: commands.mailTemplates,
   mailTemplateSet: commands.mailTemplateSet,
   mailPlaceholders: commands.mailPlaceholders,

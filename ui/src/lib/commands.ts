@@ -46,8 +46,10 @@ import type { LinkKind } from "./bindings/LinkKind";
 import type { LogQuery } from "./bindings/LogQuery";
 import type { MailAccount } from "./bindings/MailAccount";
 import type { MailCheckSummary } from "./bindings/MailCheckSummary";
+import type { MailConnectStatus } from "./bindings/MailConnectStatus";
 import type { MailDetail } from "./bindings/MailDetail";
 import type { MailImportLine } from "./bindings/MailImportLine";
+import type { MailOAuthForm } from "./bindings/MailOAuthForm";
 import type { MailPlaceholder } from "./bindings/MailPlaceholder";
 import type { MailStatus } from "./bindings/MailStatus";
 import type { MailTemplate } from "./bindings/MailTemplate";
@@ -262,6 +264,10 @@ export type CommandName =
   | "indicator_suggestion_dismiss"
   | "mail_account_get"
   | "mail_account_set"
+  | "mail_oauth_get"
+  | "mail_oauth_connect"
+  | "mail_oauth_cancel"
+  | "mail_oauth_status"
   | "mail_test"
   | "mail_templates"
   | "mail_template_set"
@@ -1220,14 +1226,50 @@ export function mailAccountGet(): Promise<MailAccount | null> {
 
 /**
  * Saves the account. `password`, when given, goes to the OS credential store (under the
- * account's user and IMAP server) and nowhere else. Refused before anything is stored when
- * the account is not valid (e.g. no encryption towards a server that is not this computer).
+ * account's user and IMAP server) and nowhere else. An OAuth2 account (`auth` =
+ * `oauth2_microsoft` / `oauth2_google`) comes with its `oauth` fields: the application is
+ * saved in the database (endpoints from the provider's preset unless replaced), its client
+ * secret, if any, in the credential store. Refused before anything is stored when the account
+ * is not valid (e.g. no encryption towards a server that is not this computer).
  */
 export function mailAccountSet(
   account: MailAccount,
   password: string | null,
+  oauth: MailOAuthForm | null,
 ): Promise<MailAccount> {
-  return call<MailAccount>("mail_account_set", { account, password });
+  return call<MailAccount>("mail_account_set", { account, password, oauth });
+}
+
+/**
+ * The OAuth2 fields of the account (`null` without an OAuth2 application): provider, client
+ * id, Microsoft's tenant, the endpoints that differ from the provider's, whether a client
+ * secret is kept in the credential store (never the secret), and when it was connected.
+ */
+export function mailOauthGet(): Promise<MailOAuthForm | null> {
+  return call<MailOAuthForm | null>("mail_oauth_get");
+}
+
+/**
+ * «Conectar» (OAuth2) the saved account: `device` false opens the system browser on the
+ * authorization URL (PKCE, loopback redirect); true shows Microsoft's device code. Returns at
+ * once (`waiting`, with the URL and code); the rest arrives as `mail-connect` events.
+ */
+export function mailOauthConnect(device: boolean): Promise<MailConnectStatus> {
+  return call<MailConnectStatus>("mail_oauth_connect", { device });
+}
+
+/**
+ * «Cancelar» the running «Conectar».
+ */
+export function mailOauthCancel(): Promise<MailConnectStatus> {
+  return call<MailConnectStatus>("mail_oauth_cancel");
+}
+
+/**
+ * Where «Conectar» is (also pushed as `mail-connect` events).
+ */
+export function mailOauthStatus(): Promise<MailConnectStatus> {
+  return call<MailConnectStatus>("mail_oauth_status");
 }
 
 /**

@@ -283,3 +283,70 @@ fn mail_failures_have_their_own_codes_and_an_oauth2_account_reconnects() {
         let _ = mesa_mailnet::delete_secret(KEY);
     }
 }
+
+/// `--oauth microsoft --tenant`: the endpoints come from mailnet's one preset (shared with the
+/// app's Ajustes → Correo), built for the office's tenant; a tenant that is not a directory id
+/// or domain is refused in Spanish before anything is saved. No secret is touched.
+#[test]
+fn a_microsoft_account_takes_its_tenant_from_the_shared_preset() {
+    let env = Env::new();
+    account(
+        &env,
+        10993,
+        10587,
+        &[
+            "--oauth",
+            "microsoft",
+            "--client-id",
+            "cid-123",
+            "--tenant",
+            "entidad.gov.co",
+        ],
+        None,
+    );
+    let status = env.json(NOW, &["mail", "status"]);
+    assert_eq!(status["account"]["auth"], "oauth2_microsoft", "{status}");
+    assert_eq!(
+        status["oauth"]["token_endpoint"],
+        "https://login.microsoftonline.com/entidad.gov.co/oauth2/v2.0/token",
+        "{status}"
+    );
+    assert_eq!(
+        status["oauth"]["device_endpoint"],
+        "https://login.microsoftonline.com/entidad.gov.co/oauth2/v2.0/devicecode",
+        "{status}"
+    );
+    let scopes = status["oauth"]["scopes"].as_array().unwrap();
+    assert!(scopes.iter().any(|s| s == "offline_access"), "{status}");
+    let e = env.fails(
+        NOW,
+        &[
+            "mail",
+            "account",
+            "--imap",
+            "localhost:10993",
+            "--smtp",
+            "localhost:10587",
+            "--security",
+            "none",
+            "--user",
+            USER,
+            "--oauth",
+            "microsoft",
+            "--client-id",
+            "cid-123",
+            "--tenant",
+            "otra/../cosa",
+        ],
+    );
+    assert_eq!(code(&e), "validation", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("«otra/../cosa»"),
+        "{e}"
+    );
+    // Nothing changed.
+    assert_eq!(
+        env.json(NOW, &["mail", "status"])["oauth"]["token_endpoint"],
+        "https://login.microsoftonline.com/entidad.gov.co/oauth2/v2.0/token"
+    );
+}

@@ -255,6 +255,48 @@ pub struct MailOAuth {
     pub connected_at: Option<String>,
 }
 
+/// Ajustes → Correo's OAuth2 fields as the window edits them. Endpoints left empty are the
+/// provider's own (mesa-mailnet's presets, with Microsoft's tenant); a value replaces it (a
+/// national cloud, or the tests' loopback token stub).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailOAuthForm {
+    /// `microsoft`, `google` or `custom`.
+    pub provider: String,
+    pub client_id: String,
+    /// Microsoft's tenant (directory id or domain); empty: any work account (`organizations`).
+    pub tenant: String,
+    pub auth_endpoint: String,
+    pub token_endpoint: String,
+    pub device_endpoint: String,
+    /// Typed once and sent to the OS credential store (only providers that require one of a
+    /// desktop app: Google); never read back (always empty from the back end).
+    pub client_secret: String,
+    /// A client secret is kept in the credential store.
+    pub client_secret_stored: bool,
+    /// When the account was last connected, RFC 3339 in Bogota time (read only).
+    pub connected_at: Option<String>,
+}
+
+/// «Conectar» (OAuth2) from Ajustes → Correo or the reconnect banner: where the flow is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MailConnectStatus {
+    /// `idle`, `waiting` (for the browser or the device code), `testing` (tokens stored,
+    /// «Probar conexión» running), `connected`, `failed` or `cancelled`.
+    pub state: String,
+    /// What is happening, in Spanish.
+    pub message: String,
+    /// The page to open: the authorization URL, or the device code's verification page.
+    pub url: Option<String>,
+    /// The code to type on that page (device code flow).
+    pub user_code: Option<String>,
+    /// The app opened the system browser on `url`.
+    pub browser_opened: bool,
+    /// «Probar conexión» once connected.
+    pub report: Option<MailTestReport>,
+    /// The failure's stable code (`failed`).
+    pub error_code: Option<String>,
+}
+
 /// «Vuelva a conectar la cuenta de correo»: the provider refused the account's refresh token or
 /// access token (revoked, expired). Remembered until the account is connected again, so the
 /// app shows the banner on every start, not only right after the failed pass.

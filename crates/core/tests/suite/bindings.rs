@@ -14,9 +14,9 @@ use mesa_core::assets::{
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::{ImportKind, ImportProgress, ImportReport, Mapping};
 use mesa_core::mail::{
-    CaseMail, InboxEntry, MailAccount, MailAttachmentInfo, MailCheckSummary, MailDetail,
-    MailImportLine, MailOAuth, MailPlaceholder, MailReconnect, MailStatus, MailTemplate,
-    MailTestReport, OutboxEntry, RegisterOverrides,
+    CaseMail, InboxEntry, MailAccount, MailAttachmentInfo, MailCheckSummary, MailConnectStatus,
+    MailDetail, MailImportLine, MailOAuth, MailOAuthForm, MailPlaceholder, MailReconnect,
+    MailStatus, MailTemplate, MailTestReport, OutboxEntry, RegisterOverrides,
 };
 use mesa_core::maintenance::{
     CellState, ChecklistResult, Compliance, Cronograma, CronogramaCell, CronogramaRow,
@@ -111,6 +111,8 @@ fn export_all(dir: &Path) {
         MailTemplate,
         MailAccount,
         MailOAuth,
+        MailOAuthForm,
+        MailConnectStatus,
         MailReconnect,
         MailPlaceholder,
         MailTestReport,

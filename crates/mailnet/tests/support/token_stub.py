@@ -9,6 +9,10 @@ usage: token_stub.py PORT EMAIL GOOD_TOKEN GOOD_REFRESH
   anything else → 400 invalid_grant (revoked).
 - POST /token grant_type=authorization_code: 200 with access_token "pkce-" + S256(code_verifier),
   so the test can check the verifier matches the challenge it put in the URL.
+- GET /authorize?redirect_uri=…&state=… (plays the provider's sign-in page for a test that
+  plays the browser): 302 to redirect_uri?code=the-code&state=… (the app's loopback port).
+- POST /revoke (the test's «the administrator revoked the app»): every refresh token and the
+  access token stop working until the next authorization_code grant, which makes them good again.
 - POST /devicecode: a device code; the token endpoint answers authorization_pending once for
   it, then tokens (Microsoft's device flow).
 Prints "ready PORT" once listening.
@@ -21,7 +25,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 port, email, good_token, good_refresh = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-valid_refresh = {good_refresh, "rotated-" + good_refresh}
+all_refresh = {good_refresh, "rotated-" + good_refresh}
+valid_refresh = set(all_refresh)
+revoked = {"access": False}
 device_polls = {"count": 0}
 
 
@@ -39,7 +45,21 @@ class H(BaseHTTPRequestHandler):
 
     def do_GET(self):
         auth = self.headers.get("Authorization", "")
-        if self.path.startswith("/userinfo") and auth == "Bearer " + good_token:
+        if self.path.startswith("/authorize"):
+            q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+            target = q.get("redirect_uri", "")
+            if not target.startswith("http://127.0.0.1:"):
+                self.reply(400, {"error": "invalid_request"})
+                return
+            sep = "&" if "?" in target else "?"
+            location = target + sep + urllib.parse.urlencode(
+                {"code": "the-code", "state": q.get("state", "")})
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif (self.path.startswith("/userinfo") and auth == "Bearer " + good_token
+                and not revoked["access"]):
             self.reply(200, {"email": email, "active": True})
         else:
             self.reply(200, {"active": False})
@@ -48,7 +68,11 @@ class H(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length", "0"))
         form = dict(urllib.parse.parse_qsl(self.rfile.read(n).decode()))
         grant = form.get("grant_type")
-        if self.path.startswith("/devicecode"):
+        if self.path.startswith("/revoke"):
+            valid_refresh.clear()
+            revoked["access"] = True
+            self.reply(200, {"revoked": True})
+        elif self.path.startswith("/devicecode"):
             self.reply(200, {"device_code": "dev-123", "user_code": "ABCD-EFGH",
                              "verification_uri": "https://microsoft.com/devicelogin",
                              "interval": 1, "expires_in": 900})
@@ -73,6 +97,8 @@ class H(BaseHTTPRequestHandler):
             digest = hashlib.sha256(verifier.encode()).digest()
             challenge = base64.urlsafe_b64encode(digest).decode().rstrip("=")
             if form.get("code") == "the-code":
+                valid_refresh.update(all_refresh)
+                revoked["access"] = False
                 self.reply(200, {"access_token": "pkce-" + challenge, "expires_in": 3600,
                                  "refresh_token": good_refresh})
             else:

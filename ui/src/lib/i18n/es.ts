@@ -1677,8 +1677,35 @@ export const t = {
     interval: "Revisar el buzón cada (minutos)",
     autoRegister: "Registrar automáticamente las solicitudes como casos",
     enabled: "Revisar el buzón y enviar avisos",
-    oauthMissing:
-      "Las cuentas de Microsoft 365 y Google con OAuth2 todavía no se pueden conectar desde la aplicación: use una contraseña de aplicación.",
+    auth: "Autenticación",
+    authKinds: {
+      password: "Contraseña",
+      oauth2_microsoft: "Microsoft 365 (OAuth2)",
+      oauth2_google: "Google Workspace (OAuth2)",
+    } as Record<string, string>,
+    oauthIntro:
+      "El administrador registra la aplicación ante el proveedor y entrega el identificador de cliente (vea el README, «Correo»). Guarde la cuenta y luego use «Conectar»: se abre el navegador para iniciar sesión con el buzón.",
+    clientId: "Identificador de cliente (aplicación registrada)",
+    tenant: "Inquilino (tenant) de Microsoft",
+    tenantHint:
+      "GUID del directorio o dominio de la entidad (por ejemplo entidad.gov.co); en blanco, cualquier cuenta de trabajo.",
+    clientSecret: "Secreto de cliente",
+    clientSecretHint:
+      "Google lo exige a las aplicaciones de escritorio. Se guarda en el almacén de credenciales del sistema, nunca en la base de datos; en blanco se conserva el guardado.",
+    clientSecretStored: "Hay un secreto de cliente guardado.",
+    advanced: "Opciones avanzadas: puntos de conexión",
+    advancedHint: "En blanco se usan los del proveedor. Solo para nubes nacionales o pruebas.",
+    authEndpoint: "Punto de autorización",
+    tokenEndpoint: "Punto de token",
+    deviceEndpoint: "Punto del código de dispositivo",
+    connect: "Conectar",
+    connectDevice: "Conectar con un código en otro equipo",
+    connectCancel: "Cancelar",
+    connectSaveFirst: "Guarde la cuenta antes de conectarla.",
+    connectedAt: (at: string) => `Cuenta conectada el ${at}.`,
+    notConnected: "La cuenta todavía no está conectada: use «Conectar».",
+    connectUrl: "Dirección de autorización:",
+    connectCode: "Código:",
     save: "Guardar cuenta",
     saved: "Cuenta de correo guardada.",
     test: "Probar conexión",
@@ -1745,6 +1772,7 @@ export const t = {
     bannerPassword:
       "Vuelva a escribir la contraseña de la cuenta de correo: el servidor la rechazó.",
     bannerGo: "Ir a Ajustes → Correo",
+    bannerConnect: "Conectar",
   },
   inbox: {
     title: "Bandeja de entrada",

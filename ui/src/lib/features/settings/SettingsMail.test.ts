@@ -199,6 +199,76 @@ describe("Ajustes → Correo", () => {
     expect(api.mailOutbox).toHaveBeenCalledTimes(2);
   });
 
+  it("saves a Microsoft 365 (OAuth2) account and «Conectar» shows the URL with «Cancelar»", async () => {
+    const user = userEvent.setup();
+    const saved = { ...stored, auth: "oauth2_microsoft" };
+    vi.mocked(api.mailAccountSet).mockResolvedValue(saved);
+    render(SettingsMail);
+    await waitFor(() =>
+      expect((screen.getByTestId("mail-imap-host") as HTMLInputElement).value).toBe("127.0.0.1"),
+    );
+    await user.selectOptions(screen.getByTestId("mail-auth"), "oauth2_microsoft");
+    expect(screen.queryByTestId("mail-password")).toBeNull();
+    // Not saved as OAuth2 yet: «Conectar» waits for «Guardar».
+    expect((screen.getByTestId("mail-oauth-connect") as HTMLButtonElement).disabled).toBe(true);
+    await user.type(screen.getByTestId("mail-client-id"), "cid-123");
+    await user.type(screen.getByTestId("mail-tenant"), "entidad.gov.co");
+    await user.click(screen.getByTestId("mail-save"));
+    await waitFor(() => expect(api.mailAccountSet).toHaveBeenCalledTimes(1));
+    const [account, password, oauth] = vi.mocked(api.mailAccountSet).mock.calls[0];
+    expect(account.auth).toBe("oauth2_microsoft");
+    expect(password).toBeNull();
+    expect(oauth).toMatchObject({
+      provider: "microsoft",
+      client_id: "cid-123",
+      tenant: "entidad.gov.co",
+    });
+
+    vi.mocked(api.mailOauthGet).mockResolvedValue({
+      provider: "microsoft",
+      client_id: "cid-123",
+      tenant: "entidad.gov.co",
+      auth_endpoint: "",
+      token_endpoint: "",
+      device_endpoint: "",
+      client_secret: "",
+      client_secret_stored: false,
+      connected_at: null,
+    });
+    vi.mocked(api.mailOauthConnect).mockResolvedValue({
+      state: "waiting",
+      message: "Se abrió el navegador: inicie sesión con sistemas@entidad.gov.co",
+      url: "https://login.microsoftonline.com/entidad.gov.co/oauth2/v2.0/authorize?x=1",
+      user_code: null,
+      browser_opened: true,
+      report: null,
+      error_code: null,
+    });
+    vi.mocked(api.mailOauthCancel).mockResolvedValue({
+      state: "cancelled",
+      message: "Se canceló la conexión de la cuenta de correo.",
+      url: null,
+      user_code: null,
+      browser_opened: false,
+      report: null,
+      error_code: null,
+    });
+    const connect = screen.getByTestId("mail-oauth-connect") as HTMLButtonElement;
+    await waitFor(() => expect(connect.disabled).toBe(false));
+    await user.click(connect);
+    expect(api.mailOauthConnect).toHaveBeenCalledWith(false);
+    expect((await screen.findByTestId("mail-oauth-url")).textContent).toContain(
+      "login.microsoftonline.com/entidad.gov.co",
+    );
+    expect(screen.getByTestId("mail-oauth-message").textContent).toContain("Se abrió el navegador");
+    await user.click(screen.getByTestId("mail-oauth-cancel"));
+    await waitFor(() =>
+      expect(screen.getByTestId("mail-oauth-status").dataset.state).toBe("cancelled"),
+    );
+    expect(screen.queryByTestId("mail-oauth-cancel")).toBeNull();
+    mail.connect = null;
+  });
+
   it("disables changes for a role without the settings permission", async () => {
     asRole(["case_register"]);
     render(SettingsMail);
@@ -228,5 +298,42 @@ describe("Banner de reconexión", () => {
     expect(banner.textContent).toContain("Vuelva a escribir la contraseña de la cuenta de correo");
     mail.status = { ...mail.status, error_code: null, error_message: null, reconnect: null };
     await waitFor(() => expect(screen.queryByTestId("mail-reconnect-banner")).toBeNull());
+  });
+
+  it("for a revoked authorization offers «Conectar» to an administrator", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.mailOauthConnect).mockResolvedValue({
+      state: "waiting",
+      message: "Abra la dirección de abajo en el navegador",
+      url: "http://127.0.0.1:9/authorize?state=s",
+      user_code: null,
+      browser_opened: false,
+      report: null,
+      error_code: null,
+    });
+    render(MailBanner);
+    mail.status = {
+      configured: true,
+      running: false,
+      interval_minutes: 2,
+      last_check_at: "2026-03-10T10:00:00-05:00",
+      last_ok_at: null,
+      error_code: "mail_reconnect",
+      error_message: "Vuelva a conectar la cuenta de correo: invalid_grant",
+      reconnect: "oauth",
+      last_summary: null,
+    };
+    const banner = await screen.findByTestId("mail-reconnect-banner");
+    expect(banner.textContent).toContain("Vuelva a conectar la cuenta de correo");
+    await user.click(screen.getByTestId("mail-reconnect-connect"));
+    expect(api.mailOauthConnect).toHaveBeenCalledWith(false);
+    expect((await screen.findByTestId("mail-reconnect-url")).textContent).toBe(
+      "http://127.0.0.1:9/authorize?state=s",
+    );
+    mail.connect = null;
+    // A Consulta session sees the banner but cannot connect.
+    asRole(["case_register"]);
+    await waitFor(() => expect(screen.queryByTestId("mail-reconnect-connect")).toBeNull());
+    mail.status = { ...mail.status, reconnect: null };
   });
 });

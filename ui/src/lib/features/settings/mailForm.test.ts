@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MailAccount } from "../../bindings/MailAccount";
-import { emptyForm, formFrom, reconnectText, toAccount, withSecurity } from "./mailForm";
+import { emptyForm, formFrom, reconnectText, toAccount, withAuth, withSecurity } from "./mailForm";
 
 const stored: MailAccount = {
   address: "sistemas@entidad.gov.co",
@@ -87,6 +87,80 @@ describe("mailForm", () => {
       expect(r.account.security).toBe("none");
       expect(r.account.auth).toBe("password");
     }
+  });
+
+  it("proposes the provider's servers for OAuth2 and sends its fields, never a password", () => {
+    let f = withAuth({ ...emptyForm(), address: "sistemas@entidad.gov.co" }, "oauth2_microsoft");
+    expect([f.imapHost, f.imapPort, f.smtpHost, f.smtpPort, f.security]).toEqual([
+      "outlook.office365.com",
+      "993",
+      "smtp.office365.com",
+      "587",
+      "tls",
+    ]);
+    // Without the client id nothing is sent.
+    const missing = toAccount(f);
+    expect("problems" in missing && missing.problems).toEqual([
+      "Identificador de cliente (aplicación registrada): es obligatorio.",
+    ]);
+    f = {
+      ...f,
+      clientId: " cid ",
+      tenant: " entidad.gov.co ",
+      clientSecret: "no-va",
+      password: "x",
+    };
+    const r = toAccount(f);
+    expect("account" in r).toBe(true);
+    if ("account" in r) {
+      expect(r.account.auth).toBe("oauth2_microsoft");
+      expect(r.oauth).toMatchObject({
+        provider: "microsoft",
+        client_id: "cid",
+        tenant: "entidad.gov.co",
+        token_endpoint: "",
+        client_secret: "",
+      });
+    }
+    // Google: its servers; the client secret goes along (to the credential store).
+    const g = withAuth({ ...emptyForm(), address: "a@b.co", clientId: "g" }, "oauth2_google");
+    expect([g.imapHost, g.smtpHost, g.smtpPort]).toEqual([
+      "imap.gmail.com",
+      "smtp.gmail.com",
+      "465",
+    ]);
+    const rg = toAccount({ ...g, clientSecret: "GOCSPX-1", tenant: "ignorado" });
+    expect("account" in rg && rg.oauth).toMatchObject({
+      provider: "google",
+      client_secret: "GOCSPX-1",
+      tenant: "",
+      device_endpoint: "",
+    });
+    // Servers the user typed are kept when the authentication changes.
+    const own = withAuth({ ...emptyForm(), imapHost: "127.0.0.1" }, "oauth2_google");
+    expect(own.imapHost).toBe("127.0.0.1");
+    // A stored OAuth2 account comes back with its fields.
+    const back = formFrom(
+      { ...stored, auth: "oauth2_microsoft" },
+      {
+        provider: "microsoft",
+        client_id: "cid",
+        tenant: "entidad.gov.co",
+        auth_endpoint: "",
+        token_endpoint: "http://127.0.0.1:9/token",
+        device_endpoint: "",
+        client_secret: "",
+        client_secret_stored: false,
+        connected_at: "2026-12-02T09:00:00-05:00",
+      },
+    );
+    expect([back.auth, back.clientId, back.tenant, back.tokenEndpoint, back.connectedAt]).toEqual([
+      "oauth2_microsoft",
+      "cid",
+      "entidad.gov.co",
+      "http://127.0.0.1:9/token",
+      "2026-12-02T09:00:00-05:00",
+    ]);
   });
 
   it("chooses the banner's words from the collector's reconnect state", () => {

@@ -2,9 +2,19 @@
 // core decide: e.g. «ninguna» only towards this computer is mesa-mailnet's rule, shown as it
 // answers). No mail rule is duplicated here.
 import type { MailAccount } from "../../bindings/MailAccount";
+import type { MailOAuthForm } from "../../bindings/MailOAuthForm";
 import { t } from "../../i18n/es";
 
 export type Security = "tls" | "starttls" | "none";
+/** How the account logs in: a password, or OAuth2 with Microsoft 365 or Google Workspace. */
+export type AuthKind = "password" | "oauth2_microsoft" | "oauth2_google";
+
+/** The OAuth2 provider of an `auth` value (`null` for a password). */
+export function providerOf(auth: AuthKind): "microsoft" | "google" | null {
+  if (auth === "oauth2_microsoft") return "microsoft";
+  if (auth === "oauth2_google") return "google";
+  return null;
+}
 
 /** What the form edits: numbers as typed text, so a half-typed value is not lost. */
 export type MailForm = {
@@ -25,6 +35,17 @@ export type MailForm = {
   password: string;
   /** Kept from the stored account (not edited here). */
   displayName: string;
+  auth: AuthKind;
+  /** OAuth2: the app registration's client id, Microsoft's tenant, Google's client secret
+   *  (typed once, to the credential store) and endpoints replacing the provider's (advanced). */
+  clientId: string;
+  tenant: string;
+  clientSecret: string;
+  clientSecretStored: boolean;
+  authEndpoint: string;
+  tokenEndpoint: string;
+  deviceEndpoint: string;
+  connectedAt: string | null;
 };
 
 /** The usual ports of each security: (IMAP, SMTP). */
@@ -56,11 +77,34 @@ export function emptyForm(): MailForm {
     enabled: true,
     password: "",
     displayName: "Mesa de Ayuda TI",
+    auth: "password",
+    clientId: "",
+    tenant: "",
+    clientSecret: "",
+    clientSecretStored: false,
+    authEndpoint: "",
+    tokenEndpoint: "",
+    deviceEndpoint: "",
+    connectedAt: null,
   };
 }
 
-export function formFrom(a: MailAccount | null): MailForm {
+export function formFrom(a: MailAccount | null, o: MailOAuthForm | null = null): MailForm {
   if (!a) return emptyForm();
+  const auth: AuthKind =
+    a.auth === "oauth2_microsoft" || a.auth === "oauth2_google" ? a.auth : "password";
+  const oauth =
+    o && auth !== "password" && o.provider === providerOf(auth)
+      ? {
+          clientId: o.client_id,
+          tenant: o.tenant,
+          clientSecretStored: o.client_secret_stored,
+          authEndpoint: o.auth_endpoint,
+          tokenEndpoint: o.token_endpoint,
+          deviceEndpoint: o.device_endpoint,
+          connectedAt: o.connected_at,
+        }
+      : {};
   const security: Security =
     a.security === "starttls" || a.security === "none" ? a.security : "tls";
   return {
@@ -79,7 +123,55 @@ export function formFrom(a: MailAccount | null): MailForm {
     enabled: a.enabled,
     password: "",
     displayName: a.display_name,
+    ...emptyOAuth(),
+    auth,
+    ...oauth,
   };
+}
+
+function emptyOAuth() {
+  const e = emptyForm();
+  return {
+    clientId: e.clientId,
+    tenant: e.tenant,
+    clientSecret: e.clientSecret,
+    clientSecretStored: e.clientSecretStored,
+    authEndpoint: e.authEndpoint,
+    tokenEndpoint: e.tokenEndpoint,
+    deviceEndpoint: e.deviceEndpoint,
+    connectedAt: e.connectedAt,
+  };
+}
+
+/** The servers of each provider (filled when the authentication is chosen on an empty or
+ *  other provider's form; the user can still change them). */
+const PROVIDER_SERVERS: Record<"microsoft" | "google", Partial<MailForm>> = {
+  microsoft: {
+    imapHost: "outlook.office365.com",
+    imapPort: "993",
+    smtpHost: "smtp.office365.com",
+    smtpPort: "587",
+    security: "tls",
+  },
+  google: {
+    imapHost: "imap.gmail.com",
+    imapPort: "993",
+    smtpHost: "smtp.gmail.com",
+    smtpPort: "465",
+    security: "tls",
+  },
+};
+
+const KNOWN_HOSTS = ["", "outlook.office365.com", "imap.gmail.com"];
+
+/** Choosing the authentication: a provider fills its servers unless the user typed others. */
+export function withAuth(f: MailForm, auth: AuthKind): MailForm {
+  const provider = providerOf(auth);
+  const next = { ...f, auth };
+  if (provider && KNOWN_HOSTS.includes(f.imapHost.trim())) {
+    Object.assign(next, PROVIDER_SERVERS[provider]);
+  }
+  return next;
 }
 
 /** Changing the security moves a port that still has the old default to the new default. */
@@ -102,7 +194,9 @@ function int(text: string): number | null {
 }
 
 /** The account to send, or the Spanish problems of the form (one per field). */
-export function toAccount(f: MailForm): { account: MailAccount } | { problems: string[] } {
+export function toAccount(
+  f: MailForm,
+): { account: MailAccount; oauth: MailOAuthForm | null } | { problems: string[] } {
   const problems: string[] = [];
   const address = f.address.trim();
   if (!address) problems.push(t.mail.required(t.mail.address));
@@ -131,7 +225,22 @@ export function toAccount(f: MailForm): { account: MailAccount } | { problems: s
   const pollMinutes = range(f.pollMinutes, t.mail.interval, 1, 1440);
   if (!f.folder.trim()) problems.push(t.mail.required(t.mail.folder));
   if (!f.processedFolder.trim()) problems.push(t.mail.required(t.mail.processedFolder));
+  const provider = providerOf(f.auth);
+  if (provider && !f.clientId.trim()) problems.push(t.mail.required(t.mail.clientId));
   if (problems.length > 0) return { problems };
+  const oauth: MailOAuthForm | null = provider
+    ? {
+        provider,
+        client_id: f.clientId.trim(),
+        tenant: provider === "microsoft" ? f.tenant.trim() : "",
+        auth_endpoint: f.authEndpoint.trim(),
+        token_endpoint: f.tokenEndpoint.trim(),
+        device_endpoint: provider === "microsoft" ? f.deviceEndpoint.trim() : "",
+        client_secret: provider === "google" ? f.clientSecret : "",
+        client_secret_stored: f.clientSecretStored,
+        connected_at: f.connectedAt,
+      }
+    : null;
   return {
     account: {
       address,
@@ -141,7 +250,7 @@ export function toAccount(f: MailForm): { account: MailAccount } | { problems: s
       smtp_host: f.smtpHost.trim(),
       smtp_port: smtpPort,
       security: f.security,
-      auth: "password",
+      auth: f.auth,
       username: f.username.trim() || address,
       folder: f.folder.trim(),
       processed_folder: f.processedFolder.trim(),
@@ -150,6 +259,7 @@ export function toAccount(f: MailForm): { account: MailAccount } | { problems: s
       auto_register: f.autoRegister,
       enabled: f.enabled,
     },
+    oauth,
   };
 }
 
