@@ -2,12 +2,17 @@
 
 use serde_json::Value;
 
-use crate::common::Env;
+use crate::common::{skip_on_postgres, Env};
 
 const NOW: &str = "2026-03-02T09:00";
 
 #[test]
 fn backup_create_list_verify_restore() {
+    if skip_on_postgres(
+        "copias de archivo SQLite (.db); en el servidor las copias son pg_dump: server_ops_cli",
+    ) {
+        return;
+    }
     let env = Env::new();
     let data = env.data.path();
     env.ok(NOW, &["demo", "--cases", "40"]);

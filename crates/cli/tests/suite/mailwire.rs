@@ -395,7 +395,8 @@ fn a_second_collector_on_the_same_mailbox_is_refused_in_spanish() {
     let env = Env::new();
     let now = "2026-12-01T12:00";
     configure(&env, &srv, now);
-    let store = mesa_core::Store::open(&env.data.path().join("mesa.db")).unwrap();
+    // On a server the lock is an advisory lock there, held by this test's own connection.
+    let store = env.store();
     let account = store.mail_account().unwrap().unwrap();
     let lock = mesa_mailsync::CollectorLock::acquire(&store, &account).unwrap();
     let err = env.fail(now, &["mail", "fetch"]);

@@ -42,3 +42,30 @@ pub fn release(db: &Db, key: i64) -> Result<()> {
         }
     }
 }
+
+/// A session advisory lock held on its own connection for as long as this value lives (the
+/// mail collector's one-collector-per-mailbox lock on a server, where there is no database file
+/// to put a lock file beside). Dropping it closes the connection, which releases the lock; a
+/// workstation that dies releases it too.
+#[cfg(feature = "postgres")]
+pub struct HeldLock {
+    _db: Db,
+    pub key: i64,
+}
+
+#[cfg(feature = "postgres")]
+impl HeldLock {
+    /// Takes `key` on a new connection to `target` without waiting: `None` when another
+    /// connection (another workstation, another process) holds it.
+    pub fn try_take(target: &crate::db::pg::PgTarget, key: i64) -> Result<Option<HeldLock>> {
+        let db = Db::from_pg(target.connect()?);
+        Ok(try_acquire(&db, key)?.then_some(HeldLock { _db: db, key }))
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl std::fmt::Debug for HeldLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeldLock").field("key", &self.key).finish()
+    }
+}

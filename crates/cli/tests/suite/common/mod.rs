@@ -51,6 +51,14 @@ impl Env {
         workstation::write(self.data.path(), &ws).unwrap();
     }
 
+    /// The workstation's store, opened as `mesa` opens it (its server when switched).
+    pub fn store(&self) -> mesa_core::Store {
+        mesa_core::Store::open_workstation(self.data.path(), |ws| {
+            Ok(mesa_mailnet::secrets::get_secret(&ws.credential_key()).ok())
+        })
+        .unwrap()
+    }
+
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_mesa"));
         c.env("MESA_DATA_DIR", self.decoy.path())
