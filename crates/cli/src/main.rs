@@ -424,7 +424,13 @@ fn run(cli: Cli) -> Result<(), CoreError> {
             } else {
                 println!("Mesa de Ayuda TI {}", info.version);
                 println!("Carpeta de datos: {}", info.data_dir);
-                println!("Base de datos:    {}", info.db_path);
+                match mesa_core::db::pg::workstation::read(&dir)? {
+                    Some(ws) => println!(
+                        "Base de datos:    servidor PostgreSQL {} (ver «mesa server status»)",
+                        ws.target(None).display()
+                    ),
+                    None => println!("Base de datos:    {}", info.db_path),
+                }
                 Ok(())
             }
         }

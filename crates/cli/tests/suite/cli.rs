@@ -84,6 +84,8 @@ fn new_prints_the_number_and_uses_the_given_data_dir() {
         // A switched workstation never creates (nor writes) a SQLite file.
         assert!(env.data.path().join("servidor.json").is_file());
         assert!(!env.data.path().join("mesa.db").exists());
+        let info = env.ok("2026-03-02T09:30", &["info"]);
+        assert!(info.contains("servidor PostgreSQL"), "{info}");
     } else {
         assert!(env.data.path().join("mesa.db").is_file());
     }
