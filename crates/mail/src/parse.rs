@@ -159,7 +159,7 @@ fn empty(raw: &[u8]) -> ParsedMail {
 
 fn parse_inner(raw: &[u8]) -> ParsedMail {
     let mut out = empty(raw);
-    let Some(msg) = MessageParser::default().parse(raw) else {
+    let Some(mut msg) = MessageParser::default().parse(raw) else {
         out.text = bytes_to_text(raw);
         out.warnings.push(
             "El correo no tiene encabezados reconocibles; se muestra el contenido sin formato"
@@ -187,6 +187,22 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
         .subject()
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
+    if let Some(fixed) = out
+        .header("subject")
+        .and_then(|raw| mislabelled_utf8_header(&out.subject, raw))
+    {
+        out.subject = fixed;
+    }
+    if let Some(name) = out.from.as_mut().and_then(|a| a.name.as_mut()) {
+        let raw_from = out
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("from"))
+            .map(|(_, v)| v.as_str());
+        if let Some(fixed) = raw_from.and_then(|raw| mislabelled_utf8_header(name, raw)) {
+            *name = fixed;
+        }
+    }
     if out.subject.contains('\u{FFFD}') {
         if let Some(s) = raw_8bit_header(&msg, "subject") {
             out.subject = s;
@@ -246,7 +262,8 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
 
     // Attachments: every leaf part that is not one of the bodies above.
     let mut n = 0usize;
-    for (id, part) in msg.parts.iter().enumerate() {
+    for id in 0..msg.parts.len() {
+        let part = &msg.parts[id];
         // Parts of a forwarded mail live inside its own `Message`, so each part here is either
         // a body, a multipart container, or a file.
         if is_body.get(id).copied().unwrap_or(false) {
@@ -282,7 +299,12 @@ fn parse_inner(raw: &[u8]) -> ParsedMail {
                 continue;
             }
         }
-        if let Some(att) = attachment(&msg, part, &mut n) {
+        if let Some(mut att) = attachment(&msg, part, &mut n) {
+            // The decoded bytes (base64 or quoted-printable) are moved out of mail-parser's
+            // part, not copied: a 25 MB attachment is held once.
+            if let Some(bytes) = take_decoded(&mut msg.parts[id].body) {
+                att.bytes = bytes;
+            }
             out.attachments.push(att);
         }
     }
@@ -422,13 +444,33 @@ fn attachment(msg: &Message<'_>, part: &MessagePart<'_>, n: &mut usize) -> Optio
             _ => format!("adjunto-{n}.{}", ext_for(&ctype).unwrap_or(default_ext)),
         },
     };
+    // Bytes mail-parser decoded are moved out by the caller (`take_decoded`); only bytes that
+    // are a slice of the raw mail are copied here.
+    let owned_by_parser = matches!(
+        &part.body,
+        PartType::Binary(Cow::Owned(_)) | PartType::InlineBinary(Cow::Owned(_))
+    );
     Some(Attachment {
         name,
         content_type: ctype,
-        bytes: bytes.into_owned(),
+        bytes: if owned_by_parser {
+            Vec::new()
+        } else {
+            bytes.into_owned()
+        },
         inline,
         content_id,
     })
+}
+
+/// The bytes mail-parser decoded for a file part, taken out of the part (left empty).
+fn take_decoded(body: &mut PartType<'_>) -> Option<Vec<u8>> {
+    match body {
+        PartType::Binary(b @ Cow::Owned(_)) | PartType::InlineBinary(b @ Cow::Owned(_)) => {
+            Some(std::mem::take(b).into_owned())
+        }
+        _ => None,
+    }
 }
 
 fn ext_for(ctype: &str) -> Option<&'static str> {
@@ -511,6 +553,16 @@ fn part_text(
             ));
         }
     }
+    // UTF-8 sent under a single-byte Western label (windows-1252, ISO-8859-1/15): the bytes are
+    // valid UTF-8 with multibyte sequences, which real windows-1252 text practically never is.
+    // Read them as UTF-8, as mail clients do, instead of showing «Ã³».
+    if !decoded.is_ascii() && charset.as_deref().is_some_and(is_western_single_byte) {
+        if let Some(bytes) = raw_part_bytes(msg, part) {
+            if let Some(text) = utf8_multibyte(bytes) {
+                return text;
+            }
+        }
+    }
     let utf8_declared = charset.as_deref().map(is_utf8_name).unwrap_or(false);
     if decoded.contains('\u{FFFD}') && (!known || utf8_declared) {
         if let Some(bytes) = raw_part_bytes(msg, part) {
@@ -521,6 +573,43 @@ fn part_text(
         }
     }
     decoded.to_string()
+}
+
+/// A label for windows-1252 or ISO-8859-1/15 (encoding_rs reads ISO-8859-1 and US-ASCII as
+/// windows-1252, as browsers do).
+fn is_western_single_byte(label: &str) -> bool {
+    encoding_rs::Encoding::for_label(label.trim().as_bytes())
+        .is_some_and(|e| e == encoding_rs::WINDOWS_1252 || e == encoding_rs::ISO_8859_15)
+}
+
+/// The bytes as text when they are valid UTF-8 and not plain ASCII.
+fn utf8_multibyte(bytes: Vec<u8>) -> Option<String> {
+    if bytes.is_ascii() {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// A header that was decoded as windows-1252/ISO-8859-1 (RFC 2047 `=?windows-1252?…?=`) but
+/// whose bytes were UTF-8: the same text read as UTF-8 (`Impresión`, not `ImpresiÃ³n`).
+fn mislabelled_utf8_header(decoded: &str, raw_value: &str) -> Option<String> {
+    let raw = raw_value.to_ascii_lowercase();
+    let western = [
+        "=?windows-1252?",
+        "=?iso-8859-1?",
+        "=?iso-8859-15?",
+        "=?cp1252?",
+    ]
+    .iter()
+    .any(|w| raw.contains(w));
+    if !western || decoded.is_ascii() {
+        return None;
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(decoded);
+    if unmappable {
+        return None;
+    }
+    utf8_multibyte(bytes.into_owned())
 }
 
 fn is_utf8_name(c: &str) -> bool {

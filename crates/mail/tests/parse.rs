@@ -578,3 +578,182 @@ fn calendar_parts_and_single_part_files_are_attachments() {
     assert_eq!(m.attachments[0].name, "scan_0001.pdf");
     assert_eq!(m.attachments[0].bytes, b"%PDF-1.4\n%%EOF\n");
 }
+
+/// The text every `utf8-labelled-*` fixture carries (UTF-8 bytes under a windows-1252 or
+/// ISO-8859-1 label).
+const MISLABELLED_TEXT: [&str; 5] = [
+    "Buenos días:",
+    "La impresora de Tesorería no imprime desde el cambio de tóner. ¿Pueden revisarla hoy?",
+    "oficina «E-04» – segundo piso.",
+    "María Peña",
+    "Tesorería",
+];
+
+fn assert_no_mojibake(name: &str, text: &str) {
+    for bad in ["Ã", "Â", "â€"] {
+        assert!(!text.contains(bad), "{name}: «{bad}» in {text:?}");
+    }
+}
+
+#[test]
+fn utf8_under_a_western_single_byte_label_is_read_as_utf8() {
+    for name in [
+        "utf8-labelled-1252-8bit.eml",
+        "utf8-labelled-latin1-qp.eml",
+        "utf8-labelled-1252-base64.eml",
+    ] {
+        let m = parsed(name);
+        assert_no_mojibake(name, &m.text);
+        for want in &MISLABELLED_TEXT[..4] {
+            assert!(
+                m.text.contains(want),
+                "{name}: {want:?} not in {:?}",
+                m.text
+            );
+        }
+        // RFC 2047 words labelled windows-1252 / ISO-8859-1 that carry UTF-8 bytes.
+        assert_eq!(m.subject, "Impresora dañada en Tesorería", "{name}");
+        let from = m.from.as_ref().unwrap();
+        assert_eq!(from.name.as_deref(), Some("María Peña"), "{name}");
+        assert_eq!(from.address, "mpena@alcaldia-ejemplo.gov.co");
+        assert!(m.attachments.is_empty(), "{name}: {:?}", m.attachments);
+        assert!(m.warnings.is_empty(), "{name}: {:?}", m.warnings);
+    }
+}
+
+#[test]
+fn html_only_utf8_under_windows_1252_label() {
+    let m = parsed("utf8-labelled-1252-html-only.eml");
+    assert_no_mojibake("html", &m.text);
+    assert_no_mojibake("html", m.html.as_deref().unwrap());
+    assert!(m.html.as_deref().unwrap().contains("<b>Tesorería</b>"));
+    assert!(!m.text.contains('<'), "tags removed: {}", m.text);
+    for want in [
+        "Buenos días:",
+        "Tesorería",
+        "cambio de tóner",
+        "«E-04» – segundo",
+        "María Peña",
+    ] {
+        assert!(m.text.contains(want), "{want:?} not in {:?}", m.text);
+    }
+    assert_eq!(m.subject, "Impresora dañada en Tesorería");
+}
+
+#[test]
+fn real_windows_1252_and_latin1_still_decode_as_labelled() {
+    // The same label on genuine single-byte text is not touched by the UTF-8 rule.
+    let m = parsed("outlook-es-qp-1252.eml");
+    assert!(m.text.contains("después del cambio de tóner"), "{}", m.text);
+    assert_eq!(
+        m.subject,
+        "RE: [MA-2026-0042] Recibimos su solicitud – impresión"
+    );
+    let m = parsed("iso-8859-1.eml");
+    assert!(m
+        .text
+        .contains("Mi contraseña del sistema de nómina quedó bloqueada"));
+    assert_eq!(m.subject, "Contraseña bloqueada");
+    // And a hand-built mail whose 1252 bytes happen to be valid UTF-8 only in ASCII.
+    let raw = b"From: a@alcaldia-ejemplo.gov.co\r\nSubject: =?windows-1252?Q?Se=F1al_d=E9bil?=\r\n\
+MIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-1252\r\n\
+Content-Transfer-Encoding: 8bit\r\n\r\nLa se\xf1al de internet est\xe1 d\xe9bil \x96 piso 2.\r\n";
+    let m = parse(raw);
+    assert_eq!(m.text.trim(), "La señal de internet está débil – piso 2.");
+    assert_eq!(m.subject, "Señal débil");
+}
+
+#[test]
+fn unknown_charset_labels_are_best_effort_without_panic() {
+    let m = parsed("unknown-charset-utf8.eml");
+    assert_no_mojibake("unknown", &m.text);
+    assert!(m.text.contains("Tesorería no imprime"), "{}", m.text);
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.contains("«x-oficina-desconocido»") && w.contains("no se reconoce")),
+        "{:?}",
+        m.warnings
+    );
+    assert_eq!(
+        m.from.as_ref().unwrap().name.as_deref(),
+        Some("Hernán Muñoz")
+    );
+    // A label that is not even a token, bytes that are not a name, a broken encoded word.
+    let m = parsed("unknown-charset-garbage.eml");
+    assert!(m.text.contains("Tesorería no imprime"), "{}", m.text);
+    assert_eq!(
+        m.from.as_ref().unwrap().address,
+        "hmunoz@alcaldia-ejemplo.gov.co"
+    );
+    // Every label on every transfer encoding: never a panic, always some text.
+    let labels = [
+        "",
+        "utf-8",
+        "windows-1252",
+        "iso-8859-1",
+        "latin1",
+        "us-ascii",
+        "x-unknown",
+        "\"\"",
+        "utf-16",
+        "utf-7",
+        "gb18030",
+        "koi8-r",
+        "=?",
+        "\u{fffd}",
+    ];
+    let bodies: [&[u8]; 3] = [
+        "Impresión «dañada» – ¿hoy?".as_bytes(),
+        b"Impresi\xf3n \xabda\xf1ada\xbb \x96 \xbfhoy?",
+        b"\xff\xfe\x00\xc3\x28\xe2\x82",
+    ];
+    for label in labels {
+        for body in bodies {
+            for cte in ["8bit", "quoted-printable", "base64"] {
+                let encoded: Vec<u8> = match cte {
+                    "base64" => {
+                        use std::fmt::Write;
+                        let mut s = String::new();
+                        for chunk in body.chunks(3) {
+                            let _ = write!(s, "{}", b64(chunk));
+                        }
+                        s.into_bytes()
+                    }
+                    "quoted-printable" => body
+                        .iter()
+                        .flat_map(|b| format!("={b:02X}").into_bytes())
+                        .collect(),
+                    _ => body.to_vec(),
+                };
+                let mut raw = format!(
+                    "From: a@alcaldia-ejemplo.gov.co\r\nSubject: =?{label}?Q?=C3=A1?=\r\n\
+                     MIME-Version: 1.0\r\nContent-Type: text/plain; charset={label}\r\n\
+                     Content-Transfer-Encoding: {cte}\r\n\r\n"
+                )
+                .into_bytes();
+                raw.extend_from_slice(&encoded);
+                let m = parse(&raw);
+                assert!(
+                    !m.text.trim().is_empty(),
+                    "{label:?} {cte}: empty text, {:?}",
+                    m.warnings
+                );
+            }
+        }
+    }
+}
+
+fn b64(chunk: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let n = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+    (0..4)
+        .map(|i| {
+            if i > chunk.len() {
+                '='
+            } else {
+                A[((n >> (18 - 6 * i)) & 63) as usize] as char
+            }
+        })
+        .collect()
+}

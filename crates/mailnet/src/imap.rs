@@ -335,16 +335,24 @@ impl ImapSession {
         Ok(out)
     }
 
+    /// The raw bytes of one mail. The body is moved to the front of the buffer the response
+    /// was read into (no second copy: a 25 MB attachment is a 35 MB mail, and the crate's
+    /// `Fetches` only lends its buffer).
     fn fetch_body(&mut self, uid: u32) -> Result<Option<Vec<u8>>> {
-        let fetches = self
+        let mut data = self
             .session
-            .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+            .run_command_and_read_response(format!("UID FETCH {uid} (UID BODY.PEEK[])"))
             .map_err(|e| self.err(e))?;
-        Ok(fetches
-            .iter()
-            .find(|f| f.uid == Some(uid))
-            .and_then(|f| f.body())
-            .map(<[u8]>::to_vec))
+        match body_in_response(&data, uid)? {
+            None => Ok(None),
+            Some(BodyAt::Range(range)) => {
+                let len = range.len();
+                data.copy_within(range, 0);
+                data.truncate(len);
+                Ok(Some(data))
+            }
+            Some(BodyAt::Owned(bytes)) => Ok(Some(bytes)),
+        }
     }
 
     /// Creates the processed folder when missing (and its parents, for servers that need it).
@@ -583,6 +591,65 @@ impl Iterator for NewMail<'_> {
     }
 }
 
+/// Where a FETCH response holds the body of a mail.
+#[derive(Debug, PartialEq, Eq)]
+enum BodyAt {
+    /// Bytes `range` of the response buffer (a literal, the usual case).
+    Range(std::ops::Range<usize>),
+    /// Unescaped by the parser (a quoted string): a copy, small by nature.
+    Owned(Vec<u8>),
+}
+
+/// Finds the `BODY[]` (or `RFC822`) of `uid` among the untagged responses in `data`; other
+/// responses (EXISTS, FLAGS, FETCH of other messages) are skipped. `None` when the server sent
+/// no body for that UID (expunged meanwhile).
+fn body_in_response(data: &[u8], uid: u32) -> Result<Option<BodyAt>> {
+    use imap_proto::{AttributeValue, Response};
+    use std::borrow::Cow;
+    let base = data.as_ptr() as usize;
+    let mut rest = data;
+    while !rest.is_empty() {
+        let (next, response) =
+            imap_proto::parser::parse_response(rest).map_err(|_| MailNetError::Protocol {
+                protocol: "IMAP",
+                detail: format!("respuesta ilegible del servidor al leer el correo {uid}"),
+            })?;
+        if let Response::Fetch(_, attrs) = &response {
+            let mut this_uid = None;
+            let mut body = None;
+            for a in attrs {
+                match a {
+                    AttributeValue::Uid(u) => this_uid = Some(*u),
+                    AttributeValue::BodySection { data: Some(d), .. }
+                    | AttributeValue::Rfc822(Some(d)) => body = Some(d),
+                    _ => {}
+                }
+            }
+            if let (Some(u), Some(d)) = (this_uid, body) {
+                if u == uid {
+                    return Ok(Some(match d {
+                        Cow::Borrowed(b) => {
+                            let start = (b.as_ptr() as usize).wrapping_sub(base);
+                            match data.get(start..start.saturating_add(b.len())) {
+                                Some(inside) if inside.as_ptr() == b.as_ptr() => {
+                                    BodyAt::Range(start..start + b.len())
+                                }
+                                _ => BodyAt::Owned(b.to_vec()),
+                            }
+                        }
+                        Cow::Owned(v) => BodyAt::Owned(v.clone()),
+                    }));
+                }
+            }
+        }
+        if next.len() >= rest.len() {
+            break;
+        }
+        rest = next;
+    }
+    Ok(None)
+}
+
 /// An IMAP quoted string.
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
@@ -648,6 +715,34 @@ pub fn encode_mailbox(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_body_is_found_in_place_among_other_responses() {
+        let data: &[u8] = b"* 3 EXISTS\r\n* 1 FETCH (UID 7 BODY[] {5}\r\nhola!)\r\n\
+                     * 2 FETCH (UID 9 BODY[] {11}\r\nSubject: x\n)\r\n";
+        let at = |needle: &[u8]| {
+            let start = data
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .unwrap();
+            Some(BodyAt::Range(start..start + needle.len()))
+        };
+        assert_eq!(body_in_response(data, 9).unwrap(), at(b"Subject: x\n"));
+        assert_eq!(body_in_response(data, 7).unwrap(), at(b"hola!"));
+        assert_eq!(body_in_response(data, 8).unwrap(), None);
+        // A quoted string (never seen for a whole mail, but legal) is read too.
+        let quoted: &[u8] = b"* 1 FETCH (UID 4 BODY[] \"abc\")\r\n";
+        let found = body_in_response(quoted, 4).unwrap();
+        assert!(
+            matches!(&found, Some(BodyAt::Range(r)) if &quoted[r.clone()] == b"abc")
+                || found == Some(BodyAt::Owned(b"abc".to_vec())),
+            "{found:?}"
+        );
+        assert_eq!(
+            body_in_response(b"\x00garbage\r\n", 1).unwrap_err().code(),
+            "mail_protocol"
+        );
+    }
 
     #[test]
     fn uid_sets_are_compact() {

@@ -72,6 +72,7 @@ pub(crate) fn classify(
     account: &MailAccount,
     credential: Option<&Credential>,
     e: lettre::transport::smtp::Error,
+    timeout: Duration,
 ) -> MailNetError {
     let host = account.smtp_host.trim().to_string();
     let port = account.smtp_port;
@@ -88,11 +89,13 @@ pub(crate) fn classify(
     {
         return MailNetError::SmtpAuthDisabled { user, detail: text };
     }
-    if e.is_timeout() || lower.contains("timed out") {
+    // A read timeout on a socket is `WouldBlock` (EAGAIN) on Linux, `TimedOut` on Windows:
+    // lettre reports either as a network error, not as its own timeout.
+    if e.is_timeout() || lower.contains("timed out") || io_timeout(&e) {
         return MailNetError::Timeout {
             host,
             port,
-            seconds: DEFAULT_TIMEOUT.as_secs(),
+            seconds: timeout.as_secs(),
         };
     }
     if lower.contains("connection refused") {
@@ -159,6 +162,23 @@ pub(crate) fn classify(
     }
 }
 
+/// True when an I/O timeout is somewhere in the error's chain.
+fn io_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) {
+                return true;
+            }
+        }
+        current = err.source();
+    }
+    false
+}
+
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -222,7 +242,7 @@ pub fn send_with_timeout(
     let t = transport(account, Some(credential), timeout)?;
     let response = t
         .send_raw(&envelope, raw)
-        .map_err(|e| classify(account, Some(credential), e))?;
+        .map_err(|e| classify(account, Some(credential), e, timeout))?;
     let reply = format!(
         "{} {}",
         response.code(),
@@ -241,6 +261,6 @@ pub fn check(account: &MailAccount, credential: &Credential, timeout: Duration) 
             port: account.smtp_port,
             detail: "el servidor SMTP no respondió al NOOP".into(),
         }),
-        Err(e) => Err(classify(account, Some(credential), e)),
+        Err(e) => Err(classify(account, Some(credential), e, timeout)),
     }
 }

@@ -377,3 +377,168 @@ fn mail_net_error_codes_are_stable() {
         .to_string()
         .starts_with("Vuelva a conectar la cuenta de correo"));
 }
+
+/// A server process started by one test, killed (by its own pid) when the test ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// «Probar conexión» (`test_connection_with_timeout`) says in Spanish, with its stable code,
+/// what failed on each side, against real things on loopback: a name under `.invalid` (never
+/// resolves, RFC 2606), a listener that accepts and never greets (timeout, 1 s here), TLS
+/// spoken to plain-text ports, a self-signed certificate (Dovecot's IMAPS port, also offered
+/// as the SMTP port: the handshake fails before any SMTP), an SMTP server that offers no AUTH
+/// (aiosmtpd without an authenticator) and Microsoft's 5.7.139 (SMTP AUTH disabled).
+#[test]
+fn probar_conexion_names_each_failure_class() {
+    use mesa_mailnet::test_connection_with_timeout;
+    use std::time::Instant;
+    let t = Duration::from_secs(1);
+
+    // Name not found.
+    let a = mesa_mailnet::MailAccount::password(
+        "imap.alcaldia-ejemplo.invalid",
+        "smtp.alcaldia-ejemplo.invalid",
+        Security::Tls,
+        USER,
+    );
+    let r = test_connection_with_timeout(&a, &pw(), t).unwrap();
+    assert_eq!(
+        r.codes,
+        vec!["mail_host_not_found", "mail_host_not_found"],
+        "{:?}",
+        r.lines
+    );
+    assert!(
+        r.lines[0].starts_with("IMAP: No se encontró el servidor «imap.alcaldia-ejemplo.invalid»"),
+        "{:?}",
+        r.lines
+    );
+    assert!(
+        r.lines[1].starts_with("SMTP: No se encontró el servidor «smtp.alcaldia-ejemplo.invalid»"),
+        "{:?}",
+        r.lines
+    );
+
+    // Timeout: accepts every connection and never sends a greeting (IMAP and SMTP alike).
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let silent = listener.local_addr().unwrap().port();
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+    let hold = std::thread::spawn(move || {
+        listener.set_nonblocking(true).unwrap();
+        let mut held = Vec::new();
+        while stop_rx.try_recv().is_err() {
+            match listener.accept() {
+                Ok((c, _)) => held.push(c),
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        held.len()
+    });
+    let mut a = mesa_mailnet::MailAccount::password("127.0.0.1", "127.0.0.1", Security::None, USER);
+    a.imap_port = silent;
+    a.smtp_port = silent;
+    let started = Instant::now();
+    let r = test_connection_with_timeout(&a, &pw(), t).unwrap();
+    let took = started.elapsed();
+    stop_tx.send(()).unwrap();
+    assert!(hold.join().unwrap() >= 2, "both sides connected");
+    assert_eq!(
+        r.codes,
+        vec!["mail_timeout", "mail_timeout"],
+        "{:?}",
+        r.lines
+    );
+    for (line, side) in r.lines.iter().zip(["IMAP", "SMTP"]) {
+        assert!(
+            line.starts_with(&format!(
+                "{side}: El servidor 127.0.0.1:{silent} no respondió a tiempo (1 s)"
+            )),
+            "{line}"
+        );
+    }
+    assert!(took < Duration::from_secs(15), "{took:?}");
+
+    // TLS to plain-text ports, then a self-signed certificate.
+    let srv = Servers::start(Options {
+        tls: true,
+        ..Options::default()
+    });
+    let mut a = srv.account();
+    a.imap_host = "localhost".into();
+    a.smtp_host = "localhost".into();
+    a.security = Security::Tls;
+    a.smtp_security = Security::Tls;
+    let r = test_connection_with_timeout(&a, &pw(), Duration::from_secs(5)).unwrap();
+    assert_eq!(r.codes, vec!["mail_tls", "mail_tls"], "{:?}", r.lines);
+    for line in &r.lines {
+        assert!(line.contains("Falló la conexión segura (TLS)"), "{line}");
+    }
+    a.imap_port = srv.imaps_port.unwrap();
+    a.smtp_port = srv.imaps_port.unwrap();
+    let r = test_connection_with_timeout(&a, &pw(), Duration::from_secs(5)).unwrap();
+    assert_eq!(r.codes, vec!["mail_tls", "mail_tls"], "{:?}", r.lines);
+    for line in &r.lines {
+        assert!(
+            line.contains(
+                "el certificado del servidor no es válido para este nombre o no es de confianza"
+            ),
+            "{line}"
+        );
+    }
+
+    // An SMTP server that offers no AUTH at all.
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _smtpd = Child(
+        std::process::Command::new("/usr/bin/python3")
+            .args(["-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut a = srv.account();
+    a.smtp_port = port;
+    let r = test_connection_with_timeout(&a, &pw(), Duration::from_secs(5)).unwrap();
+    assert!(r.imap_ok, "{:?}", r.lines);
+    assert_eq!(r.codes, vec!["mail_smtp_auth_unavailable"], "{:?}", r.lines);
+    assert!(
+        r.lines.last().unwrap().starts_with(
+            "SMTP: El servidor SMTP no ofrece ningún método de autenticación compatible"
+        ),
+        "{:?}",
+        r.lines
+    );
+    drop(srv);
+
+    // SMTP AUTH disabled for the mailbox (Microsoft 365's 5.7.139), as «Probar conexión» says it.
+    let srv = Servers::start(Options {
+        smtp_auth_reply: Some("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox."),
+        ..Options::default()
+    });
+    let r = test_connection_with_timeout(&srv.account(), &pw(), Duration::from_secs(5)).unwrap();
+    assert!(r.imap_ok, "{:?}", r.lines);
+    assert_eq!(r.codes, vec!["mail_smtp_auth_disabled"], "{:?}", r.lines);
+    assert!(
+        r.lines.last().unwrap().starts_with(&format!(
+            "SMTP: El servidor SMTP tiene deshabilitado el envío autenticado (SMTP AUTH) para el buzón «{USER}»"
+        )),
+        "{:?}",
+        r.lines
+    );
+}

@@ -55,10 +55,15 @@ fn mail(i: usize, size: usize, attachment: usize) -> Vec<u8> {
 }
 
 fn peak() -> String {
+    status("VmHWM")
+}
+
+/// A line of `/proc/self/status` (VmHWM: peak resident memory; VmRSS: resident now).
+fn status(field: &str) -> String {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
-        .find(|l| l.starts_with("VmHWM"))
+        .find(|l| l.starts_with(field))
         .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|| "?".into())
 }
@@ -119,6 +124,7 @@ fn fetch_store_and_list_1000_mails() {
     let before = peak();
     // Reset the peak RSS (Linux ≥ 4.0) so VmHWM measures the collector, not the APPENDs.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let floor = status("VmRSS");
     let t1 = Instant::now();
     let r = mesa_mailsync::fetch(&mut store, &account, &cred, now, &mut |_, _| {}).unwrap();
     let fetch_s = t1.elapsed().as_secs_f64();
@@ -134,7 +140,8 @@ fn fetch_store_and_list_1000_mails() {
         fetch_s + list_s
     );
     println!(
-        "bench: peak memory (VmHWM) after APPEND {before}; during the collector {}",
+        "bench: peak memory (VmHWM) after APPEND {before}; during the collector {} (resident \
+         when it started: {floor})",
         peak()
     );
 }

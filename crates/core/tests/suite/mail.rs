@@ -1390,3 +1390,56 @@ fn the_account_refuses_an_interval_or_size_out_of_range() {
     let back = s.mail_account().unwrap().unwrap();
     assert_eq!((back.poll_minutes, back.max_mb), (5, 10));
 }
+
+/// The raw mail goes into SQLite in 1 MB pieces (incremental blob I/O) and the attachment is
+/// moved out of the parser, not copied: both must come back byte for byte, across piece
+/// boundaries and with a length that is not a multiple of the piece.
+#[test]
+fn a_large_raw_mail_is_stored_byte_for_byte_in_pieces() {
+    use base64::Engine;
+    let (_d, mut s) = open();
+    with_account(&mut s, false);
+    s.set_attachment_max_mb(10).unwrap();
+    let data: Vec<u8> = (0..2_700_001u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&data);
+    let mut lines = String::new();
+    for chunk in encoded.as_bytes().chunks(76) {
+        lines.push_str(std::str::from_utf8(chunk).unwrap());
+        lines.push_str("\r\n");
+    }
+    let raw = format!(
+        "From: ana@entidad.gov.co\r\nTo: {OFFICE}\r\nSubject: Planos\r\nMessage-ID: <planos@entidad.gov.co>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n\
+         --zz\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAdjunto los planos.\r\n\
+         --zz\r\nContent-Type: application/octet-stream; name=\"planos.dwg\"\r\n\
+         Content-Disposition: attachment; filename=\"planos.dwg\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{lines}--zz--\r\n"
+    )
+    .into_bytes();
+    assert!(raw.len() > 3 * 1024 * 1024 && raw.len() % (1024 * 1024) != 0);
+    let id = ingest(&mut s, raw.clone(), Some(1), "2026-03-10T09:00").mail_id();
+    let number = s
+        .register_mail(
+            id,
+            &RegisterOverrides::default(),
+            WHO,
+            at("2026-03-10T09:30"),
+        )
+        .unwrap();
+    let d = s.get_ticket(&number, at("2026-03-10T09:30")).unwrap();
+    let names: Vec<&str> = d.attachments.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![format!("correo-{id}.eml").as_str(), "planos.dwg"]
+    );
+    let owner = AttachmentOwner::Ticket(number.clone());
+    let eml = s.attachment_blob(&owner, d.attachments[0].id).unwrap();
+    assert!(std::fs::read(eml.1).unwrap() == raw, "the .eml differs");
+    let dwg = s.attachment_blob(&owner, d.attachments[1].id).unwrap();
+    assert!(
+        std::fs::read(dwg.1).unwrap() == data,
+        "the attachment differs"
+    );
+}
