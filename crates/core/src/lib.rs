@@ -25,6 +25,9 @@ pub use mesa_docwriter::pdf;
 pub mod reports;
 pub mod risks;
 pub mod safety;
+/// Which database a workstation uses; moving the office to PostgreSQL (issue 17).
+#[cfg(feature = "postgres")]
+pub mod server;
 pub mod settings;
 pub mod store;
 pub mod text;
