@@ -4,20 +4,13 @@
 //! The workstation's server is `servidor.json` in the data folder (`db::pg::workstation`, no
 //! password). The password lives in the OS credential store, which core does not reach: callers
 //! pass a closure that reads it (`status`) or stores it (`Store::server_move`), under
-//! [`WorkstationServer::credential_key`].
+//! `WorkstationServer::credential_key`.
 
-use std::path::Path;
-
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::pg::{self, copy, workstation, PgTarget};
-use crate::error::{CoreError, Result};
-use crate::people::Permission;
-use crate::store::Store;
-
-pub use crate::db::pg::workstation::WorkstationServer;
+#[cfg(feature = "postgres")]
+pub use with_server::*;
 
 /// What `mesa server status` prints and Ajustes → Servidor shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -45,6 +38,46 @@ pub struct ServerStatus {
     /// When this workstation moved the data to the server (UTC ISO-8601).
     pub migrated_at: Option<String>,
     pub migrated_from: Option<String>,
+}
+
+/// The «Mover a un servidor PostgreSQL» form of Ajustes → Servidor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ServerForm {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub user: String,
+    pub password: String,
+}
+
+#[cfg(feature = "postgres")]
+impl ServerForm {
+    /// The connection URL of the form (every part escaped).
+    pub fn url(&self) -> String {
+        url_from_parts(
+            &self.host,
+            self.port,
+            &self.database,
+            &self.user,
+            &self.password,
+        )
+    }
+}
+
+/// One row another workstation changed: the list that shows it and its id there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChangedRow {
+    pub table: String,
+    pub id: i64,
+}
+
+/// The app's `datos-cambiados` event (PostgreSQL): rows other workstations committed, or
+/// `reconnected` after the listener lost its connection (changes may have been missed: every
+/// open list reloads).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DataChanged {
+    pub changes: Vec<ChangedRow>,
+    pub reconnected: bool,
 }
 
 /// One table and its rows (what a move would copy).
@@ -88,255 +121,270 @@ pub struct MoveReport {
     pub seconds: f64,
 }
 
-fn rows(plan: Vec<copy::TableCount>) -> Vec<TableRows> {
-    plan.into_iter()
-        .map(|t| TableRows {
-            table: t.table,
-            rows: t.rows,
-        })
-        .collect()
-}
+#[cfg(feature = "postgres")]
+mod with_server {
+    use std::path::Path;
 
-/// The status of the workstation whose data folder is `dir`, before or without a store.
-/// `password` reads the server's password from the credential store by its key. A server that
-/// does not answer is a status (`connected: false` with the reason), not an error.
-pub fn status(dir: &Path, password: impl FnOnce(&str) -> Option<String>) -> Result<ServerStatus> {
-    let sqlite = crate::paths::db_path(dir);
-    let mut out = ServerStatus {
-        engine: "sqlite".into(),
-        sqlite_path: sqlite.display().to_string(),
-        host: None,
-        port: None,
-        database: None,
-        user: None,
-        server: None,
-        password_stored: false,
-        connected: false,
-        engine_version: None,
-        schema_version: None,
-        error: None,
-        migrated_at: None,
-        migrated_from: None,
-    };
-    match workstation::read(dir)? {
-        None => {
-            out.engine_version = Some(rusqlite::version().to_string());
-            if sqlite.exists() {
-                let v = crate::db::open_reader(&sqlite).and_then(|db| {
-                    Ok(db
-                        .sqlite_native()?
-                        .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?)
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::db::pg::{self, copy, workstation, PgTarget};
+    use crate::error::{CoreError, Result};
+    use crate::people::Permission;
+    use crate::store::Store;
+
+    pub use crate::db::pg::workstation::WorkstationServer;
+
+    fn rows(plan: Vec<copy::TableCount>) -> Vec<TableRows> {
+        plan.into_iter()
+            .map(|t| TableRows {
+                table: t.table,
+                rows: t.rows,
+            })
+            .collect()
+    }
+
+    /// The status of the workstation whose data folder is `dir`, before or without a store.
+    /// `password` reads the server's password from the credential store by its key. A server that
+    /// does not answer is a status (`connected: false` with the reason), not an error.
+    pub fn status(dir: &Path, password: impl FnOnce(&str) -> Option<String>) -> Result<ServerStatus> {
+        let sqlite = crate::paths::db_path(dir);
+        let mut out = ServerStatus {
+            engine: "sqlite".into(),
+            sqlite_path: sqlite.display().to_string(),
+            host: None,
+            port: None,
+            database: None,
+            user: None,
+            server: None,
+            password_stored: false,
+            connected: false,
+            engine_version: None,
+            schema_version: None,
+            error: None,
+            migrated_at: None,
+            migrated_from: None,
+        };
+        match workstation::read(dir)? {
+            None => {
+                out.engine_version = Some(rusqlite::version().to_string());
+                if sqlite.exists() {
+                    let v = crate::db::open_reader(&sqlite).and_then(|db| {
+                        Ok(db
+                            .sqlite_native()?
+                            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?)
+                    });
+                    match v {
+                        Ok(v) => {
+                            out.connected = true;
+                            out.schema_version = Some(v);
+                        }
+                        Err(e) => out.error = Some(e.to_string()),
+                    }
+                }
+            }
+            Some(ws) => {
+                let pw = password(&ws.credential_key());
+                out.password_stored = pw.is_some();
+                let target = ws.target(pw);
+                out.engine = "postgresql".into();
+                out.server = Some(target.display());
+                out.host = Some(ws.host.clone());
+                out.port = Some(ws.port);
+                out.database = Some(ws.dbname.clone());
+                out.user = Some(ws.user.clone());
+                out.migrated_at = ws.migrated_at.clone();
+                out.migrated_from = ws.migrated_from.clone();
+                let probe = target.connect().and_then(|mut c| {
+                    let info = pg::check_server(&mut c)?;
+                    let v = pg::schema_version(&mut c)?;
+                    Ok((info, v))
                 });
-                match v {
-                    Ok(v) => {
+                match probe {
+                    Ok((info, v)) => {
                         out.connected = true;
+                        out.engine_version = Some(info.version);
                         out.schema_version = Some(v);
                     }
                     Err(e) => out.error = Some(e.to_string()),
                 }
             }
         }
-        Some(ws) => {
-            let pw = password(&ws.credential_key());
-            out.password_stored = pw.is_some();
-            let target = ws.target(pw);
-            out.engine = "postgresql".into();
-            out.server = Some(target.display());
-            out.host = Some(ws.host.clone());
-            out.port = Some(ws.port);
-            out.database = Some(ws.dbname.clone());
-            out.user = Some(ws.user.clone());
-            out.migrated_at = ws.migrated_at.clone();
-            out.migrated_from = ws.migrated_from.clone();
-            let probe = target.connect().and_then(|mut c| {
-                let info = pg::check_server(&mut c)?;
-                let v = pg::schema_version(&mut c)?;
-                Ok((info, v))
+        Ok(out)
+    }
+
+    fn refuse_if_on_server(dir: &Path) -> Result<()> {
+        if let Some(ws) = workstation::read(dir)? {
+            return Err(CoreError::Server {
+                detail: format!(
+                    "este equipo ya usa el servidor {}; no se copió nada",
+                    ws.target(None).display()
+                ),
             });
-            match probe {
-                Ok((info, v)) => {
-                    out.connected = true;
-                    out.engine_version = Some(info.version);
-                    out.schema_version = Some(v);
+        }
+        Ok(())
+    }
+
+    fn target_with_password(url: &str) -> Result<(PgTarget, String)> {
+        let target = PgTarget::parse(url)?;
+        let password = target
+            .password
+            .clone()
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| {
+                CoreError::validation(
+                    "contraseña",
+                    "falta la contraseña del usuario de PostgreSQL",
+                )
+            })?;
+        Ok((target, password))
+    }
+
+    /// `postgresql://user:password@host:port/db` from a form's fields (each part escaped).
+    pub fn url_from_parts(host: &str, port: u16, database: &str, user: &str, password: &str) -> String {
+        fn esc(s: &str) -> String {
+            let mut out = String::with_capacity(s.len());
+            for b in s.bytes() {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    out.push(b as char);
+                } else {
+                    out.push_str(&format!("%{b:02X}"));
                 }
-                Err(e) => out.error = Some(e.to_string()),
             }
+            out
+        }
+        let host = host.trim();
+        let host = if host.contains(':') && !host.starts_with('[') {
+            format!("[{host}]")
+        } else {
+            host.to_string()
+        };
+        format!(
+            "postgresql://{}:{}@{host}:{port}/{}",
+            esc(user.trim()),
+            esc(password),
+            esc(database.trim())
+        )
+    }
+
+    impl Store {
+        /// What a move to `url` would copy, and whether the server is ready for it (reachable, new
+        /// enough, with `unaccent`, an empty database). Only reads. Administrator only.
+        pub fn server_preview(&self, dir: &Path, url: &str) -> Result<MovePreview> {
+            self.authorize(Permission::Settings)?;
+            refuse_if_on_server(dir)?;
+            let (target, _) = target_with_password(url)?;
+            let plan = copy::plan(self.connection().sqlite_native()?)?;
+            let total_rows = plan.iter().map(|t| t.rows).sum();
+            let check = target.connect().and_then(|mut c| {
+                let info = pg::check_server(&mut c)?;
+                let tables = pg::tables(&mut c)?;
+                if !tables.is_empty() {
+                    return Err(CoreError::Server {
+                        detail: format!(
+                            "la base de datos de destino no está vacía (tiene {} tablas)",
+                            tables.len()
+                        ),
+                    });
+                }
+                Ok(info)
+            });
+            Ok(MovePreview {
+                from: self.sqlite_source(),
+                to: target.display(),
+                tables: rows(plan),
+                total_rows,
+                server_ready: check.is_ok(),
+                server_version: check.as_ref().ok().map(|i| i.version.clone()),
+                server_problem: check.err().map(|e| e.to_string()),
+            })
+        }
+
+        fn sqlite_source(&self) -> String {
+            self.path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        }
+
+        /// Copies this SQLite database into the empty PostgreSQL database of `url` (one
+        /// transaction on the server, counts and a sample checked; the SQLite file only read), then
+        /// switches the workstation whose data folder is `dir`: `save_password(key, password)`
+        /// stores the password in the OS credential store first (its error text is shown) (without it the workstation is
+        /// not switched), then `servidor.json` is written. Administrator only. `actor` is recorded
+        /// as who moved the data.
+        pub fn server_move(
+            &self,
+            dir: &Path,
+            url: &str,
+            actor: &str,
+            now: DateTime<Utc>,
+            save_password: impl FnOnce(&str, &str) -> std::result::Result<(), String>,
+            progress: &mut dyn FnMut(MoveProgress),
+        ) -> Result<MoveReport> {
+            self.authorize(Permission::Settings)?;
+            refuse_if_on_server(dir)?;
+            let (target, password) = target_with_password(url)?;
+            let started = std::time::Instant::now();
+            let source = self.sqlite_source();
+            let mut client = target.connect()?;
+            let report = copy::copy_with_progress(
+                self.connection().sqlite_native()?,
+                &mut client,
+                actor,
+                &mut |p| {
+                    progress(MoveProgress {
+                        table: p.table,
+                        rows_done: p.rows_done,
+                        rows_total: p.rows_total,
+                    })
+                },
+            )?;
+            drop(client);
+            let mut ws = WorkstationServer::from_target(&target);
+            ws.migrated_at = Some(crate::clock::to_db(now));
+            ws.migrated_from = Some(source.clone());
+            save_password(&ws.credential_key(), &password).map_err(|e| CoreError::Server {
+                detail: format!(
+                    "los datos se copiaron al servidor, pero la contraseña no se pudo guardar en el \
+                     almacén de credenciales ({e}); este equipo sigue con SQLite"
+                ),
+            })?;
+            workstation::write(dir, &ws)?;
+            Ok(MoveReport {
+                tables: rows(report.tables),
+                total_rows: report.total_rows,
+                sampled_rows: report.sampled_rows as i64,
+                server_version: report.server_version,
+                to: target.display(),
+                from: source,
+                seconds: started.elapsed().as_secs_f64(),
+            })
+        }
+
+        /// Back to the workstation's SQLite file: `servidor.json` is removed (the server's data and
+        /// the stored password stay). Returns false when the workstation already uses SQLite.
+        /// Administrator only.
+        pub fn server_use_local(&self, dir: &Path) -> Result<bool> {
+            self.authorize(Permission::Settings)?;
+            use_local_unchecked(dir)
         }
     }
-    Ok(out)
-}
 
-fn refuse_if_on_server(dir: &Path) -> Result<()> {
-    if let Some(ws) = workstation::read(dir)? {
-        return Err(CoreError::Server {
-            detail: format!(
-                "este equipo ya usa el servidor {}; no se copió nada",
-                ws.target(None).display()
-            ),
-        });
-    }
-    Ok(())
-}
-
-fn target_with_password(url: &str) -> Result<(PgTarget, String)> {
-    let target = PgTarget::parse(url)?;
-    let password = target
-        .password
-        .clone()
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| {
-            CoreError::validation(
-                "contraseña",
-                "falta la contraseña del usuario de PostgreSQL",
-            )
-        })?;
-    Ok((target, password))
-}
-
-/// `postgresql://user:password@host:port/db` from a form's fields (each part escaped).
-pub fn url_from_parts(host: &str, port: u16, database: &str, user: &str, password: &str) -> String {
-    fn esc(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        for b in s.bytes() {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
+    /// [`Store::server_use_local`] without a store: for a workstation whose server cannot be
+    /// reached at start (the «Reintentar» screen offers it). Callers must have checked who asks.
+    pub fn use_local_unchecked(dir: &Path) -> Result<bool> {
+        if workstation::read(dir)?.is_none() {
+            return Ok(false);
         }
-        out
-    }
-    let host = host.trim();
-    let host = if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]")
-    } else {
-        host.to_string()
-    };
-    format!(
-        "postgresql://{}:{}@{host}:{port}/{}",
-        esc(user.trim()),
-        esc(password),
-        esc(database.trim())
-    )
-}
-
-impl Store {
-    /// What a move to `url` would copy, and whether the server is ready for it (reachable, new
-    /// enough, with `unaccent`, an empty database). Only reads. Administrator only.
-    pub fn server_preview(&self, dir: &Path, url: &str) -> Result<MovePreview> {
-        self.authorize(Permission::Settings)?;
-        refuse_if_on_server(dir)?;
-        let (target, _) = target_with_password(url)?;
-        let plan = copy::plan(self.connection().sqlite_native()?)?;
-        let total_rows = plan.iter().map(|t| t.rows).sum();
-        let check = target.connect().and_then(|mut c| {
-            let info = pg::check_server(&mut c)?;
-            let tables = pg::tables(&mut c)?;
-            if !tables.is_empty() {
-                return Err(CoreError::Server {
-                    detail: format!(
-                        "la base de datos de destino no está vacía (tiene {} tablas)",
-                        tables.len()
-                    ),
-                });
-            }
-            Ok(info)
-        });
-        Ok(MovePreview {
-            from: self.sqlite_source(),
-            to: target.display(),
-            tables: rows(plan),
-            total_rows,
-            server_ready: check.is_ok(),
-            server_version: check.as_ref().ok().map(|i| i.version.clone()),
-            server_problem: check.err().map(|e| e.to_string()),
-        })
-    }
-
-    fn sqlite_source(&self) -> String {
-        self.path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default()
-    }
-
-    /// Copies this SQLite database into the empty PostgreSQL database of `url` (one
-    /// transaction on the server, counts and a sample checked; the SQLite file only read), then
-    /// switches the workstation whose data folder is `dir`: `save_password(key, password)`
-    /// stores the password in the OS credential store first (its error text is shown) (without it the workstation is
-    /// not switched), then `servidor.json` is written. Administrator only. `actor` is recorded
-    /// as who moved the data.
-    pub fn server_move(
-        &self,
-        dir: &Path,
-        url: &str,
-        actor: &str,
-        now: DateTime<Utc>,
-        save_password: impl FnOnce(&str, &str) -> std::result::Result<(), String>,
-        progress: &mut dyn FnMut(MoveProgress),
-    ) -> Result<MoveReport> {
-        self.authorize(Permission::Settings)?;
-        refuse_if_on_server(dir)?;
-        let (target, password) = target_with_password(url)?;
-        let started = std::time::Instant::now();
-        let source = self.sqlite_source();
-        let mut client = target.connect()?;
-        let report = copy::copy_with_progress(
-            self.connection().sqlite_native()?,
-            &mut client,
-            actor,
-            &mut |p| {
-                progress(MoveProgress {
-                    table: p.table,
-                    rows_done: p.rows_done,
-                    rows_total: p.rows_total,
-                })
-            },
-        )?;
-        drop(client);
-        let mut ws = WorkstationServer::from_target(&target);
-        ws.migrated_at = Some(crate::clock::to_db(now));
-        ws.migrated_from = Some(source.clone());
-        save_password(&ws.credential_key(), &password).map_err(|e| CoreError::Server {
-            detail: format!(
-                "los datos se copiaron al servidor, pero la contraseña no se pudo guardar en el \
-                 almacén de credenciales ({e}); este equipo sigue con SQLite"
-            ),
+        let path = workstation::path(dir);
+        std::fs::remove_file(&path).map_err(|e| CoreError::Server {
+            detail: format!("no se pudo quitar {}: {e}", path.display()),
         })?;
-        workstation::write(dir, &ws)?;
-        Ok(MoveReport {
-            tables: rows(report.tables),
-            total_rows: report.total_rows,
-            sampled_rows: report.sampled_rows as i64,
-            server_version: report.server_version,
-            to: target.display(),
-            from: source,
-            seconds: started.elapsed().as_secs_f64(),
-        })
-    }
-
-    /// Back to the workstation's SQLite file: `servidor.json` is removed (the server's data and
-    /// the stored password stay). Returns false when the workstation already uses SQLite.
-    /// Administrator only.
-    pub fn server_use_local(&self, dir: &Path) -> Result<bool> {
-        self.authorize(Permission::Settings)?;
-        use_local_unchecked(dir)
+        Ok(true)
     }
 }
 
-/// [`Store::server_use_local`] without a store: for a workstation whose server cannot be
-/// reached at start (the «Reintentar» screen offers it). Callers must have checked who asks.
-pub fn use_local_unchecked(dir: &Path) -> Result<bool> {
-    if workstation::read(dir)?.is_none() {
-        return Ok(false);
-    }
-    let path = workstation::path(dir);
-    std::fs::remove_file(&path).map_err(|e| CoreError::Server {
-        detail: format!("no se pudo quitar {}: {e}", path.display()),
-    })?;
-    Ok(true)
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "postgres"))]
 mod tests {
     use super::*;
 
