@@ -35,6 +35,8 @@ e2e: app
 	cargo build -p mesa-cli
 	# The loopback Dovecot + aiosmtpd for the mail E2E tests (mail.test.mjs, mail-settings.test.mjs).
 	cargo build -p mesa-mailnet --example mail_servers
+	# The throw-away PostgreSQL cluster for the several-workstations E2E tests (server.test.mjs).
+	cargo build -p mesa-core --features postgres --example pg_server
 	# Every tests/e2e/*.test.mjs, one file at a time (each starts its own app and tauri-driver).
 	xvfb-run -a -s "-screen 0 1366x800x24" node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
