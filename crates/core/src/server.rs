@@ -147,7 +147,10 @@ mod with_server {
     /// The status of the workstation whose data folder is `dir`, before or without a store.
     /// `password` reads the server's password from the credential store by its key. A server that
     /// does not answer is a status (`connected: false` with the reason), not an error.
-    pub fn status(dir: &Path, password: impl FnOnce(&str) -> Option<String>) -> Result<ServerStatus> {
+    pub fn status(
+        dir: &Path,
+        password: impl FnOnce(&str) -> Option<String>,
+    ) -> Result<ServerStatus> {
         let sqlite = crate::paths::db_path(dir);
         let mut out = ServerStatus {
             engine: "sqlite".into(),
@@ -241,7 +244,13 @@ mod with_server {
     }
 
     /// `postgresql://user:password@host:port/db` from a form's fields (each part escaped).
-    pub fn url_from_parts(host: &str, port: u16, database: &str, user: &str, password: &str) -> String {
+    pub fn url_from_parts(
+        host: &str,
+        port: u16,
+        database: &str,
+        user: &str,
+        password: &str,
+    ) -> String {
         fn esc(s: &str) -> String {
             let mut out = String::with_capacity(s.len());
             for b in s.bytes() {

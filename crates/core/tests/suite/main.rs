@@ -31,5 +31,7 @@ mod plans;
 mod privacy;
 mod report;
 mod risks;
+#[cfg(feature = "postgres")]
+mod server_move;
 mod tickets;
 mod work;
