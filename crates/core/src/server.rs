@@ -396,6 +396,7 @@ mod with_server {
 #[cfg(all(test, feature = "postgres"))]
 mod tests {
     use super::*;
+    use crate::db::pg::PgTarget;
 
     #[test]
     fn a_url_from_form_fields_escapes_every_part_and_parses_back() {
