@@ -232,33 +232,34 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), CoreError> {
     let now = match &cli.now {
-        Some(s) => parse_time_input("--now", s)?,
-        None => Utc::now(),
+        Some(s) => Some(parse_time_input("--now", s)?),
+        None => None,
     };
     let dir = paths::data_dir(cli.data_dir.as_deref())?;
     if let Cmd::Backup(b) = &cli.cmd {
-        if let Some(done) = backup::restore_if_damaged(&paths::db_path(&dir), b, now, cli.json) {
+        if let Some(done) = backup::restore_if_damaged(
+            &paths::db_path(&dir),
+            b,
+            now.unwrap_or_else(Utc::now),
+            cli.json,
+        ) {
             return done;
         }
     }
     if let Cmd::Server(server::ServerCmd::Status) = &cli.cmd {
         return server::status(&dir, cli.json);
     }
-    // A workstation switched to a PostgreSQL server must not keep writing its old SQLite file
-    // (two diverging copies of the office's data). The CLI does not work on the server yet.
-    if !matches!(cli.cmd, Cmd::Server(_) | Cmd::Info | Cmd::Holidays { .. }) {
-        if let Some(ws) = mesa_core::db::pg::workstation::read(&dir)? {
-            return Err(CoreError::Server {
-                detail: format!(
-                    "este equipo usa el servidor {} (ver «mesa server status»); esta versión de \
-                     la línea de comandos todavía no trabaja sobre PostgreSQL y no escribe en la \
-                     copia SQLite que quedó como respaldo",
-                    ws.target(None).display()
-                ),
-            });
-        }
-    }
-    let mut store = Store::open(&paths::db_path(&dir))?;
+    // The workstation's database: the server of its `servidor.json` (password from the OS
+    // credential store), else its SQLite file. A switched workstation never writes its old
+    // SQLite copy.
+    let store = Store::open_workstation(&dir, server::stored_password)?;
+    // "Now" without --now: the server's clock on PostgreSQL (a workstation with a wrong clock
+    // cannot misdate a case), this computer's on SQLite.
+    let now = match now {
+        Some(t) => t,
+        None => store.clock_now()?,
+    };
+    let mut store = store;
     let user = cli.user.clone().or_else(|| {
         std::env::var("MESA_USER")
             .ok()

@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use clap::Subcommand;
+use mesa_core::db::pg::workstation;
 use mesa_core::{server, CoreError};
 
 use crate::{print_json, Ctx};
@@ -29,6 +30,23 @@ pub enum ServerCmd {
     /// Vuelve a usar la base SQLite de este equipo (la que quedó como respaldo al pasar al
     /// servidor). No toca los datos del servidor; lo registrado allí no está en la copia SQLite.
     UseLocal,
+}
+
+fn credential_error(e: mesa_mailnet::MailNetError) -> CoreError {
+    CoreError::Server {
+        detail: format!("almacén de credenciales del sistema: {e}"),
+    }
+}
+
+/// The password of the workstation's server, from the OS credential store (what
+/// `Store::open_workstation` asks for). Absent: the connection is tried without one (a server
+/// that trusts this computer), and the server's refusal names the problem.
+pub fn stored_password(ws: &workstation::WorkstationServer) -> Result<Option<String>, CoreError> {
+    match mesa_mailnet::secrets::get_secret(&ws.credential_key()) {
+        Ok(p) => Ok(Some(p)),
+        Err(mesa_mailnet::MailNetError::SecretMissing { .. }) => Ok(None),
+        Err(e) => Err(credential_error(e)),
+    }
 }
 
 /// The status when this workstation has no server (the SQLite file), before opening a store.

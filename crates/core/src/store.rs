@@ -15,6 +15,11 @@ pub struct Store {
     /// The `calendar` setting the cached calendar was built from (readers rebuild on change).
     calendar_src: Option<String>,
     path: Option<PathBuf>,
+    /// The workstation's data folder (attachments, backups): the SQLite file's folder, or the
+    /// folder holding `servidor.json` on PostgreSQL; None in memory.
+    pub(crate) files_dir: Option<PathBuf>,
+    /// Where a [`ReadPool`] opens its readers.
+    source: Source,
     /// Who acts and when, for the audit triggers (see `audit.rs`).
     pub(crate) audit: crate::db::audit_triggers::AuditHandle,
     /// The logged-in account (issue 14): checked by [`Store::authorize`].
@@ -92,9 +97,11 @@ pub(crate) fn session_write_tx<'c>(
     open_write(conn, audit, None)
 }
 
-/// `BEGIN IMMEDIATE`, then who/when of this write (None: the session's) for the triggers.
-// pg: `Db::begin_write` takes the advisory lock; who/when also go to `SET LOCAL mesa.actor`
-// and `mesa.at` for the PL/pgSQL triggers (the AuditHandle stays the source of both).
+/// `BEGIN IMMEDIATE` (SQLite) or `BEGIN` + the write advisory lock (PostgreSQL, see
+/// `db::pg::backend::WRITE_LOCK`), then who/when of this write (None: the session's) for the
+/// triggers. The [`AuditHandle`](crate::db::audit_triggers::AuditHandle) is the one source of
+/// both: SQLite's triggers read it through `mesa_actor()`/`mesa_now()`; on PostgreSQL its values
+/// go to `SET LOCAL mesa.actor`/`mesa.at` for the PL/pgSQL triggers, for this transaction only.
 fn open_write<'c>(
     conn: &'c mut Db,
     audit: &'c crate::db::audit_triggers::AuditHandle,
@@ -103,15 +110,32 @@ fn open_write<'c>(
     let db: &'c Db = conn;
     let changes_before = db.total_changes();
     db.begin_write()?;
-    if let Ok(mut c) = audit.lock() {
-        c.write = by;
-    }
-    Ok(WriteTx {
+    let (actor, at) = match audit.lock() {
+        Ok(mut c) => {
+            c.write = by;
+            (c.actor().to_string(), c.now())
+        }
+        Err(_) => ("sistema".to_string(), None),
+    };
+    let tx = WriteTx {
         db,
         open: true,
         changes_before,
         audit,
-    })
+    };
+    // On SQLite this does nothing (the functions read the handle); an error rolls back (drop).
+    tx.db
+        .set_write_context(&actor, at.map(crate::clock::to_db).as_deref())?;
+    Ok(tx)
+}
+
+/// Where a store's database is, so that a [`ReadPool`] can open readers on the same one.
+#[derive(Clone, Debug)]
+enum Source {
+    Memory,
+    File(PathBuf),
+    #[cfg(feature = "postgres")]
+    Server(crate::db::pg::PgTarget),
 }
 
 /// The one reader of the `settings` table (also inside a write transaction): the value of `key`.
@@ -169,21 +193,78 @@ impl Store {
             })?;
         }
         let conn = db::open(path, &crate::safety::backup::before_migrating)?;
-        Self::from_connection(conn, Some(path.to_path_buf()))
+        Self::from_connection(conn, Source::File(path.to_path_buf()))
     }
 
     pub fn open_in_memory() -> Result<Self> {
-        Self::from_connection(db::open_in_memory()?, None)
+        Self::from_connection(db::open_in_memory()?, Source::Memory)
     }
 
-    fn from_connection(conn: Db, path: Option<PathBuf>) -> Result<Self> {
-        // pg: no SQL functions to register (the triggers read `mesa.actor`/`mesa.at`).
-        let audit = crate::db::audit_triggers::register_functions(conn.sqlite_native()?)?;
+    /// Opens the database on a PostgreSQL server (issue 17): connects, refuses an unsupported
+    /// server, brings the schema up to date (`db::pg::open`, the PostgreSQL migration runner).
+    /// `data_dir` is this workstation's data folder (attachments, backups), if any.
+    #[cfg(feature = "postgres")]
+    pub fn open_server(target: &crate::db::pg::PgTarget, data_dir: Option<&Path>) -> Result<Self> {
+        let conn = db::pg::open(target)?;
+        let mut s = Self::from_connection(conn, Source::Server(target.clone()))?;
+        s.files_dir = data_dir.map(Path::to_path_buf);
+        Ok(s)
+    }
+
+    /// Opens the database of the workstation whose data folder is `data_dir`: the server named
+    /// in its `servidor.json` (with the password `password` reads from the OS credential store,
+    /// keyed by [`WorkstationServer::credential_key`](crate::db::pg::workstation::WorkstationServer::credential_key)),
+    /// else its SQLite file `mesa.db` (the default, unchanged).
+    #[cfg(feature = "postgres")]
+    pub fn open_workstation(
+        data_dir: &Path,
+        password: impl FnOnce(&crate::db::pg::workstation::WorkstationServer) -> Result<Option<String>>,
+    ) -> Result<Self> {
+        match crate::db::pg::workstation::read(data_dir)? {
+            Some(ws) => {
+                let target = ws.target(password(&ws)?);
+                Self::open_server(&target, Some(data_dir))
+            }
+            None => Self::open(&crate::paths::db_path(data_dir)),
+        }
+    }
+
+    /// Which engine the store runs on.
+    pub fn engine(&self) -> db::Engine {
+        self.conn.engine()
+    }
+
+    /// "Now" for the front doors (the app, the CLI without `--now`): the database server's
+    /// clock on PostgreSQL (so a workstation with a wrong clock cannot misdate a case), this
+    /// computer's on SQLite. Core's rules never call it: they take `now` as a parameter.
+    pub fn clock_now(&self) -> Result<DateTime<Utc>> {
+        Ok(self.conn.server_now()?.unwrap_or_else(Utc::now))
+    }
+
+    fn from_connection(conn: Db, source: Source) -> Result<Self> {
+        // PostgreSQL has no per-connection SQL functions: the triggers read `mesa.actor` /
+        // `mesa.at`, which the write path sets from the same handle (`open_write`).
+        let audit = match conn.engine() {
+            db::Engine::Sqlite => {
+                crate::db::audit_triggers::register_functions(conn.sqlite_native()?)?
+            }
+            db::Engine::Postgres => crate::db::audit_triggers::new_handle(),
+        };
+        let path = match &source {
+            Source::File(p) => Some(p.clone()),
+            _ => None,
+        };
+        let files_dir = path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf);
         let mut store = Store {
             conn,
             calendar: BusinessCalendar::default_office(),
             calendar_src: None,
             path,
+            files_dir,
+            source,
             audit,
             principal: None,
         };
@@ -263,7 +344,44 @@ impl Store {
     /// brought up to date (see [`db::open_reader`]). Reads on it never wait behind the writer;
     /// a write on it fails. The app keeps a few in a [`ReadPool`].
     pub fn open_reader(path: &Path) -> Result<Self> {
-        Self::from_connection(db::open_reader(path)?, Some(path.to_path_buf()))
+        Self::from_connection(db::open_reader(path)?, Source::File(path.to_path_buf()))
+    }
+
+    /// A read-only store on the server of `target` (see [`db::pg::open_reader`]): every
+    /// transaction on it is read-only.
+    #[cfg(feature = "postgres")]
+    pub fn open_server_reader(
+        target: &crate::db::pg::PgTarget,
+        data_dir: Option<&Path>,
+    ) -> Result<Self> {
+        let mut s =
+            Self::from_connection(db::pg::open_reader(target)?, Source::Server(target.clone()))?;
+        s.files_dir = data_dir.map(Path::to_path_buf);
+        Ok(s)
+    }
+
+    /// A reader on the same database as this store (another connection).
+    #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
+    fn reader_like(source: &Source, files_dir: Option<&Path>) -> Result<Self> {
+        match source {
+            Source::Memory => Err(CoreError::validation(
+                "lectores",
+                "la base de datos está en memoria",
+            )),
+            Source::File(p) => Self::open_reader(p),
+            #[cfg(feature = "postgres")]
+            Source::Server(t) => Self::open_server_reader(t, files_dir),
+        }
+    }
+
+    /// The read pool of this store's database: read-only connections to the same file or
+    /// server.
+    pub fn read_pool(&self) -> ReadPool {
+        ReadPool {
+            source: self.source.clone(),
+            files_dir: self.files_dir.clone(),
+            idle: Default::default(),
+        }
     }
 
     /// Rebuilds what this store caches (the business calendar) when another connection
@@ -280,7 +398,8 @@ impl Store {
 /// dashboard, search and the settings screens read here, so they never wait behind the one
 /// writer (an import, a backup, an export). Each read sees one consistent snapshot (WAL).
 pub struct ReadPool {
-    path: PathBuf,
+    source: Source,
+    files_dir: Option<PathBuf>,
     idle: std::sync::Mutex<Vec<Store>>,
 }
 
@@ -288,9 +407,11 @@ pub struct ReadPool {
 const IDLE_READERS: usize = 4;
 
 impl ReadPool {
+    /// Readers on the SQLite file at `path` (see [`Store::read_pool`] for any engine).
     pub fn new(path: &Path) -> Self {
         ReadPool {
-            path: path.to_path_buf(),
+            source: Source::File(path.to_path_buf()),
+            files_dir: path.parent().map(Path::to_path_buf),
             idle: Default::default(),
         }
     }
@@ -300,7 +421,7 @@ impl ReadPool {
         let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let mut store = match idle {
             Some(s) => s,
-            None => Store::open_reader(&self.path)?,
+            None => Store::reader_like(&self.source, self.files_dir.as_deref())?,
         };
         store.refresh()?;
         let out = f(&store);

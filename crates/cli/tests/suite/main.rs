@@ -26,3 +26,5 @@ mod report_cli;
 mod risks_cli;
 mod server_cli;
 mod settings;
+#[path = "../../../core/tests/suite/test_engine.rs"]
+mod test_engine;

@@ -24,7 +24,7 @@ fn counts(env: &Env) -> BTreeMap<String, i64> {
     ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
 )]
 fn the_demo_database_moves_to_an_empty_server_with_every_row_equal() {
-    let env = Env::new();
+    let env = Env::sqlite();
     env.ok(NOW, &["demo", "--cases", "300", "--seed", "7"]);
     let st = env.json(NOW, &["server", "status"]);
     assert_eq!(st["engine"], "sqlite");
@@ -157,7 +157,7 @@ fn the_demo_database_moves_to_an_empty_server_with_every_row_equal() {
     ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
 )]
 fn a_non_empty_target_or_a_url_without_password_is_refused_and_nothing_changes() {
-    let env = Env::new();
+    let env = Env::sqlite();
     env.ok(NOW, &["demo", "--cases", "20", "--seed", "3"]);
     let full = migrated_db();
     let e = env.fails(NOW, &["server", "migrate", "--to", &full.url(), "--yes"]);

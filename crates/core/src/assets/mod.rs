@@ -1600,10 +1600,11 @@ impl Store {
         let year = &date[..4];
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         // The year's counter row, in this transaction (like case numbers): gap-free, never
-        // reused, serialised by BEGIN IMMEDIATE with any other writer.
+        // reused, serialised by the write path (BEGIN IMMEDIATE / PostgreSQL's advisory lock).
         let seq: i64 = tx.query_row(
             "INSERT INTO decommission_counters(year, last) VALUES (?1, 1)
-             ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+             ON CONFLICT(year) DO UPDATE SET last = decommission_counters.last + 1
+             RETURNING last",
             [year.parse::<i64>().map_err(|_| {
                 CoreError::validation("fecha del concepto", format!("año «{year}» no válido"))
             })?],

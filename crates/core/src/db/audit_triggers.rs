@@ -204,13 +204,20 @@ impl AuditContext {
 
 pub type AuditHandle = Arc<Mutex<AuditContext>>;
 
-/// Registers `mesa_actor()` / `mesa_now()` on `conn` and returns the handle that sets them.
-pub fn register_functions(conn: &Connection) -> Result<AuditHandle> {
-    let ctx: AuditHandle = Arc::new(Mutex::new(AuditContext {
+/// A handle with the default context (the session «sistema», the database's clock). On
+/// PostgreSQL nothing reads it but the write path, which copies it to `SET LOCAL mesa.actor` /
+/// `mesa.at` for each write transaction.
+pub fn new_handle() -> AuditHandle {
+    Arc::new(Mutex::new(AuditContext {
         session_actor: "sistema".into(),
         session_now: None,
         write: None,
-    }));
+    }))
+}
+
+/// Registers `mesa_actor()` / `mesa_now()` on `conn` and returns the handle that sets them.
+pub fn register_functions(conn: &Connection) -> Result<AuditHandle> {
+    let ctx = new_handle();
     let a = ctx.clone();
     conn.create_scalar_function("mesa_actor", 0, FunctionFlags::SQLITE_UTF8, move |_| {
         Ok(a.lock().map(|c| c.actor().to_string()).unwrap_or_default())

@@ -30,7 +30,8 @@ impl Store {
     }
 
     pub(crate) fn data_dir(&self) -> Option<PathBuf> {
-        self.path().and_then(|p| p.parent()).map(Path::to_path_buf)
+        // The SQLite file's folder, or the workstation's folder on PostgreSQL (store.rs).
+        self.files_dir.clone()
     }
 
     /// Makes a verified backup now: into `to` when given (a folder the user chose; never

@@ -1185,16 +1185,19 @@ fn load_sla_input(conn: &crate::db::Db, id: i64) -> Result<SlaInput> {
 }
 
 /// The one case-number allocation (registration, demo data): the next consecutive of `year`,
-/// inside the caller's `BEGIN IMMEDIATE` transaction, so numbers have no gaps and no repeats
-/// with concurrent writers. Returns the number and its consecutive.
+/// inside the caller's write transaction (SQLite `BEGIN IMMEDIATE`; PostgreSQL the write
+/// advisory lock, taken before any statement), so numbers have no gaps and no repeats with
+/// concurrent writers on any workstation: the counter row rolls back with the case, which a
+/// sequence would not. Returns the number and its consecutive.
 pub(crate) fn allocate_number(
     tx: &crate::db::Db,
     prefix: &str,
     year: i32,
 ) -> Result<(String, i64)> {
     let seq: i64 = tx.query_row(
+        // `ticket_counters.last`: PostgreSQL also sees `excluded.last` here.
         "INSERT INTO ticket_counters(year, last) VALUES (?1, 1)
-         ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+         ON CONFLICT(year) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last",
         [year],
         |r| r.get("last"),
     )?;

@@ -18,7 +18,7 @@ fn day(s: &str) -> NaiveDate {
 const ACTOR: &str = "Técnico de sistemas";
 
 fn store() -> Store {
-    Store::open_in_memory().unwrap()
+    crate::support::store()
 }
 
 /// A case registered Monday 2 March 2026 09:00 Bogota, located «Piso 2, oficina 204».

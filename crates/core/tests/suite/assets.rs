@@ -364,7 +364,7 @@ fn asset_life_record_transfers_upgrades_cases_and_decommission() {
 
 #[test]
 fn a_peripheral_is_removed_with_a_reason_and_the_record_keeps_it() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     for tag in ["IND0300", "IND0301"] {
         s.create_asset(&computer(tag, "Almacén"), TECH, at("2026-01-05T08:00"))
             .unwrap();
@@ -434,7 +434,7 @@ fn a_peripheral_is_removed_with_a_reason_and_the_record_keeps_it() {
 
 #[test]
 fn status_event_records_old_and_new() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     s.create_asset(
         &computer("IND0200", "Almacén"),
         TECH,
@@ -548,7 +548,7 @@ fn import_assets_is_all_or_nothing_and_undoable() {
 
 #[test]
 fn occurrences_for_each_frequency_and_start_month() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let now = at("2026-01-02T08:00");
     s.create_plan(2026, None, TECH, now).unwrap();
     let cases: &[(Frequency, i64, &[i64])] = &[
@@ -759,7 +759,7 @@ fn fixed_plan(s: &mut Store) -> (i64, i64, i64) {
 
 #[test]
 fn compliance_on_a_fixed_plan() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     fixed_plan(&mut s);
     let c = s.maintenance_compliance(2025, day("2025-03-31")).unwrap();
     assert_eq!((c.programmed, c.executed, c.on_time), (4, 4, 3));
@@ -778,7 +778,7 @@ fn compliance_on_a_fixed_plan() {
 
 #[test]
 fn cronograma_cells_due_list_and_life_record_from_logs() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let (a, b, c) = fixed_plan(&mut s);
     let now = at("2025-07-10T10:00"); // Thursday
     let cr = s.cronograma(2025, now).unwrap();
@@ -865,7 +865,7 @@ fn cronograma_cells_due_list_and_life_record_from_logs() {
 
 #[test]
 fn logs_open_cases_are_verified_and_validated() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let now = at("2026-04-20T15:00");
     s.create_asset(&computer("IND0700", "Almacén"), TECH, now)
         .unwrap();

@@ -33,7 +33,7 @@ fn entries(s: &Store, table: &str, key: &str) -> Vec<audit::AuditEntry> {
 
 #[test]
 fn case_create_and_update_are_recorded_with_who_when_old_and_new() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = new_case(&mut s, "Ana Gutiérrez");
     let h = entries(&s, "tickets", &t.number);
     assert_eq!(h.len(), 1);
@@ -100,7 +100,7 @@ fn case_create_and_update_are_recorded_with_who_when_old_and_new() {
 
 #[test]
 fn catalog_and_settings_changes_are_recorded() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     s.set_session("Administrador", Some(at("2026-03-02T08:00")));
     s.upsert_staff("Pedro Técnico", "tecnico", 1).unwrap();
     s.upsert_staff("Pedro Técnico", "ingeniero", 2).unwrap();
@@ -155,7 +155,7 @@ fn catalog_and_settings_changes_are_recorded() {
 
 #[test]
 fn equipment_and_plans_changes_are_recorded() {
-    let s = Store::open_in_memory().unwrap();
+    let s = crate::support::store();
     s.set_session("Técnico de sistemas", Some(at("2026-03-02T08:00")));
     let c = s.connection();
     c.execute(
@@ -202,7 +202,7 @@ fn equipment_and_plans_changes_are_recorded() {
 
 #[test]
 fn the_trail_is_append_only_except_redaction() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     new_case(&mut s, "Ana Gutiérrez");
     let c = s.connection();
     let e = c
@@ -227,7 +227,7 @@ fn the_trail_is_append_only_except_redaction() {
 
 #[test]
 fn every_table_is_audited_or_excluded_with_a_reason() {
-    let s = Store::open_in_memory().unwrap();
+    let s = crate::support::store();
     let c = s.connection();
     let mut st = c
         .prepare(
@@ -298,7 +298,7 @@ fn triggers_follow_new_columns_and_outside_tools_cannot_write_silently() {
 
 #[test]
 fn export_to_csv_and_xlsx() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     for k in 0..5 {
         new_case(&mut s, &format!("Persona {k}"));
     }
@@ -346,7 +346,7 @@ fn export_to_csv_and_xlsx() {
 /// change hours later was audited under the case action's author and time.
 #[test]
 fn every_write_is_audited_with_its_own_author_and_time() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     s.set_session("Sesión", None);
     // T1, by A: a case.
     let t = s
@@ -416,7 +416,7 @@ fn every_write_is_audited_with_its_own_author_and_time() {
 /// audited under the session's author: now each carries the person who acted, at their time.
 #[test]
 fn plans_and_log_verifications_are_audited_under_who_acted() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     s.set_session("Sesión", None);
     s.create_plan(2026, None, "Ingeniera Plan", at("2026-01-15T10:00"))
         .unwrap();

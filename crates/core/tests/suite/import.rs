@@ -362,7 +362,7 @@ fn glpi_export_matches_its_truth() {
 
 #[test]
 fn commit_reimport_and_undo_restore_the_previous_state() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = crate::support::store();
     let t = truth("legacy/truth.json");
     // A case registered by hand before the import must survive everything.
     store
@@ -478,7 +478,7 @@ fn overlapping_later_version_adds_only_new_cases() {
     let bytes = read("legacy/casos_exportados.csv");
     let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
     let early: Vec<u8> = lines[..81].concat();
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = crate::support::store();
     let a = store
         .import_bytes(
             &early,
@@ -508,7 +508,7 @@ fn overlapping_later_version_adds_only_new_cases() {
 
 #[test]
 fn every_fixture_commits_and_assets_go_to_the_equipment_module() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = crate::support::store();
     let t = truth("legacy/truth.json");
     let mut total = 0;
     for (name, info) in t["files"].as_object().unwrap() {
@@ -573,7 +573,7 @@ fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
 
 #[test]
 fn bad_files_are_refused_with_nothing_written() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = crate::support::store();
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.resize(2048, 0);
     ole.extend(
@@ -647,7 +647,7 @@ fn bad_files_are_refused_with_nothing_written() {
 
 #[test]
 fn a_csv_renamed_xlsx_imports_as_csv() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = crate::support::store();
     let rep = store
         .import_bytes(
             &read("legacy/casos_exportados.csv"),

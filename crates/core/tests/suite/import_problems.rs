@@ -8,7 +8,6 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{TimeZone, Utc};
 use mesa_core::import::problems::{problems_file_name, problems_xlsx};
 use mesa_core::import::{ImportKind, ImportOptions, Problem};
-use mesa_core::Store;
 
 fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -28,7 +27,7 @@ fn cell_text(d: &Data) -> String {
 
 #[test]
 fn problems_of_a_real_dry_run_read_back_from_the_xlsx() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = crate::support::store();
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap();
     let mut with_problems = 0;
     let mut messy_checked = false;

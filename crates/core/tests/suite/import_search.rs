@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};
 use mesa_core::import::{ImportKind, ImportOptions};
-use mesa_core::{Store, TicketQuery};
+use mesa_core::TicketQuery;
 
 #[test]
 fn imported_cases_are_searchable_and_undo_removes_them_from_the_index() {
@@ -13,7 +13,7 @@ fn imported_cases_are_searchable_and_undo_removes_them_from_the_index() {
         .join("../../tests/fixtures/legacy/casos_exportados.csv");
     let bytes = std::fs::read(&path).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap();
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let opts = ImportOptions {
         kind: ImportKind::Cases,
         sheet: None,

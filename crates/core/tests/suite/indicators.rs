@@ -46,7 +46,7 @@ fn dataset(s: &mut Store) {
 
 #[test]
 fn seeded_sheets_carry_the_annex_formula_and_cannot_change_it() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let sheets = s.indicator_sheets().unwrap();
     assert_eq!(sheets.len(), 9);
     let r = &sheets[0];
@@ -91,7 +91,7 @@ fn seeded_sheets_carry_the_annex_formula_and_cannot_change_it() {
 
 #[test]
 fn monthly_values_and_lights_computed_by_hand() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     let now = at("2026-03-15T09:00");
     let v = s.indicator_values("IND-01", 3, now).unwrap();
@@ -185,7 +185,7 @@ fn monthly_values_and_lights_computed_by_hand() {
 
 #[test]
 fn red_streak_suggests_a_finding_on_two_periods_not_on_one() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     // On 15/02 only January is closed (December has no data): one critical period, no
     // suggestion.
@@ -390,7 +390,7 @@ fn help_desk_report_shows_target_and_light() {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     use mesa_core::reports::documents::ReportPdfOptions;
     use mesa_core::reports::Period;
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     let now = at("2026-03-15T09:00");
     let january = Period::parse("2026-01-01", "2026-01-31").unwrap();

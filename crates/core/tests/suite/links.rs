@@ -60,7 +60,7 @@ fn refused<T: std::fmt::Debug>(r: Result<T>, code: &str, mentions: &[&str]) {
 
 #[test]
 fn a_duplicate_is_cancelled_with_the_link_and_both_cases_show_it() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let original = new_case(&mut s, "Ana Gutiérrez", "2026-03-02T08:00");
     let dup = new_case(&mut s, "Luis Pérez", "2026-03-02T09:00");
     act(&mut s, &dup, TicketAction::Start, "2026-03-02T09:10");
@@ -112,7 +112,7 @@ fn a_duplicate_is_cancelled_with_the_link_and_both_cases_show_it() {
 
 #[test]
 fn duplicate_refusals_leave_nothing_written() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let a = new_case(&mut s, "Ana Gutiérrez", "2026-03-02T08:00");
     let b = new_case(&mut s, "Luis Pérez", "2026-03-02T08:30");
     let c = new_case(&mut s, "Marta Díaz", "2026-03-02T09:00");
@@ -178,7 +178,7 @@ fn duplicate_refusals_leave_nothing_written() {
 
 #[test]
 fn one_link_per_pair_one_parent_and_no_cycles() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let n: Vec<String> = (0..4)
         .map(|i| new_case(&mut s, &format!("Persona {i}"), "2026-03-02T08:00"))
         .collect();
@@ -259,7 +259,7 @@ fn one_link_per_pair_one_parent_and_no_cycles() {
 
 #[test]
 fn resolving_a_parent_resolves_its_open_children_like_a_normal_resolve() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let parent = new_case(&mut s, "Secretaría General", "2026-03-02T08:00");
     let c1 = new_case(&mut s, "Ana Gutiérrez", "2026-03-02T08:10");
     let c2 = new_case(&mut s, "Luis Pérez", "2026-03-02T08:20");

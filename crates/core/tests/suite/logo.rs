@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use mesa_core::clock::parse_time_input;
 use mesa_core::reports::documents::ReportPdfOptions;
 use mesa_core::reports::Period;
-use mesa_core::Store;
 
 fn at(s: &str) -> DateTime<Utc> {
     parse_time_input("prueba", s).unwrap()
@@ -59,7 +58,7 @@ fn images_in(pdf: &[u8]) -> Vec<String> {
     ignore = "needs pdfimages and pdfinfo (poppler-utils), Linux programs not available under Wine; runs in the Linux suite"
 )]
 fn logo_is_stored_validated_and_drawn_on_every_page() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let now = at("2026-04-01T10:00");
     let period = Period::parse("2026-03-01", "2026-03-31").unwrap();
     let without = s
@@ -109,7 +108,7 @@ fn logo_is_stored_validated_and_drawn_on_every_page() {
 #[test]
 fn logo_preview_is_a_png_data_url_of_the_stored_logo() {
     use base64::Engine;
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     assert_eq!(s.entity_logo_data_url().unwrap(), None);
     let logo = png_logo();
     s.set_entity_logo(Some(&logo)).unwrap();

@@ -33,5 +33,7 @@ mod report;
 mod risks;
 #[cfg(feature = "postgres")]
 mod server_move;
+mod support;
+mod test_engine;
 mod tickets;
 mod work;

@@ -49,7 +49,7 @@ fn case(s: &mut Store, received: &str, started: &str) {
 /// March: received Mon 02/03 08:00, attended 10:00 (on time) → 100 %.
 /// The quarter: 2 of 4 on time → 50 %, critical (satisfactory ≥ 90, acceptable ≥ 80).
 fn dataset() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     case(&mut s, "2026-01-05T08:00", "2026-01-05T09:00");
     case(&mut s, "2026-01-05T08:00", "2026-01-07T09:00");
     case(&mut s, "2026-02-02T08:00", "2026-02-05T09:00");
@@ -281,7 +281,7 @@ fn period_list_offers_quarters_and_years() {
         .iter()
         .any(|o| o.label == "Año 2025" && o.from == "2025-01-01" && o.to == "2025-12-31"));
     // Every option is a valid period with the label the report prints.
-    let s = Store::open_in_memory().unwrap();
+    let s = crate::support::store();
     for o in &p {
         let r = s
             .management_report(Period::parse(&o.from, &o.to).unwrap(), now())

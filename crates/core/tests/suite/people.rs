@@ -26,7 +26,7 @@ const PW: &str = "clave-de-prueba-1";
 
 /// A database with an administrator (logged in) and one account of each other role.
 fn office() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let now = at("2026-03-02T08:00");
     s.create_account(&input("jefe", "Ana Jefe", "administrador"), Some(PW), now)
         .unwrap();
@@ -65,7 +65,7 @@ fn is_forbidden<T: std::fmt::Debug>(r: &std::result::Result<T, CoreError>) -> bo
 
 #[test]
 fn the_first_account_must_be_an_administrator_and_turns_logins_on() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     assert!(!s.accounts_enabled().unwrap());
     // Logins off: everything allowed under the default actor.
     s.authorize(Permission::Restore).unwrap();
@@ -304,7 +304,7 @@ fn deactivated_accounts_cannot_log_in_and_the_last_administrator_stays() {
 
 #[test]
 fn staff_become_accounts_and_set_their_password_at_first_login() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     s.create_account(
         &input("jefe", "Ana Jefe", "administrador"),
         Some(PW),
@@ -429,7 +429,7 @@ fn who_prepared_a_concept_cannot_approve_it() {
 
 #[test]
 fn a_one_account_office_approves_its_own_work_with_a_justification() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     s.create_account(
         &input("solo", "Única Persona", "administrador"),
         Some(PW),

@@ -62,7 +62,7 @@ fn follow(progress: i64, on: &str) -> FollowUpInput {
 
 #[test]
 fn findings_are_numbered_per_year_without_gaps() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let a = finding(
         &mut s,
         "Tiempos de respuesta incumplidos",
@@ -129,7 +129,7 @@ fn findings_are_numbered_per_year_without_gaps() {
 
 #[test]
 fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let f = finding(
         &mut s,
         "Tiempos de respuesta incumplidos",
@@ -304,7 +304,7 @@ fn action_states_on_a_fixed_clock_and_verification_by_someone_else() {
 
 #[test]
 fn overdue_and_due_within_15_days_on_a_fixed_date() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let f = finding(
         &mut s,
         "Copias de seguridad sin verificar",
@@ -444,7 +444,7 @@ fn sample_plan(s: &mut Store) {
 
 #[test]
 fn xlsx_has_the_control_bodies_columns() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     sample_plan(&mut s);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
@@ -506,7 +506,7 @@ fn xlsx_has_the_control_bodies_columns() {
     ignore = "needs pdftotext, pdffonts (poppler-utils) and qpdf, Linux programs not available under Wine; runs in the Linux suite"
 )]
 fn pdf_has_the_quality_header_the_plan_and_signatures() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     sample_plan(&mut s);
     s.set_setting("entity_nit", "800.123.456-7").unwrap();
     let pdf = s
@@ -573,7 +573,7 @@ fn audit_of(s: &Store, table: &str, key: &str) -> Vec<AuditEntry> {
 
 #[test]
 fn findings_and_actions_are_corrected_with_every_change_audited() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let f = finding(&mut s, "Tiempos incumplidos", "2026-03-02T09:00");
     let now = at("2026-03-05T09:00");
     let a = s
@@ -716,7 +716,7 @@ fn findings_and_actions_are_corrected_with_every_change_audited() {
 
 #[test]
 fn findings_and_actions_are_deleted_only_without_follow_ups() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let f = finding(&mut s, "Copias sin verificar", "2026-03-02T09:00");
     let now = at("2026-03-05T09:00");
     let done = s

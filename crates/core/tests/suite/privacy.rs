@@ -274,7 +274,7 @@ fn person_search_groups_by_name_and_finds_by_email() {
 #[test]
 fn person_search_by_a_domain_that_matches_hundreds_of_people() {
     // More spellings than the index path takes: the search reads the table once instead.
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     for i in 1..=230 {
         case(
             &mut s,
@@ -302,7 +302,7 @@ fn person_search_by_a_domain_that_matches_hundreds_of_people() {
 /// person from their text.
 #[test]
 fn follow_ups_are_exported_marked_and_anonymised() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let a = case(
         &mut s,
         "Yolanda Pumarejo Oñate",

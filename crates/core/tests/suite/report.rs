@@ -213,7 +213,7 @@ fn close(a: Option<f64>, b: f64) {
 
 #[test]
 fn march_indicators() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     let i: Indicators = s.indicators(march(), at("2026-04-01T10:00")).unwrap();
     assert_eq!(i.received, 6, "A B C D E G");
@@ -281,7 +281,7 @@ fn march_indicators() {
 
 #[test]
 fn business_hours_across_san_jose() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     // Only case A has its first attention between Fri 20/03 and Tue 24/03.
     let p = Period::parse("2026-03-20", "2026-03-24").unwrap();
@@ -293,7 +293,7 @@ fn business_hours_across_san_jose() {
 
 #[test]
 fn report_is_saved_with_analysis_and_actions() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     let r = s
         .save_report(
@@ -363,7 +363,7 @@ fn march_pdf(s: &Store) -> Vec<u8> {
     ignore = "needs pdftotext, pdffonts, pdfinfo (poppler-utils) and qpdf, Linux programs not available under Wine; runs in the Linux suite"
 )]
 fn pdf_has_figures_accents_fonts_and_is_valid() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     s.set_setting("entity_nit", "800.123.456-7").unwrap();
     s.save_report(
@@ -469,7 +469,7 @@ fn find_row<'a>(rows: &'a [Vec<Data>], label: &str) -> &'a Vec<Data> {
     ignore = "needs soffice (LibreOffice), Linux programs not available under Wine; runs in the Linux suite"
 )]
 fn xlsx_sheets_numbers_and_libreoffice() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("informe.xlsx");
@@ -558,7 +558,7 @@ fn injected(s: &mut Store) {
 
 #[test]
 fn exports_keep_formula_payloads_as_text() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     injected(&mut s);
     dataset(&mut s);
     let dir = tempfile::tempdir().unwrap();
@@ -645,7 +645,7 @@ fn embedded_subset_fonts(pdf: &[u8]) -> Vec<String> {
 /// 790 KB). Now only the glyphs used: well under 250 KB, fonts still embedded, as subsets.
 #[test]
 fn report_pdf_embeds_only_the_glyphs_it_uses() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     dataset(&mut s);
     let pdf = march_pdf(&s);
     assert!(pdf.len() < 250_000, "informe del mes: {} bytes", pdf.len());
@@ -672,7 +672,7 @@ fn report_pdf_embeds_only_the_glyphs_it_uses() {
 /// assignee and the resolution date; per service type («Sin clasificar» when none) and technician.
 #[test]
 fn time_spent_per_service_type_and_technician() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let web = "Publicación de archivo a sitio web";
     let a = new_case(
         &mut s,
@@ -769,7 +769,7 @@ fn time_spent_per_service_type_and_technician() {
     ignore = "needs pdftotext (poppler-utils); runs in the Linux suite"
 )]
 fn report_pdf_shows_time_spent() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let a = new_case(&mut s, "2026-03-02T09:00", "Tesorería", None, "Sin red");
     s.add_follow_up(
         &a,

@@ -38,7 +38,7 @@ fn control(kind: ControlKind, implementation: Implementation, text: &str) -> Con
 
 #[test]
 fn the_help_desk_risks_are_prefilled_with_their_inherent_zones() {
-    let s = Store::open_in_memory().unwrap();
+    let s = crate::support::store();
     let risks = s.risks(now()).unwrap();
     let codes: Vec<&str> = risks.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(codes, ["R-01", "R-02", "R-03", "R-04", "R-05"]);
@@ -64,7 +64,7 @@ fn the_help_desk_risks_are_prefilled_with_their_inherent_zones() {
 
 #[test]
 fn controls_lower_the_residual_risk_by_successive_reduction() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     // R-02: probability Alta (80 %), impact Moderado (60 %).
     let r = s
         .add_risk_control(
@@ -176,7 +176,7 @@ fn controls_lower_the_residual_risk_by_successive_reduction() {
 /// are edited and removed and the residual position follows each change.
 #[test]
 fn the_guides_worked_example_and_controls_edited_and_removed() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let r = s
         .create_risk(
             ME,
@@ -321,7 +321,7 @@ fn the_guides_worked_example_and_controls_edited_and_removed() {
 
 #[test]
 fn create_edit_and_refusals_leave_nothing_half_written() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let input = RiskInput {
         description: "Posibilidad de daño de equipos debido a variaciones de voltaje por falta \
                       de UPS"
@@ -482,7 +482,7 @@ fn run(cmd: &mut Command) -> String {
 }
 
 fn with_controls() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     s.set_setting("entity_name", "Alcaldía de Pueblo Bello")
         .unwrap();
     s.add_risk_control(

@@ -19,7 +19,7 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 fn store() -> Store {
-    Store::open_in_memory().unwrap()
+    crate::support::store()
 }
 
 fn input(requester: &str, department: &str, description: &str) -> NewTicket {

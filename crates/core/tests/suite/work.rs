@@ -42,7 +42,7 @@ fn note(text: &str, visibility: FollowUpVisibility, contact: bool) -> NewFollowU
 
 #[test]
 fn reclassifying_recomputes_deadlines_on_the_business_calendar_and_routes_the_case() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     assert_eq!(t.service_type, None);
     assert_eq!(t.status, TicketStatus::New);
@@ -108,7 +108,7 @@ fn reclassifying_recomputes_deadlines_on_the_business_calendar_and_routes_the_ca
 
 #[test]
 fn changing_the_reception_time_needs_a_reason_and_moves_both_deadlines() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     let mut edit = TicketEdit {
         received_at: Some("2026-03-20T09:00".into()),
@@ -149,7 +149,7 @@ fn changing_the_reception_time_needs_a_reason_and_moves_both_deadlines() {
 
 #[test]
 fn priority_from_the_matrix_and_bad_input_leaves_the_case_untouched() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     assert_eq!(t.priority, "media");
     let edit = TicketEdit {
@@ -217,7 +217,7 @@ fn priority_from_the_matrix_and_bad_input_leaves_the_case_untouched() {
 
 #[test]
 fn an_escalated_case_keeps_its_level_when_reclassified() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     s.apply_action(
         &t.number,
@@ -242,7 +242,7 @@ fn an_escalated_case_keeps_its_level_when_reclassified() {
 
 #[test]
 fn closed_and_cancelled_cases_are_not_editable() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let a = unclassified(&mut s);
     let b = unclassified(&mut s);
     s.apply_action(
@@ -295,7 +295,7 @@ fn closed_and_cancelled_cases_are_not_editable() {
 
 #[test]
 fn a_quick_fix_is_resolved_straight_from_new() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     let d = s.get_ticket(&t.number, at("2026-03-20T15:10")).unwrap();
     assert!(d.allowed_actions.contains(&ActionKind::Resolve));
@@ -323,7 +323,7 @@ fn a_quick_fix_is_resolved_straight_from_new() {
 
 #[test]
 fn resolving_a_case_on_hold_ends_the_pause() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     for (a, now) in [
         (TicketAction::Start, "2026-03-20T15:10"),
@@ -369,7 +369,7 @@ fn resolving_a_case_on_hold_ends_the_pause() {
 
 #[test]
 fn the_first_public_follow_up_or_contact_stops_the_response_clock() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     // An internal note is not an attention.
     let n1 = s
@@ -467,7 +467,7 @@ fn the_first_public_follow_up_or_contact_stops_the_response_clock() {
 
 #[test]
 fn follow_up_input_is_checked() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     let now = at("2026-03-20T16:00");
     let cases = [
@@ -509,7 +509,7 @@ fn follow_up_input_is_checked() {
 #[test]
 fn the_case_export_lists_follow_ups_with_internal_notes_marked() {
     use calamine::{open_workbook, Data, Reader, Xlsx};
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = crate::support::store();
     let t = unclassified(&mut s);
     let other = unclassified(&mut s);
     s.add_follow_up(

@@ -1,5 +1,11 @@
 //! Shared by the CLI test files: the real `mesa` binary on a temporary data directory, with
 //! `MESA_DATA_DIR`, `HOME` and `XDG_DATA_HOME` pointing at a decoy that must stay unused.
+//!
+//! With `MESA_TEST_ENGINE=postgres` the data directory is a workstation switched to a fresh
+//! database of the test cluster (`pg_support`): `servidor.json` written and the password put in
+//! the OS credential store directly, as `mesa server migrate --yes` leaves them. Not by running
+//! the migration itself: that would copy a new SQLite file into every test's database (the copy
+//! is tested once, in `server_cli`), and the template is the same migrated schema.
 #![allow(dead_code)] // each test file uses a different subset
 
 use std::process::{Command, Output};
@@ -13,12 +19,36 @@ pub struct Env {
     pub decoy: TempDir,
 }
 
+#[allow(unused_imports)] // skip_on_postgres: for the SQLite-only tests
+pub use crate::test_engine::{is_postgres, skip_on_postgres};
+
 impl Env {
+    /// A new workstation: SQLite, or with `MESA_TEST_ENGINE=postgres` a fresh server database.
     pub fn new() -> Self {
+        let env = Self::sqlite();
+        if is_postgres() {
+            env.switch_to(&crate::pg_support::migrated_db());
+        }
+        env
+    }
+
+    /// A new workstation on its SQLite file whatever the run's engine (tests of `mesa server
+    /// migrate`, which moves a SQLite file).
+    pub fn sqlite() -> Self {
         Env {
             data: tempfile::tempdir().unwrap(),
             decoy: tempfile::tempdir().unwrap(),
         }
+    }
+
+    /// Points this workstation at `db` (what `mesa server migrate --yes` leaves behind).
+    pub fn switch_to(&self, db: &crate::pg_support::TestDb) {
+        use mesa_core::db::pg::{workstation, PgTarget};
+        let target = PgTarget::parse(&db.url()).unwrap();
+        let ws = workstation::WorkstationServer::from_target(&target);
+        mesa_mailnet::secrets::set_secret(&ws.credential_key(), crate::pg_support::PASSWORD)
+            .unwrap();
+        workstation::write(self.data.path(), &ws).unwrap();
     }
 
     pub fn cmd(&self) -> Command {

@@ -344,6 +344,25 @@ pub fn open(target: &PgTarget) -> Result<crate::db::engine::Db> {
     Ok(crate::db::engine::Db::from_pg(c))
 }
 
+/// A read-only connection (the app's [`crate::ReadPool`]) to a server whose schema
+/// [`open`] already brought up to date: every transaction on it is read-only
+/// (`default_transaction_read_only`), and a schema other than this binary's is refused.
+pub fn open_reader(target: &PgTarget) -> Result<crate::db::engine::Db> {
+    let mut c = target.connect()?;
+    let v = schema_version(&mut c)?;
+    if v != latest_version() {
+        return Err(CoreError::NotADatabase {
+            path: target.display(),
+            detail: format!(
+                "esquema {v}, se esperaba {}: ábrala primero para escritura",
+                latest_version()
+            ),
+        });
+    }
+    c.batch_execute("SET default_transaction_read_only = on")?;
+    Ok(crate::db::engine::Db::from_pg(c))
+}
+
 /// Opens the database of the workstation whose data folder is `data_dir` when it uses a server
 /// (`servidor.json`, see [`workstation`]), with the password the caller read from the OS
 /// credential store; `None` when the workstation uses its SQLite file.
