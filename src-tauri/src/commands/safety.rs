@@ -44,7 +44,13 @@ pub fn open_workstation(data_dir: &Path, actor: &str) -> Result<Store, ApiError>
         None => open_store(&db, actor),
         Some(_) => {
             let s = Store::open_workstation(data_dir, |ws| {
-                Ok(mesa_mailnet::secrets::get_secret(&ws.credential_key()).ok())
+                match mesa_mailnet::secrets::get_secret(&ws.credential_key()) {
+                    Ok(p) => Ok(Some(p)),
+                    Err(mesa_mailnet::MailNetError::SecretMissing { .. }) => Ok(None),
+                    Err(e) => Err(CoreError::Server {
+                        detail: format!("almacén de credenciales del sistema: {e}"),
+                    }),
+                }
             })
             .map_err(api)?;
             s.set_session(actor, None);
