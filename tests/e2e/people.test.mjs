@@ -115,7 +115,7 @@ test('a consulta account sees everything read-only', async () => {
   // Core refuses a write even if called directly.
   const refused = await s.executeAsync(
     `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke('ticket_action', { number: ${JSON.stringify(number)}, action: { kind: 'hold', reason: 'x' } })
+     window.__TAURI_INTERNALS__.invoke('ticket_action', { number: ${JSON.stringify(number)}, version: 0, action: { kind: 'hold', reason: 'x' } })
        .then(() => done('aceptado'), (e) => done(JSON.stringify(e)));`,
   );
   assert.match(refused, /forbidden/);

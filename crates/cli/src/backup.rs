@@ -134,6 +134,14 @@ pub fn restore_if_damaged(
     let BackupCmd::Restore { file, yes } = cmd else {
         return None;
     };
+    // A workstation on a PostgreSQL server restores through its store (pg_restore).
+    let on_server = db_path
+        .parent()
+        .and_then(|d| mesa_core::db::pg::workstation::read(d).ok().flatten())
+        .is_some();
+    if on_server {
+        return None;
+    }
     match Store::open(db_path) {
         Ok(_) => None,
         Err(e) if core_backup::is_damage(&e) => Some((|| {
@@ -219,7 +227,8 @@ pub fn backup(
             Ok(())
         }
         BackupCmd::Verify { file } => {
-            let b = core_backup::verify(&file)?;
+            // A SQLite copy, or a pg_dump on a workstation that uses a server.
+            let b = store.verify_backup(&file)?;
             if json {
                 print_json(&b)
             } else {
@@ -230,7 +239,7 @@ pub fn backup(
         BackupCmd::Restore { file, yes } => {
             store.authorize(mesa_core::people::Permission::Restore)?;
             if !yes {
-                let info = core_backup::verify(&file)?;
+                let info = store.verify_backup(&file)?;
                 return confirm_needed(&info, json);
             }
             let r = store.restore_backup(&file, now)?;

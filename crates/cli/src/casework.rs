@@ -62,7 +62,8 @@ pub(crate) struct NoteArgs {
     at: Option<String>,
 }
 
-pub(crate) fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<(), CoreError> {
+/// `seen`: `--if-unchanged`, the version the caller read (see `TicketArgs`).
+pub(crate) fn edit(ctx: &mut Ctx, a: EditArgs, seen: Option<i64>) -> Result<(), CoreError> {
     let e = TicketEdit {
         requester: a.requester,
         department: a.department,
@@ -79,7 +80,12 @@ pub(crate) fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<(), CoreError> {
         received_at: a.received_at,
         reason: a.reason,
     };
-    let t = ctx.store.edit_ticket(&a.number, &e, &ctx.actor, ctx.now)?;
+    let t = match seen {
+        Some(v) => ctx
+            .store
+            .edit_ticket_if_unchanged(&a.number, &e, v, &ctx.actor, ctx.now)?,
+        None => ctx.store.edit_ticket(&a.number, &e, &ctx.actor, ctx.now)?,
+    };
     if ctx.json {
         print_json(&t)
     } else {

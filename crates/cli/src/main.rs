@@ -29,7 +29,7 @@ mod server;
 mod settings;
 mod tickets;
 
-use tickets::{CaseFilters, TicketCmd};
+use tickets::CaseFilters;
 
 #[derive(Parser)]
 #[command(name = "mesa", version, about = "Mesa de Ayuda TI — línea de comandos")]
@@ -55,8 +55,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Casos (tickets).
-    #[command(subcommand)]
-    Ticket(Box<TicketCmd>),
+    Ticket(Box<tickets::TicketArgs>),
     /// Cierra los casos solucionados cuya encuesta no se respondió en el plazo.
     Autoclose,
     /// Genera datos de demostración realistas (claramente marcados).
@@ -176,7 +175,8 @@ enum Cmd {
     /// plantillas.
     #[command(subcommand)]
     Mail(mail::MailCmd),
-    /// Varios equipos (PostgreSQL): `server status [--json]`, `server migrate --to URL [--yes]`.
+    /// Varios equipos (PostgreSQL): `server status [--json]`, `server migrate --to URL [--yes]`,
+    /// `server watch [--json]`.
     #[command(subcommand)]
     Server(server::ServerCmd),
 }
@@ -248,6 +248,9 @@ fn run(cli: Cli) -> Result<(), CoreError> {
     }
     if let Cmd::Server(server::ServerCmd::Status) = &cli.cmd {
         return server::status(&dir, cli.json);
+    }
+    if let Cmd::Server(server::ServerCmd::Watch { count }) = &cli.cmd {
+        return server::watch(&dir, cli.json, *count);
     }
     // The workstation's database: the server of its `servidor.json` (password from the OS
     // credential store), else its SQLite file. A switched workstation never writes its old

@@ -30,6 +30,14 @@ pub enum ServerCmd {
     /// Vuelve a usar la base SQLite de este equipo (la que quedó como respaldo al pasar al
     /// servidor). No toca los datos del servidor; lo registrado allí no está en la copia SQLite.
     UseLocal,
+    /// Muestra, una línea por cambio, lo que los equipos guardan en el servidor (casos,
+    /// equipos, planes…) hasta que se interrumpa (Ctrl+C). Con --json, una línea JSON por
+    /// cambio. Solo en un equipo que usa un servidor PostgreSQL.
+    Watch {
+        /// Terminar después de N cambios (para guiones y pruebas).
+        #[arg(long, value_name = "N")]
+        count: Option<usize>,
+    },
 }
 
 fn credential_error(e: mesa_mailnet::MailNetError) -> CoreError {
@@ -115,9 +123,76 @@ pub fn status(dir: &Path, json: bool) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// Spanish name of a list a change notice names.
+fn list_label(table: &str) -> &str {
+    match table {
+        "tickets" => "caso",
+        "assets" => "equipo",
+        "maintenance_plans" => "plan de mantenimiento",
+        "maintenance_logs" => "bitácora",
+        "plan_findings" => "plan de mejora",
+        "risks" => "riesgo",
+        "mail_messages" => "correo",
+        other => other,
+    }
+}
+
+/// `mesa server watch`: one line per change committed on the workstation's server, until
+/// interrupted (or `count` changes). Needs no store (the notices carry no data, only which
+/// list and row changed), like `status`.
+pub fn watch(dir: &Path, json: bool, count: Option<usize>) -> Result<(), CoreError> {
+    use mesa_core::db::pg::changes::Listener;
+    let ws = workstation::read(dir)?.ok_or_else(|| CoreError::Server {
+        detail: "este equipo usa su base SQLite local: no hay otros equipos que avisen cambios \
+                 (ver «mesa server status»)"
+            .into(),
+    })?;
+    let password = mesa_mailnet::secrets::get_secret(&ws.credential_key()).ok();
+    let target = ws.target(password);
+    let mut listener = Listener::connect(&target)?;
+    // On stderr, so that stdout holds only the changes (scripts wait for this line).
+    eprintln!(
+        "Escuchando los cambios de {} (Ctrl+C para terminar)…",
+        target.display()
+    );
+    let mut seen = 0usize;
+    loop {
+        if count.is_some_and(|n| seen >= n) {
+            return Ok(());
+        }
+        for c in listener.wait(std::time::Duration::from_secs(60))? {
+            let at = chrono::Utc::now();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "table": c.table,
+                        "id": c.id,
+                        "at": mesa_core::clock::to_db(at),
+                    })
+                );
+            } else {
+                println!(
+                    "{}  {} {}  ({}:{})",
+                    mesa_core::clock::to_local(at).format("%d/%m/%Y %H:%M:%S"),
+                    list_label(&c.table),
+                    c.id,
+                    c.table,
+                    c.id
+                );
+            }
+            seen += 1;
+            if count.is_some_and(|n| seen >= n) {
+                return Ok(());
+            }
+        }
+    }
+}
+
 pub fn run(ctx: &mut Ctx, dir: &Path, cmd: ServerCmd) -> Result<(), CoreError> {
     match cmd {
         ServerCmd::Status => status(dir, ctx.json),
+        ServerCmd::Watch { count } => watch(dir, ctx.json, count),
         ServerCmd::Migrate { to, yes } => migrate(ctx, dir, &to, yes),
         ServerCmd::UseLocal => use_local(ctx, dir),
     }

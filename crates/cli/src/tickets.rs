@@ -97,6 +97,18 @@ impl CaseFilters {
     }
 }
 
+/// `mesa ticket [--if-unchanged VERSIÓN] …`.
+#[derive(Args)]
+pub(crate) struct TicketArgs {
+    /// Corregir o actuar solo si el caso no cambió desde que se leyó: la versión que mostró
+    /// `mesa ticket show` (campo `version` con --json). Si otro usuario lo modificó entretanto,
+    /// no se guarda nada (código conflicto_edicion). Para `edit` y las acciones del caso.
+    #[arg(long, global = true, value_name = "VERSIÓN")]
+    if_unchanged: Option<i64>,
+    #[command(subcommand)]
+    cmd: TicketCmd,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum TicketCmd {
     /// Registra un caso e imprime su número.
@@ -232,9 +244,37 @@ fn show_ticket(ctx: &Ctx, t: &mesa_core::Ticket) -> Result<(), CoreError> {
     }
 }
 
-pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
+pub(crate) fn ticket(ctx: &mut Ctx, args: TicketArgs) -> Result<(), CoreError> {
+    let seen = args.if_unchanged;
+    let cmd = args.cmd;
+    let checked = matches!(
+        cmd,
+        TicketCmd::Edit(_)
+            | TicketCmd::Assign { .. }
+            | TicketCmd::Start { .. }
+            | TicketCmd::Hold { .. }
+            | TicketCmd::Resume { .. }
+            | TicketCmd::Escalate { .. }
+            | TicketCmd::Resolve { .. }
+            | TicketCmd::Verify { .. }
+            | TicketCmd::Reject { .. }
+            | TicketCmd::Cancel { .. }
+            | TicketCmd::Survey { .. }
+    );
+    if seen.is_some() && !checked {
+        return Err(CoreError::validation(
+            "--if-unchanged",
+            "solo aplica a «edit» y a las acciones del caso (assign, start, hold, resume, \
+             escalate, resolve, verify, reject, cancel, survey)",
+        ));
+    }
     let action = |ctx: &mut Ctx, number: &str, a: TicketAction| -> Result<(), CoreError> {
-        let t = ctx.store.apply_action(number, &a, &ctx.actor, ctx.now)?;
+        let t = match seen {
+            Some(v) => ctx
+                .store
+                .apply_action_if_unchanged(number, &a, v, &ctx.actor, ctx.now)?,
+            None => ctx.store.apply_action(number, &a, &ctx.actor, ctx.now)?,
+        };
         show_ticket(ctx, &t)
     };
     match cmd {
@@ -314,6 +354,7 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 println!("Tipo: {}", t.service_type.as_deref().unwrap_or("-"));
                 println!("Nivel {} — prioridad {}", t.level, t.priority);
                 println!("Asignado: {}", t.assignee.as_deref().unwrap_or("-"));
+                println!("Versión: {} (para --if-unchanged)", t.version);
                 println!(
                     "Vence respuesta: {}",
                     t.response_due_at.as_deref().unwrap_or("-")
@@ -396,7 +437,7 @@ pub(crate) fn ticket(ctx: &mut Ctx, cmd: TicketCmd) -> Result<(), CoreError> {
                 .collect::<Result<Vec<_>, _>>()?;
             action(ctx, &number, TicketAction::Survey { scores, comment })
         }
-        TicketCmd::Edit(a) => crate::casework::edit(ctx, *a),
+        TicketCmd::Edit(a) => crate::casework::edit(ctx, *a, seen),
         TicketCmd::Note(a) => crate::casework::note(ctx, a),
         TicketCmd::Attach { number, file } => ticket_attachments(ctx, number, AttachOp::Add(file)),
         TicketCmd::Attachments { number } => ticket_attachments(ctx, number, AttachOp::List),

@@ -163,6 +163,19 @@ pub enum CoreError {
     #[error("{message}")]
     Mail { code: &'static str, message: String },
 
+    /// A case changed between the moment the caller read it and its edit (another user,
+    /// another workstation): nothing was written.
+    #[error(
+        "Otro usuario modificó el caso {number} a las {at} del {date} ({actor}); vuelva a \
+         abrirlo para ver los cambios. No se guardó nada."
+    )]
+    EditConflict {
+        number: String,
+        at: String,
+        date: String,
+        actor: String,
+    },
+
     #[error("Error de la base de datos: {0}")]
     Sqlite(rusqlite::Error),
 
@@ -248,6 +261,7 @@ error_codes! {
         "import_bad_mapping",
         "import_cancelled",
         "unknown_stored_value",
+        "conflicto_edicion",
     ],
     mail: [
         "mail_host_not_found",
@@ -320,6 +334,7 @@ impl CoreError {
             CoreError::NetworkDatabase { .. } => "network_database",
             CoreError::Import(e) => e.code(),
             CoreError::UnknownStoredValue { .. } => "unknown_stored_value",
+            CoreError::EditConflict { .. } => "conflicto_edicion",
             CoreError::Mail { code, .. } => code,
             CoreError::Sqlite(_) => "database",
             CoreError::Server { .. } => "server",
@@ -420,9 +435,10 @@ mod tests {
             CoreError::Mail { .. } => 35,
             CoreError::Server { .. } => 36,
             CoreError::Postgres(_) => 37,
+            CoreError::EditConflict { .. } => 38,
         }
     }
-    const CORE_VARIANTS: usize = 38;
+    const CORE_VARIANTS: usize = 39;
 
     fn import_variant(e: &ImportError) -> usize {
         match e {
@@ -558,6 +574,12 @@ mod tests {
             CoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
             CoreError::Server { detail: s() },
             CoreError::Postgres(s()),
+            CoreError::EditConflict {
+                number: s(),
+                at: s(),
+                date: s(),
+                actor: s(),
+            },
             CoreError::Json(serde_json::from_str::<i32>("x").unwrap_err()),
         ];
         v.extend(import_samples().into_iter().map(CoreError::Import));

@@ -176,6 +176,12 @@ pub struct Ticket {
     pub extra: BTreeMap<String, String>,
     pub overdue: bool,
     pub due_soon: bool,
+    /// The case's version: the id of its newest timeline entry (every change of a case adds
+    /// one). A screen passes back the version it showed when it edits or acts on the case, so
+    /// a change made meanwhile by someone else is refused (`conflicto_edicion`) instead of
+    /// being overwritten (`Store::edit_ticket_if_unchanged`, `apply_action_if_unchanged`).
+    #[ts(type = "number")]
+    pub version: i64,
 }
 
 /// Input of "register a case".

@@ -229,6 +229,16 @@ impl Store {
         }
     }
 
+    /// The server this store is on (PostgreSQL), for what runs outside its connection
+    /// (`pg_dump`/`pg_restore` in `safety/pgdump.rs`, the change listener).
+    #[cfg(feature = "postgres")]
+    pub fn server_target(&self) -> Option<&crate::db::pg::PgTarget> {
+        match &self.source {
+            Source::Server(t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// Which engine the store runs on.
     pub fn engine(&self) -> db::Engine {
         self.conn.engine()

@@ -34,23 +34,32 @@ pub fn ticket_get(state: tauri::State<'_, AppState>, number: String) -> CmdResul
     Ok(d)
 }
 
+/// Applies one lifecycle action. `version`: the `Ticket::version` the screen showed; a case
+/// changed meanwhile by someone else is refused with `conflicto_edicion` (nothing written).
 #[tauri::command(async)]
 pub fn ticket_action(
     state: tauri::State<'_, AppState>,
     number: String,
+    version: i64,
     action: TicketAction,
 ) -> CmdResult<Ticket> {
-    state.with(|s| s.apply_action(&number, &action, &state.actor(), SystemClock.now()))
+    state.with(|s| {
+        s.apply_action_if_unchanged(&number, &action, version, &state.actor(), SystemClock.now())
+    })
 }
 
 /// Corrects or reclassifies a case (each change on its timeline; see `Store::edit_ticket`).
+/// `version`: the `Ticket::version` the form was filled from (see `ticket_action`).
 #[tauri::command(async)]
 pub fn ticket_edit(
     state: tauri::State<'_, AppState>,
     number: String,
+    version: i64,
     edit: TicketEdit,
 ) -> CmdResult<Ticket> {
-    state.with(|s| s.edit_ticket(&number, &edit, &state.actor(), SystemClock.now()))
+    state.with(|s| {
+        s.edit_ticket_if_unchanged(&number, &edit, version, &state.actor(), SystemClock.now())
+    })
 }
 
 /// Adds a follow-up or an internal note to a case.

@@ -376,15 +376,24 @@ export function ticketGet(number: string): Promise<TicketDetail> {
   return call<TicketDetail>("ticket_get", { number });
 }
 
-export function ticketAction(number: string, action: TicketAction): Promise<Ticket> {
-  return call<Ticket>("ticket_action", { number, action });
+/**
+ * Applies one lifecycle action. `version`: the `Ticket::version` the screen showed; a case
+ * changed meanwhile by someone else is refused with `conflicto_edicion` (nothing written).
+ */
+export function ticketAction(
+  number: string,
+  version: number,
+  action: TicketAction,
+): Promise<Ticket> {
+  return call<Ticket>("ticket_action", { number, version, action });
 }
 
 /**
  * Corrects or reclassifies a case (each change on its timeline; see `Store::edit_ticket`).
+ * `version`: the `Ticket::version` the form was filled from (see `ticket_action`).
  */
-export function ticketEdit(number: string, edit: TicketEdit): Promise<Ticket> {
-  return call<Ticket>("ticket_edit", { number, edit });
+export function ticketEdit(number: string, version: number, edit: TicketEdit): Promise<Ticket> {
+  return call<Ticket>("ticket_edit", { number, version, edit });
 }
 
 /**

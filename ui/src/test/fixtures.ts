@@ -36,6 +36,7 @@ export function makeTicket(overrides: Partial<Ticket> = {}): Ticket {
     extra: {},
     overdue: false,
     due_soon: false,
+    version: 7,
     ...overrides,
   };
 }

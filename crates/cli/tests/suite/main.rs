@@ -25,6 +25,7 @@ mod plans_cli;
 mod report_cli;
 mod risks_cli;
 mod server_cli;
+mod server_ops_cli;
 mod settings;
 #[path = "../../../core/tests/suite/test_engine.rs"]
 mod test_engine;

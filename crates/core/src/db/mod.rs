@@ -9,6 +9,7 @@ pub mod audit_triggers;
 pub mod engine;
 #[cfg(feature = "postgres")]
 pub mod pg;
+pub mod sweep;
 
 pub use crate::{named_params, params};
 pub use engine::{

@@ -223,7 +223,7 @@ fn ensure_dir(dir: &Path, private: bool) -> Result<()> {
     Ok(())
 }
 
-fn sha256_file(path: &Path) -> Result<String> {
+pub(crate) fn sha256_file(path: &Path) -> Result<String> {
     let mut f = std::fs::File::open(path).map_err(io(path))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -238,7 +238,7 @@ fn sha256_file(path: &Path) -> Result<String> {
 }
 
 /// Copies a folder tree; returns the number of files copied.
-fn copy_tree(from: &Path, to: &Path) -> Result<u64> {
+pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<u64> {
     ensure_dir(to, true)?;
     let mut n = 0;
     for e in std::fs::read_dir(from).map_err(io(from))? {
@@ -290,7 +290,11 @@ fn stamp(now: DateTime<Utc>) -> String {
 
 /// `mesa-20260302T141500Z-daily(-2).db` → (time, kind).
 pub(crate) fn parse_name(name: &str) -> Option<(DateTime<Utc>, BackupKind)> {
-    let rest = name.strip_prefix(PREFIX)?.strip_suffix(".db")?;
+    // `.dump`: a PostgreSQL backup (`pgdump.rs`), same names, schedule and retention.
+    let rest = name.strip_prefix(PREFIX)?;
+    let rest = rest
+        .strip_suffix(".db")
+        .or_else(|| rest.strip_suffix(".dump"))?;
     let (ts, kind) = rest.split_once('-')?;
     let t = NaiveDateTime::parse_from_str(ts, "%Y%m%dT%H%M%SZ").ok()?;
     let kind = BackupKind::ALL.into_iter().find(|k| {
@@ -398,11 +402,15 @@ pub fn create(
     res
 }
 
-fn clean_stale_temps(dir: &Path) {
+pub(crate) fn clean_stale_temps(dir: &Path) {
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().to_string();
-            if n.starts_with(PREFIX) && (n.ends_with(".db.tmp") || n.ends_with(".db.tmp-journal")) {
+            if n.starts_with(PREFIX)
+                && (n.ends_with(".db.tmp")
+                    || n.ends_with(".db.tmp-journal")
+                    || n.ends_with(".dump.tmp"))
+            {
                 // Left by an interrupted backup (older than a minute, so not one in progress).
                 let old = e
                     .metadata()

@@ -5,6 +5,8 @@
 
 pub mod audit;
 pub mod backup;
+#[cfg(feature = "postgres")]
+pub mod pgdump;
 pub mod privacy;
 pub mod shared_drive;
 
@@ -24,9 +26,24 @@ use crate::safety::backup::{
 use crate::store::Store;
 
 impl Store {
-    /// Folder of the automatic backups (None for an in-memory store).
+    /// Folder of the automatic backups (None for an in-memory store): next to the SQLite file,
+    /// or in the workstation's data folder on PostgreSQL.
     pub fn backups_dir(&self) -> Option<PathBuf> {
-        self.path().map(default_dir)
+        match self.path() {
+            Some(p) => Some(default_dir(p)),
+            None => self
+                .server_dir()
+                .map(|d| d.join(crate::safety::backup::BACKUP_DIR)),
+        }
+    }
+
+    /// The workstation's data folder when the store is on a server.
+    fn server_dir(&self) -> Option<PathBuf> {
+        #[cfg(feature = "postgres")]
+        if self.server_target().is_some() {
+            return self.data_dir();
+        }
+        None
     }
 
     pub(crate) fn data_dir(&self) -> Option<PathBuf> {
@@ -58,7 +75,20 @@ impl Store {
             CoreError::validation("copia de seguridad", "la base de datos está en memoria")
         })?;
         let data_dir = self.data_dir();
-        // pg: a backup is `pg_dump -Fc` verified with `pg_restore --list` (issue 17).
+        #[cfg(feature = "postgres")]
+        if let Some(target) = self.server_target() {
+            // PostgreSQL: `pg_dump -Fc` verified with `pg_restore --list` (pgdump.rs), the same
+            // names, folder and rotation.
+            let (dir, private) = match to {
+                Some(d) => (d.to_path_buf(), false),
+                None => (default.clone(), true),
+            };
+            let info = pgdump::create(target, &dir, kind, now, data_dir.as_deref(), private)?;
+            if to.is_none() {
+                rotate(&default, &RetentionPolicy::default())?;
+            }
+            return Ok(info);
+        }
         let conn = self.conn.sqlite_native()?;
         match to {
             Some(dir) => create(conn, dir, kind, now, data_dir.as_deref(), false),
@@ -78,7 +108,7 @@ impl Store {
         kind: BackupKind,
         now: DateTime<Utc>,
     ) -> Result<Option<BackupInfo>> {
-        if self.path().is_none() {
+        if self.backups_dir().is_none() {
             return Ok(None);
         }
         self.take_backup(kind, None, now).map(Some)
@@ -113,6 +143,16 @@ impl Store {
         self.take_backup(BackupKind::Daily, None, now).map(Some)
     }
 
+    /// Checks a backup file offered for restore without changing anything (a SQLite copy, or
+    /// a PostgreSQL dump on a store on a server): what it holds, or why it is refused.
+    pub fn verify_backup(&self, file: &Path) -> Result<BackupInfo> {
+        #[cfg(feature = "postgres")]
+        if self.server_target().is_some() {
+            return pgdump::inspect(file);
+        }
+        crate::safety::backup::verify(file)
+    }
+
     /// `PRAGMA quick_check`: Err(DatabaseDamaged) when the file is damaged.
     pub fn health_check(&self) -> Result<()> {
         let path = self.path().map(crate::files::shown).unwrap_or_default();
@@ -137,8 +177,38 @@ impl Store {
     /// Restores `file` into this store. Order: verify the file (refused ⇒ nothing changed);
     /// back up the current database (`pre-restore`); copy the verified content in with the
     /// backup API in one write transaction; bring its schema up to date; restore attachments.
+    ///
+    /// On PostgreSQL the same order with a dump: verified (`pg_restore --list`), `pre-restore`
+    /// dump, `pg_restore --clean --if-exists --single-transaction` into the workstation's
+    /// database, schema brought up to date.
     pub fn restore_backup(&mut self, file: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
         self.authorize(crate::people::Permission::Restore)?;
+        #[cfg(feature = "postgres")]
+        if let Some(target) = self.server_target().cloned() {
+            let info = pgdump::inspect(file)?;
+            let safety = self.take_backup(BackupKind::PreRestore, None, now)?;
+            pgdump::restore(&target, file)?;
+            self.reload_after_restore()?;
+            self.session_write(|tx| {
+                tx.execute(
+                    "INSERT INTO audit_log(at, actor, table_name, record_key, action, field, old_value, new_value)
+                     VALUES (coalesce(nullif(current_setting('mesa.at', true), ''),
+                                      to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')),
+                             current_setting('mesa.actor'),
+                             'database', ?1, 'update', 'restaurada', ?2, ?3)",
+                    crate::params![info.file_name, safety.file_name, info.created_at],
+                )?;
+                Ok(())
+            })?;
+            if let Some(d) = self.data_dir() {
+                restore_attachments(file, &d)?;
+            }
+            return Ok(RestoreReport {
+                restored: info,
+                safety_copy: Some(safety),
+                damaged_copy: None,
+            });
+        }
         let (info, copy) = inspect_copy(file)?;
         let safety = self.take_backup(BackupKind::PreRestore, None, now)?;
         {

@@ -26,7 +26,8 @@ const COLUMNS: &str = "t.id, t.number, t.legacy_number, t.received_at, t.receive
     t.service_type, t.level, t.priority, t.urgency, t.impact, t.assignee, t.status, \
     t.response_due_at, t.resolution_due_at, t.first_response_at, t.resolved_at, t.closed_at, \
     t.close_reason, t.description, t.solution, t.asset_tag, t.survey_due_at, t.source_file, \
-    t.source_sheet, t.source_row, t.extra, s.scores, s.comment, s.answered_at";
+    t.source_sheet, t.source_row, t.extra, s.scores, s.comment, s.answered_at, \
+    coalesce((SELECT max(v.id) FROM ticket_events v WHERE v.ticket_id = t.id), 0) AS version";
 
 const FROM: &str = "tickets t LEFT JOIN surveys s ON s.ticket_id = t.id";
 
@@ -146,6 +147,7 @@ struct TicketRow {
     scores: Option<String>,
     comment: Option<String>,
     answered_at: Option<String>,
+    version: i64,
 }
 
 impl TicketRow {
@@ -188,6 +190,7 @@ impl TicketRow {
             scores: r.get("scores")?,
             comment: r.get("comment")?,
             answered_at: r.get("answered_at")?,
+            version: r.get("version")?,
         })
     }
 }
@@ -248,12 +251,51 @@ fn build(t: TicketRow) -> Result<Raw> {
         extra,
         overdue: false,
         due_soon: false,
+        version: t.version,
     };
     Ok(Raw {
         id: t.id,
         ticket,
         received_utc,
     })
+}
+
+/// Inside a write transaction (so nobody can change the case between the check and the
+/// write): refuses with `conflicto_edicion` when the case's version (the id of its newest
+/// timeline entry, [`Ticket::version`]) is not `seen`, naming who changed it and when.
+pub(crate) fn ensure_unchanged(conn: &crate::db::Db, number: &str, seen: i64) -> Result<()> {
+    let last: Option<(i64, String, String, String)> = conn
+        .query_row(
+            "SELECT e.id, e.at, e.actor, t.number FROM tickets t
+               JOIN ticket_events e ON e.ticket_id = t.id
+              WHERE t.number = ?1 COLLATE NOCASE
+              ORDER BY e.id DESC LIMIT 1",
+            [number.trim()],
+            |r| {
+                Ok((
+                    r.get("id")?,
+                    r.get("at")?,
+                    r.get("actor")?,
+                    r.get("number")?,
+                ))
+            },
+        )
+        .optional()?;
+    match last {
+        Some((id, ..)) if id == seen => Ok(()),
+        Some((_, at, actor, number)) => {
+            let local = to_local(from_db(&at)?);
+            Err(CoreError::EditConflict {
+                number,
+                at: local.format("%H:%M").to_string(),
+                date: local.format("%d/%m/%Y").to_string(),
+                actor,
+            })
+        }
+        // No timeline at all (a case always has one; an unknown number is said by the write).
+        None if seen == 0 => Ok(()),
+        None => Err(CoreError::TicketNotFound(number.into())),
+    }
 }
 
 fn load_raw_in(conn: &crate::db::Db, number: &str) -> Result<Raw> {
@@ -708,11 +750,38 @@ impl Store {
         Ok(TicketPage { total, items })
     }
 
-    /// Applies one lifecycle action, recording every change in the timeline.
+    /// Applies one lifecycle action, recording every change in the timeline. Acts on the case
+    /// as it is now; a screen that showed the case uses [`Store::apply_action_if_unchanged`].
     pub fn apply_action(
         &mut self,
         number: &str,
         action: &TicketAction,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        self.apply_action_checked(number, action, None, actor, now)
+    }
+
+    /// [`Store::apply_action`] on the case as the caller read it: `seen` is the
+    /// [`Ticket::version`] the caller showed. When the case changed since (another user,
+    /// another workstation), nothing is written and the error `conflicto_edicion` says who
+    /// changed it and when (never a silent overwrite).
+    pub fn apply_action_if_unchanged(
+        &mut self,
+        number: &str,
+        action: &TicketAction,
+        seen: i64,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        self.apply_action_checked(number, action, Some(seen), actor, now)
+    }
+
+    fn apply_action_checked(
+        &mut self,
+        number: &str,
+        action: &TicketAction,
+        seen: Option<i64>,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
@@ -722,6 +791,9 @@ impl Store {
         }
         let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
+        if let Some(seen) = seen {
+            ensure_unchanged(&tx, number, seen)?;
+        }
         let number = apply_in(&tx, &cal, number, action, actor, now)?;
         tx.commit()?;
         self.get_ticket(&number, now).map(|d| d.ticket)
@@ -733,7 +805,23 @@ impl Store {
     /// First, resolved cases whose notice will never be sent (mail off, notice failed for
     /// good) get their survey window started now (`mail::outbox::start_stalled_survey_windows`):
     /// no case waits for a survey forever.
+    ///
+    /// One workstation at a time: on PostgreSQL the sweep runs only when this connection gets
+    /// the sweep's advisory lock ([`crate::db::sweep::AUTOCLOSE_LOCK`]); when another
+    /// workstation is sweeping, this one skips the round (an empty list).
     pub fn autoclose(&mut self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        use crate::db::sweep;
+        if !sweep::try_acquire(&self.conn, sweep::AUTOCLOSE_LOCK)? {
+            return Ok(vec![]);
+        }
+        let out = self.autoclose_holding_lock(now);
+        let released = sweep::release(&self.conn, sweep::AUTOCLOSE_LOCK);
+        let closed = out?;
+        released?;
+        Ok(closed)
+    }
+
+    fn autoclose_holding_lock(&mut self, now: DateTime<Utc>) -> Result<Vec<String>> {
         let cal = self.calendar.clone();
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, "sistema", now)?;
         crate::mail::outbox::start_stalled_survey_windows(&tx, &cal, now)?;

@@ -79,10 +79,39 @@ impl Store {
     /// type, priority or reception time recomputes the deadlines on the business calendar and
     /// the timeline shows the old and new deadline. Changing `received_at` needs a reason.
     /// Closed and cancelled cases are not editable.
+    ///
+    /// Acts on the case as it is now; a screen that showed the case uses
+    /// [`Store::edit_ticket_if_unchanged`].
     pub fn edit_ticket(
         &mut self,
         number: &str,
         edit: &TicketEdit,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        self.edit_ticket_checked(number, edit, None, actor, now)
+    }
+
+    /// [`Store::edit_ticket`] on the case as the caller read it: `seen` is the
+    /// [`Ticket::version`] the form was filled from. When the case changed since (another
+    /// user, another workstation), nothing is written and the error `conflicto_edicion` says
+    /// who changed it and when (never a silent overwrite).
+    pub fn edit_ticket_if_unchanged(
+        &mut self,
+        number: &str,
+        edit: &TicketEdit,
+        seen: i64,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        self.edit_ticket_checked(number, edit, Some(seen), actor, now)
+    }
+
+    fn edit_ticket_checked(
+        &mut self,
+        number: &str,
+        edit: &TicketEdit,
+        seen: Option<i64>,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
@@ -105,6 +134,9 @@ impl Store {
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
         let raw = load_raw_in(&tx, number)?;
         let t = &raw.ticket;
+        if let Some(seen) = seen {
+            super::ensure_unchanged(&tx, number, seen)?;
+        }
         if !can_work_on(t) {
             return Err(status_error("corregir", t.status));
         }

@@ -9,6 +9,7 @@ mod attachments;
 mod audit;
 mod backup;
 mod bindings;
+mod edit_conflict;
 mod import;
 mod import_problems;
 mod import_search;
@@ -23,6 +24,8 @@ mod management_report;
 mod people;
 #[cfg(feature = "postgres")]
 mod pg_engine;
+#[cfg(feature = "postgres")]
+mod pg_ops;
 #[cfg(feature = "postgres")]
 mod pg_schema;
 #[cfg(feature = "postgres")]

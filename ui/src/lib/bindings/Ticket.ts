@@ -6,4 +6,11 @@ import type { TicketStatus } from "./TicketStatus";
 /**
  * A case as the UI and `mesa ticket show --json` see it. Times are RFC 3339 in Bogota time.
  */
-export type Ticket = { number: string, legacy_number: string | null, received_at: string | null, registered_at: string, requester: string, department: string, location: string | null, phone: string | null, email: string | null, channel: string, origin: string, service_type: string | null, level: number, priority: string, urgency: number, impact: number, assignee: string | null, status: TicketStatus, response_due_at: string | null, resolution_due_at: string | null, first_response_at: string | null, resolved_at: string | null, closed_at: string | null, close_reason: string | null, description: string, solution: string | null, asset_tag: string | null, survey: Survey | null, survey_due_at: string | null, source: Source | null, extra: Record<string, string>, overdue: boolean, due_soon: boolean, };
+export type Ticket = { number: string, legacy_number: string | null, received_at: string | null, registered_at: string, requester: string, department: string, location: string | null, phone: string | null, email: string | null, channel: string, origin: string, service_type: string | null, level: number, priority: string, urgency: number, impact: number, assignee: string | null, status: TicketStatus, response_due_at: string | null, resolution_due_at: string | null, first_response_at: string | null, resolved_at: string | null, closed_at: string | null, close_reason: string | null, description: string, solution: string | null, asset_tag: string | null, survey: Survey | null, survey_due_at: string | null, source: Source | null, extra: Record<string, string>, overdue: boolean, due_soon: boolean, 
+/**
+ * The case's version: the id of its newest timeline entry (every change of a case adds
+ * one). A screen passes back the version it showed when it edits or acts on the case, so
+ * a change made meanwhile by someone else is refused (`conflicto_edicion`) instead of
+ * being overwritten (`Store::edit_ticket_if_unchanged`, `apply_action_if_unchanged`).
+ */
+version: number, };

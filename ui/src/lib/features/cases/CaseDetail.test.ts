@@ -101,7 +101,7 @@ describe("CaseDetail actions", () => {
     serve(makeTicket({ status: "resolved" }));
     await user.click(screen.getByTestId("action-confirm"));
     await waitFor(() =>
-      expect(act).toHaveBeenCalledWith("MA-2026-0001", {
+      expect(act).toHaveBeenCalledWith("MA-2026-0001", 7, {
         kind: "resolve",
         solution: "Se cambió el tóner",
         products: "Tóner 85A",
@@ -125,7 +125,7 @@ describe("CaseDetail actions", () => {
     await user.selectOptions(to, "Laura Gómez");
     await user.click(screen.getByTestId("action-confirm"));
     await waitFor(() =>
-      expect(act).toHaveBeenCalledWith("MA-2026-0001", { kind: "assign", to: "Laura Gómez" }),
+      expect(act).toHaveBeenCalledWith("MA-2026-0001", 7, { kind: "assign", to: "Laura Gómez" }),
     );
   });
 
@@ -144,7 +144,7 @@ describe("CaseDetail actions", () => {
     await user.type(screen.getByTestId("survey-comment"), "Muy bien");
     await user.click(screen.getByTestId("action-confirm"));
     await waitFor(() =>
-      expect(act).toHaveBeenCalledWith("MA-2026-0001", {
+      expect(act).toHaveBeenCalledWith("MA-2026-0001", 7, {
         kind: "survey",
         scores: [5, 4],
         comment: "Muy bien",

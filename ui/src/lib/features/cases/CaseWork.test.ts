@@ -52,8 +52,10 @@ describe("Editar", () => {
     await user.type(screen.getByTestId("edit-reason"), "mal escrito");
     await user.click(screen.getByTestId("edit-save"));
     await waitFor(() => expect(edit).toHaveBeenCalledTimes(1));
-    const [number, sent] = edit.mock.calls[0];
+    const [number, version, sent] = edit.mock.calls[0];
     expect(number).toBe("MA-2026-0001");
+    // The version the form was filled from goes back: a change made meanwhile is refused.
+    expect(version).toBe(7);
     expect(sent.requester).toBe("Ana Gutiérrez");
     expect(sent.service_type).toBe(type.options[1].value);
     expect(sent.reason).toBe("mal escrito");
