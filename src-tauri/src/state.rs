@@ -47,6 +47,18 @@ pub(crate) fn api(e: CoreError) -> ApiError {
     ApiError::from(&e)
 }
 
+/// Runs `f`, which may block (a query on a PostgreSQL server: the synchronous `postgres`
+/// client drives its own runtime), from any thread: on one of Tauri's async workers the worker
+/// is handed over first (`block_in_place`), elsewhere `f` just runs.
+pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 pub(crate) fn internal() -> ApiError {
     ApiError {
         code: "internal".into(),
@@ -127,8 +139,10 @@ impl AppState {
     pub(crate) fn reopen_locked(&self, guard: &mut Result<Store, ApiError>) -> CmdResult<()> {
         self.set_readers(None);
         self.set_principal(None);
-        let opened = commands::safety::open_workstation(&self.data_dir(), &self.default_actor)
-            .and_then(|s| s.health_check().map(|()| s).map_err(api));
+        let opened = blocking(|| {
+            commands::safety::open_workstation(&self.data_dir(), &self.default_actor)
+                .and_then(|s| s.health_check().map(|()| s).map_err(api))
+        });
         match opened {
             Ok(store) => {
                 self.set_readers(Some(store.read_pool()));
@@ -194,7 +208,7 @@ impl AppState {
             return Err(e);
         }
         match self.readers() {
-            Some(pool) => pool.read(f).map_err(|e| self.read_error(e)),
+            Some(pool) => blocking(|| pool.read(f)).map_err(|e| self.read_error(e)),
             None => self.with(|s| f(s)),
         }
     }
@@ -223,7 +237,7 @@ impl AppState {
         self.wait_for(Phase::Checked);
         let mut guard = self.store.lock().map_err(|_| internal())?;
         match guard.as_mut() {
-            Ok(store) => f(store).map_err(api),
+            Ok(store) => blocking(|| f(store)).map_err(api),
             Err(e) => Err(e.clone()),
         }
     }

@@ -70,9 +70,13 @@ test('Ajustes → Servidor: vista previa con los conteos, mover los datos y el e
   await fill(s, 'server-user', target.user);
   await fill(s, 'server-password', target.password);
   await clickVisible(s, 'server-preview');
-  const row = await s.waitFor('fila tickets de la vista previa', async () =>
-    (await s.findAll('[data-testid="server-plan-row"][data-table="tickets"]'))[0],
-  );
+  await new Promise((r) => setTimeout(r, 3000));
+  await shot(s, 'server-after-preview-click');
+  const row = await s.waitFor('fila tickets de la vista previa', async () => {
+    const err = (await s.findAll('[data-testid="error-banner"]'))[0];
+    if (err) throw new Error(`error en la ventana: ${await err.text()}`);
+    return (await s.findAll('[data-testid="server-plan-row"][data-table="tickets"]'))[0];
+  });
   assert.equal(await row.attr('data-rows'), '40');
   assert.match(await (await s.byTestId('server-ready')).text(), /Servidor listo: PostgreSQL/);
   await shot(s, 'server-preview');

@@ -43,16 +43,17 @@ pub fn open_workstation(data_dir: &Path, actor: &str) -> Result<Store, ApiError>
     match mesa_core::db::pg::workstation::read(data_dir).map_err(api)? {
         None => open_store(&db, actor),
         Some(_) => {
-            let s = Store::open_workstation(data_dir, |ws| {
-                match mesa_mailnet::secrets::get_secret(&ws.credential_key()) {
-                    Ok(p) => Ok(Some(p)),
-                    Err(mesa_mailnet::MailNetError::SecretMissing { .. }) => Ok(None),
-                    Err(e) => Err(CoreError::Server {
-                        detail: format!("almacén de credenciales del sistema: {e}"),
-                    }),
-                }
-            })
-            .map_err(api)?;
+            let s =
+                Store::open_workstation(data_dir, |ws| {
+                    match mesa_mailnet::secrets::get_secret(&ws.credential_key()) {
+                        Ok(p) => Ok(Some(p)),
+                        Err(mesa_mailnet::MailNetError::SecretMissing { .. }) => Ok(None),
+                        Err(e) => Err(CoreError::Server {
+                            detail: format!("almacén de credenciales del sistema: {e}"),
+                        }),
+                    }
+                })
+                .map_err(api)?;
             s.set_session(actor, None);
             Ok(s)
         }

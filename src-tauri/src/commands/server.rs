@@ -18,8 +18,9 @@ type State<'a> = tauri::State<'a, AppState>;
 /// `mesa server status`. Everyone may read it; a server that does not answer is a status.
 #[tauri::command(async)]
 pub fn server_status(state: State<'_>) -> CmdResult<ServerStatus> {
-    server::status(&state.data_dir(), |key| {
-        mesa_mailnet::secrets::get_secret(key).ok()
+    let dir = state.data_dir();
+    crate::state::blocking(|| {
+        server::status(&dir, |key| mesa_mailnet::secrets::get_secret(key).ok())
     })
     .map_err(api)
 }
@@ -100,7 +101,7 @@ pub fn server_use_local(app: tauri::AppHandle, state: State<'_>) -> CmdResult<Se
     state.wait_for(Phase::Checked);
     let mut guard = state.store.lock().map_err(|_| internal())?;
     match guard.as_ref() {
-        Ok(s) => s.server_use_local(&dir).map_err(api)?,
+        Ok(s) => crate::state::blocking(|| s.server_use_local(&dir)).map_err(api)?,
         // The server is down: nobody can log in to prove who asks, so only the administrator
         // of the local file may do it (see README «Varios equipos»): refused here.
         Err(e) => return Err(e.clone()),
