@@ -81,7 +81,15 @@ test('Ajustes → Servidor: vista previa con los conteos, mover los datos y el e
   assert.match(await (await s.byTestId('server-ready')).text(), /Servidor listo: PostgreSQL/);
   await shot(s, 'server-preview');
   await clickVisible(s, 'server-move');
-  await waitNotice(s, /Copiadas .* filas .* Este equipo usa ahora el servidor/, 120000);
+  await s.waitFor('aviso de la copia', async () => {
+    const err = (await s.findAll('[data-testid="error-banner"]'))[0];
+    if (err) {
+      await shot(s, 'server-move-error');
+      throw new Error(`error en la ventana: ${await err.text()}`);
+    }
+    const n = (await s.findAll('[data-testid="notice"]'))[0];
+    return n && /Copiadas .* filas .* Este equipo usa ahora el servidor/.test(await n.text());
+  }, 120000);
   await s.waitFor('estado PostgreSQL', async () =>
     (await (await s.byTestId('server-status')).attr('data-engine')) === 'postgresql',
   );
