@@ -60,6 +60,12 @@ pub(crate) fn reconnect_kind(code: &str, auth: &str) -> Option<&'static str> {
 }
 
 impl MailWorker {
+    /// Drops the collector's store (the workstation's database was reopened elsewhere): the
+    /// next pass opens the one in use. Waits for a running pass.
+    pub(crate) fn forget_store(&self) {
+        *self.store.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     pub(crate) fn status(&self) -> MailStatus {
         self.status
             .lock()
@@ -112,9 +118,8 @@ impl MailWorker {
         }
         let mut guard = self.store.lock().unwrap_or_else(|e| e.into_inner());
         if guard.is_none() {
-            let db = std::path::PathBuf::from(&state.info.db_path);
-            *guard = Some(crate::commands::safety::open_store(
-                &db,
+            *guard = Some(crate::commands::safety::open_workstation(
+                &state.data_dir(),
                 &state.default_actor,
             )?);
         }

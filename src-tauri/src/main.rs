@@ -5,6 +5,7 @@
 
 use tauri::Manager;
 
+mod change_watcher;
 mod commands;
 mod files;
 mod mail_connect;
@@ -45,6 +46,9 @@ fn main() {
             std::thread::spawn(move || {
                 mail.state::<mail_worker::MailWorker>().run_forever(&mail);
             });
+            // Other workstations' changes (PostgreSQL only): `datos-cambiados` to the window.
+            let changes = app.handle().clone();
+            std::thread::spawn(move || change_watcher::run_forever(&changes));
             std::thread::spawn(move || {
                 let state = handle.state::<AppState>();
                 state.start();
@@ -146,6 +150,12 @@ fn main() {
             commands::safety::person_search,
             commands::safety::person_export,
             commands::safety::person_anonymize,
+            commands::server::server_status,
+            commands::server::server_unreachable,
+            commands::server::server_retry,
+            commands::server::server_preview,
+            commands::server::server_move,
+            commands::server::server_use_local,
             commands::settings::settings_get,
             commands::settings::settings_set,
             commands::settings::calendar_get,

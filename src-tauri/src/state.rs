@@ -1,7 +1,7 @@
 //! The app's state: the one writer, the readers and the start-up gate; how a command reaches
 //! the store (`read` for reads, `with` for writes) and how errors cross the boundary.
 
-use std::sync::{Condvar, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use mesa_core::{paths, ApiError, AppInfo, CoreError, ReadPool, Store};
@@ -25,7 +25,9 @@ pub(crate) enum Phase {
 /// and the start-up gate.
 pub(crate) struct AppState {
     pub(crate) store: Mutex<Result<Store, ApiError>>,
-    pub(crate) readers: OnceLock<ReadPool>,
+    /// Readers on the same database as the writer (replaced when the store is reopened: a
+    /// restore over a damaged file, a move to a server, back to the local file).
+    pub(crate) readers: RwLock<Option<Arc<ReadPool>>>,
     /// Why the database is unusable (damaged, or it did not open): reads answer with it too.
     pub(crate) open_error: RwLock<Option<ApiError>>,
     pub(crate) phase: Mutex<Phase>,
@@ -43,6 +45,18 @@ pub(crate) type CmdResult<T> = Result<T, ApiError>;
 
 pub(crate) fn api(e: CoreError) -> ApiError {
     ApiError::from(&e)
+}
+
+/// Runs `f`, which may block (a query on a PostgreSQL server: the synchronous `postgres`
+/// client drives its own runtime), from any thread: on one of Tauri's async workers the worker
+/// is handed over first (`block_in_place`), elsewhere `f` just runs.
+pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
 }
 
 pub(crate) fn internal() -> ApiError {
@@ -82,14 +96,13 @@ impl AppState {
     /// Start-up, on a worker while the window loads: open and migrate; readers from then on;
     /// then the integrity check, and only after it the writer is handed out.
     pub(crate) fn start(&self) {
-        let db = std::path::PathBuf::from(&self.info.db_path);
         if self.info.db_path.is_empty() {
             self.set_phase(Phase::Checked);
             return;
         }
-        match commands::safety::open_store(&db, &self.default_actor) {
+        match commands::safety::open_workstation(&self.data_dir(), &self.default_actor) {
             Ok(store) => {
-                let _ = self.readers.set(ReadPool::new(&db));
+                self.set_readers(Some(store.read_pool()));
                 self.set_phase(Phase::Opened);
                 let checked = store.health_check().map(|()| store).map_err(api);
                 self.set_open_error(checked.as_ref().err().cloned());
@@ -101,6 +114,55 @@ impl AppState {
             }
         }
         self.set_phase(Phase::Checked);
+    }
+
+    /// The data folder (`servidor.json`, attachments, backups).
+    pub(crate) fn data_dir(&self) -> std::path::PathBuf {
+        std::path::PathBuf::from(&self.info.data_dir)
+    }
+
+    pub(crate) fn set_readers(&self, pool: Option<ReadPool>) {
+        *self.readers.write().unwrap_or_else(|e| e.into_inner()) = pool.map(Arc::new);
+    }
+
+    fn readers(&self) -> Option<Arc<ReadPool>> {
+        self.readers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Opens the workstation's database again (after a move to a server, back to the local
+    /// file, or «Reintentar» when the server was down): the writer (held locked meanwhile, so
+    /// no command writes to the old one), the readers, the check; the session ends (accounts
+    /// are the database's). `guard` is the writer's lock the caller already holds.
+    pub(crate) fn reopen_locked(&self, guard: &mut Result<Store, ApiError>) -> CmdResult<()> {
+        self.set_readers(None);
+        self.set_principal(None);
+        let opened = blocking(|| {
+            commands::safety::open_workstation(&self.data_dir(), &self.default_actor)
+                .and_then(|s| s.health_check().map(|()| s).map_err(api))
+        });
+        match opened {
+            Ok(store) => {
+                self.set_readers(Some(store.read_pool()));
+                *guard = Ok(store);
+                self.set_open_error(None);
+                Ok(())
+            }
+            Err(e) => {
+                self.set_open_error(Some(e.clone()));
+                *guard = Err(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// [`AppState::reopen_locked`], taking the writer's lock.
+    pub(crate) fn reopen(&self) -> CmdResult<()> {
+        self.wait_for(Phase::Checked);
+        let mut guard = self.store.lock().map_err(|_| internal())?;
+        self.reopen_locked(&mut guard)
     }
 
     /// Who acts: the logged-in account's name, else the default actor (logins off).
@@ -145,8 +207,8 @@ impl AppState {
         if let Some(e) = self.open_error() {
             return Err(e);
         }
-        match self.readers.get() {
-            Some(pool) => pool.read(f).map_err(|e| self.read_error(e)),
+        match self.readers() {
+            Some(pool) => blocking(|| pool.read(f)).map_err(|e| self.read_error(e)),
             None => self.with(|s| f(s)),
         }
     }
@@ -175,7 +237,7 @@ impl AppState {
         self.wait_for(Phase::Checked);
         let mut guard = self.store.lock().map_err(|_| internal())?;
         match guard.as_mut() {
-            Ok(store) => f(store).map_err(api),
+            Ok(store) => blocking(|| f(store)).map_err(api),
             Err(e) => Err(e.clone()),
         }
     }
@@ -203,7 +265,7 @@ pub(crate) fn initial_state() -> AppState {
     };
     AppState {
         store: Mutex::new(Err(error.clone().unwrap_or_else(internal))),
-        readers: OnceLock::new(),
+        readers: RwLock::new(None),
         open_error: RwLock::new(error),
         phase: Mutex::new(Phase::Opening),
         phase_changed: Condvar::new(),

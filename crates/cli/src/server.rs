@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use clap::Subcommand;
-use mesa_core::db::pg::{self, copy, workstation, PgTarget};
-use mesa_core::CoreError;
+use mesa_core::db::pg::workstation;
+use mesa_core::{server, CoreError};
 
 use crate::{print_json, Ctx};
 
@@ -59,80 +59,68 @@ pub fn stored_password(ws: &workstation::WorkstationServer) -> Result<Option<Str
 
 /// The status when this workstation has no server (the SQLite file), before opening a store.
 pub fn status(dir: &Path, json: bool) -> Result<(), CoreError> {
-    let db = mesa_core::paths::db_path(dir);
-    match workstation::read(dir)? {
-        None => {
-            if json {
-                print_json(&serde_json::json!({
-                    "engine": "sqlite",
-                    "path": db.display().to_string(),
-                }))
-            } else {
-                println!("Motor: SQLite (base local de este equipo)");
-                println!("Archivo: {}", db.display());
-                Ok(())
-            }
+    let st = server::status(dir, |key| mesa_mailnet::secrets::get_secret(key).ok())?;
+    if st.engine == "sqlite" {
+        if json {
+            return print_json(&serde_json::json!({
+                "engine": "sqlite",
+                "path": st.sqlite_path,
+                "schema_version": st.schema_version,
+            }));
         }
-        Some(ws) => {
-            let password = mesa_mailnet::secrets::get_secret(&ws.credential_key()).ok();
-            let has_password = password.is_some();
-            let target = ws.target(password);
-            let probe = target.connect().and_then(|mut c| {
-                let info = pg::check_server(&mut c)?;
-                let v = pg::schema_version(&mut c)?;
-                Ok((info, v))
-            });
-            if json {
-                let mut out = serde_json::json!({
-                    "engine": "postgresql",
-                    "host": ws.host,
-                    "port": ws.port,
-                    "database": ws.dbname,
-                    "user": ws.user,
-                    "password_stored": has_password,
-                    "migrated_at": ws.migrated_at,
-                    "migrated_from": ws.migrated_from,
-                });
-                match &probe {
-                    Ok((info, v)) => {
-                        out["connected"] = true.into();
-                        out["server_version"] = info.version.clone().into();
-                        out["schema_version"] = (*v).into();
-                    }
-                    Err(e) => {
-                        out["connected"] = false.into();
-                        out["error"] = e.to_string().into();
-                    }
-                }
-                print_json(&out)
-            } else {
-                println!("Motor: PostgreSQL");
-                println!("Servidor: {}", target.display());
-                if !has_password {
-                    println!("Contraseña: no está en el almacén de credenciales de este equipo");
-                }
-                if let Some(at) = &ws.migrated_at {
-                    println!(
-                        "Datos copiados desde {} ({})",
-                        ws.migrated_from.as_deref().unwrap_or("SQLite"),
-                        mesa_core::clock::from_db(at)
-                            .map(|t| mesa_core::clock::to_local(t)
-                                .format("%d/%m/%Y %H:%M")
-                                .to_string())
-                            .unwrap_or_else(|_| at.clone())
-                    );
-                }
-                match probe {
-                    Ok((info, v)) => {
-                        println!("Conexión: correcta (PostgreSQL {})", info.version);
-                        println!("Esquema: {v}");
-                    }
-                    Err(e) => println!("Conexión: falló — {e}"),
-                }
-                Ok(())
-            }
-        }
+        println!("Motor: SQLite (base local de este equipo)");
+        println!("Archivo: {}", st.sqlite_path);
+        return Ok(());
     }
+    if json {
+        let mut out = serde_json::json!({
+            "engine": "postgresql",
+            "host": st.host,
+            "port": st.port,
+            "database": st.database,
+            "user": st.user,
+            "password_stored": st.password_stored,
+            "migrated_at": st.migrated_at,
+            "migrated_from": st.migrated_from,
+            "connected": st.connected,
+        });
+        if st.connected {
+            out["server_version"] = st.engine_version.clone().into();
+            out["schema_version"] = st.schema_version.into();
+        } else {
+            out["error"] = st.error.clone().into();
+        }
+        return print_json(&out);
+    }
+    println!("Motor: PostgreSQL");
+    println!("Servidor: {}", st.server.as_deref().unwrap_or_default());
+    if !st.password_stored {
+        println!("Contraseña: no está en el almacén de credenciales de este equipo");
+    }
+    if let Some(at) = &st.migrated_at {
+        println!(
+            "Datos copiados desde {} ({})",
+            st.migrated_from.as_deref().unwrap_or("SQLite"),
+            mesa_core::clock::from_db(at)
+                .map(|t| mesa_core::clock::to_local(t)
+                    .format("%d/%m/%Y %H:%M")
+                    .to_string())
+                .unwrap_or_else(|_| at.clone())
+        );
+    }
+    if st.connected {
+        println!(
+            "Conexión: correcta (PostgreSQL {})",
+            st.engine_version.as_deref().unwrap_or_default()
+        );
+        println!("Esquema: {}", st.schema_version.unwrap_or_default());
+    } else {
+        println!(
+            "Conexión: falló — {}",
+            st.error.as_deref().unwrap_or_default()
+        );
+    }
+    Ok(())
 }
 
 /// Spanish name of a list a change notice names.
@@ -213,126 +201,71 @@ pub fn run(ctx: &mut Ctx, dir: &Path, cmd: ServerCmd) -> Result<(), CoreError> {
 /// Back to the SQLite file: the workstation config is removed (the server's data and the
 /// stored password stay). Administrator only, like `migrate`.
 fn use_local(ctx: &mut Ctx, dir: &Path) -> Result<(), CoreError> {
-    ctx.store
-        .authorize(mesa_core::people::Permission::Settings)?;
-    let path = workstation::path(dir);
-    if workstation::read(dir)?.is_none() {
-        println!(
-            "Este equipo ya usa su base SQLite ({}).",
-            mesa_core::paths::db_path(dir).display()
-        );
+    let db = mesa_core::paths::db_path(dir);
+    if !ctx.store.server_use_local(dir)? {
+        println!("Este equipo ya usa su base SQLite ({}).", db.display());
         return Ok(());
     }
-    std::fs::remove_file(&path).map_err(|e| CoreError::Server {
-        detail: format!("no se pudo quitar {}: {e}", path.display()),
-    })?;
     println!(
         "Este equipo vuelve a usar su base SQLite ({}). Los datos del servidor no se tocaron; lo \
          registrado en el servidor no está en esta copia.",
-        mesa_core::paths::db_path(dir).display()
+        db.display()
     );
     Ok(())
 }
 
 fn migrate(ctx: &mut Ctx, dir: &Path, url: &str, yes: bool) -> Result<(), CoreError> {
-    // Moving the office is the administrator's (the same permission as the settings).
-    ctx.store
-        .authorize(mesa_core::people::Permission::Settings)?;
-    if let Some(ws) = workstation::read(dir)? {
-        return Err(CoreError::Server {
-            detail: format!(
-                "este equipo ya usa el servidor {}; no se copió nada",
-                ws.target(None).display()
-            ),
-        });
-    }
-    let target = PgTarget::parse(url)?;
-    let password = target.password.clone().ok_or_else(|| {
-        CoreError::validation(
-            "--to",
-            "falta la contraseña (postgresql://usuario:contraseña@equipo:puerto/base)",
-        )
-    })?;
-    let plan = copy::plan(ctx.store.connection().sqlite_native()?)?;
-    let total: i64 = plan.iter().map(|t| t.rows).sum();
-    let source = ctx
-        .store
-        .path()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
     if !yes {
         // Only reads: the server is checked so that --yes does not fail for a known reason.
-        let check = target.connect().and_then(|mut c| {
-            let info = pg::check_server(&mut c)?;
-            let tables = pg::tables(&mut c)?;
-            if !tables.is_empty() {
-                return Err(CoreError::Server {
-                    detail: format!(
-                        "la base de datos de destino no está vacía (tiene {} tablas)",
-                        tables.len()
-                    ),
-                });
-            }
-            Ok(info)
-        });
+        let plan = ctx.store.server_preview(dir, url)?;
         if ctx.json {
             return print_json(&serde_json::json!({
-                "would_copy": plan,
-                "total_rows": total,
-                "from": source,
-                "to": target.display(),
-                "server_ready": check.is_ok(),
-                "server_problem": check.as_ref().err().map(|e| e.to_string()),
+                "would_copy": plan.tables,
+                "total_rows": plan.total_rows,
+                "from": plan.from,
+                "to": plan.to,
+                "server_ready": plan.server_ready,
+                "server_problem": plan.server_problem,
             }));
         }
-        println!("Se copiaría {source} a {}:", target.display());
-        for t in &plan {
+        println!("Se copiaría {} a {}:", plan.from, plan.to);
+        for t in &plan.tables {
             println!("  {:<28} {:>9} filas", t.table, t.rows);
         }
         println!(
             "  {:<28} {:>9} filas en {} tablas",
             "Total",
-            total,
-            plan.len()
+            plan.total_rows,
+            plan.tables.len()
         );
-        match check {
-            Ok(info) => println!("Servidor listo: PostgreSQL {}", info.version),
-            Err(e) => println!("El servidor no está listo: {e}"),
+        match (&plan.server_version, &plan.server_problem) {
+            (Some(v), None) => println!("Servidor listo: PostgreSQL {v}"),
+            (_, p) => println!(
+                "El servidor no está listo: {}",
+                p.as_deref().unwrap_or_default()
+            ),
         }
         println!("No se copió nada. Repita la orden con --yes para copiar y pasar este equipo al servidor.");
         return Ok(());
     }
-    let started = std::time::Instant::now();
-    let mut client = target.connect()?;
-    let report = copy::copy(
-        ctx.store.connection().sqlite_native()?,
-        &mut client,
-        &ctx.actor,
-    )?;
-    drop(client);
     // The password to the OS credential store first: without it the workstation cannot use the
     // server, so it is not switched.
-    let mut ws = workstation::WorkstationServer::from_target(&target);
-    ws.migrated_at = Some(mesa_core::clock::to_db(ctx.now));
-    ws.migrated_from = Some(source.clone());
-    mesa_mailnet::secrets::set_secret(&ws.credential_key(), &password).map_err(|e| {
-        CoreError::Server {
-            detail: format!(
-                "los datos se copiaron al servidor, pero la contraseña no se pudo guardar en el \
-                 almacén de credenciales ({}); este equipo sigue con SQLite",
-                credential_error(e)
-            ),
-        }
-    })?;
-    workstation::write(dir, &ws)?;
+    let report = ctx.store.server_move(
+        dir,
+        url,
+        &ctx.actor,
+        ctx.now,
+        |key, password| mesa_mailnet::secrets::set_secret(key, password).map_err(|e| e.to_string()),
+        &mut |_| {},
+    )?;
     if ctx.json {
         print_json(&serde_json::json!({
             "copied": report.tables,
             "total_rows": report.total_rows,
             "sampled_rows": report.sampled_rows,
             "server_version": report.server_version,
-            "to": target.display(),
-            "seconds": started.elapsed().as_secs_f64(),
+            "to": report.to,
+            "seconds": report.seconds,
         }))
     } else {
         println!(
@@ -340,11 +273,14 @@ fn migrate(ctx: &mut Ctx, dir: &Path, url: &str, yes: bool) -> Result<(), CoreEr
              comparadas valor por valor).",
             report.total_rows,
             report.tables.len(),
-            target.display(),
-            started.elapsed().as_secs_f64(),
+            report.to,
+            report.seconds,
             report.sampled_rows
         );
-        println!("Este equipo usa ahora el servidor PostgreSQL. El archivo {source} quedó intacto como respaldo.");
+        println!(
+            "Este equipo usa ahora el servidor PostgreSQL. El archivo {} quedó intacto como respaldo.",
+            report.from
+        );
         Ok(())
     }
 }

@@ -25,6 +25,9 @@ pub use mesa_docwriter::pdf;
 pub mod reports;
 pub mod risks;
 pub mod safety;
+/// Which database a workstation uses; moving the office to PostgreSQL (issue 17). The DTOs
+/// always exist (the UI's types); the functions need the `postgres` feature.
+pub mod server;
 pub mod settings;
 pub mod store;
 pub mod text;

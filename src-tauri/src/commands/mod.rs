@@ -16,6 +16,7 @@ pub mod plans;
 pub mod reports;
 pub mod risks;
 pub mod safety;
+pub mod server;
 pub mod settings;
 pub mod setup;
 pub mod tickets;

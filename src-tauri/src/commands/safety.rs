@@ -36,6 +36,30 @@ pub fn open_store(db: &Path, actor: &str) -> Result<Store, ApiError> {
     }
 }
 
+/// Opens the workstation's database: the PostgreSQL server of its `servidor.json` (password
+/// from the OS credential store), else its SQLite file as [`open_store`] does.
+pub fn open_workstation(data_dir: &Path, actor: &str) -> Result<Store, ApiError> {
+    let db = mesa_core::paths::db_path(data_dir);
+    match mesa_core::db::pg::workstation::read(data_dir).map_err(api)? {
+        None => open_store(&db, actor),
+        Some(_) => {
+            let s =
+                Store::open_workstation(data_dir, |ws| {
+                    match mesa_mailnet::secrets::get_secret(&ws.credential_key()) {
+                        Ok(p) => Ok(Some(p)),
+                        Err(mesa_mailnet::MailNetError::SecretMissing { .. }) => Ok(None),
+                        Err(e) => Err(CoreError::Server {
+                            detail: format!("almacén de credenciales del sistema: {e}"),
+                        }),
+                    }
+                })
+                .map_err(api)?;
+            s.set_session(actor, None);
+            Ok(s)
+        }
+    }
+}
+
 /// [`open_store`], then `PRAGMA quick_check` (a failure is `database_damaged`).
 pub fn open_checked(db: &Path, actor: &str) -> Result<Store, ApiError> {
     let s = open_store(db, actor)?;
@@ -113,11 +137,8 @@ pub fn restore_latest_backup(state: tauri::State<'_, AppState>) -> CmdResult<Res
             state.set_principal(None);
             guard.as_ref().map_err(|e| e.clone())?;
             // The file was replaced: readers open the restored one from now on.
-            if let Err(pool) = state.readers.set(mesa_core::ReadPool::new(&db)) {
-                drop(pool);
-                if let Some(p) = state.readers.get() {
-                    p.clear();
-                }
+            if let Ok(store) = guard.as_ref() {
+                state.set_readers(Some(store.read_pool()));
             }
             state.set_open_error(None);
             Ok(r)

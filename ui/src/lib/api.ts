@@ -9,6 +9,8 @@ import type { ExportProgress } from "./bindings/ExportProgress";
 import type { MailCheckSummary } from "./bindings/MailCheckSummary";
 import type { MailConnectStatus } from "./bindings/MailConnectStatus";
 import type { MailStatus } from "./bindings/MailStatus";
+import type { MoveProgress } from "./bindings/MoveProgress";
+import type { DataChanged } from "./bindings/DataChanged";
 import type { TicketQuery } from "./bindings/TicketQuery";
 import * as commands from "./commands";
 import { toApiError } from "./invoke";
@@ -244,6 +246,23 @@ export const api = {
   /** Progress of a running check; returns the unsubscribe function. */
   onMailProgress: (cb: (p: MailCheckSummary) => void): Promise<() => void> =>
     listen<MailCheckSummary>("mail-progress", (e) => cb(e.payload)),
+  // Ajustes → Servidor (varios equipos sobre PostgreSQL)
+  serverStatus: commands.serverStatus,
+  /** Why the workstation's server could not be opened at start (`null` when it was). */
+  serverUnreachable: commands.serverUnreachable,
+  /** «Reintentar»: opens the workstation's database again. */
+  serverRetry: commands.serverRetry,
+  /** «Vista previa»: what would be copied; nothing is copied. */
+  serverPreview: commands.serverPreview,
+  /** «Mover los datos»: copies, switches the workstation and reopens on the server. */
+  serverMove: commands.serverMove,
+  serverUseLocal: commands.serverUseLocal,
+  /** Progress of a running move; returns the unsubscribe function. */
+  onServerProgress: (cb: (p: MoveProgress) => void): Promise<() => void> =>
+    listen<MoveProgress>("server-progress", (e) => cb(e.payload)),
+  /** Another workstation changed data (PostgreSQL, `datos-cambiados`); returns the unsubscribe. */
+  onDataChanged: (cb: (c: DataChanged) => void): Promise<() => void> =>
+    listen<DataChanged>("datos-cambiados", (e) => cb(e.payload)),
   // Primer uso y datos de demostración
   setupStatus: commands.setupStatus,
   /** Marks the first-run setup as done (also «Omitir»). */

@@ -6,6 +6,7 @@ import type { AccountInput } from "./bindings/AccountInput";
 import type { ActionInput } from "./bindings/ActionInput";
 import type { AgendaItem } from "./bindings/AgendaItem";
 import type { AnonymizeReport } from "./bindings/AnonymizeReport";
+import type { ApiError } from "./bindings/ApiError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AppSettings } from "./bindings/AppSettings";
 import type { Asset } from "./bindings/Asset";
@@ -60,6 +61,8 @@ import type { ManagementReport } from "./bindings/ManagementReport";
 import type { ManagementReportTexts } from "./bindings/ManagementReportTexts";
 import type { Mapping } from "./bindings/Mapping";
 import type { MatrixRow } from "./bindings/MatrixRow";
+import type { MovePreview } from "./bindings/MovePreview";
+import type { MoveReport } from "./bindings/MoveReport";
 import type { NewAsset } from "./bindings/NewAsset";
 import type { NewAssetEvent } from "./bindings/NewAssetEvent";
 import type { NewDecommissionConcept } from "./bindings/NewDecommissionConcept";
@@ -89,6 +92,8 @@ import type { RiskInput } from "./bindings/RiskInput";
 import type { RiskMap } from "./bindings/RiskMap";
 import type { RiskScales } from "./bindings/RiskScales";
 import type { SafetyStatus } from "./bindings/SafetyStatus";
+import type { ServerForm } from "./bindings/ServerForm";
+import type { ServerStatus } from "./bindings/ServerStatus";
 import type { ServiceType } from "./bindings/ServiceType";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { SetupStatus } from "./bindings/SetupStatus";
@@ -195,6 +200,12 @@ export type CommandName =
   | "person_search"
   | "person_export"
   | "person_anonymize"
+  | "server_status"
+  | "server_unreachable"
+  | "server_retry"
+  | "server_preview"
+  | "server_move"
+  | "server_use_local"
   | "settings_get"
   | "settings_set"
   | "calendar_get"
@@ -803,6 +814,54 @@ export function personAnonymize(
   deleteAttachments: boolean,
 ): Promise<AnonymizeReport> {
   return call<AnonymizeReport>("person_anonymize", { query, deleteAttachments });
+}
+
+/**
+ * The engine in use (SQLite file, or the server with its version and schema), like
+ * `mesa server status`. Everyone may read it; a server that does not answer is a status.
+ */
+export function serverStatus(): Promise<ServerStatus> {
+  return call<ServerStatus>("server_status");
+}
+
+/**
+ * Why the database could not be opened when the workstation uses a server (down, wrong
+ * password…): the window shows it with «Reintentar» instead of the app. `None` otherwise.
+ */
+export function serverUnreachable(): Promise<ApiError | null> {
+  return call<ApiError | null>("server_unreachable");
+}
+
+/**
+ * «Reintentar»: opens the workstation's database again.
+ */
+export function serverRetry(): Promise<null> {
+  return call<null>("server_retry");
+}
+
+/**
+ * «Vista previa»: what would be copied and whether the server is ready. Nothing is copied.
+ */
+export function serverPreview(form: ServerForm): Promise<MovePreview> {
+  return call<MovePreview>("server_preview", { form });
+}
+
+/**
+ * «Mover los datos»: copies on a worker (the writer is held, so nothing is written to the
+ * SQLite file meanwhile), emitting `server-progress`; then the password goes to the credential
+ * store, the workstation is switched and the store is reopened on the server (the session
+ * ends: accounts are the server's from now on).
+ */
+export function serverMove(form: ServerForm): Promise<MoveReport> {
+  return call<MoveReport>("server_move", { form });
+}
+
+/**
+ * «Volver a la base local»: the workstation uses its SQLite file again (the server's data
+ * stay there; what was registered on the server is not in the local copy). Administrator only.
+ */
+export function serverUseLocal(): Promise<ServerStatus> {
+  return call<ServerStatus>("server_use_local");
 }
 
 export function settingsGet(): Promise<AppSettings> {

@@ -71,6 +71,8 @@ export const app = $state({
   listPosition: null as { key: string; scrollTop: number; focusedIndex: number } | null,
   /** Incremented whenever cases change, so lists and counters reload. */
   revision: 0,
+  /** Incremented when another workstation changed data (PostgreSQL): open details reload. */
+  remoteRevision: 0,
 });
 
 /** A screen with unsaved changes can hold navigation: the guard gets the destination and
@@ -112,6 +114,13 @@ export function showNotice(message: string): void {
 
 export function casesChanged(): void {
   app.revision += 1;
+}
+
+/** «Volver a cargar» (after `conflicto_edicion`) or another workstation's change: lists,
+ * counters and the open case read the database again. */
+export function reloadFromDatabase(): void {
+  app.remoteRevision += 1;
+  casesChanged();
 }
 
 export async function loadCatalogs(): Promise<void> {

@@ -5,6 +5,14 @@ export function apiMock() {
   return {
     api: {
       appInfo: vi.fn(),
+      serverStatus: vi.fn(),
+      serverUnreachable: vi.fn(() => Promise.resolve(null)),
+      serverRetry: vi.fn(),
+      serverPreview: vi.fn(),
+      serverMove: vi.fn(),
+      serverUseLocal: vi.fn(),
+      onServerProgress: vi.fn(() => Promise.resolve(() => {})),
+      onDataChanged: vi.fn(() => Promise.resolve(() => {})),
       mailAccountGet: vi.fn(() => Promise.resolve(null)),
       mailAccountSet: vi.fn(),
       mailTest: vi.fn(),

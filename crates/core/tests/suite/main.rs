@@ -36,6 +36,8 @@ mod plans;
 mod privacy;
 mod report;
 mod risks;
+#[cfg(feature = "postgres")]
+mod server_move;
 mod support;
 mod test_engine;
 mod tickets;

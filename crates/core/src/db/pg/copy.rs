@@ -36,6 +36,18 @@ pub struct CopyReport {
     pub server_version: String,
 }
 
+/// Where a running copy is (for a progress bar): `rows_done` of `rows_total` over all tables,
+/// `table` being copied (or «verificando» once the rows are in).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CopyProgress {
+    pub table: String,
+    pub rows_done: i64,
+    pub rows_total: i64,
+}
+
+/// Rows between two progress reports inside one table.
+const PROGRESS_EVERY: i64 = 5_000;
+
 /// Rows compared per table after copying (plus the first and the last).
 const SAMPLE_PER_TABLE: usize = 25;
 
@@ -215,6 +227,16 @@ fn same(a: &Value, b: &Value) -> bool {
 /// Copies the SQLite database `src` into the empty PostgreSQL database of `pg` (see the module
 /// documentation). `actor` is who moved it (recorded as the migration's author on the server).
 pub fn copy(src: &Connection, pg: &mut Client, actor: &str) -> Result<CopyReport> {
+    copy_with_progress(src, pg, actor, &mut |_| {})
+}
+
+/// [`copy`], reporting progress at each table and every [`PROGRESS_EVERY`] rows.
+pub fn copy_with_progress(
+    src: &Connection,
+    pg: &mut Client,
+    actor: &str,
+    progress: &mut dyn FnMut(CopyProgress),
+) -> Result<CopyReport> {
     let info = check_server(pg)?;
     let existing = tables(pg)?;
     if !existing.is_empty() {
@@ -262,8 +284,14 @@ pub fn copy(src: &Connection, pg: &mut Client, actor: &str) -> Result<CopyReport
         .join(", ");
     tx.batch_execute(&format!("TRUNCATE {list}"))?;
 
+    let rows_total: i64 = plan.iter().map(|t| t.rows).sum();
     let mut total_rows = 0;
     for t in &plan {
+        progress(CopyProgress {
+            table: t.table.clone(),
+            rows_done: total_rows,
+            rows_total,
+        });
         let types = pg_types(&mut tx, &t.table)?;
         if types.is_empty() {
             return Err(mismatch(
@@ -303,6 +331,13 @@ pub fn copy(src: &Connection, pg: &mut Client, actor: &str) -> Result<CopyReport
                 .collect();
             w.write(&refs)?;
             n += 1;
+            if n % PROGRESS_EVERY == 0 {
+                progress(CopyProgress {
+                    table: t.table.clone(),
+                    rows_done: total_rows + n,
+                    rows_total,
+                });
+            }
         }
         w.finish()?;
         total_rows += n;
@@ -319,6 +354,11 @@ pub fn copy(src: &Connection, pg: &mut Client, actor: &str) -> Result<CopyReport
     }
 
     // Verify before committing: every count, then a sample of every table value by value.
+    progress(CopyProgress {
+        table: "verificando".into(),
+        rows_done: total_rows,
+        rows_total,
+    });
     let mut sampled_rows = 0;
     for t in &plan {
         let n: i64 = tx

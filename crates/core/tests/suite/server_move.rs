@@ -1,0 +1,179 @@
+//! `mesa_core::server` (issue 17) against the real test cluster: what Ajustes → Servidor and
+//! `mesa server` share — status before and after, the preview's counts (nothing copied), the
+//! move with its progress, the password handed to the caller's store before the switch, the
+//! refusals (non-administrator, already on a server, a password store that fails), use-local.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use mesa_core::people::{Principal, Role};
+use mesa_core::server::{self, MoveProgress, ServerForm};
+use mesa_core::{paths, Store};
+
+use super::pg_support::{empty_db, TestDb, PASSWORD, USER};
+
+fn at(s: &str) -> DateTime<Utc> {
+    mesa_core::clock::parse_time_input("prueba", s).unwrap()
+}
+
+fn demo(dir: &Path, n: usize) -> Store {
+    let mut s = Store::open(&paths::db_path(dir)).unwrap();
+    mesa_core::tickets::demo::generate(&mut s, n, 5, at("2026-03-02T09:00")).unwrap();
+    s
+}
+
+fn form(db: &TestDb) -> ServerForm {
+    ServerForm {
+        host: "127.0.0.1".into(),
+        port: db.port,
+        database: db.name.clone(),
+        user: USER.into(),
+        password: PASSWORD.into(),
+    }
+}
+
+fn tickets_on(db: &TestDb) -> i64 {
+    db.connect()
+        .query_one("SELECT count(*) AS n FROM tickets", &[])
+        .unwrap()
+        .get("n")
+}
+
+#[test]
+fn preview_then_move_with_progress_switches_the_workstation_and_use_local_goes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path(), 60);
+    let st = server::status(dir.path(), |_| None).unwrap();
+    assert_eq!(st.engine, "sqlite");
+    assert_eq!(st.schema_version, Some(mesa_core::db::latest_version()));
+    assert!(st.connected);
+
+    let target = empty_db();
+    let url = form(&target).url();
+    let plan = store.server_preview(dir.path(), &url).unwrap();
+    assert!(plan.server_ready, "{plan:?}");
+    assert!(plan.server_problem.is_none());
+    let tickets = plan.tables.iter().find(|t| t.table == "tickets").unwrap();
+    assert_eq!(tickets.rows, 60);
+    assert_eq!(
+        plan.total_rows,
+        plan.tables.iter().map(|t| t.rows).sum::<i64>()
+    );
+    assert!(mesa_core::db::pg::tables(&mut target.connect())
+        .unwrap()
+        .is_empty());
+
+    // A password store that fails: the data went in, but the workstation is not switched.
+    let other = empty_db();
+    let e = store
+        .server_move(
+            dir.path(),
+            &form(&other).url(),
+            "Ana Administradora",
+            at("2026-03-03T10:00"),
+            |_, _| Err("almacén cerrado".into()),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "server");
+    assert!(e.to_string().contains("almacén cerrado"), "{e}");
+    assert!(e.to_string().contains("sigue con SQLite"), "{e}");
+    assert_eq!(
+        server::status(dir.path(), |_| None).unwrap().engine,
+        "sqlite"
+    );
+
+    let mut saved = None;
+    let mut seen: Vec<MoveProgress> = Vec::new();
+    let report = store
+        .server_move(
+            dir.path(),
+            &url,
+            "Ana Administradora",
+            at("2026-03-03T10:00"),
+            |key, pw| {
+                saved = Some((key.to_string(), pw.to_string()));
+                Ok(())
+            },
+            &mut |p| seen.push(p),
+        )
+        .unwrap();
+    assert_eq!(report.total_rows, plan.total_rows);
+    assert!(report.sampled_rows > 0);
+    assert_eq!(tickets_on(&target), 60);
+    let (key, pw) = saved.unwrap();
+    assert_eq!(
+        key,
+        format!(
+            "postgresql://{USER}@127.0.0.1:{}/{}",
+            target.port, target.name
+        )
+    );
+    assert_eq!(pw, PASSWORD);
+    // Progress: a report per table, never backwards, ending with every row and the check.
+    assert!(seen.len() >= plan.tables.len(), "{}", seen.len());
+    assert!(seen.windows(2).all(|w| w[0].rows_done <= w[1].rows_done));
+    let last = seen.last().unwrap();
+    assert_eq!(last.table, "verificando");
+    assert_eq!(last.rows_done, plan.total_rows);
+    assert!(seen.iter().all(|p| p.rows_total == plan.total_rows));
+
+    let st = server::status(dir.path(), |k| (k == key).then(|| PASSWORD.to_string())).unwrap();
+    assert_eq!(st.engine, "postgresql");
+    assert!(st.connected, "{st:?}");
+    assert!(st.password_stored);
+    assert_eq!(st.database.as_deref(), Some(target.name.as_str()));
+    assert_eq!(st.schema_version, Some(mesa_core::db::pg::latest_version()));
+    assert_eq!(st.migrated_at.as_deref(), Some("2026-03-03T15:00:00Z"));
+    // Without the password the server refuses: a status, not an error.
+    let st = server::status(dir.path(), |_| None).unwrap();
+    assert!(
+        !st.connected && !st.password_stored && st.error.is_some(),
+        "{st:?}"
+    );
+
+    // Already on a server: neither a preview nor a second move.
+    let e = store.server_preview(dir.path(), &url).unwrap_err();
+    assert!(e.to_string().contains("ya usa el servidor"), "{e}");
+
+    assert!(store.server_use_local(dir.path()).unwrap());
+    assert!(!store.server_use_local(dir.path()).unwrap());
+    assert_eq!(
+        server::status(dir.path(), |_| None).unwrap().engine,
+        "sqlite"
+    );
+}
+
+#[test]
+fn only_the_administrator_moves_and_a_non_empty_or_unreachable_server_is_a_reason_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = demo(dir.path(), 5);
+    let target = empty_db();
+    store.set_principal(Some(Principal {
+        login: "con".into(),
+        name: "Carlos Consulta".into(),
+        cargo: "Contratista".into(),
+        role: Role::Consulta,
+    }));
+    let e = store
+        .server_preview(dir.path(), &form(&target).url())
+        .unwrap_err();
+    assert_eq!(e.code(), "forbidden", "{e}");
+    let e = store.server_use_local(dir.path()).unwrap_err();
+    assert_eq!(e.code(), "forbidden", "{e}");
+    store.set_principal(None);
+
+    let mut closed = form(&target);
+    closed.port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let plan = store.server_preview(dir.path(), &closed.url()).unwrap();
+    assert!(!plan.server_ready);
+    assert!(plan.server_problem.is_some());
+
+    let mut no_pw = form(&target);
+    no_pw.password.clear();
+    let e = store.server_preview(dir.path(), &no_pw.url()).unwrap_err();
+    assert_eq!(e.code(), "validation", "{e}");
+}
