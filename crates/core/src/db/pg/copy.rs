@@ -230,7 +230,7 @@ pub fn copy(src: &Connection, pg: &mut Client, actor: &str) -> Result<CopyReport
     copy_with_progress(src, pg, actor, &mut |_| {})
 }
 
-/// [`copy`], reporting progress at each table and every [`PROGRESS_EVERY`] rows.
+/// [`copy`], reporting progress at each table and every 5,000 rows (`PROGRESS_EVERY`).
 pub fn copy_with_progress(
     src: &Connection,
     pg: &mut Client,
