@@ -40,6 +40,10 @@ fn tickets_on(db: &TestDb) -> i64 {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
 fn preview_then_move_with_progress_switches_the_workstation_and_use_local_goes_back() {
     let dir = tempfile::tempdir().unwrap();
     let store = demo(dir.path(), 60);
@@ -145,6 +149,10 @@ fn preview_then_move_with_progress_switches_the_workstation_and_use_local_goes_b
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
 fn only_the_administrator_moves_and_a_non_empty_or_unreachable_server_is_a_reason_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = demo(dir.path(), 5);
