@@ -46,14 +46,16 @@ pub(crate) fn sync_api(e: SyncError) -> ApiError {
 }
 
 /// What the user must do after an error of the account authenticating with `auth`: `oauth`
-/// (connect the account again: a revoked or expired authorization, or an OAuth2 account never
-/// connected or whose token the server refused) or `password` (type the password again);
-/// `None` when the error is not about the credentials.
+/// (connect the account again: a revoked or expired authorization, or a token the server
+/// refused), `oauth_connect` (an OAuth2 account saved but never authorised on this workstation:
+/// no refresh token in its credential store, so nothing was revoked) or `password` (type the
+/// password again); `None` when the error is not about the credentials.
 pub(crate) fn reconnect_kind(code: &str, auth: &str) -> Option<&'static str> {
     let oauth = auth != "password";
     match code {
         "mail_reconnect" => Some("oauth"),
-        "mail_auth_failed" | "mail_secret_missing" if oauth => Some("oauth"),
+        "mail_secret_missing" if oauth => Some("oauth_connect"),
+        "mail_auth_failed" if oauth => Some("oauth"),
         "mail_auth_failed" | "mail_secret_missing" => Some("password"),
         _ => None,
     }
@@ -253,4 +255,24 @@ fn run(
     summary.lines.extend(sent.lines.iter().cloned());
     summary.lines.push(sent.summary());
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reconnect_kind;
+
+    #[test]
+    fn a_never_connected_oauth_account_is_asked_to_connect_not_told_it_was_revoked() {
+        assert_eq!(
+            reconnect_kind("mail_secret_missing", "microsoft"),
+            Some("oauth_connect")
+        );
+        assert_eq!(reconnect_kind("mail_reconnect", "google"), Some("oauth"));
+        assert_eq!(reconnect_kind("mail_auth_failed", "google"), Some("oauth"));
+        assert_eq!(
+            reconnect_kind("mail_secret_missing", "password"),
+            Some("password")
+        );
+        assert_eq!(reconnect_kind("mail_timeout", "microsoft"), None);
+    }
 }

@@ -119,12 +119,15 @@ pub fn tls_handshake(
     };
     let connector = tls_connector().map_err(|e| tls(e.to_string()))?;
     let name = host.trim_start_matches('[').trim_end_matches(']');
+    // A handshake that stalls ends on the socket's own read timeout (the account's, set by
+    // `connect_tcp`): that is the figure the message quotes.
+    let waited = tcp.read_timeout().ok().flatten().unwrap_or(DEFAULT_TIMEOUT);
     connector.connect(name, tcp).map_err(|e| match e {
         native_tls::HandshakeError::Failure(e) => tls(tls_detail(&e.to_string())),
         native_tls::HandshakeError::WouldBlock(_) => MailNetError::Timeout {
             host: host.into(),
             port,
-            seconds: DEFAULT_TIMEOUT.as_secs(),
+            seconds: waited.as_secs().max(1),
         },
     })
 }

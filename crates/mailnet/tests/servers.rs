@@ -349,6 +349,27 @@ fn tls_problems_and_insecure_remote_are_refused() {
     assert_eq!(e.code(), "mail_starttls_unavailable", "{e}");
 }
 
+/// A server that accepts the TCP connection and never answers the TLS handshake: the message
+/// quotes the timeout in use (2 s here), not the library's default.
+#[test]
+fn a_stalled_tls_handshake_quotes_the_timeout_in_use() {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hold = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(4));
+        drop(conn);
+    });
+    let mut a = mesa_mailnet::MailAccount::password("127.0.0.1", "127.0.0.1", Security::Tls, USER);
+    a.imap_port = port;
+    let e = ImapSession::connect_with_timeout(&a, &pw(), Duration::from_secs(2))
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "mail_timeout", "{e}");
+    assert!(e.to_string().contains("no respondió a tiempo (2 s)"), "{e}");
+    hold.join().unwrap();
+}
+
 #[test]
 fn a_silent_server_times_out() {
     // Accepts the connection and never greets.

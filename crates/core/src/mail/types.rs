@@ -366,9 +366,9 @@ pub struct MailStatus {
     /// The last check's error: stable code and Spanish message (None when it succeeded).
     pub error_code: Option<String>,
     pub error_message: Option<String>,
-    /// The account needs the user: `oauth` (authorization revoked or expired: connect again)
-    /// or `password` (the server refused the password). None otherwise. Cleared by a check
-    /// that succeeds.
+    /// The account needs the user: `oauth` (authorization revoked or expired: connect again),
+    /// `oauth_connect` (an OAuth2 account never authorised on this workstation) or `password`
+    /// (the server refused the password). None otherwise. Cleared by a check that succeeds.
     pub reconnect: Option<String>,
     /// The last successful check's summary.
     pub last_summary: Option<MailCheckSummary>,

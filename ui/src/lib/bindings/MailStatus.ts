@@ -30,9 +30,9 @@ last_ok_at: string | null,
  */
 error_code: string | null, error_message: string | null, 
 /**
- * The account needs the user: `oauth` (authorization revoked or expired: connect again)
- * or `password` (the server refused the password). None otherwise. Cleared by a check
- * that succeeds.
+ * The account needs the user: `oauth` (authorization revoked or expired: connect again),
+ * `oauth_connect` (an OAuth2 account never authorised on this workstation) or `password`
+ * (the server refused the password). None otherwise. Cleared by a check that succeeds.
  */
 reconnect: string | null, 
 /**

@@ -1816,6 +1816,8 @@ export const t = {
     retry: "Reintentar",
     bannerOauth:
       "Vuelva a conectar la cuenta de correo: el proveedor revocó o venció la autorización.",
+    bannerOauthConnect:
+      "Conecte la cuenta de correo: usa Microsoft o Google (OAuth2) y todavía no se ha autorizado en este equipo.",
     bannerPassword:
       "Vuelva a escribir la contraseña de la cuenta de correo: el servidor la rechazó.",
     bannerGo: "Ir a Ajustes → Correo",

@@ -166,6 +166,9 @@ describe("mailForm", () => {
   it("chooses the banner's words from the collector's reconnect state", () => {
     expect(reconnectText("oauth")).toContain("Vuelva a conectar la cuenta de correo");
     expect(reconnectText("password")).toContain("contraseña");
+    // Saved but never authorised on this workstation: nothing was revoked.
+    expect(reconnectText("oauth_connect")).toContain("todavía no se ha autorizado");
+    expect(reconnectText("oauth_connect")).not.toContain("revocó");
     expect(reconnectText(null)).toBeNull();
     expect(reconnectText(undefined)).toBeNull();
   });

@@ -266,6 +266,7 @@ export function toAccount(
 /** The banner's text for the collector's `reconnect` state, or null for no banner. */
 export function reconnectText(reconnect: string | null | undefined): string | null {
   if (reconnect === "oauth") return t.mail.bannerOauth;
+  if (reconnect === "oauth_connect") return t.mail.bannerOauthConnect;
   if (reconnect === "password") return t.mail.bannerPassword;
   return null;
 }
