@@ -102,7 +102,7 @@ pub fn backup_create(
     to: Option<String>,
 ) -> CmdResult<BackupInfo> {
     let to = to.filter(|s| !s.trim().is_empty()).map(PathBuf::from);
-    state.with(|s| s.backup_now(BackupKind::Manual, to.as_deref(), SystemClock.now()))
+    state.with_now(|s, now| s.backup_now(BackupKind::Manual, to.as_deref(), now))
 }
 
 #[tauri::command(async)]
@@ -112,7 +112,7 @@ pub fn backup_verify(file: String) -> CmdResult<BackupInfo> {
 
 #[tauri::command(async)]
 pub fn backup_restore(state: tauri::State<'_, AppState>, file: String) -> CmdResult<RestoreReport> {
-    state.with(|s| s.restore_backup(Path::new(file.trim()), SystemClock.now()))
+    state.with_now(|s, now| s.restore_backup(Path::new(file.trim()), now))
 }
 
 /// Restores the newest backup that passes verification. When the database is damaged (the
@@ -259,12 +259,6 @@ pub fn person_anonymize(
     query: String,
     delete_attachments: bool,
 ) -> CmdResult<AnonymizeReport> {
-    state.with(|s| {
-        s.anonymize_person_with(
-            &query,
-            delete_attachments,
-            &state.actor(),
-            SystemClock.now(),
-        )
-    })
+    state
+        .with_now(|s, now| s.anonymize_person_with(&query, delete_attachments, &state.actor(), now))
 }

@@ -13,8 +13,8 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { stopApp } from '../webdriver.mjs';
-import { app, tempDir, shot, clickVisible, waitNotice, launch, mesaIn, goToCases, registerCase } from '../helpers.mjs';
+import { stopApp } from './webdriver.mjs';
+import { app, tempDir, shot, clickVisible, waitNotice, launch, mesaIn, goToCases, registerCase } from './helpers.mjs';
 
 const dataA = tempDir('mesa-e2e-pg-a-');
 const dataB = tempDir('mesa-e2e-pg-b-');
@@ -127,4 +127,32 @@ test('dos ventanas sobre el mismo servidor: un caso registrado en una aparece en
     20000,
   );
   await shot(sb, 'server-second-window');
+});
+
+test('volver a la base local: el estado muestra SQLite otra vez y la ventana sigue respondiendo', async () => {
+  const s = a.session;
+  await (await s.byTestId('nav-ajustes')).click();
+  await s.waitFor('estado PostgreSQL antes de volver', async () =>
+    (await (await s.byTestId('server-status')).attr('data-engine')) === 'postgresql',
+  );
+  // The confirmation is the browser's own dialog: accepted here.
+  await s.execute('window.confirm = () => true;', []);
+  await clickVisible(s, 'server-use-local');
+  await s.waitFor('aviso de la vuelta a SQLite', async () => {
+    const err = (await s.findAll('[data-testid="error-banner"]'))[0];
+    if (err) {
+      await shot(s, 'server-use-local-error');
+      throw new Error(`error en la ventana: ${await err.text()}`);
+    }
+    const n = (await s.findAll('[data-testid="notice"]'))[0];
+    return n && /usa otra vez su base SQLite/.test(await n.text());
+  }, 30000);
+  await s.waitFor('estado SQLite', async () =>
+    (await (await s.byTestId('server-status')).attr('data-engine')) === 'sqlite',
+  );
+  // The local file again: the 40 demo cases, not the one registered on the server.
+  assert.equal(JSON.parse(mesaIn(dataA, ['server', 'status', '--json'])).engine, 'sqlite');
+  await goToCases(s);
+  await s.waitFor('los casos locales', async () => (await s.findAll('[data-testid="case-row"]')).length > 0);
+  await shot(s, 'server-back-to-local');
 });
