@@ -7,6 +7,8 @@
 // 2. A second window (another data folder pointing at the same database) lists the same
 //    cases, and a case registered in the first appears in the second's list without a restart
 //    (LISTEN/NOTIFY → `datos-cambiados`).
+// 3. «Volver a la base local» answers (the server's writer and readers are dropped off Tauri's
+//    async workers: dropping a `postgres` client there panicked and the window never heard back).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
