@@ -124,26 +124,32 @@ pub fn restore_latest_backup(state: tauri::State<'_, AppState>) -> CmdResult<Res
     let latest = backup::latest_good(&dir)
         .map_err(api)?
         .ok_or_else(|| api(CoreError::NoBackup(dir.display().to_string())))?;
-    state.wait_for(Phase::Checked);
-    let mut guard = state.store.lock().map_err(|_| crate::state::internal())?;
-    let now = SystemClock.now();
-    match guard.as_mut() {
-        Ok(store) => store
-            .restore_backup(Path::new(&latest.path), now)
-            .map_err(api),
-        Err(_) => {
-            let r = backup::restore_file(&db, Path::new(&latest.path), now).map_err(api)?;
-            *guard = open_checked(&db, &state.default_actor);
-            state.set_principal(None);
-            guard.as_ref().map_err(|e| e.clone())?;
-            // The file was replaced: readers open the restored one from now on.
-            if let Ok(store) = guard.as_ref() {
-                state.set_readers(Some(store.read_pool()));
+    // Off the async workers: on a server the restore queries it and may drop its clients.
+    crate::state::blocking(|| {
+        state.wait_for(Phase::Checked);
+        let mut guard = state.store.lock().map_err(|_| crate::state::internal())?;
+        match guard.as_mut() {
+            Ok(store) => {
+                let now = store.clock_now().map_err(api)?;
+                store
+                    .restore_backup(Path::new(&latest.path), now)
+                    .map_err(api)
             }
-            state.set_open_error(None);
-            Ok(r)
+            Err(_) => {
+                let now = SystemClock.now();
+                let r = backup::restore_file(&db, Path::new(&latest.path), now).map_err(api)?;
+                *guard = open_checked(&db, &state.default_actor);
+                state.set_principal(None);
+                guard.as_ref().map_err(|e| e.clone())?;
+                // The file was replaced: readers open the restored one from now on.
+                if let Ok(store) = guard.as_ref() {
+                    state.set_readers(Some(store.read_pool()));
+                }
+                state.set_open_error(None);
+                Ok(r)
+            }
         }
-    }
+    })
 }
 
 #[tauri::command(async)]
