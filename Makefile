@@ -39,7 +39,7 @@ e2e: app
 	# mail-settings.test.mjs, mail-oauth.test.mjs).
 	cargo build -p mesa-mailnet --example mail_servers
 	# The throw-away PostgreSQL cluster for the several-workstations E2E tests
-	# (tests/e2e/wip/server.test.mjs: not run yet, see ARCHITECTURE.md).
+	# (tests/e2e/server.test.mjs: the move, two windows on one database, back to local).
 	cargo build -p mesa-core --features postgres --example pg_server
 	# Every tests/e2e/*.test.mjs, one file at a time (each starts its own app and tauri-driver).
 	xvfb-run -a -s "-screen 0 1366x800x24" node --test --test-concurrency=1 tests/e2e/*.test.mjs

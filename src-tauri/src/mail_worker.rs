@@ -65,7 +65,10 @@ impl MailWorker {
     /// Drops the collector's store (the workstation's database was reopened elsewhere): the
     /// next pass opens the one in use. Waits for a running pass.
     pub(crate) fn forget_store(&self) {
-        *self.store.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        // On a server the old store's client closes on its own runtime: not on an async worker.
+        crate::state::blocking(|| {
+            *self.store.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        });
     }
 
     pub(crate) fn status(&self) -> MailStatus {
@@ -163,12 +166,13 @@ impl MailWorker {
             });
             return Err(e);
         }
+        // The database's clock (the server's on PostgreSQL), like every write of the app.
+        let now = store.clock_now().map_err(api)?;
         self.update(app, |s| {
             s.configured = true;
             s.running = true;
             s.interval_minutes = account.poll_minutes;
         });
-        let now = SystemClock.now();
         let result = run(store, &account, fetch, now, &mut |partial| {
             let _ = app.emit("mail-progress", partial);
         });

@@ -12,7 +12,6 @@ mod mail_connect;
 mod mail_worker;
 mod state;
 
-use mesa_core::{Clock, SystemClock};
 pub(crate) use state::{api, AppState, CmdResult, Phase};
 
 fn main() {
@@ -53,9 +52,9 @@ fn main() {
                 let state = handle.state::<AppState>();
                 state.start();
                 std::thread::sleep(state::JOBS_AFTER_START);
-                let _ = state.with(|s| s.ensure_daily_backup(SystemClock.now()));
+                let _ = state.with_now(|s, now| s.ensure_daily_backup(now));
                 loop {
-                    let _ = state.with(|s| s.autoclose(SystemClock.now()));
+                    let _ = state.with_now(|s, now| s.autoclose(now));
                     std::thread::sleep(std::time::Duration::from_secs(300));
                 }
             });

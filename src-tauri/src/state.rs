@@ -4,6 +4,7 @@
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use mesa_core::{paths, ApiError, AppInfo, CoreError, ReadPool, Store};
 
 use crate::commands;
@@ -50,6 +51,12 @@ pub(crate) fn api(e: CoreError) -> ApiError {
 /// Runs `f`, which may block (a query on a PostgreSQL server: the synchronous `postgres`
 /// client drives its own runtime), from any thread: on one of Tauri's async workers the worker
 /// is handed over first (`block_in_place`), elsewhere `f` just runs.
+///
+/// Everything that touches a store on PostgreSQL runs inside it, *dropping* one included: a
+/// `postgres` client closes its connection on its own runtime when dropped, and doing that on
+/// an async worker panics («Cannot start a runtime from within a runtime»). A command that
+/// panics never answers the window (and a panic while the writer is locked poisons it): that
+/// was «Volver a la base local», which dropped the server's readers and writer on a worker.
 pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
     match tokio::runtime::Handle::try_current() {
         Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
@@ -136,33 +143,37 @@ impl AppState {
     /// file, or «Reintentar» when the server was down): the writer (held locked meanwhile, so
     /// no command writes to the old one), the readers, the check; the session ends (accounts
     /// are the database's). `guard` is the writer's lock the caller already holds.
+    /// The old writer and readers (on a server: `postgres` clients) are dropped inside
+    /// [`blocking`] like the opening.
     pub(crate) fn reopen_locked(&self, guard: &mut Result<Store, ApiError>) -> CmdResult<()> {
-        self.set_readers(None);
-        self.set_principal(None);
-        let opened = blocking(|| {
-            commands::safety::open_workstation(&self.data_dir(), &self.default_actor)
-                .and_then(|s| s.health_check().map(|()| s).map_err(api))
-        });
-        match opened {
-            Ok(store) => {
-                self.set_readers(Some(store.read_pool()));
-                *guard = Ok(store);
-                self.set_open_error(None);
-                Ok(())
+        blocking(|| {
+            self.set_readers(None);
+            self.set_principal(None);
+            let opened = commands::safety::open_workstation(&self.data_dir(), &self.default_actor)
+                .and_then(|s| s.health_check().map(|()| s).map_err(api));
+            match opened {
+                Ok(store) => {
+                    self.set_readers(Some(store.read_pool()));
+                    *guard = Ok(store);
+                    self.set_open_error(None);
+                    Ok(())
+                }
+                Err(e) => {
+                    self.set_open_error(Some(e.clone()));
+                    *guard = Err(e.clone());
+                    Err(e)
+                }
             }
-            Err(e) => {
-                self.set_open_error(Some(e.clone()));
-                *guard = Err(e.clone());
-                Err(e)
-            }
-        }
+        })
     }
 
     /// [`AppState::reopen_locked`], taking the writer's lock.
     pub(crate) fn reopen(&self) -> CmdResult<()> {
-        self.wait_for(Phase::Checked);
-        let mut guard = self.store.lock().map_err(|_| internal())?;
-        self.reopen_locked(&mut guard)
+        blocking(|| {
+            self.wait_for(Phase::Checked);
+            let mut guard = self.store.lock().map_err(|_| internal())?;
+            self.reopen_locked(&mut guard)
+        })
     }
 
     /// Who acts: the logged-in account's name, else the default actor (logins off).
@@ -208,7 +219,8 @@ impl AppState {
             return Err(e);
         }
         match self.readers() {
-            Some(pool) => blocking(|| pool.read(f)).map_err(|e| self.read_error(e)),
+            // The pool moves in: if a reopen replaced it meanwhile, it is dropped in there.
+            Some(pool) => blocking(move || pool.read(f)).map_err(|e| self.read_error(e)),
             None => self.with(|s| f(s)),
         }
     }
@@ -229,17 +241,34 @@ impl AppState {
         })
     }
 
-    /// A write (or a job that needs the writer): waits for the start-up check.
+    /// A write that records when it happened: `f` gets the database's "now"
+    /// (`Store::clock_now`, read on the writer: the server's clock on PostgreSQL, so a
+    /// workstation whose clock is wrong cannot misdate a case; this computer's on SQLite).
+    pub(crate) fn with_now<T>(
+        &self,
+        f: impl FnOnce(&mut Store, DateTime<Utc>) -> Result<T, CoreError>,
+    ) -> CmdResult<T> {
+        self.with(|s| {
+            let now = s.clock_now()?;
+            f(s, now)
+        })
+    }
+
+    /// A write (or a job that needs the writer): waits for the start-up check. The waits (the
+    /// check, a long job holding the writer such as a move to a server) are inside
+    /// [`blocking`] too, so they do not hold one of Tauri's few async workers.
     pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
     ) -> CmdResult<T> {
-        self.wait_for(Phase::Checked);
-        let mut guard = self.store.lock().map_err(|_| internal())?;
-        match guard.as_mut() {
-            Ok(store) => blocking(|| f(store)).map_err(api),
-            Err(e) => Err(e.clone()),
-        }
+        blocking(|| {
+            self.wait_for(Phase::Checked);
+            let mut guard = self.store.lock().map_err(|_| internal())?;
+            match guard.as_mut() {
+                Ok(store) => f(store).map_err(api),
+                Err(e) => Err(e.clone()),
+            }
+        })
     }
 }
 

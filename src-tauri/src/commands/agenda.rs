@@ -13,12 +13,12 @@ type State<'a> = tauri::State<'a, AppState>;
 
 #[tauri::command(async)]
 pub fn visit_schedule(state: State<'_>, number: String, input: VisitInput) -> CmdResult<Visit> {
-    state.with(|s| s.schedule_visit(&number, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.schedule_visit(&number, &input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
 pub fn visit_cancel(state: State<'_>, number: String, reason: String) -> CmdResult<()> {
-    state.with(|s| s.cancel_visit(&number, &reason, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.cancel_visit(&number, &reason, &state.actor(), now))
 }
 
 /// The visits of the Bogota days `from` ..= `to` (`AAAA-MM-DD`).

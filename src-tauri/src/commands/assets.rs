@@ -27,27 +27,27 @@ pub fn asset_record(state: State<'_>, tag: String) -> CmdResult<AssetRecord> {
 
 #[tauri::command(async)]
 pub fn asset_create(state: State<'_>, input: NewAsset) -> CmdResult<Asset> {
-    state.with(|s| s.create_asset(&input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.create_asset(&input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
 pub fn asset_update(state: State<'_>, tag: String, input: NewAsset) -> CmdResult<Asset> {
-    state.with(|s| s.update_asset(&tag, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.update_asset(&tag, &input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
 pub fn asset_move(state: State<'_>, tag: String, input: AssetMove) -> CmdResult<Asset> {
-    state.with(|s| s.move_asset(&tag, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.move_asset(&tag, &input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
 pub fn asset_event(state: State<'_>, tag: String, input: NewAssetEvent) -> CmdResult<Asset> {
-    state.with(|s| s.add_asset_event(&tag, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.add_asset_event(&tag, &input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
 pub fn asset_attach(state: State<'_>, tag: String, input: NewPeripheral) -> CmdResult<AssetRecord> {
-    state.with(|s| s.attach_peripheral(&tag, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.attach_peripheral(&tag, &input, &state.actor(), now))
 }
 
 /// Removes a peripheral from the equipment, with the reason (kept in the life record).
@@ -58,15 +58,7 @@ pub fn asset_detach(
     peripheral_id: i64,
     reason: String,
 ) -> CmdResult<AssetRecord> {
-    state.with(|s| {
-        s.detach_peripheral(
-            &tag,
-            peripheral_id,
-            &reason,
-            &state.actor(),
-            SystemClock.now(),
-        )
-    })
+    state.with_now(|s, now| s.detach_peripheral(&tag, peripheral_id, &reason, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -75,7 +67,7 @@ pub fn decommission_create(
     tag: String,
     input: NewDecommissionConcept,
 ) -> CmdResult<DecommissionConcept> {
-    state.with(|s| s.create_decommission_concept(&tag, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.create_decommission_concept(&tag, &input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -86,14 +78,14 @@ pub fn decommission_approve(
     approver: String,
     justification: Option<String>,
 ) -> CmdResult<DecommissionConcept> {
-    state.with(|s| {
+    state.with_now(|s, now| {
         s.approve_decommission(
             &number,
             engineer.as_deref(),
             &approver,
             justification.as_deref(),
             &state.actor(),
-            SystemClock.now(),
+            now,
         )
     })
 }
@@ -105,12 +97,12 @@ pub fn plan_years(state: State<'_>) -> CmdResult<Vec<i64>> {
 
 #[tauri::command(async)]
 pub fn plan_create(state: State<'_>, year: i64, name: Option<String>) -> CmdResult<Plan> {
-    state.with(|s| s.create_plan(year, name.as_deref(), &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.create_plan(year, name.as_deref(), &state.actor(), now))
 }
 
 #[tauri::command(async)]
 pub fn plan_item_add(state: State<'_>, year: i64, input: NewPlanItem) -> CmdResult<PlanItem> {
-    state.with(|s| s.add_plan_item(year, &input, SystemClock.now()))
+    state.with_now(|s, now| s.add_plan_item(year, &input, now))
 }
 
 #[tauri::command(async)]
@@ -120,7 +112,7 @@ pub fn cronograma(state: State<'_>, year: i64) -> CmdResult<Cronograma> {
 
 #[tauri::command(async)]
 pub fn log_create(state: State<'_>, input: NewLog) -> CmdResult<MaintenanceLog> {
-    state.with(|s| s.create_log(&input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.create_log(&input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -136,13 +128,13 @@ pub fn log_verify(
     note: Option<String>,
     justification: Option<String>,
 ) -> CmdResult<MaintenanceLog> {
-    state.with(|s| {
+    state.with_now(|s, now| {
         s.verify_log(
             id,
             &engineer,
             note.as_deref(),
             justification.as_deref(),
-            SystemClock.now(),
+            now,
         )
     })
 }

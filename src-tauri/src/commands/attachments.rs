@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use mesa_core::{ApiError, Attachment, AttachmentOwner, Clock, SystemClock};
+use mesa_core::{ApiError, Attachment, AttachmentOwner};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::files::{pick_file, save_target};
@@ -25,7 +25,7 @@ pub fn attachment_add_path(
     owner: AttachmentOwner,
     path: String,
 ) -> CmdResult<Attachment> {
-    state.with(|s| s.attach_file(&owner, Path::new(&path), &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.attach_file(&owner, Path::new(&path), &state.actor(), now))
 }
 
 /// Asks for a file (open dialog, or `MESA_PICK_FILE`) and attaches it; `None` when cancelled.
@@ -39,7 +39,7 @@ pub fn attachment_pick(
         return Ok(None);
     };
     state
-        .with(|s| s.attach_file(&owner, &path, &state.actor(), SystemClock.now()))
+        .with_now(|s, now| s.attach_file(&owner, &path, &state.actor(), now))
         .map(Some)
 }
 
@@ -95,13 +95,13 @@ pub fn attachment_remove(
     id: i64,
     reason: String,
 ) -> CmdResult<Attachment> {
-    state.with(|s| s.remove_attachment(&owner, id, &reason, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.remove_attachment(&owner, id, &reason, &state.actor(), now))
 }
 
 /// Marks an image attachment as the equipment's photo (hoja de vida).
 #[tauri::command(async)]
 pub fn asset_set_photo(state: State<'_>, tag: String, id: i64) -> CmdResult<Attachment> {
-    state.with(|s| s.set_asset_photo(&tag, id, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.set_asset_photo(&tag, id, &state.actor(), now))
 }
 
 /// The size limit per attached file, in MB (Ajustes).

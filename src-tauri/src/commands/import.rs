@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use mesa_core::import::commit::ImportBatch;
 use mesa_core::import::problems::{problems_file_name, problems_xlsx};
 use mesa_core::import::{ImportKind, ImportOptions, ImportProgress, ImportReport, Mapping};
-use mesa_core::{ApiError, Clock, SystemClock};
+use mesa_core::ApiError;
 use tauri::{Emitter, Manager};
 use tauri_plugin_dialog::DialogExt;
 
@@ -97,16 +97,7 @@ pub fn import_preview(
 ) -> CmdResult<ImportReport> {
     let p = source_path(&path)?;
     let opts = options(kind, sheet, mapping, None);
-    state.with(|s| {
-        s.import_file(
-            &p,
-            &opts,
-            true,
-            &state.actor(),
-            SystemClock.now(),
-            &mut |_| {},
-        )
-    })
+    state.with_now(|s, now| s.import_file(&p, &opts, true, &state.actor(), now, &mut |_| {}))
 }
 
 /// Commit (one transaction, one batch) on a worker thread, emitting `import-progress`
@@ -133,16 +124,7 @@ pub async fn import_commit(
         let mut progress = move |pr: ImportProgress| {
             let _ = emitter.emit("import-progress", pr);
         };
-        state.with(|s| {
-            s.import_file(
-                &p,
-                &opts,
-                false,
-                &state.actor(),
-                SystemClock.now(),
-                &mut progress,
-            )
-        })
+        state.with_now(|s, now| s.import_file(&p, &opts, false, &state.actor(), now, &mut progress))
     })
     .await
     .map_err(|e| ApiError {
@@ -167,7 +149,7 @@ pub fn import_batches(state: State<'_>) -> CmdResult<Vec<ImportBatch>> {
 /// Undoes a batch (one transaction; refused when an imported case changed since).
 #[tauri::command(async)]
 pub fn import_undo(state: State<'_>, batch: i64) -> CmdResult<ImportBatch> {
-    state.with(|s| s.undo_import(batch, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.undo_import(batch, &state.actor(), now))
 }
 
 /// Writes `bytes` under `name` to `MESA_EXPORT_DIR` (tests, scripted use) or to the path the

@@ -45,7 +45,7 @@ pub fn indicator_update(
     code: String,
     patch: IndicatorPatch,
 ) -> CmdResult<IndicatorSheet> {
-    state.with(|s| s.update_indicator(&code, &patch, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.update_indicator(&code, &patch, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -53,7 +53,7 @@ pub fn indicator_create(
     state: tauri::State<'_, AppState>,
     input: NewIndicator,
 ) -> CmdResult<IndicatorSheet> {
-    state.with(|s| s.create_indicator(&input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.create_indicator(&input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -64,14 +64,14 @@ pub fn indicator_value_set(
     value: f64,
     analysis: Option<String>,
 ) -> CmdResult<IndicatorValue> {
-    state.with(|s| {
+    state.with_now(|s, now| {
         s.set_indicator_value(
             &code,
             &period,
             value,
             analysis.as_deref(),
             &state.actor(),
-            SystemClock.now(),
+            now,
         )
     })
 }
@@ -83,9 +83,7 @@ pub fn indicator_analysis_set(
     period: String,
     text: String,
 ) -> CmdResult<IndicatorValue> {
-    state.with(|s| {
-        s.set_indicator_analysis(&code, &period, &text, &state.actor(), SystemClock.now())
-    })
+    state.with_now(|s, now| s.set_indicator_analysis(&code, &period, &text, &state.actor(), now))
 }
 
 /// «Aceptar» a suggestion: the finding draft (the improvement plan creates the finding).
@@ -106,14 +104,8 @@ pub fn indicator_finding_open(
     first_period: String,
     cause: String,
 ) -> CmdResult<mesa_core::plans::Finding> {
-    state.with(|s| {
-        s.open_finding_from_indicator(
-            &code,
-            &first_period,
-            &cause,
-            &state.actor(),
-            SystemClock.now(),
-        )
+    state.with_now(|s, now| {
+        s.open_finding_from_indicator(&code, &first_period, &cause, &state.actor(), now)
     })
 }
 
@@ -124,13 +116,7 @@ pub fn indicator_suggestion_dismiss(
     first_period: String,
     reason: String,
 ) -> CmdResult<()> {
-    state.with(|s| {
-        s.dismiss_indicator_suggestion(
-            &code,
-            &first_period,
-            &reason,
-            &state.actor(),
-            SystemClock.now(),
-        )
+    state.with_now(|s, now| {
+        s.dismiss_indicator_suggestion(&code, &first_period, &reason, &state.actor(), now)
     })
 }

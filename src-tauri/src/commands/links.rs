@@ -1,6 +1,6 @@
 //! Linked cases (issue 13): link, unlink, the kinds offered, resolve a parent with its children.
 
-use mesa_core::{Clock, LinkKind, ResolvedWithChildren, SystemClock, TicketDetail};
+use mesa_core::{LinkKind, ResolvedWithChildren, TicketDetail};
 
 use crate::{AppState, CmdResult};
 
@@ -17,7 +17,7 @@ pub fn ticket_link(
     kind: LinkKind,
     other: String,
 ) -> CmdResult<TicketDetail> {
-    state.with(|s| s.link_tickets(&number, kind, &other, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.link_tickets(&number, kind, &other, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -26,7 +26,7 @@ pub fn ticket_unlink(
     number: String,
     other: String,
 ) -> CmdResult<TicketDetail> {
-    state.with(|s| s.unlink_tickets(&number, &other, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.unlink_tickets(&number, &other, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -37,14 +37,14 @@ pub fn ticket_resolve_with_children(
     products: Option<String>,
     time_spent_minutes: Option<i64>,
 ) -> CmdResult<ResolvedWithChildren> {
-    state.with(|s| {
+    state.with_now(|s, now| {
         s.resolve_with_children(
             &number,
             &solution,
             products,
             time_spent_minutes,
             &state.actor(),
-            SystemClock.now(),
+            now,
         )
     })
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use mesa_core::mail::{
     InboxEntry, Incoming, IngestOutcome, MailBody, MailDetail, MailImportLine, RegisterOverrides,
 };
-use mesa_core::{ApiError, Clock, CoreError, NewTicket, SystemClock};
+use mesa_core::{ApiError, CoreError, NewTicket};
 
 use crate::files::{save_target, write_doc};
 use crate::{AppState, CmdResult};
@@ -38,13 +38,13 @@ pub fn mail_draft(state: State<'_>, id: i64) -> CmdResult<NewTicket> {
 /// Registers mail `id` as a new case with what the technician changed in the form; the number.
 #[tauri::command(async)]
 pub fn mail_register(state: State<'_>, id: i64, overrides: RegisterOverrides) -> CmdResult<String> {
-    state.with(|s| s.register_mail(id, &overrides, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.register_mail(id, &overrides, &state.actor(), now))
 }
 
 /// Discards mail `id` with a reason (it stays stored).
 #[tauri::command(async)]
 pub fn mail_discard(state: State<'_>, id: i64, reason: String) -> CmdResult<()> {
-    state.with(|s| s.discard_mail(id, &reason, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.discard_mail(id, &reason, &state.actor(), now))
 }
 
 /// Records the survey of the case a reply to review belongs to; the case number.
@@ -55,7 +55,7 @@ pub fn mail_survey(
     scores: Vec<i64>,
     comment: Option<String>,
 ) -> CmdResult<String> {
-    state.with(|s| s.survey_from_mail(id, scores, comment, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.survey_from_mail(id, scores, comment, &state.actor(), now))
 }
 
 /// Saves a copy of attachment `index` of mail `id` where the user chooses (or in
@@ -100,11 +100,9 @@ fn import_one(state: &AppState, path: &Path) -> Result<IngestOutcome, ApiError> 
             source,
         })
     })?;
-    let now = SystemClock.now();
-    let received_at = mesa_core::mail::header_date(&raw)
-        .filter(|d| *d <= now)
-        .unwrap_or(now);
-    state.with(|s| {
+    let sent_at = mesa_core::mail::header_date(&raw);
+    state.with_now(|s, now| {
+        let received_at = sent_at.filter(|d| *d <= now).unwrap_or(now);
         s.ingest_mail(
             &Incoming {
                 account: None,

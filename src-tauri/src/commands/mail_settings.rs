@@ -155,7 +155,7 @@ pub fn mail_outbox(state: State<'_>, all: bool) -> CmdResult<Vec<OutboxEntry>> {
 pub async fn mail_outbox_retry(app: tauri::AppHandle, id: i64) -> CmdResult<MailCheckSummary> {
     tauri::async_runtime::spawn_blocking(move || {
         app.state::<AppState>()
-            .with(|s| s.retry_outbox(id, SystemClock.now()))?;
+            .with_now(|s, now| s.retry_outbox(id, now))?;
         app.state::<MailWorker>().pass(&app, false, false)
     })
     .await

@@ -34,7 +34,7 @@ pub fn management_report_save(
     texts: ManagementReportTexts,
 ) -> CmdResult<ManagementReport> {
     let period = period(&from, &to)?;
-    state.with(|s| s.save_management_report(period, &texts, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.save_management_report(period, &texts, &state.actor(), now))
 }
 
 /// The report as `pdf` or `xlsx`: asks where to save it (or `MESA_EXPORT_DIR`), writes it and

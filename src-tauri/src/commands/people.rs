@@ -6,7 +6,6 @@
 use mesa_core::people::access::AccessEntry;
 use mesa_core::people::accounts::{Account, AccountInput};
 use mesa_core::people::{MatrixRow, Principal, SessionInfo};
-use mesa_core::{Clock, SystemClock};
 
 use crate::{AppState, CmdResult};
 
@@ -42,7 +41,7 @@ pub fn login(
     login: String,
     password: String,
 ) -> CmdResult<Principal> {
-    let p = state.with(|s| s.login(&login, &password, SystemClock.now()))?;
+    let p = state.with_now(|s, now| s.login(&login, &password, now))?;
     state.set_principal(Some(p.clone()));
     Ok(p)
 }
@@ -54,7 +53,7 @@ pub fn login_first_password(
     login: String,
     password: String,
 ) -> CmdResult<Principal> {
-    let p = state.with(|s| s.set_first_password(&login, &password, SystemClock.now()))?;
+    let p = state.with_now(|s, now| s.set_first_password(&login, &password, now))?;
     state.set_principal(Some(p.clone()));
     Ok(p)
 }
@@ -62,7 +61,7 @@ pub fn login_first_password(
 /// Ends the session: «Cerrar sesión» (`lock` false) or the idle lock (`lock` true).
 #[tauri::command(async)]
 pub fn logout(state: tauri::State<'_, AppState>, lock: bool) -> CmdResult<()> {
-    let r = state.with(|s| s.logout(if lock { "lock" } else { "logout" }, SystemClock.now()));
+    let r = state.with_now(|s, now| s.logout(if lock { "lock" } else { "logout" }, now));
     state.set_principal(None);
     r
 }
@@ -73,7 +72,7 @@ pub fn password_change(
     current: String,
     new: String,
 ) -> CmdResult<()> {
-    state.with(|s| s.change_own_password(&current, &new, SystemClock.now()))
+    state.with_now(|s, now| s.change_own_password(&current, &new, now))
 }
 
 #[tauri::command(async)]
@@ -88,8 +87,8 @@ pub fn account_create(
     input: AccountInput,
     password: Option<String>,
 ) -> CmdResult<Account> {
-    let (a, p) = state.with(|s| {
-        let a = s.create_account(&input, password.as_deref(), SystemClock.now())?;
+    let (a, p) = state.with_now(|s, now| {
+        let a = s.create_account(&input, password.as_deref(), now)?;
         Ok((a, s.principal().cloned()))
     })?;
     if state.principal().is_none() {
@@ -106,7 +105,7 @@ pub fn account_from_staff(
     role: String,
     cargo: String,
 ) -> CmdResult<Account> {
-    state.with(|s| s.account_from_staff(&staff, &login, &role, &cargo, SystemClock.now()))
+    state.with_now(|s, now| s.account_from_staff(&staff, &login, &role, &cargo, now))
 }
 
 #[tauri::command(async)]
@@ -114,7 +113,7 @@ pub fn account_update(
     state: tauri::State<'_, AppState>,
     input: AccountInput,
 ) -> CmdResult<Account> {
-    state.with(|s| s.update_account(&input, SystemClock.now()))
+    state.with_now(|s, now| s.update_account(&input, now))
 }
 
 #[tauri::command(async)]
@@ -123,7 +122,7 @@ pub fn account_set_active(
     login: String,
     active: bool,
 ) -> CmdResult<Account> {
-    state.with(|s| s.set_account_active(&login, active, SystemClock.now()))
+    state.with_now(|s, now| s.set_account_active(&login, active, now))
 }
 
 /// An administrator sets another account's password, or clears it (set at the next login).
@@ -133,7 +132,7 @@ pub fn account_reset_password(
     login: String,
     password: Option<String>,
 ) -> CmdResult<()> {
-    state.with(|s| s.reset_password(&login, password.as_deref(), SystemClock.now()))
+    state.with_now(|s, now| s.reset_password(&login, password.as_deref(), now))
 }
 
 #[tauri::command(async)]

@@ -36,7 +36,7 @@ pub fn improvement_finding(state: State<'_>, number: String) -> CmdResult<Findin
 
 #[tauri::command(async)]
 pub fn improvement_finding_create(state: State<'_>, input: FindingInput) -> CmdResult<Finding> {
-    state.with(|s| s.create_finding(&input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.create_finding(&input, &state.actor(), now))
 }
 
 /// Corrects a finding (every change goes to the audit trail).
@@ -46,13 +46,13 @@ pub fn improvement_finding_update(
     number: String,
     input: FindingInput,
 ) -> CmdResult<Finding> {
-    state.with(|s| s.update_finding(&number, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.update_finding(&number, &input, &state.actor(), now))
 }
 
 /// Deletes a finding whose actions have no follow-ups.
 #[tauri::command(async)]
 pub fn improvement_finding_delete(state: State<'_>, number: String) -> CmdResult<()> {
-    state.with(|s| s.delete_finding(&number, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.delete_finding(&number, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -61,7 +61,7 @@ pub fn improvement_action_add(
     number: String,
     input: ActionInput,
 ) -> CmdResult<PlanAction> {
-    state.with(|s| s.add_plan_action(&number, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.add_plan_action(&number, &input, &state.actor(), now))
 }
 
 /// Corrects an action not yet verified.
@@ -71,13 +71,13 @@ pub fn improvement_action_update(
     action_id: i64,
     input: ActionInput,
 ) -> CmdResult<PlanAction> {
-    state.with(|s| s.update_plan_action(action_id, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.update_plan_action(action_id, &input, &state.actor(), now))
 }
 
 /// Deletes an action without follow-ups.
 #[tauri::command(async)]
 pub fn improvement_action_delete(state: State<'_>, action_id: i64) -> CmdResult<()> {
-    state.with(|s| s.delete_plan_action(action_id, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.delete_plan_action(action_id, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -86,7 +86,7 @@ pub fn improvement_follow_up_add(
     action_id: i64,
     input: FollowUpInput,
 ) -> CmdResult<PlanFollowUp> {
-    state.with(|s| s.add_plan_follow_up(action_id, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.add_plan_follow_up(action_id, &input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -95,7 +95,7 @@ pub fn improvement_action_verify(
     action_id: i64,
     input: VerifyInput,
 ) -> CmdResult<PlanAction> {
-    state.with(|s| s.verify_plan_action(action_id, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.verify_plan_action(action_id, &input, &state.actor(), now))
 }
 
 /// Overdue actions and those due within `days` (default 15) days: the card of Inicio.

@@ -36,7 +36,7 @@ pub fn report_save(
     actions: String,
 ) -> CmdResult<StoredReport> {
     let p = period(&from, &to)?;
-    state.with(|s| s.save_report(p, &analysis, &actions, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.save_report(p, &analysis, &actions, &state.actor(), now))
 }
 
 fn progress(app: &tauri::AppHandle) -> impl FnMut(u64, u64) + '_ {

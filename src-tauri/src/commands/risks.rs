@@ -26,7 +26,7 @@ pub fn risk_get(state: tauri::State<'_, AppState>, code: String) -> CmdResult<Ri
 
 #[tauri::command(async)]
 pub fn risk_create(state: tauri::State<'_, AppState>, input: RiskInput) -> CmdResult<Risk> {
-    state.with(|s| s.create_risk(&state.actor(), SystemClock.now(), &input))
+    state.with_now(|s, now| s.create_risk(&state.actor(), now, &input))
 }
 
 #[tauri::command(async)]
@@ -35,12 +35,12 @@ pub fn risk_update(
     code: String,
     input: RiskInput,
 ) -> CmdResult<Risk> {
-    state.with(|s| s.update_risk(&state.actor(), SystemClock.now(), &code, &input))
+    state.with_now(|s, now| s.update_risk(&state.actor(), now, &code, &input))
 }
 
 #[tauri::command(async)]
 pub fn risk_delete(state: tauri::State<'_, AppState>, code: String) -> CmdResult<()> {
-    state.with(|s| s.delete_risk(&state.actor(), SystemClock.now(), &code))
+    state.with_now(|s, now| s.delete_risk(&state.actor(), now, &code))
 }
 
 #[tauri::command(async)]
@@ -49,7 +49,7 @@ pub fn risk_control_add(
     code: String,
     input: ControlInput,
 ) -> CmdResult<Risk> {
-    state.with(|s| s.add_risk_control(&state.actor(), SystemClock.now(), &code, &input))
+    state.with_now(|s, now| s.add_risk_control(&state.actor(), now, &code, &input))
 }
 
 #[tauri::command(async)]
@@ -58,12 +58,12 @@ pub fn risk_control_update(
     id: i64,
     input: ControlInput,
 ) -> CmdResult<Risk> {
-    state.with(|s| s.update_risk_control(&state.actor(), SystemClock.now(), id, &input))
+    state.with_now(|s, now| s.update_risk_control(&state.actor(), now, id, &input))
 }
 
 #[tauri::command(async)]
 pub fn risk_control_delete(state: tauri::State<'_, AppState>, id: i64) -> CmdResult<Risk> {
-    state.with(|s| s.delete_risk_control(&state.actor(), SystemClock.now(), id))
+    state.with_now(|s, now| s.delete_risk_control(&state.actor(), now, id))
 }
 
 /// The risk map as `pdf` or `xlsx`: asks where to save it (or `MESA_EXPORT_DIR`), writes it and

@@ -102,7 +102,7 @@ pub fn backup_create(
     to: Option<String>,
 ) -> CmdResult<BackupInfo> {
     let to = to.filter(|s| !s.trim().is_empty()).map(PathBuf::from);
-    state.with(|s| s.backup_now(BackupKind::Manual, to.as_deref(), SystemClock.now()))
+    state.with_now(|s, now| s.backup_now(BackupKind::Manual, to.as_deref(), now))
 }
 
 #[tauri::command(async)]
@@ -112,7 +112,7 @@ pub fn backup_verify(file: String) -> CmdResult<BackupInfo> {
 
 #[tauri::command(async)]
 pub fn backup_restore(state: tauri::State<'_, AppState>, file: String) -> CmdResult<RestoreReport> {
-    state.with(|s| s.restore_backup(Path::new(file.trim()), SystemClock.now()))
+    state.with_now(|s, now| s.restore_backup(Path::new(file.trim()), now))
 }
 
 /// Restores the newest backup that passes verification. When the database is damaged (the
@@ -124,26 +124,32 @@ pub fn restore_latest_backup(state: tauri::State<'_, AppState>) -> CmdResult<Res
     let latest = backup::latest_good(&dir)
         .map_err(api)?
         .ok_or_else(|| api(CoreError::NoBackup(dir.display().to_string())))?;
-    state.wait_for(Phase::Checked);
-    let mut guard = state.store.lock().map_err(|_| crate::state::internal())?;
-    let now = SystemClock.now();
-    match guard.as_mut() {
-        Ok(store) => store
-            .restore_backup(Path::new(&latest.path), now)
-            .map_err(api),
-        Err(_) => {
-            let r = backup::restore_file(&db, Path::new(&latest.path), now).map_err(api)?;
-            *guard = open_checked(&db, &state.default_actor);
-            state.set_principal(None);
-            guard.as_ref().map_err(|e| e.clone())?;
-            // The file was replaced: readers open the restored one from now on.
-            if let Ok(store) = guard.as_ref() {
-                state.set_readers(Some(store.read_pool()));
+    // Off the async workers: on a server the restore queries it and may drop its clients.
+    crate::state::blocking(|| {
+        state.wait_for(Phase::Checked);
+        let mut guard = state.store.lock().map_err(|_| crate::state::internal())?;
+        match guard.as_mut() {
+            Ok(store) => {
+                let now = store.clock_now().map_err(api)?;
+                store
+                    .restore_backup(Path::new(&latest.path), now)
+                    .map_err(api)
             }
-            state.set_open_error(None);
-            Ok(r)
+            Err(_) => {
+                let now = SystemClock.now();
+                let r = backup::restore_file(&db, Path::new(&latest.path), now).map_err(api)?;
+                *guard = open_checked(&db, &state.default_actor);
+                state.set_principal(None);
+                guard.as_ref().map_err(|e| e.clone())?;
+                // The file was replaced: readers open the restored one from now on.
+                if let Ok(store) = guard.as_ref() {
+                    state.set_readers(Some(store.read_pool()));
+                }
+                state.set_open_error(None);
+                Ok(r)
+            }
         }
-    }
+    })
 }
 
 #[tauri::command(async)]
@@ -259,12 +265,6 @@ pub fn person_anonymize(
     query: String,
     delete_attachments: bool,
 ) -> CmdResult<AnonymizeReport> {
-    state.with(|s| {
-        s.anonymize_person_with(
-            &query,
-            delete_attachments,
-            &state.actor(),
-            SystemClock.now(),
-        )
-    })
+    state
+        .with_now(|s, now| s.anonymize_person_with(&query, delete_attachments, &state.actor(), now))
 }

@@ -5,7 +5,7 @@
 //! credential store (`mesa_mailnet::secrets`), never to a file or back to the window.
 
 use mesa_core::server::{self, MovePreview, MoveProgress, MoveReport, ServerForm, ServerStatus};
-use mesa_core::{ApiError, Clock, SystemClock};
+use mesa_core::ApiError;
 use tauri::{Emitter, Manager};
 
 use crate::mail_worker::MailWorker;
@@ -74,7 +74,7 @@ pub async fn server_move(app: tauri::AppHandle, form: ServerForm) -> CmdResult<M
                 &dir,
                 &form.url(),
                 &actor,
-                SystemClock.now(),
+                store.clock_now().map_err(api)?,
                 |key, password| {
                     mesa_mailnet::secrets::set_secret(key, password).map_err(|e| e.to_string())
                 },
@@ -98,16 +98,20 @@ pub async fn server_move(app: tauri::AppHandle, form: ServerForm) -> CmdResult<M
 #[tauri::command(async)]
 pub fn server_use_local(app: tauri::AppHandle, state: State<'_>) -> CmdResult<ServerStatus> {
     let dir = state.data_dir();
-    state.wait_for(Phase::Checked);
-    let mut guard = state.store.lock().map_err(|_| internal())?;
-    match guard.as_ref() {
-        Ok(s) => crate::state::blocking(|| s.server_use_local(&dir)).map_err(api)?,
-        // The server is down: nobody can log in to prove who asks, so only the administrator
-        // of the local file may do it (see README «Varios equipos»): refused here.
-        Err(e) => return Err(e.clone()),
-    };
-    state.reopen_locked(&mut guard)?;
-    drop(guard);
-    app.state::<MailWorker>().forget_store();
+    // All of it off the async workers: the server's writer and readers are dropped here.
+    crate::state::blocking(|| {
+        state.wait_for(Phase::Checked);
+        let mut guard = state.store.lock().map_err(|_| internal())?;
+        match guard.as_ref() {
+            Ok(s) => s.server_use_local(&dir).map_err(api)?,
+            // The server is down: nobody can log in to prove who asks, so only the
+            // administrator of the local file may do it (see README «Varios equipos»): refused.
+            Err(e) => return Err(e.clone()),
+        };
+        state.reopen_locked(&mut guard)?;
+        drop(guard);
+        app.state::<MailWorker>().forget_store();
+        Ok(())
+    })?;
     server_status(state)
 }

@@ -2,7 +2,7 @@
 //! Thin wrappers over `mesa_core::settings::setup`; the demo generation runs on a worker thread.
 
 use mesa_core::settings::setup::{DemoClearReport, SetupStatus, DEMO_CASES};
-use mesa_core::{ApiError, Clock, SystemClock};
+use mesa_core::ApiError;
 use tauri::Manager;
 
 use crate::{AppState, CmdResult};
@@ -15,13 +15,13 @@ pub fn setup_status(state: tauri::State<'_, AppState>) -> CmdResult<SetupStatus>
 /// Marks the first-run setup as done (also «Omitir»).
 #[tauri::command(async)]
 pub fn setup_complete(state: tauri::State<'_, AppState>) -> CmdResult<SetupStatus> {
-    state.with(|s| s.complete_setup(&state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.complete_setup(&state.actor(), now))
 }
 
 /// Renames a staff member (wizard step «Personal»).
 #[tauri::command(async)]
 pub fn staff_rename(state: tauri::State<'_, AppState>, old: String, new: String) -> CmdResult<()> {
-    state.with(|s| s.rename_staff(&old, &new, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.rename_staff(&old, &new, &state.actor(), now))
 }
 
 fn worker_error(e: impl std::fmt::Display) -> ApiError {
@@ -36,8 +36,8 @@ fn worker_error(e: impl std::fmt::Display) -> ApiError {
 pub async fn demo_load(app: tauri::AppHandle) -> CmdResult<SetupStatus> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        state.with(|s| {
-            s.load_demo(DEMO_CASES, &state.actor(), SystemClock.now())?;
+        state.with_now(|s, now| {
+            s.load_demo(DEMO_CASES, &state.actor(), now)?;
             s.setup_status()
         })
     })
@@ -50,7 +50,7 @@ pub async fn demo_load(app: tauri::AppHandle) -> CmdResult<SetupStatus> {
 pub async fn demo_clear(app: tauri::AppHandle) -> CmdResult<DemoClearReport> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        state.with(|s| s.clear_demo(&state.actor(), SystemClock.now()))
+        state.with_now(|s, now| s.clear_demo(&state.actor(), now))
     })
     .await
     .map_err(worker_error)?

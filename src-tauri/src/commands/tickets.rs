@@ -14,7 +14,7 @@ pub fn app_info(state: tauri::State<'_, AppState>) -> CmdResult<AppInfo> {
 
 #[tauri::command(async)]
 pub fn ticket_create(state: tauri::State<'_, AppState>, input: NewTicket) -> CmdResult<Ticket> {
-    state.with(|s| s.create_ticket(&input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.create_ticket(&input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -43,8 +43,8 @@ pub fn ticket_action(
     version: i64,
     action: TicketAction,
 ) -> CmdResult<Ticket> {
-    state.with(|s| {
-        s.apply_action_if_unchanged(&number, &action, version, &state.actor(), SystemClock.now())
+    state.with_now(|s, now| {
+        s.apply_action_if_unchanged(&number, &action, version, &state.actor(), now)
     })
 }
 
@@ -57,9 +57,8 @@ pub fn ticket_edit(
     version: i64,
     edit: TicketEdit,
 ) -> CmdResult<Ticket> {
-    state.with(|s| {
-        s.edit_ticket_if_unchanged(&number, &edit, version, &state.actor(), SystemClock.now())
-    })
+    state
+        .with_now(|s, now| s.edit_ticket_if_unchanged(&number, &edit, version, &state.actor(), now))
 }
 
 /// Adds a follow-up or an internal note to a case.
@@ -69,7 +68,7 @@ pub fn ticket_follow_up(
     number: String,
     input: NewFollowUp,
 ) -> CmdResult<FollowUp> {
-    state.with(|s| s.add_follow_up(&number, &input, &state.actor(), SystemClock.now()))
+    state.with_now(|s, now| s.add_follow_up(&number, &input, &state.actor(), now))
 }
 
 #[tauri::command(async)]
@@ -89,5 +88,5 @@ pub fn survey_mailto(state: tauri::State<'_, AppState>, number: String) -> CmdRe
 
 #[tauri::command(async)]
 pub fn autoclose(state: tauri::State<'_, AppState>) -> CmdResult<usize> {
-    state.with(|s| s.autoclose(SystemClock.now()).map(|v| v.len()))
+    state.with_now(|s, now| s.autoclose(now).map(|v| v.len()))
 }

@@ -7,14 +7,16 @@
 // 2. A second window (another data folder pointing at the same database) lists the same
 //    cases, and a case registered in the first appears in the second's list without a restart
 //    (LISTEN/NOTIFY → `datos-cambiados`).
+// 3. «Volver a la base local» answers (the server's writer and readers are dropped off Tauri's
+//    async workers: dropping a `postgres` client there panicked and the window never heard back).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { stopApp } from '../webdriver.mjs';
-import { app, tempDir, shot, clickVisible, waitNotice, launch, mesaIn, goToCases, registerCase } from '../helpers.mjs';
+import { stopApp } from './webdriver.mjs';
+import { app, tempDir, shot, clickVisible, launch, mesaIn, goToCases, registerCase } from './helpers.mjs';
 
 const dataA = tempDir('mesa-e2e-pg-a-');
 const dataB = tempDir('mesa-e2e-pg-b-');
@@ -32,6 +34,43 @@ async function fill(s, testId, value) {
   await s.execute('arguments[0].scrollIntoView({ block: "center" });', [el.ref()]);
   await el.clear();
   await el.type(value);
+}
+
+/** From now on, every text the notice banner shows is kept in the page: the banner hides
+ *  itself after 6 s and the next notice replaces it, so a poll on a busy machine can miss it. */
+async function recordNotices(s) {
+  await s.execute(`
+    window.__notices = [];
+    const seen = () => {
+      for (const n of document.querySelectorAll('[data-testid="notice"]')) {
+        const text = n.textContent.trim();
+        if (text && window.__notices.at(-1) !== text) window.__notices.push(text);
+      }
+    };
+    window.__noticeObserver?.disconnect();
+    window.__noticeObserver = new MutationObserver(seen);
+    window.__noticeObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+  `);
+}
+
+/** Waits until a recorded notice matches `re` (the window's error banner fails at once). */
+async function waitRecordedNotice(s, what, re, errorShot, timeoutMs) {
+  let failure;
+  const found = await s.waitFor(
+    what,
+    async () => {
+      const err = (await s.findAll('[data-testid="error-banner"]'))[0];
+      if (err && !failure) {
+        await shot(s, errorShot);
+        failure = new Error(`error en la ventana: ${await err.text()}`);
+      }
+      if (failure) return failure;
+      return (await s.execute('return window.__notices ?? [];')).find((t) => re.test(t));
+    },
+    timeoutMs,
+  );
+  if (found instanceof Error) throw found;
+  return found;
 }
 
 async function pgSays(command) {
@@ -80,16 +119,15 @@ test('Ajustes → Servidor: vista previa con los conteos, mover los datos y el e
   assert.equal(await row.attr('data-rows'), '40');
   assert.match(await (await s.byTestId('server-ready')).text(), /Servidor listo: PostgreSQL/);
   await shot(s, 'server-preview');
+  await recordNotices(s);
   await clickVisible(s, 'server-move');
-  await s.waitFor('aviso de la copia', async () => {
-    const err = (await s.findAll('[data-testid="error-banner"]'))[0];
-    if (err) {
-      await shot(s, 'server-move-error');
-      throw new Error(`error en la ventana: ${await err.text()}`);
-    }
-    const n = (await s.findAll('[data-testid="notice"]'))[0];
-    return n && /Copiadas .* filas .* Este equipo usa ahora el servidor/.test(await n.text());
-  }, 120000);
+  await waitRecordedNotice(
+    s,
+    'aviso de la copia',
+    /Copiadas .* filas .* Este equipo usa ahora el servidor/,
+    'server-move-error',
+    60000,
+  );
   await s.waitFor('estado PostgreSQL', async () =>
     (await (await s.byTestId('server-status')).attr('data-engine')) === 'postgresql',
   );
@@ -127,4 +165,25 @@ test('dos ventanas sobre el mismo servidor: un caso registrado en una aparece en
     20000,
   );
   await shot(sb, 'server-second-window');
+});
+
+test('volver a la base local: el estado muestra SQLite otra vez y la ventana sigue respondiendo', async () => {
+  const s = a.session;
+  await (await s.byTestId('nav-ajustes')).click();
+  await s.waitFor('estado PostgreSQL antes de volver', async () =>
+    (await (await s.byTestId('server-status')).attr('data-engine')) === 'postgresql',
+  );
+  // The confirmation is the browser's own dialog: accepted here.
+  await s.execute('window.confirm = () => true;', []);
+  await recordNotices(s);
+  await clickVisible(s, 'server-use-local');
+  await waitRecordedNotice(s, 'aviso de la vuelta a SQLite', /usa otra vez su base SQLite/, 'server-use-local-error', 30000);
+  await s.waitFor('estado SQLite', async () =>
+    (await (await s.byTestId('server-status')).attr('data-engine')) === 'sqlite',
+  );
+  // The local file again: the 40 demo cases, not the one registered on the server.
+  assert.equal(JSON.parse(mesaIn(dataA, ['server', 'status', '--json'])).engine, 'sqlite');
+  await goToCases(s);
+  await s.waitFor('los casos locales', async () => (await s.findAll('[data-testid="case-row"]')).length > 0);
+  await shot(s, 'server-back-to-local');
 });
