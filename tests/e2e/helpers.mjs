@@ -51,10 +51,50 @@ export async function clickVisible(s, target) {
 }
 
 /** Waits until the notice banner shows a text matching `re`. */
+/** From now on, every text the notice banner shows is kept in the page (`window.__notices`):
+ *  the banner hides itself after 6 s and the next notice replaces it, so a poll on a busy
+ *  machine can miss it. `fresh` starts an empty record (else an existing one is kept). */
+export async function recordNotices(s, fresh = true) {
+  await s.execute(`
+    if (!${fresh} && window.__noticeObserver) return;
+    window.__notices = [];
+    const seen = () => {
+      for (const n of document.querySelectorAll('[data-testid="notice"]')) {
+        const text = n.textContent.trim();
+        if (text && window.__notices.at(-1) !== text) window.__notices.push(text);
+      }
+    };
+    seen();
+    window.__noticeObserver?.disconnect();
+    window.__noticeObserver = new MutationObserver(seen);
+    window.__noticeObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+  `);
+}
+
+/** The first notice matching `re` shown since the record started (it and the ones before it
+ *  are taken off the record, so the same words from a later action are waited for anew). */
+export async function takeNotice(s, re) {
+  return s.execute(
+    `const re = new RegExp(arguments[0], arguments[1]);
+     const list = window.__notices ?? [];
+     const i = list.findIndex((t) => re.test(t));
+     if (i < 0) return null;
+     const t = list[i];
+     list.splice(0, i + 1);
+     return t;`,
+    [re.source, re.flags],
+  );
+}
+
 export async function waitNotice(s, re, timeoutMs) {
+  await recordNotices(s, false);
   return s.waitFor(
     `aviso ${re}`,
     async () => {
+      const t = await takeNotice(s, re);
+      if (t) return t;
+      // A reload since the record started (the page's record is gone): record again.
+      await recordNotices(s, false);
       const n = await s.findAll('[data-testid="notice"]');
       return n[0] && re.test(await n[0].text());
     },

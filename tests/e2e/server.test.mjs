@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stopApp } from './webdriver.mjs';
-import { app, tempDir, shot, clickVisible, launch, mesaIn, goToCases, registerCase } from './helpers.mjs';
+import { app, tempDir, shot, clickVisible, launch, mesaIn, goToCases, registerCase, recordNotices, takeNotice } from './helpers.mjs';
 
 const dataA = tempDir('mesa-e2e-pg-a-');
 const dataB = tempDir('mesa-e2e-pg-b-');
@@ -36,23 +36,6 @@ async function fill(s, testId, value) {
   await el.type(value);
 }
 
-/** From now on, every text the notice banner shows is kept in the page: the banner hides
- *  itself after 6 s and the next notice replaces it, so a poll on a busy machine can miss it. */
-async function recordNotices(s) {
-  await s.execute(`
-    window.__notices = [];
-    const seen = () => {
-      for (const n of document.querySelectorAll('[data-testid="notice"]')) {
-        const text = n.textContent.trim();
-        if (text && window.__notices.at(-1) !== text) window.__notices.push(text);
-      }
-    };
-    window.__noticeObserver?.disconnect();
-    window.__noticeObserver = new MutationObserver(seen);
-    window.__noticeObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
-  `);
-}
-
 /** Waits until a recorded notice matches `re` (the window's error banner fails at once). */
 async function waitRecordedNotice(s, what, re, errorShot, timeoutMs) {
   let failure;
@@ -65,7 +48,7 @@ async function waitRecordedNotice(s, what, re, errorShot, timeoutMs) {
         failure = new Error(`error en la ventana: ${await err.text()}`);
       }
       if (failure) return failure;
-      return (await s.execute('return window.__notices ?? [];')).find((t) => re.test(t));
+      return takeNotice(s, re);
     },
     timeoutMs,
   );
