@@ -662,3 +662,33 @@ fn a_file_attached_on_one_workstation_opens_on_another() {
     assert!(!p.exists(), "{p:?}");
     assert!(stored(&a, dir.data_dir()).is_empty());
 }
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_ley_1581_removal_deletes_the_content_from_the_store() {
+    let (dir, mut s, n) = setup();
+    let owner = AttachmentOwner::Ticket(n);
+    let now = at("2026-02-12T09:00");
+    let a = s
+        .attach_bytes(
+            &owner,
+            "cedula.txt",
+            b"Cedula 52123456 de Ana Gutierrez",
+            TECH,
+            now,
+        )
+        .unwrap();
+    let (_, opened) = s.attachment_blob(&owner, a.id).unwrap();
+    assert!(!stored(&s, dir.data_dir()).is_empty());
+    s.anonymize_person_with("Ana Gutiérrez", true, "Oficial de datos", now)
+        .unwrap();
+    assert!(
+        stored(&s, dir.data_dir()).is_empty(),
+        "{:?}",
+        stored(&s, dir.data_dir())
+    );
+    assert!(!opened.exists());
+}
