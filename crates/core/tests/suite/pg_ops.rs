@@ -584,8 +584,7 @@ fn workstations_starting_at_once_make_one_daily_dump() {
     });
     let made: Vec<_> = results
         .into_iter()
-        .map(|r| r.expect("ninguna falla"))
-        .flatten()
+        .filter_map(|r| r.expect("ninguna falla"))
         .collect();
     assert_eq!(made.len(), 1, "{made:?}");
     let backups = |d: &std::path::Path| dumps_in(&d.join(mesa_core::safety::backup::BACKUP_DIR));
