@@ -692,3 +692,38 @@ fn a_ley_1581_removal_deletes_the_content_from_the_store() {
     );
     assert!(!opened.exists());
 }
+
+/// Measurement, not a timed test: a 25 MB attachment stored and opened on this run's engine
+/// (on PostgreSQL: into the database, then streamed into another workstation's cache).
+/// `cargo test -p mesa-core --features postgres --test suite -- --ignored attachments::bench_ --nocapture`
+/// (with `MESA_TEST_ENGINE=postgres` for the server).
+#[test]
+#[ignore = "medición"]
+fn bench_attach_and_open_25_mb() {
+    let (dir, mut s, n) = setup();
+    let owner = AttachmentOwner::Ticket(n);
+    let bytes: Vec<u8> = (0..25 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let t = std::time::Instant::now();
+    let a = s
+        .attach_bytes(&owner, "video.bin", &bytes, TECH, at("2026-02-12T09:00"))
+        .unwrap();
+    let attach = t.elapsed();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let b = dir.open_elsewhere(elsewhere.path());
+    let t = std::time::Instant::now();
+    let (_, p) = b.attachment_to_open(&owner, a.id).unwrap();
+    let first_open = t.elapsed();
+    let t = std::time::Instant::now();
+    b.attachment_to_open(&owner, a.id).unwrap();
+    let cached_open = t.elapsed();
+    assert_eq!(std::fs::metadata(&p).unwrap().len(), bytes.len() as u64);
+    println!(
+        "{:?}: adjuntar 25 MB {:.2} s, abrir en otro equipo {:.2} s, abrir otra vez {:.2} s",
+        s.engine(),
+        attach.as_secs_f64(),
+        first_open.as_secs_f64(),
+        cached_open.as_secs_f64()
+    );
+}

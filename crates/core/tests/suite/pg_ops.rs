@@ -738,3 +738,52 @@ fn a_store_whose_connection_was_lost_reconnects_once() {
     );
     assert_eq!(reader.connection().reconnects(), 2);
 }
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_connection_lost_inside_a_write_is_not_retried() {
+    let t = migrated_db();
+    let db = open(&t);
+    new_case(&db, 1);
+    let insert = |db: &Db, seq: i64| {
+        db.insert_returning_id(
+            "INSERT INTO tickets(number, year, seq, registered_at, requester, department,
+                channel, origin, priority, status, description)
+             VALUES (?1, 2026, ?2, '2026-12-02T15:00:00Z', 'Rosa', 'Sistemas', 'telefono',
+                     'interna', 'Media', 'new', 'impresora') RETURNING id",
+            params![format!("MA-2026-{seq:04}"), seq],
+        )
+    };
+    // The connection is ended in the middle of a write transaction: the write fails (it is not
+    // run again on a new connection) and none of it stays.
+    let r = db.write("Ana", None, |db| {
+        insert(db, 2)?;
+        assert!(terminate_others(&t) >= 1);
+        insert(db, 3)
+    });
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), "server", "{e}");
+    assert_eq!(db.reconnects(), 0);
+    // The next call starts on a new connection.
+    new_case(&db, 4);
+    assert_eq!(db.reconnects(), 1);
+    // Lost just before COMMIT: the commit fails, never "succeeds" on a new connection.
+    let r = db.write("Ana", None, |db| {
+        insert(db, 5)?;
+        assert!(terminate_others(&t) >= 1);
+        Ok(())
+    });
+    assert_eq!(r.unwrap_err().code(), "server");
+    assert_eq!(db.reconnects(), 1);
+    let numbers: Vec<String> = t
+        .connect()
+        .query("SELECT number FROM tickets ORDER BY number", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get("number"))
+        .collect();
+    assert_eq!(numbers, ["MA-2026-0001", "MA-2026-0004"]);
+}

@@ -307,14 +307,26 @@ impl PgConn {
         Ok(())
     }
 
+    /// `COMMIT` on this very connection: never on a new one (a lost transaction must fail
+    /// here, not "succeed" as an empty commit elsewhere).
     pub fn commit(&self) -> Result<()> {
         self.in_tx.set(false);
-        self.execute_batch("COMMIT")
+        self.client
+            .try_borrow_mut()
+            .map_err(|_| busy())?
+            .batch_execute("COMMIT")
+            .map_err(db_err)
     }
 
+    /// `ROLLBACK`; on a lost connection there is nothing to roll back (the server did), and the
+    /// next statement reconnects.
     pub fn rollback(&self) -> Result<()> {
         self.in_tx.set(false);
-        self.execute_batch("ROLLBACK")
+        let mut c = self.client.try_borrow_mut().map_err(|_| busy())?;
+        if c.is_closed() {
+            return Ok(());
+        }
+        c.batch_execute("ROLLBACK").map_err(db_err)
     }
 
     pub fn is_autocommit(&self) -> bool {

@@ -90,11 +90,21 @@ pub fn latest_version() -> i64 {
 /// a connection that could not be made or was lost is a server problem.
 impl From<postgres::Error> for CoreError {
     fn from(e: postgres::Error) -> Self {
+        // The connection itself failed (closed, reset, the server ended the session): a server
+        // problem, whatever the statement was. The next call reconnects (`backend.rs`).
+        if backend::is_connection_error(&e) {
+            let why = e
+                .as_db_error()
+                .map(|db| format!("{} ({})", db.message(), db.code().code()))
+                .unwrap_or_else(|| e.to_string());
+            return CoreError::Server {
+                detail: format!(
+                    "se perdió la conexión con el servidor ({why}); la próxima acción se                      reconecta sola: revise si el último cambio quedó guardado antes de repetirlo"
+                ),
+            };
+        }
         match e.as_db_error() {
             Some(db) => CoreError::Postgres(format!("{} ({})", db.message(), db.code().code())),
-            None if e.is_closed() => CoreError::Server {
-                detail: format!("se perdió la conexión con el servidor: {e}"),
-            },
             None => CoreError::Postgres(e.to_string()),
         }
     }
