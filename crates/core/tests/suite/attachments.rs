@@ -601,10 +601,6 @@ fn a_jpeg_photo_is_embedded_in_the_hoja_de_vida() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
-)]
 fn a_file_attached_on_one_workstation_opens_on_another() {
     let (dir, mut a, n) = setup();
     let elsewhere = tempfile::tempdir().unwrap();
@@ -664,10 +660,6 @@ fn a_file_attached_on_one_workstation_opens_on_another() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
-)]
 fn a_ley_1581_removal_deletes_the_content_from_the_store() {
     let (dir, mut s, n) = setup();
     let owner = AttachmentOwner::Ticket(n);
