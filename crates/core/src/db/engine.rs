@@ -157,10 +157,7 @@ impl Db {
     /// [`Db::from_pg`] for a connection that replaces itself once when lost, with
     /// `reconnect` (see `db/pg/backend.rs`).
     #[cfg(feature = "postgres")]
-    pub(crate) fn from_pg_reconnecting(
-        client: postgres::Client,
-        reconnect: crate::db::pg::backend::Reconnect,
-    ) -> Db {
+    pub(crate) fn from_pg_reconnecting(client: postgres::Client, reconnect: pgb::Reconnect) -> Db {
         Db {
             inner: Inner::Pg(Box::new(PgConn::with_reconnect(client, reconnect))),
         }
