@@ -135,6 +135,10 @@ mod with_server {
 
     pub use crate::db::pg::workstation::WorkstationServer;
 
+    /// The line of the preview and the report that counts the attachments' files (their
+    /// content goes into the server's `attachment_blobs`).
+    pub const FILES_TABLE: &str = "attachment_blobs";
+
     fn rows(plan: Vec<copy::TableCount>) -> Vec<TableRows> {
         plan.into_iter()
             .map(|t| TableRows {
@@ -284,24 +288,41 @@ mod with_server {
             refuse_if_on_server(dir)?;
             let (target, _) = target_with_password(url)?;
             let plan = copy::plan(self.connection().sqlite_native()?)?;
-            let total_rows = plan.iter().map(|t| t.rows).sum();
-            let check = target.connect().and_then(|mut c| {
-                let info = pg::check_server(&mut c)?;
-                let tables = pg::tables(&mut c)?;
-                if !tables.is_empty() {
-                    return Err(CoreError::Server {
-                        detail: format!(
-                            "la base de datos de destino no está vacía (tiene {} tablas)",
-                            tables.len()
-                        ),
-                    });
-                }
-                Ok(info)
-            });
+            let mut total_rows: i64 = plan.iter().map(|t| t.rows).sum();
+            // The attachments' files go too (one row each in `attachment_blobs`); a missing one
+            // is a problem to solve before moving.
+            let files = copy::attachment_files(
+                self.connection().sqlite_native()?,
+                self.data_dir().as_deref(),
+            );
+            let mut tables = rows(plan);
+            if let Ok(f) = &files {
+                total_rows += f.len() as i64;
+                tables.push(TableRows {
+                    table: FILES_TABLE.into(),
+                    rows: f.len() as i64,
+                });
+            }
+            let check = files
+                .map(|_| ())
+                .and_then(|_| target.connect())
+                .and_then(|mut c| {
+                    let info = pg::check_server(&mut c)?;
+                    let tables = pg::tables(&mut c)?;
+                    if !tables.is_empty() {
+                        return Err(CoreError::Server {
+                            detail: format!(
+                                "la base de datos de destino no está vacía (tiene {} tablas)",
+                                tables.len()
+                            ),
+                        });
+                    }
+                    Ok(info)
+                });
             Ok(MovePreview {
                 from: self.sqlite_source(),
                 to: target.display(),
-                tables: rows(plan),
+                tables,
                 total_rows,
                 server_ready: check.is_ok(),
                 server_version: check.as_ref().ok().map(|i| i.version.clone()),
@@ -338,6 +359,7 @@ mod with_server {
             let mut client = target.connect()?;
             let report = copy::copy_with_progress(
                 self.connection().sqlite_native()?,
+                self.data_dir().as_deref(),
                 &mut client,
                 actor,
                 &mut |p| {
@@ -359,9 +381,14 @@ mod with_server {
                 ),
             })?;
             workstation::write(dir, &ws)?;
+            let mut tables = rows(report.tables);
+            tables.push(TableRows {
+                table: FILES_TABLE.into(),
+                rows: report.files,
+            });
             Ok(MoveReport {
-                tables: rows(report.tables),
-                total_rows: report.total_rows,
+                tables,
+                total_rows: report.total_rows + report.files,
                 sampled_rows: report.sampled_rows as i64,
                 server_version: report.server_version,
                 to: target.display(),

@@ -212,6 +212,10 @@ impl Store {
         let conn = db::pg::open(target)?;
         let mut s = Self::from_connection(conn, Source::Server(target.clone()))?;
         s.files_dir = data_dir.map(Path::to_path_buf);
+        if let Some(d) = data_dir {
+            // Cached copies of attachments removed meanwhile (e.g. on another workstation).
+            let _ = db::blobs::prune_cache(&s.conn, d);
+        }
         Ok(s)
     }
 

@@ -29,6 +29,24 @@ fn new_case(env: &Env) -> String {
     v["number"].as_str().unwrap().to_string()
 }
 
+/// The stored contents: on SQLite the files under `attachments/`; on PostgreSQL the rows of
+/// `attachment_blobs` (the content is in the database; nothing under `attachments/`).
+fn stored(env: &Env) -> usize {
+    let files = blob_files(env.data.path()).len();
+    let s = env.store();
+    match s.engine() {
+        mesa_core::db::Engine::Sqlite => files,
+        mesa_core::db::Engine::Postgres => {
+            assert_eq!(files, 0, "no content in the data folder on PostgreSQL");
+            s.connection()
+                .query_row("SELECT count(*) AS n FROM attachment_blobs", [], |r| {
+                    r.get::<_, i64>("n")
+                })
+                .unwrap() as usize
+        }
+    }
+}
+
 fn blob_files(data: &Path) -> Vec<PathBuf> {
     let mut out = vec![];
     if let Ok(rd) = std::fs::read_dir(data.join("attachments")) {
@@ -64,11 +82,7 @@ fn ticket_attach_list_save_and_detach() {
     assert_eq!(a["can_open"], true);
     let b = env.json(NOW, &["ticket", "attach", &n, copy.to_str().unwrap()]);
     assert_eq!(a["sha256"], b["sha256"]);
-    assert_eq!(
-        blob_files(env.data.path()).len(),
-        1,
-        "one blob for the same content"
-    );
+    assert_eq!(stored(&env), 1, "one blob for the same content");
 
     let out = env.ok(NOW, &["ticket", "attachments", &n]);
     assert!(
@@ -100,13 +114,13 @@ fn ticket_attach_list_save_and_detach() {
             "Se adjuntó por error",
         ],
     );
-    assert_eq!(blob_files(env.data.path()).len(), 1);
+    assert_eq!(stored(&env), 1);
     let id2 = b["id"].as_i64().unwrap().to_string();
     env.ok(
         NOW,
         &["ticket", "detach", &n, &id2, "--reason", "Duplicado"],
     );
-    assert!(blob_files(env.data.path()).is_empty());
+    assert_eq!(stored(&env), 0);
     let out = env.ok(NOW, &["ticket", "attachments", &n]);
     assert!(
         out.contains("quitado") && out.contains("Se adjuntó por error"),
@@ -153,7 +167,7 @@ fn refusals_leave_nothing_behind() {
         &["ticket", "attach", "MA-2026-0999", ok.to_str().unwrap()],
     );
     assert_eq!(e["code"], "ticket_not_found");
-    assert!(blob_files(env.data.path()).is_empty());
+    assert_eq!(stored(&env), 0);
 
     // An executable is stored, marked, and can only be saved.
     let exe = src.path().join("instalador.exe");
@@ -247,7 +261,7 @@ fn person_export_copies_attachments_and_anonymize_can_delete_them() {
         ],
     );
     assert_eq!(r["attachments_removed"], 1);
-    assert!(blob_files(env.data.path()).is_empty());
+    assert_eq!(stored(&env), 0);
     let list = env.json(NOW, &["ticket", "attachments", &n]);
     assert_eq!(list[0]["remove_reason"], "Ley 1581");
 }

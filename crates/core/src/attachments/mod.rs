@@ -1,17 +1,21 @@
 //! Attachments (issue 13): files of any type attached to a case or to an equipment.
 //!
-//! The content is stored once, by SHA-256, under the data folder:
-//! `attachments/<2 hex>/<62 hex>` (backups copy that folder; restore brings it back). A row in
+//! The content is stored once, by SHA-256 (where, per engine: [`crate::db::blobs`]): on SQLite
+//! under the data folder, `attachments/<2 hex>/<62 hex>` (backups copy that folder; restore
+//! brings it back); on PostgreSQL in the database, so every workstation opens it (a verified
+//! copy in the workstation's `attachments-cache/` is what the system's program opens). A row in
 //! `attachments` (migration 0009) names the owner, the original name, size, the type sniffed
 //! from the content (a small table of magic bytes, [`sniff`]), who and when.
 //!
 //! Nothing half-written: the owner and the name are checked before any byte is copied; the
 //! content is streamed into a temporary file inside `attachments/` (hashing and counting, the
-//! size limit `attachment_max_mb` enforced while reading), synced, renamed into place (or
-//! dropped when the same content is already stored); then the row and the timeline entry are
-//! inserted in one write transaction. When that transaction fails, a blob that no row refers to
-//! is removed again. Removal keeps the row (`removed_at`, `removed_by`, `remove_reason`, audited)
-//! and deletes the blob only when no live row refers to its hash.
+//! size limit `attachment_max_mb` enforced while reading), synced; then in one write
+//! transaction the content is stored (SQLite: renamed into place, or dropped when the same
+//! content is already stored; PostgreSQL: inserted in the transaction) with the row and the
+//! timeline entry. When that transaction fails, a SQLite file that no row refers to is removed
+//! again (PostgreSQL's rows roll back with it). Removal keeps the row (`removed_at`,
+//! `removed_by`, `remove_reason`, audited) and deletes the content only when no live row refers
+//! to its hash.
 //!
 //! Executables and scripts (by extension, [`EXECUTABLE_EXTENSIONS`], or by content) are marked
 //! `executable`: the app never opens them (`can_open = false`, [`Store::attachment_to_open`]
@@ -22,13 +26,13 @@ pub mod rows;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::db::blobs::{self, Local};
 use crate::db::{params, Db, OptionalExt};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::clock::to_db;
 use crate::error::{CoreError, Result};
-use crate::safety::backup::ATTACHMENTS_DIR;
 use crate::store::{get_setting_i64, Store};
 use rows::{from_row, list_by, COLUMNS};
 pub use rows::{type_label, Attachment, AttachmentOwner};
@@ -270,10 +274,10 @@ pub fn check_name(name: &str) -> Result<String> {
     Ok(n.to_string())
 }
 
-/// Where the blob of `sha256` lives under `data_dir`.
+/// Where the blob of `sha256` lives under `data_dir` on SQLite (on PostgreSQL, this
+/// workstation's cached copy is [`blobs::cache_path`]).
 pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    let (a, b) = sha256.split_at(2.min(sha256.len()));
-    data_dir.join(ATTACHMENTS_DIR).join(a).join(b)
+    blobs::file_path(data_dir, sha256)
 }
 
 /// (`ticket_id`, `asset_id`, `plan_followup_id`) of an owner: exactly one is set.
@@ -313,26 +317,10 @@ fn owner_filter(ids: OwnerIds) -> (&'static str, i64) {
     }
 }
 
-fn live_refs(conn: &Db, sha256: &str) -> Result<i64> {
-    conn.query_row(
-        "SELECT count(*) AS n FROM attachments WHERE sha256 = ?1 AND removed_at IS NULL",
-        [sha256],
-        |r| r.get("n"),
-    )
-}
-
-/// Deletes the blobs of `hashes` that no live row refers to (after a removal committed).
+/// Deletes the local files of `hashes` that no live row refers to (after a removal committed;
+/// see [`blobs::sweep`]).
 pub(crate) fn sweep_blobs(conn: &Db, data_dir: &Path, hashes: &[String]) -> Result<usize> {
-    let mut n = 0;
-    for h in hashes {
-        if live_refs(conn, h)? == 0 {
-            let p = blob_path(data_dir, h);
-            if p.exists() && std::fs::remove_file(&p).is_ok() {
-                n += 1;
-            }
-        }
-    }
-    Ok(n)
+    blobs::sweep(conn, data_dir, hashes)
 }
 
 /// Removes (reason `reason`) every live attachment of the cases `ticket_ids` inside the caller's
@@ -382,28 +370,36 @@ pub(crate) fn remove_for_tickets(
             n += 1;
         }
     }
+    blobs::release_in(tx, hashes)?;
     Ok(n)
 }
 
-/// A blob written into the store: its hash, size, type and whether it was new.
+/// Stored content: hash, size, type.
 struct Stored {
     sha256: String,
     size: i64,
     media_type: &'static str,
     executable: bool,
-    created: bool,
 }
 
-/// Streams `src` into the content store of `data_dir`: temp file in `attachments/`, hashed and
-/// counted (refused above `max_bytes` or when empty), synced, renamed into place, or dropped
-/// when that content is already stored.
-fn store_blob(data_dir: &Path, name: &str, src: &mut dyn Read, max_bytes: u64) -> Result<Stored> {
-    let root = data_dir.join(ATTACHMENTS_DIR);
-    std::fs::create_dir_all(&root).map_err(crate::files::io(&root))?;
+/// Content read into a temp file, not yet stored: its hash, size and type.
+struct Staged {
+    tmp: tempfile::NamedTempFile,
+    sha256: String,
+    size: i64,
+    media_type: &'static str,
+    executable: bool,
+}
+
+/// Streams `src` into a temp file in `root` (the engine's staging folder,
+/// [`blobs::staging_dir`]), hashed and counted (refused above `max_bytes` or when empty),
+/// synced. [`blobs::put`] then stores it inside the write transaction.
+fn stage(root: &Path, name: &str, src: &mut dyn Read, max_bytes: u64) -> Result<Staged> {
+    std::fs::create_dir_all(root).map_err(crate::files::io(root))?;
     let tmp = tempfile::Builder::new()
         .prefix(".entrando-")
-        .tempfile_in(&root)
-        .map_err(crate::files::io(&root))?;
+        .tempfile_in(root)
+        .map_err(crate::files::io(root))?;
     let tmp_path = tmp.path().to_path_buf();
     let mut file = tmp.as_file();
     let mut hasher = Sha256::new();
@@ -447,32 +443,20 @@ fn store_blob(data_dir: &Path, name: &str, src: &mut dyn Read, max_bytes: u64) -
         .map(|b| format!("{b:02x}"))
         .collect();
     let (media_type, _, exe_content) = sniff(&head, name);
-    let target = blob_path(data_dir, &sha256);
-    let created = if target.is_file() {
-        false // the same content is already stored: the temp file is dropped
-    } else {
-        let dir = target.parent().unwrap_or(&root).to_path_buf();
-        std::fs::create_dir_all(&dir).map_err(crate::files::io(&dir))?;
-        tmp.persist(&target)
-            .map_err(|e| crate::files::io_error(&target, e.error))?;
-        crate::files::set_mode(&target, 0o600);
-        crate::files::sync_dir(&dir);
-        true
-    };
-    Ok(Stored {
+    Ok(Staged {
+        tmp,
         sha256,
         size: total as i64,
         media_type,
         executable: exe_content || executable_by_name(name),
-        created,
     })
 }
 
 /// Attaches `bytes` to the case with row id `ticket_id` inside the caller's write transaction
-/// (mail intake: the raw `.eml` and the mail's attachments): the blob is written first (content
-/// addressed, so a rolled-back transaction leaves at most an unreferenced blob that the same
-/// content reuses), then the row and the timeline entry. A name that is not valid as a file
-/// name becomes `fallback`.
+/// (mail intake: the raw `.eml` and the mail's attachments): the content is stored first (on
+/// SQLite content addressed, so a rolled-back transaction leaves at most an unreferenced file
+/// that the same content reuses; on PostgreSQL inside the transaction), then the row and the
+/// timeline entry. A name that is not valid as a file name becomes `fallback`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn attach_in(
     tx: &Db,
@@ -489,7 +473,16 @@ pub(crate) fn attach_in(
         * 1024
         * 1024;
     let mut r = bytes;
-    let s = store_blob(data_dir, &name, &mut r, max)?;
+    let s = stage(&blobs::staging_dir(tx, data_dir), &name, &mut r, max)?;
+    let (sha256, size, media_type, executable) =
+        (s.sha256.clone(), s.size, s.media_type, s.executable);
+    blobs::put(tx, data_dir, s.tmp, &sha256, size)?;
+    let s = Stored {
+        sha256,
+        size,
+        media_type,
+        executable,
+    };
     let at = to_db(now);
     tx.execute(
         "INSERT INTO attachments(ticket_id, name, size, media_type, sha256, executable, added_at,
@@ -651,25 +644,36 @@ impl Store {
         let ids = owner_ids(&self.conn, owner)?;
         check_owner_open(&self.conn, ids)?;
         let max = self.attachment_max_mb()? as u64 * 1024 * 1024;
-        let stored = store_blob(&data_dir, name, src, max)?;
-        let res = self.insert_row(ids, name, &stored, actor, now);
-        if res.is_err() && stored.created && live_refs(&self.conn, &stored.sha256).unwrap_or(1) == 0
-        {
-            let _ = std::fs::remove_file(blob_path(&data_dir, &stored.sha256));
+        let staged = stage(&blobs::staging_dir(&self.conn, &data_dir), name, src, max)?;
+        let sha256 = staged.sha256.clone();
+        let mut created = false;
+        let res = self.insert_row(ids, name, staged, &data_dir, &mut created, actor, now);
+        if res.is_err() && created {
+            blobs::discard_new(&self.conn, &data_dir, &sha256);
         }
         res
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn insert_row(
         &mut self,
         ids: OwnerIds,
         name: &str,
-        s: &Stored,
+        staged: Staged,
+        data_dir: &Path,
+        created: &mut bool,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Attachment> {
         let at = to_db(now);
         let tx = crate::store::write_tx(&mut self.conn, &self.audit, actor, now)?;
+        let s = Stored {
+            sha256: staged.sha256.clone(),
+            size: staged.size,
+            media_type: staged.media_type,
+            executable: staged.executable,
+        };
+        *created = blobs::put(&tx, data_dir, staged.tmp, &s.sha256, s.size)?;
         let id: i64 = tx.query_row(
             "INSERT INTO attachments(ticket_id, asset_id, plan_followup_id, name, size,
                 media_type, sha256, executable, added_at, added_by)
@@ -799,6 +803,7 @@ impl Store {
             )?,
             _ => {}
         }
+        blobs::release_in(&tx, std::slice::from_ref(&a.sha256))?;
         tx.commit()?;
         sweep_blobs(&self.conn, &data_dir, std::slice::from_ref(&a.sha256))?;
         let (a, _) = self.find(owner, id)?;
@@ -861,8 +866,9 @@ impl Store {
         let (Some((sha, mt)), Some(d)) = (row, self.data_dir()) else {
             return Ok(None);
         };
-        Ok(read_verified(&blob_path(&d, &sha), &sha)
+        Ok(blobs::read(&self.conn, &d, &sha)
             .ok()
+            .flatten()
             .map(|b| (mt, b)))
     }
 
@@ -880,8 +886,11 @@ impl Store {
                 format!("«{}» fue quitado; su archivo ya no está disponible", a.name),
             ));
         }
-        let p = blob_path(&data_dir, &a.sha256);
-        verify_file(&p, &a)?;
+        let p = match blobs::local_file(&self.conn, &data_dir, &a.sha256)? {
+            Local::File(p) => p,
+            Local::Missing => return Err(missing(&a, self.conn.engine())),
+            Local::Altered => return Err(altered(&a)),
+        };
         Ok((a, p))
     }
 
@@ -983,50 +992,28 @@ fn asset_note(
     )
 }
 
-fn sha_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+fn missing(a: &Attachment, engine: crate::db::Engine) -> CoreError {
+    let where_ = match engine {
+        crate::db::Engine::Sqlite => "en la carpeta de adjuntos",
+        crate::db::Engine::Postgres => "en el servidor",
+    };
+    CoreError::validation(
+        "adjunto",
+        format!(
+            "falta el archivo de «{}» {where_}; restaure la última copia de seguridad",
+            a.name
+        ),
+    )
 }
 
-fn read_verified(p: &Path, sha256: &str) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(p).map_err(crate::files::io(p))?;
-    if sha_hex(&bytes) != sha256 {
-        return Err(CoreError::validation(
-            "adjunto",
-            format!(
-                "el archivo guardado «{}» no coincide con su huella",
-                crate::files::shown(p)
-            ),
-        ));
-    }
-    Ok(bytes)
-}
-
-fn verify_file(p: &Path, a: &Attachment) -> Result<()> {
-    let mut f = std::fs::File::open(p).map_err(|_| {
-        CoreError::validation(
-            "adjunto",
-            format!(
-                "falta el archivo de «{}» en la carpeta de adjuntos; restaure la última copia de seguridad",
-                a.name
-            ),
-        )
-    })?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(crate::files::io(p))?;
-    let got: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    if got != a.sha256 {
-        return Err(CoreError::validation(
-            "adjunto",
-            format!(
-                "el archivo de «{}» fue alterado (su huella SHA-256 no coincide); restaure la última copia de seguridad",
-                a.name
-            ),
-        ));
-    }
-    Ok(())
+fn altered(a: &Attachment) -> CoreError {
+    CoreError::validation(
+        "adjunto",
+        format!(
+            "el archivo de «{}» fue alterado (su huella SHA-256 no coincide); restaure la última copia de seguridad",
+            a.name
+        ),
+    )
 }
 
 #[cfg(test)]

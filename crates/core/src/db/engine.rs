@@ -154,6 +154,24 @@ impl Db {
         }
     }
 
+    /// [`Db::from_pg`] for a connection that replaces itself once when lost, with
+    /// `reconnect` (see `db/pg/backend.rs`).
+    #[cfg(feature = "postgres")]
+    pub(crate) fn from_pg_reconnecting(client: postgres::Client, reconnect: pgb::Reconnect) -> Db {
+        Db {
+            inner: Inner::Pg(Box::new(PgConn::with_reconnect(client, reconnect))),
+        }
+    }
+
+    /// How many times a PostgreSQL connection was replaced after being lost (0 on SQLite).
+    pub fn reconnects(&self) -> u64 {
+        match &self.inner {
+            Inner::Sqlite(_) => 0,
+            #[cfg(feature = "postgres")]
+            Inner::Pg(c) => c.reconnects(),
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         match &self.inner {
             Inner::Sqlite(_) => Engine::Sqlite,

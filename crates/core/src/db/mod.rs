@@ -6,6 +6,7 @@
 //! newer than this binary knows is refused untouched.
 
 pub mod audit_triggers;
+pub mod blobs;
 pub mod engine;
 #[cfg(feature = "postgres")]
 pub mod pg;

@@ -43,7 +43,8 @@ use crate::db::{self, APPLICATION_ID};
 use crate::error::{CoreError, Result};
 
 pub const BACKUP_DIR: &str = "backups";
-pub const ATTACHMENTS_DIR: &str = "attachments";
+/// The attachments' content folder (SQLite; see `db::blobs`).
+pub use crate::db::blobs::ATTACHMENTS_DIR;
 const PREFIX: &str = "mesa-";
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -213,7 +214,7 @@ pub fn select_keep(stamps: &[DateTime<Utc>], policy: &RetentionPolicy) -> Vec<bo
 // ---------------------------------------------------------------------------------------------
 // Files
 
-use crate::files::{io, private_file, set_mode, sync_dir, sync_file, write_private};
+use crate::files::{io, set_mode, sync_dir, sync_file, write_private};
 
 fn ensure_dir(dir: &Path, private: bool) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
@@ -353,19 +354,8 @@ pub fn create(
     data_dir: Option<&Path>,
     private_dir: bool,
 ) -> Result<BackupInfo> {
-    ensure_dir(dir, private_dir)?;
-    clean_stale_temps(dir);
-    let base = format!("{PREFIX}{}-{}", stamp(now), kind.as_str());
-    let mut name = format!("{base}.db");
-    let mut i = 2;
-    while dir.join(&name).exists() || dir.join(format!("{name}.tmp")).exists() {
-        name = format!("{base}-{i}.db");
-        i += 1;
-    }
-    let final_path = dir.join(&name);
-    let tmp = dir.join(format!("{name}.tmp"));
+    let tmp = start_backup_file(dir, private_dir)?;
     let res = (|| -> Result<BackupInfo> {
-        drop(private_file(&tmp)?);
         {
             let mut dst = Connection::open(&tmp)?;
             {
@@ -378,28 +368,98 @@ pub fn create(
         let (mut info, _copy) = inspect_copy(&tmp)?;
         // Through a writable handle: Windows' FlushFileBuffers refuses a read-only one.
         sync_file(&tmp)?;
-        std::fs::rename(&tmp, &final_path).map_err(io(&final_path))?;
-        sync_dir(dir);
-        info.path = crate::files::shown(&final_path);
-        info.file_name = name.clone();
+        let (name, final_path) = publish(&tmp, dir, kind, now, "db")?;
         info.kind = Some(kind);
-        info.created_at = to_rfc3339_local(now);
-        if let Some(att) = data_dir.map(|d| d.join(ATTACHMENTS_DIR)) {
-            if att.is_dir() {
-                info.attachments = Some(copy_tree(&att, &sidecar(&final_path, "attachments"))?);
-            }
-        }
-        write_private(
-            &sidecar(&final_path, "json"),
-            serde_json::to_string_pretty(&info)?.as_bytes(),
-        )?;
+        info.attachments = copy_attachments(data_dir, &final_path)?;
+        finish(&final_path, &name, now, &mut info)?;
         Ok(info)
     })();
     if res.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        let _ = std::fs::remove_file(dir.join(format!("{name}.tmp-journal")));
     }
+    let mut journal = tmp.clone().into_os_string();
+    journal.push("-journal");
+    let _ = std::fs::remove_file(journal);
     res
+}
+
+/// The start of every backup file, SQLite's and PostgreSQL's (`pgdump.rs`): the folder
+/// (created; 0700 when `private_dir`), stale temp files of interrupted backups removed, and a
+/// new private temp file with a name no other process uses (`mesa-<pid>-<random>.tmp`: two
+/// workstations or two windows starting at once never write the same file).
+pub(crate) fn start_backup_file(dir: &Path, private_dir: bool) -> Result<PathBuf> {
+    ensure_dir(dir, private_dir)?;
+    clean_stale_temps(dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{PREFIX}{}-", std::process::id()))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io(dir))?;
+    let path = tmp.into_temp_path().keep().map_err(|e| io(dir)(e.error))?;
+    set_mode(&path, 0o600);
+    Ok(path)
+}
+
+/// Gives a finished, verified temp file its backup name, `mesa-<UTC stamp>-<kind>[-n].<ext>`,
+/// without ever replacing a file (a hard link is refused when the name exists: two processes
+/// finishing in the same second get `…-2`). Returns the name and the path.
+pub(crate) fn publish(
+    tmp: &Path,
+    dir: &Path,
+    kind: BackupKind,
+    now: DateTime<Utc>,
+    ext: &str,
+) -> Result<(String, PathBuf)> {
+    let base = format!("{PREFIX}{}-{}", stamp(now), kind.as_str());
+    for i in 1.. {
+        let name = if i == 1 {
+            format!("{base}.{ext}")
+        } else {
+            format!("{base}-{i}.{ext}")
+        };
+        let final_path = dir.join(&name);
+        match std::fs::hard_link(tmp, &final_path) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(tmp);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // A file system without hard links: a rename, after checking the name is free.
+            Err(_) if !final_path.exists() => {
+                std::fs::rename(tmp, &final_path).map_err(io(&final_path))?
+            }
+            Err(_) => continue,
+        }
+        sync_dir(dir);
+        return Ok((name, final_path));
+    }
+    unreachable!("an unbounded range always yields a name")
+}
+
+/// The attachments folder of `data_dir` copied next to the backup (`….attachments/`), as
+/// restore expects it; the number of files, or None without a folder.
+pub(crate) fn copy_attachments(data_dir: Option<&Path>, final_path: &Path) -> Result<Option<u64>> {
+    match data_dir.map(|d| d.join(ATTACHMENTS_DIR)) {
+        Some(att) if att.is_dir() => {
+            Ok(Some(copy_tree(&att, &sidecar(final_path, "attachments"))?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The manifest of a published backup (`….json`, private): what `list` and restore read.
+pub(crate) fn finish(
+    final_path: &Path,
+    name: &str,
+    now: DateTime<Utc>,
+    info: &mut BackupInfo,
+) -> Result<()> {
+    info.path = crate::files::shown(final_path);
+    info.file_name = name.to_string();
+    info.created_at = to_rfc3339_local(now);
+    write_private(
+        &sidecar(final_path, "json"),
+        serde_json::to_string_pretty(&info)?.as_bytes(),
+    )
 }
 
 pub(crate) fn clean_stale_temps(dir: &Path) {
@@ -409,7 +469,9 @@ pub(crate) fn clean_stale_temps(dir: &Path) {
             if n.starts_with(PREFIX)
                 && (n.ends_with(".db.tmp")
                     || n.ends_with(".db.tmp-journal")
-                    || n.ends_with(".dump.tmp"))
+                    || n.ends_with(".dump.tmp")
+                    || n.ends_with(".tmp")
+                    || n.ends_with(".tmp-journal"))
             {
                 // Left by an interrupted backup (older than a minute, so not one in progress).
                 let old = e

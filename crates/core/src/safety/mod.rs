@@ -83,7 +83,7 @@ impl Store {
                 Some(d) => (d.to_path_buf(), false),
                 None => (default.clone(), true),
             };
-            let info = pgdump::create(target, &dir, kind, now, data_dir.as_deref(), private)?;
+            let info = pgdump::create(target, &dir, kind, now, private)?;
             if to.is_none() {
                 rotate(&default, &RetentionPolicy::default())?;
             }
@@ -123,7 +123,9 @@ impl Store {
     }
 
     /// Once a day at first use: when the default folder has no backup (of any kind) made on
-    /// today's Bogota date, makes a `daily` one (then rotates). Returns it, or None.
+    /// today's Bogota date, makes a `daily` one (then rotates). Returns it, or None. On
+    /// PostgreSQL one workstation makes the day's dump for all (`pgdump::create_daily`); the
+    /// others get None.
     pub fn ensure_daily_backup(&self, now: DateTime<Utc>) -> Result<Option<BackupInfo>> {
         let Some(dir) = self.backups_dir() else {
             return Ok(None);
@@ -139,6 +141,15 @@ impl Store {
             .unwrap_or(false);
         if done_today {
             return Ok(None);
+        }
+        // PostgreSQL: one dump a day for all the workstations (the first that starts makes it).
+        #[cfg(feature = "postgres")]
+        if let Some(target) = self.server_target() {
+            let info = pgdump::create_daily(target, &dir, now, &pgdump::workstation_name())?;
+            if info.is_some() {
+                rotate(&dir, &RetentionPolicy::default())?;
+            }
+            return Ok(info);
         }
         self.take_backup(BackupKind::Daily, None, now).map(Some)
     }
@@ -209,9 +220,7 @@ impl Store {
                 )?;
                 Ok(())
             })?;
-            if let Some(d) = self.data_dir() {
-                restore_attachments(file, &d)?;
-            }
+            // The attachments' content came back with the dump (`attachment_blobs`).
             return Ok(RestoreReport {
                 restored: info,
                 safety_copy: Some(safety),

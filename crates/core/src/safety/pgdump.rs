@@ -12,6 +12,10 @@
 //! command line (other users can read it in the process list), never in a file (`.pgpass`).
 //! `--no-password` keeps a tool from ever waiting for a prompt.
 //!
+//! Several workstations on one server: every dump is written to a temp file no other process
+//! uses and published under a name never taken twice (`backup.rs`: `start_backup_file`,
+//! `publish`), and the day's automatic dump is made by one workstation only ([`create_daily`]).
+//!
 //! The manifest's row counts are exact for the dump: the rows are counted in a snapshot that
 //! this connection exports (`pg_export_snapshot()`) and `pg_dump --snapshot` dumps that same
 //! snapshot.
@@ -21,11 +25,13 @@ use std::process::{Command, Stdio};
 
 use chrono::{DateTime, Utc};
 
-use crate::clock::to_rfc3339_local;
+use crate::clock::{to_local, to_rfc3339_local};
 use crate::db::pg::{self, PgTarget};
 use crate::error::{CoreError, Result};
-use crate::files::{io, set_mode, sync_dir, sync_file, write_private};
-use crate::safety::backup::{BackupCounts, BackupInfo, BackupKind};
+use crate::files::{io, set_mode, sync_file};
+use crate::safety::backup::{
+    finish, publish, start_backup_file, BackupCounts, BackupInfo, BackupKind,
+};
 
 /// File extension of a PostgreSQL backup (custom-format archive).
 pub const EXT: &str = "dump";
@@ -241,37 +247,19 @@ pub fn verify(file: &Path) -> Result<DumpContents> {
     })
 }
 
-fn stamp(now: DateTime<Utc>) -> String {
-    now.format("%Y%m%dT%H%M%SZ").to_string()
-}
-
 /// Makes a verified dump of the database of `target` into `dir` (created; 0700 when
-/// `private_dir`), named like SQLite's backups with the `.dump` extension, with its manifest.
-/// A dump that does not verify is deleted and the error says why.
-/// `data_dir`: the workstation's data folder; its `attachments/` is copied next to the dump
-/// (`…-<kind>.attachments/`), as SQLite's backups do.
+/// `private_dir`), named like SQLite's backups with the `.dump` extension, with its manifest
+/// (the file's start, name and manifest are `backup.rs`'s, shared). A dump that does not verify
+/// is deleted and the error says why. The attachments' content is in the database
+/// (`attachment_blobs`), so the dump holds it: no folder is copied next to it.
 pub fn create(
     target: &PgTarget,
     dir: &Path,
     kind: BackupKind,
     now: DateTime<Utc>,
-    data_dir: Option<&Path>,
     private_dir: bool,
 ) -> Result<BackupInfo> {
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    if private_dir {
-        set_mode(dir, 0o700);
-    }
-    crate::safety::backup::clean_stale_temps(dir);
-    let base = format!("mesa-{}-{}", stamp(now), kind.as_str());
-    let mut name = format!("{base}.{EXT}");
-    let mut i = 2;
-    while dir.join(&name).exists() || dir.join(format!("{name}.tmp")).exists() {
-        name = format!("{base}-{i}.{EXT}");
-        i += 1;
-    }
-    let final_path = dir.join(&name);
-    let tmp = dir.join(format!("{name}.tmp"));
+    let tmp = start_backup_file(dir, private_dir)?;
     let res = (|| -> Result<BackupInfo> {
         // The snapshot the rows are counted in and dumped from.
         let mut client = target.connect()?;
@@ -303,38 +291,88 @@ pub fn create(
         set_mode(&tmp, 0o600);
         verify(&tmp)?;
         sync_file(&tmp)?;
-        std::fs::rename(&tmp, &final_path).map_err(io(&final_path))?;
-        sync_dir(dir);
+        let (name, final_path) = publish(&tmp, dir, kind, now, EXT)?;
         let meta = std::fs::metadata(&final_path).map_err(io(&final_path))?;
-        let attachments = match data_dir.map(|d| d.join(crate::safety::backup::ATTACHMENTS_DIR)) {
-            Some(att) if att.is_dir() => Some(crate::safety::backup::copy_tree(
-                &att,
-                &final_path.with_extension("attachments"),
-            )?),
-            _ => None,
-        };
-        let info = BackupInfo {
-            path: crate::files::shown(&final_path),
-            file_name: name.clone(),
+        let mut info = BackupInfo {
+            path: String::new(),
+            file_name: String::new(),
             kind: Some(kind),
-            created_at: to_rfc3339_local(now),
+            created_at: String::new(),
             size_bytes: meta.len(),
             sha256: crate::safety::backup::sha256_file(&final_path)?,
             schema_version,
             app_version: crate::VERSION.to_string(),
             counts,
-            attachments,
+            attachments: None,
         };
-        write_private(
-            &final_path.with_extension("json"),
-            serde_json::to_string_pretty(&info)?.as_bytes(),
-        )?;
+        finish(&final_path, &name, now, &mut info)?;
         Ok(info)
     })();
     if res.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     res
+}
+
+/// The advisory lock of the day's automatic dump (see [`create_daily`]).
+pub const DAILY_DUMP_LOCK: i64 = 7_236_200_004;
+
+/// The day's automatic dump, made by one workstation for all: under [`DAILY_DUMP_LOCK`] (a
+/// transaction lock on its own connection, never waited for: a workstation that finds it taken
+/// skips, another one is dumping now), and only when `daily_dumps` has no row for today's
+/// Bogota date; the row (day, time, `workstation`, file) is recorded with the dump. Returns the
+/// dump, or None when another workstation made or is making today's.
+pub fn create_daily(
+    target: &PgTarget,
+    dir: &Path,
+    now: DateTime<Utc>,
+    workstation: &str,
+) -> Result<Option<BackupInfo>> {
+    let mut client = target.connect()?;
+    let mut tx = client.transaction()?;
+    let granted: bool = tx
+        .query_one(
+            "SELECT pg_try_advisory_xact_lock($1) AS g",
+            &[&DAILY_DUMP_LOCK],
+        )?
+        .get("g");
+    if !granted {
+        return Ok(None);
+    }
+    let day = to_local(now).date().format("%Y-%m-%d").to_string();
+    if tx
+        .query_opt("SELECT 1 FROM daily_dumps WHERE day = $1", &[&day])?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let info = create(target, dir, BackupKind::Daily, now, true)?;
+    tx.execute(
+        "INSERT INTO daily_dumps(day, made_at, workstation, file_name) VALUES ($1, $2, $3, $4)",
+        &[
+            &day,
+            &crate::clock::to_db(now),
+            &workstation,
+            &info.file_name,
+        ],
+    )?;
+    tx.commit()?;
+    Ok(Some(info))
+}
+
+/// Who made a day's dump: the computer's name (`COMPUTERNAME` on Windows, the host name
+/// elsewhere), else «este equipo».
+pub fn workstation_name() -> String {
+    std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "este equipo".into())
 }
 
 /// Rows per table in the transaction's snapshot (the same figures as SQLite's manifest).
@@ -449,7 +487,6 @@ pub fn before_migrating(target: &PgTarget, data_dir: &Path) -> Result<Option<Bac
         &data_dir.join(crate::safety::backup::BACKUP_DIR),
         BackupKind::PreMigration,
         Utc::now(),
-        Some(data_dir),
         true,
     )
     .map(Some)

@@ -543,8 +543,7 @@ impl Store {
             ) else {
                 continue;
             };
-            let blob = crate::attachments::blob_path(&data_dir, sha);
-            let Ok(bytes) = std::fs::read(&blob) else {
+            let Ok(Some(bytes)) = crate::db::blobs::read(&self.conn, &data_dir, sha) else {
                 a["file"] = Value::String("(archivo no disponible)".into());
                 continue;
             };
@@ -609,6 +608,13 @@ impl Store {
                     // recycle the segments (README «Varios equipos»).
                     Engine::Postgres => {
                         self.conn.execute_batch(PG_REDACTED_VACUUM)?;
+                        // Removed attachments' content (db::blobs): rewritten only when some
+                        // was deleted (it can be large).
+                        if !hashes.is_empty() {
+                            self.conn.execute_batch(
+                                "VACUUM (FULL) attachment_blobs, attachment_blob_parts",
+                            )?;
+                        }
                     }
                 }
                 Ok(report)

@@ -42,6 +42,58 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
+/// The stored content, per engine: on SQLite every file under `attachments/` (temp files
+/// included, by path); on PostgreSQL the hashes in `attachment_blobs` and every file of the
+/// workstation's `attachments-cache/` (db::blobs).
+fn stored(s: &Store, data: &Path) -> Vec<String> {
+    let files = |root: &Path| -> Vec<String> {
+        let mut out = vec![];
+        let Ok(rd) = std::fs::read_dir(root) else {
+            return out;
+        };
+        for e in rd.flatten() {
+            if e.path().is_dir() {
+                for f in std::fs::read_dir(e.path()).unwrap().flatten() {
+                    out.push(f.path().display().to_string());
+                }
+            } else {
+                out.push(e.path().display().to_string());
+            }
+        }
+        out
+    };
+    let mut out = match s.engine() {
+        mesa_core::db::Engine::Sqlite => blobs(data)
+            .into_iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        mesa_core::db::Engine::Postgres => {
+            let mut st = s
+                .connection()
+                .prepare("SELECT sha256 FROM attachment_blobs ORDER BY sha256")
+                .unwrap();
+            let mut v: Vec<String> = st
+                .query_map([], |r| r.get("sha256"))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            v.extend(files(&data.join(mesa_core::db::blobs::CACHE_DIR)));
+            assert!(files(&data.join("attachments")).is_empty());
+            v
+        }
+    };
+    out.sort();
+    out
+}
+
+/// What [`stored`] shows for the content `sha256` alone.
+fn only(s: &Store, data: &Path, sha256: &str) -> Vec<String> {
+    match s.engine() {
+        mesa_core::db::Engine::Sqlite => vec![blob_path(data, sha256).display().to_string()],
+        mesa_core::db::Engine::Postgres => vec![sha256.to_string()],
+    }
+}
+
 /// Every blob file under `attachments/` (temp files included).
 fn blobs(data: &Path) -> Vec<PathBuf> {
     let mut out = vec![];
@@ -102,13 +154,11 @@ fn the_same_file_twice_is_stored_once_and_listed_with_its_timeline() {
     assert_eq!(a.size, pdf.len() as i64);
     assert!(a.can_open && !a.executable);
     assert_eq!(
-        blobs(dir.data_dir()),
-        vec![blob_path(dir.data_dir(), &a.sha256)]
+        stored(&s, dir.data_dir()),
+        only(&s, dir.data_dir(), &a.sha256)
     );
-    assert_eq!(
-        std::fs::read(blob_path(dir.data_dir(), &a.sha256)).unwrap(),
-        pdf
-    );
+    let (_, p) = s.attachment_blob(&owner, a.id).unwrap();
+    assert_eq!(std::fs::read(&p).unwrap(), pdf);
 
     let d = s.get_ticket(&n, at("2026-02-12T09:02")).unwrap();
     let names: Vec<&str> = d.attachments.iter().map(|a| a.name.as_str()).collect();
@@ -191,9 +241,9 @@ fn refusals_name_the_file_and_leave_nothing() {
 
     // Nothing was stored, no row, no timeline entry.
     assert!(
-        blobs(dir.data_dir()).is_empty(),
+        stored(&s, dir.data_dir()).is_empty(),
         "{:?}",
-        blobs(dir.data_dir())
+        stored(&s, dir.data_dir())
     );
     assert!(s.list_attachments(&owner).unwrap().is_empty());
     let d = s.get_ticket(&n, now).unwrap();
@@ -225,7 +275,7 @@ fn no_orphan_blob_after_a_failed_write() {
         )
         .unwrap_err();
     assert_eq!(e.code(), "asset_not_found");
-    assert!(blobs(dir.data_dir()).is_empty());
+    assert!(stored(&s, dir.data_dir()).is_empty());
 
     // The insert itself fails after the blob was written: the blob is removed again.
     let (d2, mut s2, n2) = setup();
@@ -254,7 +304,7 @@ fn no_orphan_blob_after_a_failed_write() {
         )
         .unwrap_err();
     assert!(e.to_string().contains("disco lleno simulado"), "{e}");
-    assert!(blobs(&data2).is_empty(), "{:?}", blobs(&data2));
+    assert!(stored(&s2, &data2).is_empty(), "{:?}", stored(&s2, &data2));
     let d = s2.get_ticket(&n2, now).unwrap();
     assert!(d.attachments.is_empty());
     assert!(d.events.iter().all(|e| e.kind != "attachment_added"));
@@ -271,7 +321,9 @@ fn removal_keeps_the_row_and_deletes_the_blob_only_when_unreferenced() {
     let b = s
         .attach_bytes(&owner, "b.txt", b"mismo contenido", TECH, now)
         .unwrap();
-    let blob = blob_path(dir.data_dir(), &a.sha256);
+    let blob = only(&s, dir.data_dir(), &a.sha256);
+    // Opened once: on PostgreSQL this workstation now has a cached copy.
+    let (_, opened) = s.attachment_blob(&owner, a.id).unwrap();
 
     assert!(s.remove_attachment(&owner, a.id, "  ", TECH, now).is_err());
     let r = s
@@ -286,13 +338,22 @@ fn removal_keeps_the_row_and_deletes_the_blob_only_when_unreferenced() {
     assert!(r.removed_at.is_some());
     assert_eq!(r.remove_reason.as_deref(), Some("Se adjuntó por error"));
     assert!(!r.can_open);
-    assert!(blob.is_file(), "b still refers to the blob");
+    assert!(
+        stored(&s, dir.data_dir()).contains(&blob[0]),
+        "b still refers to the blob"
+    );
+    assert!(opened.is_file());
     assert!(s.attachment_blob(&owner, a.id).is_err());
     assert!(s.attachment_blob(&owner, b.id).is_ok());
 
     s.remove_attachment(&owner, b.id, "Duplicado", TECH, at("2026-02-12T10:01"))
         .unwrap();
-    assert!(!blob.exists(), "no live row refers to it");
+    assert!(
+        stored(&s, dir.data_dir()).is_empty(),
+        "no live row refers to it: {:?}",
+        stored(&s, dir.data_dir())
+    );
+    assert!(!opened.exists(), "nor the cached copy");
     let list = s.list_attachments(&owner).unwrap();
     assert_eq!(list.len(), 2, "rows stay");
     let d = s.get_ticket(&n, now).unwrap();
@@ -356,7 +417,23 @@ fn an_altered_blob_is_refused() {
             at("2026-02-12T09:00"),
         )
         .unwrap();
-    std::fs::write(blob_path(dir.data_dir(), &a.sha256), b"otro contenido").unwrap();
+    match s.engine() {
+        mesa_core::db::Engine::Sqlite => {
+            std::fs::write(blob_path(dir.data_dir(), &a.sha256), b"otro contenido").unwrap()
+        }
+        mesa_core::db::Engine::Postgres => {
+            // Altered on the server (the cached copy would still be good: it is verified by
+            // hash, so it is removed first).
+            let (_, cached) = s.attachment_blob(&owner, a.id).unwrap();
+            std::fs::remove_file(cached).unwrap();
+            s.connection()
+                .execute(
+                    "UPDATE attachment_blob_parts SET content = ?1 WHERE sha256 = ?2",
+                    mesa_core::params![b"otro contenido".to_vec(), a.sha256],
+                )
+                .unwrap();
+        }
+    }
     let e = s.attachment_blob(&owner, a.id).unwrap_err();
     assert!(e.to_string().contains("fue alterado"), "{e}");
 }
@@ -520,5 +597,125 @@ fn a_jpeg_photo_is_embedded_in_the_hoja_de_vida() {
         render.status.success() && render.stderr.is_empty(),
         "{:?}",
         render
+    );
+}
+
+#[test]
+fn a_file_attached_on_one_workstation_opens_on_another() {
+    let (dir, mut a, n) = setup();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let b = dir.open_elsewhere(elsewhere.path());
+    let owner = AttachmentOwner::Ticket(n.clone());
+    let now = at("2026-02-12T09:00");
+    // Over two 1 MiB pieces on PostgreSQL.
+    let big: Vec<u8> = (0..(2 * 1024 * 1024 + 123))
+        .map(|i| (i % 251) as u8)
+        .collect();
+    let x = a
+        .attach_bytes(&owner, "planos.bin", &big, TECH, now)
+        .unwrap();
+    assert_eq!(x.sha256, sha(&big));
+
+    // The other workstation lists it and opens it: the system's program gets a local file.
+    let listed = b.list_attachments(&owner).unwrap();
+    assert_eq!(listed.len(), 1);
+    let (found, p) = b.attachment_to_open(&owner, x.id).unwrap();
+    assert_eq!(found.name, "planos.bin");
+    assert_eq!(std::fs::read(&p).unwrap(), big);
+    if b.engine() == mesa_core::db::Engine::Postgres {
+        assert!(
+            p.starts_with(elsewhere.path().join("attachments-cache")),
+            "{p:?}"
+        );
+        assert!(
+            !dir.data_dir().join("attachments").exists(),
+            "no content in a folder on PostgreSQL"
+        );
+    }
+    // And saves a copy.
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("copia.bin");
+    b.save_attachment_copy(&owner, x.id, &dest).unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), big);
+    // The same content attached again on the other workstation is stored once.
+    let mut b = b;
+    let y = b
+        .attach_bytes(&owner, "planos (2).bin", &big, TECH, now)
+        .unwrap();
+    assert_eq!(y.sha256, x.sha256);
+    assert_eq!(stored(&b, dir.data_dir()).len(), 1);
+
+    // Removed on the first workstation (both rows): the other can no longer open it, and its
+    // cached copy goes when it next starts.
+    a.remove_attachment(&owner, x.id, "Error", TECH, now)
+        .unwrap();
+    a.remove_attachment(&owner, y.id, "Error", TECH, now)
+        .unwrap();
+    let e = b.attachment_blob(&owner, x.id).unwrap_err();
+    assert!(e.to_string().contains("fue quitado"), "{e}");
+    drop(b);
+    let _b = dir.open_elsewhere(elsewhere.path());
+    assert!(!p.exists(), "{p:?}");
+    assert!(stored(&a, dir.data_dir()).is_empty());
+}
+
+#[test]
+fn a_ley_1581_removal_deletes_the_content_from_the_store() {
+    let (dir, mut s, n) = setup();
+    let owner = AttachmentOwner::Ticket(n);
+    let now = at("2026-02-12T09:00");
+    let a = s
+        .attach_bytes(
+            &owner,
+            "cedula.txt",
+            b"Cedula 52123456 de Ana Gutierrez",
+            TECH,
+            now,
+        )
+        .unwrap();
+    let (_, opened) = s.attachment_blob(&owner, a.id).unwrap();
+    assert!(!stored(&s, dir.data_dir()).is_empty());
+    s.anonymize_person_with("Ana Gutiérrez", true, "Oficial de datos", now)
+        .unwrap();
+    assert!(
+        stored(&s, dir.data_dir()).is_empty(),
+        "{:?}",
+        stored(&s, dir.data_dir())
+    );
+    assert!(!opened.exists());
+}
+
+/// Measurement, not a timed test: a 25 MB attachment stored and opened on this run's engine
+/// (on PostgreSQL: into the database, then streamed into another workstation's cache).
+/// `cargo test -p mesa-core --features postgres --test suite -- --ignored attachments::bench_ --nocapture`
+/// (with `MESA_TEST_ENGINE=postgres` for the server).
+#[test]
+#[ignore = "medición"]
+fn bench_attach_and_open_25_mb() {
+    let (dir, mut s, n) = setup();
+    let owner = AttachmentOwner::Ticket(n);
+    let bytes: Vec<u8> = (0..25 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let t = std::time::Instant::now();
+    let a = s
+        .attach_bytes(&owner, "video.bin", &bytes, TECH, at("2026-02-12T09:00"))
+        .unwrap();
+    let attach = t.elapsed();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let b = dir.open_elsewhere(elsewhere.path());
+    let t = std::time::Instant::now();
+    let (_, p) = b.attachment_to_open(&owner, a.id).unwrap();
+    let first_open = t.elapsed();
+    let t = std::time::Instant::now();
+    b.attachment_to_open(&owner, a.id).unwrap();
+    let cached_open = t.elapsed();
+    assert_eq!(std::fs::metadata(&p).unwrap().len(), bytes.len() as u64);
+    println!(
+        "{:?}: adjuntar 25 MB {:.2} s, abrir en otro equipo {:.2} s, abrir otra vez {:.2} s",
+        s.engine(),
+        attach.as_secs_f64(),
+        first_open.as_secs_f64(),
+        cached_open.as_secs_f64()
     );
 }

@@ -249,7 +249,13 @@ fn an_office_moved_to_postgresql_reports_the_same_figures() {
     office(&mut lite);
     let target = empty_db();
     let mut client = target.connect();
-    pg::copy::copy(lite.connection().sqlite_native().unwrap(), &mut client, ME).unwrap();
+    pg::copy::copy(
+        lite.connection().sqlite_native().unwrap(),
+        Some(dir.path()),
+        &mut client,
+        ME,
+    )
+    .unwrap();
     drop(client);
     let server = pg_store(&target.url());
     same_figures(&lite, &server);

@@ -334,7 +334,15 @@ fn registering_uses_the_arrival_time_matches_the_requester_and_queues_the_acknow
     assert!(std::fs::read(eml_blob.1)
         .unwrap()
         .starts_with(b"From: ANA@entidad.gov.co"));
-    assert!(dir.data_dir().join("attachments").is_dir());
+    // On SQLite the content is a file of the data folder; on PostgreSQL it is in the database
+    // and the opened copy in the workstation's cache.
+    assert!(dir
+        .data_dir()
+        .join(match s.engine() {
+            mesa_core::db::Engine::Sqlite => "attachments",
+            mesa_core::db::Engine::Postgres => "attachments-cache",
+        })
+        .is_dir());
     // The mail is registered and linked.
     let all = s.inbox(true).unwrap();
     assert_eq!(all[0].state, "registrado");

@@ -8,6 +8,8 @@ use mesa_core::db::pg::{self, PgTarget};
 use mesa_core::db::{params, sweep, Db};
 
 use super::pg_support::{migrated_db, TestDb};
+use mesa_core::safety::backup::BackupKind;
+use mesa_core::safety::pgdump;
 
 fn open(db: &TestDb) -> Db {
     pg::open(&PgTarget::parse(&db.url()).unwrap()).unwrap()
@@ -162,7 +164,7 @@ fn a_pg_dump_is_verified_and_restored_and_a_damaged_one_refused() {
     let before = cases(&db);
     let dir = tempfile::tempdir().unwrap();
 
-    let info = pgdump::create(&target, dir.path(), BackupKind::Daily, now(), None, true).unwrap();
+    let info = pgdump::create(&target, dir.path(), BackupKind::Daily, now(), true).unwrap();
     assert_eq!(info.file_name, "mesa-20261202T150000Z-daily.dump");
     assert_eq!(info.counts.cases, 2);
     assert_eq!(info.counts.tables.get("tickets"), Some(&2));
@@ -241,7 +243,7 @@ fn a_dump_that_fails_leaves_nothing_and_a_foreign_one_is_refused() {
     // A wrong password: pg_dump fails, in Spanish, and no file is left behind.
     let mut wrong = PgTarget::parse(&t.url()).unwrap();
     wrong.password = Some("otra-clave".into());
-    let e = pgdump::create(&wrong, dir.path(), BackupKind::Manual, now(), None, false).unwrap_err();
+    let e = pgdump::create(&wrong, dir.path(), BackupKind::Manual, now(), false).unwrap_err();
     assert_eq!(e.code(), "server", "{e}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 
@@ -515,7 +517,7 @@ fn bench_dump_verify_restore_3000_cases() {
     }
     let gen = started.elapsed();
     let started = Instant::now();
-    let info = pgdump::create(&target, dir.path(), BackupKind::Manual, now(), None, false).unwrap();
+    let info = pgdump::create(&target, dir.path(), BackupKind::Manual, now(), false).unwrap();
     let dump = started.elapsed();
     let file = dir.path().join(&info.file_name);
     let started = Instant::now();
@@ -535,4 +537,253 @@ fn bench_dump_verify_restore_3000_cases() {
         verify.as_secs_f64(),
         restore.as_secs_f64()
     );
+}
+
+/// The `.dump` files in a backups folder (temp files would show as `.tmp`).
+fn dumps_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| n.ends_with(".dump") || n.ends_with(".tmp"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn workstations_starting_at_once_make_one_daily_dump() {
+    let t = migrated_db();
+    let target = PgTarget::parse(&t.url()).unwrap();
+    // Three workstations (two of them sharing a data folder, like two windows of one PC)
+    // start at the same moment.
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    let folders = [one.path(), one.path(), two.path()];
+    let now = at("2026-03-02T07:55");
+    let barrier = std::sync::Barrier::new(folders.len());
+    let results: Vec<_> = std::thread::scope(|sc| {
+        let hs: Vec<_> = folders
+            .iter()
+            .map(|d| {
+                let (target, barrier) = (&target, &barrier);
+                sc.spawn(move || {
+                    let s = mesa_core::Store::open_server(target, Some(d)).unwrap();
+                    barrier.wait();
+                    s.ensure_daily_backup(now)
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let made: Vec<_> = results
+        .into_iter()
+        .filter_map(|r| r.expect("ninguna falla"))
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    let backups = |d: &std::path::Path| dumps_in(&d.join(mesa_core::safety::backup::BACKUP_DIR));
+    let all: Vec<String> = [backups(one.path()), backups(two.path())].concat();
+    assert_eq!(
+        all,
+        [made[0].file_name.clone()],
+        "one dump, no temp file left"
+    );
+    let folder = if backups(one.path()).is_empty() {
+        two.path()
+    } else {
+        one.path()
+    };
+    let file = folder.join("backups").join(&made[0].file_name);
+    assert_eq!(
+        pgdump::verify(&file).unwrap().schema_version,
+        mesa_core::db::pg::latest_version()
+    );
+    // Recorded on the server: a workstation starting later that day does not dump again.
+    let row = t
+        .connect()
+        .query_one("SELECT day, file_name FROM daily_dumps", &[])
+        .unwrap();
+    assert_eq!(row.get::<_, String>("day"), "2026-03-02");
+    assert_eq!(row.get::<_, String>("file_name"), made[0].file_name);
+    let later = tempfile::tempdir().unwrap();
+    let s = mesa_core::Store::open_server(&target, Some(later.path())).unwrap();
+    assert!(s
+        .ensure_daily_backup(at("2026-03-02T15:00"))
+        .unwrap()
+        .is_none());
+    // The next day, one of them makes the next one.
+    assert!(s
+        .ensure_daily_backup(at("2026-03-03T08:00"))
+        .unwrap()
+        .is_some());
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn manual_dumps_in_the_same_second_get_their_own_names() {
+    let t = migrated_db();
+    let target = PgTarget::parse(&t.url()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let now = now();
+    let names: Vec<String> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..3)
+            .map(|_| {
+                let (target, d) = (&target, dir.path());
+                sc.spawn(move || {
+                    pgdump::create(target, d, BackupKind::Manual, now, false)
+                        .unwrap()
+                        .file_name
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 3, "{names:?}");
+    assert_eq!(dumps_in(dir.path()), sorted, "no temp file left");
+    for n in &sorted {
+        pgdump::verify(&dir.path().join(n)).unwrap();
+    }
+}
+
+/// Ends every other connection to the test database (what a server restart does to a store).
+fn terminate_others(t: &TestDb) -> i64 {
+    t.connect()
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get("n")
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_store_whose_connection_was_lost_reconnects_once() {
+    use mesa_core::NewTicket;
+    let t = migrated_db();
+    let target = PgTarget::parse(&t.url()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = mesa_core::Store::open_server(&target, Some(dir.path())).unwrap();
+    let reader = mesa_core::Store::open_server_reader(&target, Some(dir.path())).unwrap();
+    let new = |s: &mut mesa_core::Store, who: &str| {
+        s.create_ticket(
+            &NewTicket {
+                requester: who.into(),
+                department: "Tesorería".into(),
+                description: "No imprime".into(),
+                ..Default::default()
+            },
+            "Ana",
+            at("2026-03-02T09:05"),
+        )
+        .map(|t| t.number)
+    };
+    let first = new(&mut s, "Rosa Díaz").unwrap();
+    assert!(reader.get_ticket(&first, at("2026-03-02T09:06")).is_ok());
+    assert_eq!(s.connection().reconnects(), 0);
+
+    // The server ends the connections between two calls: a read works on the next call…
+    assert!(terminate_others(&t) >= 2);
+    let got = reader.get_ticket(&first, at("2026-03-02T09:07")).unwrap();
+    assert_eq!(got.ticket.number, first);
+    assert_eq!(reader.connection().reconnects(), 1);
+    // …and so does a write (its BEGIN found the connection lost), by its author.
+    let second = new(&mut s, "Luis Mora").unwrap();
+    assert_eq!(s.connection().reconnects(), 1);
+    let author: String = s
+        .connection()
+        .query_row(
+            "SELECT actor FROM audit_log WHERE table_name = 'tickets' AND action = 'create'
+              ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get("actor"),
+        )
+        .unwrap();
+    assert_eq!(author, "Ana");
+    assert!(reader.get_ticket(&second, at("2026-03-02T09:08")).is_ok());
+
+    // Again after a write and a read: every lost connection is replaced once per call.
+    assert!(terminate_others(&t) >= 2);
+    assert!(s.get_ticket(&second, at("2026-03-02T09:09")).is_ok());
+    assert_eq!(s.connection().reconnects(), 2);
+
+    // A reader stays read-only on its new connection (its old one was already ended above).
+    assert!(terminate_others(&t) >= 1);
+    assert!(reader.get_ticket(&first, at("2026-03-02T09:10")).is_ok());
+    let e = reader
+        .connection()
+        .execute("DELETE FROM tickets", [])
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("read-only")
+            || e.to_string().contains("solo lectura")
+            || e.to_string().contains("25006"),
+        "{e}"
+    );
+    assert_eq!(reader.connection().reconnects(), 2);
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_connection_lost_inside_a_write_is_not_retried() {
+    let t = migrated_db();
+    let db = open(&t);
+    new_case(&db, 1);
+    let insert = |db: &Db, seq: i64| {
+        db.insert_returning_id(
+            "INSERT INTO tickets(number, year, seq, registered_at, requester, department,
+                channel, origin, priority, status, description)
+             VALUES (?1, 2026, ?2, '2026-12-02T15:00:00Z', 'Rosa', 'Sistemas', 'telefono',
+                     'interna', 'Media', 'new', 'impresora') RETURNING id",
+            params![format!("MA-2026-{seq:04}"), seq],
+        )
+    };
+    // The connection is ended in the middle of a write transaction: the write fails (it is not
+    // run again on a new connection) and none of it stays.
+    let r = db.write("Ana", None, |db| {
+        insert(db, 2)?;
+        assert!(terminate_others(&t) >= 1);
+        insert(db, 3)
+    });
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), "server", "{e}");
+    assert_eq!(db.reconnects(), 0);
+    // The next call starts on a new connection.
+    new_case(&db, 4);
+    assert_eq!(db.reconnects(), 1);
+    // Lost just before COMMIT: the commit fails, never "succeeds" on a new connection.
+    let r = db.write("Ana", None, |db| {
+        insert(db, 5)?;
+        assert!(terminate_others(&t) >= 1);
+        Ok(())
+    });
+    assert_eq!(r.unwrap_err().code(), "server");
+    assert_eq!(db.reconnects(), 1);
+    let numbers: Vec<String> = t
+        .connect()
+        .query("SELECT number FROM tickets ORDER BY number", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get("number"))
+        .collect();
+    assert_eq!(numbers, ["MA-2026-0001", "MA-2026-0004"]);
 }

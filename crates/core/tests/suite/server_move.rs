@@ -185,3 +185,149 @@ fn only_the_administrator_moves_and_a_non_empty_or_unreachable_server_is_a_reaso
     let e = store.server_preview(dir.path(), &no_pw.url()).unwrap_err();
     assert_eq!(e.code(), "validation", "{e}");
 }
+
+/// A SQLite office with a case carrying three attachments (two with the same content).
+fn office_with_attachments(dir: &Path) -> (Store, String, Vec<(i64, Vec<u8>)>) {
+    use mesa_core::attachments::AttachmentOwner;
+    let mut s = demo(dir, 3);
+    let number = s
+        .create_ticket(
+            &mesa_core::NewTicket {
+                requester: "Ana Gutiérrez".into(),
+                department: "Contabilidad".into(),
+                description: "La impresora no imprime".into(),
+                ..Default::default()
+            },
+            "Ana",
+            at("2026-03-02T10:00"),
+        )
+        .unwrap()
+        .number;
+    let owner = AttachmentOwner::Ticket(number.clone());
+    let pdf = b"%PDF-1.7\nacta de entrega\n%%EOF\n".to_vec();
+    let big: Vec<u8> = (0..(1024 * 1024 + 7)).map(|i| (i % 253) as u8).collect();
+    let mut out = vec![];
+    for (name, bytes) in [
+        ("acta.pdf", &pdf),
+        ("copia.pdf", &pdf),
+        ("planos.bin", &big),
+    ] {
+        let a = s
+            .attach_bytes(&owner, name, bytes, "Ana", at("2026-03-02T10:05"))
+            .unwrap();
+        out.push((a.id, bytes.clone()));
+    }
+    (s, number, out)
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn the_attachments_files_move_to_the_server_and_open_on_another_workstation() {
+    use mesa_core::attachments::AttachmentOwner;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, number, files) = office_with_attachments(dir.path());
+    let target = empty_db();
+    let url = form(&target).url();
+    let plan = store.server_preview(dir.path(), &url).unwrap();
+    assert!(plan.server_ready, "{plan:?}");
+    let line = |tables: &[server::TableRows]| {
+        tables
+            .iter()
+            .find(|t| t.table == "attachment_blobs")
+            .map(|t| t.rows)
+    };
+    assert_eq!(line(&plan.tables), Some(2), "two distinct files");
+    let mut seen: Vec<MoveProgress> = Vec::new();
+    let report = store
+        .server_move(
+            dir.path(),
+            &url,
+            "Ana Administradora",
+            at("2026-03-03T10:00"),
+            |_, _| Ok(()),
+            &mut |p| seen.push(p),
+        )
+        .unwrap();
+    assert_eq!(line(&report.tables), Some(2));
+    assert_eq!(report.total_rows, plan.total_rows);
+    assert!(seen.windows(2).all(|w| w[0].rows_done <= w[1].rows_done));
+    assert!(seen.iter().any(|p| p.table == "archivos adjuntos"));
+    assert_eq!(seen.last().unwrap().rows_done, plan.total_rows);
+    let mut c = target.connect();
+    let n: i64 = c
+        .query_one("SELECT count(*) AS n FROM attachment_blobs", &[])
+        .unwrap()
+        .get("n");
+    assert_eq!(n, 2);
+    let parts: i64 = c
+        .query_one("SELECT count(*) AS n FROM attachment_blob_parts", &[])
+        .unwrap()
+        .get("n");
+    assert_eq!(parts, 1 + 2, "the big file in two pieces");
+
+    // Another workstation (its own data folder) opens every attachment from the server.
+    let other = tempfile::tempdir().unwrap();
+    let pg = mesa_core::db::pg::PgTarget::parse(&target.url()).unwrap();
+    let b = Store::open_server(&pg, Some(other.path())).unwrap();
+    let owner = AttachmentOwner::Ticket(number);
+    for (id, bytes) in &files {
+        let (_, p) = b.attachment_blob(&owner, *id).unwrap();
+        assert!(p.starts_with(other.path()), "{p:?}");
+        assert_eq!(&std::fs::read(&p).unwrap(), bytes);
+    }
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_missing_attachment_file_stops_the_move_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, number, _) = office_with_attachments(dir.path());
+    // The big file is lost from the data folder (a disk cleanup, a bad copy).
+    let big: Vec<u8> = (0..(1024 * 1024 + 7)).map(|i| (i % 253) as u8).collect();
+    let sha: String = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&big)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    std::fs::remove_file(mesa_core::attachments::blob_path(dir.path(), &sha)).unwrap();
+    let target = empty_db();
+    let url = form(&target).url();
+    let plan = store.server_preview(dir.path(), &url).unwrap();
+    assert!(!plan.server_ready);
+    let problem = plan.server_problem.unwrap();
+    assert!(problem.contains("«planos.bin» del caso"), "{problem}");
+    assert!(problem.contains(&number), "{problem}");
+    let e = store
+        .server_move(
+            dir.path(),
+            &url,
+            "Ana Administradora",
+            at("2026-03-03T10:00"),
+            |_, _| Ok(()),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "validation", "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("planos.bin") && msg.contains("no se copió nada"),
+        "{msg}"
+    );
+    assert!(msg.contains("copia de seguridad"), "{msg}");
+    // Nothing on the server, the workstation still on SQLite.
+    assert!(mesa_core::db::pg::tables(&mut target.connect())
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        server::status(dir.path(), |_| None).unwrap().engine,
+        "sqlite"
+    );
+}

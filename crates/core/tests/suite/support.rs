@@ -96,6 +96,18 @@ impl TestDb {
         Store::open(&self.sqlite_path()).unwrap()
     }
 
+    /// Another workstation on this database, whose data folder is `data_dir`: on PostgreSQL a
+    /// store on the same server with that folder (attachments cached there); on SQLite (one
+    /// file, one PC) a second store on the same file and folder.
+    pub fn open_elsewhere(&self, data_dir: &Path) -> Store {
+        #[cfg(feature = "postgres")]
+        if let Some(t) = &self.server {
+            return Store::open_server(t, Some(data_dir)).unwrap();
+        }
+        let _ = data_dir;
+        Store::open(&self.sqlite_path()).unwrap()
+    }
+
     /// A read-only store on this database (what the app's `ReadPool` opens).
     pub fn reader(&self) -> Store {
         #[cfg(feature = "postgres")]

@@ -11,6 +11,14 @@
 //!   `COLLATE NOCASE` → `COLLATE mesa_nocase`, `INSERT OR IGNORE INTO …` → `INSERT INTO … ON
 //!   CONFLICT DO NOTHING`.
 //!
+//! A lost connection (the server restarted, the backend terminated, the network dropped) is
+//! replaced once, transparently, where that cannot repeat a write: before a statement when the
+//! client is known closed, and on a connection-class failure of `BEGIN` (the write path's first
+//! statement), of preparing a statement, or of a query outside a transaction (outside the write
+//! path the store only reads). A failure inside a transaction is returned as is: it may have
+//! committed, or not, and the caller's transaction is gone either way. The new connection gets
+//! the session's who/when again and an empty statement cache.
+//!
 //! What has no exact rewrite (FTS5 `MATCH`, `json_each`, `printf`, `sqlite_master`, pragmas)
 //! is a per-engine branch in its module (`match db.engine()`).
 
@@ -70,17 +78,47 @@ pub struct Prepared {
     pub stmt: Statement,
     /// For named parameters: the name of each `$n`, in order.
     pub names: Vec<String>,
+    /// The statement as core wrote it (to prepare it again on a new connection).
+    sql: String,
 }
+
+/// Opens a new connection like the first one (same server, same session settings).
+pub type Reconnect = Box<dyn Fn() -> Result<Client> + Send>;
 
 /// One PostgreSQL connection behind a [`crate::db::Db`].
 pub struct PgConn {
     pub(crate) client: RefCell<Client>,
     cache: RefCell<HashMap<String, Prepared>>,
     in_tx: Cell<bool>,
+    reconnect: Option<Reconnect>,
+    /// The session's who/when (set outside write transactions), set again after a reconnect.
+    session: RefCell<Option<(String, Option<String>)>>,
+    reconnects: Cell<u64>,
 }
 
 fn db_err(e: postgres::Error) -> CoreError {
     e.into()
+}
+
+/// A failure of the connection itself (closed, reset, the server shutting the backend down),
+/// not of the statement.
+pub fn is_connection_error(e: &postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(db) = e.as_db_error() {
+        let c = db.code().code();
+        // 08: connection exception; 57P01-03: admin/crash shutdown, cannot connect now.
+        return c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03");
+    }
+    let mut src = e.source();
+    while let Some(s) = src {
+        if s.is::<std::io::Error>() {
+            return true;
+        }
+        src = s.source();
+    }
+    false
 }
 
 impl PgConn {
@@ -89,7 +127,65 @@ impl PgConn {
             client: RefCell::new(client),
             cache: RefCell::new(HashMap::new()),
             in_tx: Cell::new(false),
+            reconnect: None,
+            session: RefCell::new(None),
+            reconnects: Cell::new(0),
         }
+    }
+
+    /// A connection that replaces itself once when lost (see the module docs).
+    pub fn with_reconnect(client: Client, reconnect: Reconnect) -> PgConn {
+        PgConn {
+            reconnect: Some(reconnect),
+            ..PgConn::new(client)
+        }
+    }
+
+    /// How many times this connection was replaced after being lost.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects.get()
+    }
+
+    /// Replaces the client with a new connection: empty statement cache, the session's
+    /// who/when set again.
+    fn reconnect_now(&self) -> Result<()> {
+        let Some(f) = &self.reconnect else {
+            return Err(CoreError::Server {
+                detail: "se perdió la conexión con el servidor".into(),
+            });
+        };
+        let client = f()?;
+        *self.client.try_borrow_mut().map_err(|_| busy())? = client;
+        self.cache.borrow_mut().clear();
+        self.in_tx.set(false);
+        self.reconnects.set(self.reconnects.get() + 1);
+        let session = self.session.borrow().clone();
+        if let Some((actor, at)) = session {
+            self.set_context(&actor, at.as_deref(), false)?;
+        }
+        Ok(())
+    }
+
+    /// Before a statement outside a transaction: a client known to be closed is replaced.
+    fn ensure_open(&self) -> Result<()> {
+        if self.in_tx.get() || self.reconnect.is_none() {
+            return Ok(());
+        }
+        let closed = self
+            .client
+            .try_borrow()
+            .map(|c| c.is_closed())
+            .unwrap_or(false);
+        if closed {
+            self.reconnect_now()?;
+        }
+        Ok(())
+    }
+
+    /// Whether a failure may be retried on a new connection: outside a transaction, a
+    /// connection-class error, and a way to reconnect.
+    fn may_retry(&self, e: &postgres::Error) -> bool {
+        !self.in_tx.get() && self.reconnect.is_some() && is_connection_error(e)
     }
 
     /// The statement for `sql` (rewritten and prepared once per text).
@@ -97,14 +193,30 @@ impl PgConn {
         if let Some(p) = self.cache.borrow().get(sql) {
             return Ok(p.clone());
         }
+        self.ensure_open()?;
         let (text, names) = rewrite(sql);
-        let stmt = self
+        let first = self
             .client
             .try_borrow_mut()
             .map_err(|_| busy())?
-            .prepare(&text)
-            .map_err(db_err)?;
-        let p = Prepared { stmt, names };
+            .prepare(&text);
+        let stmt = match first {
+            Ok(s) => s,
+            Err(e) if self.may_retry(&e) => {
+                self.reconnect_now()?;
+                self.client
+                    .try_borrow_mut()
+                    .map_err(|_| busy())?
+                    .prepare(&text)
+                    .map_err(db_err)?
+            }
+            Err(e) => return Err(db_err(e)),
+        };
+        let p = Prepared {
+            stmt,
+            names,
+            sql: sql.to_string(),
+        };
         let mut cache = self.cache.borrow_mut();
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
@@ -114,6 +226,7 @@ impl PgConn {
     }
 
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        self.ensure_open()?;
         let (text, _) = rewrite(sql);
         self.client
             .try_borrow_mut()
@@ -124,6 +237,12 @@ impl PgConn {
 
     pub fn execute(&self, p: &Prepared, params: &[PgParam]) -> Result<usize> {
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as _).collect();
+        if self.client.try_borrow().is_ok_and(|c| c.is_closed()) && !self.in_tx.get() {
+            // Lost since it was prepared: nothing was sent, so run it on a new connection.
+            self.reconnect_now()?;
+            let again = self.prepare(&p.sql)?;
+            return self.execute(&again, params);
+        }
         let n = self
             .client
             .try_borrow_mut()
@@ -133,20 +252,52 @@ impl PgConn {
         Ok(n as usize)
     }
 
+    /// Runs a query. Outside a transaction (where the store only reads) a connection-class
+    /// failure is retried once on a new connection.
     pub fn query(&self, p: &Prepared, params: &[PgParam]) -> Result<Vec<postgres::Row>> {
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as _).collect();
-        self.client
+        let first = self
+            .client
             .try_borrow_mut()
             .map_err(|_| busy())?
-            .query(&p.stmt, &refs)
-            .map_err(db_err)
+            .query(&p.stmt, &refs);
+        match first {
+            Ok(rows) => Ok(rows),
+            Err(e) if self.may_retry(&e) => {
+                self.reconnect_now()?;
+                let again = self.prepare(&p.sql)?;
+                self.client
+                    .try_borrow_mut()
+                    .map_err(|_| busy())?
+                    .query(&again.stmt, &refs)
+                    .map_err(db_err)
+            }
+            Err(e) => Err(db_err(e)),
+        }
     }
 
-    /// `BEGIN` + the write lock (see [`WRITE_LOCK`]).
+    /// `BEGIN` + the write lock (see [`WRITE_LOCK`]). A lost connection found here is
+    /// replaced and the transaction started on the new one: nothing of it had run.
     pub fn begin_write(&self) -> Result<()> {
-        if let Err(e) = self.execute_batch(&format!(
-            "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-        )) {
+        self.ensure_open()?;
+        let sql = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})");
+        let first = self
+            .client
+            .try_borrow_mut()
+            .map_err(|_| busy())?
+            .batch_execute(&sql);
+        let res = match first {
+            Ok(()) => Ok(()),
+            Err(e) if self.may_retry(&e) => self.reconnect_now().and_then(|_| {
+                self.client
+                    .try_borrow_mut()
+                    .map_err(|_| busy())?
+                    .batch_execute(&sql)
+                    .map_err(db_err)
+            }),
+            Err(e) => Err(db_err(e)),
+        };
+        if let Err(e) = res {
             // BEGIN may have run and the lock failed (a timeout, a cancel): leave no aborted
             // transaction behind on this connection.
             let _ = self.execute_batch("ROLLBACK");
@@ -156,14 +307,26 @@ impl PgConn {
         Ok(())
     }
 
+    /// `COMMIT` on this very connection: never on a new one (a lost transaction must fail
+    /// here, not "succeed" as an empty commit elsewhere).
     pub fn commit(&self) -> Result<()> {
         self.in_tx.set(false);
-        self.execute_batch("COMMIT")
+        self.client
+            .try_borrow_mut()
+            .map_err(|_| busy())?
+            .batch_execute("COMMIT")
+            .map_err(db_err)
     }
 
+    /// `ROLLBACK`; on a lost connection there is nothing to roll back (the server did), and the
+    /// next statement reconnects.
     pub fn rollback(&self) -> Result<()> {
         self.in_tx.set(false);
-        self.execute_batch("ROLLBACK")
+        let mut c = self.client.try_borrow_mut().map_err(|_| busy())?;
+        if c.is_closed() {
+            return Ok(());
+        }
+        c.batch_execute("ROLLBACK").map_err(db_err)
     }
 
     pub fn is_autocommit(&self) -> bool {
@@ -178,6 +341,9 @@ impl PgConn {
     /// Who and when for the audit triggers: for the open transaction only (`local`, `SET
     /// LOCAL`) or for the connection (the session's, used outside write transactions).
     pub fn set_context(&self, actor: &str, at: Option<&str>, local: bool) -> Result<()> {
+        if !local {
+            *self.session.borrow_mut() = Some((actor.to_string(), at.map(str::to_string)));
+        }
         let p = self.prepare(if local {
             "SELECT set_config('mesa.actor', ?1, true) AS a, set_config('mesa.at', coalesce(?2, ''), true) AS b"
         } else {

@@ -4,11 +4,18 @@
 //! of every table are compared, and only then is it committed. Any failure leaves the server
 //! database empty. The SQLite file is only read.
 //!
+//! The attachments' content (on SQLite, files under the data folder: `db::blobs`) goes into
+//! `attachment_blobs` in the same transaction, each file hashed again while it is read and
+//! counted before `COMMIT`; a missing or altered file refuses the move with the list of the
+//! attachments concerned, in Spanish, before anything is copied.
+//!
 //! Copied rows keep their own history: the audit triggers, the case-count triggers and the
 //! `import_batch` rules do not run again while `mesa.copying` is set (`audit_log` and
 //! `ticket_counts` are copied as they are).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
@@ -34,6 +41,146 @@ pub struct CopyReport {
     /// Rows compared value by value (the sample) after the counts matched.
     pub sampled_rows: usize,
     pub server_version: String,
+    /// Attachment files copied into `attachment_blobs`.
+    pub files: i64,
+}
+
+/// One attachment file to copy: its content hash, size and where it is.
+#[derive(Debug, Clone)]
+pub struct FileToCopy {
+    pub sha256: String,
+    pub size: i64,
+    pub path: PathBuf,
+}
+
+/// The content files the live attachments of `src` need (one per hash), from the data folder
+/// `data_dir`. Refuses, naming each attachment, when a file is missing or its size differs
+/// (then nothing is copied): restore the folder from a backup, or remove those attachments.
+pub fn attachment_files(src: &Connection, data_dir: Option<&Path>) -> Result<Vec<FileToCopy>> {
+    let mut st = src.prepare(
+        "SELECT a.sha256 AS sha256, a.size AS size, a.name AS name, t.number AS number,
+                s.tag AS tag
+           FROM attachments a
+           LEFT JOIN tickets t ON t.id = a.ticket_id
+           LEFT JOIN assets s ON s.id = a.asset_id
+          WHERE a.removed_at IS NULL
+          ORDER BY a.id",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>("sha256")?,
+                r.get::<_, i64>("size")?,
+                r.get::<_, String>("name")?,
+                r.get::<_, Option<String>>("number")?,
+                r.get::<_, Option<String>>("tag")?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out: Vec<FileToCopy> = vec![];
+    let mut seen = BTreeSet::new();
+    let mut problems: Vec<String> = vec![];
+    for (sha, size, name, number, tag) in rows {
+        if !seen.insert(sha.clone()) {
+            continue;
+        }
+        let owner = match (number, tag) {
+            (Some(n), _) => format!(" del caso {n}"),
+            (_, Some(t)) => format!(" del equipo {t}"),
+            _ => String::new(),
+        };
+        let Some(dir) = data_dir else {
+            problems.push(format!("«{name}»{owner}"));
+            continue;
+        };
+        let path = crate::db::blobs::file_path(dir, &sha);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() as i64 == size => out.push(FileToCopy {
+                sha256: sha,
+                size,
+                path,
+            }),
+            Ok(_) => problems.push(format!("«{name}»{owner} (tamaño distinto: alterado)")),
+            Err(_) => problems.push(format!("«{name}»{owner}")),
+        }
+    }
+    if !problems.is_empty() {
+        let folder = data_dir
+            .map(|d| crate::files::shown(&d.join(crate::db::blobs::ATTACHMENTS_DIR)))
+            .unwrap_or_else(|| "(sin carpeta de datos)".into());
+        let shown: Vec<String> = problems.iter().take(10).cloned().collect();
+        let more = if problems.len() > 10 {
+            format!(" y {} más", problems.len() - 10)
+        } else {
+            String::new()
+        };
+        return Err(CoreError::validation(
+            "adjuntos",
+            format!(
+                "faltan o no coinciden {} archivos de adjuntos en «{folder}»: {}{more}. Restaure                  la última copia de seguridad de este equipo, o quite esos adjuntos, antes de                  mover los datos; no se copió nada.",
+                problems.len(),
+                shown.join(", ")
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// Streams `files` into `attachment_blobs` (pieces of [`crate::db::blobs::PART_BYTES`]), each
+/// hashed again while read; an altered file stops the copy.
+/// Progress continues the rows' count: each file is one more row (`done` before, `total` in
+/// all).
+fn copy_files(
+    tx: &mut Transaction<'_>,
+    files: &[FileToCopy],
+    done: i64,
+    total: i64,
+    progress: &mut dyn FnMut(CopyProgress),
+) -> Result<i64> {
+    use sha2::{Digest, Sha256};
+    let part_bytes = crate::db::blobs::PART_BYTES;
+    let put_blob =
+        tx.prepare("INSERT INTO attachment_blobs(sha256, size, parts) VALUES ($1, $2, $3)")?;
+    let put_part =
+        tx.prepare("INSERT INTO attachment_blob_parts(sha256, part, content) VALUES ($1, $2, $3)")?;
+    let mut buf = vec![0u8; part_bytes];
+    for (i, f) in files.iter().enumerate() {
+        progress(CopyProgress {
+            table: "archivos adjuntos".into(),
+            rows_done: done + i as i64,
+            rows_total: total,
+        });
+        let parts = (f.size as usize).div_ceil(part_bytes).max(1) as i32;
+        tx.execute(&put_blob, &[&f.sha256, &f.size, &parts])?;
+        let mut file = std::fs::File::open(&f.path).map_err(crate::files::io(&f.path))?;
+        let mut h = Sha256::new();
+        let mut read_total = 0i64;
+        for part in 0..parts {
+            let mut n = 0;
+            while n < part_bytes {
+                match file.read(&mut buf[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(crate::files::io_error(&f.path, e)),
+                }
+            }
+            h.update(&buf[..n]);
+            read_total += n as i64;
+            tx.execute(&put_part, &[&f.sha256, &part, &&buf[..n]])?;
+        }
+        let got: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if got != f.sha256 || read_total != f.size {
+            return Err(CoreError::validation(
+                "adjuntos",
+                format!(
+                    "el archivo de adjunto «{}» fue alterado (su huella SHA-256 no coincide);                      restaure la última copia de seguridad de este equipo antes de mover los                      datos; no se copió nada",
+                    crate::files::shown(&f.path)
+                ),
+            ));
+        }
+    }
+    Ok(files.len() as i64)
 }
 
 /// Where a running copy is (for a progress bar): `rows_done` of `rows_total` over all tables,
@@ -226,13 +373,20 @@ fn same(a: &Value, b: &Value) -> bool {
 
 /// Copies the SQLite database `src` into the empty PostgreSQL database of `pg` (see the module
 /// documentation). `actor` is who moved it (recorded as the migration's author on the server).
-pub fn copy(src: &Connection, pg: &mut Client, actor: &str) -> Result<CopyReport> {
-    copy_with_progress(src, pg, actor, &mut |_| {})
+/// `data_dir` is the SQLite database's data folder (its attachments' files).
+pub fn copy(
+    src: &Connection,
+    data_dir: Option<&Path>,
+    pg: &mut Client,
+    actor: &str,
+) -> Result<CopyReport> {
+    copy_with_progress(src, data_dir, pg, actor, &mut |_| {})
 }
 
 /// [`copy`], reporting progress at each table and every 5,000 rows (`PROGRESS_EVERY`).
 pub fn copy_with_progress(
     src: &Connection,
+    data_dir: Option<&Path>,
     pg: &mut Client,
     actor: &str,
     progress: &mut dyn FnMut(CopyProgress),
@@ -255,6 +409,8 @@ pub fn copy_with_progress(
         });
     }
     let plan = plan(src)?;
+    // Every attachment's file is there before anything is written.
+    let files = attachment_files(src, data_dir)?;
     let mut tx = pg.transaction()?;
     tx.batch_execute("SELECT pg_advisory_xact_lock(7236200001)")?;
     tx.execute("SELECT set_config('mesa.actor', $1, true)", &[&actor])?;
@@ -284,7 +440,7 @@ pub fn copy_with_progress(
         .join(", ");
     tx.batch_execute(&format!("TRUNCATE {list}"))?;
 
-    let rows_total: i64 = plan.iter().map(|t| t.rows).sum();
+    let rows_total: i64 = plan.iter().map(|t| t.rows).sum::<i64>() + files.len() as i64;
     let mut total_rows = 0;
     for t in &plan {
         progress(CopyProgress {
@@ -353,10 +509,12 @@ pub fn copy_with_progress(
         }
     }
 
+    let copied_files = copy_files(&mut tx, &files, total_rows, rows_total, progress)?;
+
     // Verify before committing: every count, then a sample of every table value by value.
     progress(CopyProgress {
         table: "verificando".into(),
-        rows_done: total_rows,
+        rows_done: total_rows + copied_files,
         rows_total,
     });
     let mut sampled_rows = 0;
@@ -375,12 +533,29 @@ pub fn copy_with_progress(
         }
         sampled_rows += compare_sample(src, &mut tx, &t.table)?;
     }
+    // The attachments' content: one row per file, the same bytes in all.
+    let row = tx.query_one(
+        "SELECT count(*) AS n, coalesce(sum(size), 0)::bigint AS bytes,
+                (SELECT coalesce(sum(length(content)), 0)::bigint FROM attachment_blob_parts) AS stored
+           FROM attachment_blobs",
+        &[],
+    )?;
+    let (n, bytes, stored): (i64, i64, i64) = (row.get("n"), row.get("bytes"), row.get("stored"));
+    let want: i64 = files.iter().map(|f| f.size).sum();
+    if n != copied_files || bytes != want || stored != want {
+        return Err(CoreError::Server {
+            detail: format!(
+                "archivos de adjuntos: {copied_files} en este equipo ({want} bytes) y {n} en                  PostgreSQL ({stored} bytes) tras copiar; no se copió nada"
+            ),
+        });
+    }
     tx.commit()?;
     Ok(CopyReport {
         tables: plan,
         total_rows,
         sampled_rows,
         server_version: info.version,
+        files: copied_files,
     })
 }
 
