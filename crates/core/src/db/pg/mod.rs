@@ -50,11 +50,17 @@ pub const PG_MIGRATIONS: &[PgMigration] = &[
         name: "0004_change_notices.sql",
         sql: include_str!("../../../../../migrations/pg/0004_change_notices.sql"),
     },
+    PgMigration {
+        version: 5,
+        name: "0005_speed.sql",
+        sql: include_str!("../../../../../migrations/pg/0005_speed.sql"),
+    },
 ];
 
 /// The SQLite migration the PostgreSQL schema is equal to (checked when copying): SQLite's
-/// 0019 is PostgreSQL's 0002 (PostgreSQL's 0003 adds functions and 0004 change-notice triggers, no SQLite twin).
-pub const SQLITE_EQUIVALENT: i64 = 19;
+/// 0019 is PostgreSQL's 0002 (PostgreSQL's 0003 adds functions and 0004 change-notice triggers, no SQLite twin);
+/// SQLite's 0020 is PostgreSQL's 0005.
+pub const SQLITE_EQUIVALENT: i64 = 20;
 
 /// Oldest supported server (`server_version_num`): PostgreSQL 13 (trusted `unaccent`, ICU
 /// nondeterministic collations, `EXECUTE FUNCTION` triggers; Debian 12 ships 15).
