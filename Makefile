@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP := target/debug/mesa-de-ayuda-ti
 
-.PHONY: deps run app ui test lint unit ui-test e2e windows bindings bench bench-import bench-reads bench-backup bench-report deb
+.PHONY: deps run app ui test lint unit ui-test e2e windows bindings bench bench-pg bench-import bench-reads bench-backup bench-report deb
 
 deps:
 	bash scripts/install-deps.sh
@@ -65,6 +65,11 @@ bench:
 	rm -rf target/bench-data
 	./target/release/mesa --data-dir target/bench-data demo --cases 200000
 	./target/release/mesa --data-dir target/bench-data bench
+
+# Issue 17: the same figures on SQLite and on a throw-away PostgreSQL cluster (200,000 cases,
+# `mesa server migrate` timed, 4 concurrent `bench-register` writers), one table side by side.
+bench-pg:
+	bash scripts/bench-pg.sh
 
 # The case list read while a 100,000-row import commits: WAL readers vs one shared lock.
 bench-reads:

@@ -730,16 +730,25 @@ impl Store {
             .prepare_cached(&id_sql)?
             .query_map(named.as_slice(), |r| r.get(0))?
             .collect::<crate::error::Result<_>>()?;
-        // Phase 2: the page's rows, then back in phase-1 order.
+        // Phase 2: the page's rows, then back in phase-1 order. One statement text per page
+        // size (`limit` parameters, the unused ones 0, never an id), so it stays prepared: a
+        // text per page made PostgreSQL parse and plan each page anew and flushed the
+        // connection's statement cache.
         let mut rows: Vec<TicketRow> = if ids.is_empty() {
             Vec::new()
         } else {
-            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let marks = (1..=limit).map(|i| format!("?{i}")).collect::<Vec<_>>();
+            let padded = ids
+                .iter()
+                .copied()
+                .chain(std::iter::repeat(0))
+                .take(limit as usize);
             self.conn
-                .prepare(&format!(
-                    "SELECT {COLUMNS} FROM {FROM} WHERE t.id IN ({list})"
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM {FROM} WHERE t.id IN ({})",
+                    marks.join(",")
                 ))?
-                .query_map([], TicketRow::from_row)?
+                .query_map(crate::db::params_from_iter(padded), TicketRow::from_row)?
                 .collect::<crate::error::Result<_>>()?
         };
         let pos: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
@@ -1859,6 +1868,30 @@ pub(crate) fn apply_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A case looked up by its number ignoring case (opening it, every action, registering)
+    /// searches the NOCASE index (0020), not every case of the BINARY unique index.
+    #[test]
+    fn a_case_looked_up_by_its_number_ignoring_case_uses_the_nocase_index() {
+        let s = Store::open_in_memory().unwrap();
+        let plan: Vec<String> = s
+            .conn
+            .sqlite_native()
+            .unwrap()
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN SELECT {COLUMNS} FROM {FROM} WHERE t.number = ?1 COLLATE NOCASE"
+            ))
+            .unwrap()
+            .query_map(["ma-2026-0001"], |r| r.get::<_, String>("detail"))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|d| d.contains("SEARCH t USING INDEX tickets_number_nocase")),
+            "{plan:?}"
+        );
+    }
 
     /// A case read with the columns in the reverse order is the same case: rows are mapped by
     /// column name (the survey's columns included).

@@ -105,6 +105,17 @@ fn preview_then_move_with_progress_switches_the_workstation_and_use_local_goes_b
     assert_eq!(report.total_rows, plan.total_rows);
     assert!(report.sampled_rows > 0);
     assert_eq!(tickets_on(&target), 60);
+    // The copied tables were vacuumed and analysed at the end (statistics for the planner).
+    let analysed: bool = target
+        .connect()
+        .query_one(
+            "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL AS done
+               FROM pg_stat_user_tables WHERE relname = 'tickets'",
+            &[],
+        )
+        .unwrap()
+        .get("done");
+    assert!(analysed);
     let (key, pw) = saved.unwrap();
     assert_eq!(
         key,

@@ -51,6 +51,11 @@ pub const PG_MIGRATIONS: &[PgMigration] = &[
         sql: include_str!("../../../../../migrations/pg/0004_change_notices.sql"),
     },
     PgMigration {
+        version: 5,
+        name: "0005_speed.sql",
+        sql: include_str!("../../../../../migrations/pg/0005_speed.sql"),
+    },
+    PgMigration {
         version: 6,
         name: "0006_shared_files.sql",
         sql: include_str!("../../../../../migrations/pg/0006_shared_files.sql"),
@@ -75,8 +80,9 @@ pub const PG_ONLY_TABLES: &[(&str, &str)] = &[
 ];
 
 /// The SQLite migration the PostgreSQL schema is equal to (checked when copying): SQLite's
-/// 0019 is PostgreSQL's 0002 (PostgreSQL's 0003 adds functions and 0004 change-notice triggers, no SQLite twin).
-pub const SQLITE_EQUIVALENT: i64 = 19;
+/// 0019 is PostgreSQL's 0002 (PostgreSQL's 0003 adds functions and 0004 change-notice triggers, no SQLite twin);
+/// SQLite's 0020 is PostgreSQL's 0005.
+pub const SQLITE_EQUIVALENT: i64 = 20;
 
 /// Oldest supported server (`server_version_num`): PostgreSQL 13 (trusted `unaccent`, ICU
 /// nondeterministic collations, `EXECUTE FUNCTION` triggers; Debian 12 ships 15).
@@ -454,13 +460,11 @@ mod tests {
 
     #[test]
     fn pg_migrations_are_numbered_in_order() {
-        // Increasing: the runner applies them in this order, each one whose version is not
-        // recorded (a number reserved by a parallel branch may be missing until it merges).
-        let mut last = 0;
-        for m in PG_MIGRATIONS {
-            assert!(m.version > last, "{}", m.name);
+        // 1, 2, 3… with no gap: the runner applies them in this order, each one whose version
+        // is not recorded.
+        for (i, m) in PG_MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "{}", m.name);
             assert!(m.name.starts_with(&format!("{:04}_", m.version)));
-            last = m.version;
         }
     }
 
