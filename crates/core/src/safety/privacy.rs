@@ -126,6 +126,29 @@ const PG_REDACTED_VACUUM: &str = "VACUUM (FULL) tickets, ticket_events, audit_lo
      surveys, ticket_followups, ticket_visits, attachments, mail_messages, mail_raw, mail_outbox, \
      mail_outbox_raw, settings";
 
+/// `VACUUM FULL` keeps a dead row version that a snapshot taken before the redaction may still
+/// see (another workstation's long read, an autovacuum `ANALYZE` that began earlier): the old
+/// text would stay on disk. Waits (at most 30 s, then goes on) until no other session of this
+/// database holds a snapshot from a transaction that began before now.
+fn wait_for_older_snapshots(conn: &Db) -> Result<()> {
+    let since: String =
+        conn.query_row("SELECT clock_timestamp()::text AS t", [], |r| r.get("t"))?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let older: i64 = conn.query_row(
+            "SELECT count(*) AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid()
+                AND backend_xmin IS NOT NULL AND xact_start <= ?1::text::timestamptz",
+            [&since],
+            |r| r.get("n"),
+        )?;
+        if older == 0 || std::time::Instant::now() >= deadline {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// Whether the database has table `t` (older databases and test schemas may lack some).
 pub(crate) fn table_exists(conn: &Db, t: &str) -> Result<bool> {
     let sql = match conn.engine() {
@@ -607,6 +630,7 @@ impl Store {
                     // the old text. The server's WAL keeps it until its next checkpoints
                     // recycle the segments (README «Varios equipos»).
                     Engine::Postgres => {
+                        wait_for_older_snapshots(&self.conn)?;
                         self.conn.execute_batch(PG_REDACTED_VACUUM)?;
                         // Removed attachments' content (db::blobs): rewritten only when some
                         // was deleted (it can be large).

@@ -388,3 +388,63 @@ fn follow_ups_are_exported_marked_and_anonymised() {
     assert!(!text.contains("3001234567"), "{text}");
     assert!(text.contains("Titular anonimizado"), "{text}");
 }
+
+/// On PostgreSQL, a snapshot another session took before the redaction (a REPEATABLE READ
+/// transaction of another workstation that read an unrelated table, or an autovacuum ANALYZE)
+/// would make `VACUUM FULL` keep the old row versions on disk: the redaction waits for it to
+/// end, so the bytes are gone anyway.
+#[cfg(feature = "postgres")]
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn on_postgresql_an_older_snapshot_elsewhere_does_not_keep_the_redacted_text() {
+    let t = crate::pg_support::migrated_db();
+    let target = mesa_core::db::pg::PgTarget::parse(&t.url()).unwrap();
+    let mut s = Store::open_server(&target, None).unwrap();
+    case(
+        &mut s,
+        "Yolanda Pumarejo Oñate",
+        "yolanda.pumarejo@indupal.gov.co",
+        "Yolanda Pumarejo Oñate no puede imprimir",
+    );
+    case(
+        &mut s,
+        "Hernán Baquero",
+        "hernan@indupal.gov.co",
+        "Hernán Baquero necesita una extensión",
+    );
+    // Another session holds a snapshot from before the redaction, on a table the redaction
+    // does not rewrite, and lets it go 1.5 s later.
+    let (ready_tx, ready) = std::sync::mpsc::channel();
+    let other = {
+        let mut c = t.connect();
+        std::thread::spawn(move || {
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .start()
+                .unwrap();
+            tx.query_one("SELECT count(*) FROM departments", &[])
+                .unwrap();
+            ready_tx.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            tx.commit().unwrap();
+        })
+    };
+    ready.recv().unwrap();
+    s.anonymize_person(
+        "Yolanda Pumarejo Oñate",
+        "Oficial de datos",
+        at("2026-03-04T09:00"),
+    )
+    .unwrap();
+    other.join().unwrap();
+    let bytes = server_files(&s);
+    let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(has("Baquero"), "control: los datos de otros sí están");
+    for needle in ["Pumarejo", "yolanda.pumarejo@indupal"] {
+        assert!(!has(needle), "el archivo conserva «{needle}»");
+    }
+}
