@@ -66,6 +66,30 @@ pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
     }
 }
 
+/// Runs a command's work so that a bug (a panic) answers the window with a Spanish error
+/// instead of never answering it: the work's transaction was rolled back as it unwound, and
+/// the writer's lock is released normally (not poisoned), so the next command works.
+pub(crate) fn caught<T>(f: impl FnOnce() -> Result<T, CoreError>) -> CmdResult<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(api),
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "sin detalle".into());
+            Err(ApiError {
+                code: "internal".into(),
+                message: format!(
+                    "Error interno de la aplicación ({detail}): la operación no se completó y no \
+                     quedó nada a medias. Repita la operación; si vuelve a pasar, informe este \
+                     mensaje."
+                ),
+            })
+        }
+    }
+}
+
 pub(crate) fn internal() -> ApiError {
     ApiError {
         code: "internal".into(),
@@ -220,7 +244,10 @@ impl AppState {
         }
         match self.readers() {
             // The pool moves in: if a reopen replaced it meanwhile, it is dropped in there.
-            Some(pool) => blocking(move || pool.read(f)).map_err(|e| self.read_error(e)),
+            Some(pool) => match blocking(move || caught(|| Ok(pool.read(f)))) {
+                Ok(r) => r.map_err(|e| self.read_error(e)),
+                Err(e) => Err(e),
+            },
             None => self.with(|s| f(s)),
         }
     }
@@ -265,7 +292,7 @@ impl AppState {
             self.wait_for(Phase::Checked);
             let mut guard = self.store.lock().map_err(|_| internal())?;
             match guard.as_mut() {
-                Ok(store) => f(store).map_err(api),
+                Ok(store) => caught(|| f(store)),
                 Err(e) => Err(e.clone()),
             }
         })
@@ -307,3 +334,29 @@ pub(crate) fn initial_state() -> AppState {
 
 /// Long jobs wait until the window is up and the first screen has read its data.
 pub(crate) const JOBS_AFTER_START: Duration = Duration::from_secs(20);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state_on(store: Store) -> AppState {
+        let s = initial_state();
+        *s.store.lock().unwrap() = Ok(store);
+        s.set_open_error(None);
+        s.set_phase(Phase::Checked);
+        s
+    }
+
+    #[test]
+    fn a_panicking_command_answers_in_spanish_and_the_next_one_works() {
+        let state = state_on(Store::open_in_memory().unwrap());
+        let e = state
+            .with(|_| -> Result<(), CoreError> { panic!("fallo de prueba") })
+            .unwrap_err();
+        assert_eq!(e.code, "internal");
+        assert!(e.message.contains("fallo de prueba"), "{}", e.message);
+        assert!(e.message.contains("no se completó"), "{}", e.message);
+        // The writer is not poisoned: the next write works.
+        assert!(state.with(|s| s.catalogs()).is_ok());
+    }
+}
