@@ -10,6 +10,13 @@ for p in "$@"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> Instalando paquetes del sistema: ${missing[*]}"
+  # A run killed in the middle of an install (a stopped CI job on the same machine) leaves dpkg
+  # «interrupted» and every later apt-get install refuses to start: finish that work first.
+  if [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ] || dpkg --audit 2>/dev/null | grep -q .; then
+    echo "==> dpkg quedó interrumpido: completando la instalación anterior"
+    DEBIAN_FRONTEND=noninteractive $SUDO dpkg --configure -a
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -f
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
