@@ -69,18 +69,21 @@ pub async fn server_move(app: tauri::AppHandle, form: ServerForm) -> CmdResult<M
         let mut progress = move |p: MoveProgress| {
             let _ = emitter.emit("server-progress", p);
         };
-        let report = store
-            .server_move(
+        let now = store.clock_now().map_err(api)?;
+        // A bug in the copy answers the window in Spanish and leaves the writer's lock usable
+        // (the copy's transaction on the server was rolled back as it unwound).
+        let report = crate::state::caught(|| {
+            store.server_move(
                 &dir,
                 &form.url(),
                 &actor,
-                store.clock_now().map_err(api)?,
+                now,
                 |key, password| {
                     mesa_mailnet::secrets::set_secret(key, password).map_err(|e| e.to_string())
                 },
                 &mut progress,
             )
-            .map_err(api)?;
+        })?;
         state.reopen_locked(&mut guard)?;
         drop(guard);
         worker.state::<MailWorker>().forget_store();

@@ -775,7 +775,28 @@ pub fn is_damage(e: &CoreError) -> bool {
 /// Restores `backup` over the database file at `db_path` that cannot be opened (damaged): the
 /// backup is verified first (nothing changes if it fails); the damaged files are moved to
 /// `backups/danada-<time>.db[-wal|-shm]`; a verified copy is renamed into place.
+///
+/// Refused on a workstation that uses a PostgreSQL server (`servidor.json` beside the file):
+/// there the store failing to open means the server did not answer, and the SQLite file is the
+/// copy kept from before the move, not the office's data; replacing it would restore nothing.
 pub fn restore_file(db_path: &Path, backup: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
+    #[cfg(feature = "postgres")]
+    if let Some(ws) = db_path
+        .parent()
+        .map(crate::db::pg::workstation::read)
+        .transpose()?
+        .flatten()
+    {
+        return Err(CoreError::Server {
+            detail: format!(
+                "este equipo usa el servidor {}:{} (base «{}»): los datos de la oficina están \
+                 allí, no en el archivo local, y no se restaura nada mientras el servidor no \
+                 responda. Cuando responda, el administrador restaura una copia del servidor \
+                 (README «Varios equipos»).",
+                ws.host, ws.port, ws.dbname
+            ),
+        });
+    }
     let (info, copy) = inspect_copy(backup)?;
     let dir = default_dir(db_path);
     ensure_dir(&dir, true)?;

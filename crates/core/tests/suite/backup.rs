@@ -528,6 +528,49 @@ fn a_backup_is_made_before_migrating_an_existing_database() {
     assert!(!fresh.path().join("backups").exists());
 }
 
+/// On a workstation moved to a server, the store failing to open means the server did not
+/// answer: the local file is the copy kept from before the move and is not replaced.
+#[cfg(feature = "postgres")]
+#[test]
+fn a_server_workstation_does_not_restore_over_its_kept_local_file() {
+    use mesa_core::db::pg::{workstation, PgTarget};
+    let dir = tempfile::tempdir().unwrap();
+    let db = paths::db_path(dir.path());
+    let s = seeded(dir.path(), 20);
+    let b = s
+        .backup_now(BackupKind::Manual, None, at("2026-03-01T08:00"))
+        .unwrap();
+    drop(s);
+    let before = std::fs::read(&db).unwrap();
+    let ws = workstation::WorkstationServer::from_target(&PgTarget {
+        host: "servidor-oficina".into(),
+        port: 5432,
+        dbname: "mesa_ayuda".into(),
+        user: "mesa".into(),
+        password: None,
+    });
+    workstation::write(dir.path(), &ws).unwrap();
+    let e = backup::restore_file(&db, Path::new(&b.path), at("2026-03-02T08:00")).unwrap_err();
+    assert_eq!(e.code(), "server", "{e}");
+    assert!(
+        e.to_string().contains("servidor-oficina:5432") && e.to_string().contains("no se restaura"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "el archivo local no se toca"
+    );
+    assert!(
+        !backup::default_dir(&db).read_dir().unwrap().any(|f| f
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("danada-")),
+        "nada se mueve aparte"
+    );
+}
+
 #[test]
 fn a_damaged_database_is_detected_and_the_latest_good_backup_restored() {
     let dir = tempfile::tempdir().unwrap();
