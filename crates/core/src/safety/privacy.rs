@@ -124,7 +124,7 @@ fn rows_json(conn: &Db, sql: &str, args: &[i64]) -> Result<Vec<Value>> {
 /// statement: VACUUM runs outside a transaction, and a multi-statement batch would be one).
 const PG_REDACTED_VACUUM: &str = "VACUUM (FULL) tickets, ticket_events, audit_log, ticket_pauses, \
      surveys, ticket_followups, ticket_visits, attachments, mail_messages, mail_raw, mail_outbox, \
-     mail_outbox_raw, settings";
+     mail_outbox_raw, settings, ticket_search";
 
 /// `VACUUM FULL` keeps a dead row version that a snapshot taken before the redaction may still
 /// see (another workstation's long read, an autovacuum `ANALYZE` that began earlier): the old

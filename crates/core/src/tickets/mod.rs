@@ -638,8 +638,8 @@ impl Store {
             args.push((":nhi".into(), V::Text(hi)));
         } else if let Some(words) = q.search.as_deref().and_then(search_words) {
             // Every word a prefix, all must match, accents and case ignored. SQLite: the FTS5
-            // table (`"word"*` terms); PostgreSQL: the GIN expression index on
-            // `mesa_fts_doc(…)` queried with `mesa_fts_query` (the same words as `:*` prefixes).
+            // table (`"word"*` terms); PostgreSQL: the GIN-indexed `ticket_search` documents
+            // (`mesa_fts_doc(…)`) queried with `mesa_fts_query` (the same words as `:*` prefixes).
             let (cond, q) = match self.conn.engine() {
                 Engine::Sqlite => (
                     "{p}t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q)",
@@ -683,8 +683,14 @@ impl Store {
         // With only status and/or dependencia filters, the maintained counts answer.
         let names: Vec<&str> = args.iter().map(|(n, _)| n.as_str()).collect();
         let engine = self.conn.engine();
-        let count_sql = if conds.len() == 1 && names == [":q"] && engine == Engine::Sqlite {
-            "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH :q".to_string()
+        let count_sql = if conds.len() == 1 && names == [":q"] {
+            match engine {
+                Engine::Sqlite => "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH :q",
+                Engine::Postgres => {
+                    "SELECT count(*) FROM ticket_search WHERE doc @@ mesa_fts_query(:q)"
+                }
+            }
+            .to_string()
         } else if conds.len() == names.len()
             && names.iter().all(|n| *n == ":status" || *n == ":dep")
         {
@@ -1421,10 +1427,10 @@ fn fts_query(words: &[&str]) -> String {
         .join(" ")
 }
 
-/// The full-text condition on PostgreSQL (the expression of the `tickets_fts` GIN index of the
-/// PostgreSQL baseline, so the index answers it).
+/// The full-text condition on PostgreSQL: the GIN-indexed `ticket_search` documents
+/// (`migrations/pg/0007_search_table.sql`).
 const PG_FTS_COND: &str =
-    "mesa_fts_doc(t.number, t.requester, t.description, t.solution) @@ mesa_fts_query(:q)";
+    "{p}t.id IN (SELECT ticket_id FROM ticket_search WHERE doc @@ mesa_fts_query(:q))";
 
 fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);

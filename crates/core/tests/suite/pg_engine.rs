@@ -501,3 +501,31 @@ fn the_store_opens_on_a_server_with_its_write_path_and_read_pool() {
     assert_eq!(s.engine(), Engine::Sqlite);
     assert!(other.path().join("mesa.db").is_file());
 }
+
+/// The app's sessions start no parallel workers (`PG_SESSION_OPTIONS`): on the office's server
+/// a worker's start costs more than a short interactive statement (`make bench-pg`).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn the_apps_sessions_start_no_parallel_workers() {
+    let t = migrated_db();
+    let target = PgTarget::parse(&t.url()).unwrap();
+    for db in [
+        pg::open(&target).unwrap(),
+        pg::open_reader(&target).unwrap(),
+    ] {
+        let v: String = db
+            .query_row("SHOW max_parallel_workers_per_gather", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, "0");
+    }
+    // A session of another program keeps the server's default.
+    let mut other = postgres::Client::connect(&t.url(), postgres::NoTls).unwrap();
+    let v: String = other
+        .query_one("SHOW max_parallel_workers_per_gather", &[])
+        .unwrap()
+        .get(0);
+    assert_ne!(v, "0");
+}

@@ -353,8 +353,7 @@ fn full_text_search_ignores_accents_and_case_and_matches_prefixes_with_the_index
     write(&mut c, "Ana", CASE).unwrap();
     let find = |c: &mut postgres::Client, q: &str| -> i64 {
         c.query_one(
-            "SELECT count(*) AS n FROM tickets
-              WHERE mesa_fts_doc(number, requester, description, solution) @@ mesa_fts_query($1)",
+            "SELECT count(*) AS n FROM ticket_search WHERE doc @@ mesa_fts_query($1)",
             &[&q],
         )
         .unwrap()
@@ -376,11 +375,20 @@ fn full_text_search_ignores_accents_and_case_and_matches_prefixes_with_the_index
     // Punctuation and quotes in the search text are words, never query syntax.
     assert_eq!(find(&mut c, "'tesor' & !"), 1);
     assert_eq!(find(&mut c, "  "), 0);
+    // The document follows the case: a corrected description, a deleted case.
+    write(
+        &mut c,
+        "Ana",
+        "UPDATE tickets SET description = 'El monitor parpadea' WHERE number = 'MA-2026-0001'",
+    )
+    .unwrap();
+    assert_eq!(find(&mut c, "impre"), 0);
+    assert_eq!(find(&mut c, "parpadea monitor"), 1);
+    assert_eq!(find(&mut c, "jose perez"), 1, "las demás columnas siguen");
     c.batch_execute("SET enable_seqscan = off").unwrap();
     let plan: String = c
         .query(
-            "EXPLAIN SELECT id FROM tickets
-              WHERE mesa_fts_doc(number, requester, description, solution) @@ mesa_fts_query('impre')",
+            "EXPLAIN SELECT ticket_id FROM ticket_search WHERE doc @@ mesa_fts_query('parpa')",
             &[],
         )
         .unwrap()
@@ -388,7 +396,19 @@ fn full_text_search_ignores_accents_and_case_and_matches_prefixes_with_the_index
         .map(|r| r.get::<_, String>(0))
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(plan.contains("tickets_fts"), "{plan}");
+    assert!(plan.contains("ticket_search_doc"), "{plan}");
+    c.batch_execute("RESET enable_seqscan").unwrap();
+    write(
+        &mut c,
+        "Ana",
+        "DELETE FROM tickets WHERE number = 'MA-2026-0001'",
+    )
+    .unwrap();
+    let left: i64 = c
+        .query_one("SELECT count(*) AS n FROM ticket_search", &[])
+        .unwrap()
+        .get("n");
+    assert_eq!(left, 0, "el documento se va con su caso");
 }
 
 #[test]
