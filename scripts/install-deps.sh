@@ -9,12 +9,15 @@ cd "$(dirname "$0")/.."
 PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
       libayatana-appindicator3-dev librsvg2-dev pkg-config
       webkit2gtk-driver xvfb xauth python3
+      xdotool python3-gi gir1.2-gtk-3.0
       poppler-utils sqlite3 qpdf libreoffice-calc
       dovecot-imapd python3-aiosmtpd keyutils openssl
       postgresql postgresql-contrib)
 bash scripts/apt-install-missing.sh "${PKGS[@]}"
 # mesa-mailnet's tests start their own Dovecot (as nobody, on free loopback ports); the package's
 # system instance is not needed (nothing depends on port 143).
+# xdotool + python3-gi: tests/e2e/drop.test.mjs drags real files from a GTK drag source
+# (tests/e2e/drag_source.py, Debian's /usr/bin/python3) onto the app's window under Xvfb.
 # PostgreSQL (issue 17): the core and CLI tests start their own throw-away cluster (initdb +
 # postgres as nobody on a free loopback port); the package's own cluster is not used.
 

@@ -7,8 +7,9 @@
 // → the case number; the acknowledgment reaches the SMTP receiver; a reply → a public follow-up
 // on the case; an out-of-office reply creates nothing and shows as ignored; resolved, a survey
 // reply «1. 5 2. 4 3. 5» stores the survey and closes the case; an ambiguous survey reply lands
-// in «Revisar respuesta» and is recorded from there; a dropped `.eml` (the command the drop
-// handler calls, invoked from the page: WebDriver cannot drop files) lands in the Bandeja.
+// in «Revisar respuesta» and is recorded from there; an imported `.eml` (the command the drop
+// handler calls, invoked from the page; the real drag and drop is tests/e2e/drop.test.mjs)
+// lands in the Bandeja.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
