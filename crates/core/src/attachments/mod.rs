@@ -452,6 +452,41 @@ fn stage(root: &Path, name: &str, src: &mut dyn Read, max_bytes: u64) -> Result<
     })
 }
 
+/// After a restore on PostgreSQL: a dump made before PostgreSQL migration 0006 has no
+/// attachment content (`attachment_blobs`); the files were copied beside it, in the folder
+/// `from` (`<2 hex>/<62 hex>`, the layout of the data folder's `attachments/`). Inside the
+/// caller's write transaction, each attachment whose content the server lacks is read from
+/// there, hashed again and stored; a file missing or whose content no longer has its hash is
+/// left out (the attachment then says its file is missing, as before). Returns how many were
+/// stored.
+pub(crate) fn load_missing_content(tx: &Db, data_dir: &Path, from: &Path) -> Result<usize> {
+    let missing: Vec<String> = tx
+        .prepare(
+            "SELECT DISTINCT a.sha256 AS sha256 FROM attachments a
+              WHERE a.sha256 IS NOT NULL AND length(a.sha256) = 64
+                AND NOT EXISTS (SELECT 1 FROM attachment_blobs b WHERE b.sha256 = a.sha256)",
+        )?
+        .query_map([], |r| r.get("sha256"))?
+        .collect::<Result<_>>()?;
+    let mut stored = 0;
+    for h in missing {
+        if !h.chars().all(|c| c.is_ascii_hexdigit()) {
+            continue;
+        }
+        let src = from.join(&h[..2]).join(&h[2..]);
+        let Ok(mut f) = std::fs::File::open(&src) else {
+            continue;
+        };
+        let staged = stage(&blobs::staging_dir(tx, data_dir), &h, &mut f, u64::MAX)?;
+        if staged.sha256 != h {
+            continue;
+        }
+        blobs::put(tx, data_dir, staged.tmp, &h, staged.size)?;
+        stored += 1;
+    }
+    Ok(stored)
+}
+
 /// Attaches `bytes` to the case with row id `ticket_id` inside the caller's write transaction
 /// (mail intake: the raw `.eml` and the mail's attachments): the content is stored first (on
 /// SQLite content addressed, so a rolled-back transaction leaves at most an unreferenced file
@@ -545,7 +580,7 @@ impl Store {
 }
 
 impl Store {
-    fn attachments_dir_checked(&self) -> Result<PathBuf> {
+    pub(crate) fn attachments_dir_checked(&self) -> Result<PathBuf> {
         self.data_dir().ok_or_else(|| {
             CoreError::validation(
                 "adjuntos",

@@ -308,7 +308,7 @@ pub(crate) fn parse_name(name: &str) -> Option<(DateTime<Utc>, BackupKind)> {
     Some((Utc.from_utc_datetime(&t), kind))
 }
 
-fn sidecar(db_file: &Path, ext: &str) -> PathBuf {
+pub(crate) fn sidecar(db_file: &Path, ext: &str) -> PathBuf {
     db_file.with_extension(ext)
 }
 

@@ -220,7 +220,15 @@ impl Store {
                 )?;
                 Ok(())
             })?;
-            // The attachments' content came back with the dump (`attachment_blobs`).
+            // The attachments' content came back with the dump (`attachment_blobs`); a dump
+            // made before PostgreSQL migration 0006 kept the files in a folder beside it.
+            let beside = crate::safety::backup::sidecar(file, "attachments");
+            if beside.is_dir() {
+                let data_dir = self.attachments_dir_checked()?;
+                self.session_write(|tx| {
+                    crate::attachments::load_missing_content(tx, &data_dir, &beside)
+                })?;
+            }
             return Ok(RestoreReport {
                 restored: info,
                 safety_copy: Some(safety),

@@ -787,3 +787,87 @@ fn a_connection_lost_inside_a_write_is_not_retried() {
         .collect();
     assert_eq!(numbers, ["MA-2026-0001", "MA-2026-0004"]);
 }
+
+/// A dump made before PostgreSQL migration 0006 has no attachment content: the files were
+/// copied beside it (`<dump>.attachments/<2 hex>/<62 hex>`). Restored, their content goes into
+/// the server, so every workstation opens them again (one with an empty cache here).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "PostgreSQL de pruebas solo en Linux (initdb/setpriv)"
+)]
+fn a_dump_from_before_shared_attachments_gets_its_files_back_on_restore() {
+    use mesa_core::attachments::AttachmentOwner;
+    use mesa_core::NewTicket;
+    let t = migrated_db();
+    let target = PgTarget::parse(&t.url()).unwrap();
+    let (mut a, _b, dir) = two_stores(&t);
+    let number = a
+        .create_ticket(
+            &NewTicket {
+                requester: "Rosa Díaz".into(),
+                department: "Tesorería".into(),
+                description: "Adjunto el pantallazo del error".into(),
+                ..Default::default()
+            },
+            "Ana",
+            at("2026-03-02T09:05"),
+        )
+        .unwrap()
+        .number;
+    let owner = AttachmentOwner::Ticket(number.clone());
+    let content = b"%PDF-1.4\n% pantallazo del error de nomina\n%%EOF\n".to_vec();
+    let att = a
+        .attach_bytes(
+            &owner,
+            "pantallazo.pdf",
+            &content,
+            "Ana",
+            at("2026-03-02T09:06"),
+        )
+        .unwrap();
+    // The database as a version before 0006 left it: no content tables, schema at 5.
+    let mut c = t.connect();
+    c.batch_execute(
+        "DROP TABLE attachment_blob_parts, attachment_blobs, daily_dumps;
+         DELETE FROM schema_migrations WHERE version >= 6;",
+    )
+    .unwrap();
+    let backups = dir.path().join("backups");
+    let old = pgdump::create(
+        &target,
+        &backups,
+        BackupKind::Manual,
+        at("2026-03-02T09:10"),
+        true,
+    )
+    .unwrap();
+    assert_eq!(old.schema_version, 5);
+    let dump = backups.join(&old.file_name);
+    // That version copied the attachments folder beside the dump.
+    let beside = dump.with_extension("attachments");
+    std::fs::create_dir_all(beside.join(&att.sha256[..2])).unwrap();
+    std::fs::write(
+        beside.join(&att.sha256[..2]).join(&att.sha256[2..]),
+        &content,
+    )
+    .unwrap();
+    // The server is brought up to date again (empty content tables), then the dump restored.
+    pg::migrate(&mut c).unwrap();
+    drop(c);
+    a.restore_backup(&dump, at("2026-03-02T11:30")).unwrap();
+    // Another workstation, with an empty cache, opens the file: its content came from the folder.
+    let other = tempfile::tempdir().unwrap();
+    let s = mesa_core::Store::open_server(&target, Some(other.path())).unwrap();
+    let (_, path) = s.attachment_blob(&owner, att.id).unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), content);
+    // A restore of the same dump again stores nothing twice.
+    a.restore_backup(&dump, at("2026-03-02T11:40")).unwrap();
+    let blobs: i64 = a
+        .connection()
+        .query_row("SELECT count(*) AS n FROM attachment_blobs", [], |r| {
+            r.get("n")
+        })
+        .unwrap();
+    assert_eq!(blobs, 1);
+}
