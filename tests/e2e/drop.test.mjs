@@ -2,14 +2,14 @@
 // pointer (xdotool, XTEST) from a real GTK drag source (tests/e2e/drag_source.py, what a file
 // manager offers: `text/uri-list`) to the window under Xvfb, so the drop goes through X11's XDND,
 // GTK, the webview and Tauri's drag-drop event exactly as a user's drop does; WebDriver cannot
-// drop files. Checked: `.eml` files dropped on the window land in the Bandeja (other files are
-// left alone), and a file dropped on an open case becomes its attachment.
+// drop files. Checked: saved mails (`.eml`, Outlook `.msg`) dropped on the window land in the
+// Bandeja (other files are left alone), and a file dropped on an open case becomes its attachment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep, stopApp as stopAppFor } from './webdriver.mjs';
 import { app, root, tempDir, sqlite, shot, waitNotice, registerCase, openCase, launch } from './helpers.mjs';
@@ -75,7 +75,7 @@ async function dragFiles(files, { x = 420, y = 420 } = {}) {
   }
 }
 
-test('.eml files dragged onto the window land in the Bandeja; other files are left alone', async () => {
+test('saved mails (.eml, Outlook .msg) dragged onto the window land in the Bandeja; other files are left alone', async () => {
   const eml = join(srcDir, 'solicitud arrastrada.eml');
   writeFileSync(
     eml,
@@ -87,8 +87,10 @@ test('.eml files dragged onto the window land in the Bandeja; other files are le
   );
   const other = join(srcDir, 'notas.txt');
   writeFileSync(other, 'no es un correo\n');
-  await dragFiles([eml, other]);
-  await waitNotice(s, /1 correo\(s\) importado\(s\) a la Bandeja\./);
+  const msg = join(srcDir, 'reenviado desde Outlook.msg');
+  copyFileSync(join(root, 'tests/fixtures/mail/outlook-attachments.msg'), msg);
+  await dragFiles([eml, other, msg]);
+  await waitNotice(s, /2 correo\(s\) importado\(s\) a la Bandeja\./);
   const r = await s.waitFor('fila arrastrada', async () => {
     for (const row of await s.findAll('[data-testid="inbox-row"]')) {
       if (/No abre el correo institucional en el teléfono/.test(await row.text())) return row;
@@ -101,7 +103,15 @@ test('.eml files dragged onto the window land in the Bandeja; other files are le
     sql("SELECT subject, state FROM mail_messages WHERE message_id = 'arrastre-real-1@entidad.gov.co'"),
     [['No abre el correo institucional en el teléfono', 'nuevo']],
   );
-  assert.equal(sql('SELECT count(*) FROM mail_messages')[0][0], 1, 'notas.txt no se importó');
+  // The Outlook .msg (saved before sending: no transport headers), with its three attachments.
+  const m = await s.waitFor('fila del .msg', async () => {
+    for (const row of await s.findAll('[data-testid="inbox-row"]')) {
+      if (/Please check all aspects in documents/.test(await row.text())) return row;
+    }
+    return null;
+  });
+  assert.match(await m.text(), /09\/06\/2020 02:07\s*3\s*Nuevo/);
+  assert.equal(sql('SELECT count(*) FROM mail_messages')[0][0], 2, 'notas.txt no se importó');
   await shot(s, 'drop-eml');
 });
 
@@ -128,6 +138,6 @@ test('a file dragged onto an open case becomes its attachment', async () => {
     ),
     [['hoja de prueba.pdf', content.length, createHash('sha256').update(content).digest('hex')]],
   );
-  assert.equal(sql('SELECT count(*) FROM mail_messages')[0][0], 1, 'en el caso, no a la Bandeja');
+  assert.equal(sql('SELECT count(*) FROM mail_messages')[0][0], 2, 'en el caso, no a la Bandeja');
   await shot(s, 'drop-attachment');
 });

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use mesa_core::mail::{Incoming, MailBody, MailTemplate, RegisterOverrides};
+use mesa_core::mail::{MailTemplate, RegisterOverrides};
 use mesa_core::CoreError;
 
 use crate::{print_json, Ctx};
@@ -73,26 +73,8 @@ pub(crate) fn mail(ctx: &mut Ctx, cmd: MailCmd) -> Result<(), CoreError> {
     match cmd {
         MailCmd::Net(c) => crate::mailnet_cmds::run(ctx, c),
         MailCmd::Import { file } => {
-            let raw = std::fs::read(&file).map_err(|source| CoreError::Io {
-                path: mesa_core::files::shown(&file),
-                source,
-            })?;
             // An Outlook .msg goes through the same path, converted to RFC 5322 first.
-            let raw = mesa_core::mail::mail_file_bytes(raw)?;
-            let received_at = mesa_core::mail::header_date(&raw)
-                .filter(|d| *d <= ctx.now)
-                .unwrap_or(ctx.now);
-            let out = ctx.store.ingest_mail(
-                &Incoming {
-                    account: None,
-                    uidvalidity: None,
-                    uid: None,
-                    received_at,
-                    body: MailBody::Full(raw),
-                    imported: true,
-                },
-                ctx.now,
-            )?;
+            let out = ctx.store.import_mail_file(&file, ctx.now)?;
             if ctx.json {
                 print_json(&out)
             } else {

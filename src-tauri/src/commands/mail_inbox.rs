@@ -7,10 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use mesa_core::mail::{
-    InboxEntry, Incoming, IngestOutcome, MailBody, MailDetail, MailImportLine, RegisterOverrides,
-};
-use mesa_core::{ApiError, CoreError, NewTicket};
+use mesa_core::mail::{InboxEntry, MailDetail, MailImportLine, RegisterOverrides};
+use mesa_core::NewTicket;
 
 use crate::files::{save_target, write_doc};
 use crate::{AppState, CmdResult};
@@ -81,55 +79,21 @@ pub fn mail_attachment_save(
     Ok(Some(path.display().to_string()))
 }
 
-/// Reads one `.eml` and stores it through intake, as `mesa mail import` does: received = its
-/// `Date:` header (never in the future), else now.
-fn import_one(state: &AppState, path: &Path) -> Result<IngestOutcome, ApiError> {
-    let is_eml = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("eml"));
-    if !is_eml {
-        return Err(ApiError {
-            code: "validation".into(),
-            message: "solo se importan correos guardados como .eml".into(),
-        });
-    }
-    let raw = std::fs::read(path).map_err(|source| {
-        ApiError::from(&CoreError::Io {
-            path: mesa_core::files::shown(path),
-            source,
-        })
-    })?;
-    let sent_at = mesa_core::mail::header_date(&raw);
-    state.with_now(|s, now| {
-        let received_at = sent_at.filter(|d| *d <= now).unwrap_or(now);
-        s.ingest_mail(
-            &Incoming {
-                account: None,
-                uidvalidity: None,
-                uid: None,
-                received_at,
-                body: MailBody::Full(raw),
-                imported: true,
-            },
-            now,
-        )
-    })
-}
-
-/// `.eml` files dropped on the window (or given by path): each through the same intake as the
-/// mailbox; one line per file.
+/// Files dropped on the window: the saved mails among them (`.eml`, Outlook `.msg`: core's
+/// `is_mail_file`), each through the same intake as `mesa mail import`; one line per mail file,
+/// none for the other files (left alone).
 #[tauri::command(async)]
 pub fn mail_import_files(state: State<'_>, paths: Vec<String>) -> CmdResult<Vec<MailImportLine>> {
     Ok(paths
         .into_iter()
-        .map(|p| {
-            let path = PathBuf::from(p.trim());
+        .map(|p| PathBuf::from(p.trim()))
+        .filter(|path| mesa_core::mail::is_mail_file(path))
+        .map(|path| {
             let file = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| p.clone());
-            match import_one(&state, &path) {
+                .unwrap_or_else(|| path.display().to_string());
+            match state.with_now(|s, now| s.import_mail_file(&path, now)) {
                 Ok(out) => MailImportLine {
                     file,
                     message: out.describe(),

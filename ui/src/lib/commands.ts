@@ -635,8 +635,9 @@ export function mailAttachmentSave(id: number, index: number): Promise<string | 
 }
 
 /**
- * `.eml` files dropped on the window (or given by path): each through the same intake as the
- * mailbox; one line per file.
+ * Files dropped on the window: the saved mails among them (`.eml`, Outlook `.msg`: core's
+ * `is_mail_file`), each through the same intake as `mesa mail import`; one line per mail file,
+ * none for the other files (left alone).
  */
 export function mailImportFiles(paths: string[]): Promise<MailImportLine[]> {
   return call<MailImportLine[]>("mail_import_files", { paths });

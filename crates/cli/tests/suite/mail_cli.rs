@@ -156,3 +156,29 @@ fn templates_can_be_listed_changed_and_turned_off() {
     let err = env.fail(now, &["mail", "templates", "inventado", "--on"]);
     assert!(err.contains("inventado"), "{err}");
 }
+
+/// An Outlook `.msg` goes through the same intake as an `.eml` (converted to RFC 5322 first),
+/// with its attachments; it arrives at its own date. A file that is not there is named.
+#[test]
+fn an_outlook_msg_is_imported_like_an_eml() {
+    let env = Env::new();
+    let now = "2026-03-10T11:00";
+    let out = env.json(
+        now,
+        &["mail", "import", &fixture("outlook-attachments.msg")],
+    );
+    assert_eq!(out["outcome"], "new", "{out}");
+    let inbox = env.json(now, &["mail", "inbox"]);
+    let e = &inbox.as_array().unwrap()[0];
+    assert_eq!(
+        e["subject"],
+        "FW: [WARNING: ATTACHMENT(S) MAY CONTAIN MALWARE]Please check all aspects in documents"
+    );
+    assert_eq!(e["attachments"], 3);
+    assert!(
+        e["received_at"].as_str().unwrap().starts_with("2020-06-09"),
+        "{e}"
+    );
+    let missing = env.fail(now, &["mail", "import", "no-existe.msg"]);
+    assert!(missing.contains("no-existe.msg"), "{missing}");
+}

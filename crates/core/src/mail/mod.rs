@@ -433,6 +433,31 @@ fn follow_up_from_mail(
 }
 
 impl Store {
+    /// A mail saved as a file (`mesa mail import`, a file dropped on the window) through the
+    /// mailbox's intake: an Outlook `.msg` converted first ([`mail_file_bytes`]); it has no
+    /// server arrival time, so it arrives at its `Date:` header (now when that is missing or in
+    /// the future).
+    pub fn import_mail_file(
+        &mut self,
+        path: &std::path::Path,
+        now: DateTime<Utc>,
+    ) -> Result<IngestOutcome> {
+        let raw = std::fs::read(path).map_err(crate::files::io(path))?;
+        let raw = mail_file_bytes(raw)?;
+        let received_at = header_date(&raw).filter(|d| *d <= now).unwrap_or(now);
+        self.ingest_mail(
+            &Incoming {
+                account: None,
+                uidvalidity: None,
+                uid: None,
+                received_at,
+                body: MailBody::Full(raw),
+                imported: true,
+            },
+            now,
+        )
+    }
+
     /// Stores one incoming mail exactly once and acts on it, in one write transaction:
     /// dedupe (UIDVALIDITY/UID, then Message-ID + content hash: a mail stored but not yet moved
     /// on the server is [`IngestOutcome::AlreadyStored`], so the collector just moves it);
@@ -883,6 +908,14 @@ fn link_mail(tx: &Db, mail_id: i64, ticket_id: i64, now: DateTime<Utc>) -> Resul
         Some(&m.from_address),
         Some(&format!("Correo recibido: {}", m.subject)),
     )
+}
+
+/// Whether a file dropped on the window is a saved mail the intake takes (by its extension:
+/// `.eml`, or Outlook's `.msg`); other dropped files are left alone.
+pub fn is_mail_file(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("eml") || e.eq_ignore_ascii_case("msg"))
 }
 
 /// The bytes of a dropped or imported mail file for intake: an Outlook `.msg` converted to

@@ -1917,7 +1917,8 @@ export const t = {
       failed === 0
         ? `${nf.format(ok)} correo(s) importado(s) a la Bandeja.`
         : `${nf.format(ok)} correo(s) importado(s); ${nf.format(failed)} no se pudieron importar.`,
-    dropHint: "También puede arrastrar archivos .eml a la ventana para importarlos.",
+    dropHint:
+      "También puede arrastrar correos guardados (.eml, o .msg de Outlook) a la ventana para importarlos.",
     dropResults: "Archivos importados",
   },
 };
