@@ -766,6 +766,11 @@ fn a_connection_lost_inside_a_write_is_not_retried() {
     });
     let e = r.unwrap_err();
     assert_eq!(e.code(), "server", "{e}");
+    assert!(
+        e.to_string()
+            .contains("la próxima acción se reconecta sola"),
+        "{e}"
+    );
     assert_eq!(db.reconnects(), 0);
     // The next call starts on a new connection.
     new_case(&db, 4);

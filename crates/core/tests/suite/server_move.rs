@@ -316,6 +316,10 @@ fn a_missing_attachment_file_stops_the_move_with_its_name() {
     let problem = plan.server_problem.unwrap();
     assert!(problem.contains("«planos.bin» del caso"), "{problem}");
     assert!(problem.contains(&number), "{problem}");
+    assert!(
+        !problem.contains("  "),
+        "una sola frase, sin huecos: {problem}"
+    );
     let e = store
         .server_move(
             dir.path(),
@@ -333,6 +337,7 @@ fn a_missing_attachment_file_stops_the_move_with_its_name() {
         "{msg}"
     );
     assert!(msg.contains("copia de seguridad"), "{msg}");
+    assert!(!msg.contains("  "), "una sola frase, sin huecos: {msg}");
     // Nothing on the server, the workstation still on SQLite.
     assert!(mesa_core::db::pg::tables(&mut target.connect())
         .unwrap()

@@ -117,7 +117,9 @@ pub fn attachment_files(src: &Connection, data_dir: Option<&Path>) -> Result<Vec
         return Err(CoreError::validation(
             "adjuntos",
             format!(
-                "faltan o no coinciden {} archivos de adjuntos en «{folder}»: {}{more}. Restaure                  la última copia de seguridad de este equipo, o quite esos adjuntos, antes de                  mover los datos; no se copió nada.",
+                "faltan o no coinciden {} archivos de adjuntos en «{folder}»: {}{more}. Restaure \
+                 la última copia de seguridad de este equipo, o quite esos adjuntos, antes de \
+                 mover los datos; no se copió nada.",
                 problems.len(),
                 shown.join(", ")
             ),
@@ -174,7 +176,9 @@ fn copy_files(
             return Err(CoreError::validation(
                 "adjuntos",
                 format!(
-                    "el archivo de adjunto «{}» fue alterado (su huella SHA-256 no coincide);                      restaure la última copia de seguridad de este equipo antes de mover los                      datos; no se copió nada",
+                    "el archivo de adjunto «{}» fue alterado (su huella SHA-256 no coincide); \
+                     restaure la última copia de seguridad de este equipo antes de mover los \
+                     datos; no se copió nada",
                     crate::files::shown(&f.path)
                 ),
             ));
@@ -545,7 +549,8 @@ pub fn copy_with_progress(
     if n != copied_files || bytes != want || stored != want {
         return Err(CoreError::Server {
             detail: format!(
-                "archivos de adjuntos: {copied_files} en este equipo ({want} bytes) y {n} en                  PostgreSQL ({stored} bytes) tras copiar; no se copió nada"
+                "archivos de adjuntos: {copied_files} en este equipo ({want} bytes) y {n} en \
+                 PostgreSQL ({stored} bytes) tras copiar; no se copió nada"
             ),
         });
     }

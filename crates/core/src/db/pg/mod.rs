@@ -118,7 +118,8 @@ impl From<postgres::Error> for CoreError {
                 .unwrap_or_else(|| e.to_string());
             return CoreError::Server {
                 detail: format!(
-                    "se perdió la conexión con el servidor ({why}); la próxima acción se                      reconecta sola: revise si el último cambio quedó guardado antes de repetirlo"
+                    "se perdió la conexión con el servidor ({why}); la próxima acción se \
+                     reconecta sola: revise si el último cambio quedó guardado antes de repetirlo"
                 ),
             };
         }
