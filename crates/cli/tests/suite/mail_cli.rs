@@ -180,5 +180,50 @@ fn an_outlook_msg_is_imported_like_an_eml() {
         "{e}"
     );
     let missing = env.fail(now, &["mail", "import", "no-existe.msg"]);
-    assert!(missing.contains("no-existe.msg"), "{missing}");
+    assert!(
+        missing.contains("no-existe.msg") && missing.contains("el archivo no existe"),
+        "{missing}"
+    );
+}
+
+/// Files that are not saved mails are refused with their name and why; nothing is stored.
+#[test]
+fn files_that_are_not_mails_are_refused_by_name() {
+    let env = Env::new();
+    let now = "2026-03-10T11:00";
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.display().to_string()
+    };
+    for (file, why) in [
+        (write("vacio.eml", b""), "está vacío"),
+        (
+            write(
+                "notas.txt",
+                b"hola, esto no es un correo
+",
+            ),
+            "no parece un correo",
+        ),
+        (
+            write(
+                "informe.eml",
+                b"%PDF-1.4
+%%EOF
+",
+            ),
+            "no parece un correo",
+        ),
+        (
+            write("roto.msg", b"no es OLE"),
+            "no es un mensaje de Outlook",
+        ),
+    ] {
+        let e = env.fail(now, &["mail", "import", &file]);
+        assert!(e.contains(&file) && e.contains(why), "{e}");
+    }
+    let inbox = env.json(now, &["mail", "inbox", "--all"]);
+    assert_eq!(inbox.as_array().unwrap().len(), 0, "{inbox}");
 }

@@ -979,7 +979,7 @@ fn check_owner_open(conn: &Db, ids: OwnerIds) -> Result<()> {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "el archivo no existe".into(),
         std::io::ErrorKind::PermissionDenied => "no hay permiso para leerlo".into(),

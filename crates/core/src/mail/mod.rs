@@ -442,8 +442,32 @@ impl Store {
         path: &std::path::Path,
         now: DateTime<Utc>,
     ) -> Result<IngestOutcome> {
-        let raw = std::fs::read(path).map_err(crate::files::io(path))?;
+        let name = crate::files::shown(path);
+        let refuse = |why: &str| CoreError::validation("archivo", format!("«{name}» {why}"));
+        let raw = std::fs::read(path).map_err(|e| {
+            refuse(&format!(
+                "no se pudo leer: {}",
+                crate::attachments::io_reason(&e)
+            ))
+        })?;
+        if raw.is_empty() {
+            return Err(refuse("está vacío (0 bytes); no se importó"));
+        }
+        let named_msg = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("msg"));
+        if named_msg && !mesa_mail::is_msg(&raw) {
+            return Err(refuse(
+                "no es un mensaje de Outlook (.msg) válido; guárdelo de nuevo desde Outlook",
+            ));
+        }
         let raw = mail_file_bytes(raw)?;
+        if !looks_like_mail(&raw) {
+            return Err(refuse(
+                "no parece un correo guardado: no empieza con encabezados como From:, \
+                 Subject: o Date:; no se importó",
+            ));
+        }
         let received_at = header_date(&raw).filter(|d| *d <= now).unwrap_or(now);
         self.ingest_mail(
             &Incoming {
@@ -910,6 +934,37 @@ fn link_mail(tx: &Db, mail_id: i64, ticket_id: i64, now: DateTime<Utc>) -> Resul
     )
 }
 
+/// Whether `raw` starts like an RFC 5322 message: header lines (`Name: value`, or a folded
+/// continuation) up to the first blank line, among them at least one a saved mail has (From,
+/// Subject, Date, Message-ID, To, Received). A text file or a document renamed `.eml` does not.
+pub fn looks_like_mail(raw: &[u8]) -> bool {
+    const KNOWN: [&str; 6] = ["from", "subject", "date", "message-id", "to", "received"];
+    let head = &raw[..raw.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut known = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.is_empty() {
+            break;
+        }
+        // An mbox separator («From alguien@… Mon Dec  1 …») that some programs keep.
+        if i == 0 && line.starts_with("From ") {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) && i > 0 {
+            continue;
+        }
+        let Some((field, _)) = line.split_once(':') else {
+            return false;
+        };
+        if field.is_empty() || !field.bytes().all(|b| (33..=126).contains(&b)) {
+            return false;
+        }
+        known |= KNOWN.iter().any(|k| field.eq_ignore_ascii_case(k));
+    }
+    known
+}
+
 /// Whether a file dropped on the window is a saved mail the intake takes (by its extension:
 /// `.eml`, or Outlook's `.msg`); other dropped files are left alone.
 pub fn is_mail_file(path: &std::path::Path) -> bool {
@@ -926,5 +981,32 @@ pub fn mail_file_bytes(raw: Vec<u8>) -> Result<Vec<u8>> {
         mesa_mail::msg_to_eml(&raw).map_err(|e| CoreError::mail("mail_msg", e.to_string()))
     } else {
         Ok(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_mail;
+
+    #[test]
+    fn a_saved_mail_is_told_from_other_files() {
+        for ok in [
+            &b"Subject: sin remitente\r\n\r\ncuerpo"[..],
+            b"\xef\xbb\xbfFrom: Ana <ana@x.co>\nTo: b@x.co\n\nhola",
+            b"From ana@x.co Tue Dec  1 08:00:00 2026\nReceived: from x\n\tby y\nDate: x\n\n",
+            b"X-Mailer: Outlook\r\nMessage-ID: <a@b>\r\n\r\n",
+        ] {
+            assert!(looks_like_mail(ok), "{}", String::from_utf8_lossy(ok));
+        }
+        for bad in [
+            &b"hola, esto no es un correo\n"[..],
+            b"",
+            b"%PDF-1.4\n%\xe2\xe3\n",
+            b"X-Nada: 1\n\ncuerpo",
+            b"Nombre del campo: valor\n\n",
+            b"\x00\x01\x02:",
+        ] {
+            assert!(!looks_like_mail(bad), "{}", String::from_utf8_lossy(bad));
+        }
     }
 }
