@@ -244,10 +244,9 @@ impl AppState {
         }
         match self.readers() {
             // The pool moves in: if a reopen replaced it meanwhile, it is dropped in there.
-            Some(pool) => match blocking(move || caught(|| Ok(pool.read(f)))) {
-                Ok(r) => r.map_err(|e| self.read_error(e)),
-                Err(e) => Err(e),
-            },
+            Some(pool) => {
+                blocking(move || caught(|| Ok(pool.read(f))))?.map_err(|e| self.read_error(e))
+            }
             None => self.with(|s| f(s)),
         }
     }
